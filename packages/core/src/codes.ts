@@ -1,0 +1,174 @@
+// The canonical codes of DOMAIN.md. Every package uses these constants; a code spelled
+// anywhere else is a bug.
+
+export const ENCOUNTER_TYPES = [
+  'rescue_at_sea',
+  'interception_at_sea',
+  'land_apprehension',
+  'border_check',
+  'airport',
+  'inland',
+  'self_presented',
+] as const;
+export type EncounterType = (typeof ENCOUNTER_TYPES)[number];
+
+/** Flags derived from the person record, never entered by hand (DOMAIN.md section 4). */
+export const DERIVED_INDICATORS = [
+  'child',
+  'unaccompanied_child',
+  'separated_child',
+  'age_disputed',
+  'older_person',
+  'female',
+] as const;
+export type DerivedIndicator = (typeof DERIVED_INDICATORS)[number];
+
+export const TRAFFICKING_INDICATORS = [
+  'trafficking_debt_bondage',
+  'trafficking_documents_withheld',
+  'trafficking_forced_labour',
+  'trafficking_sexual_exploitation',
+  'trafficking_deception',
+  'trafficking_movement_restricted',
+  'trafficking_controlled_by_others',
+] as const;
+export type TraffickingIndicator = (typeof TRAFFICKING_INDICATORS)[number];
+
+/** Indicators an officer observes at screening. */
+export const OBSERVED_INDICATORS = [
+  'medical_emergency',
+  'medical_need',
+  'injured',
+  'pregnant',
+  'disability',
+  'psychological_distress',
+  'violence_survivor',
+  'sexual_violence_survivor',
+  'torture_survivor',
+  'crime_victim',
+  'retaliation_risk',
+  'witness',
+  'fear_of_return',
+  'asylum_intent',
+  'stateless',
+  'family_separated',
+  'relative_missing_or_dead',
+  'needs_interpreter',
+  'endangered',
+  ...TRAFFICKING_INDICATORS,
+] as const;
+export type ObservedIndicator = (typeof OBSERVED_INDICATORS)[number];
+
+export const INDICATORS = [...DERIVED_INDICATORS, ...OBSERVED_INDICATORS] as const;
+export type Indicator = DerivedIndicator | ObservedIndicator;
+
+export const OBLIGATION_CODES = [
+  'life.emergency_care',
+  'assist.basic_needs',
+  'assist.medical_care',
+  'protect.from_violence',
+  'justice.victim_rights',
+  'justice.witness_support',
+  'children.best_interests',
+  'children.guardian',
+  'children.no_detention',
+  'women.specific_needs',
+  'consular.inform_rights',
+  'consular.notify_post',
+  'protection.asylum_referral',
+  'protection.non_refoulement',
+  'protection.confidentiality',
+  'trafficking.referral',
+  'health.mhpss',
+  'family.tracing',
+  'life.death_or_disappearance',
+  'info.rights',
+  'protection.non_criminalization',
+  'info.interpretation',
+  'disability.support',
+] as const;
+export type BaselineObligationCode = (typeof OBLIGATION_CODES)[number];
+
+export const OBLIGATION_STATUSES = ['open', 'fulfilled', 'overdue', 'waived'] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
+
+export const SERVICE_TYPES = [
+  'emergency_medical',
+  'health',
+  'maternal_health',
+  'mhpss',
+  'shelter',
+  'legal_aid',
+  'asylum',
+  'anti_trafficking',
+  'child_protection',
+  'guardianship',
+  'gbv_services',
+  'victim_support',
+  'witness_protection',
+  'family_tracing',
+  'consular',
+  'interpretation',
+  'disability_support',
+  'voluntary_return',
+] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export const ASSISTANCE_TYPES = [
+  'emergency_medical',
+  'water',
+  'food',
+  'shelter',
+  'clothing',
+  'protection_measure',
+  'rights_information',
+  'consular_rights_information',
+  'interpretation',
+] as const;
+export type AssistanceType = (typeof ASSISTANCE_TYPES)[number];
+
+export const GUARDED_ACTIONS = ['return', 'share_with_origin_state', 'detain', 'charge_for_being_smuggled'] as const;
+export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
+
+export const SEXES = ['male', 'female', 'unknown'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const ACCOMPANIMENTS = ['adult', 'with_family', 'unaccompanied', 'separated'] as const;
+export type Accompaniment = (typeof ACCOMPANIMENTS)[number];
+
+export const CONSULAR_CHOICES = ['requested', 'declined', 'not_asked'] as const;
+export type ConsularChoice = (typeof CONSULAR_CHOICES)[number];
+
+export const ASYLUM_CLAIM_STATES = ['none', 'intended', 'lodged', 'rejected_final', 'granted'] as const;
+export type AsylumClaimState = (typeof ASYLUM_CLAIM_STATES)[number];
+
+export const BIRTH_DATE_PRECISIONS = ['day', 'year', 'estimated'] as const;
+export type BirthDatePrecision = (typeof BIRTH_DATE_PRECISIONS)[number];
+
+export const CASE_STAGES = ['registered', 'screened', 'assisted', 'referred', 'closed'] as const;
+export type CaseStage = (typeof CASE_STAGES)[number];
+
+export const REFERRAL_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'in_progress', 'completed', 'closed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export const AGENCY_TYPES = ['government', 'ngo', 'international', 'service_provider', 'oversight'] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+
+export const ROLES = [
+  'first_responder',
+  'protection_officer',
+  'service_provider',
+  'investigator',
+  'supervisor',
+  'oversight',
+  'coordinator',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Groups of personal fields. Access is granted per group, so a role (or a referral) can be
+ * given identity without health, or health without statements.
+ */
+export const FIELD_GROUPS = ['identity', 'contact', 'health', 'protection', 'justice', 'statements'] as const;
+export type FieldGroup = (typeof FIELD_GROUPS)[number];

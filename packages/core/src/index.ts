@@ -1,0 +1,4 @@
+export * from './codes.js';
+export * from './schemas/common.js';
+export * from './schemas/person.js';
+export * from './engine/index.js';

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { verifyAuditChain } from '../platform/audit/chain.js';
+import { isPostgresUrl } from '../platform/config.js';
+import { FieldCipher } from '../platform/crypto/cipher.js';
+import { loadKeyring } from '../platform/crypto/keyring.js';
+import { CliError } from './errors.js';
+import { configFromEnv, openCliPlatform, redact, withPlatform } from './platform.js';
+
+const run = promisify(execFile);
+
+const manifestSchema = z.object({
+  format: z.literal('haven-backup/1'),
+  dialect: z.enum(['sqlite', 'postgres']),
+  createdAt: z.string(),
+  keyCheck: z.string(),
+  auditRows: z.number().int(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
+
+const manifestPath = (file: string) => `${file}.manifest.json`;
+
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description('Back up the database online (SQLite backup API, or pg_dump) with a manifest binding it to the key file')
+    .argument('<file>', 'where to write the backup')
+    .action(async (file: string) => {
+      if (existsSync(file)) throw new CliError(`<file>: ${file} already exists; choose a new name`);
+      await withPlatform(async (platform) => {
+        const { database } = platform;
+        if (database.dialect === 'sqlite') {
+          await database.sqlite!.backup(file);
+        } else {
+          await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, platform.config.db]).catch((error: Error) => {
+            throw new CliError(`pg_dump failed: ${redact(error.message)}`);
+          });
+        }
+        const keyCheck = await database.db.selectFrom('meta').select('value').where('key', '=', 'key_check').executeTakeFirstOrThrow();
+        const verdict = await verifyAuditChain(database.db, platform.cipher);
+        const manifest: Manifest = { format: 'haven-backup/1', dialect: database.dialect, createdAt: platform.clock().toISOString(), keyCheck: keyCheck.value, auditRows: verdict.rows };
+        writeFileSync(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+        process.stdout.write(`backup written to ${file} (${verdict.rows} audit rows${verdict.ok ? '' : ', AUDIT CHAIN ALREADY BROKEN'})\n`);
+      });
+    });
+
+  program
+    .command('restore')
+    .description('Restore a backup made by `haven backup` into HAVEN_DB, refusing one made under another key file')
+    .argument('<file>', 'the backup file (its .manifest.json must sit beside it)')
+    .option('--force', 'replace an existing SQLite database')
+    .action(async (file: string, options: { force?: boolean }) => {
+      if (!existsSync(file)) throw new CliError(`<file>: ${file} does not exist`);
+      if (!existsSync(manifestPath(file))) throw new CliError(`<file>: ${manifestPath(file)} is missing; it is written beside every backup`);
+      const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath(file), 'utf8')));
+      if (!parsed.success) throw new CliError(`${manifestPath(file)}: not a Haven backup manifest`);
+      const manifest = parsed.data;
+      const config = configFromEnv();
+      const target = isPostgresUrl(config.db) ? 'postgres' : 'sqlite';
+      if (target !== manifest.dialect) throw new CliError(`the backup is of a ${manifest.dialect} database but HAVEN_DB is ${target}`);
+      // Refuse before touching anything when the data could not be read with this key file.
+      const keyCheck = new FieldCipher(loadKeyring(config.keyFile)).mac('key_check', 'haven');
+      if (keyCheck !== manifest.keyCheck) {
+        throw new CliError(`the backup was made under a different key file than ${config.keyFile}; restore with the key file it was made with (HAVEN_KEY_FILE)`);
+      }
+      if (target === 'sqlite') {
+        const dbFile = path.resolve(config.db);
+        if (existsSync(dbFile) && !options.force) throw new CliError(`${dbFile} exists; stop the server and pass --force to replace it`);
+        for (const suffix of ['-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+        copyFileSync(file, dbFile);
+      } else {
+        await run('pg_restore', ['--clean', '--if-exists', '--no-owner', `--dbname=${config.db}`, file]).catch((error: Error) => {
+          throw new CliError(`pg_restore failed: ${redact(error.message)}`);
+        });
+      }
+      const platform = await openCliPlatform(config);
+      try {
+        const verdict = await verifyAuditChain(platform.database.db, platform.cipher);
+        if (!verdict.ok) throw new CliError(`restored, but the audit chain is broken at row ${verdict.firstBad!.seq}: ${verdict.firstBad!.reason}`);
+        process.stdout.write(`restored ${file}; audit chain intact (${verdict.rows} rows)\n`);
+      } finally {
+        await platform.database.close();
+      }
+    });
+}

@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig, type HavenConfig } from '../platform/config.js';
+import { KeyMismatchError, openPlatform } from '../platform/bootstrap.js';
+import type { Platform } from '../platform/context.js';
+import { KeyringError } from '../platform/crypto/keyring.js';
+import { CliError } from './errors.js';
+
+export function configFromEnv(): HavenConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Opens the configured database and key file for a command, turning set-up faults into one clear line. */
+export async function openCliPlatform(config: HavenConfig = configFromEnv()): Promise<Platform> {
+  try {
+    return await openPlatform(config);
+  } catch (error) {
+    if (error instanceof KeyringError || error instanceof KeyMismatchError) throw new CliError(error.message);
+    const code = (error as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01') {
+      throw new CliError(`cannot reach the database ${redact(config.db)}: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
+
+/** A database URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+export async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
+  const platform = await openCliPlatform();
+  try {
+    return await work(platform);
+  } finally {
+    await platform.database.close();
+  }
+}

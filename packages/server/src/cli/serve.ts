@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { buildHavenApp } from '../server.js';
+import { configFromEnv, openCliPlatform } from './platform.js';
+
+function printCredentials(url: string, credentials: DemoCredential[]): void {
+  const lines = [
+    '',
+    'Demo jurisdiction created. One-time credentials (shown only now; each user sets a new password',
+    'and enrols an authenticator app at first sign-in):',
+    '',
+    ...credentials.map((c) => `  ${c.username.padEnd(13)} ${c.password}   ${c.role.padEnd(19)} ${c.agency}`),
+    '',
+    `Sign in at ${url}/ — API documentation at ${url}/api/docs`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the Haven server (applies pending migrations first)')
+    .option('--port <port>', 'port to listen on (default HAVEN_PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default HAVEN_HOST or 127.0.0.1)')
+    .option('--demo', 'seed the demo jurisdiction if the database is empty, and print its credentials')
+    .action(async (options: { port?: string; host?: string; demo?: boolean }) => {
+      const config = configFromEnv();
+      if (options.port !== undefined) config.port = Number(options.port);
+      if (options.host !== undefined) config.host = options.host;
+      const platform = await openCliPlatform(config);
+      const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
+      const app = await buildHavenApp(platform);
+      const address = await app.listen({ host: config.host, port: config.port });
+      const url = address.replace('://127.0.0.1', '://localhost');
+      if (credentials) printCredentials(url, credentials);
+      process.stdout.write(`Haven is serving at ${url} (database: ${platform.database.dialect})\n`);
+      let closing = false;
+      const stop = async () => {
+        if (closing) return;
+        closing = true;
+        await app.close();
+        await platform.database.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+    });
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { ROLES, type AgencyType, type Role } from '@haven/core';
+import type { RecordAudit } from '../../platform/audit/recorder.js';
+import { hashPassword, passwordWeakness } from '../../platform/auth/passwords.js';
+import { revokeUserSessions } from '../../platform/auth/sessions.js';
+import type { Queryable } from '../../platform/db/database.js';
+import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { agencyView, findAgency, findUser, insertAgency, insertUser, userView, type AgencyView, type UserView } from './store.js';
+
+export interface NewAgency {
+  name: string;
+  type: AgencyType;
+  area?: string | undefined;
+}
+
+export async function createAgency(q: Queryable, record: RecordAudit, input: NewAgency, now: Date): Promise<AgencyView> {
+  const taken = await q.selectFrom('agencies').select('id').where('name', '=', input.name).executeTakeFirst();
+  if (taken) throw conflict('agency-exists', `An agency named "${input.name}" already exists.`);
+  const at = now.toISOString();
+  const row = { id: randomUUID(), name: input.name, type: input.type, area: input.area ?? null, version: 1, created_at: at, updated_at: at };
+  await insertAgency(q, row);
+  record({ action: 'agency.create', recordType: 'agency', recordId: row.id, fields: Object.keys(input) });
+  return agencyView(row);
+}
+
+export async function updateAgency(
+  q: Queryable,
+  record: RecordAudit,
+  id: string,
+  version: number,
+  changes: Partial<NewAgency>,
+  now: Date,
+): Promise<AgencyView> {
+  const row = await findAgency(q, id);
+  if (!row) throw notFound('agency');
+  if (row.version !== version) throw staleVersion('agency', row.version);
+  const result = await q
+    .updateTable('agencies')
+    .set({ ...changes, version: version + 1, updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion('agency', (await findAgency(q, id))?.version ?? version);
+  record({ action: 'agency.update', recordType: 'agency', recordId: id, fields: Object.keys(changes) });
+  return agencyView((await findAgency(q, id))!);
+}
+
+export interface NewUser {
+  agencyId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  /** A password someone else chose (an administrator, the demo seed) must be changed at first sign-in. */
+  mustChangePassword: boolean;
+}
+
+export async function createUser(q: Queryable, record: RecordAudit, input: NewUser, now: Date): Promise<UserView> {
+  if (!ROLES.includes(input.role)) throw unprocessable('role', `unknown role ${input.role}`);
+  const weakness = passwordWeakness(input.password, input.username);
+  if (weakness) throw unprocessable('password', weakness, 'weak-password');
+  if (!(await findAgency(q, input.agencyId))) throw unprocessable('agencyId', 'no such agency');
+  const taken = await q.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (taken) throw conflict('username-taken', `The user name "${input.username}" is taken.`);
+  const at = now.toISOString();
+  const row = {
+    id: randomUUID(),
+    agency_id: input.agencyId,
+    username: input.username,
+    display_name: input.displayName,
+    role: input.role,
+    password_hash: await hashPassword(input.password),
+    must_change_password: input.mustChangePassword ? 1 : 0,
+    totp_secret_enc: null,
+    totp_enabled: 0,
+    totp_last_step: null,
+    failed_attempts: 0,
+    locked_until: null,
+    disabled: 0,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  await insertUser(q, row);
+  record({ action: 'user.create', recordType: 'user', recordId: row.id, fields: ['agencyId', 'username', 'displayName', 'role', 'password'] });
+  return userView(row);
+}
+
+export interface UserChanges {
+  displayName?: string | undefined;
+  role?: Role | undefined;
+  agencyId?: string | undefined;
+  disabled?: boolean | undefined;
+  /** Clears a lockout. */
+  unlock?: boolean | undefined;
+  /** Sets a temporary password the user must change; ends their sessions. */
+  password?: string | undefined;
+  /** Removes the second factor so the user enrols again (lost phone). */
+  resetSecondFactor?: boolean | undefined;
+}
+
+export async function updateUser(
+  q: Queryable,
+  record: RecordAudit,
+  id: string,
+  version: number,
+  changes: UserChanges,
+  now: Date,
+): Promise<UserView> {
+  const row = await findUser(q, id);
+  if (!row) throw notFound('user');
+  if (row.version !== version) throw staleVersion('user', row.version);
+  const set: Record<string, unknown> = { version: version + 1, updated_at: now.toISOString() };
+  if (changes.displayName !== undefined) set.display_name = changes.displayName;
+  if (changes.role !== undefined) set.role = changes.role;
+  if (changes.agencyId !== undefined) {
+    if (!(await findAgency(q, changes.agencyId))) throw unprocessable('agencyId', 'no such agency');
+    set.agency_id = changes.agencyId;
+  }
+  if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+  if (changes.unlock) Object.assign(set, { locked_until: null, failed_attempts: 0 });
+  if (changes.password !== undefined) {
+    const weakness = passwordWeakness(changes.password, row.username);
+    if (weakness) throw unprocessable('password', weakness, 'weak-password');
+    Object.assign(set, { password_hash: await hashPassword(changes.password), must_change_password: 1 });
+  }
+  if (changes.resetSecondFactor) Object.assign(set, { totp_secret_enc: null, totp_enabled: 0, totp_last_step: null });
+  const result = await q.updateTable('users').set(set).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion('user', (await findUser(q, id))?.version ?? version);
+  // A change of who someone is or what they may do takes effect now, not at their next sign-in.
+  if (changes.disabled || changes.password !== undefined || changes.role !== undefined || changes.agencyId !== undefined || changes.resetSecondFactor) {
+    await revokeUserSessions(q, id, now);
+  }
+  if (changes.resetSecondFactor) await q.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+  record({ action: 'user.update', recordType: 'user', recordId: id, fields: Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined) });
+  return userView((await findUser(q, id))!);
+}

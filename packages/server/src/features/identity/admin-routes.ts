@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { AGENCY_TYPES, idSchema, ROLES, versionSchema } from '@haven/core';
+import { withAudit } from '../../platform/audit/recorder.js';
+import type { Feature } from '../../platform/http/app.js';
+import { createAgency, createUser, updateAgency, updateUser } from './accounts.js';
+import { publishConduct } from './conduct.js';
+import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
+import { agencyView, userView } from './store.js';
+
+const agencySchema = z
+  .object({ id: z.uuid(), name: z.string(), type: z.enum(AGENCY_TYPES), area: z.string().nullable(), version: z.number().int(), createdAt: z.string() })
+  .meta({ id: 'Agency' });
+const userSchema = z
+  .object({
+    id: z.uuid(),
+    agencyId: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    totpEnabled: z.boolean(),
+    disabled: z.boolean(),
+    lockedUntil: z.string().nullable(),
+    mustChangePassword: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+const agencyInput = z.strictObject({ name: z.string().trim().min(2).max(200), type: z.enum(AGENCY_TYPES), area: z.string().trim().min(1).max(200).optional() });
+const userInput = z.strictObject({
+  agencyId: idSchema,
+  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters'),
+  displayName: z.string().trim().min(1).max(200),
+  role: z.enum(ROLES),
+  password: z.string().min(1).max(1024),
+});
+const idParams = z.strictObject({ id: idSchema });
+
+export const adminRoutes: Feature = (app, platform) => {
+  const { db } = platform.database;
+
+  app.get(
+    '/api/admin/agencies',
+    { config: { access: { permission: 'agencies:manage' } }, schema: { tags: ['admin'], summary: 'All agencies', response: { 200: z.array(agencySchema) } } },
+    async () => (await db.selectFrom('agencies').selectAll().orderBy('name').execute()).map(agencyView),
+  );
+
+  app.post(
+    '/api/admin/agencies',
+    {
+      config: { access: { permission: 'agencies:manage' } },
+      schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencySchema } },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await withAudit(platform, request.ctx.audit, (trx, record) => createAgency(trx, record, request.body, platform.clock()))),
+  );
+
+  app.patch(
+    '/api/admin/agencies/:id',
+    {
+      config: { access: { permission: 'agencies:manage' } },
+      schema: { tags: ['admin'], summary: 'Change an agency (409 on a stale version)', params: idParams, body: agencyInput.partial().extend({ version: versionSchema }), response: { 200: agencySchema } },
+    },
+    async (request) => {
+      const { version, ...changes } = request.body;
+      return withAudit(platform, request.ctx.audit, (trx, record) => updateAgency(trx, record, request.params.id, version, changes, platform.clock()));
+    },
+  );
+
+  app.get(
+    '/api/admin/users',
+    { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userSchema) } } },
+    async () => (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView),
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: { tags: ['admin'], summary: 'Create a user with a temporary password they must change', body: userInput, response: { 201: userSchema } },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await withAudit(platform, request.ctx.audit, (trx, record) => createUser(trx, record, { ...request.body, mustChangePassword: true }, platform.clock()))),
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Change a user: role, agency, disable, unlock, temporary password, reset second factor',
+        params: idParams,
+        body: z.strictObject({
+          version: versionSchema,
+          displayName: z.string().trim().min(1).max(200).optional(),
+          role: z.enum(ROLES).optional(),
+          agencyId: idSchema.optional(),
+          disabled: z.boolean().optional(),
+          unlock: z.literal(true).optional(),
+          password: z.string().min(1).max(1024).optional(),
+          resetSecondFactor: z.literal(true).optional(),
+        }),
+        response: { 200: userSchema },
+      },
+    },
+    async (request) => {
+      const { version, ...changes } = request.body;
+      return withAudit(platform, request.ctx.audit, (trx, record) => updateUser(trx, record, request.params.id, version, changes, platform.clock()));
+    },
+  );
+
+  app.post(
+    '/api/admin/conduct',
+    {
+      config: { access: { permission: 'settings:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Publish a new version of the code of conduct (every user accepts it again)',
+        body: z.strictObject({ text: z.string().trim().min(20).max(50_000) }),
+        response: { 201: z.object({ version: z.number().int() }) },
+      },
+    },
+    async (request, reply) => {
+      const version = await withAudit(platform, request.ctx.audit, (trx, record) =>
+        publishConduct(trx, record, request.body.text, request.ctx.actor!.userId, platform.clock()),
+      );
+      return reply.code(201).send({ version });
+    },
+  );
+
+  app.get(
+    '/api/admin/settings/mfa-roles',
+    {
+      config: { access: { permission: 'settings:manage' } },
+      schema: { tags: ['admin'], summary: 'Roles that must use a second factor', response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) } },
+    },
+    async () => ({ roles: [...(await mfaRequiredRoles(db))].sort() }),
+  );
+
+  app.put(
+    '/api/admin/settings/mfa-roles',
+    {
+      config: { access: { permission: 'settings:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Set the roles that must use a second factor (roles reading personal data always must)',
+        body: z.strictObject({ roles: z.array(z.enum(ROLES)) }),
+        response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) },
+      },
+    },
+    async (request) => ({ roles: await setMfaRequiredRoles(platform, request.ctx, request.body.roles) }),
+  );
+};

@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { idSchema, ROLES, FIELD_GROUPS } from '@haven/core';
+import { PERMISSIONS } from '../../platform/access/roles.js';
+import { SESSION_COOKIE, SESSION_MAX_MS } from '../../platform/auth/sessions.js';
+import type { Actor } from '../../platform/context.js';
+import type { Feature } from '../../platform/http/app.js';
+import { unauthorized } from '../../platform/http/problem.js';
+import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from './api-tokens.js';
+import { acceptConduct, currentConduct } from './conduct.js';
+import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, login, logout, verifySecondFactor } from './sign-in.js';
+import { findUser } from './store.js';
+
+const nextSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
+const codeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
+const okSchema = z.object({ ok: z.literal(true) });
+const conductSchema = z.object({ version: z.number().int(), text: z.string(), publishedAt: z.string(), acceptedAt: z.string().nullable() }).meta({ id: 'CodeOfConduct' });
+const tokenViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scopes: z.array(z.enum(PERMISSIONS)),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+
+// Sign-in routes are rate-limited per client address on top of the per-account lockout.
+const AUTH_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
+
+function signedIn(actor: Actor | undefined): Actor {
+  if (!actor) throw unauthorized();
+  return actor;
+}
+
+export const authRoutes: Feature = (app, platform) => {
+  const secure = platform.config.publicUrl?.startsWith('https://') ?? false;
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: { public: true }, rateLimit: AUTH_RATE_LIMIT },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with user name and password; sets the session cookie',
+        body: z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(1024) }),
+        response: { 200: z.object({ stage: z.enum(['password', 'full']), next: nextSchema, csrfToken: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { token, ...state } = await login(platform, request.ctx, request.body.username, request.body.password);
+      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_MAX_MS / 1000 });
+      return state;
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: { duringSignIn: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who I am, what I may do, and what sign-in step remains',
+        response: {
+          200: z.object({
+            userId: z.uuid(),
+            username: z.string(),
+            displayName: z.string(),
+            agencyId: z.uuid(),
+            role: z.enum(ROLES),
+            permissions: z.array(z.enum(PERMISSIONS)),
+            fieldGroups: z.array(z.enum(FIELD_GROUPS)),
+            pending: z.enum(['none', 'mfa_verify', 'mfa_enrol', 'password_change']),
+            conduct: conductSchema.nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = signedIn(request.ctx.actor);
+      const { db } = platform.database;
+      const user = (await findUser(db, actor.userId))!;
+      return {
+        userId: actor.userId,
+        username: actor.username,
+        displayName: user.display_name,
+        agencyId: actor.agencyId,
+        role: actor.role,
+        permissions: [...actor.permissions],
+        fieldGroups: [...actor.fieldGroups],
+        pending: actor.pending,
+        conduct: (await currentConduct(db, actor.userId)) ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/auth/csrf',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true } },
+      schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: z.object({ csrfToken: z.string() }) } },
+    },
+    async (request) => {
+      const actor = signedIn(request.ctx.actor);
+      const row = await platform.database.db.selectFrom('sessions').select('csrf_token').where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
+      return { csrfToken: row.csrf_token };
+    },
+  );
+
+  app.post(
+    '/api/auth/totp/enrol',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      schema: {
+        tags: ['auth'],
+        summary: 'Start second-factor enrolment: a TOTP secret for the authenticator app',
+        response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
+      },
+    },
+    async (request) => beginTotpEnrolment(platform, signedIn(request.ctx.actor)),
+  );
+
+  app.post(
+    '/api/auth/totp/confirm',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm enrolment with a first code; returns recovery codes once',
+        body: z.strictObject({ code: codeSchema }),
+        response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextSchema }) },
+      },
+    },
+    async (request) => confirmTotpEnrolment(platform, request.ctx, signedIn(request.ctx.actor), request.body.code),
+  );
+
+  app.post(
+    '/api/auth/totp/verify',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      schema: {
+        tags: ['auth'],
+        summary: 'Second sign-in step: a TOTP code or a recovery code',
+        body: z.union([z.strictObject({ code: codeSchema }), z.strictObject({ recoveryCode: z.string().min(8).max(40) })]),
+        response: { 200: z.object({ next: nextSchema }) },
+      },
+    },
+    async (request) => verifySecondFactor(platform, request.ctx, signedIn(request.ctx.actor), request.body),
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (ends my other sessions)',
+        body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+        response: { 200: okSchema },
+      },
+    },
+    async (request) => {
+      const actor = signedIn(request.ctx.actor);
+      if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
+        throw unauthorized('Verify your second factor before changing the password.');
+      }
+      await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true } },
+      schema: { tags: ['auth'], summary: 'End this session', response: { 200: okSchema } },
+    },
+    async (request, reply) => {
+      await logout(platform, request.ctx, signedIn(request.ctx.actor), false);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-all',
+    {
+      config: { access: { duringSignIn: true, sessionOnly: true } },
+      schema: { tags: ['auth'], summary: 'End every session of mine, on every device', response: { 200: z.object({ ended: z.number().int() }) } },
+    },
+    async (request, reply) => {
+      const ended = await logout(platform, request.ctx, signedIn(request.ctx.actor), true);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ended };
+    },
+  );
+
+  app.get(
+    '/api/conduct',
+    {
+      config: { access: {} },
+      schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductSchema.nullable() } },
+    },
+    async (request) => (await currentConduct(platform.database.db, signedIn(request.ctx.actor).userId)) ?? null,
+  );
+
+  app.post(
+    '/api/conduct/accept',
+    {
+      config: { access: { sessionOnly: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Accept the code of conduct in force (needed before any access to personal data)',
+        body: z.strictObject({ version: z.number().int().min(1) }),
+        response: { 200: conductSchema },
+      },
+    },
+    async (request) => acceptConduct(platform, request.ctx, signedIn(request.ctx.actor).userId, request.body.version),
+  );
+
+  app.get(
+    '/api/auth/tokens',
+    { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(tokenViewSchema) } } },
+    async (request) => listApiTokens(platform, signedIn(request.ctx.actor)),
+  );
+
+  app.post(
+    '/api/auth/tokens',
+    {
+      config: { access: { sessionOnly: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a scoped, expiring API token for an integration (the secret is shown once)',
+        body: z.strictObject({
+          name: z.string().trim().min(1).max(100),
+          scopes: z.array(z.enum(PERMISSIONS)).min(1),
+          expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
+        }),
+        response: { 201: tokenViewSchema.extend({ token: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, signedIn(request.ctx.actor), request.body)),
+  );
+
+  app.delete(
+    '/api/auth/tokens/:id',
+    {
+      config: { access: { sessionOnly: true } },
+      schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: idSchema }), response: { 200: okSchema } },
+    },
+    async (request) => {
+      await revokeApiToken(platform, request.ctx, signedIn(request.ctx.actor), request.params.id);
+      return { ok: true as const };
+    },
+  );
+};

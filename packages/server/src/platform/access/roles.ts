@@ -1,0 +1,77 @@
+import { FIELD_GROUPS, type FieldGroup, type Role } from '@haven/core';
+
+/** What a caller may do. Routes name the permission they need; roles grant permissions as data. */
+export const PERMISSIONS = [
+  'person:read',
+  'person:write',
+  'users:manage',
+  'agencies:manage',
+  'settings:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface RolePolicy {
+  permissions: readonly Permission[];
+  /** Field groups of a person's record this role may ever see (a referral can narrow, never widen). */
+  fieldGroups: readonly FieldGroup[];
+  /** Whether the role must use a second factor. Every role that reads personal data does. */
+  mfaRequired: boolean;
+}
+
+const ALL_GROUPS = FIELD_GROUPS;
+
+/**
+ * The baseline policy per role (DOMAIN.md section 2). Administrators manage users, agencies and
+ * configuration, never case data; coordinators read aggregates only.
+ */
+export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
+  first_responder: {
+    permissions: ['person:read', 'person:write'],
+    fieldGroups: ['identity', 'contact', 'health'],
+    mfaRequired: true,
+  },
+  protection_officer: {
+    permissions: ['person:read', 'person:write'],
+    fieldGroups: ALL_GROUPS,
+    mfaRequired: true,
+  },
+  service_provider: {
+    permissions: ['person:read'],
+    fieldGroups: ['identity', 'contact', 'health', 'protection', 'statements'],
+    mfaRequired: true,
+  },
+  investigator: {
+    permissions: ['person:read'],
+    fieldGroups: ['identity', 'contact', 'justice', 'statements'],
+    mfaRequired: true,
+  },
+  supervisor: {
+    permissions: ['person:read', 'person:write'],
+    fieldGroups: ALL_GROUPS,
+    mfaRequired: true,
+  },
+  oversight: {
+    permissions: ['audit:read'],
+    fieldGroups: [],
+    mfaRequired: true,
+  },
+  coordinator: {
+    permissions: [],
+    fieldGroups: [],
+    mfaRequired: true,
+  },
+  admin: {
+    permissions: ['users:manage', 'agencies:manage', 'settings:manage'],
+    fieldGroups: [],
+    mfaRequired: true,
+  },
+};
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return ROLE_POLICIES[role].permissions.includes(permission);
+}
+
+export function readsPersonalData(role: Role): boolean {
+  return roleCan(role, 'person:read');
+}

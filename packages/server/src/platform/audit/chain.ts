@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type { FieldCipher } from '../crypto/cipher.js';
+import { lockForChain, type Db, type Dialect, type Tx } from '../db/database.js';
+import type { AuditEventTable } from '../db/schema.js';
+import type { AuditAction } from './actions.js';
+
+/** Who acts, from where, in which request: stamped on every event of that request. */
+export interface AuditContext {
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  requestId: string | null;
+  clientAddress: string | null;
+}
+
+/** One audit event. `fields` names what was touched, never the values. */
+export interface AuditEvent {
+  action: AuditAction;
+  recordType: string;
+  recordId: string | null;
+  fields?: readonly string[];
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const AUDIT_LOCK_ID = 0x4156_4e31; // "AVN1": one advisory lock for the one chain
+const HEAD_PURPOSE = 'audit-head';
+
+/** The canonical content of a row: a fixed-order JSON array of every column except the hashes. */
+function canonicalContent(row: Omit<AuditEventTable, 'prev_hash' | 'hash'>): string {
+  return JSON.stringify([
+    row.seq,
+    row.at,
+    row.actor_user_id,
+    row.actor_agency_id,
+    row.action,
+    row.record_type,
+    row.record_id,
+    row.fields,
+    row.request_id,
+    row.client_address,
+  ]);
+}
+
+export function chainHash(prevHash: string, row: Omit<AuditEventTable, 'prev_hash' | 'hash'>): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalContent(row)).digest('hex');
+}
+
+function headMac(cipher: FieldCipher, seq: number, hash: string): string {
+  return cipher.mac(HEAD_PURPOSE, `${seq}:${hash}`);
+}
+
+/**
+ * Appends events to the chain inside the caller's transaction, so the change and its audit
+ * commit or roll back together. Writers are serialised by a lock so the chain never forks.
+ */
+export async function appendAudit(
+  trx: Tx,
+  dialect: Dialect,
+  cipher: FieldCipher,
+  context: AuditContext,
+  at: Date,
+  events: readonly AuditEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await lockForChain(trx, dialect, AUDIT_LOCK_ID);
+  const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  let seq = head?.seq ?? 0;
+  let prev = head?.hash ?? GENESIS_HASH;
+  const iso = at.toISOString();
+  const rows: AuditEventTable[] = [];
+  for (const event of events) {
+    seq += 1;
+    const content = {
+      seq,
+      at: iso,
+      actor_user_id: context.actorUserId,
+      actor_agency_id: context.actorAgencyId,
+      action: event.action,
+      record_type: event.recordType,
+      record_id: event.recordId,
+      fields: JSON.stringify([...(event.fields ?? [])].sort()),
+      request_id: context.requestId,
+      client_address: context.clientAddress,
+    };
+    const hash = chainHash(prev, content);
+    rows.push({ ...content, prev_hash: prev, hash });
+    prev = hash;
+  }
+  // Chunked so a 1,000-person registration stays under SQLite's bound-parameter limit.
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
+  }
+  const mac = headMac(cipher, seq, prev);
+  if (head) {
+    await trx.updateTable('audit_head').set({ seq, hash: prev, mac }).where('id', '=', 1).execute();
+  } else {
+    await trx.insertInto('audit_head').values({ id: 1, seq, hash: prev, mac }).execute();
+  }
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  rows: number;
+  /** The first row that does not hold, and why. */
+  firstBad?: { seq: number; reason: string };
+}
+
+/** Recomputes the whole chain, page by page, and checks its keyed anchor. */
+export async function verifyAuditChain(db: Db, cipher: FieldCipher, pageSize = 5000): Promise<ChainVerdict> {
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const row of page) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) {
+        return { ok: false, rows: count, firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${seq})` } };
+      }
+      if (row.prev_hash !== prev) {
+        return { ok: false, rows: count, firstBad: { seq, reason: `row ${seq} does not follow row ${seq - 1} (previous hash differs)` } };
+      }
+      const { prev_hash: _p, hash, ...content } = row;
+      if (chainHash(prev, { ...content, seq }) !== hash) {
+        return { ok: false, rows: count, firstBad: { seq, reason: `row ${seq} was altered (its hash does not match its content)` } };
+      }
+      prev = hash;
+      expectedSeq = seq + 1;
+      count += 1;
+    }
+    if (page.length < pageSize) break;
+  }
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  const lastSeq = expectedSeq - 1;
+  if (!head) {
+    if (count === 0) return { ok: true, rows: 0 };
+    return { ok: false, rows: count, firstBad: { seq: lastSeq, reason: 'the chain anchor is missing' } };
+  }
+  if (head.mac !== headMac(cipher, Number(head.seq), head.hash)) {
+    return { ok: false, rows: count, firstBad: { seq: Number(head.seq), reason: 'the chain anchor was forged or the key file differs' } };
+  }
+  if (Number(head.seq) !== lastSeq || head.hash !== prev) {
+    return {
+      ok: false,
+      rows: count,
+      firstBad: { seq: Math.min(Number(head.seq), lastSeq + 1), reason: `the chain ends at row ${lastSeq} but its anchor records row ${head.seq}` },
+    };
+  }
+  return { ok: true, rows: count };
+}

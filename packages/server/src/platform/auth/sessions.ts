@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@haven/core';
+import type { Queryable } from '../db/database.js';
+import { newSecret, secretHash } from './tokens.js';
+
+export const SESSION_COOKIE = 'haven_session';
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
+// last_seen_at is refreshed at most this often, so reads do not turn into a write each.
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export type SessionStage = 'password' | 'full';
+
+export interface SessionUser {
+  sessionId: string;
+  stage: SessionStage;
+  csrfToken: string;
+  lastSeenAt: string;
+  userId: string;
+  username: string;
+  agencyId: string;
+  role: Role;
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+}
+
+export async function createSession(
+  q: Queryable,
+  userId: string,
+  stage: SessionStage,
+  now: Date,
+): Promise<{ token: string; sessionId: string; csrfToken: string }> {
+  const token = newSecret();
+  const sessionId = secretHash(token);
+  const csrfToken = newSecret(24);
+  const at = now.toISOString();
+  await q
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      user_id: userId,
+      csrf_token: csrfToken,
+      stage,
+      created_at: at,
+      last_seen_at: at,
+      expires_at: new Date(now.getTime() + SESSION_MAX_MS).toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  return { token, sessionId, csrfToken };
+}
+
+/** The live session for a cookie token, or undefined when unknown, revoked, idle or expired. */
+export async function findLiveSession(q: Queryable, token: string, now: Date): Promise<SessionUser | undefined> {
+  const row = await q
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'sessions.stage',
+      'sessions.csrf_token',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'users.id as userId',
+      'users.username',
+      'users.agency_id',
+      'users.role',
+      'users.totp_enabled',
+      'users.must_change_password',
+      'users.disabled',
+    ])
+    .where('sessions.id', '=', secretHash(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.disabled) return undefined;
+  const t = now.getTime();
+  if (Date.parse(row.expires_at) <= t || Date.parse(row.last_seen_at) + SESSION_IDLE_MS <= t) return undefined;
+  return {
+    sessionId: row.sessionId,
+    stage: row.stage as SessionStage,
+    csrfToken: row.csrf_token,
+    lastSeenAt: row.last_seen_at,
+    userId: row.userId,
+    username: row.username,
+    agencyId: row.agency_id,
+    role: row.role as Role,
+    totpEnabled: row.totp_enabled === 1,
+    mustChangePassword: row.must_change_password === 1,
+  };
+}
+
+export async function touchSession(q: Queryable, session: SessionUser, now: Date): Promise<void> {
+  if (now.getTime() - Date.parse(session.lastSeenAt) < TOUCH_INTERVAL_MS) return;
+  await q.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', session.sessionId).execute();
+}
+
+export async function setSessionStage(q: Queryable, sessionId: string, stage: SessionStage): Promise<void> {
+  await q.updateTable('sessions').set({ stage }).where('id', '=', sessionId).execute();
+}
+
+export async function revokeSession(q: Queryable, sessionId: string, now: Date): Promise<void> {
+  await q.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+}
+
+/** Ends every session of a user (logout everywhere, password change, account disabled). */
+export async function revokeUserSessions(q: Queryable, userId: string, now: Date, exceptSessionId?: string): Promise<number> {
+  let update = q.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (exceptSessionId) update = update.where('id', '!=', exceptSessionId);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface TokenUser {
+  tokenId: string;
+  scopes: string[];
+  userId: string;
+  username: string;
+  agencyId: string;
+  role: Role;
+}
+
+export async function findLiveApiToken(q: Queryable, id: string, secret: string, now: Date): Promise<TokenUser | undefined> {
+  const row = await q
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select([
+      'api_tokens.id as tokenId',
+      'api_tokens.token_hash',
+      'api_tokens.scopes',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'users.id as userId',
+      'users.username',
+      'users.agency_id',
+      'users.role',
+      'users.disabled',
+    ])
+    .where('api_tokens.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.disabled || Date.parse(row.expires_at) <= now.getTime()) return undefined;
+  if (row.token_hash !== secretHash(secret)) return undefined;
+  return {
+    tokenId: row.tokenId,
+    scopes: JSON.parse(row.scopes) as string[],
+    userId: row.userId,
+    username: row.username,
+    agencyId: row.agency_id,
+    role: row.role as Role,
+  };
+}
+
+export function newId(): string {
+  return randomUUID();
+}

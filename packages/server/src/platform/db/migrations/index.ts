@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { foundation } from './001_foundation.js';
+
+/** Every migration, in order. Names sort lexically; never rename or edit a released one. */
+export const migrations: Record<string, Migration> = {
+  '001_foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasAcceptedCurrentConduct } from '../access/conduct.js';
+import type { RouteAccess } from '../access/route-access.js';
+import { authenticate } from '../auth/authenticate.js';
+import type { Platform, RequestContext } from '../context.js';
+import { handleError, sendProblem } from './errors.js';
+import { forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
+
+export type HavenApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** A capability's routes: registered on the app with the platform they stand on. */
+export type Feature = (app: HavenApp, platform: Platform) => void | Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
+
+export interface AppOptions {
+  features: Feature[];
+  /** Where JSON logs go (tests capture them); stdout by default. */
+  logStream?: Writable;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,80}$/;
+
+/** Paths whose access rule comes from this file, not a feature. */
+const DOCS_PREFIX = '/api/docs';
+
+export async function buildApp(platform: Platform, options: AppOptions): Promise<HavenApp> {
+  const { config } = platform;
+  const tls = config.publicUrl?.startsWith('https://') ?? false;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Method, path without the query, status and timing: never bodies, queries or headers,
+      // where personal data and credentials travel.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound('route')));
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(DOCS_PREFIX)) {
+      route.config = { ...(route.config ?? {}), access: { public: true } };
+      return;
+    }
+    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    hsts: tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new HttpProblem(429, 'too-many-requests', 'Too many requests', `Too many attempts; try again in ${seconds} s.`, undefined, { retryAfter: seconds });
+    },
+  });
+
+  // Request context, the request id on every answer, then who is calling and whether they may.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+    const clientAddress = request.ip;
+    request.ctx = {
+      actor: undefined,
+      requestId: request.id,
+      clientAddress,
+      audit: { actorUserId: null, actorAgencyId: null, requestId: request.id, clientAddress },
+    };
+    const access = request.routeOptions.config.access as RouteAccess | undefined;
+    if (!access) return; // unmatched routes fall through to the 404 handler
+    const actor = access.public ? await authenticate(platform, request).catch(() => undefined) : await authenticate(platform, request);
+    if (actor) {
+      request.ctx.actor = actor;
+      request.ctx.audit = { ...request.ctx.audit, actorUserId: actor.userId, actorAgencyId: actor.agencyId };
+    }
+    if (access.public) return;
+    if (!actor) throw unauthorized();
+    if (access.sessionOnly && actor.via !== 'session') throw forbidden('This needs a signed-in browser session, not an API token.');
+    if (actor.pending !== 'none' && !access.duringSignIn) {
+      const step = { mfa_verify: 'verify your second factor', mfa_enrol: 'enrol a second factor', password_change: 'change your password' }[actor.pending];
+      throw new HttpProblem(403, `sign-in-incomplete`, 'Sign-in not complete', `Finish signing in first: ${step}.`, undefined, { pending: actor.pending });
+    }
+    if (access.permission && !actor.permissions.has(access.permission)) throw forbidden();
+    if (access.personalData && !(await hasAcceptedCurrentConduct(platform.database.db, actor.userId))) {
+      throw new HttpProblem(403, 'conduct-not-accepted', 'Code of conduct not accepted', 'Accept the current code of conduct before working with personal data.');
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Haven API',
+        version: '0.1.0',
+        description: 'Protection of and assistance to smuggled migrants. Errors are RFC 9457 problem+json naming the failing field.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'haven_session' },
+          apiToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true });
+  app.get('/api/openapi.json', { config: { access: { public: true } } }, async () => app.swagger());
+
+  for (const feature of options.features) await feature(app, platform);
+  await app.ready();
+  return app;
+}
+
+export { sendProblem };

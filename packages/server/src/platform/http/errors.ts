@@ -1,0 +1,91 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HttpProblem, type FieldError } from './problem.js';
+
+const PROBLEM_TYPE_BASE = 'https://haven.invalid/problems/';
+
+interface ZodIssueParams {
+  keys?: string[];
+}
+
+/** `/persons/3/name` in the body → `persons.3.name`; an unknown key names the key itself. */
+function fieldOf(context: string | undefined, instancePath: string, params: ZodIssueParams): string[] {
+  const base = instancePath.split('/').filter(Boolean).join('.');
+  const prefix = context && context !== 'body' ? `${context}:` : '';
+  if (params.keys && params.keys.length > 0) {
+    return params.keys.map((key) => `${prefix}${base ? `${base}.` : ''}${key}`);
+  }
+  return [`${prefix}${base || context || 'body'}`];
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({
+      type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      ...(problem.detail ? { detail: problem.detail } : {}),
+      instance: reply.request.url.split('?')[0],
+      requestId: reply.request.id,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+      ...problem.extra,
+    });
+}
+
+/** Turns every error into RFC 9457 problem+json; nothing else reaches a client. */
+export function problemFromError(error: FastifyError | Error): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors: FieldError[] = error.validation.flatMap((v) =>
+      fieldOf(error.validationContext, v.instancePath, v.params as ZodIssueParams).map((field) => ({
+        field,
+        message: (v.params as ZodIssueParams).keys ? 'unknown field' : v.message ?? 'invalid',
+      })),
+    );
+    const first = errors[0]!;
+    return new HttpProblem(400, 'invalid-input', `Invalid ${first.field}`, `${first.field}: ${first.message}`, errors);
+  }
+  const code = (error as FastifyError).code;
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'body: the request body is not valid JSON', [
+        { field: 'body', message: 'not valid JSON' },
+      ]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, 'body-too-large', 'Request body too large', 'body: the request body exceeds the size limit', [
+        { field: 'body', message: 'too large' },
+      ]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'header:content-type: send application/json', [
+        { field: 'header:content-type', message: 'must be application/json' },
+      ]);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpProblem(400, 'invalid-content-length', 'Invalid Content-Length', 'header:content-length: does not match the body', [
+        { field: 'header:content-length', message: 'does not match the body' },
+      ]);
+  }
+  if (error instanceof SyntaxError) {
+    return new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'body: the request body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status === 429) {
+    return new HttpProblem(429, 'too-many-requests', 'Too many requests', 'Slow down and try again later.');
+  }
+  if (status && status >= 400 && status < 500) {
+    return new HttpProblem(status, 'bad-request', 'Bad request', error.message.replace(/\s+/g, ' ').slice(0, 200));
+  }
+  return new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on the server; the request id identifies it in the logs.');
+}
+
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = problemFromError(error);
+  if (problem.status >= 500) {
+    // The message and stack only: request bodies (personal data) are never logged.
+    request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
+  }
+  return sendProblem(reply, problem);
+}
