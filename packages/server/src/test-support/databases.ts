@@ -23,7 +23,7 @@ export function postgresAvailable(): Promise<boolean> {
       await client.end();
       return true;
     } catch (error) {
-      if (process.env.HAVEN_REQUIRE_PG === '1') throw new Error(`PostgreSQL is required (HAVEN_REQUIRE_PG=1) but ${TEST_PG_URL} does not answer: ${(error as Error).message}`);
+      if (process.env.HAVEN_REQUIRE_PG === '1') throw new Error(`PostgreSQL is required (HAVEN_REQUIRE_PG=1) but ${TEST_PG_URL} does not answer`, { cause: error });
       return false;
     }
   })();

@@ -123,7 +123,9 @@ export async function sessionFor(server: TestServer, userId: string): Promise<Ca
   const session = await createSession(db, userId, 'full', server.platform.clock());
   const conduct = await db.selectFrom('conduct_versions').select(({ fn }) => fn.max('version').as('v')).executeTakeFirst();
   if (conduct?.v != null) {
-    await db.insertInto('conduct_acceptances').values({ user_id: userId, version: Number(conduct.v), accepted_at: server.platform.clock().toISOString() }).execute();
+    const version = Number(conduct.v);
+    const accepted = await db.selectFrom('conduct_acceptances').select('version').where('user_id', '=', userId).where('version', '=', version).executeTakeFirst();
+    if (!accepted) await db.insertInto('conduct_acceptances').values({ user_id: userId, version, accepted_at: server.platform.clock().toISOString() }).execute();
   }
   return new Caller(server.baseUrl, { cookie: `haven_session=${session.token}`, csrf: session.csrfToken });
 }

@@ -29,6 +29,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, as registered (the authorization matrix test reads it). */
+    havenRoutes: { method: string; url: string; access: RouteAccess }[];
+  }
 }
 
 export interface AppOptions {
@@ -70,12 +74,13 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound('route')));
 
+  const routes: { method: string; url: string; access: RouteAccess }[] = [];
+  app.decorate('havenRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(DOCS_PREFIX)) {
-      route.config = { ...(route.config ?? {}), access: { public: true } };
-      return;
-    }
-    if (!route.config?.access) throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...(route.config ?? {}), access: { public: true } };
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
   });
 
   await app.register(cookie);

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { ROLES, type Role } from '@haven/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSecret, secretHash } from '../platform/auth/tokens.js';
+import { AUTHORIZATION_MATRIX, DOCUMENTATION_PREFIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
+import { databaseKinds } from '../test-support/databases.js';
+import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type HttpAnswer, type TestServer } from '../test-support/server.js';
+
+// Refusals that mean "not allowed to call this"; any other answer means the call was let through.
+const DENIED = new Set(['unauthorized', 'forbidden', 'sign-in-incomplete', 'conduct-not-accepted']);
+const problemCode = (answer: HttpAnswer): string | undefined =>
+  typeof answer.body?.type === 'string' ? String(answer.body.type).split('/').pop() : undefined;
+
+function describeAnswer(answer: HttpAnswer): string {
+  return `${answer.status} ${problemCode(answer) ?? ''} ${answer.body?.detail ?? ''}`;
+}
+
+describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
+  let server: TestServer;
+  const users = new Map<Role, string>();
+  const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '' };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    const { platform } = server;
+    world.agencyA = await makeAgency(platform, 'Agency A');
+    world.agencyB = await makeAgency(platform, 'Agency B', 'ngo');
+    for (const role of ROLES) users.set(role, await makeUser(platform, world.agencyA, role, `${role.replace(/_/g, '-')}.a`));
+    world.userA = await makeUser(platform, world.agencyA, 'first_responder', 'colleague.a');
+    world.userB = await makeUser(platform, world.agencyB, 'protection_officer', 'officer.b');
+    const officerA = await sessionFor(server, users.get('protection_officer')!);
+    const officerB = await sessionFor(server, world.userB);
+    world.personA = (await officerA.post('/api/persons', { givenName: 'Own', sex: 'female' })).body.id;
+    world.personB = (await officerB.post('/api/persons', { givenName: 'Other', sex: 'male' })).body.id;
+  });
+  afterAll(() => server.close());
+
+  async function apiToken(userId: string): Promise<string> {
+    const id = randomUUID();
+    const at = server.platform.clock();
+    await server.platform.database.db
+      .insertInto('api_tokens')
+      .values({
+        id,
+        user_id: userId,
+        name: 'matrix',
+        token_hash: secretHash(newSecret()),
+        scopes: '[]',
+        created_at: at.toISOString(),
+        expires_at: new Date(at.getTime() + 86_400_000).toISOString(),
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** A record of the caller's agency (`own`) or of the other agency, with its current version. */
+  async function target(kindOfRecord: TargetKind, which: 'own' | 'other', callerId: string): Promise<Targets> {
+    const { db } = server.platform.database;
+    switch (kindOfRecord) {
+      case 'person': {
+        const id = which === 'own' ? world.personA : world.personB;
+        return { id, version: (await db.selectFrom('persons').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'agency': {
+        const id = which === 'own' ? world.agencyA : world.agencyB;
+        return { id, version: (await db.selectFrom('agencies').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'user': {
+        const id = which === 'own' ? world.userA : world.userB;
+        return { id, version: (await db.selectFrom('users').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'api_token':
+        return { id: await apiToken(which === 'own' ? callerId : world.userB), version: 1 };
+    }
+  }
+
+  it('declares every route the server registers, and registers every route it declares', () => {
+    const registered = new Set(
+      server.app.havenRoutes.filter((r) => r.method !== 'HEAD' && !r.url.startsWith(DOCUMENTATION_PREFIX)).map((r) => `${r.method} ${r.url}`),
+    );
+    const declared = new Set(Object.keys(AUTHORIZATION_MATRIX));
+    expect([...registered].filter((r) => !declared.has(r)), 'routes missing from the matrix').toEqual([]);
+    expect([...declared].filter((r) => !registered.has(r)), 'matrix entries with no route').toEqual([]);
+  });
+
+  it('serves the API documentation to anyone', async () => {
+    const docs = server.app.havenRoutes.filter((r) => r.url.startsWith(DOCUMENTATION_PREFIX));
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((r) => r.access.public === true)).toBe(true);
+    expect((await anonymous(server).get(`${DOCUMENTATION_PREFIX}/`)).status).toBe(200);
+  });
+
+  for (const [key, rule] of Object.entries(AUTHORIZATION_MATRIX)) {
+    const [method, pattern] = key.split(' ') as [string, string];
+
+    it(`${key}: ${rule.callers === 'public' ? 'anyone' : rule.callers === 'signed-in' ? 'every signed-in role' : rule.callers.join(', ')}${rule.target ? `; another agency's record ${rule.target.crossAgency ? 'reachable' : 'not reachable'}` : ''}`, async () => {
+      const registered = server.app.havenRoutes.find((r) => r.method === method && r.url === pattern);
+      expect(registered, `${key} is registered`).toBeDefined();
+      expect(registered!.access.public === true, `${key}: public in the route and in the matrix agree`).toBe(rule.callers === 'public');
+
+      if (rule.callers === 'public') {
+        const answer = await anonymous(server).request(method, rule.request(undefined).path, rule.request(undefined).body);
+        expect(answer.status, describeAnswer(answer)).toBeLessThan(500);
+        expect(DENIED.has(problemCode(answer) ?? '') && answer.status === 403, describeAnswer(answer)).toBe(false);
+        return;
+      }
+
+      const anonymousTarget = rule.target ? await target(rule.target.kind, 'own', users.get('admin')!) : undefined;
+      const anonymousRequest = rule.request(anonymousTarget);
+      const nobody = await anonymous(server).request(method, anonymousRequest.path, anonymousRequest.body);
+      expect(nobody.status, `${key} anonymously: ${describeAnswer(nobody)}`).toBe(401);
+
+      for (const role of ROLES) {
+        const userId = users.get(role)!;
+        const allowed = rule.callers === 'signed-in' || rule.callers.includes(role);
+        const own = rule.target ? await target(rule.target.kind, 'own', userId) : undefined;
+        const request = rule.request(own);
+        const answer = await (await sessionFor(server, userId)).request(method, request.path, request.body);
+        const label = `${key} as ${role}: ${describeAnswer(answer)}`;
+        expect(answer.status, label).toBeLessThan(500);
+        if (!allowed) {
+          expect(answer.status, label).toBe(403);
+          expect(problemCode(answer), label).toBe('forbidden');
+          continue;
+        }
+        expect(DENIED.has(problemCode(answer) ?? ''), label).toBe(false);
+        if (rule.target) expect(answer.status, label).not.toBe(404);
+
+        if (rule.target) {
+          const other = await target(rule.target.kind, 'other', userId);
+          const crossRequest = rule.request(other);
+          const cross = await (await sessionFor(server, userId)).request(method, crossRequest.path, crossRequest.body);
+          const crossLabel = `${key} as ${role} on another agency's record: ${describeAnswer(cross)}`;
+          if (rule.target.crossAgency) {
+            expect(cross.status, crossLabel).toBeLessThan(400);
+          } else {
+            expect(cross.status, crossLabel).toBe(404);
+          }
+        }
+        if (rule.lists) {
+          const otherId = rule.lists.kind === 'person' ? world.personB : world.userB;
+          const ids = ((answer.body?.items ?? answer.body) as { id: string }[]).map((item) => item.id);
+          expect(ids.includes(otherId), `${key} as ${role} lists another agency's ${rule.lists.kind}`).toBe(rule.lists.crossAgency);
+        }
+      }
+    });
+  }
+});
