@@ -1,4 +1,5 @@
 export * from './codes.js';
 export * from './schemas/common.js';
 export * from './schemas/person.js';
+export * from './schemas/operations.js';
 export * from './engine/index.js';

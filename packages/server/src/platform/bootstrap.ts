@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BASELINE_PROFILE, loadProfileText, type Profile } from '@haven/core';
 import type { HavenConfig } from './config.js';
 import type { Platform } from './context.js';
 import { FieldCipher } from './crypto/cipher.js';
@@ -25,6 +28,12 @@ async function checkKeyBinding(platform: Platform): Promise<void> {
   }
 }
 
+/** The jurisdiction's profile, refused at start-up if it weakens the baseline. */
+export function loadJurisdictionProfile(file: string | undefined): Profile {
+  if (!file) return BASELINE_PROFILE;
+  return loadProfileText(readFileSync(file, 'utf8'), path.basename(file));
+}
+
 export interface PlatformOptions extends OpenOptions {
   clock?: () => Date;
   /** Apply pending migrations (serve and migrate do; read-only tools need not). */
@@ -32,12 +41,13 @@ export interface PlatformOptions extends OpenOptions {
 }
 
 export async function openPlatform(config: HavenConfig, options: PlatformOptions = {}): Promise<Platform> {
+  const profile = loadJurisdictionProfile(config.profileFile);
   ensureKeyFile(config.keyFile);
   const keyring = loadKeyring(config.keyFile);
   const database = await openDatabase(config.db, { poolSize: options.poolSize ?? config.dbPoolSize });
   try {
     if (options.migrate ?? true) await migrateToLatest(database.db);
-    const platform: Platform = { config, database, keyring, cipher: new FieldCipher(keyring), clock: options.clock ?? (() => new Date()) };
+    const platform: Platform = { config, database, keyring, cipher: new FieldCipher(keyring), clock: options.clock ?? (() => new Date()), profile };
     await checkKeyBinding(platform);
     return platform;
   } catch (error) {

@@ -15,6 +15,8 @@ export interface HavenConfig {
   logLevel: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
+  /** The jurisdiction's SOP profile (YAML or JSON); the baseline (the Protocol floor) when unset. */
+  profileFile: string | undefined;
 }
 
 const envSchema = z.object({
@@ -27,6 +29,7 @@ const envSchema = z.object({
   HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HAVEN_BODY_LIMIT: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   HAVEN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  HAVEN_PROFILE: z.string().min(1).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -55,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HavenConfig {
     logLevel: e.HAVEN_LOG_LEVEL,
     bodyLimitBytes: e.HAVEN_BODY_LIMIT,
     dbPoolSize: e.HAVEN_DB_POOL,
+    profileFile: e.HAVEN_PROFILE,
   };
 }

@@ -1,4 +1,4 @@
-import type { FieldGroup, Role } from '@haven/core';
+import type { FieldGroup, Profile, Role } from '@haven/core';
 import type { AuditContext } from './audit/chain.js';
 import type { HavenConfig } from './config.js';
 import type { FieldCipher } from './crypto/cipher.js';
@@ -14,6 +14,8 @@ export interface Platform {
   cipher: FieldCipher;
   /** The only clock the server reads; tests pass their own. */
   clock: () => Date;
+  /** The SOP profile the obligations engine applies. */
+  profile: Profile;
 }
 
 /** The authenticated caller of a request. */

@@ -1,4 +1,4 @@
-import { personInputSchema, versionSchema, FIELD_GROUPS, idSchema } from '@haven/core';
+import { personInputSchema, registrationPersonSchema, versionSchema, FIELD_GROUPS, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -23,7 +23,7 @@ export const personRoutes: Feature = (app, platform) => {
     '/api/persons',
     {
       config: { access: { permission: 'person:write', personalData: true } },
-      schema: { tags: ['persons'], summary: 'Register a person and open their case', body: personInputSchema, response: { 201: personSchema } },
+      schema: { tags: ['persons'], summary: 'Register a person (with first indicators, if any) and open their case', body: registrationPersonSchema, response: { 201: personSchema } },
     },
     async (request, reply) => reply.code(201).send(await createPerson(platform, request.ctx, request.body)),
   );

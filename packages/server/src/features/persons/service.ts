@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { FieldGroup, PersonInput } from '@haven/core';
-import { personFieldGroups, worksOnCase } from '../../platform/access/scope.js';
+import type { FieldGroup, PersonInput, RegistrationPersonInput } from '@haven/core';
+import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unauthorized } from '../../platform/http/problem.js';
+import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
+import { registerPersons } from './registration.js';
 import {
   encodePersonFields,
   findPersonRow,
-  insertPerson,
   listVisiblePersonRows,
   nameIndexOf,
   toPersonRecord,
@@ -17,7 +17,7 @@ import {
   type PersonRecord,
 } from './store.js';
 
-function actorOf(ctx: RequestContext): Actor {
+export function actorOf(ctx: RequestContext): Actor {
   if (!ctx.actor) throw unauthorized();
   return ctx.actor;
 }
@@ -27,52 +27,21 @@ function presentFields(record: PersonRecord): string[] {
   return Object.keys(record.fields);
 }
 
-/** Registers a person and opens their case in the registering agency. */
-export async function createPerson(platform: Platform, ctx: RequestContext, input: PersonInput): Promise<PersonRecord> {
+/** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
+export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
   const actor = actorOf(ctx);
-  const id = randomUUID();
-  const at = platform.clock().toISOString();
   return withAudit(platform, ctx.audit, async (trx, record) => {
-    const encoded = encodePersonFields(platform.cipher, id, input);
-    const row = {
-      id,
-      registering_agency_id: actor.agencyId,
-      created_by: actor.userId,
-      given_name_enc: null,
-      family_name_enc: null,
-      other_names_enc: null,
-      sex: input.sex,
-      birth_date: null,
-      birth_date_precision: null,
-      age_claimed: null,
-      nationality: null,
-      languages: '[]',
-      accompaniment: null,
-      phone_enc: null,
-      address_enc: null,
-      ...encoded,
-      name_index: nameIndexOf(platform.cipher, input.givenName, input.familyName),
-      version: 1,
-      created_at: at,
-      updated_at: at,
-    };
-    await insertPerson(trx, row);
-    const caseId = randomUUID();
-    await trx
-      .insertInto('cases')
-      .values({ id: caseId, person_id: id, agency_id: actor.agencyId, officer_id: actor.userId, stage: 'registered', risk_level: null, version: 1, created_at: at, updated_at: at })
-      .execute();
-    record({ action: 'person.create', recordType: 'person', recordId: id, fields: Object.keys(input) });
-    return toPersonRecord(platform.cipher, row, actor.fieldGroups);
+    const [row] = await registerPersons(platform, trx, record, actor, [input], null);
+    return toPersonRecord(platform.cipher, row!, actor.fieldGroups);
   });
 }
 
 export async function readPerson(platform: Platform, ctx: RequestContext, personId: string): Promise<PersonRecord> {
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await personFieldGroups(trx, actor, personId);
-    const row = groups ? await findPersonRow(trx, personId) : undefined;
-    if (!groups || !row) throw notFound('person');
+    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+    const row = await findPersonRow(trx, personId);
+    if (!row) throw notFound('person');
     const person = toPersonRecord(platform.cipher, row, groups);
     record({ action: 'person.read', recordType: 'person', recordId: personId, fields: presentFields(person) });
     return person;
@@ -89,10 +58,9 @@ export async function updatePerson(
   const actor = actorOf(ctx);
   const at = platform.clock().toISOString();
   return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await personFieldGroups(trx, actor, personId);
-    const row = groups ? await findPersonRow(trx, personId) : undefined;
-    if (!groups || !row) throw notFound('person');
-    if (!(await worksOnCase(trx, actor, personId))) throw forbidden('Only an agency working on the case may change the record.');
+    const groups = await assertWorksOnCase(trx, actor, personId);
+    const row = await findPersonRow(trx, personId);
+    if (!row) throw notFound('person');
     const touched = PERSON_FIELDS.filter((f) => f.name in changes);
     const hidden = touched.find((f) => !groups.has(f.group));
     if (hidden) throw forbidden(`Your role may not change ${hidden.name}.`);
@@ -109,6 +77,8 @@ export async function updatePerson(
       throw staleVersion('person', current?.version ?? version);
     }
     record({ action: 'person.update', recordType: 'person', recordId: personId, fields: touched.map((f) => f.name) });
+    // Age, sex, accompaniment and nationality change what the State owes the person.
+    await refreshObligations(platform, trx, [personId]);
     const updated = await findPersonRow(trx, personId);
     return toPersonRecord(platform.cipher, updated!, groups);
   });

@@ -35,10 +35,10 @@ export function encodePersonFields(cipher: FieldCipher, personId: string, input:
     if (!(field.name in input)) continue;
     const value = (input as Record<string, unknown>)[field.name];
     if (value === undefined || value === null) {
-      out[field.column] = field.list && !field.encrypted ? '[]' : null;
+      out[field.column] = field.column === 'languages' ? '[]' : field.encoding === 'flag' ? 0 : null;
       continue;
     }
-    const stored = field.list ? JSON.stringify(value) : value;
+    const stored = field.encoding === 'json' ? JSON.stringify(value) : field.encoding === 'flag' ? (value ? 1 : 0) : value;
     out[field.column] = field.encrypted ? cipher.encrypt(String(stored), placeOf('persons', field.column, personId)) : stored;
   }
   return out as Partial<PersonTable>;
@@ -51,7 +51,7 @@ export function decodePersonFields(cipher: FieldCipher, row: PersonTable, groups
     const raw = row[field.column];
     if (raw === null || raw === undefined) continue;
     const plain = field.encrypted ? cipher.decrypt(String(raw), placeOf('persons', field.column, row.id)) : raw;
-    out[field.name] = field.list ? (JSON.parse(String(plain)) as unknown) : plain;
+    out[field.name] = field.encoding === 'json' ? (JSON.parse(String(plain)) as unknown) : field.encoding === 'flag' ? plain === 1 || plain === '1' : plain;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { FIELD_GROUPS, type FieldGroup } from '@haven/core';
 import type { Actor } from '../context.js';
 import type { Queryable } from '../db/database.js';
+import { forbidden, notFound } from '../http/problem.js';
 
 /**
  * Record scope: which field groups of a person an actor may see. An agency sees the persons whose
@@ -36,4 +37,21 @@ export async function worksOnCase(q: Queryable, actor: Actor, personId: string):
     .where('agency_id', '=', actor.agencyId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The groups the actor sees of a person, or 404 when the person is outside their scope. */
+export async function visibleGroupsOrThrow(q: Queryable, actor: Actor, personId: string): Promise<Set<FieldGroup>> {
+  const groups = await personFieldGroups(q, actor, personId);
+  if (!groups) throw notFound('person');
+  return groups;
+}
+
+/**
+ * For writes to a case: the person must be visible (else 404) and the actor's agency must work on
+ * the case (else 403; an agency a referral shared fields with reads, it does not write).
+ */
+export async function assertWorksOnCase(q: Queryable, actor: Actor, personId: string): Promise<Set<FieldGroup>> {
+  const groups = await visibleGroupsOrThrow(q, actor, personId);
+  if (!(await worksOnCase(q, actor, personId))) throw forbidden('Only an agency working on the case may change it.');
+  return groups;
 }

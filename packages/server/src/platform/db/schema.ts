@@ -102,6 +102,13 @@ export interface PersonTable {
   accompaniment: string | null;
   phone_enc: string | null;
   address_enc: string | null;
+  encounter_id: string | null;
+  /** ISO 15924 script of the name as given (Arab, Latn, Ethi…). */
+  name_script: string | null;
+  transliterations_enc: string | null;
+  aliases_enc: string | null;
+  /** Age disputed and not settled by an assessment: a child for the engine (benefit of the doubt). */
+  age_disputed: number;
   version: number;
   created_at: string;
   updated_at: string;
@@ -114,6 +121,10 @@ export interface CaseTable {
   officer_id: string | null;
   stage: string;
   risk_level: string | null;
+  consular_choice: string;
+  asylum_claim: string;
+  best_interests_determined: number;
+  stage_reason_enc: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -170,6 +181,169 @@ export interface ServiceProviderTable {
   updated_at: string;
 }
 
+export interface EncounterTable {
+  id: string;
+  type: string;
+  occurred_at: string;
+  place_name: string;
+  latitude: number | null;
+  longitude: number | null;
+  agency_id: string;
+  vessel: string | null;
+  people_on_board: number | null;
+  dead: number;
+  missing: number;
+  notes_enc: string | null;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FamilyLinkTable {
+  id: string;
+  person_id: string;
+  related_person_id: string;
+  relation: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface IdentityDocumentTable {
+  id: string;
+  person_id: string;
+  type: string;
+  number_enc: string | null;
+  issuing_country: string | null;
+  expires_on: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AgeAssessmentTable {
+  id: string;
+  person_id: string;
+  method: string;
+  assessed_on: string;
+  min_age: number;
+  max_age: number;
+  assessor: string;
+  recorded_by: string;
+  created_at: string;
+}
+
+export interface ScreeningTable {
+  id: string;
+  person_id: string;
+  screening_version: number;
+  indicators: string;
+  statement_enc: string | null;
+  statement_language: string | null;
+  screened_by: string;
+  screened_at: string;
+  created_at: string;
+}
+
+export interface DetentionTable {
+  id: string;
+  person_id: string;
+  place: string;
+  since: string;
+  until: string | null;
+  legal_basis: string;
+  recorded_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsularNotificationTable {
+  id: string;
+  person_id: string;
+  post: string;
+  sent_at: string;
+  channel: string;
+  recorded_by: string;
+  created_at: string;
+}
+
+export interface AssistanceTable {
+  id: string;
+  person_id: string;
+  encounter_id: string | null;
+  type: string;
+  given_at: string;
+  given_by: string;
+  place: string | null;
+  language: string | null;
+  notes_enc: string | null;
+  created_at: string;
+}
+
+export interface ObligationTable {
+  id: string;
+  person_id: string;
+  /** The agency whose case it is: work queues and reminders go by it. */
+  agency_id: string;
+  code: string;
+  /** open, fulfilled or waived; overdue is derived (open and past due_by). */
+  status: string;
+  basis: string;
+  fulfilled_by: string;
+  due_by: string | null;
+  fulfilment_type: string | null;
+  fulfilment_id: string | null;
+  fulfilled_at: string | null;
+  waived_by: string | null;
+  waiver_reason_enc: string | null;
+  waived_at: string | null;
+  due_soon_notified_at: string | null;
+  overdue_notified_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GuardOverrideTable {
+  id: string;
+  person_id: string;
+  agency_id: string;
+  action: string;
+  blocked_by: string;
+  reason_enc: string;
+  overridden_by: string;
+  created_at: string;
+}
+
+export interface CaseActionTable {
+  id: string;
+  person_id: string;
+  action: string;
+  override_id: string | null;
+  details_enc: string | null;
+  performed_by: string;
+  created_at: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  obligation_id: string | null;
+  person_id: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  response_enc: string;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -190,5 +364,18 @@ export interface HavenSchema {
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
   service_providers: ServiceProviderTable;
+  encounters: EncounterTable;
+  family_links: FamilyLinkTable;
+  identity_documents: IdentityDocumentTable;
+  age_assessments: AgeAssessmentTable;
+  screenings: ScreeningTable;
+  detentions: DetentionTable;
+  consular_notifications: ConsularNotificationTable;
+  assistance: AssistanceTable;
+  obligations: ObligationTable;
+  guard_overrides: GuardOverrideTable;
+  case_actions: CaseActionTable;
+  notifications: NotificationTable;
+  idempotency_keys: IdempotencyKeyTable;
   meta: MetaTable;
 }

@@ -1,0 +1,146 @@
+import type { AssessInput, AsylumClaimState, ConsularChoice, EncounterType, ObservedIndicator } from '@haven/core';
+import type { Queryable } from '../../platform/db/database.js';
+import type { AssistanceTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
+
+// The one place that reads across the case file (person, encounter, case, screening, age
+// assessment, detention, assistance) to state the facts the engine needs. Features write those
+// records through their own services; only this reader assembles them.
+
+export interface CaseFacts {
+  personId: string;
+  /** The agency whose case it is. */
+  agencyId: string;
+  input: AssessInput;
+  languages: string[];
+  assistance: Pick<AssistanceTable, 'id' | 'type' | 'language' | 'given_at'>[];
+  /** The detention the engine saw (the open one, else the latest). */
+  detention: Pick<DetentionTable, 'id' | 'since' | 'until'> | undefined;
+}
+
+const CHUNK = 400;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Age in whole years at `at`. A year-only or estimated birth date gives the lower bound of the
+ * possible ages (the birthday may fall late in the year): the benefit of the doubt for children.
+ */
+export function ageAt(birthDate: string, precision: string | null, at: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const years = at.getUTCFullYear() - y;
+  if (precision === 'year' || precision === 'estimated') return Math.max(0, years - 1);
+  const birthdayPassed = at.getUTCMonth() + 1 > m || (at.getUTCMonth() + 1 === m && at.getUTCDate() >= d);
+  return Math.max(0, birthdayPassed ? years : years - 1);
+}
+
+/** The engine's view of each person's case, read in a few queries whatever the number of persons. */
+export async function loadCaseFacts(q: Queryable, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+  const out = new Map<string, CaseFacts>();
+  for (const ids of chunks(personIds)) {
+    if (ids.length === 0) continue;
+    const persons = await q
+      .selectFrom('persons')
+      .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
+      .innerJoin('cases', 'cases.person_id', 'persons.id')
+      .select([
+        'persons.id',
+        'persons.sex',
+        'persons.birth_date',
+        'persons.birth_date_precision',
+        'persons.age_claimed',
+        'persons.age_disputed',
+        'persons.accompaniment',
+        'persons.nationality',
+        'persons.languages',
+        'persons.created_at',
+        'encounters.type as encounter_type',
+        'encounters.occurred_at',
+        'cases.agency_id',
+        'cases.consular_choice',
+        'cases.asylum_claim',
+        'cases.best_interests_determined',
+      ])
+      .where('persons.id', 'in', ids)
+      .execute();
+    const screenings = await q
+      .selectFrom('screenings')
+      .select(['person_id', 'screening_version', 'indicators'])
+      .where('person_id', 'in', ids)
+      .execute();
+    const latestScreening = new Map<string, { v: number; indicators: string }>();
+    for (const s of screenings) {
+      const seen = latestScreening.get(s.person_id);
+      if (!seen || s.screening_version > seen.v) latestScreening.set(s.person_id, { v: s.screening_version, indicators: s.indicators });
+    }
+    const assessments = await q.selectFrom('age_assessments').select(['person_id', 'min_age', 'created_at']).where('person_id', 'in', ids).orderBy('created_at').execute();
+    const assessedAge = new Map(assessments.map((a) => [a.person_id, a.min_age]));
+    const detentions = await q.selectFrom('detentions').select(['id', 'person_id', 'since', 'until']).where('person_id', 'in', ids).orderBy('since').execute();
+    const detentionOf = new Map<string, CaseFacts['detention']>();
+    for (const d of detentions) {
+      const current = detentionOf.get(d.person_id);
+      // An open detention always wins; otherwise the latest one.
+      if (!current || current.until !== null || d.until === null) detentionOf.set(d.person_id, { id: d.id, since: d.since, until: d.until });
+    }
+    const assistance = await q.selectFrom('assistance').select(['id', 'person_id', 'type', 'language', 'given_at']).where('person_id', 'in', ids).execute();
+    const assistanceOf = new Map<string, CaseFacts['assistance']>();
+    for (const a of assistance) {
+      const list = assistanceOf.get(a.person_id) ?? [];
+      list.push({ id: a.id, type: a.type, language: a.language, given_at: a.given_at });
+      assistanceOf.set(a.person_id, list);
+    }
+    for (const p of persons) {
+      out.set(p.id, buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? []));
+    }
+  }
+  return out;
+}
+
+type PersonFactsRow = Pick<
+  PersonTable,
+  'id' | 'sex' | 'birth_date' | 'birth_date_precision' | 'age_claimed' | 'age_disputed' | 'accompaniment' | 'nationality' | 'languages' | 'created_at'
+> & {
+  encounter_type: string | null;
+  occurred_at: string | null;
+  agency_id: string;
+  consular_choice: string;
+  asylum_claim: string;
+  best_interests_determined: number;
+};
+
+function buildFacts(
+  p: PersonFactsRow,
+  indicators: string | undefined,
+  assessedMinAge: number | undefined,
+  detention: CaseFacts['detention'],
+  assistance: CaseFacts['assistance'],
+): CaseFacts {
+  const encounteredAt = p.occurred_at ?? p.created_at;
+  const languages = JSON.parse(p.languages) as string[];
+  // An age assessment settles a dispute with the lower bound of its range; until then a
+  // disputed age keeps the benefit of the doubt (the engine treats the claimed minor as a child).
+  const settled = assessedMinAge !== undefined;
+  const age = settled ? assessedMinAge : p.birth_date ? ageAt(p.birth_date, p.birth_date_precision, new Date(encounteredAt)) : undefined;
+  const input: AssessInput = {
+    encounteredAt,
+    ...(p.encounter_type ? { encounterType: p.encounter_type as EncounterType } : {}),
+    person: {
+      sex: p.sex as 'male' | 'female' | 'unknown',
+      ...(age !== undefined ? { age } : {}),
+      ...(p.age_claimed !== null ? { ageClaimed: p.age_claimed } : {}),
+      ageDisputed: p.age_disputed === 1 && !settled,
+      ...(p.accompaniment ? { accompaniment: p.accompaniment as 'adult' } : {}),
+      ...(p.nationality ? { nationality: p.nationality } : {}),
+      languages,
+    },
+    indicators: indicators ? (JSON.parse(indicators) as ObservedIndicator[]) : [],
+    ...(detention ? { detention: { since: detention.since, until: detention.until } } : {}),
+    consular: p.consular_choice as ConsularChoice,
+    asylumClaim: p.asylum_claim as AsylumClaimState,
+    bestInterestsDetermined: p.best_interests_determined === 1,
+  } as AssessInput;
+  return { personId: p.id, agencyId: p.agency_id, input, languages, assistance, detention };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { assess, type Assessment } from '@haven/core';
+import type { Platform } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/database.js';
+import type { ObligationTable } from '../../platform/db/schema.js';
+import { loadCaseFacts, type CaseFacts } from './case-facts.js';
+import { findFulfilment } from './fulfilment.js';
+
+const CHUNK = 400;
+
+export interface RefreshResult {
+  facts: CaseFacts;
+  assessment: Assessment;
+}
+
+/**
+ * Re-runs the engine for these persons and stores what it derives: new obligations are added,
+ * deadlines follow the facts, an obligation whose trigger no longer holds is removed while open
+ * (kept when fulfilled or waived, as history), and each open one is marked fulfilled when the
+ * facts or a record (assistance, an ended detention) discharge it. Runs in the caller's
+ * transaction so the change and its consequences commit together.
+ */
+export async function refreshObligations(platform: Platform, q: Queryable, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
+  const results = new Map<string, RefreshResult>();
+  if (personIds.length === 0) return results;
+  const factsByPerson = await loadCaseFacts(q, personIds);
+  const at = platform.clock().toISOString();
+  const inserts: ObligationTable[] = [];
+  for (let i = 0; i < personIds.length; i += CHUNK) {
+    const ids = personIds.slice(i, i + CHUNK);
+    const existingRows = await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
+    const existingByPerson = new Map<string, Map<string, ObligationTable>>();
+    for (const row of existingRows) {
+      const map = existingByPerson.get(row.person_id) ?? new Map<string, ObligationTable>();
+      map.set(row.code, row);
+      existingByPerson.set(row.person_id, map);
+    }
+    for (const personId of ids) {
+      const facts = factsByPerson.get(personId);
+      if (!facts) continue;
+      const assessment = assess(facts.input, platform.profile);
+      results.set(personId, { facts, assessment });
+      const existing = existingByPerson.get(personId) ?? new Map<string, ObligationTable>();
+      const listed = new Set<string>();
+      for (const o of assessment.obligations) {
+        listed.add(o.code);
+        const record =
+          o.status === 'fulfilled'
+            ? o.fulfilledBy.detentionEnded
+              ? { type: 'detention', id: facts.detention?.id ?? null }
+              : { type: 'facts', id: null }
+            : findFulfilment(o.fulfilledBy, facts);
+        const derived = {
+          basis: JSON.stringify(o.basis),
+          fulfilled_by: JSON.stringify(o.fulfilledBy),
+          due_by: o.dueBy,
+          agency_id: facts.agencyId,
+        };
+        const row = existing.get(o.code);
+        if (!row) {
+          inserts.push({
+            id: randomUUID(),
+            person_id: personId,
+            code: o.code,
+            status: record ? 'fulfilled' : 'open',
+            ...derived,
+            fulfilment_type: record?.type ?? null,
+            fulfilment_id: record?.id ?? null,
+            fulfilled_at: record ? at : null,
+            waived_by: null,
+            waiver_reason_enc: null,
+            waived_at: null,
+            due_soon_notified_at: null,
+            overdue_notified_at: null,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+          });
+          continue;
+        }
+        const change: Partial<ObligationTable> = {};
+        if (row.basis !== derived.basis) change.basis = derived.basis;
+        if (row.fulfilled_by !== derived.fulfilled_by) change.fulfilled_by = derived.fulfilled_by;
+        if (row.agency_id !== derived.agency_id) change.agency_id = derived.agency_id;
+        if (row.due_by !== derived.due_by) Object.assign(change, { due_by: derived.due_by, due_soon_notified_at: null, overdue_notified_at: null });
+        if (row.status === 'open' && record) {
+          Object.assign(change, { status: 'fulfilled', fulfilment_type: record.type, fulfilment_id: record.id, fulfilled_at: at });
+        } else if (row.status === 'fulfilled' && !record && (row.fulfilment_type === 'facts' || row.fulfilment_type === 'detention')) {
+          // Fulfilled by the facts (a lodged claim, an ended detention) and the facts changed back.
+          Object.assign(change, { status: 'open', fulfilment_type: null, fulfilment_id: null, fulfilled_at: null });
+        }
+        if (Object.keys(change).length > 0) {
+          await q
+            .updateTable('obligations')
+            .set({ ...change, version: row.version + 1, updated_at: at })
+            .where('id', '=', row.id)
+            .execute();
+        }
+      }
+      const withdrawn = [...existing.values()].filter((row) => !listed.has(row.code) && row.status === 'open').map((row) => row.id);
+      if (withdrawn.length > 0) await q.deleteFrom('obligations').where('id', 'in', withdrawn).execute();
+    }
+  }
+  for (let i = 0; i < inserts.length; i += 200) await q.insertInto('obligations').values(inserts.slice(i, i + 200)).execute();
+  return results;
+}

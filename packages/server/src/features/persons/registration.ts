@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { RegistrationPersonInput } from '@haven/core';
+import type { RecordAudit } from '../../platform/audit/recorder.js';
+import type { Actor, Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import type { CaseTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import { refreshObligations } from '../obligations/refresh.js';
+import { encodePersonFields, nameIndexOf } from './store.js';
+
+const INSERT_CHUNK = 200;
+
+async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insert(rows.slice(i, i + INSERT_CHUNK));
+}
+
+/**
+ * Registers persons (one, or a boat's worth) in the caller's transaction: each gets a record, a
+ * case in the registering agency, a first screening when indicators were seen, and the
+ * obligations the engine derives. Rows are inserted in batches so a 1,000-person encounter is a
+ * handful of statements, not thousands.
+ */
+export async function registerPersons(
+  platform: Platform,
+  trx: Tx,
+  record: RecordAudit,
+  actor: Actor,
+  inputs: readonly RegistrationPersonInput[],
+  encounterId: string | null,
+): Promise<PersonTable[]> {
+  const at = platform.clock().toISOString();
+  const persons: PersonTable[] = [];
+  const cases: CaseTable[] = [];
+  const screenings: ScreeningTable[] = [];
+  for (const input of inputs) {
+    const { indicators, ...fields } = input;
+    const id = randomUUID();
+    persons.push({
+      id,
+      registering_agency_id: actor.agencyId,
+      created_by: actor.userId,
+      encounter_id: encounterId,
+      given_name_enc: null,
+      family_name_enc: null,
+      name_script: null,
+      transliterations_enc: null,
+      aliases_enc: null,
+      other_names_enc: null,
+      sex: fields.sex,
+      birth_date: null,
+      birth_date_precision: null,
+      age_claimed: null,
+      age_disputed: 0,
+      nationality: null,
+      languages: '[]',
+      accompaniment: null,
+      phone_enc: null,
+      address_enc: null,
+      ...encodePersonFields(platform.cipher, id, fields),
+      name_index: nameIndexOf(platform.cipher, fields.givenName, fields.familyName),
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    });
+    cases.push({
+      id: randomUUID(),
+      person_id: id,
+      agency_id: actor.agencyId,
+      officer_id: actor.userId,
+      stage: indicators && indicators.length > 0 ? 'screened' : 'registered',
+      risk_level: null,
+      consular_choice: 'not_asked',
+      asylum_claim: 'none',
+      best_interests_determined: 0,
+      stage_reason_enc: null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    });
+    record({ action: 'person.create', recordType: 'person', recordId: id, fields: Object.keys(fields) });
+    if (indicators && indicators.length > 0) {
+      const screeningId = randomUUID();
+      screenings.push({
+        id: screeningId,
+        person_id: id,
+        screening_version: 1,
+        indicators: JSON.stringify([...new Set(indicators)].sort()),
+        statement_enc: null,
+        statement_language: null,
+        screened_by: actor.userId,
+        screened_at: at,
+        created_at: at,
+      });
+      record({ action: 'screening.create', recordType: 'screening', recordId: screeningId, fields: ['indicators'] });
+    }
+  }
+  await insertChunked(persons, (chunk) => trx.insertInto('persons').values(chunk).execute());
+  await insertChunked(cases, (chunk) => trx.insertInto('cases').values(chunk).execute());
+  await insertChunked(screenings, (chunk) => trx.insertInto('screenings').values(chunk).execute());
+  await refreshObligations(platform, trx, persons.map((p) => p.id));
+  return persons;
+}
