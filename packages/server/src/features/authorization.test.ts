@@ -18,7 +18,7 @@ function describeAnswer(answer: HttpAnswer): string {
 describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
   let server: TestServer;
   const users = new Map<Role, string>();
-  const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '' };
+  const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '', encounterA: '', encounterB: '' };
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
@@ -30,8 +30,16 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     world.userB = await makeUser(platform, world.agencyB, 'protection_officer', 'officer.b');
     const officerA = await sessionFor(server, users.get('protection_officer')!);
     const officerB = await sessionFor(server, world.userB);
-    world.personA = (await officerA.post('/api/persons', { givenName: 'Own', sex: 'female' })).body.id;
-    world.personB = (await officerB.post('/api/persons', { givenName: 'Other', sex: 'male' })).body.id;
+    const encounter = { type: 'rescue_at_sea', occurredAt: '2026-03-01T05:00:00Z', place: { name: 'Matrix bay' } };
+    world.encounterA = (await officerA.post('/api/encounters', encounter)).body.id;
+    world.encounterB = (await officerB.post('/api/encounters', encounter)).body.id;
+    const person = (name: string) => ({ persons: [{ givenName: name, sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] }] });
+    world.personA = (await officerA.post(`/api/encounters/${world.encounterA}/persons`, person('Own'))).body.persons[0].id;
+    world.personB = (await officerB.post(`/api/encounters/${world.encounterB}/persons`, person('Other'))).body.persons[0].id;
+    for (const [caller, personId] of [[officerA, world.personA], [officerB, world.personB]] as const) {
+      const detention = await caller.post(`/api/persons/${personId}/detentions`, { place: 'Station', since: '2026-03-01T05:30:00Z', legalBasis: 'Law 1' });
+      expect(detention.status).toBe(201);
+    }
   });
   afterAll(() => server.close());
 
@@ -73,6 +81,35 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       }
       case 'api_token':
         return { id: await apiToken(which === 'own' ? callerId : world.userB), version: 1 };
+      case 'encounter': {
+        const id = which === 'own' ? world.encounterA : world.encounterB;
+        return { id, version: (await db.selectFrom('encounters').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'case': {
+        const row = await db.selectFrom('cases').select(['id', 'version']).where('person_id', '=', which === 'own' ? world.personA : world.personB).executeTakeFirstOrThrow();
+        return { id: row.id, version: row.version };
+      }
+      case 'obligation': {
+        const row = await db
+          .selectFrom('obligations')
+          .select(['id', 'version'])
+          .where('person_id', '=', which === 'own' ? world.personA : world.personB)
+          .where('due_by', 'is not', null)
+          .orderBy('code')
+          .executeTakeFirstOrThrow();
+        return { id: row.id, version: row.version };
+      }
+      case 'detention': {
+        const personId = which === 'own' ? world.personA : world.personB;
+        const row = await db.selectFrom('detentions').select(['id', 'version']).where('person_id', '=', personId).orderBy('created_at').executeTakeFirstOrThrow();
+        return { id: row.id, version: row.version, personId };
+      }
+      case 'notification': {
+        const id = randomUUID();
+        const userId = which === 'own' ? callerId : world.userB;
+        await db.insertInto('notifications').values({ id, user_id: userId, kind: 'obligation_overdue', obligation_id: randomUUID(), person_id: null, created_at: server.platform.clock().toISOString(), read_at: null }).execute();
+        return { id, version: 1 };
+      }
     }
   }
 
@@ -140,7 +177,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
           }
         }
         if (rule.lists) {
-          const otherId = rule.lists.kind === 'person' ? world.personB : world.userB;
+          const otherId = { person: world.personB, user: world.userB, encounter: world.encounterB }[rule.lists.kind as 'person' | 'user' | 'encounter'];
           const ids = ((answer.body?.items ?? answer.body) as { id: string }[]).map((item) => item.id);
           expect(ids.includes(otherId), `${key} as ${role} lists another agency's ${rule.lists.kind}`).toBe(rule.lists.crossAgency);
         }

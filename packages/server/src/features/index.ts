@@ -1,9 +1,25 @@
+import { assistanceRoutes } from './assistance/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { caseRoutes } from './cases/routes.js';
+import { encounterRoutes } from './encounters/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
+import { obligationRoutes } from './obligations/routes.js';
 import { personRoutes } from './persons/routes.js';
+import { screeningRoutes } from './screening/routes.js';
 import { systemRoutes } from './system/routes.js';
 import type { Feature } from '../platform/http/app.js';
 
 /** Every capability the server exposes, in the order their routes are registered. */
-export const features: Feature[] = [systemRoutes, authRoutes, adminRoutes, personRoutes, auditRoutes];
+export const features: Feature[] = [
+  systemRoutes,
+  authRoutes,
+  adminRoutes,
+  encounterRoutes,
+  personRoutes,
+  screeningRoutes,
+  caseRoutes,
+  assistanceRoutes,
+  obligationRoutes,
+  auditRoutes,
+];

@@ -7,12 +7,14 @@ import { ROLES, type Role } from '@haven/core';
  */
 
 /** Records a route can target: the test makes one in the caller's agency and one in another. */
-export type TargetKind = 'person' | 'agency' | 'user' | 'api_token';
+export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification';
 
 export interface Targets {
   /** The record's id, and its current version where the route needs one. */
   id: string;
   version: number;
+  /** The person a sub-record (detention) belongs to. */
+  personId?: string;
 }
 
 export interface RouteRule {
@@ -30,6 +32,10 @@ const READERS: readonly Role[] = ['first_responder', 'protection_officer', 'serv
 const WRITERS: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor'];
 const ADMIN: readonly Role[] = ['admin'];
 const OVERSIGHT: readonly Role[] = ['oversight'];
+/** Roles whose field groups include `protection`: screening results, obligations, guards, the case. */
+const PROTECTION_READERS: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
+const CASE_MANAGERS: readonly Role[] = ['protection_officer', 'supervisor'];
+const PAST = '2026-03-01T05:45:00Z';
 
 export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /': { callers: 'public', request: () => ({ path: '/' }) },
@@ -92,6 +98,89 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     callers: WRITERS,
     target: { kind: 'person', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.id}`, body: { version: t!.version, familyName: 'Matrix' } }),
+  },
+
+  'POST /api/encounters': {
+    callers: WRITERS,
+    request: () => ({ path: '/api/encounters', body: { type: 'rescue_at_sea', occurredAt: PAST, place: { name: 'Matrix bay' } } }),
+  },
+  'GET /api/encounters': { callers: WRITERS, lists: { kind: 'encounter', crossAgency: false }, request: () => ({ path: '/api/encounters?limit=200' }) },
+  'GET /api/encounters/:id': { callers: WRITERS, target: { kind: 'encounter', crossAgency: false }, request: (t) => ({ path: `/api/encounters/${t!.id}` }) },
+  'PATCH /api/encounters/:id': {
+    callers: WRITERS,
+    target: { kind: 'encounter', crossAgency: false },
+    request: (t) => ({ path: `/api/encounters/${t!.id}`, body: { version: t!.version, missing: 1 } }),
+  },
+  'POST /api/encounters/:id/persons': {
+    callers: WRITERS,
+    target: { kind: 'encounter', crossAgency: false },
+    request: (t) => ({ path: `/api/encounters/${t!.id}/persons`, body: { persons: [{ givenName: 'Matrix', sex: 'unknown' }] } }),
+  },
+  'GET /api/encounters/:id/triage': { callers: WRITERS, target: { kind: 'encounter', crossAgency: false }, request: (t) => ({ path: `/api/encounters/${t!.id}/triage` }) },
+  'POST /api/encounters/:id/assistance': {
+    callers: WRITERS,
+    target: { kind: 'encounter', crossAgency: false },
+    request: (t) => ({ path: `/api/encounters/${t!.id}/assistance`, body: { type: 'water', givenAt: PAST } }),
+  },
+  'POST /api/persons/:id/screenings': {
+    callers: WRITERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/screenings`, body: { indicators: ['needs_interpreter'] } }),
+  },
+  'GET /api/persons/:id/screenings': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/screenings` }) },
+  'POST /api/persons/:id/assistance': {
+    callers: WRITERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/assistance`, body: { type: 'food', givenAt: PAST } }),
+  },
+  'GET /api/persons/:id/assistance': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/assistance` }) },
+  'GET /api/persons/:id/case': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case` }) },
+  'PATCH /api/cases/:id': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'case', crossAgency: false },
+    request: (t) => ({ path: `/api/cases/${t!.id}`, body: { version: t!.version, riskLevel: 'medium' } }),
+  },
+  'POST /api/persons/:id/detentions': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/detentions`, body: { place: 'Matrix station', since: PAST, until: PAST, legalBasis: 'Matrix law' } }),
+  },
+  'PATCH /api/persons/:id/detentions/:detentionId': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'detention', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.personId}/detentions/${t!.id}`, body: { version: t!.version, until: PAST } }),
+  },
+  'POST /api/persons/:id/consular-rights': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/consular-rights`, body: { informedAt: PAST, language: 'en', choice: 'declined' } }),
+  },
+  'POST /api/persons/:id/consular-notifications': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/consular-notifications`, body: { post: 'Matrix consulate', sentAt: PAST, channel: 'email' } }),
+  },
+  'GET /api/persons/:id/obligations': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/obligations` }) },
+  'POST /api/obligations/:id/waive': {
+    callers: ['supervisor'],
+    target: { kind: 'obligation', crossAgency: false },
+    request: (t) => ({ path: `/api/obligations/${t!.id}/waive`, body: { version: t!.version, reason: 'Matrix: waived to test access' } }),
+  },
+  'GET /api/persons/:id/guards': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/guards` }) },
+  'POST /api/persons/:id/actions/:action': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/actions/charge_for_being_smuggled`, body: {} }),
+  },
+  'GET /api/queues/my-obligations': { callers: WRITERS, request: () => ({ path: '/api/queues/my-obligations' }) },
+  'GET /api/queues/agency-obligations': { callers: WRITERS, request: () => ({ path: '/api/queues/agency-obligations?window=overdue' }) },
+  'GET /api/queues/open-guards': { callers: WRITERS, request: () => ({ path: '/api/queues/open-guards' }) },
+  'GET /api/oversight/queue': { callers: ['supervisor', 'oversight'], request: () => ({ path: '/api/oversight/queue' }) },
+  'GET /api/notifications': { callers: 'signed-in', request: () => ({ path: '/api/notifications' }) },
+  'POST /api/notifications/:id/read': {
+    callers: 'signed-in',
+    target: { kind: 'notification', crossAgency: false },
+    request: (t) => ({ path: `/api/notifications/${t!.id}/read` }),
   },
 
   'GET /api/audit/events': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/events' }) },

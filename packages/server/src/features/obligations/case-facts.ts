@@ -15,6 +15,8 @@ export interface CaseFacts {
   assistance: Pick<AssistanceTable, 'id' | 'type' | 'language' | 'given_at'>[];
   /** The detention the engine saw (the open one, else the latest). */
   detention: Pick<DetentionTable, 'id' | 'since' | 'until'> | undefined;
+  /** Notifications sent to the consular post (they deliver the `consular` referral). */
+  consularNotifications: { id: string; sent_at: string }[];
 }
 
 const CHUNK = 400;
@@ -92,8 +94,11 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
       list.push({ id: a.id, type: a.type, language: a.language, given_at: a.given_at });
       assistanceOf.set(a.person_id, list);
     }
+    const notifications = await q.selectFrom('consular_notifications').select(['id', 'person_id', 'sent_at']).where('person_id', 'in', ids).execute();
     for (const p of persons) {
-      out.set(p.id, buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? []));
+      const facts = buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? []);
+      facts.consularNotifications = notifications.filter((n) => n.person_id === p.id).map((n) => ({ id: n.id, sent_at: n.sent_at }));
+      out.set(p.id, facts);
     }
   }
   return out;
@@ -142,5 +147,5 @@ function buildFacts(
     asylumClaim: p.asylum_claim as AsylumClaimState,
     bestInterestsDetermined: p.best_interests_determined === 1,
   } as AssessInput;
-  return { personId: p.id, agencyId: p.agency_id, input, languages, assistance, detention };
+  return { personId: p.id, agencyId: p.agency_id, input, languages, assistance, detention, consularNotifications: [] };
 }

@@ -3,7 +3,7 @@ import type { CaseFacts } from './case-facts.js';
 
 /** The record that discharges an obligation: its kind and id. */
 export interface FulfillingRecord {
-  type: 'assistance' | 'detention' | 'facts';
+  type: 'assistance' | 'detention' | 'consular_notification' | 'facts';
   id: string | null;
 }
 
@@ -15,6 +15,10 @@ export interface FulfillingRecord {
  */
 export function findFulfilment(fulfilledBy: Fulfilment, facts: CaseFacts): FulfillingRecord | undefined {
   if (fulfilledBy.standing) return undefined;
+  // A notification sent to the consular post is the delivery of the `consular` referral.
+  if (fulfilledBy.referral === 'consular' && facts.consularNotifications.length > 0) {
+    return { type: 'consular_notification', id: facts.consularNotifications[0]!.id };
+  }
   if (fulfilledBy.referral || fulfilledBy.justiceLink || fulfilledBy.incidentRecorded) return undefined;
   if (fulfilledBy.detentionEnded) {
     return facts.detention?.until ? { type: 'detention', id: facts.detention.id } : undefined;

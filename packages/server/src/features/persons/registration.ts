@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RegistrationPersonInput } from '@haven/core';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
+import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
@@ -28,6 +29,12 @@ export async function registerPersons(
   encounterId: string | null,
 ): Promise<PersonTable[]> {
   const at = platform.clock().toISOString();
+  const today = at.slice(0, 10);
+  inputs.forEach((input, index) => {
+    if (input.birthDate && input.birthDate > today) {
+      throw unprocessable(inputs.length > 1 ? `persons.${index}.birthDate` : 'birthDate', `${input.birthDate} is in the future`);
+    }
+  });
   const persons: PersonTable[] = [];
   const cases: CaseTable[] = [];
   const screenings: ScreeningTable[] = [];

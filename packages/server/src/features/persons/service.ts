@@ -3,7 +3,7 @@ import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../.
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
-import { forbidden, notFound, staleVersion, unauthorized } from '../../platform/http/problem.js';
+import { forbidden, notFound, staleVersion, unauthorized, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
 import { registerPersons } from './registration.js';
@@ -65,6 +65,7 @@ export async function updatePerson(
     const hidden = touched.find((f) => !groups.has(f.group));
     if (hidden) throw forbidden(`Your role may not change ${hidden.name}.`);
     if (row.version !== version) throw staleVersion('person', row.version);
+    if (changes.birthDate && changes.birthDate > at.slice(0, 10)) throw unprocessable('birthDate', `${changes.birthDate} is in the future`);
     const encoded = encodePersonFields(platform.cipher, personId, changes);
     if ('givenName' in changes || 'familyName' in changes) {
       const current = toPersonRecord(platform.cipher, row, new Set<FieldGroup>(['identity'])).fields;

@@ -4,6 +4,14 @@ import { FIELD_GROUPS, type FieldGroup, type Role } from '@haven/core';
 export const PERMISSIONS = [
   'person:read',
   'person:write',
+  'encounter:read',
+  'encounter:write',
+  'screening:write',
+  'assistance:write',
+  'case:manage',
+  'obligation:waive',
+  'guard:override',
+  'oversight:read',
   'users:manage',
   'agencies:manage',
   'settings:manage',
@@ -27,12 +35,12 @@ const ALL_GROUPS = FIELD_GROUPS;
  */
 export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
   first_responder: {
-    permissions: ['person:read', 'person:write'],
-    fieldGroups: ['identity', 'contact', 'health'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write'],
+    fieldGroups: ['identity', 'contact', 'health', 'protection'],
     mfaRequired: true,
   },
   protection_officer: {
-    permissions: ['person:read', 'person:write'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage'],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
@@ -47,12 +55,23 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
     mfaRequired: true,
   },
   supervisor: {
-    permissions: ['person:read', 'person:write'],
+    permissions: [
+      'person:read',
+      'person:write',
+      'encounter:read',
+      'encounter:write',
+      'screening:write',
+      'assistance:write',
+      'case:manage',
+      'obligation:waive',
+      'guard:override',
+      'oversight:read',
+    ],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
   oversight: {
-    permissions: ['audit:read'],
+    permissions: ['audit:read', 'oversight:read'],
     fieldGroups: [],
     mfaRequired: true,
   },

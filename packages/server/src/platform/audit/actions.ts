@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'person.list',
   'encounter.create',
   'encounter.read',
+  'encounter.update',
   'case.read',
   'case.update',
   'screening.create',

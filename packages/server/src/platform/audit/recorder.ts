@@ -1,5 +1,6 @@
 import type { Platform } from '../context.js';
 import type { Tx } from '../db/database.js';
+import { responsePlace } from '../http/idempotency.js';
 import { appendAudit, type AuditContext, type AuditEvent } from './chain.js';
 
 export type RecordAudit = (event: AuditEvent) => void;
@@ -18,6 +19,17 @@ export async function withAudit<T>(
     const events: AuditEvent[] = [];
     const result = await work(trx, (event) => events.push(event));
     await appendAudit(trx, dialect, platform.cipher, context, platform.clock(), events);
+    const unit = context.idempotency;
+    if (unit && !unit.stored) {
+      // The answer to replay commits with the change it describes, or not at all.
+      await trx
+        .updateTable('idempotency_keys')
+        .set({ status: unit.status, response_enc: platform.cipher.encrypt(JSON.stringify(result), responsePlace(unit.userId, unit.key)) })
+        .where('user_id', '=', unit.userId)
+        .where('key', '=', unit.key)
+        .execute();
+      unit.stored = true;
+    }
     return result;
   });
 }

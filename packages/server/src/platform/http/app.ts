@@ -6,12 +6,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hasAcceptedCurrentConduct } from '../access/conduct.js';
 import type { RouteAccess } from '../access/route-access.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
 import { handleError, sendProblem } from './errors.js';
+import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
 import { forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
 
 export type HavenApp = FastifyInstance<
@@ -144,6 +145,9 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     }
   });
 
+  app.addHook('preHandler', async (request, reply) => idempotencyPreHandler(platform, request, reply));
+  app.addHook('onResponse', async (request) => releaseUnusedReservation(platform, request));
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -160,6 +164,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
       },
     },
     transform: jsonSchemaTransform,
+    // Fills components.schemas from the schemas given an id (`.meta({ id })`), which the routes' $refs point to.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,

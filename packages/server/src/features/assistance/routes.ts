@@ -1,0 +1,38 @@
+import { assistanceInputSchema, idSchema } from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { assistanceLog, assistPerson } from './service.js';
+
+export const assistanceSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    givenAt: z.string(),
+    givenBy: z.string(),
+    place: z.string().nullable(),
+    language: z.string().nullable(),
+    notes: z.string().nullable(),
+    encounterId: z.string().nullable(),
+  })
+  .meta({ id: 'Assistance' });
+const params = z.strictObject({ id: idSchema });
+
+export const assistanceRoutes: Feature = (app, platform) => {
+  app.post(
+    '/api/persons/:id/assistance',
+    {
+      config: { access: { permission: 'assistance:write', personalData: true }, idempotent: 201 },
+      schema: { tags: ['assistance'], summary: 'Record assistance given to a person (discharges the obligations it fulfils)', params, body: assistanceInputSchema, response: { 201: assistanceSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await assistPerson(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/assistance',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['assistance'], summary: 'The assistance log of a person', params, response: { 200: z.array(assistanceSchema) } },
+    },
+    async (request) => assistanceLog(platform, request.ctx, request.params.id),
+  );
+};

@@ -1,0 +1,133 @@
+import { assistanceInputSchema, encounterInputSchema, ENCOUNTER_TYPES, FIELD_GROUPS, idSchema, massRegistrationSchema, versionSchema } from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { assistEveryone, createEncounter, listEncounters, readEncounter, registerAtEncounter, triageList, updateEncounter } from './service.js';
+import { TRIAGE_CATEGORIES } from './triage.js';
+
+const encounterSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(ENCOUNTER_TYPES),
+    occurredAt: z.string(),
+    place: z.object({ name: z.string(), latitude: z.number().optional(), longitude: z.number().optional() }),
+    agencyId: z.uuid(),
+    vessel: z.string().nullable(),
+    peopleOnBoard: z.number().int().nullable(),
+    dead: z.number().int(),
+    missing: z.number().int(),
+    notes: z.string().nullable(),
+    registeredPersons: z.number().int(),
+    version: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Encounter' });
+const registeredSchema = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  fieldGroups: z.array(z.enum(FIELD_GROUPS)),
+  fields: z.record(z.string(), z.unknown()),
+});
+const triageEntrySchema = z.object({
+  personId: z.uuid(),
+  category: z.enum(TRIAGE_CATEGORIES),
+  flags: z.array(z.string()),
+  givenName: z.string().optional(),
+  familyName: z.string().optional(),
+  sex: z.string().optional(),
+  ageClaimed: z.number().optional(),
+});
+const params = z.strictObject({ id: idSchema });
+
+export const encounterRoutes: Feature = (app, platform) => {
+  app.post(
+    '/api/encounters',
+    {
+      config: { access: { permission: 'encounter:write' }, idempotent: 201 },
+      schema: { tags: ['encounters'], summary: 'Record an encounter (a rescue, an interception, an apprehension)', body: encounterInputSchema, response: { 201: encounterSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await createEncounter(platform, request.ctx, request.body)),
+  );
+
+  app.get(
+    '/api/encounters',
+    {
+      config: { access: { permission: 'encounter:read' } },
+      schema: { tags: ['encounters'], summary: "My agency's encounters, latest first", querystring: pageQuerySchema, response: { 200: pageResponseSchema(encounterSchema) } },
+    },
+    async (request) => listEncounters(platform, request.ctx, decodeCursor(request.query.cursor), request.query.limit),
+  );
+
+  app.get(
+    '/api/encounters/:id',
+    {
+      config: { access: { permission: 'encounter:read' } },
+      schema: { tags: ['encounters'], summary: 'An encounter', params, response: { 200: encounterSchema } },
+    },
+    async (request) => readEncounter(platform, request.ctx, request.params.id),
+  );
+
+  app.patch(
+    '/api/encounters/:id',
+    {
+      config: { access: { permission: 'encounter:write' } },
+      schema: {
+        tags: ['encounters'],
+        summary: 'Correct an encounter (409 on a stale version); its persons’ obligations follow',
+        params,
+        body: encounterInputSchema.partial().extend({ version: versionSchema }),
+        response: { 200: encounterSchema },
+      },
+    },
+    async (request) => {
+      const { version, ...changes } = request.body;
+      return updateEncounter(platform, request.ctx, request.params.id, version, changes);
+    },
+  );
+
+  app.post(
+    '/api/encounters/:id/persons',
+    {
+      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['encounters'],
+        summary: 'Mass registration: up to 1,000 persons, each with case, first indicators and obligations, in one transaction',
+        params,
+        body: massRegistrationSchema,
+        response: { 201: z.object({ encounterId: z.uuid(), persons: z.array(registeredSchema) }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await registerAtEncounter(platform, request.ctx, request.params.id, request.body.persons)),
+  );
+
+  app.get(
+    '/api/encounters/:id/triage',
+    {
+      config: { access: { permission: 'encounter:read', personalData: true } },
+      schema: {
+        tags: ['encounters'],
+        summary: 'Triage list: medical emergencies, then children (unaccompanied first), pregnant women, others',
+        params,
+        response: { 200: z.array(triageEntrySchema) },
+      },
+    },
+    async (request) => triageList(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/encounters/:id/assistance',
+    {
+      config: { access: { permission: 'assistance:write', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['encounters'],
+        summary: 'Quick logging: the same assistance given to everyone registered at the encounter',
+        params,
+        body: assistanceInputSchema.omit({ notes: true }),
+        response: { 201: z.object({ recorded: z.number().int() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await assistEveryone(platform, request.ctx, request.params.id, request.body)),
+  );
+};

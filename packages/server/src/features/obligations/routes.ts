@@ -1,0 +1,172 @@
+import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, waiverSchema } from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { notFound } from '../../platform/http/problem.js';
+import { actorOf } from '../persons/service.js';
+import {
+  agencyObligations,
+  casesWithOpenGuards,
+  myObligations,
+  oversightQueue,
+  performAction,
+  personGuards,
+  personObligations,
+  waiveObligation,
+} from './service.js';
+
+const obligationSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    code: z.string(),
+    status: z.enum(['open', 'overdue', 'fulfilled', 'waived']),
+    basis: z.array(z.string()),
+    dueBy: z.string().nullable(),
+    fulfilledBy: z.unknown(),
+    fulfilment: z.object({ type: z.string(), id: z.string().nullable(), at: z.string() }).nullable(),
+    waiver: z.object({ by: z.string(), reason: z.string(), at: z.string() }).nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Obligation' });
+const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
+const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
+const personParams = z.strictObject({ id: idSchema });
+const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+export const obligationRoutes: Feature = (app, platform) => {
+  app.get(
+    '/api/persons/:id/obligations',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationSchema) } },
+    },
+    async (request) => personObligations(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/obligations/:id/waive',
+    {
+      config: { access: { permission: 'obligation:waive', personalData: true } },
+      schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
+    },
+    async (request) => waiveObligation(platform, request.ctx, request.params.id, request.body.version, request.body.reason),
+  );
+
+  app.get(
+    '/api/persons/:id/guards',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['obligations'], summary: 'Whether return, sharing with the State of origin, detention and a smuggling charge are allowed, and what blocks them', params: personParams, response: { 200: guardsSchema } },
+    },
+    async (request) => personGuards(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/actions/:action',
+    {
+      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['obligations'],
+        summary: 'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason',
+        params: z.strictObject({ id: idSchema, action: guardedActionSchema }),
+        body: guardedActionRequestSchema,
+        response: { 201: z.object({ id: z.uuid(), action: guardedActionSchema, overridden: z.boolean(), blockedBy: z.array(z.string()) }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await performAction(platform, request.ctx, request.params.id, request.params.action, request.body)),
+  );
+
+  app.get(
+    '/api/queues/my-obligations',
+    {
+      config: { access: { permission: 'person:write' } },
+      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationSchema) } },
+    },
+    async (request) => myObligations(platform, request.ctx, request.query.limit),
+  );
+
+  app.get(
+    '/api/queues/agency-obligations',
+    {
+      config: { access: { permission: 'person:write' } },
+      schema: {
+        tags: ['queues'],
+        summary: "My agency's overdue obligations, or those due in the next 24 hours",
+        querystring: limitQuery.extend({ window: z.enum(['overdue', 'due24h']) }),
+        response: { 200: z.array(obligationSchema) },
+      },
+    },
+    async (request) => agencyObligations(platform, request.ctx, request.query.window, request.query.limit),
+  );
+
+  app.get(
+    '/api/queues/open-guards',
+    {
+      config: { access: { permission: 'person:write' } },
+      schema: {
+        tags: ['queues'],
+        summary: "My agency's cases where a guarded action is blocked, with the blocking obligations",
+        querystring: limitQuery,
+        response: { 200: z.array(z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) })) },
+      },
+    },
+    async (request) => casesWithOpenGuards(platform, request.ctx, request.query.limit),
+  );
+
+  app.get(
+    '/api/oversight/queue',
+    {
+      config: { access: { permission: 'oversight:read' } },
+      schema: {
+        tags: ['oversight'],
+        summary: 'Waivers and guard overrides, latest first (the oversight body sees every agency; a supervisor their own)',
+        querystring: limitQuery,
+        response: {
+          200: z.array(
+            z.object({ kind: z.enum(['waiver', 'override']), id: z.uuid(), personId: z.uuid(), agencyId: z.uuid(), subject: z.string(), reason: z.string(), by: z.string(), at: z.string() }),
+          ),
+        },
+      },
+    },
+    async (request) => oversightQueue(platform, request.ctx, request.query.limit),
+  );
+
+  app.get(
+    '/api/notifications',
+    {
+      config: { access: {} },
+      schema: {
+        tags: ['notifications'],
+        summary: 'My notifications, latest first',
+        querystring: limitQuery,
+        response: {
+          200: z.array(z.object({ id: z.uuid(), kind: z.string(), obligationId: z.string().nullable(), personId: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable() })),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request.ctx);
+      const rows = await platform.database.db.selectFrom('notifications').selectAll().where('user_id', '=', actor.userId).orderBy('created_at', 'desc').limit(request.query.limit).execute();
+      return rows.map((n) => ({ id: n.id, kind: n.kind, obligationId: n.obligation_id, personId: n.person_id, createdAt: n.created_at, readAt: n.read_at }));
+    },
+  );
+
+  app.post(
+    '/api/notifications/:id/read',
+    {
+      config: { access: {} },
+      schema: { tags: ['notifications'], summary: 'Mark one of my notifications read', params: personParams, response: { 200: z.object({ ok: z.literal(true) }) } },
+    },
+    async (request) => {
+      const actor = actorOf(request.ctx);
+      const result = await platform.database.db
+        .updateTable('notifications')
+        .set({ read_at: platform.clock().toISOString() })
+        .where('id', '=', request.params.id)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw notFound('notification');
+      return { ok: true as const };
+    },
+  );
+};

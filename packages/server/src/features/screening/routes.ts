@@ -1,0 +1,37 @@
+import { idSchema, screeningInputSchema } from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { screeningHistory, screenPerson } from './service.js';
+
+const screeningSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int(),
+    indicators: z.array(z.string()),
+    statement: z.string().nullable().optional(),
+    statementLanguage: z.string().nullable(),
+    screenedBy: z.string(),
+    screenedAt: z.string(),
+  })
+  .meta({ id: 'Screening' });
+const params = z.strictObject({ id: idSchema });
+
+export const screeningRoutes: Feature = (app, platform) => {
+  app.post(
+    '/api/persons/:id/screenings',
+    {
+      config: { access: { permission: 'screening:write', personalData: true }, idempotent: 201 },
+      schema: { tags: ['screening'], summary: 'Record a screening (a new version; earlier ones are kept)', params, body: screeningInputSchema, response: { 201: screeningSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await screenPerson(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/screenings',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['screening'], summary: 'Screening history, oldest first', params, response: { 200: z.array(screeningSchema) } },
+    },
+    async (request) => screeningHistory(platform, request.ctx, request.params.id),
+  );
+};

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { ObservedIndicator } from '@haven/core';
+import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
+import { withAudit } from '../../platform/audit/recorder.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
+import { forbidden } from '../../platform/http/problem.js';
+import { assertNotFuture } from '../assistance/service.js';
+import { refreshObligations } from '../obligations/refresh.js';
+import { actorOf } from '../persons/service.js';
+
+export interface ScreeningInput {
+  indicators: ObservedIndicator[];
+  statement?: string | undefined;
+  statementLanguage?: string | undefined;
+  screenedAt?: string | undefined;
+}
+
+export interface ScreeningView {
+  id: string;
+  version: number;
+  indicators: string[];
+  /** The person's own words; only for those who may read statements. */
+  statement?: string | null;
+  statementLanguage: string | null;
+  screenedBy: string;
+  screenedAt: string;
+}
+
+const statementPlace = (id: string) => placeOf('screenings', 'statement_enc', id);
+
+/** Adds a screening version: the previous ones stay as they were (history, never overwritten). */
+export async function screenPerson(platform: Platform, ctx: RequestContext, personId: string, input: ScreeningInput): Promise<ScreeningView> {
+  const actor = actorOf(ctx);
+  if (input.screenedAt) assertNotFuture(platform, 'screenedAt', input.screenedAt);
+  const at = platform.clock().toISOString();
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    await assertWorksOnCase(trx, actor, personId);
+    const last = await trx.selectFrom('screenings').select(({ fn }) => fn.max('screening_version').as('v')).where('person_id', '=', personId).executeTakeFirst();
+    const version = Number(last?.v ?? 0) + 1;
+    const id = randomUUID();
+    const row = {
+      id,
+      person_id: personId,
+      screening_version: version,
+      indicators: JSON.stringify([...new Set(input.indicators)].sort()),
+      statement_enc: platform.cipher.encryptNullable(input.statement, statementPlace(id)),
+      statement_language: input.statementLanguage ?? null,
+      screened_by: actor.userId,
+      screened_at: input.screenedAt ? new Date(input.screenedAt).toISOString() : at,
+      created_at: at,
+    };
+    // The unique (person, version) key refuses a concurrent screening that read the same last version.
+    await trx.insertInto('screenings').values(row).execute();
+    await trx.updateTable('cases').set({ stage: 'screened', updated_at: at }).where('person_id', '=', personId).where('stage', '=', 'registered').execute();
+    record({ action: 'screening.create', recordType: 'screening', recordId: id, fields: ['indicators', ...(input.statement ? ['statement'] : [])] });
+    await refreshObligations(platform, trx, [personId]);
+    return { id, version, indicators: JSON.parse(row.indicators) as string[], statement: input.statement ?? null, statementLanguage: row.statement_language, screenedBy: actor.userId, screenedAt: row.screened_at };
+  });
+}
+
+/** Every screening version, oldest first. Indicators need the protection group; statements the statements group. */
+export async function screeningHistory(platform: Platform, ctx: RequestContext, personId: string): Promise<ScreeningView[]> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+    if (!groups.has('protection')) throw forbidden('Screening results are not among the fields shared with you.');
+    const rows = await trx.selectFrom('screenings').selectAll().where('person_id', '=', personId).orderBy('screening_version').execute();
+    const withStatements = groups.has('statements');
+    record({ action: 'screening.read', recordType: 'person', recordId: personId, fields: ['indicators', ...(withStatements ? ['statement'] : [])] });
+    return rows.map((row) => ({
+      id: row.id,
+      version: row.screening_version,
+      indicators: JSON.parse(row.indicators) as string[],
+      ...(withStatements ? { statement: platform.cipher.decryptNullable(row.statement_enc, statementPlace(row.id)) } : {}),
+      statementLanguage: row.statement_language,
+      screenedBy: row.screened_by,
+      screenedAt: row.screened_at,
+    }));
+  });
+}
