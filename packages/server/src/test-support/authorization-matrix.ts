@@ -100,6 +100,24 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/persons/${t!.id}`, body: { version: t!.version, familyName: 'Matrix' } }),
   },
 
+  'POST /api/persons/:id/age-assessments': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/age-assessments`, body: { method: 'interview', assessedOn: '2026-03-01', minAge: 15, maxAge: 17, assessor: 'Matrix social worker' } }),
+  },
+  'GET /api/persons/:id/age-assessments': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/age-assessments` }) },
+  'POST /api/persons/:id/family-links': {
+    callers: WRITERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/family-links`, body: { relatedPersonId: t!.id, relation: 'sibling' } }),
+  },
+  'GET /api/persons/:id/family-links': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/family-links` }) },
+  'POST /api/persons/:id/documents': {
+    callers: WRITERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/documents`, body: { type: 'passport', number: 'X0000000', issuingCountry: 'ER' } }),
+  },
+  'GET /api/persons/:id/documents': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/documents` }) },
   'POST /api/encounters': {
     callers: WRITERS,
     request: () => ({ path: '/api/encounters', body: { type: 'rescue_at_sea', occurredAt: PAST, place: { name: 'Matrix bay' } } }),

@@ -1,7 +1,8 @@
-import { personInputSchema, registrationPersonSchema, versionSchema, FIELD_GROUPS, idSchema } from '@haven/core';
+import { ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, FIELD_GROUPS, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
 const personSchema = z
@@ -22,7 +23,7 @@ export const personRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons',
     {
-      config: { access: { permission: 'person:write', personalData: true } },
+      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
       schema: { tags: ['persons'], summary: 'Register a person (with first indicators, if any) and open their case', body: registrationPersonSchema, response: { 201: personSchema } },
     },
     async (request, reply) => reply.code(201).send(await createPerson(platform, request.ctx, request.body)),
@@ -62,5 +63,73 @@ export const personRoutes: Feature = (app, platform) => {
       const { version, ...changes } = request.body;
       return updatePerson(platform, request.ctx, request.params.id, version, changes);
     },
+  );
+
+  const ageAssessmentSchema = z
+    .object({ id: z.uuid(), method: z.string(), assessedOn: z.string(), minAge: z.number().int(), maxAge: z.number().int(), assessor: z.string(), recordedBy: z.string(), createdAt: z.string() })
+    .meta({ id: 'AgeAssessment' });
+  const familyLinkSchema = z.object({ id: z.uuid(), personId: z.uuid(), relatedPersonId: z.uuid(), relation: z.string() }).meta({ id: 'FamilyLink' });
+  const documentSchema = z
+    .object({ id: z.uuid(), type: z.string(), number: z.string().nullable(), issuingCountry: z.string().nullable(), expiresOn: z.string().nullable() })
+    .meta({ id: 'IdentityDocument' });
+
+  app.post(
+    '/api/persons/:id/age-assessments',
+    {
+      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['persons'],
+        summary: 'Record an age assessment: the lower bound of its range settles a disputed age',
+        params: personParams,
+        body: ageAssessmentInputSchema,
+        response: { 201: ageAssessmentSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await recordAgeAssessment(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/age-assessments',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['persons'], summary: 'Age assessments of a person', params: personParams, response: { 200: z.array(ageAssessmentSchema) } },
+    },
+    async (request) => listAgeAssessments(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/family-links',
+    {
+      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      schema: { tags: ['persons'], summary: 'Link a family member or travelling companion', params: personParams, body: familyLinkInputSchema, response: { 201: familyLinkSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await linkFamily(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/family-links',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['persons'], summary: 'Family links of a person, in both directions', params: personParams, response: { 200: z.array(familyLinkSchema) } },
+    },
+    async (request) => familyLinks(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/documents',
+    {
+      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      schema: { tags: ['persons'], summary: 'Record an identity document', params: personParams, body: identityDocumentInputSchema, response: { 201: documentSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await addDocument(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/documents',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: { tags: ['persons'], summary: 'Identity documents of a person', params: personParams, response: { 200: z.array(documentSchema) } },
+    },
+    async (request) => listDocuments(platform, request.ctx, request.params.id),
   );
 };
