@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { startReminders } from '../features/obligations/reminders.js';
 import { buildHavenApp } from '../server.js';
+import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform } from './platform.js';
 
 function printCredentials(url: string, credentials: DemoCredential[]): void {
@@ -26,7 +28,10 @@ export function registerServe(program: Command): void {
     .option('--demo', 'seed the demo jurisdiction if the database is empty, and print its credentials')
     .action(async (options: { port?: string; host?: string; demo?: boolean }) => {
       const config = configFromEnv();
-      if (options.port !== undefined) config.port = Number(options.port);
+      if (options.port !== undefined) {
+        if (!/^\d{1,5}$/.test(options.port) || Number(options.port) > 65535) throw new CliError(`--port: must be a port number from 0 to 65535, not "${options.port}"`);
+        config.port = Number(options.port);
+      }
       if (options.host !== undefined) config.host = options.host;
       const platform = await openCliPlatform(config);
       const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
@@ -35,10 +40,13 @@ export function registerServe(program: Command): void {
       const url = address.replace('://127.0.0.1', '://localhost');
       if (credentials) printCredentials(url, credentials);
       process.stdout.write(`Haven is serving at ${url} (database: ${platform.database.dialect})\n`);
+      // Reminders of obligations due within two hours or overdue, once each across all processes.
+      const stopReminders = startReminders(platform, 60_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'reminder pass failed'));
       let closing = false;
       const stop = async () => {
         if (closing) return;
         closing = true;
+        stopReminders();
         await app.close();
         await platform.database.close();
       };

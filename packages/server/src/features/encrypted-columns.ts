@@ -1,7 +1,19 @@
 import { ENCRYPTED_PERSON_COLUMNS } from './persons/fields.js';
 
-/** Every encrypted column, by table: what `haven keys rotate` re-encrypts. A new one must be added here. */
-export const ENCRYPTED_COLUMNS: readonly { table: 'persons' | 'users'; columns: readonly string[] }[] = [
+/**
+ * Every encrypted column, by table: what `haven keys rotate` re-encrypts. Each ciphertext is bound
+ * to `table.column.id`, so every table here has an `id` primary key. A new encrypted column must
+ * be added here (a test checks that no `*_enc` column is missing).
+ */
+export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly string[] }[] = [
   { table: 'persons', columns: ENCRYPTED_PERSON_COLUMNS },
   { table: 'users', columns: ['totp_secret_enc'] },
+  { table: 'encounters', columns: ['notes_enc'] },
+  { table: 'cases', columns: ['stage_reason_enc'] },
+  { table: 'screenings', columns: ['statement_enc'] },
+  { table: 'assistance', columns: ['notes_enc'] },
+  { table: 'identity_documents', columns: ['number_enc'] },
+  { table: 'obligations', columns: ['waiver_reason_enc'] },
+  { table: 'guard_overrides', columns: ['reason_enc'] },
+  { table: 'case_actions', columns: ['details_enc'] },
 ];

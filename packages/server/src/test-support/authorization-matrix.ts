@@ -184,6 +184,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'obligation', crossAgency: false },
     request: (t) => ({ path: `/api/obligations/${t!.id}/waive`, body: { version: t!.version, reason: 'Matrix: waived to test access' } }),
   },
+  'GET /api/persons/:id/assessment': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/assessment` }) },
   'GET /api/persons/:id/guards': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/guards` }) },
   'POST /api/persons/:id/actions/:action': {
     callers: CASE_MANAGERS,

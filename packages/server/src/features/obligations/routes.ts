@@ -9,6 +9,7 @@ import {
   myObligations,
   oversightQueue,
   performAction,
+  personAssessment,
   personGuards,
   personObligations,
   waiveObligation,
@@ -50,6 +51,29 @@ export const obligationRoutes: Feature = (app, platform) => {
       schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
     },
     async (request) => waiveObligation(platform, request.ctx, request.params.id, request.body.version, request.body.reason),
+  );
+
+  app.get(
+    '/api/persons/:id/assessment',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: {
+        tags: ['obligations'],
+        summary: 'The engine on the current facts: flags, obligations, referrals needed and guards (as `haven assess`)',
+        params: personParams,
+        response: {
+          200: z
+            .object({
+              flags: z.array(z.string()),
+              obligations: z.array(z.object({ code: z.string(), status: z.string(), basis: z.array(z.string()).readonly(), dueBy: z.string().nullable(), fulfilledBy: z.unknown() })),
+              referrals: z.array(z.object({ service: z.string(), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
+              guards: guardsSchema,
+            })
+            .meta({ id: 'Assessment' }),
+        },
+      },
+    },
+    async (request) => personAssessment(platform, request.ctx, request.params.id),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GuardedAction, GuardResult } from '@haven/core';
+import type { Assessment, GuardedAction, GuardResult } from '@haven/core';
 import { visibleGroupsOrThrow, assertWorksOnCase } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
@@ -90,6 +90,19 @@ export async function waiveObligation(platform: Platform, ctx: RequestContext, o
       .execute();
     record({ action: 'obligation.waived', recordType: 'obligation', recordId: obligationId, fields: ['status', 'reason'] });
     return obligationView(platform, (await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirstOrThrow())!, now);
+  });
+}
+
+/** The engine's full assessment of the person's current facts: flags, obligations, referrals needed, guards. */
+export async function personAssessment(platform: Platform, ctx: RequestContext, personId: string): Promise<Assessment> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+    if (!groups.has('protection')) throw forbidden('The assessment is not among the fields shared with you.');
+    const result = (await refreshObligations(platform, trx, [personId])).get(personId);
+    if (!result) throw notFound('person');
+    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ['assessment'] });
+    return result.assessment;
   });
 }
 
