@@ -1,0 +1,77 @@
+// The public API of the obligations engine (DOMAIN.md sections 4-9).
+
+export { assess, evaluate } from './assess.js';
+export type {
+  AssessedStatus,
+  Assessment,
+  EvaluatedGuard,
+  EvaluatedObligation,
+  Evaluation,
+  GuardResult,
+  ObligationResult,
+  ReferralResult,
+} from './assess.js';
+
+export { BASELINE_GUARDS, BASELINE_OBLIGATIONS, DEADLINE_BASES, JUSTICE_ROLES } from './catalogue.js';
+export type {
+  DeadlineBase,
+  Fulfilment,
+  GuardBlocker,
+  GuardDefinition,
+  JusticeRole,
+  ObligationCode,
+  ObligationDefinition,
+} from './catalogue.js';
+
+export { CLAIMS_COUNTING_AS_INTENT, FACTS, deriveFacts, deriveFlags, isChild } from './facts.js';
+export type { FactDescription, FactName, Facts } from './facts.js';
+
+export {
+  MAX_AGE,
+  assessDetentionSchema,
+  assessInputSchema,
+  assessPersonSchema,
+  parseAssessInput,
+} from './input.js';
+export type { AssessInput, AssessPersonInput, ParseInputOptions } from './input.js';
+
+export type { CheckResult, FieldIssue } from './issues.js';
+
+export { checkRule, compileRule } from './logic.js';
+export type { CompiledRule, JsonLogicRule, RuleContext } from './logic.js';
+
+export {
+  BASELINE_PROFILE,
+  BASELINE_PROFILE_ID,
+  ProfileError,
+  checkProfile,
+  jurisdictionProfileSchema,
+  loadProfile,
+} from './profiles.js';
+export type {
+  AddedObligation,
+  CompiledBlocker,
+  CompiledGuard,
+  CompiledObligation,
+  JurisdictionProfile,
+  Profile,
+  ReferralSpec,
+} from './profiles.js';
+
+export { decodeProfileText, loadProfileText } from './profile-text.js';
+
+export { explain, renderExplanation } from './explain.js';
+export type {
+  BlockerExplanation,
+  Explanation,
+  FlagExplanation,
+  GuardExplanation,
+  ObligationExplanation,
+  ReferralExplanation,
+} from './explain.js';
+
+export { renderObligationsDoc } from './obligations-doc.js';
+
+export { ASSISTANCE_WORDS, INDICATOR_WORDS, SERVICE_WORDS, describeFulfilment, describeRule } from './words.js';
+
+export type { IsoDuration } from './time.js';

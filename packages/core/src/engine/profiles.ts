@@ -1,0 +1,452 @@
+import { z } from 'zod';
+import {
+  ASSISTANCE_TYPES,
+  GUARDED_ACTIONS,
+  OBLIGATION_CODES,
+  SERVICE_TYPES,
+  type AssistanceType,
+  type GuardedAction,
+  type ServiceType,
+} from '../codes.js';
+import {
+  BASELINE_GUARDS,
+  BASELINE_OBLIGATIONS,
+  DEADLINE_BASES,
+  JUSTICE_ROLES,
+  open,
+  type Fulfilment,
+  type ObligationCode,
+  type ObligationDefinition,
+} from './catalogue.js';
+import { describeValue, enumOf, formatFieldPath, issuesFromZod, type CheckResult, type FieldIssue } from './issues.js';
+import { checkRule, compileRule, referencedObligations, type CompiledRule, type JsonLogicRule } from './logic.js';
+import { deadlineMs, formatSpan } from './time.js';
+
+// SOP profiles. The baseline profile is the Protocol floor (DOMAIN.md section 5). A jurisdiction
+// profile may add obligations, shorten baseline deadlines and list nationalities with mandatory
+// consular notification; anything that would weaken the floor is refused when it is loaded, so a
+// weakened profile can never reach an assessment.
+
+export const BASELINE_PROFILE_ID = 'baseline';
+
+// ---------------------------------------------------------------------------------------------
+// The profile document (YAML or JSON, decoded by the caller)
+
+const durationSchema = z.union([z.string(), z.number()], {
+  error: (issue) =>
+    issue.input === null
+      ? 'a deadline cannot be removed: give an ISO 8601 duration such as PT12H'
+      : `${describeValue(issue.input)} is not a deadline: give an ISO 8601 duration such as PT12H or P3D`,
+}).refine((value) => deadlineMs(value) !== null && (deadlineMs(value) as number) >= 1000, {
+  error: (issue) =>
+    `${describeValue(issue.input)} is not a deadline: give a positive ISO 8601 duration in weeks, days, hours, minutes or seconds (such as PT12H or P3D), or a number of milliseconds of at least 1000`,
+});
+
+const ruleSchema = z.json({ error: (issue) => `${describeValue(issue.input)} is not a JSON Logic rule` });
+
+const countryCode = z.string().regex(/^[A-Z]{2}$/, {
+  error: (issue) => `${describeValue(issue.input)} is not an ISO 3166-1 alpha-2 country code in capitals (such as PH)`,
+});
+
+const codePattern = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+
+const serviceType = enumOf(SERVICE_TYPES, 'service type');
+
+const fulfilmentSchema = z.strictObject({
+  assistance: z.array(enumOf(ASSISTANCE_TYPES, 'assistance type')).min(1).optional(),
+  referral: z.union([serviceType, z.array(serviceType).min(1)]).optional(),
+  withConsent: z.literal(true).optional(),
+  inLanguageUnderstood: z.literal(true).optional(),
+  justiceLink: enumOf(JUSTICE_ROLES, 'justice role').optional(),
+  detentionEnded: z.literal(true).optional(),
+  incidentRecorded: z.literal(true).optional(),
+  standing: z.literal(true).optional(),
+});
+
+const addedObligationSchema = z.strictObject({
+  code: z.string().regex(codePattern, {
+    error: (issue) =>
+      `${describeValue(issue.input)} is not an obligation code: lower-case words joined by dots, such as sop.health_screening`,
+  }),
+  summary: z.string().min(1, { error: 'an obligation needs a summary in plain words' }),
+  basis: z.array(z.string().min(1)).min(1, { error: 'an obligation needs at least one legal basis' }),
+  trigger: ruleSchema,
+  fulfilledBy: fulfilmentSchema,
+  referralWhen: z.partialRecord(serviceType, ruleSchema).optional(),
+  fulfilledWhen: ruleSchema.optional(),
+  deadline: durationSchema.nullable(),
+  base: enumOf(DEADLINE_BASES, 'deadline base'),
+  /** Guarded actions this obligation refuses while it is open. */
+  blocks: z.array(enumOf(GUARDED_ACTIONS, 'guarded action')).min(1).optional(),
+});
+
+export const jurisdictionProfileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
+    error: (issue) => `${describeValue(issue.input)} is not a profile id: lower-case letters, digits, - and _`,
+  }),
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  /** Every profile stands on the baseline; saying so is allowed, saying anything else is not. */
+  extends: z.literal(BASELINE_PROFILE_ID).optional(),
+  /** Shorter deadlines for baseline obligations, by code. */
+  deadlines: z.record(z.string(), durationSchema).optional(),
+  /** Nationalities whose consulate is notified of a detention even unasked (bilateral consular conventions). */
+  mandatoryConsularNotification: z.array(countryCode).optional(),
+  /** Obligations the jurisdiction adds to the baseline. */
+  obligations: z.array(addedObligationSchema).optional(),
+});
+
+export type JurisdictionProfile = z.infer<typeof jurisdictionProfileSchema>;
+export type AddedObligation = z.infer<typeof addedObligationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The compiled profile the engine runs
+
+export interface ReferralSpec {
+  service: ServiceType;
+  /** The referral applies only when this holds; null when it always applies. */
+  when: CompiledRule | null;
+}
+
+export interface CompiledObligation {
+  definition: ObligationDefinition;
+  origin: 'baseline' | 'profile';
+  /** The deadline in force, or null for a standing obligation. */
+  deadlineMs: number | null;
+  /** The baseline deadline, when this profile shortened it. */
+  baselineDeadlineMs: number | null;
+  trigger: CompiledRule;
+  fulfilledWhen: CompiledRule | null;
+  referrals: readonly ReferralSpec[];
+  /** The services referred to when no referral has a condition (shared, never mutated); null otherwise. */
+  fixedServices: readonly ServiceType[] | null;
+  /** The legal basis, frozen: every assessment shares it. */
+  basis: readonly string[];
+  /** What fulfils it, frozen and shared, when it is the same for everyone (no conditional referral). */
+  fixedFulfilment: Readonly<Fulfilment> | null;
+}
+
+export interface CompiledBlocker {
+  obligation: ObligationCode;
+  rule: JsonLogicRule;
+  when: CompiledRule;
+}
+
+export interface CompiledGuard {
+  action: GuardedAction;
+  meaning: string;
+  blockers: readonly CompiledBlocker[];
+}
+
+/** An SOP profile ready for `assess`: validated, with every rule compiled once. */
+export interface Profile {
+  id: string;
+  name: string;
+  /** Obligations in reporting order: the baseline table, then those the profile adds. */
+  obligations: readonly CompiledObligation[];
+  /** Indexes into `obligations`, each after every obligation its trigger refers to. */
+  evaluationOrder: readonly number[];
+  guards: readonly CompiledGuard[];
+  mandatoryConsularNotification: readonly string[];
+  mandatoryNotificationSet: ReadonlySet<string>;
+}
+
+/** A profile that cannot be loaded, with every issue naming its entry. */
+export class ProfileError extends Error {
+  constructor(
+    readonly profileId: string | null,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(
+      `invalid SOP profile${profileId ? ` ${JSON.stringify(profileId)}` : ''}: ` +
+        issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '),
+    );
+    this.name = 'ProfileError';
+  }
+}
+
+const BASELINE_CODES: ReadonlySet<string> = new Set(OBLIGATION_CODES);
+const BASELINE_BY_CODE = new Map(BASELINE_OBLIGATIONS.map((definition) => [definition.code, definition]));
+
+function referralList(fulfilment: Fulfilment): ServiceType[] {
+  const referral = fulfilment.referral;
+  if (referral === undefined) return [];
+  return typeof referral === 'string' ? [referral] : [...referral];
+}
+
+/**
+ * What fulfils an obligation for one person: its fulfilment with only the referrals that apply
+ * (one service as a string, several as a list), frozen so assessments can share it.
+ */
+export function fulfilmentFor(source: Fulfilment, services: readonly ServiceType[]): Readonly<Fulfilment> {
+  const out: Fulfilment = {};
+  if (source.assistance) out.assistance = Object.freeze([...source.assistance]) as AssistanceType[];
+  if (services.length === 1) out.referral = services[0] as ServiceType;
+  else if (services.length > 1) out.referral = Object.freeze([...services]) as ServiceType[];
+  if (source.withConsent) out.withConsent = true;
+  if (source.inLanguageUnderstood) out.inLanguageUnderstood = true;
+  if (source.justiceLink) out.justiceLink = source.justiceLink;
+  if (source.detentionEnded) out.detentionEnded = true;
+  if (source.incidentRecorded) out.incidentRecorded = true;
+  if (source.standing) out.standing = true;
+  return Object.freeze(out);
+}
+
+function compileObligation(
+  definition: ObligationDefinition,
+  origin: 'baseline' | 'profile',
+  deadline: number | null,
+): CompiledObligation {
+  const baseline = definition.deadline === null ? null : deadlineMs(definition.deadline);
+  const referrals = referralList(definition.fulfilledBy).map((service) => {
+    const rule = definition.referralWhen?.[service];
+    return { service, when: rule === undefined ? null : compileRule(rule) };
+  });
+  const fixedServices = referrals.every((referral) => referral.when === null)
+    ? Object.freeze(referrals.map((referral) => referral.service))
+    : null;
+  return {
+    definition,
+    origin,
+    basis: Object.freeze([...definition.basis]),
+    fixedServices,
+    fixedFulfilment: fixedServices === null ? null : fulfilmentFor(definition.fulfilledBy, fixedServices),
+    deadlineMs: deadline ?? baseline,
+    baselineDeadlineMs: origin === 'baseline' && deadline !== null && deadline !== baseline ? baseline : null,
+    trigger: compileRule(definition.trigger),
+    fulfilledWhen: definition.fulfilledWhen === undefined ? null : compileRule(definition.fulfilledWhen),
+    referrals,
+  };
+}
+
+/** Orders evaluation so that a trigger testing `{"in": [code, {"var": "obligations"}]}` runs after that code. */
+function evaluationOrder(definitions: readonly ObligationDefinition[]): { order: number[]; cycle: string[] | null } {
+  const index = new Map(definitions.map((definition, i) => [definition.code, i]));
+  const dependsOn = definitions.map((definition) =>
+    referencedObligations(definition.trigger)
+      .map((code) => index.get(code))
+      .filter((i): i is number => i !== undefined),
+  );
+  const order: number[] = [];
+  const done = new Set<number>();
+  // Repeatedly take the earliest entry whose dependencies are done: the catalogue order, where it can be kept.
+  while (order.length < definitions.length) {
+    const next = definitions.findIndex((_, i) => !done.has(i) && (dependsOn[i] as number[]).every((d) => done.has(d)));
+    if (next === -1) {
+      const cycle = definitions.filter((_, i) => !done.has(i)).map((definition) => definition.code);
+      return { order, cycle };
+    }
+    done.add(next);
+    order.push(next);
+  }
+  return { order, cycle: null };
+}
+
+function assemble(
+  id: string,
+  name: string,
+  entries: readonly CompiledObligation[],
+  mandatory: readonly string[],
+): CheckResult<Profile> {
+  const { order, cycle } = evaluationOrder(entries.map((entry) => entry.definition));
+  if (cycle) {
+    return {
+      ok: false,
+      issues: [{ path: 'obligations', message: `triggers refer to each other in a circle: ${cycle.join(', ')}` }],
+    };
+  }
+  const guards = BASELINE_GUARDS.map((guard) => {
+    const blockers: CompiledBlocker[] = guard.blockers.map((blocker) => ({
+      obligation: blocker.obligation,
+      rule: blocker.when,
+      when: compileRule(blocker.when),
+    }));
+    for (const entry of entries) {
+      if (entry.origin !== 'profile') continue;
+      const blocks = entry.definition.blocks ?? [];
+      if (blocks.includes(guard.action)) {
+        const rule = open(entry.definition.code);
+        blockers.push({ obligation: entry.definition.code, rule, when: compileRule(rule) });
+      }
+    }
+    return { action: guard.action, meaning: guard.meaning, blockers };
+  });
+  return {
+    ok: true,
+    value: {
+      id,
+      name,
+      obligations: entries,
+      evaluationOrder: order,
+      guards,
+      mandatoryConsularNotification: [...mandatory],
+      mandatoryNotificationSet: new Set(mandatory),
+    },
+  };
+}
+
+function baselineProfile(): Profile {
+  const entries = BASELINE_OBLIGATIONS.map((definition) => compileObligation(definition, 'baseline', null));
+  const result = assemble(BASELINE_PROFILE_ID, 'Baseline: the Protocol floor', entries, []);
+  if (!result.ok) throw new ProfileError(BASELINE_PROFILE_ID, result.issues);
+  return result.value;
+}
+
+/** The Protocol floor: DOMAIN.md section 5 as it stands, with an empty mandatory-notification list. */
+export const BASELINE_PROFILE: Profile = baselineProfile();
+
+// Keys a profile might use to drop an obligation; refused by name rather than as an unknown field.
+const REMOVAL_KEY = /^(?:remove|delete|disable|omit|exclude|waive|skip|drop|suppress)/i;
+
+/** Checks and compiles a jurisdiction profile (already decoded from YAML or JSON). */
+export function checkProfile(document: unknown): CheckResult<Profile> {
+  const issues: FieldIssue[] = [];
+  let candidate = document;
+  if (document !== null && typeof document === 'object' && !Array.isArray(document)) {
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(document)) {
+      if (REMOVAL_KEY.test(key)) {
+        issues.push({
+          path: key,
+          message: `a profile may not remove baseline obligations (asked to remove ${describeValue(value)}): the Protocol is the floor; a profile may only add obligations and shorten deadlines`,
+        });
+      } else rest[key] = value;
+    }
+    candidate = rest;
+  }
+  const parsed = jurisdictionProfileSchema.safeParse(candidate);
+  if (!parsed.success) return { ok: false, issues: [...issues, ...issuesFromZod(parsed.error, candidate)] };
+  const profile = parsed.data;
+  if (profile.id === BASELINE_PROFILE_ID) {
+    issues.push({ path: 'id', message: `"baseline" is the Protocol floor itself; a jurisdiction profile needs its own id` });
+  }
+
+  const added = profile.obligations ?? [];
+  const allCodes = new Set<string>([...BASELINE_CODES, ...added.map((entry) => entry.code)]);
+  const seen = new Set<string>();
+  added.forEach((entry, i) => {
+    const at = (field: string) => formatFieldPath(['obligations', i, field]);
+    const name = `obligation ${entry.code}`;
+    if (BASELINE_CODES.has(entry.code)) {
+      issues.push({
+        path: at('code'),
+        message: `${JSON.stringify(entry.code)} is a baseline obligation: a profile may not redefine or remove it, only shorten its deadline under "deadlines"`,
+      });
+    } else if (seen.has(entry.code)) {
+      issues.push({ path: at('code'), message: `${JSON.stringify(entry.code)} is defined twice` });
+    }
+    seen.add(entry.code);
+    const standing = entry.fulfilledBy.standing === true;
+    const { withConsent: _consent, inLanguageUnderstood: _language, standing: _standing, ...records } = entry.fulfilledBy;
+    if (!standing && Object.keys(records).length === 0) {
+      issues.push({
+        path: at('fulfilledBy'),
+        message: `${name} names nothing that fulfils it: give assistance, referral, justiceLink, detentionEnded, incidentRecorded, or standing: true`,
+      });
+    }
+    if (standing && Object.keys(records).length > 0) {
+      issues.push({
+        path: at('fulfilledBy'),
+        message: `${name} is standing, so no record fulfils it: remove ${Object.keys(records).join(', ')} or the standing mark`,
+      });
+    }
+    if (entry.deadline === null && !standing) {
+      issues.push({
+        path: at('deadline'),
+        message: `${name} has no deadline: only a standing obligation (fulfilledBy: {standing: true}) has none`,
+      });
+    }
+    if (entry.deadline !== null && standing) {
+      issues.push({ path: at('deadline'), message: `${name} is standing, so it has no deadline: give deadline: null` });
+    }
+    if (standing && !entry.blocks) {
+      issues.push({
+        path: at('blocks'),
+        message: `${name} is standing, so it must name the guarded actions it refuses (blocks)`,
+      });
+    }
+    const services = referralList(entry.fulfilledBy);
+    for (const service of Object.keys(entry.referralWhen ?? {})) {
+      if (!services.includes(service as ServiceType)) {
+        issues.push({
+          path: formatFieldPath(['obligations', i, 'referralWhen', service]),
+          message: `${JSON.stringify(service)} is not a referral in fulfilledBy of ${name}`,
+        });
+      }
+    }
+    const rules: [string[], JsonLogicRule | undefined][] = [
+      [['trigger'], entry.trigger],
+      [['fulfilledWhen'], entry.fulfilledWhen],
+      ...Object.entries(entry.referralWhen ?? {}).map(
+        ([service, rule]): [string[], JsonLogicRule | undefined] => [['referralWhen', service], rule],
+      ),
+    ];
+    for (const [path, rule] of rules) {
+      if (rule === undefined) continue;
+      for (const problem of checkRule(rule, { obligationCodes: allCodes })) {
+        issues.push({ path: formatFieldPath(['obligations', i, ...path]), message: `${name}: ${problem}` });
+      }
+    }
+  });
+
+  const shortened = new Map<string, number>();
+  for (const [code, deadline] of Object.entries(profile.deadlines ?? {})) {
+    const path = `deadlines.${code}`;
+    const baseline = BASELINE_BY_CODE.get(code);
+    const ms = deadlineMs(deadline) as number;
+    if (!baseline) {
+      issues.push({
+        path,
+        message: seen.has(code)
+          ? `${code} is added by this profile: set its deadline in its own entry under "obligations"`
+          : `${JSON.stringify(code)} is not a baseline obligation`,
+      });
+    } else if (baseline.deadline === null) {
+      issues.push({ path, message: `${code} is a standing obligation: it has no deadline to shorten` });
+    } else {
+      const floor = deadlineMs(baseline.deadline) as number;
+      if (ms > floor) {
+        issues.push({
+          path,
+          message: `${describeValue(deadline)} for ${code} is longer than the baseline deadline of ${formatSpan(floor)}: a profile may shorten deadlines, never lengthen them (the Protocol is the floor)`,
+        });
+      } else shortened.set(code, ms);
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const entries = [
+    ...BASELINE_OBLIGATIONS.map((definition) =>
+      compileObligation(definition, 'baseline', shortened.get(definition.code) ?? null),
+    ),
+    ...added.map((entry) => {
+      const definition: ObligationDefinition = {
+        code: entry.code,
+        summary: entry.summary,
+        basis: entry.basis,
+        trigger: entry.trigger,
+        fulfilledBy: entry.fulfilledBy,
+        ...(entry.referralWhen ? { referralWhen: entry.referralWhen } : {}),
+        ...(entry.fulfilledWhen !== undefined ? { fulfilledWhen: entry.fulfilledWhen } : {}),
+        deadline: entry.deadline,
+        base: entry.base,
+        ...(entry.blocks ? { blocks: entry.blocks } : {}),
+      };
+      return compileObligation(definition, 'profile', null);
+    }),
+  ];
+  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? []);
+}
+
+/** Checks and compiles a jurisdiction profile, or throws a ProfileError naming every bad entry. */
+export function loadProfile(document: unknown): Profile {
+  const result = checkProfile(document);
+  if (!result.ok) {
+    const id =
+      document !== null && typeof document === 'object' && typeof (document as { id?: unknown }).id === 'string'
+        ? (document as { id: string }).id
+        : null;
+    throw new ProfileError(id, result.issues);
+  }
+  return result.value;
+}
