@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
@@ -7,7 +8,8 @@ import { z } from 'zod';
 import { verifyAuditChain } from '../platform/audit/chain.js';
 import { isPostgresUrl } from '../platform/config.js';
 import { FieldCipher } from '../platform/crypto/cipher.js';
-import { loadKeyring } from '../platform/crypto/keyring.js';
+import { KeyringError, loadKeyring } from '../platform/crypto/keyring.js';
+import { openDatabase, postgresSchema } from '../platform/db/database.js';
 import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform, redact, withPlatform } from './platform.js';
 
@@ -19,10 +21,33 @@ const manifestSchema = z.object({
   createdAt: z.string(),
   keyCheck: z.string(),
   auditRows: z.number().int(),
+  /** PostgreSQL: the one schema dumped (backups before this field dumped the whole database). */
+  schema: z.string().optional(),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
 const manifestPath = (file: string) => `${file}.manifest.json`;
+
+/** A pg_dump pattern matching exactly this schema name (quoted: no wildcards, case kept). */
+const exactSchema = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Restores Haven's objects from a custom-format dump in one transaction, so a restore that fails
+ * part way leaves the database as it was. The schema itself (public, or one an administrator
+ * made) is left alone: Haven never creates or drops a schema.
+ */
+async function restorePostgres(db: string, file: string): Promise<void> {
+  const { stdout } = await run('pg_restore', ['--list', file], { maxBuffer: 64 * 1024 * 1024 });
+  const entries = stdout.split('\n').filter((line) => !/^\d+; \d+ \d+ (SCHEMA - |COMMENT - SCHEMA |ACL - SCHEMA )/.test(line));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-restore-'));
+  try {
+    const list = path.join(dir, 'toc.list');
+    writeFileSync(list, `${entries.join('\n')}\n`, { mode: 0o600 });
+    await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--use-list=${list}`, `--dbname=${db}`, file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function registerBackup(program: Command): void {
   program
@@ -33,16 +58,25 @@ export function registerBackup(program: Command): void {
       if (existsSync(file)) throw new CliError(`<file>: ${file} already exists; choose a new name`);
       await withPlatform(async (platform) => {
         const { database } = platform;
+        const schema = await postgresSchema(database.db);
         if (database.dialect === 'sqlite') {
           await database.sqlite!.backup(file);
         } else {
-          await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, platform.config.db]).catch((error: Error) => {
+          // Only Haven's schema: other schemas of the database are not Haven's to copy or to restore over.
+          await run('pg_dump', ['--format=custom', '--no-owner', `--schema=${exactSchema(schema!)}`, `--file=${file}`, platform.config.db]).catch((error: Error) => {
             throw new CliError(`pg_dump failed: ${redact(error.message)}`);
           });
         }
         const keyCheck = await database.db.selectFrom('meta').select('value').where('key', '=', 'key_check').executeTakeFirstOrThrow();
         const verdict = await verifyAuditChain(database.db, platform.cipher);
-        const manifest: Manifest = { format: 'haven-backup/1', dialect: database.dialect, createdAt: platform.clock().toISOString(), keyCheck: keyCheck.value, auditRows: verdict.rows };
+        const manifest: Manifest = {
+          format: 'haven-backup/1',
+          dialect: database.dialect,
+          createdAt: platform.clock().toISOString(),
+          keyCheck: keyCheck.value,
+          auditRows: verdict.rows,
+          ...(schema ? { schema } : {}),
+        };
         writeFileSync(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
         process.stdout.write(`backup written to ${file} (${verdict.rows} audit rows${verdict.ok ? '' : ', AUDIT CHAIN ALREADY BROKEN'})\n`);
       });
@@ -56,14 +90,26 @@ export function registerBackup(program: Command): void {
     .action(async (file: string, options: { force?: boolean }) => {
       if (!existsSync(file)) throw new CliError(`<file>: ${file} does not exist`);
       if (!existsSync(manifestPath(file))) throw new CliError(`<file>: ${manifestPath(file)} is missing; it is written beside every backup`);
-      const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(manifestPath(file), 'utf8')));
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(manifestPath(file), 'utf8'));
+      } catch {
+        throw new CliError(`${manifestPath(file)}: not a Haven backup manifest (not JSON)`);
+      }
+      const parsed = manifestSchema.safeParse(json);
       if (!parsed.success) throw new CliError(`${manifestPath(file)}: not a Haven backup manifest`);
       const manifest = parsed.data;
       const config = configFromEnv();
       const target = isPostgresUrl(config.db) ? 'postgres' : 'sqlite';
       if (target !== manifest.dialect) throw new CliError(`the backup is of a ${manifest.dialect} database but HAVEN_DB is ${target}`);
       // Refuse before touching anything when the data could not be read with this key file.
-      const keyCheck = new FieldCipher(loadKeyring(config.keyFile)).mac('key_check', 'haven');
+      let keyCheck: string;
+      try {
+        keyCheck = new FieldCipher(loadKeyring(config.keyFile)).mac('key_check', 'haven');
+      } catch (error) {
+        if (error instanceof KeyringError) throw new CliError(`${error.message}; restore with the key file the backup was made with (HAVEN_KEY_FILE)`);
+        throw error;
+      }
       if (keyCheck !== manifest.keyCheck) {
         throw new CliError(`the backup was made under a different key file than ${config.keyFile}; restore with the key file it was made with (HAVEN_KEY_FILE)`);
       }
@@ -73,7 +119,15 @@ export function registerBackup(program: Command): void {
         for (const suffix of ['-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
         copyFileSync(file, dbFile);
       } else {
-        await run('pg_restore', ['--clean', '--if-exists', '--no-owner', `--dbname=${config.db}`, file]).catch((error: Error) => {
+        // A dump restores into the schema it was taken from, whatever HAVEN_DB's search path says.
+        if (manifest.schema) {
+          const probe = await openDatabase(config.db, { poolSize: 1 });
+          const schema = await postgresSchema(probe.db).finally(() => probe.close());
+          if (schema !== manifest.schema) {
+            throw new CliError(`the backup holds schema "${manifest.schema}" but HAVEN_DB uses ${schema ? `schema "${schema}"` : 'no existing schema'}`);
+          }
+        }
+        await restorePostgres(config.db, file).catch((error: Error) => {
           throw new CliError(`pg_restore failed: ${redact(error.message)}`);
         });
       }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { migrateToLatest } from '../platform/db/database.js';
 import { withPlatform } from './platform.js';
 
 export function registerMigrate(program: Command): void {
@@ -7,9 +6,13 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations (HAVEN_DB) and exit')
     .action(async () => {
-      await withPlatform(async (platform) => {
-        const applied = await migrateToLatest(platform.database.db);
-        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-      });
+      // Opening the platform migrates (and binds the key file); report what that opening applied.
+      let applied: string[] = [];
+      await withPlatform(
+        async () => {
+          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+        },
+        { onMigrated: (names) => (applied = names) },
+      );
     });
 }

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type HavenConfig } from '../platform/config.js';
-import { KeyMismatchError, openPlatform } from '../platform/bootstrap.js';
+import { KeyMismatchError, openPlatform, type PlatformOptions } from '../platform/bootstrap.js';
 import type { Platform } from '../platform/context.js';
 import { KeyringError } from '../platform/crypto/keyring.js';
 import { CliError } from './errors.js';
@@ -14,9 +14,9 @@ export function configFromEnv(): HavenConfig {
 }
 
 /** Opens the configured database and key file for a command, turning set-up faults into one clear line. */
-export async function openCliPlatform(config: HavenConfig = configFromEnv()): Promise<Platform> {
+export async function openCliPlatform(config: HavenConfig = configFromEnv(), options: PlatformOptions = {}): Promise<Platform> {
   try {
-    return await openPlatform(config);
+    return await openPlatform(config, options);
   } catch (error) {
     if (error instanceof KeyringError || error instanceof KeyMismatchError) throw new CliError(error.message);
     const code = (error as { code?: string }).code;
@@ -32,8 +32,8 @@ export function redact(url: string): string {
   return url.replace(/(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
 
-export async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promise<T> {
-  const platform = await openCliPlatform();
+export async function withPlatform<T>(work: (platform: Platform) => Promise<T>, options: PlatformOptions = {}): Promise<T> {
+  const platform = await openCliPlatform(configFromEnv(), options);
   try {
     return await work(platform);
   } finally {

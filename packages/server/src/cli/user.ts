@@ -16,6 +16,10 @@ interface CreateOptions {
   passwordStdin?: boolean;
 }
 
+/** The option a refused field came from (a weak password came in on standard input). */
+const OPTION_OF: Record<string, string> = { password: '--password-stdin', agencyId: '--agency' };
+const optionOf = (field: string) => OPTION_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 export function registerUser(program: Command): void {
   const user = program.command('user').description('Manage users');
   user
@@ -52,7 +56,7 @@ export function registerUser(program: Command): void {
         } catch (error) {
           if (error instanceof HttpProblem) {
             const field = error.errors?.[0]?.field;
-            throw new CliError(field ? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${error.errors![0]!.message}` : error.message);
+            throw new CliError(field ? `${optionOf(field)}: ${error.errors![0]!.message}` : error.message);
           }
           throw error;
         }

@@ -38,6 +38,8 @@ export interface PlatformOptions extends OpenOptions {
   clock?: () => Date;
   /** Apply pending migrations (serve and migrate do; read-only tools need not). */
   migrate?: boolean;
+  /** Told the migrations this opening applied (`haven migrate` reports them). */
+  onMigrated?: (applied: string[]) => void;
 }
 
 export async function openPlatform(config: HavenConfig, options: PlatformOptions = {}): Promise<Platform> {
@@ -46,7 +48,10 @@ export async function openPlatform(config: HavenConfig, options: PlatformOptions
   const keyring = loadKeyring(config.keyFile);
   const database = await openDatabase(config.db, { poolSize: options.poolSize ?? config.dbPoolSize });
   try {
-    if (options.migrate ?? true) await migrateToLatest(database.db);
+    if (options.migrate ?? true) {
+      const applied = await migrateToLatest(database.db);
+      options.onMigrated?.(applied);
+    }
     const platform: Platform = { config, database, keyring, cipher: new FieldCipher(keyring), clock: options.clock ?? (() => new Date()), profile };
     await checkKeyBinding(platform);
     return platform;

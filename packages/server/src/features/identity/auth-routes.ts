@@ -4,7 +4,7 @@ import { PERMISSIONS } from '../../platform/access/roles.js';
 import { SESSION_COOKIE, SESSION_MAX_MS } from '../../platform/auth/sessions.js';
 import type { Actor } from '../../platform/context.js';
 import type { Feature } from '../../platform/http/app.js';
-import { unauthorized } from '../../platform/http/problem.js';
+import { HttpProblem, unauthorized } from '../../platform/http/problem.js';
 import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from './api-tokens.js';
 import { acceptConduct, currentConduct } from './conduct.js';
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, login, logout, verifySecondFactor } from './sign-in.js';
@@ -160,8 +160,9 @@ export const authRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const actor = signedIn(request.ctx.actor);
+      // The same refusal as every other route before the second factor: the session is valid, just not complete.
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
-        throw unauthorized('Verify your second factor before changing the password.');
+        throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
       }
       await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
       return { ok: true as const };

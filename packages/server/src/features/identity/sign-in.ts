@@ -117,7 +117,8 @@ export async function beginTotpEnrolment(platform: Platform, actor: Actor): Prom
   return { secret, uri: totpUri(secret, user.username) };
 }
 
-const wrongCode = () => new HttpProblem(401, 'wrong-code', 'Wrong code', 'The code is wrong or was already used.', [{ field: 'code', message: 'wrong or already used' }]);
+const wrongCode = (field: 'code' | 'recoveryCode' = 'code') =>
+  new HttpProblem(401, 'wrong-code', 'Wrong code', 'The code is wrong or was already used.', [{ field, message: 'wrong or already used' }]);
 
 async function acceptTotpCode(platform: Platform, q: Queryable, userId: string, code: string, now: Date): Promise<boolean> {
   const user = (await findUser(q, userId))!;
@@ -182,7 +183,7 @@ export async function verifySecondFactor(
       ok = Number(result.numUpdatedRows) === 1;
       if (ok) record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: user.id });
     }
-    if (!ok) throw wrongCode();
+    if (!ok) throw wrongCode(proof.code === undefined ? 'recoveryCode' : 'code');
     if (actor.sessionId) await setSessionStage(trx, actor.sessionId, 'full');
     return { next: nextStep('full', true, user.must_change_password === 1) };
   });

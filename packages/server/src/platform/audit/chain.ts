@@ -3,6 +3,7 @@ import type { FieldCipher } from '../crypto/cipher.js';
 import { lockForChain, type Db, type Dialect, type Tx } from '../db/database.js';
 import type { AuditEventTable } from '../db/schema.js';
 import type { AuditAction } from './actions.js';
+import type { IdempotentUnit } from '../http/idempotency.js';
 
 /** Who acts, from where, in which request: stamped on every event of that request. */
 export interface AuditContext {
@@ -10,6 +11,8 @@ export interface AuditContext {
   actorAgencyId: string | null;
   requestId: string | null;
   clientAddress: string | null;
+  /** Set on a creating request with an Idempotency-Key: its answer is stored with the change. */
+  idempotency?: IdempotentUnit;
 }
 
 /** One audit event. `fields` names what was touched, never the values. */
@@ -104,52 +107,66 @@ export interface ChainVerdict {
   firstBad?: { seq: number; reason: string };
 }
 
-/** Recomputes the whole chain, page by page, and checks its keyed anchor. */
+type Head = { seq: number; hash: string; mac: string };
+
+async function readHead(db: Db): Promise<Head | undefined> {
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  return head && { seq: Number(head.seq), hash: head.hash, mac: head.mac };
+}
+
+/**
+ * Recomputes the whole chain, page by page, and checks its keyed anchor.
+ *
+ * The anchor is read before the rows it covers: rows and the anchor move in one transaction, so
+ * rows appended while this runs (a live server) lie beyond that anchor and are checked against a
+ * fresh read of it, never reported as a break. A row beyond the newest anchor was not written by
+ * Haven.
+ */
 export async function verifyAuditChain(db: Db, cipher: FieldCipher, pageSize = 5000): Promise<ChainVerdict> {
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   let count = 0;
-  for (;;) {
-    const page = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>=', expectedSeq)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
-    for (const row of page) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) {
-        return { ok: false, rows: count, firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${seq})` } };
+  const fail = (seq: number, reason: string): ChainVerdict => ({ ok: false, rows: count, firstBad: { seq, reason } });
+
+  /** Checks the rows from `expectedSeq` up to `upTo` (all when undefined); returns the first that does not hold. */
+  async function checkRows(upTo: number | undefined): Promise<ChainVerdict | undefined> {
+    for (;;) {
+      let query = db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq);
+      if (upTo !== undefined) query = query.where('seq', '<=', upTo);
+      const page = await query.orderBy('seq').limit(pageSize).execute();
+      for (const row of page) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) return fail(expectedSeq, `row ${expectedSeq} is missing (next row is ${seq})`);
+        if (row.prev_hash !== prev) return fail(seq, `row ${seq} does not follow row ${seq - 1} (previous hash differs)`);
+        const { prev_hash: _p, hash, ...content } = row;
+        if (chainHash(prev, { ...content, seq }) !== hash) return fail(seq, `row ${seq} was altered (its hash does not match its content)`);
+        prev = hash;
+        expectedSeq = seq + 1;
+        count += 1;
       }
-      if (row.prev_hash !== prev) {
-        return { ok: false, rows: count, firstBad: { seq, reason: `row ${seq} does not follow row ${seq - 1} (previous hash differs)` } };
-      }
-      const { prev_hash: _p, hash, ...content } = row;
-      if (chainHash(prev, { ...content, seq }) !== hash) {
-        return { ok: false, rows: count, firstBad: { seq, reason: `row ${seq} was altered (its hash does not match its content)` } };
-      }
-      prev = hash;
-      expectedSeq = seq + 1;
-      count += 1;
+      if (page.length < pageSize) return undefined;
     }
-    if (page.length < pageSize) break;
   }
-  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
-  const lastSeq = expectedSeq - 1;
-  if (!head) {
-    if (count === 0) return { ok: true, rows: 0 };
-    return { ok: false, rows: count, firstBad: { seq: lastSeq, reason: 'the chain anchor is missing' } };
+
+  let head = await readHead(db);
+  for (;;) {
+    const bad = await checkRows(head ? head.seq : 0);
+    if (bad) return bad;
+    const lastSeq = expectedSeq - 1;
+    if (head) {
+      if (head.mac !== headMac(cipher, head.seq, head.hash)) return fail(head.seq, 'the chain anchor was forged or the key file differs');
+      if (lastSeq < head.seq) return fail(lastSeq + 1, `row ${lastSeq + 1} is missing: the chain ends at row ${lastSeq} but its anchor records row ${head.seq}`);
+      if (prev !== head.hash) return fail(head.seq, `rows up to ${head.seq} were rewritten: their hashes do not lead to the chain anchor`);
+    }
+    const beyond = await db.selectFrom('audit_events').select('seq').where('seq', '>', lastSeq).orderBy('seq').limit(1).executeTakeFirst();
+    if (!beyond) return { ok: true, rows: count };
+    const fresh = await readHead(db);
+    if (fresh && fresh.seq > lastSeq) {
+      head = fresh;
+      continue;
+    }
+    if (head) return fail(Number(beyond.seq), `row ${beyond.seq} lies beyond the chain anchor (row ${head.seq})`);
+    // No anchor at all: name the first row that does not hold, or else the last one.
+    return (await checkRows(undefined)) ?? fail(expectedSeq - 1, 'the chain anchor is missing');
   }
-  if (head.mac !== headMac(cipher, Number(head.seq), head.hash)) {
-    return { ok: false, rows: count, firstBad: { seq: Number(head.seq), reason: 'the chain anchor was forged or the key file differs' } };
-  }
-  if (Number(head.seq) !== lastSeq || head.hash !== prev) {
-    return {
-      ok: false,
-      rows: count,
-      firstBad: { seq: Math.min(Number(head.seq), lastSeq + 1), reason: `the chain ends at row ${lastSeq} but its anchor records row ${head.seq}` },
-    };
-  }
-  return { ok: true, rows: count };
 }

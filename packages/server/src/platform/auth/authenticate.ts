@@ -1,6 +1,6 @@
 import { ROLE_POLICIES, type Permission } from '../access/roles.js';
 import type { Actor, Platform } from '../context.js';
-import { findLiveApiToken, findLiveSession, touchSession, SESSION_COOKIE } from './sessions.js';
+import { findLiveApiToken, findLiveSession, touchApiToken, touchSession, SESSION_COOKIE } from './sessions.js';
 import { parseApiToken, safeEqual } from './tokens.js';
 import { forbidden, unauthorized } from '../http/problem.js';
 import type { FastifyRequest } from 'fastify';
@@ -20,6 +20,7 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
     const parsed = match ? parseApiToken(match[1]!) : undefined;
     const token = parsed ? await findLiveApiToken(db, parsed.id, parsed.secret, now) : undefined;
     if (!token) throw unauthorized('The API token is not valid, has expired or was revoked.');
+    await touchApiToken(db, token, now);
     const policy = ROLE_POLICIES[token.role];
     const scopes = new Set(token.scopes);
     return {

@@ -113,6 +113,7 @@ export async function revokeUserSessions(q: Queryable, userId: string, now: Date
 export interface TokenUser {
   tokenId: string;
   scopes: string[];
+  lastUsedAt: string | null;
   userId: string;
   username: string;
   agencyId: string;
@@ -129,6 +130,7 @@ export async function findLiveApiToken(q: Queryable, id: string, secret: string,
       'api_tokens.scopes',
       'api_tokens.expires_at',
       'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
       'users.id as userId',
       'users.username',
       'users.agency_id',
@@ -142,11 +144,18 @@ export async function findLiveApiToken(q: Queryable, id: string, secret: string,
   return {
     tokenId: row.tokenId,
     scopes: JSON.parse(row.scopes) as string[],
+    lastUsedAt: row.last_used_at,
     userId: row.userId,
     username: row.username,
     agencyId: row.agency_id,
     role: row.role as Role,
   };
+}
+
+/** Records when a token was last used (at most once a minute), so its owner can spot a leaked or idle one. */
+export async function touchApiToken(q: Queryable, token: TokenUser, now: Date): Promise<void> {
+  if (token.lastUsedAt && now.getTime() - Date.parse(token.lastUsedAt) < TOUCH_INTERVAL_MS) return;
+  await q.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', token.tokenId).execute();
 }
 
 export function newId(): string {

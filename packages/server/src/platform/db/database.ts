@@ -49,13 +49,17 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   return { db, dialect: 'sqlite', sqlitePath: file, sqlite, close: () => db.destroy() };
 }
 
+/** The PostgreSQL schema Haven's tables live in (the first of the search path); undefined on SQLite. */
+export async function postgresSchema(db: Db): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? undefined;
+}
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
   // Kysely looks for its migration tables in every schema of the database unless told which one;
   // another schema holding them (a second instance, a test) would make it skip creating ours.
-  const schema =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined
-      : undefined;
+  const schema = await postgresSchema(db);
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

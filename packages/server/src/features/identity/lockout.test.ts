@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../test-support/databases.js';
+import { anonymous, makeAgency, makeUser, startTestServer, TEST_PASSWORD, type HttpAnswer, type TestServer } from '../../test-support/server.js';
+
+const MINUTE = 60_000;
+const WRONG = 'not-the-right-password-1';
+
+const problemCode = (answer: HttpAnswer): string => String(answer.body?.type ?? '').split('/').pop() ?? '';
+const retryAfter = (answer: HttpAnswer): number => Number(answer.headers.get('retry-after'));
+
+describe.each(await databaseKinds())('account lockout on %s', (kind) => {
+  // POST /api/auth/login is also limited to 30 a minute per client address (real time, not the
+  // test clock); this server sees about 20 sign-ins, so that limit never interferes.
+  let server: TestServer;
+  let agency: string;
+  const login = (username: string, password: string) => anonymous(server).post('/api/auth/login', { username, password });
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    agency = await makeAgency(server.platform, 'Border Police');
+  });
+  afterAll(() => server.close());
+
+  it('locks an account for fifteen minutes after five failed sign-ins, even against the right password', async () => {
+    const userId = await makeUser(server.platform, agency, 'first_responder', 'responder.locked');
+    for (let i = 1; i <= 4; i += 1) expect((await login('responder.locked', WRONG)).status, `attempt ${i}`).toBe(401);
+    const fifth = await login('responder.locked', WRONG);
+    expect(fifth.status).toBe(429);
+    expect(retryAfter(fifth)).toBe(15 * 60);
+
+    const rightButLocked = await login('responder.locked', TEST_PASSWORD);
+    expect(rightButLocked.status).toBe(429);
+    expect(problemCode(rightButLocked)).toBe('too-many-requests');
+    expect(rightButLocked.headers.get('content-type')).toContain('application/problem+json');
+    expect(rightButLocked.headers.get('set-cookie')).toBeNull();
+    expect(retryAfter(rightButLocked)).toBeGreaterThan(0);
+    expect(retryAfter(rightButLocked)).toBeLessThanOrEqual(15 * 60);
+
+    server.clock.advance(14 * MINUTE);
+    const stillLocked = await login('responder.locked', TEST_PASSWORD);
+    expect(stillLocked.status).toBe(429);
+    expect(retryAfter(stillLocked)).toBe(60);
+
+    server.clock.advance(MINUTE);
+    const unlocked = await login('responder.locked', TEST_PASSWORD);
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.next).toBe('totp_enrol');
+
+    const actions = await server.platform.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('record_id', '=', userId)
+      .where('action', 'in', ['auth.login_failed', 'auth.locked'])
+      .execute();
+    expect(actions.filter((a) => a.action === 'auth.login_failed')).toHaveLength(5);
+    expect(actions.filter((a) => a.action === 'auth.locked')).toHaveLength(1);
+  });
+
+  it('counts failures afresh after a successful sign-in', async () => {
+    await makeUser(server.platform, agency, 'first_responder', 'responder.forgetful');
+    for (let i = 0; i < 4; i += 1) expect((await login('responder.forgetful', WRONG)).status).toBe(401);
+    expect((await login('responder.forgetful', TEST_PASSWORD)).status).toBe(200);
+    for (let i = 0; i < 4; i += 1) expect((await login('responder.forgetful', WRONG)).status).toBe(401);
+  });
+
+  it('does not lock anyone else out when one account is locked', async () => {
+    await makeUser(server.platform, agency, 'first_responder', 'responder.bystander');
+    // responder.locked was locked and released above; lock a fresh account here.
+    await makeUser(server.platform, agency, 'first_responder', 'responder.target');
+    for (let i = 0; i < 5; i += 1) await login('responder.target', WRONG);
+    expect((await login('responder.target', TEST_PASSWORD)).status).toBe(429);
+    expect((await login('responder.bystander', TEST_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe.each(await databaseKinds())('sign-in rate limit on %s', (kind) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+  });
+  afterAll(() => server.close());
+
+  it('limits sign-in attempts from one address to thirty a minute, whichever accounts they name', async () => {
+    for (let i = 0; i < 30; i += 1) {
+      const answer = await anonymous(server).post('/api/auth/login', { username: `nobody.${i}`, password: WRONG });
+      expect(answer.status, `attempt ${i + 1}`).toBe(401);
+    }
+    const limited = await anonymous(server).post('/api/auth/login', { username: 'nobody.31', password: WRONG });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(problemCode(limited)).toBe('too-many-requests');
+    expect(retryAfter(limited)).toBeGreaterThan(0);
+    expect(retryAfter(limited)).toBeLessThanOrEqual(60);
+  });
+});
