@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { engineBenchmark } from './engine.js';
+import { registrationBenchmark } from './registration.js';
 import type { BenchFigure, Benchmark } from './types.js';
 
-const benchmarks: Benchmark[] = [engineBenchmark];
+const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { ENCOUNTER_TYPES, type RegistrationPersonInput } from '@haven/core';
+import { createAgency, createUser } from '../features/identity/accounts.js';
+import { registerPersons } from '../features/persons/registration.js';
+import { withAudit } from '../platform/audit/recorder.js';
+import { createSession } from '../platform/auth/sessions.js';
+import { openPlatform } from '../platform/bootstrap.js';
+import { loadConfig } from '../platform/config.js';
+import type { Actor, Platform } from '../platform/context.js';
+import { ROLE_POLICIES } from '../platform/access/roles.js';
+import { buildHavenApp } from '../server.js';
+import type { BenchFigure, Benchmark } from './types.js';
+
+const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const ENCOUNTERS = 6;
+const PER_ENCOUNTER = 1000;
+const SINGLE_SECONDS = 10;
+const CONNECTIONS = 50;
+
+const GIVEN = ['Amina', 'Yonas', 'Mohammed', 'Fatima', 'Ousmane', 'Mariam', 'Abdi', 'Senait', 'Tesfay', 'Hawa'];
+const FAMILY = ['Al-Hassan', 'Tesfaye', 'Diallo', 'Haile', 'Abdullahi', 'Keita', 'Gebre', 'Omar', 'Ahmadi', 'Bah'];
+
+/** Synthetic persons, a fifth of them with first indicators (never real people). */
+function syntheticPersons(count: number, seed: number): RegistrationPersonInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = seed * 7919 + i;
+    const person: RegistrationPersonInput = {
+      givenName: GIVEN[n % GIVEN.length]!,
+      familyName: FAMILY[(n >> 3) % FAMILY.length]!,
+      sex: n % 3 === 0 ? 'female' : 'male',
+      ageClaimed: 12 + (n % 40),
+      accompaniment: n % 9 === 0 ? 'unaccompanied' : 'adult',
+      nationality: ['ER', 'SY', 'AF', 'SD', 'GM'][n % 5]!,
+      languages: [['ti'], ['ar'], ['fa'], ['ar'], ['en']][n % 5]!,
+    };
+    if (n % 5 === 0) person.indicators = n % 10 === 0 ? ['medical_emergency'] : ['fear_of_return', 'needs_interpreter'];
+    return person;
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Setup {
+  platform: Platform;
+  actor: Actor;
+  cleanup(): Promise<void>;
+}
+
+async function setUp(kind: 'sqlite' | 'postgres', label: string): Promise<Setup> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-'));
+  let db = path.join(dir, 'haven.db');
+  let schema: string | undefined;
+  if (kind === 'postgres') {
+    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 10 });
+  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
+  const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: `Bench ${label}`, type: 'government' }, platform.clock()));
+  const user = await withAudit(platform, audit, (trx, record) =>
+    createUser(trx, record, { agencyId: agency.id, username: 'bench.officer', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
+  );
+  const policy = ROLE_POLICIES.protection_officer;
+  const actor: Actor = {
+    userId: user.id,
+    username: user.username,
+    agencyId: agency.id,
+    role: 'protection_officer',
+    via: 'session',
+    sessionId: undefined,
+    permissions: new Set(policy.permissions),
+    fieldGroups: new Set(policy.fieldGroups),
+    pending: 'none',
+  };
+  return {
+    platform,
+    actor,
+    async cleanup() {
+      await platform.database.close();
+      if (schema) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The same rows the API writes (persons, cases, screenings), inserted directly: the floor to compare with. */
+async function rawInsert(kind: 'sqlite' | 'postgres'): Promise<number> {
+  const setup = await setUp(kind, 'raw');
+  try {
+    const { platform, actor } = setup;
+    const inputs = syntheticPersons(PER_ENCOUNTER, 99);
+    // Rows are built (encrypted) outside the timing, then written in one transaction, batched.
+    const built: Record<string, unknown[]> = { persons: [], cases: [], screenings: [] };
+    await platform.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await registerPersons(platform, trx, () => {}, actor, inputs, null);
+        for (const table of ['persons', 'cases', 'screenings'] as const) built[table] = await trx.selectFrom(table).selectAll().execute();
+        throw new Error('rollback');
+      })
+      .catch(() => undefined);
+    const start = performance.now();
+    await platform.database.db.transaction().execute(async (trx) => {
+      for (const table of ['persons', 'cases', 'screenings'] as const) {
+        const rows = built[table]!;
+        for (let i = 0; i < rows.length; i += 200) await trx.insertInto(table).values(rows.slice(i, i + 200) as never).execute();
+      }
+    });
+    return PER_ENCOUNTER / ((performance.now() - start) / 1000);
+  } finally {
+    await setup.cleanup();
+  }
+}
+
+async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
+  const setup = await setUp(kind, 'api');
+  const { platform, actor } = setup;
+  const app = await buildHavenApp(platform);
+  try {
+    const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const session = await createSession(platform.database.db, actor.userId, 'full', platform.clock());
+    const headers = { cookie: `haven_session=${session.token}`, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' };
+
+    // Mass registration: 1,000-person encounters, two requests in flight.
+    const encounterIds: string[] = [];
+    for (let i = 0; i < ENCOUNTERS; i += 1) {
+      const response = await fetch(`${baseUrl}/api/encounters`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: ENCOUNTER_TYPES[i % 2 === 0 ? 0 : 2], occurredAt: new Date(Date.now() - 3_600_000).toISOString(), place: { name: `Bench ${i}` } }),
+      });
+      encounterIds.push(((await response.json()) as { id: string }).id);
+    }
+    const bodies = encounterIds.map((_, i) => JSON.stringify({ persons: syntheticPersons(PER_ENCOUNTER, i) }));
+    const latencies: number[] = [];
+    const start = performance.now();
+    let next = 0;
+    await Promise.all(
+      [0, 1].map(async () => {
+        while (next < encounterIds.length) {
+          const i = next++;
+          const t0 = performance.now();
+          const response = await fetch(`${baseUrl}/api/encounters/${encounterIds[i]}/persons`, { method: 'POST', headers, body: bodies[i] });
+          if (response.status !== 201) throw new Error(`mass registration answered ${response.status}: ${await response.text()}`);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const massRate = (ENCOUNTERS * PER_ENCOUNTER) / ((performance.now() - start) / 1000);
+    latencies.sort((a, b) => a - b);
+
+    // Single-person registrations from 50 concurrent clients.
+    const single = await autocannon({
+      url: `${baseUrl}/api/persons`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: SINGLE_SECONDS,
+      headers,
+      body: JSON.stringify({ givenName: 'Senait', familyName: 'Haile', sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] }),
+    });
+    const errors = single.non2xx + single.errors;
+    const raw = await rawInsert(kind);
+    const db = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    return [
+      {
+        figure: `${db}: mass registration through the API (1,000-person encounters, screening, engine, audit)`,
+        target: kind === 'sqlite' ? '≥ 1,500 persons/s' : '≥ 800 persons/s',
+        measured: `${Math.round(massRate)} persons/s (request p50 ${Math.round(percentile(latencies, 50))} ms, max ${Math.round(latencies.at(-1)!)} ms)`,
+        ratio: `${((massRate / raw) * 100).toFixed(0)}% of a raw insert of the same rows (${Math.round(raw)} persons/s)`,
+      },
+      {
+        figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients, ${SINGLE_SECONDS} s`,
+        target: 'p99 ≤ 50 ms',
+        measured: `${Math.round(single.requests.average)} req/s; p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms${errors ? `; ${errors} errors` : ''}`,
+      },
+    ];
+  } finally {
+    await app.close();
+    await setup.cleanup();
+  }
+}
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const registrationBenchmark: Benchmark = {
+  name: 'registration',
+  async run() {
+    const figures = await apiRun('sqlite');
+    if (await postgresAnswers()) figures.push(...(await apiRun('postgres')));
+    else figures.push({ figure: 'PostgreSQL: registration', target: '≥ 800 persons/s', measured: `not run: ${PG_URL} does not answer` });
+    return figures;
+  },
+};
