@@ -33,7 +33,11 @@ export interface TestServer {
 export async function startTestServer(kind: DatabaseKind, options: { logLevel?: string } = {}): Promise<TestServer> {
   const database = await createTestDatabase(kind);
   const clock = new TestClock();
-  const platform = await database.open(clock.now);
+  const platform = await database.open(clock.now).catch(async (error: unknown) => {
+    // A server that never started must not leave its schema or files behind.
+    await database.destroy();
+    throw error;
+  });
   platform.config.logLevel = options.logLevel ?? 'info';
   const logs: string[] = [];
   const logStream = new Writable({

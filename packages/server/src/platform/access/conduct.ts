@@ -8,16 +8,18 @@ export async function currentConductVersion(q: Queryable): Promise<number | unde
 
 /**
  * Whether the user has accepted the code of conduct in force (seed para 14: standards of conduct
- * for officials). With no code published there is nothing to accept.
+ * for officials). With no code published there is nothing to accept. One query: it runs before
+ * every request that touches personal data.
  */
 export async function hasAcceptedCurrentConduct(q: Queryable, userId: string): Promise<boolean> {
-  const version = await currentConductVersion(q);
-  if (version === undefined) return true;
-  const accepted = await q
-    .selectFrom('conduct_acceptances')
-    .select('version')
-    .where('user_id', '=', userId)
-    .where('version', '=', version)
+  const row = await q
+    .selectFrom('conduct_versions as current')
+    .leftJoin('conduct_acceptances as accepted', (join) =>
+      join.onRef('accepted.version', '=', 'current.version').on('accepted.user_id', '=', userId),
+    )
+    .select(['current.version', 'accepted.accepted_at'])
+    .orderBy('current.version', 'desc')
+    .limit(1)
     .executeTakeFirst();
-  return accepted !== undefined;
+  return row === undefined || row.accepted_at !== null;
 }
