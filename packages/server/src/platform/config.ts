@@ -17,6 +17,9 @@ export interface HavenConfig {
   dbPoolSize: number;
   /** The jurisdiction's SOP profile (YAML or JSON); the baseline (the Protocol floor) when unset. */
   profileFile: string | undefined;
+  /** smtp:// or smtps:// URL; reminders also go by e-mail when set. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 const envSchema = z.object({
@@ -30,6 +33,8 @@ const envSchema = z.object({
   HAVEN_BODY_LIMIT: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   HAVEN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   HAVEN_PROFILE: z.string().min(1).optional(),
+  HAVEN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  HAVEN_MAIL_FROM: z.email().default('haven@localhost'),
 });
 
 export class ConfigError extends Error {}
@@ -59,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HavenConfig {
     bodyLimitBytes: e.HAVEN_BODY_LIMIT,
     dbPoolSize: e.HAVEN_DB_POOL,
     profileFile: e.HAVEN_PROFILE,
+    smtpUrl: e.HAVEN_SMTP_URL,
+    mailFrom: e.HAVEN_MAIL_FROM,
   };
 }

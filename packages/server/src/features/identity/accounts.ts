@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, type AgencyType, type Role } from '@haven/core';
+import { PostgresAdapter } from 'kysely';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { hashPassword, passwordWeakness } from '../../platform/auth/passwords.js';
-import { revokeUserSessions } from '../../platform/auth/sessions.js';
+import { revokeUserApiTokens, revokeUserSessions } from '../../platform/auth/sessions.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { agencyView, findAgency, findUser, insertAgency, insertUser, userView, type AgencyView, type UserView } from './store.js';
@@ -45,6 +46,13 @@ export async function updateAgency(
   return agencyView((await findAgency(q, id))!);
 }
 
+/**
+ * The one rule for user names, applied by createUser whichever path creates the user (the API,
+ * `haven user create`, the demo seed). The API's schema uses the same pattern so OpenAPI shows it.
+ */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RULE = 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters';
+
 export interface NewUser {
   agencyId: string;
   username: string;
@@ -56,6 +64,7 @@ export interface NewUser {
 }
 
 export async function createUser(q: Queryable, record: RecordAudit, input: NewUser, now: Date): Promise<UserView> {
+  if (!USERNAME_PATTERN.test(input.username)) throw unprocessable('username', USERNAME_RULE);
   if (!ROLES.includes(input.role)) throw unprocessable('role', `unknown role ${input.role}`);
   const weakness = passwordWeakness(input.password, input.username);
   if (weakness) throw unprocessable('password', weakness, 'weak-password');
@@ -68,6 +77,7 @@ export async function createUser(q: Queryable, record: RecordAudit, input: NewUs
     agency_id: input.agencyId,
     username: input.username,
     display_name: input.displayName,
+    email: null,
     role: input.role,
     password_hash: await hashPassword(input.password),
     must_change_password: input.mustChangePassword ? 1 : 0,
@@ -99,6 +109,22 @@ export interface UserChanges {
   resetSecondFactor?: boolean | undefined;
 }
 
+/**
+ * The ids of the active (not disabled) administrators. On PostgreSQL their rows are locked until
+ * the transaction ends, so two administrators disabling or demoting each other at the same moment
+ * cannot both pass the check below and leave nobody to administer the system; SQLite already
+ * admits one writer at a time.
+ */
+async function activeAdministrators(q: Queryable): Promise<string[]> {
+  const query = q.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).orderBy('id');
+  const rows = await (q.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Changes a user on an administrator's behalf (`actorUserId`, null for the system itself). The
+ * system always keeps an active administrator, and nobody disables their own account.
+ */
 export async function updateUser(
   q: Queryable,
   record: RecordAudit,
@@ -106,10 +132,21 @@ export async function updateUser(
   version: number,
   changes: UserChanges,
   now: Date,
+  actorUserId: string | null,
 ): Promise<UserView> {
   const row = await findUser(q, id);
   if (!row) throw notFound('user');
   if (row.version !== version) throw staleVersion('user', row.version);
+  if (changes.disabled && id === actorUserId) throw unprocessable('disabled', 'you cannot disable your own account; ask another administrator');
+  const demoted = changes.role !== undefined && changes.role !== 'admin';
+  if (row.role === 'admin' && row.disabled === 0 && (changes.disabled || demoted)) {
+    const others = (await activeAdministrators(q)).filter((adminId) => adminId !== id);
+    if (others.length === 0) {
+      throw changes.disabled
+        ? unprocessable('disabled', 'this is the last active administrator; make another one first')
+        : unprocessable('role', 'this is the last active administrator; make another one first');
+    }
+  }
   const set: Record<string, unknown> = { version: version + 1, updated_at: now.toISOString() };
   if (changes.displayName !== undefined) set.display_name = changes.displayName;
   if (changes.role !== undefined) set.role = changes.role;
@@ -128,8 +165,12 @@ export async function updateUser(
   const result = await q.updateTable('users').set(set).where('id', '=', id).where('version', '=', version).executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion('user', (await findUser(q, id))?.version ?? version);
   // A change of who someone is or what they may do takes effect now, not at their next sign-in.
-  if (changes.disabled || changes.password !== undefined || changes.role !== undefined || changes.agencyId !== undefined || changes.resetSecondFactor) {
-    await revokeUserSessions(q, id, now);
+  const endsTrust = changes.disabled || changes.password !== undefined || changes.agencyId !== undefined || changes.resetSecondFactor;
+  if (endsTrust || changes.role !== undefined) await revokeUserSessions(q, id, now);
+  // API tokens too, when the account's credentials or its agency were in question. A new role
+  // alone leaves them: a token is always narrowed to its user's current role (authenticate.ts).
+  if (endsTrust) {
+    for (const tokenId of await revokeUserApiTokens(q, id, now)) record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: tokenId });
   }
   if (changes.resetSecondFactor) await q.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
   record({ action: 'user.update', recordType: 'user', recordId: id, fields: Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined) });

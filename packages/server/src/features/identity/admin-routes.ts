@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AGENCY_TYPES, idSchema, ROLES, versionSchema } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Feature } from '../../platform/http/app.js';
-import { createAgency, createUser, updateAgency, updateUser } from './accounts.js';
+import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
 import { publishConduct } from './conduct.js';
 import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
 import { agencyView, userView } from './store.js';
@@ -28,7 +28,8 @@ const userSchema = z
 const agencyInput = z.strictObject({ name: z.string().trim().min(2).max(200), type: z.enum(AGENCY_TYPES), area: z.string().trim().min(1).max(200).optional() });
 const userInput = z.strictObject({
   agencyId: idSchema,
-  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3 to 64 characters'),
+  // createUser applies the same rule on every path; repeated here so OpenAPI documents it.
+  username: z.string().regex(USERNAME_PATTERN, USERNAME_RULE),
   displayName: z.string().trim().min(1).max(200),
   role: z.enum(ROLES),
   password: z.string().min(1).max(1024),
@@ -90,7 +91,7 @@ export const adminRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'users:manage' } },
       schema: {
         tags: ['admin'],
-        summary: 'Change a user: role, agency, disable, unlock, temporary password, reset second factor',
+        summary: 'Change a user: role, agency, disable, unlock, temporary password, reset second factor (ends their sessions and API tokens; 422 for the last active administrator)',
         params: idParams,
         body: z.strictObject({
           version: versionSchema,
@@ -107,7 +108,9 @@ export const adminRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const { version, ...changes } = request.body;
-      return withAudit(platform, request.ctx.audit, (trx, record) => updateUser(trx, record, request.params.id, version, changes, platform.clock()));
+      return withAudit(platform, request.ctx.audit, (trx, record) =>
+        updateUser(trx, record, request.params.id, version, changes, platform.clock(), request.ctx.actor!.userId),
+      );
     },
   );
 

@@ -1,7 +1,10 @@
 import { ROLES } from '@haven/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withAudit } from '../../platform/audit/recorder.js';
+import { HttpProblem } from '../../platform/http/problem.js';
 import { databaseKinds } from '../../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, TEST_PASSWORD, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
+import { createUser, updateUser, USERNAME_PATTERN } from './accounts.js';
 
 const WRONG = 'not-the-right-password-1';
 const problemCode = (answer: HttpAnswer): string => String(answer.body?.type ?? '').split('/').pop() ?? '';
@@ -174,5 +177,122 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     const users = (await admin.get('/api/admin/users')).body;
     expect(users.find((u: { id: string }) => u.id === userId)).toMatchObject({ role: 'protection_officer', version: 1 });
     expect(users.map((u: { username: string }) => u.username)).not.toContain('rogue.user');
+  });
+});
+
+describe.each(await databaseKinds())('the last administrator on %s', (kind) => {
+  let server: TestServer;
+  let agency: string;
+  const SYSTEM = { actorUserId: null, actorAgencyId: null, requestId: 'test', clientAddress: null };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    agency = await makeAgency(server.platform, 'Ministry of Interior');
+  });
+  afterAll(() => server.close());
+
+  const versionOf = async (userId: string) =>
+    (await server.platform.database.db.selectFrom('users').select('version').where('id', '=', userId).executeTakeFirstOrThrow()).version;
+  const row = (userId: string) => server.platform.database.db.selectFrom('users').select(['role', 'disabled']).where('id', '=', userId).executeTakeFirstOrThrow();
+
+  it('refuses an administrator disabling their own account with 422 naming disabled, even when others remain', async () => {
+    const selfId = await makeUser(server.platform, agency, 'admin', 'admin.self');
+    await makeUser(server.platform, agency, 'admin', 'admin.spare');
+    const self = await sessionFor(server, selfId);
+    const refused = await self.patch(`/api/admin/users/${selfId}`, { version: 1, disabled: true });
+    expect(refused.status).toBe(422);
+    expect(fields(refused)).toEqual(['disabled']);
+    expect(await row(selfId)).toMatchObject({ disabled: 0 });
+    expect((await self.get('/api/auth/me')).status).toBe(200);
+  });
+
+  it('keeps at least one active administrator: the last cannot be disabled or demoted', async () => {
+    // admin.self and admin.spare from above are the two active administrators; one is disabled here.
+    const users = await server.platform.database.db.selectFrom('users').select(['id', 'username']).where('role', '=', 'admin').execute();
+    const selfId = users.find((u) => u.username === 'admin.self')!.id;
+    const spareId = users.find((u) => u.username === 'admin.spare')!.id;
+    const self = await sessionFor(server, selfId);
+    expect((await self.patch(`/api/admin/users/${spareId}`, { version: 1, disabled: true })).status).toBe(200);
+
+    // admin.self is now the last: demoting themself is refused, as the service refuses disabling them.
+    const demoted = await self.patch(`/api/admin/users/${selfId}`, { version: await versionOf(selfId), role: 'supervisor' });
+    expect(demoted.status).toBe(422);
+    expect(fields(demoted)).toEqual(['role']);
+    const disabled = await withAudit(server.platform, SYSTEM, (trx, record) =>
+      updateUser(trx, record, selfId, 1, { disabled: true }, server.clock.now(), null),
+    ).catch((error: unknown) => error);
+    expect(disabled).toBeInstanceOf(HttpProblem);
+    expect((disabled as HttpProblem).status).toBe(422);
+    expect((disabled as HttpProblem).errors?.map((e) => e.field)).toEqual(['disabled']);
+    expect(await row(selfId)).toEqual({ role: 'admin', disabled: 0 });
+
+    // Keeping the role, or moving to another agency, leaves them an administrator: allowed.
+    // (Naming a role ends the user's sessions even when it is the same one: a fresh session each time.)
+    expect((await self.patch(`/api/admin/users/${selfId}`, { version: 1, role: 'admin', displayName: 'Still Admin' })).status).toBe(200);
+    const regional = await makeAgency(server.platform, 'Regional Office');
+    const moved = await (await sessionFor(server, selfId)).patch(`/api/admin/users/${selfId}`, { version: 2, agencyId: regional });
+    expect(moved.status).toBe(200);
+
+    // With a second active administrator again, the first may step down.
+    const successor = await makeUser(server.platform, agency, 'admin', 'admin.successor');
+    const next = await sessionFor(server, successor);
+    expect((await next.patch(`/api/admin/users/${selfId}`, { version: 3, role: 'supervisor' })).status).toBe(200);
+    expect(await row(selfId)).toEqual({ role: 'supervisor', disabled: 0 });
+  });
+
+  it('lets only one of two administrators disabling each other at the same moment succeed', async () => {
+    // admin.successor is the one active administrator left from above; two more come, then it goes.
+    const a = await makeUser(server.platform, agency, 'admin', 'admin.duel-a');
+    const b = await makeUser(server.platform, agency, 'admin', 'admin.duel-b');
+    const successor = (await server.platform.database.db.selectFrom('users').select('id').where('username', '=', 'admin.successor').executeTakeFirstOrThrow()).id;
+    expect((await (await sessionFor(server, a)).patch(`/api/admin/users/${successor}`, { version: 1, disabled: true })).status).toBe(200);
+
+    const [callerA, callerB] = [await sessionFor(server, a), await sessionFor(server, b)];
+    const answers = await Promise.all([callerA.patch(`/api/admin/users/${b}`, { version: 1, disabled: true }), callerB.patch(`/api/admin/users/${a}`, { version: 1, disabled: true })]);
+    // The loser is refused as the last administrator (422), or finds its own session ended (401).
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    expect([401, 422]).toContain(answers.find((r) => r.status !== 200)!.status);
+    const active = await server.platform.database.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute();
+    expect(active).toHaveLength(1);
+  });
+});
+
+describe.each(await databaseKinds())('the user name rule on %s', (kind) => {
+  let server: TestServer;
+  let agency: string;
+  const SYSTEM = { actorUserId: null, actorAgencyId: null, requestId: 'test', clientAddress: null };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    agency = await makeAgency(server.platform, 'Coast Guard');
+  });
+  afterAll(() => server.close());
+
+  const create = (username: string) =>
+    withAudit(server.platform, SYSTEM, (trx, record) =>
+      createUser(trx, record, { agencyId: agency, username, displayName: 'Anyone', role: 'first_responder', password: TEST_PASSWORD, mustChangePassword: true }, server.clock.now()),
+    );
+
+  it.each(['Officer.Upper', 'ab', '.leading-dot', '-leading-dash', 'with space', 'émile.accent', 'tab\tname', `x${'y'.repeat(64)}`, 'semi;colon'])(
+    'refuses %j in createUser, whichever path calls it, with 422 naming username',
+    async (username) => {
+      const refused = await create(username).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(HttpProblem);
+      expect((refused as HttpProblem).status).toBe(422);
+      expect((refused as HttpProblem).errors?.map((e) => e.field)).toEqual(['username']);
+      const stored = await server.platform.database.db.selectFrom('users').select('id').where('username', '=', username).execute();
+      expect(stored).toHaveLength(0);
+    },
+  );
+
+  it('accepts the names the rule allows, and the API documents the same rule', async () => {
+    for (const username of ['abc', 'officer.7', 'field_team-2', `a${'b'.repeat(63)}`]) expect((await create(username)).username).toBe(username);
+    const adminId = await makeUser(server.platform, agency, 'admin', 'admin.names');
+    const refused = await (await sessionFor(server, adminId)).post('/api/admin/users', { agencyId: agency, username: 'Mixed.Case', displayName: 'x', role: 'first_responder', password: TEST_PASSWORD });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(fields(refused)).toEqual(['username']);
+    const openapi = (await anonymous(server).get('/api/openapi.json')).body;
+    expect(JSON.stringify(openapi)).toContain(JSON.stringify(USERNAME_PATTERN.source).slice(1, -1));
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../platform/auth/sessions.js';
 import { databaseKinds } from '../../test-support/databases.js';
-import { anonymous, bearer, makeAgency, makeUser, sessionCaller, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
+import { anonymous, bearer, makeAgency, makeUser, sessionCaller, sessionFor, startTestServer, TEST_PASSWORD, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 
 const DAY = 86_400_000;
 const PERSON = { givenName: 'Tesfay', sex: 'male' };
@@ -175,5 +175,75 @@ describe.each(await databaseKinds())('API tokens on %s', (kind) => {
     const disabled = await admin.patch(`/api/admin/users/${userId}`, { version: 2, disabled: true });
     expect(disabled.status).toBe(200);
     expect((await caller.get('/api/persons')).status).toBe(401);
+  });
+});
+
+describe.each(await databaseKinds())('API tokens follow their owner on %s', (kind) => {
+  let server: TestServer;
+  let agency: string;
+  let otherAgency: string;
+  let adminId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    agency = await makeAgency(server.platform, 'Asylum Service');
+    otherAgency = await makeAgency(server.platform, 'Regional Asylum Office');
+    adminId = await makeUser(server.platform, agency, 'admin', 'admin.owners');
+  });
+  afterAll(() => server.close());
+
+  /** A user with a live token, and a colleague's token that must survive whatever happens to the user. */
+  async function withToken(username: string): Promise<{ userId: string; session: Caller; tokenId: string; token: string; bystander: string }> {
+    const userId = await makeUser(server.platform, agency, 'protection_officer', username);
+    const session = await sessionFor(server, userId);
+    const created = await session.post('/api/auth/tokens', { name: 'case export', scopes: ['person:read'], expiresInDays: 30 });
+    expect(created.status).toBe(201);
+    expect((await bearer(server, created.body.token).get('/api/persons')).status).toBe(200);
+    const colleague = await sessionFor(server, await makeUser(server.platform, agency, 'protection_officer', `${username}.colleague`));
+    const bystander = (await colleague.post('/api/auth/tokens', { name: 'colleague export', scopes: ['person:read'], expiresInDays: 30 })).body.token as string;
+    return { userId, session, tokenId: created.body.id, token: created.body.token, bystander };
+  }
+
+  async function expectRevoked(tokenId: string, token: string, bystander: string): Promise<void> {
+    expect((await bearer(server, token).get('/api/persons')).status).toBe(401);
+    const row = await server.platform.database.db.selectFrom('api_tokens').select('revoked_at').where('id', '=', tokenId).executeTakeFirstOrThrow();
+    expect(row.revoked_at).toBe(server.clock.now().toISOString());
+    const audited = await server.platform.database.db.selectFrom('audit_events').select('action').where('record_id', '=', tokenId).orderBy('seq').execute();
+    expect(audited.map((a) => a.action)).toEqual(['auth.token_created', 'auth.token_revoked']);
+    expect((await bearer(server, bystander).get('/api/persons')).status).toBe(200);
+  }
+
+  it.each([
+    ['a password reset', 'officer.reset', () => ({ password: 'harbour-lantern-orchard-71' })],
+    ['disabling the account', 'officer.disabled', () => ({ disabled: true })],
+    ['a move to another agency', 'officer.moved', () => ({ agencyId: otherAgency })],
+    ['a reset of the second factor', 'officer.lost-phone', () => ({ resetSecondFactor: true })],
+  ] as const)('revokes the user’s tokens on %s by an administrator', async (_what, username, change) => {
+    const { userId, tokenId, token, bystander } = await withToken(username);
+    const admin = await sessionFor(server, adminId);
+    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 1, ...change() })).status).toBe(200);
+    await expectRevoked(tokenId, token, bystander);
+  });
+
+  it('does not bring a disabled user’s tokens back when the account is enabled again', async () => {
+    const { userId, token } = await withToken('officer.returning');
+    const admin = await sessionFor(server, adminId);
+    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 1, disabled: true })).status).toBe(200);
+    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 2, disabled: false })).status).toBe(200);
+    expect((await bearer(server, token).get('/api/persons')).status).toBe(401);
+  });
+
+  it('revokes the user’s tokens when they change their own password', async () => {
+    const { session, tokenId, token, bystander } = await withToken('officer.own-change');
+    const changed = await session.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'harbour-lantern-orchard-72' });
+    expect(changed.status).toBe(200);
+    await expectRevoked(tokenId, token, bystander);
+  });
+
+  it('keeps the tokens on a change of display name or an unlock', async () => {
+    const { userId, token } = await withToken('officer.renamed');
+    const admin = await sessionFor(server, adminId);
+    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 1, displayName: 'Officer Renamed', unlock: true })).status).toBe(200);
+    expect((await bearer(server, token).get('/api/persons')).status).toBe(200);
   });
 });

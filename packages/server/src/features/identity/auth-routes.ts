@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { idSchema, ROLES, FIELD_GROUPS } from '@haven/core';
 import { PERMISSIONS } from '../../platform/access/roles.js';
@@ -34,6 +35,8 @@ function signedIn(actor: Actor | undefined): Actor {
 
 export const authRoutes: Feature = (app, platform) => {
   const secure = platform.config.publicUrl?.startsWith('https://') ?? false;
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_MAX_MS / 1000 });
 
   app.post(
     '/api/auth/login',
@@ -48,7 +51,7 @@ export const authRoutes: Feature = (app, platform) => {
     },
     async (request, reply) => {
       const { token, ...state } = await login(platform, request.ctx, request.body.username, request.body.password);
-      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: SESSION_MAX_MS / 1000 });
+      setSessionCookie(reply, token);
       return state;
     },
   );
@@ -125,12 +128,16 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['auth'],
-        summary: 'Confirm enrolment with a first code; returns recovery codes once',
+        summary: 'Confirm enrolment with a first code; returns recovery codes once and replaces the session (new cookie and CSRF token)',
         body: z.strictObject({ code: codeSchema }),
-        response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextSchema }) },
+        response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextSchema, csrfToken: z.string() }) },
       },
     },
-    async (request) => confirmTotpEnrolment(platform, request.ctx, signedIn(request.ctx.actor), request.body.code),
+    async (request, reply) => {
+      const { token, ...result } = await confirmTotpEnrolment(platform, request.ctx, signedIn(request.ctx.actor), request.body.code);
+      setSessionCookie(reply, token);
+      return result;
+    },
   );
 
   app.post(
@@ -139,12 +146,16 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['auth'],
-        summary: 'Second sign-in step: a TOTP code or a recovery code',
+        summary: 'Second sign-in step: a TOTP code or a recovery code; replaces the session (new cookie and CSRF token)',
         body: z.union([z.strictObject({ code: codeSchema }), z.strictObject({ recoveryCode: z.string().min(8).max(40) })]),
-        response: { 200: z.object({ next: nextSchema }) },
+        response: { 200: z.object({ next: nextSchema, csrfToken: z.string() }) },
       },
     },
-    async (request) => verifySecondFactor(platform, request.ctx, signedIn(request.ctx.actor), request.body),
+    async (request, reply) => {
+      const { token, ...result } = await verifySecondFactor(platform, request.ctx, signedIn(request.ctx.actor), request.body);
+      setSessionCookie(reply, token);
+      return result;
+    },
   );
 
   app.post(
@@ -153,19 +164,20 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['auth'],
-        summary: 'Change my password (ends my other sessions)',
+        summary: 'Change my password (ends my other sessions, revokes my API tokens, and replaces this session: new cookie and CSRF token)',
         body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
-        response: { 200: okSchema },
+        response: { 200: okSchema.extend({ csrfToken: z.string() }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = signedIn(request.ctx.actor);
       // The same refusal as every other route before the second factor: the session is valid, just not complete.
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
         throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
       }
-      await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
-      return { ok: true as const };
+      const { token, csrfToken } = await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
+      setSessionCookie(reply, token);
+      return { ok: true as const, csrfToken };
     },
   );
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../platform/auth/totp.js';
 import { databaseKinds } from '../../test-support/databases.js';
-import { anonymous, makeAgency, makeUser, sessionCaller, startTestServer, TEST_PASSWORD, type Caller, type TestServer } from '../../test-support/server.js';
+import { anonymous, makeAgency, makeUser, sessionCaller, startTestServer, TEST_PASSWORD, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 
 const MINUTE = 60_000;
 const STEP_MS = 30_000;
@@ -25,16 +25,21 @@ describe.each(await databaseKinds())('browser sessions on %s', (kind) => {
     const cookie = answer.headers.get('set-cookie')!.split(';')[0]!;
     const csrf: string = answer.body.csrfToken;
     const caller = sessionCaller(server, cookie, csrf);
+    let done: HttpAnswer;
     if (answer.body.next === 'totp_enrol') {
       const { secret } = (await caller.post('/api/auth/totp/enrol')).body;
       secrets.set(username, secret);
-      expect((await caller.post('/api/auth/totp/confirm', { code: totpCode(secret, server.clock.now()) })).status).toBe(200);
+      done = await caller.post('/api/auth/totp/confirm', { code: totpCode(secret, server.clock.now()) });
     } else {
-      expect((await caller.post('/api/auth/totp/verify', { code: totpCode(secrets.get(username)!, server.clock.now()) })).status).toBe(200);
+      done = await caller.post('/api/auth/totp/verify', { code: totpCode(secrets.get(username)!, server.clock.now()) });
     }
+    expect(done.status).toBe(200);
     // Each code is single-use; the next sign-in of this user needs a later time step.
     server.clock.advance(STEP_MS);
-    return { caller, cookie, csrf };
+    // The second factor replaced the password-stage session with a new one.
+    const fullCookie = done.headers.get('set-cookie')!.split(';')[0]!;
+    const fullCsrf: string = done.body.csrfToken;
+    return { caller: sessionCaller(server, fullCookie, fullCsrf), cookie: fullCookie, csrf: fullCsrf };
   }
 
   it('sets the session cookie HttpOnly and SameSite=Strict, and not Secure when served over plain http', async () => {

@@ -20,6 +20,12 @@ async function login(server: TestServer, username: string, password = TEST_PASSW
   return { ...answer, caller: sessionCaller(server, cookie, answer.body?.csrfToken) };
 }
 
+/** The session a successful second-factor step (or password change) replaced the old one with. */
+function rotated(server: TestServer, answer: HttpAnswer): Caller {
+  expect(answer.status).toBe(200);
+  return sessionCaller(server, answer.headers.get('set-cookie')?.split(';')[0] ?? '', answer.body?.csrfToken);
+}
+
 /** A well-formed code that is valid at none of the given times (allowing one step of drift either way). */
 function wrongCodeFor(secret: string, ...times: Date[]): string {
   const valid = new Set(times.flatMap((t) => [-1, 0, 1].map((k) => totpCode(secret, new Date(t.getTime() + k * STEP_MS)))));
@@ -112,10 +118,11 @@ describe.each(await databaseKinds())('sign-in on %s', (kind) => {
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
 
-    expect((await signedIn.caller.get('/api/persons')).status).toBe(200);
-    expect((await signedIn.caller.get('/api/auth/me')).body.pending).toBe('none');
+    const full = rotated(server, confirmed);
+    expect((await full.get('/api/persons')).status).toBe(200);
+    expect((await full.get('/api/auth/me')).body.pending).toBe('none');
     // A second enrolment would let whoever holds the password replace the factor.
-    const again = await signedIn.caller.post('/api/auth/totp/enrol');
+    const again = await full.post('/api/auth/totp/enrol');
     expect(again.status).toBe(409);
   });
 
@@ -136,7 +143,7 @@ describe.each(await databaseKinds())('sign-in on %s', (kind) => {
     const verified = await second.caller.post('/api/auth/totp/verify', { code });
     expect(verified.status).toBe(200);
     expect(verified.body.next).toBeNull();
-    expect((await second.caller.get('/api/persons')).status).toBe(200);
+    expect((await rotated(server, verified).get('/api/persons')).status).toBe(200);
 
     const third = await login(server, 'officer.verify');
     const sameStep = await third.caller.post('/api/auth/totp/verify', { code });
@@ -147,8 +154,8 @@ describe.each(await databaseKinds())('sign-in on %s', (kind) => {
   it('accepts a recovery code once only', async () => {
     const { recoveryCodes } = await enrolled('officer.recovery');
     const first = await login(server, 'officer.recovery');
-    expect((await first.caller.post('/api/auth/totp/verify', { recoveryCode: recoveryCodes[0] })).status).toBe(200);
-    expect((await first.caller.get('/api/persons')).status).toBe(200);
+    const recovered = await first.caller.post('/api/auth/totp/verify', { recoveryCode: recoveryCodes[0] });
+    expect((await rotated(server, recovered).get('/api/persons')).status).toBe(200);
 
     const second = await login(server, 'officer.recovery');
     const reused = await second.caller.post('/api/auth/totp/verify', { recoveryCode: recoveryCodes[0] });
@@ -194,26 +201,28 @@ describe.each(await databaseKinds())('sign-in on %s', (kind) => {
     const { secret } = (await signedIn.caller.post('/api/auth/totp/enrol')).body;
     const confirmed = await signedIn.caller.post('/api/auth/totp/confirm', { code: totpCode(secret, server.clock.now()) });
     expect(confirmed.body.next).toBe('change_password');
+    const enrolled = rotated(server, confirmed);
 
-    const blocked = await signedIn.caller.get('/api/persons');
+    const blocked = await enrolled.get('/api/persons');
     expect(blocked.status).toBe(403);
     expect(problemCode(blocked)).toBe('sign-in-incomplete');
     expect(blocked.body.pending).toBe('password_change');
-    expect((await signedIn.caller.get('/api/auth/me')).body.pending).toBe('password_change');
+    expect((await enrolled.get('/api/auth/me')).body.pending).toBe('password_change');
 
     for (const weak of ['Short-pass1', 'password1234', 'Password12345!', 'demo.officer-2026', TEST_PASSWORD]) {
-      const refused = await signedIn.caller.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: weak });
+      const refused = await enrolled.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: weak });
       expect(refused.status, weak).toBe(422);
       expect(fields(refused), weak).toEqual(['newPassword']);
     }
-    const wrongCurrent = await signedIn.caller.post('/api/auth/password', { currentPassword: 'not-my-password-at-all', newPassword: 'tide-lantern-orchard-58' });
+    const wrongCurrent = await enrolled.post('/api/auth/password', { currentPassword: 'not-my-password-at-all', newPassword: 'tide-lantern-orchard-58' });
     expect(wrongCurrent.status).toBe(401);
     expect(fields(wrongCurrent)).toEqual(['currentPassword']);
 
-    const changed = await signedIn.caller.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'tide-lantern-orchard-58' });
+    const changed = await enrolled.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'tide-lantern-orchard-58' });
     expect(changed.status).toBe(200);
-    expect((await signedIn.caller.get('/api/persons')).status).toBe(200);
-    expect((await signedIn.caller.get('/api/auth/me')).body.pending).toBe('none');
+    const renewed = rotated(server, changed);
+    expect((await renewed.get('/api/persons')).status).toBe(200);
+    expect((await renewed.get('/api/auth/me')).body.pending).toBe('none');
 
     expect((await login(server, 'demo.officer')).status).toBe(401);
     const withNew = await login(server, 'demo.officer', 'tide-lantern-orchard-58');

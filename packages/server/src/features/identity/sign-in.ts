@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@haven/core';
 import { ROLE_POLICIES, readsPersonalData } from '../../platform/access/roles.js';
-import { withAudit } from '../../platform/audit/recorder.js';
+import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
 import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from '../../platform/auth/passwords.js';
-import { createSession, revokeSession, revokeUserSessions, setSessionStage, type SessionStage } from '../../platform/auth/sessions.js';
+import { createSession, revokeSession, revokeUserApiTokens, revokeUserSessions, type SessionStage } from '../../platform/auth/sessions.js';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri, verifyTotp } from '../../platform/auth/totp.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
-import { conflict, HttpProblem, tooManyRequests, unauthorized, unprocessable } from '../../platform/http/problem.js';
+import type { UserTable } from '../../platform/db/schema.js';
+import { conflict, forbidden, HttpProblem, tooManyRequests, unauthorized, unprocessable } from '../../platform/http/problem.js';
 import { findUser, findUserByUsername } from './store.js';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -46,57 +47,148 @@ export interface SignInState {
   csrfToken: string;
 }
 
+/** A new session: its cookie token and CSRF token, handed to the client once. */
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+}
+
 function nextStep(stage: SessionStage, totpEnabled: boolean, mustChangePassword: boolean): NextStep {
   if (stage === 'password') return totpEnabled ? 'totp_verify' : 'totp_enrol';
   return mustChangePassword ? 'change_password' : null;
 }
 
 const badCredentials = () => unauthorized('Wrong user name or password.');
+const lockedOut = (seconds: number) => tooManyRequests(seconds, 'Too many failed sign-ins; the account is locked for a while.');
+
+/** Whole seconds an account stays locked at `now`, or 0 when it is not locked. */
+function lockSecondsLeft(lockedUntil: string | null, now: Date): number {
+  const ms = lockedUntil ? Date.parse(lockedUntil) - now.getTime() : 0;
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+/**
+ * Counts one wrong proof (password, authenticator code or recovery code) against the account:
+ * every factor feeds the same counter, so guessing the second factor locks the account exactly as
+ * guessing the password does. The counter is incremented in SQL so concurrent failures from
+ * several processes all count; the fifth locks the account. Returns whether it is now locked.
+ */
+async function countFailure(q: Queryable, record: RecordAudit, userId: string, action: 'auth.login_failed' | 'auth.totp_failed', now: Date): Promise<boolean> {
+  await q.updateTable('users').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', userId).execute();
+  const after = await q.selectFrom('users').select('failed_attempts').where('id', '=', userId).executeTakeFirstOrThrow();
+  record({ action, recordType: 'user', recordId: userId });
+  if (after.failed_attempts < MAX_FAILED_LOGINS) return false;
+  await q
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
+    .where('id', '=', userId)
+    .execute();
+  record({ action: 'auth.locked', recordType: 'user', recordId: userId });
+  return true;
+}
+
+/**
+ * Clears the failure count when a sign-in completes. Conditional on the account not being locked,
+ * so a request that raced another one's fifth failure is refused rather than let through: the
+ * caller throws and its transaction (a spent code, a new session) rolls back.
+ */
+async function clearFailures(q: Queryable, userId: string, now: Date): Promise<void> {
+  const result = await q
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]))
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return;
+  const row = await q.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirstOrThrow();
+  throw lockedOut(Math.max(1, lockSecondsLeft(row.locked_until, now)));
+}
+
+/**
+ * Failed sign-ins for user names that have no usable account (unknown or disabled). Real accounts
+ * lock after five failures; if unknown names never did, a 429 would tell an attacker which names
+ * exist. So unknown names lock the same way, with the same answers and Retry-After.
+ *
+ * Kept in this process's memory (no table for it yet), under a keyed hash of the name so the heap
+ * holds no typed-in names (people do type passwords into the name field). The name is hashed as
+ * typed, not lower-cased: accounts are matched exactly, and merging "alice" with "ALICE" here would
+ * itself tell the two cases apart. Residual differences, all needing far more effort than five
+ * requests: a real lock is in the database and seen by every process, this one only by the
+ * process that counted it, and it is forgotten at restart; the count is dropped for the least
+ * recently failed names beyond MAX_TRACKED_NAMES; and a real failure writes an audit event, an
+ * unknown one does not, a few milliseconds on top of the password hash both paths compute.
+ */
+class UnknownNameLockout {
+  static readonly MAX_TRACKED_NAMES = 10_000;
+  private readonly key = randomBytes(32);
+  private readonly names = new Map<string, { failures: number; lockedUntil: number }>();
+
+  private keyOf(username: string): string {
+    return createHmac('sha256', this.key).update(username, 'utf8').digest('base64url');
+  }
+
+  /** Seconds the name stays locked at `now`, or 0. */
+  lockedFor(username: string, now: Date): number {
+    const entry = this.names.get(this.keyOf(username));
+    const ms = entry ? entry.lockedUntil - now.getTime() : 0;
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
+  }
+
+  /** Counts a failure; returns whether the name is now locked (as countFailure does for an account). */
+  fail(username: string, now: Date): boolean {
+    const key = this.keyOf(username);
+    const entry = this.names.get(key) ?? { failures: 0, lockedUntil: 0 };
+    this.names.delete(key); // re-inserted below, so the map's order is least recently failed first
+    entry.failures += 1;
+    const locked = entry.failures >= MAX_FAILED_LOGINS;
+    if (locked) Object.assign(entry, { failures: 0, lockedUntil: now.getTime() + LOCKOUT_MS });
+    this.names.set(key, entry);
+    if (this.names.size > UnknownNameLockout.MAX_TRACKED_NAMES) this.names.delete(this.names.keys().next().value!);
+    return locked;
+  }
+}
+
+const unknownNames = new WeakMap<Platform, UnknownNameLockout>();
+function unknownNameLockout(platform: Platform): UnknownNameLockout {
+  let lockout = unknownNames.get(platform);
+  if (!lockout) unknownNames.set(platform, (lockout = new UnknownNameLockout()));
+  return lockout;
+}
 
 /**
  * Password sign-in. Wrong credentials get one answer whichever part was wrong; five failures
- * lock the account for fifteen minutes (in the database, so every server process sees it).
+ * lock the account for fifteen minutes (in the database, so every server process sees it), and
+ * an unknown user name the same way (see UnknownNameLockout).
  */
-export async function login(
-  platform: Platform,
-  ctx: RequestContext,
-  username: string,
-  password: string,
-): Promise<SignInState & { token: string }> {
+export async function login(platform: Platform, ctx: RequestContext, username: string, password: string): Promise<SignInState & NewSession> {
   const now = platform.clock();
   const { db } = platform.database;
   const user = await findUserByUsername(db, username);
   if (!user || user.disabled) {
+    // The same steps in the same order as for an account: lock check, password hash, count.
+    const unknown = unknownNameLockout(platform);
+    const lockedFor = unknown.lockedFor(username, now);
+    if (lockedFor > 0) throw lockedOut(lockedFor);
     await verifyPassword(await decoyPasswordHash(), password);
+    if (unknown.fail(username, now)) throw lockedOut(LOCKOUT_MS / 1000);
     throw badCredentials();
   }
-  const lockedFor = user.locked_until ? Date.parse(user.locked_until) - now.getTime() : 0;
-  if (lockedFor > 0) throw tooManyRequests(Math.ceil(lockedFor / 1000), 'Too many failed sign-ins; the account is locked for a while.');
+  const lockedFor = lockSecondsLeft(user.locked_until, now);
+  if (lockedFor > 0) throw lockedOut(lockedFor);
   const audit = { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id };
   if (!(await verifyPassword(user.password_hash, password))) {
-    // The counter is incremented in SQL so concurrent failures from several processes all count.
-    const locked = await withAudit(platform, audit, async (trx, record) => {
-      await trx.updateTable('users').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', user.id).execute();
-      const after = await trx.selectFrom('users').select('failed_attempts').where('id', '=', user.id).executeTakeFirstOrThrow();
-      record({ action: 'auth.login_failed', recordType: 'user', recordId: user.id });
-      if (after.failed_attempts >= MAX_FAILED_LOGINS) {
-        await trx
-          .updateTable('users')
-          .set({ failed_attempts: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
-          .where('id', '=', user.id)
-          .execute();
-        record({ action: 'auth.locked', recordType: 'user', recordId: user.id });
-        return true;
-      }
-      return false;
-    });
-    if (locked) throw tooManyRequests(LOCKOUT_MS / 1000, 'Too many failed sign-ins; the account is locked for a while.');
+    // Its own transaction, committed although the request fails: the failure must count.
+    const locked = await withAudit(platform, audit, (trx, record) => countFailure(trx, record, user.id, 'auth.login_failed', now));
+    if (locked) throw lockedOut(LOCKOUT_MS / 1000);
     throw badCredentials();
   }
   const mfa = (await mfaRequiredRoles(db)).has(user.role as Role);
   const stage: SessionStage = mfa ? 'password' : 'full';
   return withAudit(platform, audit, async (trx, record) => {
-    await trx.updateTable('users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
+    // With a second factor still to come the count stands until that step succeeds: were it
+    // cleared here, whoever holds the password could sign in again after every four wrong codes
+    // and guess codes for ever.
+    if (stage === 'full') await clearFailures(trx, user.id, now);
     const session = await createSession(trx, user.id, stage, now);
     record({ action: 'auth.login', recordType: 'user', recordId: user.id });
     return { token: session.token, stage, csrfToken: session.csrfToken, next: nextStep(stage, user.totp_enabled === 1, user.must_change_password === 1) };
@@ -117,11 +209,12 @@ export async function beginTotpEnrolment(platform: Platform, actor: Actor): Prom
   return { secret, uri: totpUri(secret, user.username) };
 }
 
-const wrongCode = (field: 'code' | 'recoveryCode' = 'code') =>
+type CodeField = 'code' | 'recoveryCode';
+
+const wrongCode = (field: CodeField) =>
   new HttpProblem(401, 'wrong-code', 'Wrong code', 'The code is wrong or was already used.', [{ field, message: 'wrong or already used' }]);
 
-async function acceptTotpCode(platform: Platform, q: Queryable, userId: string, code: string, now: Date): Promise<boolean> {
-  const user = (await findUser(q, userId))!;
+async function acceptTotpCode(platform: Platform, q: Queryable, user: UserTable, code: string, now: Date): Promise<boolean> {
   if (!user.totp_secret_enc) return false;
   const secret = platform.cipher.decrypt(user.totp_secret_enc, placeOf('users', 'totp_secret_enc', user.id));
   const step = verifyTotp(secret, code, now);
@@ -130,20 +223,50 @@ async function acceptTotpCode(platform: Platform, q: Queryable, userId: string, 
   const result = await q
     .updateTable('users')
     .set({ totp_last_step: step })
-    .where('id', '=', userId)
+    .where('id', '=', user.id)
     .where((eb) => (user.totp_last_step === null ? eb('totp_last_step', 'is', null) : eb('totp_last_step', '=', user.totp_last_step)))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Confirms enrolment with a first code; returns the recovery codes, shown this once. */
-export async function confirmTotpEnrolment(platform: Platform, ctx: RequestContext, actor: Actor, code: string): Promise<{ recoveryCodes: string[]; next: NextStep }> {
+/**
+ * The sign-in is complete: the failure count is cleared, and the password-stage session is
+ * replaced by a new full one with a new token and CSRF token, so a token seen before the second
+ * factor (a shoulder, a proxy log, a fixation attempt) is worthless after it.
+ */
+async function completeSignIn(q: Queryable, actor: Actor, userId: string, now: Date): Promise<NewSession> {
+  await clearFailures(q, userId, now);
+  if (actor.sessionId) await revokeSession(q, actor.sessionId, now);
+  const session = await createSession(q, userId, 'full', now);
+  return { token: session.token, csrfToken: session.csrfToken };
+}
+
+/** What a second-factor check settled in its transaction: done, or a failure to answer once committed. */
+type SecondFactorOutcome<T> = { ok: true; value: T } | { ok: false; field: CodeField; locked: boolean };
+
+/** Throws the refusal for a failure only after its transaction (count and audit) committed. */
+function settled<T>(outcome: SecondFactorOutcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw outcome.locked ? lockedOut(LOCKOUT_MS / 1000) : wrongCode(outcome.field);
+}
+
+/** Confirms enrolment with a first code; returns the recovery codes, shown this once, and the new session. */
+export async function confirmTotpEnrolment(
+  platform: Platform,
+  ctx: RequestContext,
+  actor: Actor,
+  code: string,
+): Promise<{ recoveryCodes: string[]; next: NextStep } & NewSession> {
   const now = platform.clock();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
+  const outcome = await withAudit(platform, ctx.audit, async (trx, record): Promise<SecondFactorOutcome<{ recoveryCodes: string[]; next: NextStep } & NewSession>> => {
     const user = (await findUser(trx, actor.userId))!;
     if (user.totp_enabled) throw conflict('totp-already-enrolled', 'A second factor is already enrolled.');
     if (!user.totp_secret_enc) throw unprocessable('code', 'start enrolment first (POST /api/auth/totp/enrol)');
-    if (!(await acceptTotpCode(platform, trx, user.id, code, now))) throw wrongCode();
+    const lockedFor = lockSecondsLeft(user.locked_until, now);
+    if (lockedFor > 0) throw lockedOut(lockedFor);
+    if (!(await acceptTotpCode(platform, trx, user, code, now))) {
+      return { ok: false, field: 'code', locked: await countFailure(trx, record, user.id, 'auth.totp_failed', now) };
+    }
     const codes = newRecoveryCodes();
     await trx.updateTable('users').set({ totp_enabled: 1 }).where('id', '=', user.id).execute();
     await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
@@ -151,26 +274,31 @@ export async function confirmTotpEnrolment(platform: Platform, ctx: RequestConte
       .insertInto('recovery_codes')
       .values(codes.map((c) => ({ id: randomUUID(), user_id: user.id, code_hash: hashRecoveryCode(c), used_at: null })))
       .execute();
-    if (actor.sessionId) await setSessionStage(trx, actor.sessionId, 'full');
+    const session = await completeSignIn(trx, actor, user.id, now);
     record({ action: 'auth.totp_enrolled', recordType: 'user', recordId: user.id });
-    return { recoveryCodes: codes, next: nextStep('full', true, user.must_change_password === 1) };
+    return { ok: true, value: { recoveryCodes: codes, next: nextStep('full', true, user.must_change_password === 1), ...session } };
   });
+  return settled(outcome);
 }
 
-/** The second step of sign-in: a TOTP code or one unused recovery code. */
+/** The second step of sign-in: a TOTP code or one unused recovery code. Returns the new session. */
 export async function verifySecondFactor(
   platform: Platform,
   ctx: RequestContext,
   actor: Actor,
   proof: { code?: string | undefined; recoveryCode?: string | undefined },
-): Promise<{ next: NextStep }> {
+): Promise<{ next: NextStep } & NewSession> {
   const now = platform.clock();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
+  const field: CodeField = proof.code === undefined ? 'recoveryCode' : 'code';
+  const outcome = await withAudit(platform, ctx.audit, async (trx, record): Promise<SecondFactorOutcome<{ next: NextStep } & NewSession>> => {
     const user = (await findUser(trx, actor.userId))!;
     if (!user.totp_enabled) throw unprocessable('code', 'no second factor enrolled; enrol first');
+    // Refused while locked even with a right code, which is then not spent.
+    const lockedFor = lockSecondsLeft(user.locked_until, now);
+    if (lockedFor > 0) throw lockedOut(lockedFor);
     let ok = false;
     if (proof.code !== undefined) {
-      ok = await acceptTotpCode(platform, trx, user.id, proof.code, now);
+      ok = await acceptTotpCode(platform, trx, user, proof.code, now);
       if (ok) record({ action: 'auth.totp_verified', recordType: 'user', recordId: user.id });
     } else if (proof.recoveryCode !== undefined) {
       const result = await trx
@@ -183,14 +311,22 @@ export async function verifySecondFactor(
       ok = Number(result.numUpdatedRows) === 1;
       if (ok) record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: user.id });
     }
-    if (!ok) throw wrongCode(proof.code === undefined ? 'recoveryCode' : 'code');
-    if (actor.sessionId) await setSessionStage(trx, actor.sessionId, 'full');
-    return { next: nextStep('full', true, user.must_change_password === 1) };
+    if (!ok) return { ok: false, field, locked: await countFailure(trx, record, user.id, 'auth.totp_failed', now) };
+    const session = await completeSignIn(trx, actor, user.id, now);
+    return { ok: true, value: { next: nextStep('full', true, user.must_change_password === 1), ...session } };
   });
+  return settled(outcome);
 }
 
-export async function changePassword(platform: Platform, ctx: RequestContext, actor: Actor, current: string, next: string): Promise<void> {
+/**
+ * Changes the caller's password. Every session of theirs ends, this one included, and this one is
+ * replaced by a new session (new token, new CSRF token); their API tokens are revoked too: a
+ * password is often changed because it may have leaked, and whoever used it may have made tokens.
+ */
+export async function changePassword(platform: Platform, ctx: RequestContext, actor: Actor, current: string, next: string): Promise<NewSession> {
   const now = platform.clock();
+  const sessionId = actor.sessionId;
+  if (!sessionId) throw forbidden('This needs a signed-in browser session, not an API token.');
   const user = (await findUser(platform.database.db, actor.userId))!;
   if (!(await verifyPassword(user.password_hash, current))) {
     throw new HttpProblem(401, 'wrong-password', 'Wrong password', 'currentPassword: wrong password', [{ field: 'currentPassword', message: 'wrong password' }]);
@@ -199,15 +335,18 @@ export async function changePassword(platform: Platform, ctx: RequestContext, ac
   if (weakness) throw unprocessable('newPassword', weakness, 'weak-password');
   if (await verifyPassword(user.password_hash, next)) throw unprocessable('newPassword', 'must differ from the current password', 'weak-password');
   const hash = await hashPassword(next);
-  await withAudit(platform, ctx.audit, async (trx, record) => {
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const { stage } = await trx.selectFrom('sessions').select('stage').where('id', '=', sessionId).executeTakeFirstOrThrow();
     await trx
       .updateTable('users')
       .set({ password_hash: hash, must_change_password: 0, version: user.version + 1, updated_at: now.toISOString() })
       .where('id', '=', user.id)
       .execute();
-    // Every other session ends: whoever knew the old password is signed out.
-    await revokeUserSessions(trx, user.id, now, actor.sessionId);
+    await revokeUserSessions(trx, user.id, now);
+    for (const tokenId of await revokeUserApiTokens(trx, user.id, now)) record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: tokenId });
+    const session = await createSession(trx, user.id, stage as SessionStage, now);
     record({ action: 'auth.password_changed', recordType: 'user', recordId: user.id });
+    return { token: session.token, csrfToken: session.csrfToken };
   });
 }
 

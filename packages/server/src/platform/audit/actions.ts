@@ -53,5 +53,6 @@ export const AUDIT_ACTIONS = [
   'keys.rotated',
   'audit.read',
   'system.seeded',
+  'auth.totp_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

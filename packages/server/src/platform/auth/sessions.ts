@@ -94,10 +94,6 @@ export async function touchSession(q: Queryable, session: SessionUser, now: Date
   await q.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', session.sessionId).execute();
 }
 
-export async function setSessionStage(q: Queryable, sessionId: string, stage: SessionStage): Promise<void> {
-  await q.updateTable('sessions').set({ stage }).where('id', '=', sessionId).execute();
-}
-
 export async function revokeSession(q: Queryable, sessionId: string, now: Date): Promise<void> {
   await q.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
@@ -108,6 +104,22 @@ export async function revokeUserSessions(q: Queryable, userId: string, now: Date
   if (exceptSessionId) update = update.where('id', '!=', exceptSessionId);
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Revokes every API token of a user that is not revoked yet (password reset or change, account
+ * disabled, moved or its second factor reset): a token must not outlive the trust it was made
+ * under. Returns the ids revoked, for the audit trail.
+ */
+export async function revokeUserApiTokens(q: Queryable, userId: string, now: Date): Promise<string[]> {
+  const revoked = await q
+    .updateTable('api_tokens')
+    .set({ revoked_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return revoked.map((r) => r.id);
 }
 
 export interface TokenUser {

@@ -16,6 +16,8 @@ export interface UserTable {
   agency_id: string;
   username: string;
   display_name: string;
+  /** For reminders by e-mail; optional. */
+  email: string | null;
   role: string;
   password_hash: string;
   must_change_password: number;
@@ -344,6 +346,141 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+export interface ReferralPathwayTable {
+  id: string;
+  service_type: string;
+  area: string;
+  provider_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsentTable {
+  id: string;
+  person_id: string;
+  /** The service type the consent is for. */
+  purpose: string;
+  recipient_agency_id: string;
+  /** given, declined or withdrawn. */
+  status: string;
+  explained_by: string;
+  language: string;
+  interpreter: number;
+  recorded_at: string;
+  withdrawn_at: string | null;
+  version: number;
+}
+
+export interface ReferralTable {
+  id: string;
+  reference: string;
+  person_id: string;
+  from_agency_id: string;
+  sender_id: string;
+  provider_id: string;
+  to_agency_id: string;
+  service_type: string;
+  urgency: string;
+  /** Obligation codes the referral fulfils (JSON list). */
+  obligations: string;
+  due_by: string | null;
+  /** draft, sent, accepted, declined, in_progress, completed, closed, revoked. */
+  status: string;
+  consent_id: string | null;
+  /** A supervisor's vital-interest override instead of consent. */
+  vital_interest_by: string | null;
+  vital_interest_reason_enc: string | null;
+  /** Field groups shared with the recipient (JSON list). */
+  shared_groups: string;
+  reason_enc: string | null;
+  decline_reason_enc: string | null;
+  feedback_enc: string | null;
+  sent_at: string | null;
+  accepted_at: string | null;
+  completed_at: string | null;
+  ended_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvestigationTable {
+  id: string;
+  reference: string;
+  agency_id: string;
+  /** investigation or prosecution. */
+  kind: string;
+  offence: string;
+  /** Aggravating circumstances (JSON list). */
+  aggravating: string;
+  status: string;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JusticeLinkTable {
+  id: string;
+  investigation_id: string;
+  person_id: string;
+  /** victim or witness. */
+  role: string;
+  /** Whether the person remains reachable for proceedings. */
+  reachable: number;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProtectionMeasureTable {
+  id: string;
+  justice_link_id: string;
+  type: string;
+  status: string;
+  notes_enc: string | null;
+  requested_by: string;
+  requested_at: string;
+  decided_at: string | null;
+  version: number;
+}
+
+export interface IncidentTable {
+  id: string;
+  kind: string;
+  person_id: string | null;
+  investigation_id: string | null;
+  agency_id: string;
+  occurred_at: string | null;
+  place: string | null;
+  description_enc: string | null;
+  status: string;
+  created_by: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AllegationTable {
+  id: string;
+  /** SHA-256 of the receipt code given to whoever filed it (anonymous filers follow up with it). */
+  receipt_hash: string;
+  filed_by: string | null;
+  description_enc: string;
+  person_id: string | null;
+  obligation_id: string | null;
+  incident_id: string | null;
+  oversight_agency_id: string | null;
+  status: string;
+  findings_enc: string | null;
+  remedy_enc: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -377,5 +514,13 @@ export interface HavenSchema {
   case_actions: CaseActionTable;
   notifications: NotificationTable;
   idempotency_keys: IdempotencyKeyTable;
+  referral_pathways: ReferralPathwayTable;
+  consents: ConsentTable;
+  referrals: ReferralTable;
+  investigations: InvestigationTable;
+  justice_links: JusticeLinkTable;
+  protection_measures: ProtectionMeasureTable;
+  incidents: IncidentTable;
+  allegations: AllegationTable;
   meta: MetaTable;
 }
