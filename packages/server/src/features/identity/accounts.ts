@@ -57,6 +57,8 @@ export interface NewUser {
   agencyId: string;
   username: string;
   displayName: string;
+  /** Where reminders go by e-mail, when SMTP is configured. */
+  email?: string | undefined;
   role: Role;
   password: string;
   /** A password someone else chose (an administrator, the demo seed) must be changed at first sign-in. */
@@ -77,7 +79,7 @@ export async function createUser(q: Queryable, record: RecordAudit, input: NewUs
     agency_id: input.agencyId,
     username: input.username,
     display_name: input.displayName,
-    email: null,
+    email: input.email ?? null,
     role: input.role,
     password_hash: await hashPassword(input.password),
     must_change_password: input.mustChangePassword ? 1 : 0,
@@ -92,12 +94,13 @@ export async function createUser(q: Queryable, record: RecordAudit, input: NewUs
     updated_at: at,
   };
   await insertUser(q, row);
-  record({ action: 'user.create', recordType: 'user', recordId: row.id, fields: ['agencyId', 'username', 'displayName', 'role', 'password'] });
+  record({ action: 'user.create', recordType: 'user', recordId: row.id, fields: ['agencyId', 'username', 'displayName', 'role', 'password', ...(input.email ? ['email'] : [])] });
   return userView(row);
 }
 
 export interface UserChanges {
   displayName?: string | undefined;
+  email?: string | null | undefined;
   role?: Role | undefined;
   agencyId?: string | undefined;
   disabled?: boolean | undefined;
@@ -149,6 +152,7 @@ export async function updateUser(
   }
   const set: Record<string, unknown> = { version: version + 1, updated_at: now.toISOString() };
   if (changes.displayName !== undefined) set.display_name = changes.displayName;
+  if (changes.email !== undefined) set.email = changes.email;
   if (changes.role !== undefined) set.role = changes.role;
   if (changes.agencyId !== undefined) {
     if (!(await findAgency(q, changes.agencyId))) throw unprocessable('agencyId', 'no such agency');

@@ -16,6 +16,7 @@ const userSchema = z
     agencyId: z.uuid(),
     username: z.string(),
     displayName: z.string(),
+    email: z.string().nullable(),
     role: z.enum(ROLES),
     totpEnabled: z.boolean(),
     disabled: z.boolean(),
@@ -31,6 +32,7 @@ const userInput = z.strictObject({
   // createUser applies the same rule on every path; repeated here so OpenAPI documents it.
   username: z.string().regex(USERNAME_PATTERN, USERNAME_RULE),
   displayName: z.string().trim().min(1).max(200),
+  email: z.email().max(200).optional(),
   role: z.enum(ROLES),
   password: z.string().min(1).max(1024),
 });
@@ -96,6 +98,7 @@ export const adminRoutes: Feature = (app, platform) => {
         body: z.strictObject({
           version: versionSchema,
           displayName: z.string().trim().min(1).max(200).optional(),
+          email: z.email().max(200).nullable().optional(),
           role: z.enum(ROLES).optional(),
           agencyId: idSchema.optional(),
           disabled: z.boolean().optional(),

@@ -28,6 +28,7 @@ export interface UserView {
   agencyId: string;
   username: string;
   displayName: string;
+  email: string | null;
   role: Role;
   totpEnabled: boolean;
   disabled: boolean;
@@ -43,6 +44,7 @@ export function userView(row: UserTable): UserView {
     agencyId: row.agency_id,
     username: row.username,
     displayName: row.display_name,
+    email: row.email,
     role: row.role as Role,
     totpEnabled: row.totp_enabled === 1,
     disabled: row.disabled === 1,
