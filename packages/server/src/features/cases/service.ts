@@ -4,12 +4,22 @@ import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/s
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
+import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { actorOf } from '../persons/service.js';
+
+/**
+ * Locks the person's case row until the transaction ends (PostgreSQL; SQLite admits one writer at
+ * a time): writes that check the case file before changing it (one open detention, the next
+ * screening version) then take their turn per person instead of both passing the check.
+ */
+export async function lockCase(platform: Platform, trx: Tx, personId: string): Promise<void> {
+  if (platform.database.dialect === 'postgres') await trx.selectFrom('cases').select('id').where('person_id', '=', personId).forUpdate().execute();
+}
 
 export interface CaseView {
   id: string;
@@ -128,6 +138,7 @@ export async function recordDetention(
   assertNotFuture(platform, 'since', input.since);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
+    await lockCase(platform, trx, personId);
     const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
     if (open && input.until === undefined) throw unprocessable('since', 'the person is already detained; end that detention first');
     const id = randomUUID();
@@ -176,9 +187,15 @@ export async function recordConsularRights(
   input: { informedAt: string; language: string; choice: 'requested' | 'declined' },
 ): Promise<{ consular: string }> {
   const actor = actorOf(ctx);
+  assertNotFuture(platform, 'informedAt', input.informedAt);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
-    await trx.updateTable('cases').set({ consular_choice: input.choice, updated_at: platform.clock().toISOString() }).where('person_id', '=', personId).execute();
+    // The choice is a fact of the case: a new version, so an edit based on the old one is refused.
+    await trx
+      .updateTable('cases')
+      .set((eb) => ({ consular_choice: input.choice, version: eb('version', '+', 1), updated_at: platform.clock().toISOString() }))
+      .where('person_id', '=', personId)
+      .execute();
     record({ action: 'consular.rights_informed', recordType: 'person', recordId: personId, fields: ['informedAt', 'language', 'choice'] });
     await recordAssistance(platform, trx, record, actor, [personId], { type: 'consular_rights_information', givenAt: input.informedAt, language: input.language });
     return { consular: input.choice };

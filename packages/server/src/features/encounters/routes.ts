@@ -40,6 +40,12 @@ const triageEntrySchema = z.object({
   ageClaimed: z.number().optional(),
 });
 const params = z.strictObject({ id: idSchema });
+// A correction changes only what it names: without the defaults of creation (dead and missing
+// default to 0), or correcting the time would wipe the count of the dead and the missing.
+const encounterPatchSchema = encounterInputSchema
+  .extend({ dead: encounterInputSchema.shape.dead.unwrap(), missing: encounterInputSchema.shape.missing.unwrap() })
+  .partial()
+  .extend({ version: versionSchema });
 
 export const encounterRoutes: Feature = (app, platform) => {
   app.post(
@@ -77,7 +83,7 @@ export const encounterRoutes: Feature = (app, platform) => {
         tags: ['encounters'],
         summary: 'Correct an encounter (409 on a stale version); its persons’ obligations follow',
         params,
-        body: encounterInputSchema.partial().extend({ version: versionSchema }),
+        body: encounterPatchSchema,
         response: { 200: encounterSchema },
       },
     },

@@ -6,7 +6,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { EncounterTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { notFound, staleVersion } from '../../platform/http/problem.js';
-import { recordAssistance } from '../assistance/service.js';
+import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { actorOf } from '../persons/service.js';
@@ -17,6 +17,8 @@ import { TRIAGE_CATEGORIES, triageCategory, triageFlags, type TriageCategory } f
 
 export async function createEncounter(platform: Platform, ctx: RequestContext, input: EncounterInput): Promise<EncounterView> {
   const actor = actorOf(ctx);
+  // An encounter is a fact that happened: a time after now (beyond clock skew) is refused.
+  assertNotFuture(platform, 'occurredAt', input.occurredAt);
   const id = randomUUID();
   const row = encounterRow(platform.cipher, id, input, actor.agencyId, actor.userId, platform.clock().toISOString());
   return withAudit(platform, ctx.audit, async (trx, record) => {
@@ -39,6 +41,7 @@ export async function readEncounter(platform: Platform, ctx: RequestContext, id:
 export async function updateEncounter(platform: Platform, ctx: RequestContext, id: string, version: number, changes: Partial<EncounterInput>): Promise<EncounterView> {
   const actor = actorOf(ctx);
   const at = platform.clock().toISOString();
+  if (changes.occurredAt !== undefined) assertNotFuture(platform, 'occurredAt', changes.occurredAt);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const row = await findOwnEncounter(trx, id, actor.agencyId);
     if (!row) throw notFound('encounter');

@@ -90,10 +90,13 @@ export async function refreshObligations(platform: Platform, q: Queryable, perso
           Object.assign(change, { status: 'open', fulfilment_type: null, fulfilment_id: null, fulfilled_at: null });
         }
         if (Object.keys(change).length > 0) {
+          // Only the row as read: a concurrent waiver (or fulfilment) that committed meanwhile is
+          // not overwritten with what was derived from the older row.
           await q
             .updateTable('obligations')
             .set({ ...change, version: row.version + 1, updated_at: at })
             .where('id', '=', row.id)
+            .where('version', '=', row.version)
             .execute();
         }
       }

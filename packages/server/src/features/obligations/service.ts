@@ -7,6 +7,8 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { assertNotFuture } from '../assistance/service.js';
+import { lockCase } from '../cases/service.js';
 import { actorOf } from '../persons/service.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
 import { refreshObligations } from './refresh.js';
@@ -75,7 +77,7 @@ export async function waiveObligation(platform: Platform, ctx: RequestContext, o
     if (row.version !== version) throw staleVersion('obligation', row.version);
     if (row.status !== 'open') throw conflict('obligation-not-open', `The obligation is ${row.status}; only an open one can be waived.`);
     if (row.due_by === null) throw unprocessable('obligationId', 'a standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived');
-    await trx
+    const result = await trx
       .updateTable('obligations')
       .set({
         status: 'waived',
@@ -87,7 +89,10 @@ export async function waiveObligation(platform: Platform, ctx: RequestContext, o
       })
       .where('id', '=', obligationId)
       .where('version', '=', version)
-      .execute();
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    // A concurrent change (another waiver, a fulfilment) won the row: this waiver did not happen.
+    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('obligation', version + 1);
     record({ action: 'obligation.waived', recordType: 'obligation', recordId: obligationId, fields: ['status', 'reason'] });
     return obligationView(platform, (await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirstOrThrow())!, now);
   });
@@ -135,8 +140,15 @@ export async function performAction(
 ): Promise<{ id: string; action: GuardedAction; overridden: boolean; blockedBy: string[] }> {
   const actor = actorOf(ctx);
   if (action === 'detain' && !request.detention) throw unprocessable('detention', 'required to detain: place, since, legal basis');
+  if (action === 'detain' && request.detention) assertNotFuture(platform, 'detention.since', request.detention.since);
   return withGuard(platform, ctx, personId, action, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
+    if (action === 'detain') {
+      // As when recording a detention: one open detention at a time.
+      await lockCase(platform, trx, personId);
+      const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
+      if (open) throw unprocessable('detention', 'the person is already detained; end that detention first');
+    }
     const clearance = await clearGuard(platform, trx, record, actor, personId, action, request.overrideReason);
     const id = randomUUID();
     const at = platform.clock().toISOString();

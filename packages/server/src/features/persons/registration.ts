@@ -32,7 +32,8 @@ export async function registerPersons(
   const today = at.slice(0, 10);
   inputs.forEach((input, index) => {
     if (input.birthDate && input.birthDate > today) {
-      throw unprocessable(inputs.length > 1 ? `persons.${index}.birthDate` : 'birthDate', `${input.birthDate} is in the future`);
+      // A mass registration (encounterId set) names the person by index, even when it holds only one.
+      throw unprocessable(encounterId !== null ? `persons.${index}.birthDate` : 'birthDate', `${input.birthDate} is in the future`);
     }
   });
   const persons: PersonTable[] = [];

@@ -6,6 +6,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { forbidden } from '../../platform/http/problem.js';
 import { assertNotFuture } from '../assistance/service.js';
+import { lockCase } from '../cases/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { actorOf } from '../persons/service.js';
 
@@ -36,6 +37,9 @@ export async function screenPerson(platform: Platform, ctx: RequestContext, pers
   const at = platform.clock().toISOString();
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
+    // Concurrent screenings of one person take their turn, each reading the version the previous
+    // one committed (no duplicate version, no 500).
+    await lockCase(platform, trx, personId);
     const last = await trx.selectFrom('screenings').select(({ fn }) => fn.max('screening_version').as('v')).where('person_id', '=', personId).executeTakeFirst();
     const version = Number(last?.v ?? 0) + 1;
     const id = randomUUID();

@@ -12,6 +12,9 @@ import { badRequest, HttpProblem, unprocessable } from './problem.js';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** A reservation older than this was abandoned by a crashed process and may be taken over. */
 const RESERVATION_TIMEOUT_MS = 60_000;
+/** How long a request waits for another one holding its key to answer or release it, before 409. */
+const RESERVATION_WAIT_MS = 2_000;
+const RESERVATION_POLL_MS = 20;
 /** How long answers are kept for replay. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 const KEY_FORMAT = /^[\x21-\x7e]{8,200}$/;
@@ -54,39 +57,43 @@ export async function idempotencyPreHandler(platform: Platform, request: Fastify
   const { db } = platform.database;
   const userId = request.ctx.actor.userId;
   const print = fingerprint(request);
-  const now = platform.clock();
-  const reserve = () =>
-    db
+  // A reservation still in progress is waited for (in real time: the other request is real work),
+  // because it may yet be answered (then replayed) or released: a refused request frees its key
+  // only once its answer has gone out, and the device's corrected retry can arrive before that.
+  const waitUntil = performance.now() + RESERVATION_WAIT_MS;
+  for (;;) {
+    const now = platform.clock();
+    const reserved = await db
       .insertInto('idempotency_keys')
       .values({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })
-      .execute();
-  try {
-    await reserve();
-  } catch {
+      .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+      .executeTakeFirst();
+    if (Number(reserved.numInsertedOrUpdatedRows ?? 0) === 1) break;
     const existing = await db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', header).executeTakeFirst();
-    if (!existing) throw new HttpProblem(409, 'idempotency-key-in-use', 'Retry', 'The key is being used by another request; retry.', undefined, {}, { 'retry-after': '1' });
-    if (existing.fingerprint !== print) {
-      throw unprocessable(`header:${IDEMPOTENCY_HEADER}`, 'this key was already used for a different request', 'idempotency-key-reused');
-    }
-    if (existing.status > 0) {
+    if (existing && existing.status > 0) {
+      if (existing.fingerprint !== print) {
+        throw unprocessable(`header:${IDEMPOTENCY_HEADER}`, 'this key was already used for a different request', 'idempotency-key-reused');
+      }
       const body = platform.cipher.decrypt(existing.response_enc, responsePlace(userId, header));
       reply.header('idempotency-replayed', 'true');
       return reply.code(existing.status).type('application/json').send(body);
     }
-    const abandoned = Date.parse(existing.created_at) + RESERVATION_TIMEOUT_MS <= now.getTime();
-    const takeover = abandoned
-      ? await db
-          .updateTable('idempotency_keys')
-          .set({ created_at: now.toISOString() })
-          .where('user_id', '=', userId)
-          .where('key', '=', header)
-          .where('status', '=', 0)
-          .where('created_at', '=', existing.created_at)
-          .executeTakeFirst()
-      : undefined;
-    if (!takeover || Number(takeover.numUpdatedRows) !== 1) {
+    if (existing && Date.parse(existing.created_at) + RESERVATION_TIMEOUT_MS <= now.getTime()) {
+      // Abandoned by a crashed process: take it over (one winner, by the unchanged created_at).
+      const takeover = await db
+        .updateTable('idempotency_keys')
+        .set({ created_at: now.toISOString(), fingerprint: print })
+        .where('user_id', '=', userId)
+        .where('key', '=', header)
+        .where('status', '=', 0)
+        .where('created_at', '=', existing.created_at)
+        .executeTakeFirst();
+      if (Number(takeover.numUpdatedRows) === 1) break;
+    }
+    if (performance.now() >= waitUntil) {
       throw new HttpProblem(409, 'idempotency-key-in-use', 'Request in progress', 'A request with this key is still being processed; retry shortly.', undefined, {}, { 'retry-after': '1' });
     }
+    await new Promise((resolve) => setTimeout(resolve, RESERVATION_POLL_MS));
   }
   request.ctx.audit = { ...request.ctx.audit, idempotency: { userId, key: header, status, stored: false } };
   return undefined;
