@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startReminders } from '../features/obligations/reminders.js';
+import { createMailer } from '../platform/mail.js';
 import { buildHavenApp } from '../server.js';
 import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform } from './platform.js';
@@ -41,7 +42,12 @@ export function registerServe(program: Command): void {
       if (credentials) printCredentials(url, credentials);
       process.stdout.write(`Haven is serving at ${url} (database: ${platform.database.dialect})\n`);
       // Reminders of obligations due within two hours or overdue, once each across all processes.
-      const stopReminders = startReminders(platform, 60_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'reminder pass failed'));
+      const stopReminders = startReminders(
+        platform,
+        60_000,
+        (error) => app.log.error({ err: { message: (error as Error).message } }, 'reminder pass failed'),
+        createMailer(platform.config),
+      );
       let closing = false;
       const stop = async () => {
         if (closing) return;

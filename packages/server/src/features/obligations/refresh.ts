@@ -15,8 +15,8 @@ export interface RefreshResult {
 
 /**
  * Re-runs the engine for these persons and stores what it derives: new obligations are added,
- * deadlines follow the facts, an obligation whose trigger no longer holds is removed while open
- * (kept when fulfilled or waived, as history), and each open one is marked fulfilled when the
+ * deadlines follow the facts, an open obligation whose trigger no longer holds lapses (kept, with
+ * fulfilled and waived ones, as history), and each open one is marked fulfilled when the
  * facts or a record (assistance, an ended detention) discharge it. Runs in the caller's
  * transaction so the change and its consequences commit together.
  */
@@ -83,7 +83,10 @@ export async function refreshObligations(platform: Platform, q: Queryable, perso
         if (row.fulfilled_by !== derived.fulfilled_by) change.fulfilled_by = derived.fulfilled_by;
         if (row.agency_id !== derived.agency_id) change.agency_id = derived.agency_id;
         if (row.due_by !== derived.due_by) Object.assign(change, { due_by: derived.due_by, due_soon_notified_at: null, overdue_notified_at: null });
-        if (row.status === 'open' && record) {
+        if (row.status === 'lapsed') {
+          // The trigger holds again: the obligation is owed again.
+          Object.assign(change, record ? { status: 'fulfilled', fulfilment_type: record.type, fulfilment_id: record.id, fulfilled_at: at } : { status: 'open' });
+        } else if (row.status === 'open' && record) {
           Object.assign(change, { status: 'fulfilled', fulfilment_type: record.type, fulfilment_id: record.id, fulfilled_at: at });
         } else if (row.status === 'fulfilled' && !record && (row.fulfilment_type === 'facts' || row.fulfilment_type === 'detention')) {
           // Fulfilled by the facts (a lodged claim, an ended detention) and the facts changed back.
@@ -100,8 +103,17 @@ export async function refreshObligations(platform: Platform, q: Queryable, perso
             .execute();
         }
       }
-      const withdrawn = [...existing.values()].filter((row) => !listed.has(row.code) && row.status === 'open').map((row) => row.id);
-      if (withdrawn.length > 0) await q.deleteFrom('obligations').where('id', 'in', withdrawn).execute();
+      // An open obligation whose trigger no longer holds lapses; it is never deleted, so a deadline
+      // missed before the facts changed (rights not given before release) stays visible.
+      for (const row of existing.values()) {
+        if (listed.has(row.code) || row.status !== 'open') continue;
+        await q
+          .updateTable('obligations')
+          .set({ status: 'lapsed', version: row.version + 1, updated_at: at })
+          .where('id', '=', row.id)
+          .where('version', '=', row.version)
+          .execute();
+      }
     }
   }
   for (let i = 0; i < inserts.length; i += 200) await q.insertInto('obligations').values(inserts.slice(i, i + 200)).execute();

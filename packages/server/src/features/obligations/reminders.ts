@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../platform/context.js';
+import type { Mailer } from '../../platform/mail.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../platform/http/idempotency.js';
 
 export const DUE_SOON_MS = 2 * 60 * 60 * 1000;
@@ -13,7 +14,7 @@ type ReminderKind = 'obligation_due_soon' | 'obligation_overdue';
  * conditional update, so when several server processes run the pass at once exactly one of them
  * sends each reminder.
  */
-export async function sendReminders(platform: Platform): Promise<{ dueSoon: number; overdue: number }> {
+export async function sendReminders(platform: Platform, mailer?: Mailer): Promise<{ dueSoon: number; overdue: number }> {
   const now = platform.clock();
   const soon = new Date(now.getTime() + DUE_SOON_MS).toISOString();
   const iso = now.toISOString();
@@ -21,8 +22,18 @@ export async function sendReminders(platform: Platform): Promise<{ dueSoon: numb
   const counts = { dueSoon: 0, overdue: 0 };
   for (const kind of ['obligation_due_soon', 'obligation_overdue'] as ReminderKind[]) {
     const column = kind === 'obligation_due_soon' ? 'due_soon_notified_at' : 'overdue_notified_at';
-    let query = db.selectFrom('obligations').select(['id', 'person_id', 'agency_id']).where('status', '=', 'open').where(column, 'is', null);
-    query = kind === 'obligation_due_soon' ? query.where('due_by', '>=', iso).where('due_by', '<', soon) : query.where('due_by', '<', iso);
+    // A closed case owes nothing more until it is reopened.
+    let query = db
+      .selectFrom('obligations')
+      .innerJoin('cases', 'cases.person_id', 'obligations.person_id')
+      .select(['obligations.id', 'obligations.person_id', 'obligations.agency_id'])
+      .where('obligations.status', '=', 'open')
+      .where('cases.stage', '!=', 'closed')
+      .where(`obligations.${column}`, 'is', null);
+    query =
+      kind === 'obligation_due_soon'
+        ? query.where('obligations.due_by', '>=', iso).where('obligations.due_by', '<', soon)
+        : query.where('obligations.due_by', '<', iso);
     const candidates = await query.limit(BATCH).execute();
     for (const obligation of candidates) {
       const sent = await db.transaction().execute(async (trx) => {
@@ -31,15 +42,17 @@ export async function sendReminders(platform: Platform): Promise<{ dueSoon: numb
         const officer = await trx.selectFrom('cases').select('officer_id').where('person_id', '=', obligation.person_id).executeTakeFirst();
         const supervisors = await trx.selectFrom('users').select('id').where('agency_id', '=', obligation.agency_id).where('role', '=', 'supervisor').where('disabled', '=', 0).execute();
         const recipients = new Set([...(officer?.officer_id ? [officer.officer_id] : []), ...supervisors.map((s) => s.id)]);
-        if (recipients.size > 0) {
-          await trx
-            .insertInto('notifications')
-            .values([...recipients].map((userId) => ({ id: randomUUID(), user_id: userId, kind, obligation_id: obligation.id, person_id: obligation.person_id, created_at: iso, read_at: null })))
-            .execute();
-        }
-        return true;
+        if (recipients.size === 0) return [];
+        await trx
+          .insertInto('notifications')
+          .values([...recipients].map((userId) => ({ id: randomUUID(), user_id: userId, kind, obligation_id: obligation.id, person_id: obligation.person_id, created_at: iso, read_at: null })))
+          .execute();
+        const addresses = await trx.selectFrom('users').select('email').where('id', 'in', [...recipients]).where('email', 'is not', null).execute();
+        return addresses.map((a) => a.email!);
       });
-      if (sent) counts[kind === 'obligation_due_soon' ? 'dueSoon' : 'overdue'] += 1;
+      if (sent === false) continue;
+      counts[kind === 'obligation_due_soon' ? 'dueSoon' : 'overdue'] += 1;
+      if (mailer) await mailReminder(platform, mailer, kind, sent);
     }
   }
   // Answers kept for idempotent retries are not kept forever.
@@ -47,13 +60,30 @@ export async function sendReminders(platform: Platform): Promise<{ dueSoon: numb
   return counts;
 }
 
+const SUBJECTS: Record<ReminderKind, string> = {
+  obligation_due_soon: 'Haven: an obligation on one of your cases is due within two hours',
+  obligation_overdue: 'Haven: an obligation on one of your cases is overdue',
+};
+
+/**
+ * The e-mail copy of a reminder, after the in-app one is committed. It says nothing about the
+ * person or the obligation (mail leaves the system): only that there is something to see.
+ * Delivery is best effort; the in-app notification is the record.
+ */
+async function mailReminder(platform: Platform, mailer: Mailer, kind: ReminderKind, addresses: string[]): Promise<void> {
+  const where = platform.config.publicUrl ?? 'Haven';
+  const text = `${SUBJECTS[kind]}.\n\nSign in to ${where} and open your notifications to see it.\n`;
+  // A refused address must not stop the pass; the in-app notification already stands.
+  await Promise.allSettled(addresses.map((to) => mailer.send(to, SUBJECTS[kind], text)));
+}
+
 /** Runs the reminder pass every `intervalMs` until stopped; a failed pass is logged and retried next time. */
-export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => void {
+export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void, mailer?: Mailer): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sendReminders(platform)
+    sendReminders(platform, mailer)
       .catch(onError)
       .finally(() => {
         running = false;

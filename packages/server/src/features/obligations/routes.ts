@@ -20,7 +20,7 @@ const obligationSchema = z
     id: z.uuid(),
     personId: z.uuid(),
     code: z.string(),
-    status: z.enum(['open', 'overdue', 'fulfilled', 'waived']),
+    status: z.enum(['open', 'overdue', 'fulfilled', 'waived', 'lapsed']).describe('lapsed: its trigger ended while it was still open (kept as history)'),
     basis: z.array(z.string()),
     dueBy: z.string().nullable(),
     fulfilledBy: z.unknown(),

@@ -17,8 +17,8 @@ export interface ObligationView {
   id: string;
   personId: string;
   code: string;
-  /** open, fulfilled, waived — or overdue: open with its dueBy passed. */
-  status: 'open' | 'overdue' | 'fulfilled' | 'waived';
+  /** open, fulfilled, waived, lapsed (its trigger ended while open) — or overdue: open with its dueBy passed. */
+  status: 'open' | 'overdue' | 'fulfilled' | 'waived' | 'lapsed';
   basis: string[];
   dueBy: string | null;
   fulfilledBy: unknown;

@@ -288,7 +288,7 @@ export interface ObligationTable {
   /** The agency whose case it is: work queues and reminders go by it. */
   agency_id: string;
   code: string;
-  /** open, fulfilled or waived; overdue is derived (open and past due_by). */
+  /** open, fulfilled, waived or lapsed; overdue is derived (open and past due_by). */
   status: string;
   basis: string;
   fulfilled_by: string;
