@@ -162,7 +162,8 @@ describe.each(await databaseKinds())('cases, age disputes, detention and consula
       expect((await officer.post(`/api/persons/${personId}/age-assessments`, { ...assessment, minAge: 19, maxAge: 23 })).status).toBe(201);
       expect(await flags(personId)).not.toContain('child');
       owed = await obligations(personId);
-      expect(owed.has('children.best_interests')).toBe(false);
+      // No longer owed: kept as lapsed history, never deleted.
+      expect(owed.get('children.best_interests')).toMatchObject({ status: 'lapsed' });
       const history = await officer.get(`/api/persons/${personId}/age-assessments`);
       expect(history.body.map((a: { minAge: number }) => a.minAge)).toEqual([17, 19]);
     });

@@ -91,8 +91,7 @@ export async function registerAtEncounter(
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const encounter = await findOwnEncounter(trx, encounterId, actor.agencyId);
     if (!encounter) throw notFound('encounter');
-    const rows = await registerPersons(platform, trx, record, actor, persons, encounterId);
-    return { encounterId, persons: rows.map((row) => toPersonRecord(platform.cipher, row, actor.fieldGroups)) };
+    return { encounterId, persons: await registerPersons(platform, trx, record, actor, persons, encounter) };
   });
 }
 

@@ -116,6 +116,25 @@ type PersonFactsRow = Pick<
   best_interests_determined: number;
 };
 
+/**
+ * The facts of persons registered in this very transaction, from the rows just written: a new
+ * person has no detention, assistance or assessment yet, so nothing else needs reading.
+ */
+export function factsOfNewPerson(
+  person: PersonTable,
+  caseRow: { agency_id: string; consular_choice: string; asylum_claim: string; best_interests_determined: number },
+  encounter: { type: string; occurred_at: string } | undefined,
+  indicators: string | undefined,
+): CaseFacts {
+  return buildFacts(
+    { ...person, encounter_type: encounter?.type ?? null, occurred_at: encounter?.occurred_at ?? null, ...caseRow },
+    indicators,
+    undefined,
+    undefined,
+    [],
+  );
+}
+
 function buildFacts(
   p: PersonFactsRow,
   indicators: string | undefined,

@@ -20,15 +20,21 @@ export interface RefreshResult {
  * facts or a record (assistance, an ended detention) discharge it. Runs in the caller's
  * transaction so the change and its consequences commit together.
  */
-export async function refreshObligations(platform: Platform, q: Queryable, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
+export async function refreshObligations(
+  platform: Platform,
+  q: Queryable,
+  personIds: readonly string[],
+  /** Facts of persons created in this transaction (they have no stored obligations yet). */
+  newPersons?: ReadonlyMap<string, CaseFacts>,
+): Promise<Map<string, RefreshResult>> {
   const results = new Map<string, RefreshResult>();
   if (personIds.length === 0) return results;
-  const factsByPerson = await loadCaseFacts(q, personIds);
+  const factsByPerson = newPersons ?? (await loadCaseFacts(q, personIds));
   const at = platform.clock().toISOString();
   const inserts: ObligationTable[] = [];
   for (let i = 0; i < personIds.length; i += CHUNK) {
     const ids = personIds.slice(i, i + CHUNK);
-    const existingRows = await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
+    const existingRows = newPersons ? [] : await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
     const existingByPerson = new Map<string, Map<string, ObligationTable>>();
     for (const row of existingRows) {
       const map = existingByPerson.get(row.person_id) ?? new Map<string, ObligationTable>();

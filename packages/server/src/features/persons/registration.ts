@@ -4,9 +4,10 @@ import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
-import type { CaseTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { encodePersonFields, nameIndexOf } from './store.js';
+import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
 
 const INSERT_CHUNK = 200;
 
@@ -26,8 +27,9 @@ export async function registerPersons(
   record: RecordAudit,
   actor: Actor,
   inputs: readonly RegistrationPersonInput[],
-  encounterId: string | null,
-): Promise<PersonTable[]> {
+  encounter: Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null,
+): Promise<PersonRecord[]> {
+  const encounterId = encounter?.id ?? null;
   const at = platform.clock().toISOString();
   const today = at.slice(0, 10);
   inputs.forEach((input, index) => {
@@ -104,6 +106,13 @@ export async function registerPersons(
   await insertChunked(persons, (chunk) => trx.insertInto('persons').values(chunk).execute());
   await insertChunked(cases, (chunk) => trx.insertInto('cases').values(chunk).execute());
   await insertChunked(screenings, (chunk) => trx.insertInto('screenings').values(chunk).execute());
-  await refreshObligations(platform, trx, persons.map((p) => p.id));
-  return persons;
+  const indicatorsOf = new Map(screenings.map((row) => [row.person_id, row.indicators]));
+  const facts = new Map(
+    persons.map((person, i) => [person.id, factsOfNewPerson(person, cases[i]!, encounter ?? undefined, indicatorsOf.get(person.id))]),
+  );
+  await refreshObligations(platform, trx, persons.map((p) => p.id), facts);
+  return persons.map((person, i) => {
+    const { indicators: _indicators, ...fields } = inputs[i]!;
+    return recordFromInput(person, fields, actor.fieldGroups);
+  });
 }

@@ -31,8 +31,8 @@ function presentFields(record: PersonRecord): string[] {
 export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
-    const [row] = await registerPersons(platform, trx, record, actor, [input], null);
-    return toPersonRecord(platform.cipher, row!, actor.fieldGroups);
+    const [person] = await registerPersons(platform, trx, record, actor, [input], null);
+    return person!;
   });
 }
 

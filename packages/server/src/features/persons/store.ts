@@ -67,6 +67,20 @@ export function toPersonRecord(cipher: FieldCipher, row: PersonTable, groups: Re
   };
 }
 
+/**
+ * The record of a person registered in this request, from the values just validated and stored:
+ * the same as reading it back, without decrypting what was encrypted a moment ago.
+ */
+export function recordFromInput(row: PersonTable, input: Partial<PersonInput>, groups: ReadonlySet<FieldGroup>): PersonRecord {
+  const fields: PersonValues = {};
+  for (const field of PERSON_FIELDS) {
+    const value = (input as Record<string, unknown>)[field.name];
+    if (groups.has(field.group) && value !== undefined && value !== null) fields[field.name] = value;
+  }
+  if (groups.has('identity') && fields.languages === undefined) fields.languages = [];
+  return { id: row.id, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, fieldGroups: [...groups], fields };
+}
+
 export async function insertPerson(q: Queryable, row: PersonTable): Promise<void> {
   await q.insertInto('persons').values(row).execute();
 }

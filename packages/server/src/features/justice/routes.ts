@@ -1,0 +1,268 @@
+import {
+  AGGRAVATING_CIRCUMSTANCES,
+  idSchema,
+  INCIDENT_KINDS,
+  INCIDENT_STATUSES,
+  incidentChangeSchema,
+  incidentInputSchema,
+  INVESTIGATION_KINDS,
+  INVESTIGATION_STATUSES,
+  investigationChangeSchema,
+  investigationInputSchema,
+  JUSTICE_ROLES,
+  justiceLinkChangeSchema,
+  justiceLinkInputSchema,
+  PROTECTION_MEASURE_STATUSES,
+  PROTECTION_MEASURE_TYPES,
+  protectionMeasureDecisionSchema,
+  protectionMeasureInputSchema,
+  SMUGGLING_OFFENCES,
+} from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import {
+  changeIncident,
+  changeInvestigation,
+  changeLink,
+  createInvestigation,
+  decideMeasure,
+  linkPerson,
+  listInvestigations,
+  personJustice,
+  readInvestigation,
+  recordIncident,
+  requestMeasure,
+} from './service.js';
+
+const investigationSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    agencyId: z.uuid(),
+    kind: z.enum(INVESTIGATION_KINDS),
+    offence: z.enum(SMUGGLING_OFFENCES),
+    aggravating: z.array(z.enum(AGGRAVATING_CIRCUMSTANCES)),
+    status: z.enum(INVESTIGATION_STATUSES),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Investigation' });
+
+const measureSchema = z
+  .object({
+    id: z.uuid(),
+    justiceLinkId: z.uuid(),
+    type: z.enum(PROTECTION_MEASURE_TYPES),
+    status: z.enum(PROTECTION_MEASURE_STATUSES),
+    notes: z.string().nullable(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ProtectionMeasure' });
+
+const linkSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    investigationId: z.uuid(),
+    investigation: z.object({ reference: z.string(), agencyId: z.uuid(), kind: z.enum(INVESTIGATION_KINDS), status: z.enum(INVESTIGATION_STATUSES) }),
+    role: z.enum(JUSTICE_ROLES),
+    reachable: z.boolean().describe('Whether the person remains reachable for proceedings'),
+    measures: z.array(measureSchema),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'JusticeLink' });
+
+const incidentSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(INCIDENT_KINDS),
+    personId: z.uuid().nullable(),
+    investigationId: z.uuid().nullable(),
+    agencyId: z.uuid(),
+    occurredAt: z.string().nullable(),
+    place: z.string().nullable(),
+    description: z.string().nullable(),
+    status: z.enum(INCIDENT_STATUSES),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Incident' });
+
+const investigationDetailSchema = investigationSchema.extend({ links: z.array(linkSchema), incidents: z.array(incidentSchema) }).meta({ id: 'InvestigationDetail' });
+const personJusticeSchema = z.object({ personId: z.uuid(), links: z.array(linkSchema), incidents: z.array(incidentSchema) }).meta({ id: 'PersonJustice' });
+const idParams = z.strictObject({ id: idSchema });
+
+export const justiceRoutes: Feature = (app, platform) => {
+  app.post(
+    '/api/investigations',
+    {
+      config: { access: { permission: 'justice:write' }, idempotent: 201 },
+      schema: {
+        tags: ['justice'],
+        summary: 'Open an investigation or prosecution of smuggling of migrants in my agency (409 when the reference is taken)',
+        body: investigationInputSchema,
+        response: { 201: investigationSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createInvestigation(platform, request.ctx, request.body)),
+  );
+
+  app.get(
+    '/api/investigations',
+    {
+      config: { access: { permission: 'justice:read' } },
+      schema: {
+        tags: ['justice'],
+        summary: "My agency's investigations and prosecutions, newest first",
+        querystring: pageQuerySchema.extend({ status: z.enum(INVESTIGATION_STATUSES).optional() }),
+        response: { 200: pageResponseSchema(investigationSchema) },
+      },
+    },
+    async (request) => listInvestigations(platform, request.ctx, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
+  );
+
+  app.get(
+    '/api/investigations/:id',
+    {
+      config: { access: { permission: 'justice:read', personalData: true } },
+      schema: {
+        tags: ['justice'],
+        summary: 'An investigation of my agency, with the victims and witnesses linked to it, their protection measures and its incidents',
+        params: idParams,
+        response: { 200: investigationDetailSchema },
+      },
+    },
+    async (request) => readInvestigation(platform, request.ctx, request.params.id),
+  );
+
+  app.patch(
+    '/api/investigations/:id',
+    {
+      config: { access: { permission: 'justice:write' } },
+      schema: {
+        tags: ['justice'],
+        summary: 'Change an investigation: aggravating circumstances, offence, status, or make it a prosecution (409 on a stale version or a move not allowed)',
+        params: idParams,
+        body: investigationChangeSchema,
+        response: { 200: investigationSchema },
+      },
+    },
+    async (request) => changeInvestigation(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/persons/:id/justice-links',
+    {
+      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['justice'],
+        summary:
+          "Link my case's person to an investigation (by its id) as victim or witness; the investigation's agency then sees the person's identity, contact and justice fields, never health (422 when the investigation does not exist)",
+        params: idParams,
+        body: justiceLinkInputSchema,
+        response: { 201: linkSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await linkPerson(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.patch(
+    '/api/justice-links/:id',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: {
+        tags: ['justice'],
+        summary: 'Whether the person remains reachable for proceedings (the agency working on the case or the investigating agency; 409 on a stale version)',
+        params: idParams,
+        body: justiceLinkChangeSchema,
+        response: { 200: linkSchema },
+      },
+    },
+    async (request) => changeLink(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/justice-links/:id/measures',
+    {
+      config: { access: { permission: 'person:read', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['justice'],
+        summary: 'Request a protection measure for a victim or witness (the agency working on the case or the investigating agency)',
+        params: idParams,
+        body: protectionMeasureInputSchema,
+        response: { 201: measureSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await requestMeasure(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.patch(
+    '/api/protection-measures/:id',
+    {
+      config: { access: { permission: 'justice:write', personalData: true } },
+      schema: {
+        tags: ['justice'],
+        summary: 'Record the decision on a requested protection measure: granted or refused (the investigating agency; 409 when already decided)',
+        params: idParams,
+        body: protectionMeasureDecisionSchema,
+        response: { 200: measureSchema },
+      },
+    },
+    async (request) => decideMeasure(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/persons/:id/justice',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: {
+        tags: ['justice'],
+        summary: "A person's justice fields: the proceedings they take part in, protection measures and crimes against them (needs the justice field group)",
+        params: idParams,
+        response: { 200: personJusticeSchema },
+      },
+    },
+    async (request) => personJustice(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/incidents',
+    {
+      config: { access: { permission: 'incident:write', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['justice'],
+        summary: 'Record a crime against the person, or an aggravating circumstance of their smuggling, optionally within an investigation',
+        params: idParams,
+        body: incidentInputSchema,
+        response: { 201: incidentSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await recordIncident(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.patch(
+    '/api/incidents/:id',
+    {
+      config: { access: { permission: 'incident:write', personalData: true } },
+      schema: {
+        tags: ['justice'],
+        summary: 'Change an incident: its investigation status, details, or the investigation it belongs to (409 on a stale version or a move not allowed)',
+        params: idParams,
+        body: incidentChangeSchema,
+        response: { 200: incidentSchema },
+      },
+    },
+    async (request) => changeIncident(platform, request.ctx, request.params.id, request.body),
+  );
+};
