@@ -17,6 +17,9 @@ export interface CaseFacts {
   detention: Pick<DetentionTable, 'id' | 'since' | 'until'> | undefined;
   /** Notifications sent to the consular post (they deliver the `consular` referral). */
   consularNotifications: { id: string; sent_at: string }[];
+  completedReferrals: { id: string; service_type: string; completed_at: string }[];
+  justiceLinks: { id: string; role: string; created_at: string }[];
+  incidents: { id: string; kind: string; created_at: string }[];
 }
 
 const CHUNK = 400;
@@ -95,9 +98,26 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
       assistanceOf.set(a.person_id, list);
     }
     const notifications = await q.selectFrom('consular_notifications').select(['id', 'person_id', 'sent_at']).where('person_id', 'in', ids).execute();
+    const referrals = await q
+      .selectFrom('referrals')
+      .select(['id', 'person_id', 'service_type', 'completed_at'])
+      .where('person_id', 'in', ids)
+      .where('status', '=', 'completed')
+      .execute();
+    const links = await q.selectFrom('justice_links').select(['id', 'person_id', 'role', 'created_at']).where('person_id', 'in', ids).execute();
+    const incidents = await q.selectFrom('incidents').select(['id', 'person_id', 'kind', 'created_at']).where('person_id', 'in', ids).execute();
     for (const p of persons) {
-      const facts = buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? []);
+      const personLinks = links.filter((l) => l.person_id === p.id);
+      // Being linked to an investigation as a witness or victim is a fact of the case for the engine.
+      const fromLinks = [
+        ...(personLinks.some((l) => l.role === 'witness') ? ['witness'] : []),
+        ...(personLinks.some((l) => l.role === 'victim') ? ['crime_victim'] : []),
+      ];
+      const facts = buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? [], fromLinks);
       facts.consularNotifications = notifications.filter((n) => n.person_id === p.id).map((n) => ({ id: n.id, sent_at: n.sent_at }));
+      facts.completedReferrals = referrals.filter((r) => r.person_id === p.id).map((r) => ({ id: r.id, service_type: r.service_type, completed_at: r.completed_at ?? '' }));
+      facts.justiceLinks = personLinks.map((l) => ({ id: l.id, role: l.role, created_at: l.created_at }));
+      facts.incidents = incidents.filter((i) => i.person_id === p.id).map((i) => ({ id: i.id, kind: i.kind, created_at: i.created_at }));
       out.set(p.id, facts);
     }
   }
@@ -141,6 +161,7 @@ function buildFacts(
   assessedMinAge: number | undefined,
   detention: CaseFacts['detention'],
   assistance: CaseFacts['assistance'],
+  linkedIndicators: readonly string[] = [],
 ): CaseFacts {
   const encounteredAt = p.occurred_at ?? p.created_at;
   const languages = JSON.parse(p.languages) as string[];
@@ -160,11 +181,11 @@ function buildFacts(
       ...(p.nationality ? { nationality: p.nationality } : {}),
       languages,
     },
-    indicators: indicators ? (JSON.parse(indicators) as ObservedIndicator[]) : [],
+    indicators: [...new Set([...(indicators ? (JSON.parse(indicators) as ObservedIndicator[]) : []), ...(linkedIndicators as ObservedIndicator[])])],
     ...(detention ? { detention: { since: detention.since, until: detention.until } } : {}),
     consular: p.consular_choice as ConsularChoice,
     asylumClaim: p.asylum_claim as AsylumClaimState,
     bestInterestsDetermined: p.best_interests_determined === 1,
   } as AssessInput;
-  return { personId: p.id, agencyId: p.agency_id, input, languages, assistance, detention, consularNotifications: [] };
+  return { personId: p.id, agencyId: p.agency_id, input, languages, assistance, detention, consularNotifications: [], completedReferrals: [], justiceLinks: [], incidents: [] };
 }

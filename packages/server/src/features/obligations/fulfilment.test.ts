@@ -6,8 +6,7 @@ import { findFulfilment } from './fulfilment.js';
 
 // What discharges an obligation among the records of a case (issue 4, point 5): assistance of
 // every listed type, in a language the person understands where that matters; an ended detention;
-// a notification to the consular post. Referrals, justice links and incidents are not recorded
-// yet, so an obligation that needs one stays open.
+// a notification to the consular post; a completed referral; a justice link; an incident.
 
 type Given = CaseFacts['assistance'][number];
 
@@ -20,6 +19,9 @@ function facts(assistance: Given[], extra: Partial<CaseFacts> = {}): CaseFacts {
     assistance,
     detention: undefined,
     consularNotifications: [],
+    completedReferrals: [],
+    justiceLinks: [],
+    incidents: [],
     ...extra,
   };
 }
@@ -124,5 +126,27 @@ describe('findFulfilment', () => {
         expect(at(backward)).toBe(at(forward));
       }),
     );
+  });
+
+  it('takes a completed referral of the named service, and needs every part of a mixed fulfilment', () => {
+    expect(findFulfilment(fulfilledBy('children.guardian'), facts([]))).toBeUndefined();
+    const referral = { id: 'r1', service_type: 'guardianship', completed_at: '2026-03-02T00:00:00.000Z' };
+    expect(findFulfilment(fulfilledBy('children.guardian'), facts([], { completedReferrals: [referral] }))).toEqual({ type: 'referral', id: 'r1' });
+    expect(findFulfilment(fulfilledBy('children.guardian'), facts([], { completedReferrals: [{ ...referral, service_type: 'shelter' }] }))).toBeUndefined();
+    // Victim rights: information on rights AND a completed victim-support referral.
+    const rights = given('i', 'rights_information', '2026-03-01T01:00:00.000Z', 'ar');
+    const support = { id: 'v', service_type: 'victim_support', completed_at: '2026-03-03T00:00:00.000Z' };
+    expect(findFulfilment(fulfilledBy('justice.victim_rights'), facts([rights]))).toBeUndefined();
+    expect(findFulfilment(fulfilledBy('justice.victim_rights'), facts([], { completedReferrals: [support] }))).toBeUndefined();
+    expect(findFulfilment(fulfilledBy('justice.victim_rights'), facts([rights], { completedReferrals: [support] }))).toEqual({ type: 'referral', id: 'v' });
+  });
+
+  it('takes a witness link for witness support and a recorded death or disappearance for the missing', () => {
+    const witness = { justiceLink: 'witness' } as Fulfilment;
+    expect(findFulfilment(witness, facts([], { justiceLinks: [{ id: 'l', role: 'victim', created_at: '2026-03-01T00:00:00.000Z' }] }))).toBeUndefined();
+    expect(findFulfilment(witness, facts([], { justiceLinks: [{ id: 'l', role: 'witness', created_at: '2026-03-01T00:00:00.000Z' }] }))).toEqual({ type: 'justice_link', id: 'l' });
+    const missing = fulfilledBy('life.death_or_disappearance');
+    expect(findFulfilment(missing, facts([], { incidents: [{ id: 'x', kind: 'robbery', created_at: '2026-03-01T00:00:00.000Z' }] }))).toBeUndefined();
+    expect(findFulfilment(missing, facts([], { incidents: [{ id: 'd', kind: 'disappearance', created_at: '2026-03-01T00:00:00.000Z' }] }))).toEqual({ type: 'incident', id: 'd' });
   });
 });
