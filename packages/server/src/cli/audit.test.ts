@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAudit } from '../platform/audit/recorder.js';
+import { ensureKeyFile } from '../platform/crypto/keyring.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test-support/databases.js';
 import { runHaven, spawnHaven } from './test-support/haven.js';
 
@@ -42,9 +44,22 @@ describe.each(await databaseKinds())('haven audit verify on %s', (kind) => {
   it('refuses a key file that is not the database’s, naming the key file', async () => {
     const other = await createTestDatabase('sqlite');
     try {
+      ensureKeyFile(other.config.keyFile); // a real key file, only not this database's
       const run = await runHaven({ db: env().db, keyFile: other.config.keyFile }, ['audit', 'verify']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`the key file ${other.config.keyFile} does not belong to this database`);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('refuses a key file that does not exist instead of creating a new one', async () => {
+    const other = await createTestDatabase('sqlite');
+    try {
+      const run = await runHaven({ db: env().db, keyFile: other.config.keyFile }, ['audit', 'verify']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`key file ${other.config.keyFile} does not exist`);
+      expect(existsSync(other.config.keyFile)).toBe(false);
     } finally {
       await other.destroy();
     }

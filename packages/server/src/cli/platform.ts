@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type HavenConfig } from '../platform/config.js';
 import { KeyMismatchError, openPlatform, type PlatformOptions } from '../platform/bootstrap.js';
+import { ProfileError } from '@haven/core';
 import type { Platform } from '../platform/context.js';
 import { KeyringError } from '../platform/crypto/keyring.js';
 import { CliError } from './errors.js';
@@ -18,7 +19,8 @@ export async function openCliPlatform(config: HavenConfig = configFromEnv(), opt
   try {
     return await openPlatform(config, options);
   } catch (error) {
-    if (error instanceof KeyringError || error instanceof KeyMismatchError) throw new CliError(error.message);
+    if (error instanceof KeyringError || error instanceof KeyMismatchError || error instanceof ProfileError) throw new CliError(error.message);
+    if ((error as { code?: string }).code === 'ENOENT' && config.profileFile) throw new CliError(`HAVEN_PROFILE: cannot read ${config.profileFile}`);
     const code = (error as { code?: string }).code;
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01') {
       throw new CliError(`cannot reach the database ${redact(config.db)}: ${(error as Error).message}`);

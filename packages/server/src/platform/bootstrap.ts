@@ -1,30 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BASELINE_PROFILE, loadProfileText, type Profile } from '@haven/core';
 import type { HavenConfig } from './config.js';
 import type { Platform } from './context.js';
 import { FieldCipher } from './crypto/cipher.js';
-import { ensureKeyFile, loadKeyring } from './crypto/keyring.js';
-import { migrateToLatest, openDatabase, type OpenOptions } from './db/database.js';
+import { ensureKeyFile, KeyringError, loadKeyring } from './crypto/keyring.js';
+import { migrateToLatest, openDatabase, type Database, type OpenOptions } from './db/database.js';
 
 export class KeyMismatchError extends Error {}
 
 const KEY_CHECK = 'key_check';
 
-/**
- * Binds a database to its key file on first use, and refuses a key file that is not the one the
- * data was written with (a restore onto the wrong key would otherwise fail record by record).
- */
-async function checkKeyBinding(platform: Platform): Promise<void> {
-  const { db } = platform.database;
-  const expected = platform.cipher.mac(KEY_CHECK, 'haven');
-  const row = await db.selectFrom('meta').select('value').where('key', '=', KEY_CHECK).executeTakeFirst();
-  if (!row) {
-    await db.insertInto('meta').values({ key: KEY_CHECK, value: expected }).execute();
-    return;
-  }
-  if (row.value !== expected) {
-    throw new KeyMismatchError(`the key file ${platform.keyring.file} does not belong to this database`);
+/** The key check a database holds once it has been opened with a key file, or undefined for a new one. */
+async function storedKeyCheck(database: Database): Promise<string | undefined> {
+  try {
+    const row = await database.db.selectFrom('meta').select('value').where('key', '=', KEY_CHECK).executeTakeFirst();
+    return row?.value;
+  } catch {
+    return undefined; // no meta table yet: a new database
   }
 }
 
@@ -42,19 +35,32 @@ export interface PlatformOptions extends OpenOptions {
   onMigrated?: (applied: string[]) => void;
 }
 
+/**
+ * Opens the database and its key file. A new database is bound to the key file (created 0600 if
+ * missing); an existing one is opened only with the key file it was written with, checked before
+ * any migration runs, and a missing key file is never silently replaced by a new one.
+ */
 export async function openPlatform(config: HavenConfig, options: PlatformOptions = {}): Promise<Platform> {
   const profile = loadJurisdictionProfile(config.profileFile);
-  ensureKeyFile(config.keyFile);
-  const keyring = loadKeyring(config.keyFile);
   const database = await openDatabase(config.db, { poolSize: options.poolSize ?? config.dbPoolSize });
   try {
+    const stored = await storedKeyCheck(database);
+    if (stored !== undefined && !existsSync(config.keyFile)) {
+      throw new KeyringError(`key file ${config.keyFile} does not exist, but this database was written with one; set HAVEN_KEY_FILE to it`);
+    }
+    ensureKeyFile(config.keyFile);
+    const keyring = loadKeyring(config.keyFile);
+    const cipher = new FieldCipher(keyring);
+    const expected = cipher.mac(KEY_CHECK, 'haven');
+    if (stored !== undefined && stored !== expected) {
+      throw new KeyMismatchError(`the key file ${keyring.file} does not belong to this database`);
+    }
     if (options.migrate ?? true) {
       const applied = await migrateToLatest(database.db);
       options.onMigrated?.(applied);
     }
-    const platform: Platform = { config, database, keyring, cipher: new FieldCipher(keyring), clock: options.clock ?? (() => new Date()), profile };
-    await checkKeyBinding(platform);
-    return platform;
+    if (stored === undefined) await database.db.insertInto('meta').values({ key: KEY_CHECK, value: expected }).execute();
+    return { config, database, keyring, cipher, clock: options.clock ?? (() => new Date()), profile };
   } catch (error) {
     await database.close();
     throw error;

@@ -10,7 +10,7 @@ import type {
   ProtectionMeasureDecision,
   ProtectionMeasureInput,
 } from '@haven/core';
-import { personFieldGroups, visibleGroupsOrThrow, worksOnCase, assertWorksOnCase } from '../../platform/access/scope.js';
+import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow, worksOnCase } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
@@ -155,6 +155,8 @@ export interface InvestigationDetail extends InvestigationView {
 /** An investigation of my agency with the persons linked to it, their protection measures and the incidents it covers. */
 export async function readInvestigation(platform: Platform, ctx: RequestContext, id: string): Promise<InvestigationDetail> {
   const actor = actorOf(ctx);
+  // Its victims, witnesses, measures and incidents are justice fields of persons.
+  if (!actor.fieldGroups.has('justice')) throw forbidden('Justice data is not among the fields your role may see.');
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const row = await ownInvestigationOrThrow(trx, actor, id);
     const links = await linkViews(trx, platform.cipher, await linkRowsOfInvestigation(trx, id));

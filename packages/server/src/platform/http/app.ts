@@ -127,13 +127,13 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     };
     const access = request.routeOptions.config.access as RouteAccess | undefined;
     if (!access) return; // unmatched routes fall through to the 404 handler
-    const actor = access.public ? await authenticate(platform, request).catch(() => undefined) : await authenticate(platform, request);
-    if (actor) {
-      request.ctx.actor = actor;
-      request.ctx.audit = { ...request.ctx.audit, actorUserId: actor.userId, actorAgencyId: actor.agencyId };
-    }
+    // Public routes never look at credentials: nothing done anonymously (an allegation through the
+    // public form) is tied to a session, not even by its last-seen time.
     if (access.public) return;
+    const actor = await authenticate(platform, request);
     if (!actor) throw unauthorized();
+    request.ctx.actor = actor;
+    request.ctx.audit = { ...request.ctx.audit, actorUserId: actor.userId, actorAgencyId: actor.agencyId };
     if (access.sessionOnly && actor.via !== 'session') throw forbidden('This needs a signed-in browser session, not an API token.');
     if (actor.pending !== 'none' && !access.duringSignIn) {
       const step = { mfa_verify: 'verify your second factor', mfa_enrol: 'enrol a second factor', password_change: 'change your password' }[actor.pending];

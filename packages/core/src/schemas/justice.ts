@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { JUSTICE_ROLES } from '../engine/catalogue.js';
+import { idSchema, instantSchema, textSchema, versionSchema } from './common.js';
+
+// The criminal-justice side (seed paras 11, 15, 17, 18) and the oversight of failures to assist
+// (seed para 14): the codes and the input schemas shared by the server and the web app.
+
+/** An investigation by the police, or a prosecution once charges are brought. */
+export const INVESTIGATION_KINDS = ['investigation', 'prosecution'] as const;
+export type InvestigationKind = (typeof INVESTIGATION_KINDS)[number];
+
+/**
+ * The offences of Protocol art. 6(1): smuggling of migrants (a), the document offences committed
+ * to enable it (b), and enabling a person to remain illegally (c).
+ */
+export const SMUGGLING_OFFENCES = ['smuggling_of_migrants', 'fraudulent_document_offence', 'enabling_illegal_stay'] as const;
+export type SmugglingOffence = (typeof SMUGGLING_OFFENCES)[number];
+
+/** Protocol art. 6(3): circumstances that aggravate a smuggling offence. */
+export const AGGRAVATING_CIRCUMSTANCES = ['endangering_life', 'inhuman_or_degrading_treatment', 'exploitation'] as const;
+export type AggravatingCircumstance = (typeof AGGRAVATING_CIRCUMSTANCES)[number];
+
+export const INVESTIGATION_STATUSES = ['open', 'suspended', 'closed'] as const;
+export type InvestigationStatus = (typeof INVESTIGATION_STATUSES)[number];
+
+export const PROTECTION_MEASURE_TYPES = ['safe_shelter', 'anonymised_testimony', 'relocation', 'police_protection', 'other'] as const;
+export type ProtectionMeasureType = (typeof PROTECTION_MEASURE_TYPES)[number];
+
+export const PROTECTION_MEASURE_STATUSES = ['requested', 'granted', 'refused'] as const;
+export type ProtectionMeasureStatus = (typeof PROTECTION_MEASURE_STATUSES)[number];
+
+/**
+ * Crimes committed against migrants (seed para 17) and the aggravating circumstances of their
+ * smuggling (seed para 11), each recorded as an incident against a person.
+ */
+export const INCIDENT_KINDS = [
+  'assault',
+  'sexual_violence',
+  'extortion',
+  'kidnapping',
+  'robbery',
+  'death',
+  'disappearance',
+  ...AGGRAVATING_CIRCUMSTANCES,
+] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const INCIDENT_STATUSES = ['reported', 'under_investigation', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** received → under_investigation → substantiated | unsubstantiated → closed. */
+export const ALLEGATION_STATUSES = ['received', 'under_investigation', 'substantiated', 'unsubstantiated', 'closed'] as const;
+export type AllegationStatus = (typeof ALLEGATION_STATUSES)[number];
+
+/** Longest description of a failure to assist that intake accepts. */
+export const MAX_ALLEGATION_DESCRIPTION = 5000;
+
+/** A case reference as the agency writes it (`PPO-2026/0142`): no free text, so no names. */
+export const investigationReferenceSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,79}$/, 'must be a case reference of letters, digits and . _ : / - (at most 80)');
+
+const aggravatingSchema = z
+  .array(z.enum(AGGRAVATING_CIRCUMSTANCES))
+  .max(AGGRAVATING_CIRCUMSTANCES.length)
+  .refine((list) => new Set(list).size === list.length, 'must not repeat a circumstance');
+
+export const investigationInputSchema = z.strictObject({
+  reference: investigationReferenceSchema,
+  kind: z.enum(INVESTIGATION_KINDS).default('investigation'),
+  offence: z.enum(SMUGGLING_OFFENCES).default('smuggling_of_migrants'),
+  aggravating: aggravatingSchema.default([]),
+});
+export type InvestigationInput = z.infer<typeof investigationInputSchema>;
+
+export const investigationChangeSchema = z.strictObject({
+  version: versionSchema,
+  /** An investigation becomes a prosecution when charges are brought; never the reverse. */
+  kind: z.enum(INVESTIGATION_KINDS).optional(),
+  offence: z.enum(SMUGGLING_OFFENCES).optional(),
+  aggravating: aggravatingSchema.optional(),
+  status: z.enum(INVESTIGATION_STATUSES).optional(),
+});
+export type InvestigationChange = z.infer<typeof investigationChangeSchema>;
+
+/** How a person takes part in proceedings (the engine's JUSTICE_ROLES); a witness is owed `justice.witness_support`. */
+export const justiceLinkInputSchema = z.strictObject({
+  /** The investigation or prosecution, by the id its agency gave. */
+  investigationId: idSchema,
+  role: z.enum(JUSTICE_ROLES),
+  /** Whether the person remains reachable for proceedings. */
+  reachable: z.boolean().default(true),
+});
+export type JusticeLinkInput = z.infer<typeof justiceLinkInputSchema>;
+
+export const justiceLinkChangeSchema = z.strictObject({ version: versionSchema, reachable: z.boolean() });
+
+export const protectionMeasureInputSchema = z.strictObject({
+  type: z.enum(PROTECTION_MEASURE_TYPES),
+  notes: textSchema(2000).optional(),
+});
+export type ProtectionMeasureInput = z.infer<typeof protectionMeasureInputSchema>;
+
+export const protectionMeasureDecisionSchema = z.strictObject({
+  version: versionSchema,
+  status: z.enum(['granted', 'refused']),
+  notes: textSchema(2000).optional(),
+});
+export type ProtectionMeasureDecision = z.infer<typeof protectionMeasureDecisionSchema>;
+
+export const incidentInputSchema = z.strictObject({
+  kind: z.enum(INCIDENT_KINDS),
+  occurredAt: instantSchema.optional(),
+  /** Where it happened, as a place name (no personal data). */
+  place: textSchema(200).optional(),
+  description: textSchema(10_000).optional(),
+  /** The investigation it belongs to, when there is one. */
+  investigationId: idSchema.optional(),
+});
+export type IncidentInput = z.infer<typeof incidentInputSchema>;
+
+export const incidentChangeSchema = z.strictObject({
+  version: versionSchema,
+  status: z.enum(INCIDENT_STATUSES).optional(),
+  occurredAt: instantSchema.optional(),
+  place: textSchema(200).optional(),
+  description: textSchema(10_000).optional(),
+  investigationId: idSchema.nullable().optional(),
+});
+export type IncidentChange = z.infer<typeof incidentChangeSchema>;
+
+const allegationDescriptionSchema = textSchema(MAX_ALLEGATION_DESCRIPTION).refine((d) => d.length >= 10, 'must say what happened, in at least 10 characters');
+
+/** Anyone may report a failure to assist: what happened, in their words; nothing about themself. */
+export const allegationInputSchema = z.strictObject({ description: allegationDescriptionSchema });
+export type AllegationInput = z.infer<typeof allegationInputSchema>;
+
+export const allegationChangeSchema = z.strictObject({
+  version: versionSchema,
+  status: z.enum(ALLEGATION_STATUSES).optional(),
+  findings: textSchema(20_000).optional(),
+  remedy: textSchema(20_000).optional(),
+  /** What the allegation is about, where it can be established (null unlinks). */
+  personId: idSchema.nullable().optional(),
+  obligationId: idSchema.nullable().optional(),
+  incidentId: idSchema.nullable().optional(),
+  /** Hands the allegation to another oversight agency. */
+  oversightAgencyId: idSchema.optional(),
+});
+export type AllegationChange = z.infer<typeof allegationChangeSchema>;
+
+/** The receipt an allegation's filer follows it up with: `HVN-` and 16 base32 characters (80 random bits). */
+export const allegationReceiptSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^HVN-[A-Z2-7]{16}$/, 'must be a receipt code such as HVN-ABCDEFGHIJKLMNOP');
