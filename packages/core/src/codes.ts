@@ -148,7 +148,7 @@ export type BirthDatePrecision = (typeof BIRTH_DATE_PRECISIONS)[number];
 export const CASE_STAGES = ['registered', 'screened', 'assisted', 'referred', 'closed'] as const;
 export type CaseStage = (typeof CASE_STAGES)[number];
 
-export const REFERRAL_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'in_progress', 'completed', 'closed'] as const;
+export const REFERRAL_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'in_progress', 'completed', 'closed', 'revoked'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 export const AGENCY_TYPES = ['government', 'ngo', 'international', 'service_provider', 'oversight'] as const;

@@ -175,6 +175,15 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
       body: JSON.stringify({ givenName: 'Senait', familyName: 'Haile', sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] }),
     });
     const errors = single.non2xx + single.errors;
+    // The same at a field team's scale: five devices registering at once.
+    const light = await autocannon({
+      url: `${baseUrl}/api/persons`,
+      method: 'POST',
+      connections: 5,
+      duration: SINGLE_SECONDS,
+      headers,
+      body: JSON.stringify({ givenName: 'Yonas', familyName: 'Gebre', sex: 'male', ageClaimed: 24, indicators: ['needs_interpreter'] }),
+    });
     const raw = await rawInsert(kind);
     const db = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return [
@@ -188,6 +197,12 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
         figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients, ${SINGLE_SECONDS} s`,
         target: 'p99 ≤ 50 ms',
         measured: `${Math.round(single.requests.average)} req/s; p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms${errors ? `; ${errors} errors` : ''}`,
+        ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; measured ${Math.round(single.requests.average)} req/s`,
+      },
+      {
+        figure: `${db}: single-person registrations, 5 concurrent clients, ${SINGLE_SECONDS} s`,
+        target: 'p99 ≤ 50 ms',
+        measured: `${Math.round(light.requests.average)} req/s; p50 ${light.latency.p50} ms, p99 ${light.latency.p99} ms${light.non2xx + light.errors ? `; ${light.non2xx + light.errors} errors` : ''}`,
       },
     ];
   } finally {

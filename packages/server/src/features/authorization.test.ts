@@ -19,6 +19,8 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
   let server: TestServer;
   const users = new Map<Role, string>();
   const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '', encounterA: '', encounterB: '' };
+  /** Justice and oversight records of each agency (issue 5, points 7 and 8). */
+  const justice = { investigationA: '', investigationB: '', linkA: '', linkB: '', measureA: '', measureB: '', incidentA: '', incidentB: '', allegationA: '', allegationB: '' };
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
@@ -39,6 +41,33 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     for (const [caller, personId] of [[officerA, world.personA], [officerB, world.personB]] as const) {
       const detention = await caller.post(`/api/persons/${personId}/detentions`, { place: 'Station', since: '2026-03-01T05:30:00Z', legalBasis: 'Law 1' });
       expect(detention.status).toBe(201);
+    }
+    // Each agency's person is a witness in its own agency's investigation, with a measure, an incident and an allegation.
+    const investigatorA = await sessionFor(server, users.get('investigator')!);
+    const investigatorB = await sessionFor(server, await makeUser(platform, world.agencyB, 'investigator', 'investigator.b'));
+    for (const [side, officer, investigator, personId, agencyId] of [
+      ['A', officerA, investigatorA, world.personA, world.agencyA],
+      ['B', officerB, investigatorB, world.personB, world.agencyB],
+    ] as const) {
+      const investigation = await investigator.post('/api/investigations', { reference: `MATRIX-${side}` });
+      expect(investigation.status).toBe(201);
+      const link = await officer.post(`/api/persons/${personId}/justice-links`, { investigationId: investigation.body.id, role: 'witness' });
+      expect(link.status).toBe(201);
+      const measure = await investigator.post(`/api/justice-links/${link.body.id}/measures`, { type: 'safe_shelter' });
+      expect(measure.status).toBe(201);
+      const incident = await officer.post(`/api/persons/${personId}/incidents`, { kind: 'assault' });
+      expect(incident.status).toBe(201);
+      const allegation = await officer.post('/api/allegations', { description: `Matrix: no water was given at crossing ${side}.` });
+      expect(allegation.status).toBe(201);
+      const { id: allegationId } = await platform.database.db.selectFrom('allegations').select('id').where('receipt_hash', '=', secretHash(allegation.body.receipt)).executeTakeFirstOrThrow();
+      await platform.database.db.updateTable('allegations').set({ oversight_agency_id: agencyId }).where('id', '=', allegationId).execute();
+      Object.assign(justice, {
+        [`investigation${side}`]: investigation.body.id,
+        [`link${side}`]: link.body.id,
+        [`measure${side}`]: measure.body.id,
+        [`incident${side}`]: incident.body.id,
+        [`allegation${side}`]: allegationId,
+      });
     }
   });
   afterAll(() => server.close());
@@ -61,6 +90,75 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       })
       .execute();
     return id;
+  }
+
+  /**
+   * Referral mechanism records of agency A or B, made fresh for each call (issue 5): a provider run
+   * by the agency, a pathway to it, a consent of the agency's person, and a sent referral from the
+   * agency to its own provider (with the recipient's access grant).
+   */
+  async function referralRecord(kindOfRecord: 'provider' | 'pathway' | 'consent' | 'referral', side: 'A' | 'B'): Promise<Targets> {
+    const { db } = server.platform.database;
+    const at = server.platform.clock().toISOString();
+    const agencyId = side === 'A' ? world.agencyA : world.agencyB;
+    const personId = side === 'A' ? world.personA : world.personB;
+    const sender = side === 'A' ? users.get('protection_officer')! : world.userB;
+    if (kindOfRecord === 'consent') {
+      const id = randomUUID();
+      await db
+        .insertInto('consents')
+        .values({ id, person_id: personId, purpose: 'asylum', recipient_agency_id: agencyId, status: 'given', explained_by: sender, language: 'en', interpreter: 0, recorded_at: at, withdrawn_at: null, version: 1 })
+        .execute();
+      return { id, version: 1 };
+    }
+    const providerId = randomUUID();
+    await db
+      .insertInto('service_providers')
+      .values({ id: providerId, agency_id: agencyId, name: `Matrix provider ${side}`, service_types: JSON.stringify(['asylum', 'health']), area: 'Matrix', languages: '[]', capacity: 10, hours: null, contact: null, version: 1, created_at: at, updated_at: at })
+      .execute();
+    if (kindOfRecord === 'provider') return { id: providerId, version: 1 };
+    if (kindOfRecord === 'pathway') {
+      const id = randomUUID();
+      await db.insertInto('referral_pathways').values({ id, service_type: 'health', area: `Matrix ${id}`, provider_id: providerId, version: 1, created_at: at, updated_at: at }).execute();
+      return { id, version: 1, relatedId: providerId };
+    }
+    const id = randomUUID();
+    await db
+      .insertInto('referrals')
+      .values({
+        id,
+        reference: `HVN-MATRIX-${id}`,
+        person_id: personId,
+        from_agency_id: agencyId,
+        sender_id: sender,
+        provider_id: providerId,
+        to_agency_id: agencyId,
+        service_type: 'asylum',
+        urgency: 'routine',
+        obligations: '[]',
+        due_by: null,
+        status: 'sent',
+        consent_id: null,
+        vital_interest_by: null,
+        vital_interest_reason_enc: null,
+        shared_groups: JSON.stringify(['identity']),
+        reason_enc: null,
+        decline_reason_enc: null,
+        feedback_enc: null,
+        sent_at: at,
+        accepted_at: null,
+        completed_at: null,
+        ended_at: null,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await db
+      .insertInto('access_grants')
+      .values({ id: randomUUID(), person_id: personId, agency_id: agencyId, field_groups: JSON.stringify(['identity']), source_type: 'referral', source_id: id, created_at: at, revoked_at: null })
+      .execute();
+    return { id, version: 1 };
   }
 
   /** A record of the caller's agency (`own`) or of the other agency, with its current version. */
@@ -110,6 +208,31 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
         await db.insertInto('notifications').values({ id, user_id: userId, kind: 'obligation_overdue', obligation_id: randomUUID(), person_id: null, created_at: server.platform.clock().toISOString(), read_at: null }).execute();
         return { id, version: 1 };
       }
+      case 'investigation': {
+        const id = which === 'own' ? justice.investigationA : justice.investigationB;
+        return { id, version: (await db.selectFrom('investigations').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'justice_link': {
+        const id = which === 'own' ? justice.linkA : justice.linkB;
+        return { id, version: (await db.selectFrom('justice_links').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'protection_measure': {
+        const id = which === 'own' ? justice.measureA : justice.measureB;
+        return { id, version: (await db.selectFrom('protection_measures').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'incident': {
+        const id = which === 'own' ? justice.incidentA : justice.incidentB;
+        return { id, version: (await db.selectFrom('incidents').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'allegation': {
+        const id = which === 'own' ? justice.allegationA : justice.allegationB;
+        return { id, version: (await db.selectFrom('allegations').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+      }
+      case 'provider':
+      case 'pathway':
+      case 'consent':
+      case 'referral':
+        return referralRecord(kindOfRecord, which === 'own' ? 'A' : 'B');
     }
   }
 
@@ -177,7 +300,9 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
           }
         }
         if (rule.lists) {
-          const otherId = { person: world.personB, user: world.userB, encounter: world.encounterB }[rule.lists.kind as 'person' | 'user' | 'encounter'];
+          const otherId = { person: world.personB, user: world.userB, encounter: world.encounterB, investigation: justice.investigationB, allegation: justice.allegationB }[
+            rule.lists.kind as 'person' | 'user' | 'encounter' | 'investigation' | 'allegation'
+          ];
           const ids = ((answer.body?.items ?? answer.body) as { id: string }[]).map((item) => item.id);
           expect(ids.includes(otherId), `${key} as ${role} lists another agency's ${rule.lists.kind}`).toBe(rule.lists.crossAgency);
         }

@@ -1,11 +1,15 @@
 import { assistanceRoutes } from './assistance/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
+import { directoryRoutes } from './directory/routes.js';
 import { encounterRoutes } from './encounters/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
+import { justiceRoutes } from './justice/routes.js';
 import { obligationRoutes } from './obligations/routes.js';
+import { oversightRoutes } from './oversight/routes.js';
 import { personRoutes } from './persons/routes.js';
+import { referralRoutes } from './referrals/routes.js';
 import { screeningRoutes } from './screening/routes.js';
 import { systemRoutes } from './system/routes.js';
 import type { Feature } from '../platform/http/app.js';
@@ -21,5 +25,9 @@ export const features: Feature[] = [
   caseRoutes,
   assistanceRoutes,
   obligationRoutes,
+  directoryRoutes,
+  referralRoutes,
+  justiceRoutes,
+  oversightRoutes,
   auditRoutes,
 ];

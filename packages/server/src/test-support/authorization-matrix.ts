@@ -7,7 +7,7 @@ import { ROLES, type Role } from '@haven/core';
  */
 
 /** Records a route can target: the test makes one in the caller's agency and one in another. */
-export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification';
+export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification' | 'investigation' | 'justice_link' | 'protection_measure' | 'incident' | 'allegation' | 'provider' | 'pathway' | 'consent' | 'referral';
 
 export interface Targets {
   /** The record's id, and its current version where the route needs one. */
@@ -15,6 +15,8 @@ export interface Targets {
   version: number;
   /** The person a sub-record (detention) belongs to. */
   personId?: string;
+  /** Another record the request names (a pathway's provider). */
+  relatedId?: string;
 }
 
 export interface RouteRule {
@@ -36,6 +38,12 @@ const OVERSIGHT: readonly Role[] = ['oversight'];
 const PROTECTION_READERS: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
 const CASE_MANAGERS: readonly Role[] = ['protection_officer', 'supervisor'];
 const PAST = '2026-03-01T05:45:00Z';
+/** Roles that read the service directory, send referrals, receive them, or are party to one. */
+const DIRECTORY_READERS: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor', 'admin'];
+const REFERRAL_SENDERS: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor'];
+const REFERRAL_RECEIVERS: readonly Role[] = ['service_provider', 'supervisor'];
+const REFERRAL_PARTIES: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /': { callers: 'public', request: () => ({ path: '/' }) },
@@ -200,6 +208,163 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     callers: 'signed-in',
     target: { kind: 'notification', crossAgency: false },
     request: (t) => ({ path: `/api/notifications/${t!.id}/read` }),
+  },
+
+  // Justice (issue 5, point 7): investigations are their agency's; a justice link has two parties,
+  // the agency working on the case and the investigating agency; justice fields need the justice group.
+  'POST /api/investigations': {
+    callers: ['investigator'],
+    request: () => ({ path: '/api/investigations', body: { reference: `MATRIX-${Math.random().toString(36).slice(2, 10)}`, aggravating: ['endangering_life'] } }),
+  },
+  'GET /api/investigations': { callers: ['investigator'], lists: { kind: 'investigation', crossAgency: false }, request: () => ({ path: '/api/investigations?limit=200' }) },
+  'GET /api/investigations/:id': { callers: ['investigator'], target: { kind: 'investigation', crossAgency: false }, request: (t) => ({ path: `/api/investigations/${t!.id}` }) },
+  'PATCH /api/investigations/:id': {
+    callers: ['investigator'],
+    target: { kind: 'investigation', crossAgency: false },
+    request: (t) => ({ path: `/api/investigations/${t!.id}`, body: { version: t!.version, aggravating: ['endangering_life', 'exploitation'] } }),
+  },
+  'POST /api/persons/:id/justice-links': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    // No such investigation: 422 once access is granted, so the matrix links nobody.
+    request: (t) => ({ path: `/api/persons/${t!.id}/justice-links`, body: { investigationId: '00000000-0000-4000-8000-000000000000', role: 'witness' } }),
+  },
+  'PATCH /api/justice-links/:id': {
+    callers: ['protection_officer', 'investigator', 'supervisor'],
+    target: { kind: 'justice_link', crossAgency: false },
+    request: (t) => ({ path: `/api/justice-links/${t!.id}`, body: { version: t!.version, reachable: true } }),
+  },
+  'POST /api/justice-links/:id/measures': {
+    callers: ['protection_officer', 'investigator', 'supervisor'],
+    target: { kind: 'justice_link', crossAgency: false },
+    request: (t) => ({ path: `/api/justice-links/${t!.id}/measures`, body: { type: 'police_protection' } }),
+  },
+  'PATCH /api/protection-measures/:id': {
+    callers: ['investigator'],
+    target: { kind: 'protection_measure', crossAgency: false },
+    request: (t) => ({ path: `/api/protection-measures/${t!.id}`, body: { version: t!.version, status: 'granted' } }),
+  },
+  'GET /api/persons/:id/justice': {
+    callers: ['protection_officer', 'investigator', 'supervisor'],
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/justice` }),
+  },
+  'POST /api/persons/:id/incidents': {
+    callers: ['first_responder', 'protection_officer', 'investigator', 'supervisor'],
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/incidents`, body: { kind: 'extortion', occurredAt: PAST } }),
+  },
+  'PATCH /api/incidents/:id': {
+    callers: ['first_responder', 'protection_officer', 'investigator', 'supervisor'],
+    target: { kind: 'incident', crossAgency: false },
+    request: (t) => ({ path: `/api/incidents/${t!.id}`, body: { version: t!.version, place: 'Matrix crossing' } }),
+  },
+
+  // Oversight (issue 5, point 8): anyone reports a failure to assist; the oversight body investigates.
+  'POST /api/allegations': { callers: 'signed-in', request: () => ({ path: '/api/allegations', body: { description: 'Matrix: nobody answered the distress call.' } }) },
+  'POST /api/public/allegations': { callers: 'public', request: () => ({ path: '/api/public/allegations', body: { description: 'Matrix: nobody answered the distress call.' } }) },
+  'GET /api/public/allegations/:receipt': { callers: 'public', request: () => ({ path: '/api/public/allegations/HVN-AAAAAAAAAAAAAAAA' }) },
+  'GET /api/oversight/allegations': { callers: OVERSIGHT, lists: { kind: 'allegation', crossAgency: false }, request: () => ({ path: '/api/oversight/allegations?limit=200' }) },
+  'GET /api/oversight/allegations/:id': { callers: OVERSIGHT, target: { kind: 'allegation', crossAgency: false }, request: (t) => ({ path: `/api/oversight/allegations/${t!.id}` }) },
+  'PATCH /api/oversight/allegations/:id': {
+    callers: OVERSIGHT,
+    target: { kind: 'allegation', crossAgency: false },
+    request: (t) => ({ path: `/api/oversight/allegations/${t!.id}`, body: { version: t!.version, remedy: 'Matrix remedy' } }),
+  },
+  'GET /api/oversight/records/:recordType/:recordId/audit': {
+    callers: OVERSIGHT,
+    request: () => ({ path: '/api/oversight/records/person/00000000-0000-4000-8000-000000000000/audit' }),
+  },
+
+  // The referral mechanism (issue 5, points 1-6). The directory is jurisdiction-wide and kept by
+  // administrators; a referral has two parties, the sending and the receiving agency (the matrix's
+  // referral goes from an agency to its own provider, so every role of that agency is on one side).
+  'GET /api/directory/providers': { callers: DIRECTORY_READERS, request: () => ({ path: '/api/directory/providers' }) },
+  'POST /api/directory/providers': {
+    callers: ADMIN,
+    // No such agency: 422 once access is granted.
+    request: () => ({ path: '/api/directory/providers', body: { agencyId: NO_SUCH_ID, name: 'Matrix clinic', serviceTypes: ['health'], area: 'Matrix', languages: [] } }),
+  },
+  'GET /api/directory/providers/:id': { callers: DIRECTORY_READERS, target: { kind: 'provider', crossAgency: true }, request: (t) => ({ path: `/api/directory/providers/${t!.id}` }) },
+  'PATCH /api/directory/providers/:id': {
+    callers: ADMIN,
+    target: { kind: 'provider', crossAgency: true },
+    request: (t) => ({ path: `/api/directory/providers/${t!.id}`, body: { version: t!.version, hours: 'Matrix hours' } }),
+  },
+  'PATCH /api/directory/providers/:id/availability': {
+    callers: REFERRAL_RECEIVERS,
+    // Free places are reported by the provider's own agency only.
+    target: { kind: 'provider', crossAgency: false },
+    request: (t) => ({ path: `/api/directory/providers/${t!.id}/availability`, body: { version: t!.version, available: 0 } }),
+  },
+  'GET /api/directory/pathways': { callers: DIRECTORY_READERS, request: () => ({ path: '/api/directory/pathways' }) },
+  'POST /api/directory/pathways': { callers: ADMIN, request: () => ({ path: '/api/directory/pathways', body: { serviceType: 'health', area: 'Matrix', providerId: NO_SUCH_ID } }) },
+  'PATCH /api/directory/pathways/:id': {
+    callers: ADMIN,
+    target: { kind: 'pathway', crossAgency: true },
+    request: (t) => ({ path: `/api/directory/pathways/${t!.id}`, body: { version: t!.version, providerId: t!.relatedId } }),
+  },
+  'DELETE /api/directory/pathways/:id': { callers: ADMIN, target: { kind: 'pathway', crossAgency: true }, request: (t) => ({ path: `/api/directory/pathways/${t!.id}?version=${t!.version}` }) },
+  'GET /api/referrals/proposal': {
+    callers: REFERRAL_SENDERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/proposal?personId=${t!.id}&service=asylum&area=Matrix` }),
+  },
+  'POST /api/referrals': {
+    callers: REFERRAL_SENDERS,
+    target: { kind: 'person', crossAgency: false },
+    // No such provider: 422 once the person is reachable.
+    request: (t) => ({ path: '/api/referrals', body: { personId: t!.id, providerId: NO_SUCH_ID, service: 'asylum' } }),
+  },
+  'GET /api/referrals/inbox': { callers: REFERRAL_RECEIVERS, request: () => ({ path: '/api/referrals/inbox' }) },
+  'GET /api/referrals/:id': { callers: REFERRAL_PARTIES, target: { kind: 'referral', crossAgency: false }, request: (t) => ({ path: `/api/referrals/${t!.id}` }) },
+  'GET /api/referrals/:id/form.pdf': { callers: REFERRAL_PARTIES, target: { kind: 'referral', crossAgency: false }, request: (t) => ({ path: `/api/referrals/${t!.id}/form.pdf` }) },
+  'POST /api/referrals/:id/send': {
+    callers: REFERRAL_SENDERS,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/send`, body: { version: t!.version } }),
+  },
+  'POST /api/referrals/:id/accept': {
+    callers: REFERRAL_RECEIVERS,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/accept`, body: { version: t!.version } }),
+  },
+  'POST /api/referrals/:id/decline': {
+    callers: REFERRAL_RECEIVERS,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/decline`, body: { version: t!.version, reason: 'Matrix: no capacity' } }),
+  },
+  'POST /api/referrals/:id/start': {
+    callers: REFERRAL_RECEIVERS,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/start`, body: { version: t!.version } }),
+  },
+  'POST /api/referrals/:id/complete': {
+    callers: REFERRAL_RECEIVERS,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/complete`, body: { version: t!.version, feedback: 'Matrix service' } }),
+  },
+  'POST /api/referrals/:id/close': {
+    callers: REFERRAL_PARTIES,
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/close`, body: { version: t!.version } }),
+  },
+  'POST /api/referrals/:id/revoke': {
+    callers: ['supervisor'],
+    target: { kind: 'referral', crossAgency: false },
+    request: (t) => ({ path: `/api/referrals/${t!.id}/revoke`, body: { version: t!.version } }),
+  },
+  'GET /api/persons/:id/referrals': { callers: REFERRAL_SENDERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/referrals` }) },
+  'POST /api/persons/:id/consents': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/consents`, body: { recipientAgencyId: NO_SUCH_ID, purpose: 'asylum', status: 'given', language: 'en', interpreter: false } }),
+  },
+  'GET /api/persons/:id/consents': { callers: CASE_MANAGERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/consents` }) },
+  'POST /api/consents/:id/withdraw': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'consent', crossAgency: false },
+    request: (t) => ({ path: `/api/consents/${t!.id}/withdraw`, body: { version: t!.version } }),
   },
 
   'GET /api/audit/events': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/events' }) },

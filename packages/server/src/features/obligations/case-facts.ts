@@ -102,7 +102,8 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
       .selectFrom('referrals')
       .select(['id', 'person_id', 'service_type', 'completed_at'])
       .where('person_id', 'in', ids)
-      .where('status', '=', 'completed')
+      // Completed once is delivered, even if the referral was closed afterwards.
+      .where('completed_at', 'is not', null)
       .execute();
     const links = await q.selectFrom('justice_links').select(['id', 'person_id', 'role', 'created_at']).where('person_id', 'in', ids).execute();
     const incidents = await q.selectFrom('incidents').select(['id', 'person_id', 'kind', 'created_at']).where('person_id', 'in', ids).execute();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Assessment, GuardedAction, GuardResult } from '@haven/core';
-import { visibleGroupsOrThrow, assertWorksOnCase } from '../../platform/access/scope.js';
+import { visibleGroupsOrThrow, assertWorksOnCase, worksOnCase } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
@@ -27,7 +27,8 @@ export interface ObligationView {
   version: number;
 }
 
-export function obligationView(platform: Platform, row: ObligationTable, now: Date): ObligationView {
+/** `withReasons`: the waiver's written reason, for the agency working on the case only (not a referral's recipient). */
+export function obligationView(platform: Platform, row: ObligationTable, now: Date, withReasons = true): ObligationView {
   const overdue = row.status === 'open' && row.due_by !== null && Date.parse(row.due_by) < now.getTime();
   return {
     id: row.id,
@@ -40,7 +41,11 @@ export function obligationView(platform: Platform, row: ObligationTable, now: Da
     fulfilment: row.fulfilment_type ? { type: row.fulfilment_type, id: row.fulfilment_id, at: row.fulfilled_at! } : null,
     waiver:
       row.status === 'waived'
-        ? { by: row.waived_by!, reason: platform.cipher.decrypt(row.waiver_reason_enc!, placeOf('obligations', 'waiver_reason_enc', row.id)), at: row.waived_at! }
+        ? {
+            by: row.waived_by!,
+            reason: withReasons ? platform.cipher.decrypt(row.waiver_reason_enc!, placeOf('obligations', 'waiver_reason_enc', row.id)) : '(withheld)',
+            at: row.waived_at!,
+          }
         : null,
     version: row.version,
   };
@@ -53,9 +58,10 @@ export async function personObligations(platform: Platform, ctx: RequestContext,
     const groups = await visibleGroupsOrThrow(trx, actor, personId);
     if (!groups.has('protection')) throw forbidden('Obligations are not among the fields shared with you.');
     const rows = await trx.selectFrom('obligations').selectAll().where('person_id', '=', personId).execute();
-    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ['obligations'] });
+    const ownCase = await worksOnCase(trx, actor, personId);
+    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ownCase ? ['obligations', 'waiverReasons'] : ['obligations'] });
     const now = platform.clock();
-    return rows.map((r) => obligationView(platform, r, now)).sort(byDue);
+    return rows.map((r) => obligationView(platform, r, now, ownCase)).sort(byDue);
   });
 }
 

@@ -16,6 +16,16 @@ export const PERMISSIONS = [
   'agencies:manage',
   'settings:manage',
   'audit:read',
+  'justice:read',
+  'justice:write',
+  'incident:write',
+  'allegation:file',
+  'allegation:investigate',
+  'directory:read',
+  'directory:manage',
+  'referral:send',
+  'referral:receive',
+  'referral:revoke',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,22 +45,22 @@ const ALL_GROUPS = FIELD_GROUPS;
  */
 export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
   first_responder: {
-    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'incident:write', 'allegation:file', 'directory:read', 'referral:send'],
     fieldGroups: ['identity', 'contact', 'health', 'protection'],
     mfaRequired: true,
   },
   protection_officer: {
-    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage', 'incident:write', 'allegation:file', 'directory:read', 'referral:send'],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
   service_provider: {
-    permissions: ['person:read'],
+    permissions: ['person:read', 'allegation:file', 'referral:receive'],
     fieldGroups: ['identity', 'contact', 'health', 'protection', 'statements'],
     mfaRequired: true,
   },
   investigator: {
-    permissions: ['person:read'],
+    permissions: ['person:read', 'justice:read', 'justice:write', 'incident:write', 'allegation:file'],
     fieldGroups: ['identity', 'contact', 'justice', 'statements'],
     mfaRequired: true,
   },
@@ -66,22 +76,28 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
       'obligation:waive',
       'guard:override',
       'oversight:read',
+      'incident:write',
+      'allegation:file',
+      'directory:read',
+      'referral:send',
+      'referral:receive',
+      'referral:revoke',
     ],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
   oversight: {
-    permissions: ['audit:read', 'oversight:read'],
+    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate'],
     fieldGroups: [],
     mfaRequired: true,
   },
   coordinator: {
-    permissions: [],
+    permissions: ['allegation:file'],
     fieldGroups: [],
     mfaRequired: true,
   },
   admin: {
-    permissions: ['users:manage', 'agencies:manage', 'settings:manage'],
+    permissions: ['users:manage', 'agencies:manage', 'settings:manage', 'allegation:file', 'directory:read', 'directory:manage'],
     fieldGroups: [],
     mfaRequired: true,
   },

@@ -178,6 +178,10 @@ export interface ServiceProviderTable {
   hours: string | null;
   /** The provider's own office contact, not personal data of a migrant. */
   contact: string | null;
+  /** Agency ids that may refer here (JSON list); null: any agency. */
+  accepts_from: string | null;
+  /** Free places now; null when not tracked. */
+  available: number | null;
   version: number;
   created_at: string;
   updated_at: string;

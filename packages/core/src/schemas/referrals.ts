@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { FIELD_GROUPS, REFERRAL_STATUSES, SERVICE_TYPES, type FieldGroup, type ServiceType } from '../codes.js';
+import { idSchema, instantSchema, languageCodeSchema, textSchema, versionSchema } from './common.js';
+
+// The referral mechanism (issue 5): the service directory, consent per purpose and recipient, and
+// referrals with the field groups they share. Shared by the server (validation + OpenAPI) and the web app.
+
+export const serviceTypeSchema = z.enum(SERVICE_TYPES);
+export const fieldGroupSchema = z.enum(FIELD_GROUPS);
+
+/** A referral's statuses: the canonical ones plus `revoked` (ended by the sender's supervisor). */
+export const REFERRAL_LIFECYCLE_STATUSES = [...REFERRAL_STATUSES, 'revoked'] as const;
+export type ReferralLifecycleStatus = (typeof REFERRAL_LIFECYCLE_STATUSES)[number];
+
+export const REFERRAL_URGENCIES = ['emergency', 'urgent', 'routine'] as const;
+export type ReferralUrgency = (typeof REFERRAL_URGENCIES)[number];
+
+/**
+ * What a referral shares unless the sender chooses otherwise: the fields that service needs
+ * (DOMAIN.md section 10, data minimisation). Identity always, so the provider knows whom it serves.
+ */
+export const DEFAULT_SHARED_GROUPS: Readonly<Record<ServiceType, readonly FieldGroup[]>> = {
+  emergency_medical: ['identity', 'health'],
+  health: ['identity', 'health'],
+  maternal_health: ['identity', 'health'],
+  mhpss: ['identity', 'health'],
+  shelter: ['identity', 'contact'],
+  legal_aid: ['identity', 'protection', 'statements'],
+  asylum: ['identity', 'protection', 'statements'],
+  anti_trafficking: ['identity', 'contact', 'protection', 'statements'],
+  child_protection: ['identity', 'contact', 'protection'],
+  guardianship: ['identity', 'contact', 'protection'],
+  gbv_services: ['identity', 'health', 'protection'],
+  victim_support: ['identity', 'contact', 'protection'],
+  witness_protection: ['identity', 'contact', 'justice'],
+  family_tracing: ['identity', 'contact'],
+  consular: ['identity'],
+  interpretation: ['identity'],
+  disability_support: ['identity', 'health'],
+  voluntary_return: ['identity'],
+};
+
+/** A supervisor's written reason for an override (a guard, or sharing without consent for vital interests). */
+export const overrideReasonSchema = textSchema(2000).refine((r) => r.length >= 10, 'must explain why, in at least 10 characters');
+
+const distinct = <T>(items: readonly T[]) => new Set(items).size === items.length;
+
+// ---- the service directory --------------------------------------------------------------------
+
+const providerShape = {
+  /** The agency that runs the service (and receives its referrals). */
+  agencyId: idSchema,
+  name: textSchema(200),
+  serviceTypes: z.array(serviceTypeSchema).min(1).max(SERVICE_TYPES.length).refine(distinct, 'must not repeat a service type'),
+  area: textSchema(200),
+  languages: z.array(languageCodeSchema).max(40).refine(distinct, 'must not repeat a language'),
+  capacity: z.number().int().min(0).max(100_000).nullable().optional(),
+  /** Free places now. */
+  available: z.number().int().min(0).max(100_000).nullable().optional(),
+  hours: textSchema(500).nullable().optional(),
+  /** The provider's office contact, never a migrant's. */
+  contact: textSchema(500).nullable().optional(),
+  /** Agencies that may refer to this provider; null means any agency. */
+  acceptsFrom: z.array(idSchema).max(500).refine(distinct, 'must not repeat an agency').nullable().optional(),
+};
+
+export const providerInputSchema = z.strictObject(providerShape);
+export type ProviderInput = z.infer<typeof providerInputSchema>;
+
+/** The agency is fixed: its referrals and access grants name it. A provider moving agency is a new provider. */
+const { agencyId: _fixed, ...changeableProviderShape } = providerShape;
+export const providerPatchSchema = z.strictObject({ ...changeableProviderShape, version: versionSchema }).partial().required({ version: true });
+export type ProviderPatch = z.infer<typeof providerPatchSchema>;
+
+/** What a provider's own staff keep current: free places. */
+export const providerAvailabilitySchema = z.strictObject({ version: versionSchema, available: z.number().int().min(0).max(100_000) });
+
+export const pathwayInputSchema = z.strictObject({ serviceType: serviceTypeSchema, area: textSchema(200), providerId: idSchema });
+export const pathwayPatchSchema = z.strictObject({ version: versionSchema, providerId: idSchema });
+
+export const proposalQuerySchema = z.strictObject({
+  personId: idSchema,
+  service: serviceTypeSchema,
+  /** Defaults to the area of the caller's agency. */
+  area: textSchema(200).optional(),
+});
+
+// ---- consent ----------------------------------------------------------------------------------
+
+export const CONSENT_DECISIONS = ['given', 'declined'] as const;
+
+export const consentInputSchema = z.strictObject({
+  /** The agency the data would go to. */
+  recipientAgencyId: idSchema,
+  /** The purpose: the service the person is referred to. */
+  purpose: serviceTypeSchema,
+  status: z.enum(CONSENT_DECISIONS),
+  /** The language the consent was explained in. */
+  language: languageCodeSchema,
+  interpreter: z.boolean(),
+});
+export type ConsentInput = z.infer<typeof consentInputSchema>;
+
+export const consentWithdrawalSchema = z.strictObject({ version: versionSchema });
+
+// ---- referrals --------------------------------------------------------------------------------
+
+export const referralInputSchema = z.strictObject({
+  personId: idSchema,
+  providerId: idSchema,
+  service: serviceTypeSchema,
+  urgency: z.enum(REFERRAL_URGENCIES).default('routine'),
+  /** Obligation codes the referral fulfils; by default every open obligation of the person this service fulfils. */
+  obligations: z.array(z.string().min(1).max(100)).max(30).refine(distinct, 'must not repeat an obligation').optional(),
+  /** Defaults to the earliest dueBy of those obligations. */
+  dueBy: instantSchema.optional(),
+  /** Why the person is referred, for the provider. */
+  reason: textSchema(4000).optional(),
+  /** Field groups shared with the provider; by default those the service needs (DEFAULT_SHARED_GROUPS). */
+  sharedGroups: z.array(fieldGroupSchema).min(1).max(FIELD_GROUPS.length).refine(distinct, 'must not repeat a field group').optional(),
+  /** The person's consent for this recipient and purpose (it may also be given when sending). */
+  consentId: idSchema.optional(),
+});
+export type ReferralInput = z.infer<typeof referralInputSchema>;
+
+export const referralSendSchema = z.strictObject({
+  version: versionSchema,
+  /** The consent to rely on; by default the latest decision recorded for this recipient and purpose. */
+  consentId: idSchema.optional(),
+  /** A supervisor sends without consent: emergency medical care, or a child in danger. */
+  vitalInterestReason: overrideReasonSchema.optional(),
+  /** A supervisor overrides a guard (consular: share_with_origin_state; voluntary_return: return). */
+  overrideReason: overrideReasonSchema.optional(),
+});
+export type ReferralSend = z.infer<typeof referralSendSchema>;
+
+export const referralTransitionSchema = z.strictObject({ version: versionSchema });
+export const referralDeclineSchema = z.strictObject({ version: versionSchema, reason: textSchema(2000) });
+export const referralCompletionSchema = z.strictObject({
+  version: versionSchema,
+  /** The service delivered, in words. */
+  feedback: textSchema(4000),
+});
+
+export const inboxQuerySchema = z.strictObject({
+  status: z.enum(['sent', 'accepted', 'in_progress', 'completed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -1,0 +1,169 @@
+import {
+  idSchema,
+  pathwayInputSchema,
+  pathwayPatchSchema,
+  providerAvailabilitySchema,
+  providerInputSchema,
+  providerPatchSchema,
+  SERVICE_TYPES,
+  serviceTypeSchema,
+  textSchema,
+  versionSchema,
+} from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import {
+  createPathway,
+  createProvider,
+  deletePathway,
+  listPathways,
+  listProviders,
+  readProvider,
+  updateAvailability,
+  updatePathway,
+  updateProvider,
+} from './service.js';
+
+export const providerSchema = z
+  .object({
+    id: z.uuid(),
+    agencyId: z.uuid(),
+    name: z.string(),
+    serviceTypes: z.array(z.enum(SERVICE_TYPES)),
+    area: z.string(),
+    languages: z.array(z.string()),
+    capacity: z.number().int().nullable(),
+    available: z.number().int().nullable().describe('Free places now'),
+    hours: z.string().nullable(),
+    contact: z.string().nullable().describe("The provider's office contact"),
+    acceptsFrom: z.array(z.uuid()).nullable().describe('Agencies that may refer to this provider; null: any agency'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ServiceProvider' });
+
+const pathwaySchema = z
+  .object({ id: z.uuid(), serviceType: z.enum(SERVICE_TYPES), area: z.string(), providerId: z.uuid(), version: z.number().int(), updatedAt: z.string() })
+  .meta({ id: 'ReferralPathway' });
+
+const idParams = z.strictObject({ id: idSchema });
+
+export const directoryRoutes: Feature = (app, platform) => {
+  app.get(
+    '/api/directory/providers',
+    {
+      config: { access: { permission: 'directory:read' } },
+      schema: {
+        tags: ['directory'],
+        summary: 'Service providers, optionally those offering a service, in an area, or run by an agency',
+        querystring: z.strictObject({ service: serviceTypeSchema.optional(), area: textSchema(200).optional(), agencyId: idSchema.optional() }),
+        response: { 200: z.array(providerSchema) },
+      },
+    },
+    async (request) => listProviders(platform, request.query),
+  );
+
+  app.post(
+    '/api/directory/providers',
+    {
+      config: { access: { permission: 'directory:manage' }, idempotent: 201 },
+      schema: { tags: ['directory'], summary: 'Add a service provider to the directory', body: providerInputSchema, response: { 201: providerSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await createProvider(platform, request.ctx, request.body)),
+  );
+
+  app.get(
+    '/api/directory/providers/:id',
+    {
+      config: { access: { permission: 'directory:read' } },
+      schema: { tags: ['directory'], summary: 'One service provider', params: idParams, response: { 200: providerSchema } },
+    },
+    async (request) => readProvider(platform, request.params.id),
+  );
+
+  app.patch(
+    '/api/directory/providers/:id',
+    {
+      config: { access: { permission: 'directory:manage' } },
+      schema: {
+        tags: ['directory'],
+        summary: 'Change a service provider (409 on a stale version; 422 when a pathway still needs a service it drops)',
+        params: idParams,
+        body: providerPatchSchema,
+        response: { 200: providerSchema },
+      },
+    },
+    async (request) => updateProvider(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.patch(
+    '/api/directory/providers/:id/availability',
+    {
+      config: { access: { permission: 'referral:receive' } },
+      schema: {
+        tags: ['directory'],
+        summary: "My agency's provider reports its free places now",
+        params: idParams,
+        body: providerAvailabilitySchema,
+        response: { 200: providerSchema },
+      },
+    },
+    async (request) => updateAvailability(platform, request.ctx, request.params.id, request.body.version, request.body.available),
+  );
+
+  app.get(
+    '/api/directory/pathways',
+    {
+      config: { access: { permission: 'directory:read' } },
+      schema: {
+        tags: ['directory'],
+        summary: 'Referral pathways: the default provider per service type and area',
+        querystring: z.strictObject({ service: serviceTypeSchema.optional(), area: textSchema(200).optional() }),
+        response: { 200: z.array(pathwaySchema) },
+      },
+    },
+    async (request) => listPathways(platform, { serviceType: request.query.service, area: request.query.area }),
+  );
+
+  app.post(
+    '/api/directory/pathways',
+    {
+      config: { access: { permission: 'directory:manage' }, idempotent: 201 },
+      schema: {
+        tags: ['directory'],
+        summary: 'Set the default provider for a service type in an area (409 when that area already has one)',
+        body: pathwayInputSchema,
+        response: { 201: pathwaySchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createPathway(platform, request.ctx, request.body)),
+  );
+
+  app.patch(
+    '/api/directory/pathways/:id',
+    {
+      config: { access: { permission: 'directory:manage' } },
+      schema: { tags: ['directory'], summary: 'Change the default provider of a pathway', params: idParams, body: pathwayPatchSchema, response: { 200: pathwaySchema } },
+    },
+    async (request) => updatePathway(platform, request.ctx, request.params.id, request.body.version, request.body.providerId),
+  );
+
+  app.delete(
+    '/api/directory/pathways/:id',
+    {
+      config: { access: { permission: 'directory:manage' } },
+      schema: {
+        tags: ['directory'],
+        summary: 'Remove a pathway (the version to remove in the query; 409 when stale)',
+        params: idParams,
+        querystring: z.strictObject({ version: z.coerce.number().pipe(versionSchema) }),
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async (request) => {
+      await deletePathway(platform, request.ctx, request.params.id, request.query.version);
+      return { ok: true as const };
+    },
+  );
+};

@@ -1,0 +1,292 @@
+import {
+  consentInputSchema,
+  consentWithdrawalSchema,
+  FIELD_GROUPS,
+  idSchema,
+  inboxQuerySchema,
+  proposalQuerySchema,
+  REFERRAL_LIFECYCLE_STATUSES,
+  referralCompletionSchema,
+  referralDeclineSchema,
+  referralInputSchema,
+  referralSendSchema,
+  referralTransitionSchema,
+  SERVICE_TYPES,
+} from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { providerSchema } from '../directory/routes.js';
+import { auditRefusedPersonReads } from './access-log.js';
+import { personConsents, recordConsent, withdrawConsent } from './consents.js';
+import { REFERRAL_ACTIONS } from './lifecycle.js';
+import { createReferral, inbox, moveReferral, personReferrals, proposeReferral, readReferral, referralForm, sendReferral } from './service.js';
+
+const referralSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string().describe('HVN-<year>-<number>, unique'),
+    personId: z.uuid(),
+    fromAgencyId: z.uuid(),
+    senderId: z.uuid(),
+    providerId: z.uuid(),
+    toAgencyId: z.uuid(),
+    service: z.enum(SERVICE_TYPES),
+    urgency: z.string(),
+    obligations: z.array(z.string()).describe('Obligation codes the referral fulfils'),
+    dueBy: z.string().nullable(),
+    status: z.enum(REFERRAL_LIFECYCLE_STATUSES),
+    consentId: z.uuid().nullable(),
+    vitalInterest: z.object({ by: z.uuid(), reason: z.string().nullable() }).nullable().describe("Sent without consent on a supervisor's vital-interest override"),
+    sharedGroups: z.array(z.enum(FIELD_GROUPS)).describe('Field groups of the person the recipient may read while the referral lasts'),
+    reason: z.string().nullable(),
+    declineReason: z.string().nullable(),
+    feedback: z.string().nullable().describe('The service delivered'),
+    sentAt: z.string().nullable(),
+    acceptedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    allowedActions: z.array(z.enum(REFERRAL_ACTIONS)).describe('What the caller may do next'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Referral' });
+
+const consentSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    purpose: z.enum(SERVICE_TYPES),
+    recipientAgencyId: z.uuid(),
+    status: z.enum(['given', 'declined', 'withdrawn']),
+    explainedBy: z.uuid(),
+    language: z.string(),
+    interpreter: z.boolean(),
+    recordedAt: z.string(),
+    withdrawnAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Consent' });
+
+const proposalSchema = z
+  .object({
+    personId: z.uuid(),
+    service: z.enum(SERVICE_TYPES),
+    area: z.string(),
+    pathwayId: z.uuid().nullable(),
+    provider: providerSchema.nullable(),
+    problem: z.string().nullable().describe('Why no default provider can be proposed'),
+    obligations: z.array(z.string()),
+    dueBy: z.string().nullable(),
+    sharedGroups: z.array(z.enum(FIELD_GROUPS)),
+    consentId: z.uuid().nullable(),
+  })
+  .meta({ id: 'ReferralProposal' });
+
+const idParams = z.strictObject({ id: idSchema });
+const transitionSummary = (what: string) => `${what}; 409 when not allowed from the current status (naming it) or on a stale version`;
+
+export const referralRoutes: Feature = (app, platform) => {
+  auditRefusedPersonReads(app, platform);
+
+  app.get(
+    '/api/referrals/proposal',
+    {
+      config: { access: { permission: 'referral:send', personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: "The referral an obligation needs, ready to draft: the area's default provider, the obligations served, dueBy, default shared groups, consent on file",
+        querystring: proposalQuerySchema,
+        response: { 200: proposalSchema },
+      },
+    },
+    async (request) => proposeReferral(platform, request.ctx, request.query),
+  );
+
+  app.post(
+    '/api/referrals',
+    {
+      config: { access: { permission: 'referral:send', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Draft a referral (422 naming service/providerId/sharedGroups/obligations/consentId when the provider, the sharing or the consent does not fit)',
+        body: referralInputSchema,
+        response: { 201: referralSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createReferral(platform, request.ctx, request.body)),
+  );
+
+  app.get(
+    '/api/referrals/inbox',
+    {
+      config: { access: { permission: 'referral:receive', personalData: true } },
+      schema: { tags: ['referrals'], summary: 'Referrals to my agency waiting for it (or of one status), the earliest due first', querystring: inboxQuerySchema, response: { 200: z.array(referralSchema) } },
+    },
+    async (request) => inbox(platform, request.ctx, request.query.status, request.query.limit),
+  );
+
+  app.get(
+    '/api/referrals/:id',
+    {
+      config: { access: { personalData: true } },
+      schema: { tags: ['referrals'], summary: 'A referral my agency sent or received', params: idParams, response: { 200: referralSchema } },
+    },
+    async (request) => readReferral(platform, request.ctx, request.params.id),
+  );
+
+  app.get(
+    '/api/referrals/:id/form.pdf',
+    {
+      config: { access: { personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'The printable referral form: reference, service, dueBy and only the shared fields of the person (audited)',
+        params: idParams,
+        response: { 200: { description: 'The referral form', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } } },
+      },
+    },
+    async (request, reply) => {
+      const { reference, pdf } = await referralForm(platform, request.ctx, request.params.id);
+      // The schema documents the bytes for OpenAPI; Fastify sends a Buffer as it is, unserialised.
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${reference}.pdf"`).send(pdf as unknown as string);
+    },
+  );
+
+  app.post(
+    '/api/referrals/:id/send',
+    {
+      config: { access: { permission: 'referral:send', personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: transitionSummary(
+          "Send a draft: needs the person's consent for this recipient and purpose (422 consentId) or a supervisor's vital-interest override; consular and voluntary-return referrals pass their guard (409 listing blocking obligations unless a supervisor overrides)",
+        ),
+        params: idParams,
+        body: referralSendSchema,
+        response: { 200: referralSchema },
+      },
+    },
+    async (request) => sendReferral(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/accept',
+    {
+      config: { access: { permission: 'referral:receive', personalData: true } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Accept a referral to my agency'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'accept', request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/decline',
+    {
+      config: { access: { permission: 'referral:receive', personalData: true } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Decline a referral to my agency, with a reason (its access ends)'), params: idParams, body: referralDeclineSchema, response: { 200: referralSchema } },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'decline', request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/start',
+    {
+      config: { access: { permission: 'referral:receive', personalData: true } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Start the service of an accepted referral'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'start', request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/complete',
+    {
+      config: { access: { permission: 'referral:receive', personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: transitionSummary('Record the service delivered (feedback, stored encrypted); the obligations it serves are fulfilled'),
+        params: idParams,
+        body: referralCompletionSchema,
+        response: { 200: referralSchema },
+      },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'complete', request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/close',
+    {
+      config: { access: { personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: transitionSummary('Close a referral (the sender, or the recipient once accepted); the recipient’s access ends'),
+        params: idParams,
+        body: referralTransitionSchema,
+        response: { 200: referralSchema },
+      },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'close', request.body),
+  );
+
+  app.post(
+    '/api/referrals/:id/revoke',
+    {
+      config: { access: { permission: 'referral:revoke', personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: transitionSummary("The sending agency's supervisor revokes a referral; the recipient's access ends"),
+        params: idParams,
+        body: referralTransitionSchema,
+        response: { 200: referralSchema },
+      },
+    },
+    async (request) => moveReferral(platform, request.ctx, request.params.id, 'revoke', request.body),
+  );
+
+  app.get(
+    '/api/persons/:id/referrals',
+    {
+      config: { access: { permission: 'referral:send', personalData: true } },
+      schema: { tags: ['referrals'], summary: 'Every referral of a person (the agency working on the case)', params: idParams, response: { 200: z.array(referralSchema) } },
+    },
+    async (request) => personReferrals(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/consents',
+    {
+      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      schema: {
+        tags: ['referrals'],
+        summary: "Record the person's decision on sharing with a recipient agency for a purpose (a service type), explained by me, in a language, with or without an interpreter",
+        params: idParams,
+        body: consentInputSchema,
+        response: { 201: consentSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await recordConsent(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/consents',
+    {
+      config: { access: { permission: 'case:manage', personalData: true } },
+      schema: { tags: ['referrals'], summary: "The person's consent decisions, oldest first", params: idParams, response: { 200: z.array(consentSchema) } },
+    },
+    async (request) => personConsents(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/consents/:id/withdraw',
+    {
+      config: { access: { permission: 'case:manage', personalData: true } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'The person withdraws a consent: the referrals resting on it are closed and the recipients’ access ends',
+        params: idParams,
+        body: consentWithdrawalSchema,
+        response: { 200: consentSchema.extend({ endedReferrals: z.array(z.uuid()) }) },
+      },
+    },
+    async (request) => withdrawConsent(platform, request.ctx, request.params.id, request.body.version),
+  );
+};
