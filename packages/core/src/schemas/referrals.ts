@@ -8,8 +8,8 @@ import { idSchema, instantSchema, languageCodeSchema, textSchema, versionSchema 
 export const serviceTypeSchema = z.enum(SERVICE_TYPES);
 export const fieldGroupSchema = z.enum(FIELD_GROUPS);
 
-/** A referral's statuses: the canonical ones plus `revoked` (ended by the sender's supervisor). */
-export const REFERRAL_LIFECYCLE_STATUSES = [...REFERRAL_STATUSES, 'revoked'] as const;
+/** Every status a referral can have, `revoked` (ended by the sender's supervisor) included. */
+export const REFERRAL_LIFECYCLE_STATUSES = REFERRAL_STATUSES;
 export type ReferralLifecycleStatus = (typeof REFERRAL_LIFECYCLE_STATUSES)[number];
 
 export const REFERRAL_URGENCIES = ['emergency', 'urgent', 'routine'] as const;
