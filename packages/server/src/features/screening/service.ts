@@ -63,19 +63,41 @@ export async function screenPerson(platform: Platform, ctx: RequestContext, pers
   });
 }
 
-/** Every screening version, oldest first. Indicators need the protection group; statements the statements group. */
+/**
+ * Indicators about health: what a clinic given the health group (an emergency-medical referral)
+ * needs to see, without the protection indicators (fear of return, trafficking) beside them.
+ */
+export const HEALTH_INDICATORS: ReadonlySet<string> = new Set([
+  'medical_emergency',
+  'medical_need',
+  'injured',
+  'pregnant',
+  'disability',
+  'psychological_distress',
+]);
+
+/**
+ * Every screening version, oldest first. All indicators need the protection group; with the
+ * health group alone only health indicators are shown; statements need the statements group.
+ */
 export async function screeningHistory(platform: Platform, ctx: RequestContext, personId: string): Promise<ScreeningView[]> {
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    if (!groups.has('protection')) throw forbidden('Screening results are not among the fields shared with you.');
+    if (!groups.has('protection') && !groups.has('health')) throw forbidden('Screening results are not among the fields shared with you.');
+    const visible = (indicators: string[]) => (groups.has('protection') ? indicators : indicators.filter((i) => HEALTH_INDICATORS.has(i)));
     const rows = await trx.selectFrom('screenings').selectAll().where('person_id', '=', personId).orderBy('screening_version').execute();
     const withStatements = groups.has('statements');
-    record({ action: 'screening.read', recordType: 'person', recordId: personId, fields: ['indicators', ...(withStatements ? ['statement'] : [])] });
+    record({
+      action: 'screening.read',
+      recordType: 'person',
+      recordId: personId,
+      fields: [groups.has('protection') ? 'indicators' : 'healthIndicators', ...(withStatements ? ['statement'] : [])],
+    });
     return rows.map((row) => ({
       id: row.id,
       version: row.screening_version,
-      indicators: JSON.parse(row.indicators) as string[],
+      indicators: visible(JSON.parse(row.indicators) as string[]),
       ...(withStatements ? { statement: platform.cipher.decryptNullable(row.statement_enc, statementPlace(row.id)) } : {}),
       statementLanguage: row.statement_language,
       screenedBy: row.screened_by,
