@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startReminders } from '../features/obligations/reminders.js';
-import { createMailer } from '../platform/mail.js';
 import { buildHavenApp } from '../server.js';
 import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform } from './platform.js';
@@ -46,7 +45,6 @@ export function registerServe(program: Command): void {
         platform,
         60_000,
         (error) => app.log.error({ err: { message: (error as Error).message } }, 'reminder pass failed'),
-        createMailer(platform.config),
       );
       let closing = false;
       const stop = async () => {

@@ -5,6 +5,7 @@ import type { HavenConfig } from './config.js';
 import type { Platform } from './context.js';
 import { FieldCipher } from './crypto/cipher.js';
 import { ensureKeyFile, KeyringError, loadKeyring } from './crypto/keyring.js';
+import { createMailer } from './mail.js';
 import { migrateToLatest, openDatabase, type Database, type OpenOptions } from './db/database.js';
 
 export class KeyMismatchError extends Error {}
@@ -60,7 +61,7 @@ export async function openPlatform(config: HavenConfig, options: PlatformOptions
       options.onMigrated?.(applied);
     }
     if (stored === undefined) await database.db.insertInto('meta').values({ key: KEY_CHECK, value: expected }).execute();
-    return { config, database, keyring, cipher, clock: options.clock ?? (() => new Date()), profile };
+    return { config, database, keyring, cipher, clock: options.clock ?? (() => new Date()), profile, mailer: createMailer(config) };
   } catch (error) {
     await database.close();
     throw error;

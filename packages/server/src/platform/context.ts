@@ -5,6 +5,7 @@ import type { FieldCipher } from './crypto/cipher.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Database } from './db/database.js';
 import type { Permission } from './access/roles.js';
+import type { Mailer } from './mail.js';
 
 /** What every feature stands on, built once per process. */
 export interface Platform {
@@ -16,6 +17,8 @@ export interface Platform {
   clock: () => Date;
   /** The SOP profile the obligations engine applies. */
   profile: Profile;
+  /** Mail to staff, when SMTP is configured; in-app notifications are the record either way. */
+  mailer: Mailer | undefined;
 }
 
 /** The authenticated caller of a request. */

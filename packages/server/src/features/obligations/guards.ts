@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GUARDED_ACTIONS, type GuardedAction, type GuardResult } from '@haven/core';
-import type { RecordAudit } from '../../platform/audit/recorder.js';
+import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
@@ -77,7 +77,7 @@ export async function withGuard<T>(
   ctx: RequestContext,
   personId: string,
   action: GuardedAction,
-  work: (trx: Tx, record: RecordAudit) => Promise<T>,
+  work: (trx: Tx, record: RecordAudit, afterCommit: AfterCommit) => Promise<T>,
 ): Promise<T> {
   try {
     return await withAudit(platform, ctx.audit, work);

@@ -14,7 +14,7 @@ type ReminderKind = 'obligation_due_soon' | 'obligation_overdue';
  * conditional update, so when several server processes run the pass at once exactly one of them
  * sends each reminder.
  */
-export async function sendReminders(platform: Platform, mailer?: Mailer): Promise<{ dueSoon: number; overdue: number }> {
+export async function sendReminders(platform: Platform, mailer: Mailer | undefined = platform.mailer): Promise<{ dueSoon: number; overdue: number }> {
   const now = platform.clock();
   const soon = new Date(now.getTime() + DUE_SOON_MS).toISOString();
   const iso = now.toISOString();
@@ -78,12 +78,12 @@ async function mailReminder(platform: Platform, mailer: Mailer, kind: ReminderKi
 }
 
 /** Runs the reminder pass every `intervalMs` until stopped; a failed pass is logged and retried next time. */
-export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void, mailer?: Mailer): () => void {
+export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sendReminders(platform, mailer)
+    sendReminders(platform)
       .catch(onError)
       .finally(() => {
         running = false;

@@ -11,7 +11,7 @@ import {
   type ServiceType,
 } from '@haven/core';
 import { assertWorksOnCase, personFieldGroups } from '../../platform/access/scope.js';
-import type { RecordAudit } from '../../platform/audit/recorder.js';
+import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
@@ -328,8 +328,31 @@ const AUDIT_OF = {
   revoked: 'referral.revoked',
 } as const;
 
-/** Tells the other side of a transition, in-app: the sender when the recipient acted, the recipient's staff otherwise. */
-async function tellOtherSide(trx: Tx, actor: Actor, row: ReferralTable, step: Transition, sides: ReadonlySet<ReferralSide>, at: string): Promise<void> {
+const MAIL_SUBJECT: Record<string, string> = {
+  sent: 'a referral was sent to your agency',
+  accepted: 'your referral was accepted',
+  declined: 'your referral was declined',
+  in_progress: 'the service you referred to has started',
+  completed: 'the service you referred to was delivered',
+  closed: 'a referral was closed',
+  revoked: 'a referral to your agency was revoked',
+};
+
+/**
+ * Tells the other side of a transition: in-app (the sender when the recipient acted, the
+ * recipient's staff otherwise) and, when SMTP is configured, by e-mail after the commit. The
+ * e-mail names the referral's reference only, never the person.
+ */
+async function tellOtherSide(
+  platform: Platform,
+  trx: Tx,
+  afterCommit: AfterCommit,
+  actor: Actor,
+  row: ReferralTable,
+  step: Transition,
+  sides: ReadonlySet<ReferralSide>,
+  at: string,
+): Promise<void> {
   const asRecipient = sides.has('recipient') && step.by.includes('recipient');
   const asSender = step.by.some((side) => side !== 'recipient' && sides.has(side));
   const users: string[] = [];
@@ -337,13 +360,16 @@ async function tellOtherSide(trx: Tx, actor: Actor, row: ReferralTable, step: Tr
   // A draft the sender discards was never the recipient's to see.
   const recipientSeesIt = step.to === 'sent' || row.status !== 'draft';
   if (asSender && recipientSeesIt) users.push(...(await agencyUsersWith(trx, row.to_agency_id, 'referral:receive')));
-  await notify(
-    trx,
-    users.filter((u) => u !== actor.userId),
-    `referral_${step.to === 'in_progress' ? 'started' : step.to}`,
-    row.person_id,
-    at,
-  );
+  const recipients = users.filter((u) => u !== actor.userId);
+  await notify(trx, recipients, `referral_${step.to === 'in_progress' ? 'started' : step.to}`, row.person_id, at);
+  const mailer = platform.mailer;
+  if (!mailer || recipients.length === 0) return;
+  const addresses = await trx.selectFrom('users').select('email').where('id', 'in', recipients).where('email', 'is not', null).execute();
+  const subject = `Haven: ${MAIL_SUBJECT[step.to] ?? 'a referral changed'} (${row.reference})`;
+  const text = `${subject}.\n\nSign in to ${platform.config.publicUrl ?? 'Haven'} to see it.\n`;
+  afterCommit(async () => {
+    await Promise.allSettled(addresses.map((a) => mailer.send(a.email!, subject, text)));
+  });
 }
 
 /**
@@ -359,7 +385,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
   sidesOrThrow(actor, before);
   const guarded = GUARDED_SERVICES[before.service_type as ServiceType];
 
-  const work = async (trx: Tx, record: RecordAudit): Promise<ReferralView> => {
+  const work = async (trx: Tx, record: RecordAudit, afterCommit: AfterCommit): Promise<ReferralView> => {
     const { row, sides } = await referralOrThrow(trx, actor, id);
     const step = transitionOrThrow(row.status as ReferralLifecycleStatus, 'send', sides);
     if (row.version !== input.version) throw staleVersion('referral', row.version);
@@ -389,7 +415,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
       .where('person_id', '=', row.person_id)
       .where('stage', 'in', ['registered', 'screened', 'assisted'])
       .execute();
-    await tellOtherSide(trx, actor, row, step, sides, at);
+    await tellOtherSide(platform, trx, afterCommit, actor, row, step, sides, at);
     record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
     return referralView(platform, sent, sides);
   };
@@ -408,7 +434,7 @@ export async function moveReferral(
 ): Promise<ReferralView> {
   const actor = actorOf(ctx);
   const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
+  return withAudit(platform, ctx.audit, async (trx, record, afterCommit) => {
     const { row, sides } = await referralOrThrow(trx, actor, id);
     const step = transitionOrThrow(row.status as ReferralLifecycleStatus, action, sides);
     if (row.version !== input.version) throw staleVersion('referral', row.version);
@@ -431,7 +457,7 @@ export async function moveReferral(
     if (!(await updateReferralRow(trx, id, row.version, changes, at))) throw staleVersion('referral', row.version + 1);
     // The recipient's access ends with the referral.
     if (ended) await revokeAccess(trx, id, at);
-    await tellOtherSide(trx, actor, row, step, sides, at);
+    await tellOtherSide(platform, trx, afterCommit, actor, row, step, sides, at);
     record({ action: AUDIT_OF[step.to as keyof typeof AUDIT_OF], recordType: 'referral', recordId: id, fields });
     // A completed referral fulfils the obligations it serves, in the same transaction.
     if (step.to === 'completed') await refreshObligations(platform, trx, [row.person_id]);
