@@ -9,7 +9,7 @@ import type { Tx } from '../../platform/db/database.js';
 import type { AssistanceTable } from '../../platform/db/schema.js';
 import { forbidden, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 
 /** Clock skew tolerated for times given by field devices. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;

@@ -10,7 +10,7 @@ import { forbidden, notFound, staleVersion, unprocessable } from '../../platform
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 
 /**
  * Locks the person's case row until the transaction ends (PostgreSQL; SQLite admits one writer at

@@ -4,7 +4,7 @@ import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import {
   agencyIdsThatExist,
   deletePathwayRow,

@@ -9,7 +9,7 @@ import { notFound, staleVersion } from '../../platform/http/problem.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { registerPersons } from '../persons/registration.js';
 import { toPersonRecord, type PersonRecord } from '../persons/store.js';
 import { countPersons, encounterRow, encounterView, findOwnEncounter, type EncounterView } from './store.js';

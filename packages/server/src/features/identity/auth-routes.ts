@@ -2,10 +2,10 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { idSchema, ROLES, FIELD_GROUPS } from '@haven/core';
 import { PERMISSIONS } from '../../platform/access/roles.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { SESSION_COOKIE, SESSION_MAX_MS } from '../../platform/auth/sessions.js';
-import type { Actor } from '../../platform/context.js';
 import type { Feature } from '../../platform/http/app.js';
-import { HttpProblem, unauthorized } from '../../platform/http/problem.js';
+import { HttpProblem } from '../../platform/http/problem.js';
 import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from './api-tokens.js';
 import { acceptConduct, currentConduct } from './conduct.js';
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, login, logout, verifySecondFactor } from './sign-in.js';
@@ -28,10 +28,6 @@ const tokenViewSchema = z.object({
 // Sign-in routes are rate-limited per client address on top of the per-account lockout.
 const AUTH_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
 
-function signedIn(actor: Actor | undefined): Actor {
-  if (!actor) throw unauthorized();
-  return actor;
-}
 
 export const authRoutes: Feature = (app, platform) => {
   const secure = platform.config.publicUrl?.startsWith('https://') ?? false;
@@ -79,7 +75,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request) => {
-      const actor = signedIn(request.ctx.actor);
+      const actor = actorOf(request.ctx);
       const { db } = platform.database;
       const user = (await findUser(db, actor.userId))!;
       return {
@@ -103,7 +99,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: z.object({ csrfToken: z.string() }) } },
     },
     async (request) => {
-      const actor = signedIn(request.ctx.actor);
+      const actor = actorOf(request.ctx);
       const row = await platform.database.db.selectFrom('sessions').select('csrf_token').where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
       return { csrfToken: row.csrf_token };
     },
@@ -119,7 +115,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
       },
     },
-    async (request) => beginTotpEnrolment(platform, signedIn(request.ctx.actor)),
+    async (request) => beginTotpEnrolment(platform, actorOf(request.ctx)),
   );
 
   app.post(
@@ -134,7 +130,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await confirmTotpEnrolment(platform, request.ctx, signedIn(request.ctx.actor), request.body.code);
+      const { token, ...result } = await confirmTotpEnrolment(platform, request.ctx, actorOf(request.ctx), request.body.code);
       setSessionCookie(reply, token);
       return result;
     },
@@ -152,7 +148,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await verifySecondFactor(platform, request.ctx, signedIn(request.ctx.actor), request.body);
+      const { token, ...result } = await verifySecondFactor(platform, request.ctx, actorOf(request.ctx), request.body);
       setSessionCookie(reply, token);
       return result;
     },
@@ -170,7 +166,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const actor = signedIn(request.ctx.actor);
+      const actor = actorOf(request.ctx);
       // The same refusal as every other route before the second factor: the session is valid, just not complete.
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
         throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
@@ -188,7 +184,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End this session', response: { 200: okSchema } },
     },
     async (request, reply) => {
-      await logout(platform, request.ctx, signedIn(request.ctx.actor), false);
+      await logout(platform, request.ctx, actorOf(request.ctx), false);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     },
@@ -201,7 +197,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End every session of mine, on every device', response: { 200: z.object({ ended: z.number().int() }) } },
     },
     async (request, reply) => {
-      const ended = await logout(platform, request.ctx, signedIn(request.ctx.actor), true);
+      const ended = await logout(platform, request.ctx, actorOf(request.ctx), true);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ended };
     },
@@ -213,7 +209,7 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: {} },
       schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductSchema.nullable() } },
     },
-    async (request) => (await currentConduct(platform.database.db, signedIn(request.ctx.actor).userId)) ?? null,
+    async (request) => (await currentConduct(platform.database.db, actorOf(request.ctx).userId)) ?? null,
   );
 
   app.post(
@@ -227,13 +223,13 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: conductSchema },
       },
     },
-    async (request) => acceptConduct(platform, request.ctx, signedIn(request.ctx.actor).userId, request.body.version),
+    async (request) => acceptConduct(platform, request.ctx, actorOf(request.ctx).userId, request.body.version),
   );
 
   app.get(
     '/api/auth/tokens',
     { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(tokenViewSchema) } } },
-    async (request) => listApiTokens(platform, signedIn(request.ctx.actor)),
+    async (request) => listApiTokens(platform, actorOf(request.ctx)),
   );
 
   app.post(
@@ -251,7 +247,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 201: tokenViewSchema.extend({ token: z.string() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, signedIn(request.ctx.actor), request.body)),
+    async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, actorOf(request.ctx), request.body)),
   );
 
   app.delete(
@@ -261,7 +257,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: idSchema }), response: { 200: okSchema } },
     },
     async (request) => {
-      await revokeApiToken(platform, request.ctx, signedIn(request.ctx.actor), request.params.id);
+      await revokeApiToken(platform, request.ctx, actorOf(request.ctx), request.params.id);
       return { ok: true as const };
     },
   );

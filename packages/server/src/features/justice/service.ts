@@ -19,7 +19,7 @@ import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import {
   findIncident,
   findInvestigation,

@@ -1,42 +1,23 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../platform/mail.js';
+import { startSmtpSink } from '../../test-support/smtp.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type TestServer } from '../../test-support/server.js';
 import { sendReminders } from './reminders.js';
 
 // Reminders also go by e-mail when SMTP is configured: to a local SMTP server here, on loopback.
 
-interface Received {
-  to: string[];
-  body: string;
-}
 
 describe('reminders by e-mail', () => {
   let server: TestServer;
-  let smtp: SMTPServer;
-  let port: number;
-  const received: Received[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), body: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    port = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpSink();
     server = await startTestServer('sqlite', { logLevel: 'warn' });
   });
   afterAll(async () => {
     await server.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   it('sends each reminder once to the officer and supervisors who have an address, and names nobody', async () => {
@@ -51,20 +32,20 @@ describe('reminders by e-mail', () => {
     const registered = await officer.post('/api/persons', { givenName: 'Hawa', familyName: 'Keita', sex: 'female', ageClaimed: 30 });
     expect(registered.status).toBe(201);
 
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'haven@example.org' })!;
+    const mailer = createMailer({ smtpUrl: smtp.url, mailFrom: 'haven@example.org' })!;
     server.clock.advance(23 * 3_600_000); // info.rights (24 h) is now due within two hours
     const first = await sendReminders(platform, mailer);
     expect(first.dueSoon).toBeGreaterThan(0);
-    await expect.poll(() => received.length).toBeGreaterThan(0);
-    const recipients = received.flatMap((r) => r.to).sort();
+    await expect.poll(() => smtp.received.length).toBeGreaterThan(0);
+    const recipients = smtp.received.flatMap((r) => r.to).sort();
     expect(new Set(recipients)).toEqual(new Set(['officer@example.org', 'supervisor@example.org']));
-    for (const mail of received) {
+    for (const mail of smtp.received) {
       expect(mail.body).toContain('due within two hours');
       expect(mail.body.toLowerCase()).not.toContain('hawa');
       expect(mail.body.toLowerCase()).not.toContain('keita');
     }
-    const count = received.length;
+    const count = smtp.received.length;
     await sendReminders(platform, mailer);
-    expect(received.length).toBe(count);
+    expect(smtp.received.length).toBe(count);
   });
 });

@@ -2,7 +2,7 @@ import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSch
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/problem.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import {
   agencyObligations,
   casesWithOpenGuards,

@@ -9,7 +9,7 @@ import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { lockCase } from '../cases/service.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
 import { refreshObligations } from './refresh.js';
 

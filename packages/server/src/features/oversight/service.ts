@@ -9,7 +9,7 @@ import type { AllegationTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { incidentSubject } from '../justice/service.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import {
   allegationPlace,
   allegationView,

@@ -6,7 +6,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Tx } from '../../platform/db/database.js';
 import { conflict, forbidden, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from './service.js';
+import { actorOf } from '../../platform/access/actor.js';
 
 // Parts of a person's record beside the person row: age assessments, family links, identity
 // documents. All are identity-group data.

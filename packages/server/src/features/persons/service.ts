@@ -1,9 +1,10 @@
 import type { FieldGroup, PersonInput, RegistrationPersonInput } from '@haven/core';
 import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { withAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
-import { forbidden, notFound, staleVersion, unauthorized, unprocessable } from '../../platform/http/problem.js';
+import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
 import { registerPersons } from './registration.js';
@@ -17,10 +18,6 @@ import {
   type PersonRecord,
 } from './store.js';
 
-export function actorOf(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw unauthorized();
-  return ctx.actor;
-}
 
 /** Field names of a record that are present: what an audit event says was read or written. */
 function presentFields(record: PersonRecord): string[] {

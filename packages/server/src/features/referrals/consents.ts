@@ -7,7 +7,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable, Tx } from '../../platform/db/database.js';
 import type { ConsentTable, ReferralTable } from '../../platform/db/schema.js';
 import { conflict, HttpProblem, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { ENDED_STATUSES, REFERRAL_TRANSITIONS } from './lifecycle.js';
 import {
   agencyUsersWith,

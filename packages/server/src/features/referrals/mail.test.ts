@@ -1,6 +1,6 @@
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../platform/mail.js';
+import { startSmtpSink } from '../../test-support/smtp.js';
 import { referralWorld, type ReferralWorld } from './test-support/world.js';
 
 // Issue 5, point 2: every transition notifies the other side in-app and, with SMTP configured,
@@ -8,30 +8,16 @@ import { referralWorld, type ReferralWorld } from './test-support/world.js';
 
 describe('referral transitions by e-mail', () => {
   let w: ReferralWorld;
-  let smtp: SMTPServer;
-  const received: { to: string[]; body: string }[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), body: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpSink();
     w = await referralWorld('sqlite');
-    w.server.platform.mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'haven@example.org' });
+    w.server.platform.mailer = createMailer({ smtpUrl: smtp.url, mailFrom: 'haven@example.org' });
   });
   afterAll(async () => {
     await w.server.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   it('mails the provider’s staff when a referral is sent and the sender when it is accepted', async () => {
@@ -47,11 +33,11 @@ describe('referral transitions by e-mail', () => {
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
     const sent = await w.officer.caller.post(`/api/referrals/${draft.body.id}/send`, { version: draft.body.version });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-    await expect.poll(() => received.filter((m) => m.to.includes('lawyer@example.org')).length).toBe(1);
+    await expect.poll(() => smtp.received.filter((m) => m.to.includes('lawyer@example.org')).length).toBe(1);
     const accepted = await w.ngoStaff.caller.post(`/api/referrals/${draft.body.id}/accept`, { version: sent.body.version });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-    await expect.poll(() => received.filter((m) => m.to.includes('officer@example.org')).length).toBe(1);
-    for (const mail of received) {
+    await expect.poll(() => smtp.received.filter((m) => m.to.includes('officer@example.org')).length).toBe(1);
+    for (const mail of smtp.received) {
       expect(mail.body).toContain(draft.body.reference as string);
       expect(mail.body.toLowerCase()).not.toContain('amira');
       expect(mail.body.toLowerCase()).not.toContain('haddad');

@@ -23,7 +23,7 @@ import { loadCaseFacts } from '../obligations/case-facts.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from '../persons/fields.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 import { findPersonRow, toPersonRecord } from '../persons/store.js';
 import { auditRefusedRead } from './access-log.js';
 import { consentForReferralOrThrow } from './consents.js';

@@ -8,7 +8,7 @@ import { forbidden } from '../../platform/http/problem.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { lockCase } from '../cases/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../persons/service.js';
+import { actorOf } from '../../platform/access/actor.js';
 
 export interface ScreeningInput {
   indicators: ObservedIndicator[];
