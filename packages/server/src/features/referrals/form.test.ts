@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
-import { printable, renderReferralForm } from './form.js';
+import { printedIn, renderReferralForm } from './form.js';
 import { bytesOf, pdfText, referralWorld, type ReferralWorld } from './test-support/world.js';
 
 // Issue 5, point 5: the printable referral form carries the reference, the service and dueBy, and
@@ -92,16 +92,23 @@ describe.each(await databaseKinds())('the printable referral form on %s', (kind)
     expect((await bytesOf(w.server, w.officer.id, `/api/referrals/${referral.id}/form.pdf`)).status).toBe(409);
   });
 
-  it('prints text the standard fonts cannot show as a pointer to Haven, never as garbage', async () => {
-    expect(printable('Mohamed El Hassan')).toBe('Mohamed El Hassan');
-    expect(printable('Ünal Öztürk – Café')).toBe('Ünal Öztürk – Café');
-    expect(printable('محمد الحسن')).toContain('read it in Haven');
+  it('prints names in their own script with a bundled font, and right-to-left names in visual word order', async () => {
+    expect(printedIn('Mohamed El Hassan')).toEqual({ font: undefined, text: 'Mohamed El Hassan' });
+    expect(printedIn('Ünal Öztürk – Café').font).toBeUndefined();
+    const arabic = printedIn('محمد الحسن');
+    expect(arabic.font?.name).toBe('NotoArabic');
+    expect(arabic.text).toBe('الحسن\u00a0محمد');
+    expect(printedIn('ሰናይት ሃይለ').font?.name).toBe('NotoEthiopic');
+    expect(printedIn('মোহাম্মদ').font?.name).toBe('NotoBengali');
+    expect(printedIn('Мухаммад').font?.name).toBe('NotoCyrillic');
+    expect(printedIn('Nguyễn Văn').font?.name).toBe('NotoLatinExt');
+    expect(printedIn('山田').text).toContain('read it in Haven');
     const pdf = await renderReferralForm(
       {
         reference: 'HVN-2026-00099',
         service: 'health',
         urgency: 'routine',
-        status: 'draft',
+        status: 'sent',
         dueBy: null,
         from: 'Police',
         to: { name: 'Clinic', area: 'Lampedusa', contact: null, hours: null },
@@ -109,14 +116,19 @@ describe.each(await databaseKinds())('the printable referral form on %s', (kind)
         basis: 'not yet sent',
         reason: null,
         sharedGroups: ['identity'],
-        person: [{ label: 'Given name', value: 'محمد' }],
+        person: [
+          { label: 'Given name', value: 'محمد' },
+          { label: 'Other name', value: 'ሰናይት' },
+        ],
         printedAt: '2026-03-01T06:00:00.000Z',
         printedBy: 'officer',
       },
       { compress: false },
     );
-    const text = pdfText(pdf);
-    expect(text).toContain('HVN-2026-00099');
-    expect(text).toContain('read it in Haven');
+    const raw = pdf.toString('latin1');
+    expect(pdfText(pdf)).toContain('HVN-2026-00099');
+    // The fonts are embedded (subset) for the glyphs printed.
+    expect(raw).toMatch(/FontName \/[A-Z]{6}\+NotoSansArabic/);
+    expect(raw).toMatch(/FontName \/[A-Z]{6}\+NotoSansEthiopic/);
   });
 });

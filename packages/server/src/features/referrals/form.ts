@@ -1,4 +1,6 @@
 import { SERVICE_WORDS, type FieldGroup, type ServiceType } from '@haven/core';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import PDFDocument from 'pdfkit';
 
 // The printable referral form (issue 5, point 5): the referral's reference, service and dueBy,
@@ -24,13 +26,44 @@ export interface ReferralFormContent {
   printedBy: string;
 }
 
-// The standard PDF fonts encode WinAnsi only; text outside it would print as garbage, so it is
-// named as not printable instead (the transliterations of a name, if recorded, print).
+// The standard PDF fonts encode WinAnsi only. Names in other scripts (Arabic and Perso-Arabic,
+// Ge'ez, Bengali, Cyrillic, extended Latin) print in the bundled Noto fonts, chosen by the
+// script of the value.
 const WIN_ANSI = /^[\u0020-\u007e\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]*$/u;
 
+const require = createRequire(import.meta.url);
+const fontFile = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'files', file);
+
+interface ScriptFont {
+  name: string;
+  test: RegExp;
+  file: () => string;
+  rtl: boolean;
+}
+
+const SCRIPT_FONTS: readonly ScriptFont[] = [
+  { name: 'NotoArabic', test: /[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/u, file: () => fontFile('@fontsource/noto-sans-arabic', 'noto-sans-arabic-arabic-400-normal.woff'), rtl: true },
+  { name: 'NotoEthiopic', test: /[\u1200-\u139f\u2d80-\u2ddf]/u, file: () => fontFile('@fontsource/noto-sans-ethiopic', 'noto-sans-ethiopic-ethiopic-400-normal.woff'), rtl: false },
+  { name: 'NotoBengali', test: /[\u0980-\u09ff]/u, file: () => fontFile('@fontsource/noto-sans-bengali', 'noto-sans-bengali-bengali-400-normal.woff'), rtl: false },
+  { name: 'NotoCyrillic', test: /[\u0400-\u04ff]/u, file: () => fontFile('@fontsource/noto-sans', 'noto-sans-cyrillic-400-normal.woff'), rtl: false },
+  { name: 'NotoLatinExt', test: /[\u0100-\u024f\u1e00-\u1eff]/u, file: () => fontFile('@fontsource/noto-sans', 'noto-sans-latin-ext-400-normal.woff'), rtl: false },
+];
+
 export function printable(text: string): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ');
-  return WIN_ANSI.test(flat) ? flat : '[written in a script this form cannot print: read it in Haven]';
+  return text.replace(/[\r\n\t]+/g, ' ');
+}
+
+/**
+ * The font a value prints in and the text to print. A right-to-left name is given word by word
+ * in visual order, joined by no-break spaces, since the layout shapes each run but does not
+ * reorder words.
+ */
+export function printedIn(text: string): { font: ScriptFont | undefined; text: string } {
+  const flat = printable(text);
+  if (WIN_ANSI.test(flat)) return { font: undefined, text: flat };
+  const font = SCRIPT_FONTS.find((f) => f.test.test(flat));
+  if (!font) return { font: undefined, text: '[written in a script this form cannot print: read it in Haven]' };
+  return { font, text: font.rtl ? flat.split(' ').filter(Boolean).reverse().join('\u00a0') : flat };
 }
 
 /** `2026-03-04T06:00:00.000Z` → `2026-03-04 06:00 UTC` */
@@ -56,7 +89,16 @@ export function renderReferralForm(content: ReferralFormContent, options: { comp
   });
 
   const heading = (text: string) => doc.moveDown(0.6).font('Helvetica-Bold').fontSize(12).text(text).font('Helvetica').fontSize(10);
-  const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(printable(value));
+  const registered = new Set<string>();
+  const line = (label: string, value: string) => {
+    const { font, text } = printedIn(value);
+    if (font && !registered.has(font.name)) {
+      doc.registerFont(font.name, font.file());
+      registered.add(font.name);
+    }
+    doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font(font?.name ?? 'Helvetica').text(text);
+    doc.font('Helvetica');
+  };
 
   doc.font('Helvetica-Bold').fontSize(16).text('Referral form');
   doc.font('Helvetica').fontSize(9).fillColor('#444444').text('Confidential: personal data of a person who may be at risk. Share it with nobody the referral does not name; destroy it when the service is delivered.');

@@ -24,6 +24,8 @@ declare module 'pdfkit' {
   class PDFDocument {
     constructor(options?: PDFDocumentOptions);
     font(name: string): this;
+    /** A TrueType, OpenType or WOFF font file, under a name for font(). */
+    registerFont(name: string, file: string): this;
     fontSize(size: number): this;
     fillColor(color: string): this;
     text(text: string, options?: TextOptions): this;
