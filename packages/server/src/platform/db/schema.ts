@@ -485,6 +485,13 @@ export interface AllegationTable {
   updated_at: string;
 }
 
+/** A shared rate-limit counter (migration 008); the key is a keyed hash of route and client address. */
+export interface RateLimitTable {
+  key: string;
+  hits: number;
+  window_ends_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -526,5 +533,6 @@ export interface HavenSchema {
   protection_measures: ProtectionMeasureTable;
   incidents: IncidentTable;
   allegations: AllegationTable;
+  rate_limits: RateLimitTable;
   meta: MetaTable;
 }

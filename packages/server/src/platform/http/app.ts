@@ -13,6 +13,7 @@ import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
 import { handleError, sendProblem } from './errors.js';
 import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import { forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
 
 export type HavenApp = FastifyInstance<
@@ -108,6 +109,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database: every process behind a load balancer sees the same attempts.
+    store: databaseRateLimitStore(platform),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
       return new HttpProblem(429, 'too-many-requests', 'Too many requests', `Too many attempts; try again in ${seconds} s.`, undefined, { retryAfter: seconds });
