@@ -5,3 +5,4 @@ export * from './schemas/operations.js';
 export * from './schemas/referrals.js';
 export * from './schemas/justice.js';
 export * from './engine/index.js';
+export * from './self-assessment/index.js';

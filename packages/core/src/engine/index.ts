@@ -43,7 +43,13 @@ export type { CompiledRule, JsonLogicRule, RuleContext } from './logic.js';
 export {
   BASELINE_PROFILE,
   BASELINE_PROFILE_ID,
+  DEFAULT_RETENTION,
+  MIN_RETENTION_DAYS,
   ProfileError,
+  RETENTION_RECORD_TYPES,
+  RETENTION_WORDS,
+  parseRetentionPeriod,
+  retentionCutoff,
   checkProfile,
   jurisdictionProfileSchema,
   loadProfile,
@@ -56,6 +62,8 @@ export type {
   JurisdictionProfile,
   Profile,
   ReferralSpec,
+  RetentionPeriod,
+  RetentionRecordType,
 } from './profiles.js';
 
 export { decodeProfileText, loadProfileText } from './profile-text.js';

@@ -80,6 +80,80 @@ const addedObligationSchema = z.strictObject({
   blocks: z.array(enumOf(GUARDED_ACTIONS, 'guarded action')).min(1).optional(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Retention (issue 8, point 6): how long each record type is kept once closed, before its personal
+// fields are destroyed. Calendar units, since data-protection law counts in years and months.
+
+/** Record types with a retention period, and what the period is counted from. */
+export const RETENTION_RECORD_TYPES = ['case', 'allegation', 'notification'] as const;
+export type RetentionRecordType = (typeof RETENTION_RECORD_TYPES)[number];
+
+export const RETENTION_WORDS: Readonly<Record<RetentionRecordType, string>> = {
+  case: "a person's record and case file, from the closure of the case",
+  allegation: 'the free text of an allegation of failure to assist, from its closure',
+  notification: 'in-app notifications to staff, from their creation',
+};
+
+/** A period in calendar units. */
+export interface RetentionPeriod {
+  iso: string;
+  years: number;
+  months: number;
+  days: number;
+}
+
+const RETENTION_PATTERN = /^P(?:(\d{1,3})Y)?(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,5})D)?$/;
+
+/** Parses P5Y, P18M, P2Y6M, P90D, P4W; null when it is not such a period. */
+export function parseRetentionPeriod(value: string): RetentionPeriod | null {
+  const match = RETENTION_PATTERN.exec(value);
+  if (!match || value === 'P') return null;
+  const [, y, m, w, d] = match;
+  return { iso: value, years: Number(y ?? 0), months: Number(m ?? 0), days: Number(w ?? 0) * 7 + Number(d ?? 0) };
+}
+
+/** The instant before which a record closed is past its retention period at `now` (UTC calendar arithmetic). */
+export function retentionCutoff(period: RetentionPeriod, now: Date): Date {
+  const cutoff = new Date(now.getTime());
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - period.years, cutoff.getUTCMonth() - period.months, cutoff.getUTCDate() - period.days);
+  return cutoff;
+}
+
+/** Roughly, in days: for validating bounds, never for cut-offs. */
+const approximateDays = (period: RetentionPeriod) => period.years * 365 + period.months * 30 + period.days;
+
+/** Shortest period a profile may set: a record must outlive every deadline and the time to contest a decision. */
+export const MIN_RETENTION_DAYS = 30;
+const MAX_RETENTION_DAYS = 100 * 365;
+
+export const DEFAULT_RETENTION: Readonly<Record<RetentionRecordType, RetentionPeriod>> = {
+  case: parseRetentionPeriod('P5Y') as RetentionPeriod,
+  allegation: parseRetentionPeriod('P10Y') as RetentionPeriod,
+  notification: parseRetentionPeriod('P1Y') as RetentionPeriod,
+};
+
+const retentionPeriodSchema = z.string().transform((value, context) => {
+  const period = parseRetentionPeriod(value);
+  if (!period) {
+    context.addIssue({ code: 'custom', message: `${describeValue(value)} is not a retention period: give an ISO 8601 duration in years, months, weeks or days, such as P5Y, P18M or P90D` });
+    return z.NEVER;
+  }
+  const days = approximateDays(period);
+  if (days < MIN_RETENTION_DAYS) {
+    context.addIssue({ code: 'custom', message: `${value} is too short: records are kept at least ${MIN_RETENTION_DAYS} days after closure, past every deadline and the time to contest a decision` });
+    return z.NEVER;
+  }
+  if (days > MAX_RETENTION_DAYS) {
+    context.addIssue({ code: 'custom', message: `${value} is longer than 100 years: keeping personal data that long is no retention limit` });
+    return z.NEVER;
+  }
+  return period;
+});
+
+const retentionSchema = z.strictObject(
+  Object.fromEntries(RETENTION_RECORD_TYPES.map((type) => [type, retentionPeriodSchema.optional()])) as Record<RetentionRecordType, z.ZodOptional<typeof retentionPeriodSchema>>,
+);
+
 export const jurisdictionProfileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
     error: (issue) => `${describeValue(issue.input)} is not a profile id: lower-case letters, digits, - and _`,
@@ -94,6 +168,8 @@ export const jurisdictionProfileSchema = z.strictObject({
   mandatoryConsularNotification: z.array(countryCode).optional(),
   /** Obligations the jurisdiction adds to the baseline. */
   obligations: z.array(addedObligationSchema).optional(),
+  /** How long each record type is kept after it is closed (defaults in DEFAULT_RETENTION). */
+  retention: retentionSchema.optional(),
 });
 
 export type JurisdictionProfile = z.infer<typeof jurisdictionProfileSchema>;
@@ -149,6 +225,8 @@ export interface Profile {
   guards: readonly CompiledGuard[];
   mandatoryConsularNotification: readonly string[];
   mandatoryNotificationSet: ReadonlySet<string>;
+  /** Retention period per record type: the profile's, else the default. */
+  retention: Readonly<Record<RetentionRecordType, RetentionPeriod>>;
 }
 
 /** A profile that cannot be loaded, with every issue naming its entry. */
@@ -247,6 +325,7 @@ function assemble(
   name: string,
   entries: readonly CompiledObligation[],
   mandatory: readonly string[],
+  retention: Partial<Record<RetentionRecordType, RetentionPeriod>> = {},
 ): CheckResult<Profile> {
   const { order, cycle } = evaluationOrder(entries.map((entry) => entry.definition));
   if (cycle) {
@@ -281,6 +360,7 @@ function assemble(
       guards,
       mandatoryConsularNotification: [...mandatory],
       mandatoryNotificationSet: new Set(mandatory),
+      retention: { ...DEFAULT_RETENTION, ...Object.fromEntries(Object.entries(retention).filter(([, period]) => period !== undefined)) },
     },
   };
 }
@@ -435,7 +515,7 @@ export function checkProfile(document: unknown): CheckResult<Profile> {
       return compileObligation(definition, 'profile', null);
     }),
   ];
-  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? []);
+  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? [], profile.retention ?? {});
 }
 
 /** Checks and compiles a jurisdiction profile, or throws a ProfileError naming every bad entry. */
