@@ -5,4 +5,5 @@ export * from './schemas/operations.js';
 export * from './schemas/referrals.js';
 export * from './schemas/justice.js';
 export * from './engine/index.js';
+export * from './stats/index.js';
 export * from './self-assessment/index.js';
