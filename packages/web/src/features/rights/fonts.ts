@@ -1,4 +1,4 @@
-import type { Script, SheetLanguage } from './sheet.js';
+import type { Script, SheetLanguage } from './sheet';
 
 /**
  * Fonts that draw each script. The web app uses the device's fonts: the stack names the Noto

@@ -1,4 +1,4 @@
-import { rightsSheetSchema, type RightsSheet, type SheetLanguage } from './sheet.js';
+import { rightsSheetSchema, type RightsSheet, type SheetLanguage } from './sheet';
 
 /**
  * One dynamic import per language, so the bundler puts each sheet in its own chunk: the first

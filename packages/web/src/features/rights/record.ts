@@ -1,6 +1,6 @@
 import type { assistanceInputSchema } from '@haven/core';
 import type { z } from 'zod';
-import type { RightsSheet } from './sheet.js';
+import type { RightsSheet } from './sheet';
 
 export type AssistanceInput = z.input<typeof assistanceInputSchema>;
 

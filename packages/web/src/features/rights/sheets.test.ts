@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { assistanceInputSchema, languageCodeSchema } from '@haven/core';
 import { describe, expect, it } from 'vitest';
-import { fontFamiliesFor, fontStackFor, SCRIPT_FONTS } from './fonts.js';
-import { loadRightsSheet } from './load.js';
-import { sheetGivenAssistance } from './record.js';
-import { rightsSheetSchema, SECTION_ORDER, SHEET_LANGUAGES, SOURCE_LANGUAGE, type RightsSheet, type Script } from './sheet.js';
+import { fontFamiliesFor, fontStackFor, SCRIPT_FONTS } from './fonts';
+import { loadRightsSheet } from './load';
+import { sheetGivenAssistance } from './record';
+import { rightsSheetSchema, SECTION_ORDER, SHEET_LANGUAGES, SOURCE_LANGUAGE, type RightsSheet, type Script } from './sheet';
 
 const sheetsDirectory = new URL('./sheets/', import.meta.url);
 const require = createRequire(import.meta.url);
