@@ -254,3 +254,23 @@ function sidesWithout(hidden: boolean[][], rows: number, columns: number, bridge
   };
   return [side(bridge[0]), side(rows + bridge[1])];
 }
+
+/**
+ * What is wrong with a table about to be published, checked again at the door (exports, charts):
+ * a shown count from 1 to k-1, or a line of the augmented table (cells and their total) with a
+ * single hidden cell, which plain subtraction recovers. Empty when it is safe to publish.
+ */
+export function disclosureProblems(table: PublishedTable): string[] {
+  const problems: string[] = [];
+  const grid = [...table.cells.map((row, i) => [...row, table.rowTotals[i] ?? null]), [...table.columnTotals, table.total]];
+  grid.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (v !== null && isSmall(v, table.k)) problems.push(`cell ${i},${j} shows ${v} < k=${table.k}`);
+    }),
+  );
+  grid.forEach((row, i) => {
+    if (row.filter((v) => v === null).length === 1) problems.push(`row ${i} has one hidden cell`);
+  });
+  for (let j = 0; j < (grid[0]?.length ?? 0); j++) if (grid.filter((row) => row[j] === null).length === 1) problems.push(`column ${j} has one hidden cell`);
+  return problems;
+}

@@ -11,6 +11,7 @@ import { oversightRoutes } from './oversight/routes.js';
 import { personRoutes } from './persons/routes.js';
 import { referralRoutes } from './referrals/routes.js';
 import { screeningRoutes } from './screening/routes.js';
+import { statsRoutes } from './stats/routes.js';
 import { systemRoutes } from './system/routes.js';
 import type { Feature } from '../platform/http/app.js';
 
@@ -30,4 +31,5 @@ export const features: Feature[] = [
   justiceRoutes,
   oversightRoutes,
   auditRoutes,
+  statsRoutes,
 ];

@@ -44,6 +44,8 @@ const REFERRAL_SENDERS: readonly Role[] = ['first_responder', 'protection_office
 const REFERRAL_RECEIVERS: readonly Role[] = ['service_provider', 'supervisor'];
 const REFERRAL_PARTIES: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+/** Roles that read the suppressed indicators and export aggregates (issue 8). */
+const STATS_READERS: readonly Role[] = ['supervisor', 'oversight', 'coordinator'];
 
 export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /': { callers: 'public', request: () => ({ path: '/' }) },
@@ -369,6 +371,11 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
 
   'GET /api/audit/events': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/events' }) },
   'GET /api/audit/verify': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/verify' }) },
+
+  // Statistics (issue 8, points 1 and 3): suppressed aggregates for coordinators, supervisors and oversight.
+  'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },
+  'GET /api/stats/threshold': { callers: STATS_READERS, request: () => ({ path: '/api/stats/threshold' }) },
+  'PUT /api/stats/threshold': { callers: ADMIN, request: () => ({ path: '/api/stats/threshold', body: { k: 11, version: 0 } }) },
 };
 
 /** Routes served by the API documentation plugin: public, static. */

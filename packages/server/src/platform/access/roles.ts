@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'referral:send',
   'referral:receive',
   'referral:revoke',
+  'stats:read',
+  'case:export',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -82,17 +84,19 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
       'referral:send',
       'referral:receive',
       'referral:revoke',
+      'stats:read',
+      'case:export',
     ],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
   oversight: {
-    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate'],
+    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate', 'stats:read'],
     fieldGroups: [],
     mfaRequired: true,
   },
   coordinator: {
-    permissions: ['allegation:file'],
+    permissions: ['allegation:file', 'stats:read'],
     fieldGroups: [],
     mfaRequired: true,
   },

@@ -497,6 +497,36 @@ export interface MetaTable {
   value: string;
 }
 
+/** A background export (migration 006): aggregates, or personal data zipped with the requester's password at download. */
+export interface ExportJobTable {
+  id: string;
+  kind: string;
+  format: string;
+  /** JSON of the filter: codes, dates and ids only. */
+  filter: string;
+  /** queued, running, done, failed or expired. */
+  status: string;
+  /** 0–100. */
+  progress: number;
+  requested_by: string;
+  agency_id: string;
+  /** The process working on it (claimed by a conditional update). */
+  claimed_by: string | null;
+  claimed_at: string | null;
+  attempts: number;
+  file_name: string | null;
+  media_type: string | null;
+  /** How many person records the export holds (personal exports). */
+  records: number | null;
+  /** The produced file, base64, encrypted at rest; removed when the job expires. */
+  result_enc: string | null;
+  error: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+}
+
 export interface HavenSchema {
   agencies: AgencyTable;
   users: UserTable;
@@ -534,5 +564,6 @@ export interface HavenSchema {
   incidents: IncidentTable;
   allegations: AllegationTable;
   rate_limits: RateLimitTable;
+  export_jobs: ExportJobTable;
   meta: MetaTable;
 }

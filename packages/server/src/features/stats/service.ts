@@ -1,0 +1,378 @@
+import {
+  ALLEGATION_STATUSES,
+  assertThreshold,
+  DEFAULT_K,
+  ENCOUNTER_TYPES,
+  GUARDED_ACTIONS,
+  MIN_K,
+  OBLIGATION_CODES,
+  OBSERVED_INDICATORS,
+  SERVICE_TYPES,
+  SEXES,
+  suppressCounts,
+  suppressMeasure,
+  suppressShare,
+  suppressSiblings,
+  suppressTable,
+  type CountTable,
+  type PublishedTable,
+} from '@haven/core';
+import { withAudit } from '../../platform/audit/recorder.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/database.js';
+import { staleVersion, unprocessable } from '../../platform/http/problem.js';
+import {
+  AGE_BANDS,
+  allegationRows,
+  arrivalRows,
+  detentionRows,
+  encounterRows,
+  guardOverrideRows,
+  obligationFulfilmentMedians,
+  obligationRows,
+  observedIndicatorCounts,
+  officerCaseloads,
+  providerLoads,
+  referralMedians,
+  referralRows,
+  type StatsFilter,
+} from './store.js';
+
+export type { StatsFilter } from './store.js';
+
+// Indicators (issue 8, items 1 and 3): counts come from SQL, every table is suppressed here
+// before it is returned, and shares and medians are published only from cells that are.
+
+/** A published table with what its rows and columns are. */
+export interface IndicatorTable extends PublishedTable {
+  id: string;
+  rowDimension: string;
+  columnDimension: string;
+}
+
+/** Counts that overlap (a person has several vulnerabilities): no total, primary suppression only. */
+export interface IndicatorList {
+  id: string;
+  dimension: string;
+  items: { label: string; count: number | null }[];
+}
+
+/** Shares (0–1) and medians (hours) per row; null when suppressed. */
+export interface IndicatorMeasure {
+  id: string;
+  dimension: string;
+  unit: 'share' | 'hours' | 'cases';
+  items: { label: string; value: number | null }[];
+}
+
+export interface IndicatorReport {
+  k: number;
+  filter: StatsFilter;
+  generatedAt: string;
+  tables: IndicatorTable[];
+  lists: IndicatorList[];
+  measures: IndicatorMeasure[];
+}
+
+const K_SETTING = 'stats.k';
+
+/** The threshold in force: the administrators' setting, or the default. */
+export async function currentThreshold(db: Queryable): Promise<number> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', K_SETTING).executeTakeFirst();
+  const k = row ? Number(row.value) : DEFAULT_K;
+  return Number.isInteger(k) && k >= MIN_K ? k : DEFAULT_K;
+}
+
+export async function thresholdSetting(platform: Platform): Promise<{ k: number; minimum: number; default: number; version: number }> {
+  const { db } = platform.database;
+  const row = await db.selectFrom('settings').select('version').where('key', '=', K_SETTING).executeTakeFirst();
+  return { k: await currentThreshold(db), minimum: MIN_K, default: DEFAULT_K, version: row?.version ?? 0 };
+}
+
+export async function setThreshold(platform: Platform, ctx: RequestContext, k: number, version: number): Promise<{ k: number; minimum: number; default: number; version: number }> {
+  try {
+    assertThreshold(k);
+  } catch {
+    throw unprocessable('k', `must be an integer of at least ${MIN_K}`);
+  }
+  const at = platform.clock().toISOString();
+  await withAudit(platform, ctx.audit, async (trx, record) => {
+    const existing = await trx.selectFrom('settings').select('version').where('key', '=', K_SETTING).executeTakeFirst();
+    const current = existing?.version ?? 0;
+    if (current !== version) throw staleVersion('setting', current);
+    if (existing) {
+      const updated = await trx
+        .updateTable('settings')
+        .set({ value: String(k), version: current + 1, updated_at: at, updated_by: ctx.audit.actorUserId })
+        .where('key', '=', K_SETTING)
+        .where('version', '=', current)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw staleVersion('setting', current);
+    } else {
+      await trx.insertInto('settings').values({ key: K_SETTING, value: String(k), version: 1, updated_at: at, updated_by: ctx.audit.actorUserId }).execute();
+    }
+    record({ action: 'settings.update', recordType: 'setting', recordId: K_SETTING, fields: ['value'] });
+  });
+  return thresholdSetting(platform);
+}
+
+/** Rows in a stable order: the canonical codes first, then anything else the data holds. */
+function ordered(canonical: readonly string[], seen: Iterable<string>): string[] {
+  const extra = [...new Set(seen)].filter((x) => !canonical.includes(x)).sort();
+  return [...canonical, ...extra];
+}
+
+function crossTable(
+  pairs: Iterable<{ row: string; column: string; count: number }>,
+  rows: readonly string[],
+  columns: readonly string[],
+): CountTable {
+  const counts = rows.map(() => columns.map(() => 0));
+  for (const { row, column, count } of pairs) counts[rows.indexOf(row)]![columns.indexOf(column)]! += count;
+  return { rows, columns, counts };
+}
+
+function named(id: string, rowDimension: string, columnDimension: string, table: PublishedTable): IndicatorTable {
+  return { id, rowDimension, columnDimension, ...table };
+}
+
+/** A label is a code, never free text: nationality must look like ISO 3166-1 alpha-2. */
+function nationalityCode(value: string | null): string {
+  return value && /^[A-Z]{2}$/.test(value) ? value : 'unknown';
+}
+
+/** The share of row `label` in `numerator` columns out of `denominator` columns, only from published cells. */
+function shareFromPublished(table: IndicatorTable, label: string, numerator: string[], denominator: string[], k: number): number | null {
+  const i = table.rows.indexOf(label);
+  if (i === -1) return null;
+  const cell = (column: string) => table.cells[i]![table.columns.indexOf(column)];
+  const parts = denominator.map(cell);
+  if (parts.some((v) => v === null || v === undefined)) return null;
+  const num = numerator.map(cell).reduce<number>((a, b) => a + (b ?? 0), 0);
+  const den = (parts as number[]).reduce((a, b) => a + b, 0);
+  return suppressShare(num, den, k);
+}
+
+export async function indicatorReport(platform: Platform, filter: StatsFilter, kOverride?: number): Promise<IndicatorReport> {
+  const { db, dialect } = platform.database;
+  const k = kOverride ?? (await currentThreshold(db));
+  const now = platform.clock().toISOString();
+  const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations] =
+    await Promise.all([
+      arrivalRows(db, filter),
+      encounterRows(db, filter),
+      observedIndicatorCounts(db, filter),
+      obligationRows(db, filter, now),
+      obligationFulfilmentMedians(db, dialect, filter),
+      referralRows(db, filter),
+      referralMedians(db, dialect, filter, 'accepted_at'),
+      referralMedians(db, dialect, filter, 'completed_at'),
+      officerCaseloads(db, filter),
+      providerLoads(db, filter),
+      detentionRows(db, filter),
+      guardOverrideRows(db, filter),
+      allegationRows(db, filter),
+    ]);
+
+  // Arrivals: three views of one population share only their grand total, hidden in all or none.
+  const months = [...new Set(arrivals.map((a) => a.month))].sort();
+  const nationalities = ordered([], arrivals.map((a) => nationalityCode(a.nationality)));
+  const sexes = ordered(SEXES, arrivals.map((a) => a.sex));
+  const [byMonth, byNationality, byAge] = suppressSiblings(
+    [
+      crossTable(arrivals.map((a) => ({ row: a.month, column: a.encounterType, count: a.persons })), months, ordered(ENCOUNTER_TYPES, arrivals.map((a) => a.encounterType))),
+      crossTable(arrivals.map((a) => ({ row: nationalityCode(a.nationality), column: 'persons', count: a.persons })), nationalities, ['persons']),
+      crossTable(arrivals.map((a) => ({ row: a.ageBand, column: a.sex, count: a.persons })), AGE_BANDS, sexes),
+    ],
+    k,
+  );
+  const tables: IndicatorTable[] = [
+    named('arrivals_by_month_and_encounter_type', 'month', 'encounter_type', byMonth!),
+    named('arrivals_by_nationality', 'nationality', 'count', byNationality!),
+    named('arrivals_by_age_band_and_sex', 'age_band', 'sex', byAge!),
+  ];
+
+  const encounterTypes = ordered(ENCOUNTER_TYPES, encounters.map((e) => e.encounterType));
+  tables.push(
+    named(
+      'encounters_by_type',
+      'encounter_type',
+      'count',
+      suppressTable(crossTable(encounters.map((e) => ({ row: e.encounterType, column: 'encounters', count: e.encounters })), encounterTypes, ['encounters']), k),
+    ),
+    named(
+      'dead_and_missing_by_encounter_type',
+      'encounter_type',
+      'outcome',
+      suppressTable(
+        crossTable(
+          encounters.flatMap((e) => [
+            { row: e.encounterType, column: 'dead', count: e.dead },
+            { row: e.encounterType, column: 'missing', count: e.missing },
+          ]),
+          encounterTypes,
+          ['dead', 'missing'],
+        ),
+        k,
+      ),
+    ),
+  );
+
+  const child = (a: (typeof arrivals)[number]) => a.ageBand === '0-4' || a.ageBand === '5-11' || a.ageBand === '12-17';
+  const derived = new Map<string, number>([
+    ['child', arrivals.filter(child).reduce((n, a) => n + a.persons, 0)],
+    ['unaccompanied_child', arrivals.filter((a) => child(a) && a.accompaniment === 'unaccompanied').reduce((n, a) => n + a.persons, 0)],
+    ['separated_child', arrivals.filter((a) => child(a) && a.accompaniment === 'separated').reduce((n, a) => n + a.persons, 0)],
+    ['older_person', arrivals.filter((a) => a.ageBand === '60+').reduce((n, a) => n + a.persons, 0)],
+    ['female', arrivals.filter((a) => a.sex === 'female').reduce((n, a) => n + a.persons, 0)],
+  ]);
+  const lists: IndicatorList[] = [
+    {
+      id: 'vulnerabilities_identified',
+      dimension: 'indicator',
+      items: suppressCounts([...[...derived].map(([label, count]) => ({ label, count })), ...OBSERVED_INDICATORS.map((code) => ({ label: code, count: observed.get(code) ?? 0 }))], k),
+    },
+  ];
+
+  const obligationColumns = ['fulfilled_in_time', 'fulfilled_late', 'overdue', 'open', 'waived', 'lapsed'];
+  const obligationCodes = ordered(OBLIGATION_CODES, obligations.map((o) => o.code));
+  const obligationTable = named(
+    'obligations_by_code_and_outcome',
+    'obligation',
+    'outcome',
+    suppressTable(
+      crossTable(
+        obligations.flatMap((o) => [
+          { row: o.code, column: 'fulfilled_in_time', count: o.inTime },
+          { row: o.code, column: 'fulfilled_late', count: o.late },
+          { row: o.code, column: 'overdue', count: o.overdue },
+          { row: o.code, column: 'open', count: o.open },
+          { row: o.code, column: 'waived', count: o.waived },
+          { row: o.code, column: 'lapsed', count: o.lapsed },
+        ]),
+        obligationCodes,
+        obligationColumns,
+      ),
+      k,
+    ),
+  );
+  tables.push(obligationTable);
+  const due = ['fulfilled_in_time', 'fulfilled_late', 'overdue'];
+  const inTimeShare = (code: string) => shareFromPublished(obligationTable, code, ['fulfilled_in_time'], due, k);
+  const measures: IndicatorMeasure[] = [
+    { id: 'obligations_share_fulfilled_in_time', dimension: 'obligation', unit: 'share', items: obligationCodes.map((code) => ({ label: code, value: inTimeShare(code) })) },
+    {
+      id: 'obligations_median_hours_to_fulfil',
+      dimension: 'obligation',
+      unit: 'hours',
+      items: obligationCodes.map((code) => {
+        const m = obligationMedians.get(code);
+        return { label: code, value: m ? suppressMeasure(m.median, m.n, k) : null };
+      }),
+    },
+    // The two the Protocol names outright: consular rights on detention (art. 16(5)) and a guardian for children alone.
+    {
+      id: 'protection_in_time',
+      dimension: 'obligation',
+      unit: 'share',
+      items: [
+        { label: 'consular.inform_rights', value: inTimeShare('consular.inform_rights') },
+        { label: 'children.guardian', value: inTimeShare('children.guardian') },
+        { label: 'children.no_detention', value: inTimeShare('children.no_detention') },
+      ],
+    },
+  ];
+
+  const referralStatuses = ['sent', 'accepted', 'in_progress', 'completed', 'closed', 'declined', 'revoked'];
+  const services = ordered(SERVICE_TYPES, referrals.map((r) => r.service));
+  const referralTable = named(
+    'referrals_by_service_and_status',
+    'service',
+    'status',
+    suppressTable(crossTable(referrals.map((r) => ({ row: r.service, column: r.status, count: r.referrals })), services, ordered(referralStatuses, referrals.map((r) => r.status))), k),
+  );
+  tables.push(referralTable);
+  const taken = ['accepted', 'in_progress', 'completed'];
+  measures.push(
+    { id: 'referrals_acceptance_rate', dimension: 'service', unit: 'share', items: services.map((s) => ({ label: s, value: shareFromPublished(referralTable, s, taken, [...taken, 'declined'], k) })) },
+    {
+      id: 'referrals_median_hours_to_accept',
+      dimension: 'service',
+      unit: 'hours',
+      items: services.map((s) => ({ label: s, value: toAccept.get(s) ? suppressMeasure(toAccept.get(s)!.median, toAccept.get(s)!.n, k) : null })),
+    },
+    {
+      id: 'referrals_median_hours_to_complete',
+      dimension: 'service',
+      unit: 'hours',
+      items: services.map((s) => ({ label: s, value: toComplete.get(s) ? suppressMeasure(toComplete.get(s)!.median, toComplete.get(s)!.n, k) : null })),
+    },
+  );
+
+  // Caseload: officers by the number of open cases they carry, never by name.
+  const bands: [string, number][] = [['1-10', 10], ['11-25', 25], ['26-50', 50], ['51-100', 100], ['101+', Infinity]];
+  const bandOf = (n: number) => bands.find(([, top]) => n <= top)![0];
+  tables.push(
+    named(
+      'officers_by_open_caseload',
+      'open_cases',
+      'count',
+      suppressTable(crossTable(caseloads.map((n) => ({ row: bandOf(n), column: 'officers', count: 1 })), bands.map(([b]) => b), ['officers']), k),
+    ),
+  );
+  const sortedLoads = [...caseloads].sort((a, b) => a - b);
+  const medianLoad = sortedLoads.length === 0 ? null : (sortedLoads[Math.floor((sortedLoads.length - 1) / 2)]! + sortedLoads[Math.floor(sortedLoads.length / 2)]!) / 2;
+  measures.push({ id: 'median_open_cases_per_officer', dimension: 'all', unit: 'cases', items: [{ label: 'all', value: suppressMeasure(medianLoad, caseloads.length, k) }] });
+
+  // Providers against the capacity they declared (the seed's "adequate resources").
+  const providerLabels = providers.map((p) => `${p.name} (${p.providerId.slice(0, 8)})`);
+  const providerTable = named(
+    'providers_active_referrals',
+    'provider',
+    'count',
+    suppressTable(crossTable(providers.map((p, i) => ({ row: providerLabels[i]!, column: 'active_referrals', count: p.active })), providerLabels, ['active_referrals']), k),
+  );
+  tables.push(providerTable);
+  measures.push({
+    id: 'providers_load_against_capacity',
+    dimension: 'provider',
+    unit: 'share',
+    items: providers.map((p, i) => {
+      const active = providerTable.cells[i]![0];
+      return { label: providerLabels[i]!, value: active === null || active === undefined || !p.capacity ? null : active / p.capacity };
+    }),
+  });
+
+  tables.push(
+    named(
+      'detentions_by_age_group',
+      'age_group',
+      'status',
+      suppressTable(
+        crossTable(
+          detentions.flatMap((d) => [
+            { row: d.ageGroup, column: 'ongoing', count: d.ongoing },
+            { row: d.ageGroup, column: 'ended', count: d.ended },
+          ]),
+          ['child', 'adult', 'unknown'],
+          ['ongoing', 'ended'],
+        ),
+        k,
+      ),
+    ),
+    named(
+      'guard_overrides_by_action',
+      'action',
+      'count',
+      suppressTable(crossTable([...overrides].map(([action, count]) => ({ row: action, column: 'overrides', count })), ordered(GUARDED_ACTIONS, overrides.keys()), ['overrides']), k),
+    ),
+    named(
+      'allegations_by_status',
+      'status',
+      'count',
+      suppressTable(crossTable([...allegations].map(([status, count]) => ({ row: status, column: 'allegations', count })), ordered(ALLEGATION_STATUSES, allegations.keys()), ['allegations']), k),
+    ),
+  );
+
+  return { k, filter, generatedAt: now, tables, lists, measures };
+}

@@ -1,0 +1,255 @@
+import { sql, type RawBuilder } from 'kysely';
+import { OBSERVED_INDICATORS, type EncounterType } from '@haven/core';
+import type { Dialect, Queryable } from '../../platform/db/database.js';
+
+// The indicator queries (issue 8, item 1). One SQL text runs on both engines; the only dialect
+// fragment is the difference of two RFC 3339 timestamps in hours (hoursBetween). Every query
+// returns counts grouped by codes — never a name, never free text — and the service suppresses
+// them before anything leaves the server.
+
+/** Which population the indicators describe: persons met in encounters matching all of these. */
+export interface StatsFilter {
+  /** Encounters at or after this instant (RFC 3339). */
+  from?: string | undefined;
+  /** Encounters before this instant (RFC 3339). */
+  to?: string | undefined;
+  /** The area of the agency responsible for the encounter. */
+  area?: string | undefined;
+  /** The agency responsible for the encounter. */
+  agencyId?: string | undefined;
+  encounterType?: EncounterType | undefined;
+}
+
+/** Conditions on the encounter `e` (and its agency `a` when an area is asked). */
+function encounterConditions(filter: StatsFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  if (filter.from) parts.push(sql`e.occurred_at >= ${filter.from}`);
+  if (filter.to) parts.push(sql`e.occurred_at < ${filter.to}`);
+  if (filter.agencyId) parts.push(sql`e.agency_id = ${filter.agencyId}`);
+  if (filter.encounterType) parts.push(sql`e.type = ${filter.encounterType}`);
+  if (filter.area) parts.push(sql`e.agency_id in (select a.id from agencies a where a.area = ${filter.area})`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Persons `p` of the filtered encounters `e`. */
+function cohort(filter: StatsFilter): RawBuilder<unknown> {
+  return sql`persons p join encounters e on e.id = p.encounter_id where ${encounterConditions(filter)}`;
+}
+
+/** Age in whole years at the encounter: from the birth date when known, else the age claimed. */
+const AGE = sql`case when p.birth_date is not null then
+    cast(substr(e.occurred_at, 1, 4) as integer) - cast(substr(p.birth_date, 1, 4) as integer)
+    - case when substr(e.occurred_at, 6, 5) < substr(p.birth_date, 6, 5) then 1 else 0 end
+  else p.age_claimed end`;
+
+export const AGE_BANDS = ['0-4', '5-11', '12-17', '18-24', '25-59', '60+', 'unknown'] as const;
+/** The band of an `age` column computed by an inner query. */
+const AGE_BAND = sql`case when age is null then 'unknown' when age < 5 then '0-4' when age < 12 then '5-11'
+  when age < 18 then '12-17' when age < 25 then '18-24' when age < 60 then '25-59' else '60+' end`;
+
+/** Hours from a to b (RFC 3339 text columns). */
+function hoursBetween(dialect: Dialect, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
+  return dialect === 'postgres'
+    ? sql`(extract(epoch from (cast(${b} as timestamptz) - cast(${a} as timestamptz))) / 3600.0)`
+    : sql`((julianday(${b}) - julianday(${a})) * 24.0)`;
+}
+
+/** Median of `value` per `group` with window functions (both engines have them; neither has a portable median). */
+async function medians(db: Queryable, rows: RawBuilder<unknown>): Promise<Map<string, { median: number; n: number }>> {
+  const result = await sql<{ grp: string; median: number | string; n: number | string }>`
+    select grp, avg(value) as median, max(n) as n from (
+      select grp, value, row_number() over (partition by grp order by value) as rn, count(*) over (partition by grp) as n
+      from (${rows}) source
+    ) ranked
+    where rn in ((n + 1) / 2, (n + 2) / 2)
+    group by grp`.execute(db);
+  return new Map(result.rows.map((r) => [r.grp, { median: Number(r.median), n: Number(r.n) }]));
+}
+
+export interface ArrivalRow {
+  month: string;
+  encounterType: string;
+  nationality: string | null;
+  sex: string;
+  ageBand: string;
+  accompaniment: string | null;
+  persons: number;
+}
+
+/** Persons by month, encounter type, nationality, sex, age band and accompaniment: every arrivals table comes from this one scan. */
+export async function arrivalRows(db: Queryable, filter: StatsFilter): Promise<ArrivalRow[]> {
+  const result = await sql<{ month: string; type: string; nationality: string | null; sex: string; band: string; accompaniment: string | null; n: number | string }>`
+    select month, type, nationality, sex, ${AGE_BAND} as band, accompaniment, count(*) as n from (
+      select substr(e.occurred_at, 1, 7) as month, e.type as type, p.nationality as nationality, p.sex as sex,
+        ${AGE} as age, p.accompaniment as accompaniment
+      from ${cohort(filter)}
+    ) arrivals
+    group by month, type, nationality, sex, band, accompaniment`.execute(db);
+  return result.rows.map((r) => ({ month: r.month, encounterType: r.type, nationality: r.nationality, sex: r.sex, ageBand: r.band, accompaniment: r.accompaniment, persons: Number(r.n) }));
+}
+
+export interface EncounterRow {
+  encounterType: string;
+  encounters: number;
+  dead: number;
+  missing: number;
+}
+
+export async function encounterRows(db: Queryable, filter: StatsFilter): Promise<EncounterRow[]> {
+  const result = await sql<{ type: string; n: number | string; dead: number | string | null; missing: number | string | null }>`
+    select e.type as type, count(*) as n, sum(e.dead) as dead, sum(e.missing) as missing
+    from encounters e where ${encounterConditions(filter)} group by e.type`.execute(db);
+  return result.rows.map((r) => ({ encounterType: r.type, encounters: Number(r.n), dead: Number(r.dead ?? 0), missing: Number(r.missing ?? 0) }));
+}
+
+/** Persons with each observed indicator at any screening (the screening stores codes as a JSON list). */
+export async function observedIndicatorCounts(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
+  const flags = OBSERVED_INDICATORS.map((code, i) => sql`max(case when s.indicators like ${`%"${code}"%`} then 1 else 0 end) as ${sql.ref(`i${i}`)}`);
+  const sums = OBSERVED_INDICATORS.map((_, i) => sql`sum(${sql.ref(`i${i}`)}) as ${sql.ref(`i${i}`)}`);
+  const result = await sql<Record<string, number | string | null>>`
+    select ${sql.join(sums)} from (
+      select s.person_id, ${sql.join(flags)}
+      from screenings s join persons p on p.id = s.person_id join encounters e on e.id = p.encounter_id
+      where ${encounterConditions(filter)}
+      group by s.person_id
+    ) per_person`.execute(db);
+  const row = result.rows[0] ?? {};
+  return new Map(OBSERVED_INDICATORS.map((code, i) => [code, Number(row[`i${i}`] ?? 0)]));
+}
+
+export interface ObligationRow {
+  code: string;
+  inTime: number;
+  late: number;
+  overdue: number;
+  open: number;
+  waived: number;
+  lapsed: number;
+}
+
+export async function obligationRows(db: Queryable, filter: StatsFilter, now: string): Promise<ObligationRow[]> {
+  const result = await sql<Record<string, number | string>>`
+    select o.code as code,
+      sum(case when o.status = 'fulfilled' and (o.due_by is null or o.fulfilled_at <= o.due_by) then 1 else 0 end) as in_time,
+      sum(case when o.status = 'fulfilled' and o.due_by is not null and o.fulfilled_at > o.due_by then 1 else 0 end) as late,
+      sum(case when o.status = 'open' and o.due_by < ${now} then 1 else 0 end) as overdue,
+      sum(case when o.status = 'open' and (o.due_by is null or o.due_by >= ${now}) then 1 else 0 end) as open,
+      sum(case when o.status = 'waived' then 1 else 0 end) as waived,
+      sum(case when o.status = 'lapsed' then 1 else 0 end) as lapsed
+    from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+    where ${encounterConditions(filter)}
+    group by o.code`.execute(db);
+  return result.rows.map((r) => ({
+    code: String(r.code),
+    inTime: Number(r.in_time),
+    late: Number(r.late),
+    overdue: Number(r.overdue),
+    open: Number(r.open),
+    waived: Number(r.waived),
+    lapsed: Number(r.lapsed),
+  }));
+}
+
+/** Median hours from an obligation's arising to its fulfilment, per code. */
+export function obligationFulfilmentMedians(db: Queryable, dialect: Dialect, filter: StatsFilter): Promise<Map<string, { median: number; n: number }>> {
+  return medians(
+    db,
+    sql`select o.code as grp, ${hoursBetween(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} as value
+      from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+      where o.status = 'fulfilled' and ${encounterConditions(filter)}`,
+  );
+}
+
+export interface ReferralRow {
+  service: string;
+  status: string;
+  referrals: number;
+}
+
+export async function referralRows(db: Queryable, filter: StatsFilter): Promise<ReferralRow[]> {
+  const result = await sql<{ service: string; status: string; n: number | string }>`
+    select r.service_type as service, r.status as status, count(*) as n
+    from referrals r join persons p on p.id = r.person_id join encounters e on e.id = p.encounter_id
+    where r.status <> 'draft' and ${encounterConditions(filter)}
+    group by r.service_type, r.status`.execute(db);
+  return result.rows.map((r) => ({ service: r.service, status: r.status, referrals: Number(r.n) }));
+}
+
+/** Median hours from sending to acceptance, or to completion, per service type. */
+export function referralMedians(db: Queryable, dialect: Dialect, filter: StatsFilter, until: 'accepted_at' | 'completed_at'): Promise<Map<string, { median: number; n: number }>> {
+  return medians(
+    db,
+    sql`select r.service_type as grp, ${hoursBetween(dialect, sql`r.sent_at`, sql.ref(`r.${until}`))} as value
+      from referrals r join persons p on p.id = r.person_id join encounters e on e.id = p.encounter_id
+      where r.sent_at is not null and ${sql.ref(`r.${until}`)} is not null and ${encounterConditions(filter)}`,
+  );
+}
+
+/** Open cases (not closed) per assigned officer; the officer is never named in what is published. */
+export async function officerCaseloads(db: Queryable, filter: StatsFilter): Promise<number[]> {
+  const result = await sql<{ n: number | string }>`
+    select count(*) as n from cases c join persons p on p.id = c.person_id join encounters e on e.id = p.encounter_id
+    where c.stage <> 'closed' and c.officer_id is not null and ${encounterConditions(filter)}
+    group by c.officer_id`.execute(db);
+  return result.rows.map((r) => Number(r.n));
+}
+
+export interface ProviderLoad {
+  providerId: string;
+  name: string;
+  capacity: number | null;
+  active: number;
+}
+
+/** Referrals a provider is serving now (accepted or in progress) beside the capacity it declared. */
+export async function providerLoads(db: Queryable, filter: StatsFilter): Promise<ProviderLoad[]> {
+  const result = await sql<{ id: string; name: string; capacity: number | null; n: number | string | null }>`
+    select sp.id as id, sp.name as name, sp.capacity as capacity, coalesce(active.n, 0) as n
+    from service_providers sp left join (
+      select r.provider_id as provider_id, count(*) as n
+      from referrals r join persons p on p.id = r.person_id join encounters e on e.id = p.encounter_id
+      where r.status in ('accepted', 'in_progress') and ${encounterConditions(filter)}
+      group by r.provider_id
+    ) active on active.provider_id = sp.id
+    order by sp.name, sp.id`.execute(db);
+  return result.rows.map((r) => ({ providerId: r.id, name: r.name, capacity: r.capacity === null ? null : Number(r.capacity), active: Number(r.n ?? 0) }));
+}
+
+export interface DetentionRow {
+  ageGroup: 'child' | 'adult' | 'unknown';
+  ongoing: number;
+  ended: number;
+}
+
+export async function detentionRows(db: Queryable, filter: StatsFilter): Promise<DetentionRow[]> {
+  const result = await sql<{ grp: 'child' | 'adult' | 'unknown'; ongoing: number | string; ended: number | string }>`
+    select grp, sum(case when until is null then 1 else 0 end) as ongoing, sum(case when until is null then 0 else 1 end) as ended from (
+      select case when age is null then 'unknown' when age < 18 then 'child' else 'adult' end as grp, until from (
+        select ${AGE} as age, d.until as until
+        from detentions d join persons p on p.id = d.person_id join encounters e on e.id = p.encounter_id
+        where ${encounterConditions(filter)}
+      ) aged
+    ) held group by grp`.execute(db);
+  return result.rows.map((r) => ({ ageGroup: r.grp, ongoing: Number(r.ongoing), ended: Number(r.ended) }));
+}
+
+export async function guardOverrideRows(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
+  const result = await sql<{ action: string; n: number | string }>`
+    select g.action as action, count(*) as n
+    from guard_overrides g join persons p on p.id = g.person_id join encounters e on e.id = p.encounter_id
+    where ${encounterConditions(filter)} group by g.action`.execute(db);
+  return new Map(result.rows.map((r) => [r.action, Number(r.n)]));
+}
+
+/**
+ * Allegations of failure to assist by status. They may be anonymous and name no person, so only
+ * the period applies (when they were filed), not the encounter filters.
+ */
+export async function allegationRows(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  if (filter.from) parts.push(sql`created_at >= ${filter.from}`);
+  if (filter.to) parts.push(sql`created_at < ${filter.to}`);
+  const result = await sql<{ status: string; n: number | string }>`
+    select status, count(*) as n from allegations where ${sql.join(parts, sql` and `)} group by status`.execute(db);
+  return new Map(result.rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { disclosureProblems } from '@haven/core';
+import { expect } from 'vitest';
+import type { Platform } from '../../../platform/context.js';
+import { makeAgency, makeUser } from '../../../test-support/server.js';
+import type { IndicatorReport } from '../service.js';
+import { bulkInsert, syntheticRows, type SyntheticWorld } from '../synthetic.js';
+
+/** Two agencies in two areas, officers, three providers, and `persons` synthetic case files. */
+export async function syntheticWorld(platform: Platform, persons: number, seed = 8): Promise<SyntheticWorld & { rows: ReturnType<typeof syntheticRows> }> {
+  const north = await makeAgency(platform, 'Coast guard north');
+  const south = await makeAgency(platform, 'Coast guard south');
+  const { db } = platform.database;
+  await db.updateTable('agencies').set({ area: 'North' }).where('id', '=', north).execute();
+  await db.updateTable('agencies').set({ area: 'South' }).where('id', '=', south).execute();
+  const officerIds = [];
+  for (let i = 0; i < 4; i++) officerIds.push(await makeUser(platform, i % 2 === 0 ? north : south, 'protection_officer', `synthetic.officer.${i}`));
+  const at = platform.clock().toISOString();
+  const providerIds = [];
+  for (const [name, capacity] of [['Harbour clinic', 40], ['Legal aid desk', 25], ['Children first', null]] as const) {
+    const id = randomUUID();
+    await db
+      .insertInto('service_providers')
+      .values({ id, agency_id: north, name, service_types: '[]', area: 'North', languages: '[]', capacity, hours: null, contact: null, accepts_from: null, available: null, version: 1, created_at: at, updated_at: at })
+      .execute();
+    providerIds.push(id);
+  }
+  const world = { agencyIds: [north, south], officerIds, providerIds };
+  const rows = syntheticRows(world, persons, seed);
+  await bulkInsert(platform.database, rows);
+  return { ...world, rows };
+}
+
+/** Every table of a report passes the check at the door, and every list and measure hides small counts. */
+export function expectPublishable(report: IndicatorReport): void {
+  for (const table of report.tables) expect(disclosureProblems(table), table.id).toEqual([]);
+  for (const list of report.lists) for (const item of list.items) expect(item.count === null || item.count === 0 || item.count >= report.k).toBe(true);
+}
