@@ -15,6 +15,13 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insert(rows.slice(i, i + INSERT_CHUNK));
 }
 
+/** One person to register, by whom, and where the request's audit events go. */
+export interface Registration {
+  actor: Actor;
+  input: RegistrationPersonInput;
+  record: RecordAudit;
+}
+
 /**
  * Registers persons (one, or a boat's worth) in the caller's transaction: each gets a record, a
  * case in the registering agency, a first screening when indicators were seen, and the
@@ -29,10 +36,20 @@ export async function registerPersons(
   inputs: readonly RegistrationPersonInput[],
   encounter: Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null,
 ): Promise<PersonRecord[]> {
+  return registerEach(platform, trx, inputs.map((input) => ({ actor, input, record })), encounter);
+}
+
+/** Registers persons who may come from different requests and officers (single registrations committed together). */
+export async function registerEach(
+  platform: Platform,
+  trx: Tx,
+  registrations: readonly Registration[],
+  encounter: Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null,
+): Promise<PersonRecord[]> {
   const encounterId = encounter?.id ?? null;
   const at = platform.clock().toISOString();
   const today = at.slice(0, 10);
-  inputs.forEach((input, index) => {
+  registrations.forEach(({ input }, index) => {
     if (input.birthDate && input.birthDate > today) {
       // A mass registration (encounterId set) names the person by index, even when it holds only one.
       throw unprocessable(encounterId !== null ? `persons.${index}.birthDate` : 'birthDate', `${input.birthDate} is in the future`);
@@ -41,7 +58,7 @@ export async function registerPersons(
   const persons: PersonTable[] = [];
   const cases: CaseTable[] = [];
   const screenings: ScreeningTable[] = [];
-  for (const input of inputs) {
+  for (const { actor, input, record } of registrations) {
     const { indicators, ...fields } = input;
     const id = randomUUID();
     persons.push({
@@ -112,7 +129,8 @@ export async function registerPersons(
   );
   await refreshObligations(platform, trx, persons.map((p) => p.id), facts);
   return persons.map((person, i) => {
-    const { indicators: _indicators, ...fields } = inputs[i]!;
+    const { actor, input } = registrations[i]!;
+    const { indicators: _indicators, ...fields } = input;
     return recordFromInput(person, fields, actor.fieldGroups);
   });
 }

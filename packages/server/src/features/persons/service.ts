@@ -1,13 +1,13 @@
 import type { FieldGroup, PersonInput, RegistrationPersonInput } from '@haven/core';
 import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { actorOf } from '../../platform/access/actor.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import { withAudit, withAuditCoalesced, type CoalescedWork } from '../../platform/audit/recorder.js';
+import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
-import { registerPersons } from './registration.js';
+import { registerEach } from './registration.js';
 import {
   encodePersonFields,
   findPersonRow,
@@ -25,12 +25,23 @@ function presentFields(record: PersonRecord): string[] {
 }
 
 /** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
+/**
+ * Single registrations committing together (many field devices at once) are inserted as one
+ * batch, as a mass registration is; each request keeps its own answer, audit events and errors.
+ */
+const singleRegistration: CoalescedWork<{ platform: Platform; actor: Actor; input: RegistrationPersonInput }, PersonRecord> = {
+  name: 'person registration',
+  run: (trx, items) =>
+    registerEach(
+      items[0]!.input.platform,
+      trx,
+      items.map(({ input: { actor, input }, record }) => ({ actor, input, record })),
+      null,
+    ),
+};
+
 export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const [person] = await registerPersons(platform, trx, record, actor, [input], null);
-    return person!;
-  });
+  return withAuditCoalesced(platform, ctx.audit, singleRegistration, { platform, actor: actorOf(ctx), input });
 }
 
 export async function readPerson(platform: Platform, ctx: RequestContext, personId: string): Promise<PersonRecord> {

@@ -51,42 +51,43 @@ function headMac(cipher: FieldCipher, seq: number, hash: string): string {
   return cipher.mac(HEAD_PURPOSE, `${seq}:${hash}`);
 }
 
+/** The events one unit of work recorded, with who did it: several units may commit together. */
+export interface AuditBatch {
+  context: AuditContext;
+  events: readonly AuditEvent[];
+}
+
 /**
  * Appends events to the chain inside the caller's transaction, so the change and its audit
  * commit or roll back together. Writers are serialised by a lock so the chain never forks.
  */
-export async function appendAudit(
-  trx: Tx,
-  dialect: Dialect,
-  cipher: FieldCipher,
-  context: AuditContext,
-  at: Date,
-  events: readonly AuditEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
+export async function appendAudit(trx: Tx, dialect: Dialect, cipher: FieldCipher, at: Date, batches: readonly AuditBatch[]): Promise<void> {
+  if (batches.every((batch) => batch.events.length === 0)) return;
   await lockForChain(trx, dialect, AUDIT_LOCK_ID);
   const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const iso = at.toISOString();
   const rows: AuditEventTable[] = [];
-  for (const event of events) {
-    seq += 1;
-    const content = {
-      seq,
-      at: iso,
-      actor_user_id: context.actorUserId,
-      actor_agency_id: context.actorAgencyId,
-      action: event.action,
-      record_type: event.recordType,
-      record_id: event.recordId,
-      fields: JSON.stringify([...(event.fields ?? [])].sort()),
-      request_id: context.requestId,
-      client_address: context.clientAddress,
-    };
-    const hash = chainHash(prev, content);
-    rows.push({ ...content, prev_hash: prev, hash });
-    prev = hash;
+  for (const { context, events } of batches) {
+    for (const event of events) {
+      seq += 1;
+      const content = {
+        seq,
+        at: iso,
+        actor_user_id: context.actorUserId,
+        actor_agency_id: context.actorAgencyId,
+        action: event.action,
+        record_type: event.recordType,
+        record_id: event.recordId,
+        fields: JSON.stringify([...(event.fields ?? [])].sort()),
+        request_id: context.requestId,
+        client_address: context.clientAddress,
+      };
+      const hash = chainHash(prev, content);
+      rows.push({ ...content, prev_hash: prev, hash });
+      prev = hash;
+    }
   }
   // Chunked so a 1,000-person registration stays under SQLite's bound-parameter limit.
   for (let i = 0; i < rows.length; i += 500) {

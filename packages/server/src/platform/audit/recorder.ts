@@ -1,43 +1,212 @@
+import { sql } from 'kysely';
 import type { Platform } from '../context.js';
-import type { Tx } from '../db/database.js';
+import type { Database, Tx } from '../db/database.js';
 import { responsePlace } from '../http/idempotency.js';
-import { appendAudit, type AuditContext, type AuditEvent } from './chain.js';
+import { appendAudit, type AuditBatch, type AuditContext, type AuditEvent } from './chain.js';
 
 export type RecordAudit = (event: AuditEvent) => void;
 
 /** Work to do once the unit of work has committed (mail leaves the system only for what was stored). */
 export type AfterCommit = (effect: () => Promise<void>) => void;
 
+type Work<T> = (trx: Tx, record: RecordAudit, afterCommit: AfterCommit) => Promise<T>;
+
+/** One request's share of a coalesced unit of work: its input and its own audit trail. */
+export interface CoalescedItem<I> {
+  input: I;
+  record: RecordAudit;
+  afterCommit: AfterCommit;
+}
+
 /**
- * Runs a unit of work in one transaction and appends the audit events it records to the chain
- * in that same transaction: a change is never stored without its audit event, nor the reverse.
- * Effects queued with `afterCommit` run after the commit, best effort.
+ * Work that several requests committing together may do in one call (one batched insert instead
+ * of one per request). `run` answers one result per item, in order.
  */
-export async function withAudit<T>(
-  platform: Platform,
-  context: AuditContext,
-  work: (trx: Tx, record: RecordAudit, afterCommit: AfterCommit) => Promise<T>,
-): Promise<T> {
-  const { db, dialect } = platform.database;
-  const effects: (() => Promise<void>)[] = [];
-  const result = await db.transaction().execute(async (trx) => {
-    const events: AuditEvent[] = [];
-    effects.length = 0; // a retried unit starts with none
-    const value = await work(trx, (event) => events.push(event), (effect) => effects.push(effect));
-    await appendAudit(trx, dialect, platform.cipher, context, platform.clock(), events);
-    const unit = context.idempotency;
-    if (unit && !unit.stored) {
-      // The answer to replay commits with the change it describes, or not at all.
-      await trx
-        .updateTable('idempotency_keys')
-        .set({ status: unit.status, response_enc: platform.cipher.encrypt(JSON.stringify(value), responsePlace(unit.userId, unit.key)) })
-        .where('user_id', '=', unit.userId)
-        .where('key', '=', unit.key)
-        .execute();
-      unit.stored = true;
+export interface CoalescedWork<I, T> {
+  readonly name: string;
+  run(trx: Tx, items: readonly CoalescedItem<I>[]): Promise<T[]>;
+}
+
+/** One request's unit of work waiting for a commit; plain work is a kind of its own. */
+interface Unit {
+  platform: Platform;
+  context: AuditContext;
+  kind: CoalescedWork<unknown, unknown>;
+  input: unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown; effects: (() => Promise<void>)[] } | { ok: false; error: unknown };
+
+/** The most units one transaction carries, so a burst never becomes one unbounded transaction. */
+const MAX_UNITS_PER_COMMIT = 64;
+const UNIT_SAVEPOINT = sql.raw('haven_unit');
+
+/**
+ * Group commit. Units of work that arrive while a transaction is open wait for it and then commit
+ * together in the next one, each inside its own savepoint: one durable commit (one fsync on
+ * SQLite, one audit-chain lock on PostgreSQL) serves many requests, and a unit that fails rolls
+ * back alone. An idle server commits a unit on the next turn of the event loop, so grouping adds
+ * no latency worth the name.
+ */
+class CommitGroups {
+  private readonly waiting: Unit[] = [];
+  private open = 0;
+  private scheduled = false;
+
+  /** SQLite has one connection, so one transaction at a time; PostgreSQL overlaps a few. */
+  constructor(private readonly concurrent: number) {}
+
+  submit(unit: Unit): void {
+    this.waiting.push(unit);
+    // Start after the requests already read in this turn of the event loop have queued their
+    // units too: with a synchronous driver (SQLite) nothing else would ever wait to join.
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startNext();
+    });
+  }
+
+  private startNext(): void {
+    while (this.open < this.concurrent && this.waiting.length > 0) {
+      const units = this.waiting.splice(0, MAX_UNITS_PER_COMMIT);
+      this.open += 1;
+      void commitTogether(units).finally(() => {
+        this.open -= 1;
+        this.startNext();
+      });
     }
-    return value;
+  }
+}
+
+const groups = new WeakMap<Database, CommitGroups>();
+
+function groupsOf(platform: Platform): CommitGroups {
+  let found = groups.get(platform.database);
+  if (!found) {
+    const concurrent = platform.database.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(platform.config.dbPoolSize / 2));
+    found = new CommitGroups(concurrent);
+    groups.set(platform.database, found);
+  }
+  return found;
+}
+
+/** Stores the answer of an idempotent request with the change it describes, or not at all. */
+async function storeIdempotentAnswer(trx: Tx, unit: Unit, value: unknown): Promise<void> {
+  const idempotent = unit.context.idempotency;
+  if (!idempotent || idempotent.stored) return;
+  await trx
+    .updateTable('idempotency_keys')
+    .set({ status: idempotent.status, response_enc: unit.platform.cipher.encrypt(JSON.stringify(value), responsePlace(idempotent.userId, idempotent.key)) })
+    .where('user_id', '=', idempotent.userId)
+    .where('key', '=', idempotent.key)
+    .execute();
+}
+
+/** Runs units of one coalesced kind as one call; their events stay each under its own request. */
+async function runCoalesced(trx: Tx, units: readonly Unit[], batches: AuditBatch[], outcomes: Map<Unit, Outcome>): Promise<void> {
+  const events = units.map((): AuditEvent[] => []);
+  const effects = units.map((): (() => Promise<void>)[] => []);
+  const items = units.map((unit, i) => ({
+    input: unit.input,
+    record: (event: AuditEvent) => events[i]!.push(event),
+    afterCommit: (effect: () => Promise<void>) => effects[i]!.push(effect),
+  }));
+  const values = await units[0]!.kind.run(trx, items);
+  for (const [i, unit] of units.entries()) await storeIdempotentAnswer(trx, unit, values[i]);
+  // Only once all of it is stored: a failure above rolls the units back and they run again alone.
+  for (const [i, unit] of units.entries()) {
+    batches.push({ context: unit.context, events: events[i]! });
+    outcomes.set(unit, { ok: true, value: values[i], effects: effects[i]! });
+  }
+}
+
+/** Runs the units inside a savepoint each, so one that fails rolls back alone. */
+async function inSavepoint(trx: Tx, run: () => Promise<void>): Promise<unknown> {
+  await sql`savepoint ${UNIT_SAVEPOINT}`.execute(trx);
+  try {
+    await run();
+    await sql`release savepoint ${UNIT_SAVEPOINT}`.execute(trx);
+    return undefined;
+  } catch (error) {
+    await sql`rollback to savepoint ${UNIT_SAVEPOINT}`.execute(trx);
+    await sql`release savepoint ${UNIT_SAVEPOINT}`.execute(trx);
+    return error ?? new Error('unit of work failed');
+  }
+}
+
+async function commitTogether(units: Unit[]): Promise<void> {
+  const { platform } = units[0]!;
+  const { db, dialect } = platform.database;
+  const outcomes = new Map<Unit, Outcome>();
+  try {
+    await db.transaction().execute(async (trx) => {
+      outcomes.clear();
+      const batches: AuditBatch[] = [];
+      if (units.length === 1) {
+        await runCoalesced(trx, units, batches, outcomes);
+      } else {
+        // Units of one coalesced kind run as one call; if that call fails, each runs alone so
+        // the failure is answered to the request that caused it and to no other.
+        const kinds = new Map<CoalescedWork<unknown, unknown>, Unit[]>();
+        for (const unit of units) kinds.set(unit.kind, [...(kinds.get(unit.kind) ?? []), unit]);
+        for (const group of kinds.values()) {
+          if (group.length > 1 && !(await inSavepoint(trx, () => runCoalesced(trx, group, batches, outcomes)))) continue;
+          for (const unit of group) {
+            const failure = await inSavepoint(trx, () => runCoalesced(trx, [unit], batches, outcomes));
+            if (failure) outcomes.set(unit, { ok: false, error: failure });
+          }
+        }
+      }
+      await appendAudit(trx, dialect, platform.cipher, platform.clock(), batches);
+    });
+  } catch (error) {
+    // The transaction did not commit: nothing of any unit is stored.
+    for (const unit of units) unit.reject(error);
+    return;
+  }
+  await Promise.all(
+    units.map(async (unit) => {
+      const outcome = outcomes.get(unit)!;
+      if (!outcome.ok) return unit.reject(outcome.error);
+      if (unit.context.idempotency) unit.context.idempotency.stored = true;
+      await Promise.allSettled(outcome.effects.map((effect) => effect()));
+      unit.resolve(outcome.value);
+    }),
+  );
+}
+
+/**
+ * Runs a unit of work in a transaction and appends the audit events it records to the chain in
+ * that same transaction: a change is never stored without its audit event, nor the reverse.
+ * Effects queued with `afterCommit` run after the commit, best effort. The unit may share its
+ * transaction with others (group commit) but is isolated from them by a savepoint.
+ */
+export function withAudit<T>(platform: Platform, context: AuditContext, work: Work<T>): Promise<T> {
+  const alone: CoalescedWork<null, T> = { name: 'unit', run: async (trx, [item]) => [await work(trx, item!.record, item!.afterCommit)] };
+  return submitUnit(platform, context, alone, null);
+}
+
+/**
+ * Like withAudit, for work that requests committing together do in one call (registrations):
+ * each request still gets its own answer, audit events and failure.
+ */
+export function withAuditCoalesced<I, T>(platform: Platform, context: AuditContext, kind: CoalescedWork<I, T>, input: I): Promise<T> {
+  return submitUnit(platform, context, kind, input);
+}
+
+function submitUnit<I, T>(platform: Platform, context: AuditContext, kind: CoalescedWork<I, T>, input: I): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    groupsOf(platform).submit({
+      platform,
+      context,
+      kind: kind as CoalescedWork<unknown, unknown>,
+      input,
+      resolve: resolve as (value: unknown) => void,
+      reject,
+    });
   });
-  await Promise.allSettled(effects.map((effect) => effect()));
-  return result;
 }
