@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -27,6 +27,32 @@ export interface Database {
 // stay far below 2^53, so numbers are safe and match what SQLite returns.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/** Prepared statements kept per connection; Haven's queries take a few hundred distinct shapes. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; compiling the same SQL again costs as much as running a
+ * small insert. better-sqlite3 statements are reusable and run synchronously (Haven never streams
+ * rows, so no statement is busy when asked for again), so the connection keeps the most recent ones.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text); // re-inserted below: the map's order is the recency order
+      } else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
+
 export interface OpenOptions {
   poolSize?: number;
 }
@@ -45,7 +71,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Freed space is zeroed, so a destroyed value (retention, erasure) does not linger in the file.
+  sqlite.pragma('secure_delete = ON');
+  const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', sqlitePath: file, sqlite, close: () => db.destroy() };
 }
 
