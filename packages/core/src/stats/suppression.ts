@@ -274,3 +274,42 @@ export function disclosureProblems(table: PublishedTable): string[] {
   for (let j = 0; j < (grid[0]?.length ?? 0); j++) if (grid.filter((row) => row[j] === null).length === 1) problems.push(`column ${j} has one hidden cell`);
   return problems;
 }
+
+function rank(matrix: number[][]): number {
+  const m = matrix.map((row) => [...row]);
+  let r = 0;
+  const width = m[0]?.length ?? 0;
+  for (let c = 0; c < width && r < m.length; c++) {
+    let pivot = r;
+    for (let i = r + 1; i < m.length; i++) if (Math.abs(m[i]![c]!) > Math.abs(m[pivot]![c]!)) pivot = i;
+    if (Math.abs(m[pivot]![c]!) < 1e-9) continue;
+    [m[r], m[pivot]] = [m[pivot]!, m[r]!];
+    for (let i = 0; i < m.length; i++) {
+      if (i === r) continue;
+      const factor = m[i]![c]! / m[r]![c]!;
+      for (let j = c; j < width; j++) m[i]![j]! -= factor * m[r]![j]!;
+    }
+    r++;
+  }
+  return r;
+}
+
+/**
+ * The hidden cells a reader could compute exactly from a published table, by linear algebra rather
+ * than by the graph argument suppressTable relies on: a hidden cell is determined when its unit
+ * vector lies in the row space of the line equations restricted to the hidden cells. For tests and
+ * audits of published files (it is cubic in the number of hidden cells).
+ */
+export function recoverableCells(table: PublishedTable): [number, number][] {
+  const grid = [...table.cells.map((row, i) => [...row, table.rowTotals[i] ?? null]), [...table.columnTotals, table.total]];
+  const R = grid.length - 1;
+  const C = grid[0]!.length - 1;
+  const unknowns: [number, number][] = [];
+  grid.forEach((row, i) => row.forEach((v, j) => v === null && unknowns.push([i, j])));
+  if (unknowns.length === 0) return [];
+  const equations: number[][] = [];
+  for (let i = 0; i <= R; i++) equations.push(unknowns.map(([a, b]) => (a === i ? (b === C ? -1 : 1) : 0)));
+  for (let j = 0; j <= C; j++) equations.push(unknowns.map(([a, b]) => (b === j ? (a === R ? -1 : 1) : 0)));
+  const base = rank(equations);
+  return unknowns.filter((_, x) => rank([...equations, unknowns.map((__, y) => (x === y ? 1 : 0))]) === base);
+}

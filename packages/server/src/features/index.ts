@@ -3,6 +3,7 @@ import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { encounterRoutes } from './encounters/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { justiceRoutes } from './justice/routes.js';
@@ -32,4 +33,5 @@ export const features: Feature[] = [
   oversightRoutes,
   auditRoutes,
   statsRoutes,
+  exportRoutes,
 ];

@@ -376,6 +376,12 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },
   'GET /api/stats/threshold': { callers: STATS_READERS, request: () => ({ path: '/api/stats/threshold' }) },
   'PUT /api/stats/threshold': { callers: ADMIN, request: () => ({ path: '/api/stats/threshold', body: { k: 11, version: 0 } }) },
+  // Exports (issue 8, point 4): aggregates for the same readers; personal data for supervisors; a job only for its requester.
+  'POST /api/exports/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/exports/indicators', body: { format: 'csv' } }) },
+  'POST /api/exports/cases': { callers: ['supervisor'], request: () => ({ path: '/api/exports/cases', body: { kind: 'case_list' } }) },
+  'GET /api/exports': { callers: 'signed-in', request: () => ({ path: '/api/exports' }) },
+  'GET /api/exports/:id': { callers: 'signed-in', request: () => ({ path: `/api/exports/${NO_SUCH_ID}` }) },
+  'POST /api/exports/:id/download': { callers: 'signed-in', request: () => ({ path: `/api/exports/${NO_SUCH_ID}/download`, body: {} }) },
 };
 
 /** Routes served by the API documentation plugin: public, static. */

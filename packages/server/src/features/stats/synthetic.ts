@@ -229,7 +229,6 @@ export function syntheticRows(world: SyntheticWorld, persons: number, seed: numb
 }
 
 const CHUNK = 5000;
-const INTEGER_COLUMNS = new Set(['people_on_board', 'dead', 'missing', 'age_claimed', 'age_disputed', 'version', 'best_interests_determined', 'screening_version', 'capacity', 'available']);
 
 /**
  * Writes rows fast: on SQLite one prepared statement in one transaction; on PostgreSQL one
@@ -246,7 +245,10 @@ export async function bulkInsert(database: Database, rows: Rows): Promise<void> 
       })(list);
       continue;
     }
-    const types = columns.map((c) => (c === 'latitude' || c === 'longitude' ? 'float8' : INTEGER_COLUMNS.has(c) ? 'int4' : 'text'));
+    const declared = await sql<{ name: string; type: string }>`select column_name as name, data_type as type from information_schema.columns
+      where table_schema = current_schema() and table_name = ${table}`.execute(database.db);
+    const typeOf = new Map(declared.rows.map((r) => [r.name, r.type]));
+    const types = columns.map((c) => typeOf.get(c) ?? 'text');
     for (let offset = 0; offset < list.length; offset += CHUNK) {
       const chunk = list.slice(offset, offset + CHUNK);
       const arrays = columns.map((c, i) => sql`cast(${chunk.map((row) => row[c] ?? null)} as ${sql.raw(types[i]!)}[])`);

@@ -92,5 +92,9 @@ export const AUDIT_ACTIONS = [
   'referral.revoked',
   'referral.form_printed',
   'person.read_refused',
+  // statistics and exports (issue 8)
+  'export.requested',
+  'export.downloaded',
+  'person.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,147 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { indicatorReport, type StatsFilter } from '../features/stats/service.js';
+import { bulkInsert, syntheticRows } from '../features/stats/synthetic.js';
+import { openPlatform } from '../platform/bootstrap.js';
+import { loadConfig } from '../platform/config.js';
+import type { Platform } from '../platform/context.js';
+import type { BenchFigure, Benchmark } from './types.js';
+
+// Issue 8, item 7: every indicator over 1 M cases in at most 2 s, on SQLite and on PostgreSQL.
+// The case files are written straight into the tables (the indicators never read ciphertext).
+
+const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const CASES = Number(process.env.HAVEN_BENCH_CASES ?? 1_000_000);
+const CHUNK = 50_000;
+const OFFICERS = 400;
+const RUNS = 3;
+
+async function setUp(kind: 'sqlite' | 'postgres'): Promise<{ platform: Platform; cleanup(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-'));
+  let db = path.join(dir, 'haven.db');
+  let schema: string | undefined;
+  if (kind === 'postgres') {
+    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 10 });
+  return {
+    platform,
+    async cleanup() {
+      await platform.database.close();
+      if (schema) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Agencies in two areas, officers (no password anyone can use) and providers, written directly. */
+async function world(platform: Platform): Promise<{ agencyIds: string[]; officerIds: string[]; providerIds: string[] }> {
+  const at = platform.clock().toISOString();
+  const agencyIds = [randomUUID(), randomUUID(), randomUUID()];
+  const officerIds = Array.from({ length: OFFICERS }, () => randomUUID());
+  const providerIds = Array.from({ length: 30 }, () => randomUUID());
+  await bulkInsert(platform.database, {
+    agencies: agencyIds.map((id, i) => ({ id, name: `Bench agency ${i}`, type: 'government', area: i === 0 ? 'North' : 'South', version: 1, created_at: at, updated_at: at })),
+    users: officerIds.map((id, i) => ({
+      id,
+      agency_id: agencyIds[i % agencyIds.length],
+      username: `bench.officer.${i}`,
+      display_name: `Bench officer ${i}`,
+      email: null,
+      role: 'protection_officer',
+      password_hash: 'disabled',
+      must_change_password: 1,
+      totp_secret_enc: null,
+      totp_enabled: 0,
+      totp_last_step: null,
+      failed_attempts: 0,
+      locked_until: null,
+      disabled: 1,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    })),
+    service_providers: providerIds.map((id, i) => ({
+      id,
+      agency_id: agencyIds[i % agencyIds.length],
+      name: `Bench provider ${i}`,
+      service_types: '[]',
+      area: 'North',
+      languages: '[]',
+      capacity: 100 + i,
+      hours: null,
+      contact: null,
+      accepts_from: null,
+      available: null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    })),
+  });
+  return { agencyIds, officerIds, providerIds };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function time(platform: Platform, filter: StatsFilter): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await indicatorReport(platform, filter);
+    runs.push(performance.now() - start);
+  }
+  return runs.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+}
+
+async function run(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
+  const { platform, cleanup } = await setUp(kind);
+  try {
+    const ids = await world(platform);
+    const loadStart = performance.now();
+    for (let offset = 0, chunk = 0; offset < CASES; offset += CHUNK, chunk++) {
+      await bulkInsert(platform.database, syntheticRows(ids, Math.min(CHUNK, CASES - offset), 1000 + chunk));
+      process.stderr.write(`\r  ${kind}: ${Math.min(offset + CHUNK, CASES).toLocaleString('en')} cases written`);
+    }
+    process.stderr.write('\n');
+    const loadMs = performance.now() - loadStart;
+    await sql`analyze`.execute(platform.database.db);
+    const counts = await sql<{ persons: number; obligations: number; referrals: number }>`select
+      (select count(*) from persons) as persons, (select count(*) from obligations) as obligations, (select count(*) from referrals) as referrals`.execute(platform.database.db);
+    const c = counts.rows[0]!;
+    await indicatorReport(platform, {}); // warm the cache once, as a running server would be
+    const all = await time(platform, {});
+    const filtered = await time(platform, { area: 'North', from: '2026-02-01T00:00:00Z', to: '2026-05-01T00:00:00Z' });
+    const load = os.loadavg()[0]!.toFixed(2);
+    const scale = `${Number(c.persons).toLocaleString('en')} cases, ${Number(c.obligations).toLocaleString('en')} obligations, ${Number(c.referrals).toLocaleString('en')} referrals`;
+    return [
+      { figure: `all indicators, whole jurisdiction (${kind}; ${scale}; median of ${RUNS}; 1-min load ${load})`, target: '≤ 2 s', measured: seconds(all) },
+      { figure: `all indicators, one area and three months (${kind})`, target: '≤ 2 s', measured: seconds(filtered) },
+      { figure: `writing the synthetic case files (${kind}, bulk, with indexes)`, target: '—', measured: seconds(loadMs) },
+    ];
+  } finally {
+    await cleanup();
+  }
+}
+
+export const indicatorsBenchmark: Benchmark = {
+  name: 'indicators',
+  async run() {
+    return [...(await run('sqlite')), ...(await run('postgres'))];
+  },
+};
