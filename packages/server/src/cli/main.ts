@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerBackup } from './backup.js';
+import { registerExport } from './export.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeedDemo } from './seed-demo.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerBackup(program);
   registerAssess(program);
+  registerExport(program);
   return program;
 }
 

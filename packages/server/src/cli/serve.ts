@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { startExportWorker } from '../features/exports/jobs.js';
 import { startReminders } from '../features/obligations/reminders.js';
 import { buildHavenApp } from '../server.js';
 import { CliError } from './errors.js';
@@ -46,11 +47,14 @@ export function registerServe(program: Command): void {
         60_000,
         (error) => app.log.error({ err: { message: (error as Error).message } }, 'reminder pass failed'),
       );
+      // Exports queued by any process, stale claims of stopped ones, and expiry of old files.
+      const stopExports = startExportWorker(platform, 5_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'export pass failed'));
       let closing = false;
       const stop = async () => {
         if (closing) return;
         closing = true;
         stopReminders();
+        stopExports();
         await app.close();
         await platform.database.close();
       };

@@ -169,6 +169,31 @@ async function claim(platform: Platform, id: string, worker: string): Promise<bo
   return Number(result.numUpdatedRows) === 1;
 }
 
+export interface ProducedExport {
+  fileName: string;
+  mediaType: string;
+  bytes: Buffer;
+  /** Persons in a personal-data export (for the audit trail); empty for aggregates. */
+  personIds: string[];
+}
+
+/** Makes the file of an export (the worker and `haven export` share this), reporting progress 0–1. */
+export async function produceExport(
+  platform: Platform,
+  job: { kind: ExportKind; format: string; filter: StatsFilter; agencyId: string },
+  progress: (fraction: number) => Promise<void>,
+): Promise<ProducedExport> {
+  if (job.kind === 'indicators') {
+    await progress(0.05);
+    const report = await indicatorReport(platform, job.filter);
+    await progress(0.6);
+    return { ...(await renderIndicators(report, job.format as AggregateFormat)), personIds: [] };
+  }
+  const produce = job.kind === 'case_list' ? caseList : htcdsReferrals;
+  const result = await produce(platform, job.agencyId, (f) => progress(0.05 + f * 0.85));
+  return { fileName: result.fileName, mediaType: 'text/csv; charset=utf-8', bytes: result.csv, personIds: result.personIds };
+}
+
 /** Runs one claimed job to its end. Errors are stored as a short reason, never with data in it. */
 async function work(platform: Platform, id: string, worker: string): Promise<void> {
   const { db } = platform.database;
@@ -185,23 +210,7 @@ async function work(platform: Platform, id: string, worker: string): Promise<voi
   // The requester, for the audit trail: the events name who exported, not the process.
   const audit: AuditContext = { actorUserId: job.requested_by, actorAgencyId: job.agency_id, requestId: `export:${job.id}`, clientAddress: null };
   try {
-    let fileName: string;
-    let mediaType: string;
-    let bytes: Buffer;
-    let personIds: string[] = [];
-    if (job.kind === 'indicators') {
-      await progress(0.05);
-      const report = await indicatorReport(platform, JSON.parse(job.filter) as StatsFilter);
-      await progress(0.6);
-      ({ fileName, mediaType, bytes } = await renderIndicators(report, job.format as AggregateFormat));
-    } else {
-      const produce = job.kind === 'case_list' ? caseList : htcdsReferrals;
-      const result = await produce(platform, job.agency_id, (f) => progress(0.05 + f * 0.85));
-      ({ fileName } = result);
-      mediaType = 'text/csv; charset=utf-8';
-      bytes = result.csv;
-      personIds = result.personIds;
-    }
+    const { fileName, mediaType, bytes, personIds } = await produceExport(platform, { kind: job.kind as ExportKind, format: job.format, filter: JSON.parse(job.filter) as StatsFilter, agencyId: job.agency_id }, progress);
     const at = platform.clock();
     await withAudit(platform, audit, async (trx, record) => {
       const updated = await trx

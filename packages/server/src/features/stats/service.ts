@@ -161,7 +161,7 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
     await Promise.all([
       arrivalRows(db, filter),
       encounterRows(db, filter),
-      observedIndicatorCounts(db, filter),
+      observedIndicatorCounts(db, dialect, filter),
       obligationRows(db, filter, now),
       obligationFulfilmentMedians(db, dialect, filter),
       referralRows(db, filter),

@@ -5,7 +5,8 @@ import type { Dialect, Queryable } from '../../platform/db/database.js';
 // The indicator queries (issue 8, item 1). One SQL text runs on both engines; the only dialect
 // fragment is the difference of two RFC 3339 timestamps in hours (hoursBetween). Every query
 // returns counts grouped by codes — never a name, never free text — and the service suppresses
-// them before anything leaves the server.
+// them before anything leaves the server. Besides hoursBetween, the substring test of
+// observedIndicatorCounts is the other fragment written per engine.
 
 /** Which population the indicators describe: persons met in encounters matching all of these. */
 export interface StatsFilter {
@@ -103,8 +104,10 @@ export async function encounterRows(db: Queryable, filter: StatsFilter): Promise
 }
 
 /** Persons with each observed indicator at any screening (the screening stores codes as a JSON list). */
-export async function observedIndicatorCounts(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
-  const flags = OBSERVED_INDICATORS.map((code, i) => sql`max(case when s.indicators like ${`%"${code}"%`} then 1 else 0 end) as ${sql.ref(`i${i}`)}`);
+export async function observedIndicatorCounts(db: Queryable, dialect: Dialect, filter: StatsFilter): Promise<Map<string, number>> {
+  // A substring search, not LIKE: several times faster per row on both engines (the codes hold no wildcard).
+  const contains = (needle: string) => (dialect === 'postgres' ? sql`strpos(s.indicators, ${needle}) > 0` : sql`instr(s.indicators, ${needle}) > 0`);
+  const flags = OBSERVED_INDICATORS.map((code, i) => sql`max(case when ${contains(`"${code}"`)} then 1 else 0 end) as ${sql.ref(`i${i}`)}`);
   const sums = OBSERVED_INDICATORS.map((_, i) => sql`sum(${sql.ref(`i${i}`)}) as ${sql.ref(`i${i}`)}`);
   const result = await sql<Record<string, number | string | null>>`
     select ${sql.join(sums)} from (
