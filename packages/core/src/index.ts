@@ -7,3 +7,4 @@ export * from './schemas/justice.js';
 export * from './engine/index.js';
 export * from './stats/index.js';
 export * from './self-assessment/index.js';
+export * from './matching/index.js';

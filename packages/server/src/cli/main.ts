@@ -4,6 +4,7 @@ import { registerAudit } from './audit.js';
 import { registerBackup } from './backup.js';
 import { registerExport } from './export.js';
 import { registerKeys } from './keys.js';
+import { registerMatch } from './match.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeedDemo } from './seed-demo.js';
 import { registerServe } from './serve.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerAssess(program);
   registerExport(program);
+  registerMatch(program);
   return program;
 }
 

@@ -1,0 +1,191 @@
+import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from './person.js';
+import { contradicts, DEFAULT_MATCH_THRESHOLD, pairLogOdds, scoreOfLogOdds, scorePair, type ScoreOptions } from './score.js';
+
+export interface MatchedPair {
+  a: string;
+  b: string;
+  score: number;
+  reasons: string[];
+}
+
+/**
+ * A block larger than this is a name pair so common (or a key so coarse) that comparing all of
+ * it would be quadratic; such records still meet through their other keys (name + birth year).
+ */
+export const MAX_BLOCK_SIZE = 2000;
+/** Weight of the population prior when counting name frequencies in a small batch. */
+const FREQUENCY_PRIOR_WEIGHT = 200;
+const FREQUENCY_PRIOR = 0.02;
+
+/** Name-word frequencies counted over the batch, smoothed towards the population prior. */
+export function nameFrequencies(persons: readonly PreparedPerson[]): (key: string) => number {
+  const counts = new Map<string, number>();
+  for (const person of persons) {
+    for (const key of new Set(person.words.map((w) => w.frequencyKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const n = persons.length;
+  return (key) => ((counts.get(key) ?? 0) + FREQUENCY_PRIOR_WEIGHT * FREQUENCY_PRIOR) / (n + FREQUENCY_PRIOR_WEIGHT);
+}
+
+/** Pairs of records that share a blocking key: the only pairs scored. */
+export function candidatePairs(persons: readonly PreparedPerson[]): [number, number][] {
+  const blocks = new Map<string, number[]>();
+  persons.forEach((person, index) => {
+    for (const key of storedKeysOf(person)) {
+      let block = blocks.get(key);
+      if (!block) blocks.set(key, (block = []));
+      block.push(index);
+    }
+  });
+  const pairs: [number, number][] = [];
+  const seen = new Set<number>();
+  persons.forEach((person, i) => {
+    seen.clear();
+    for (const key of queryKeysOf(person)) {
+      const block = blocks.get(key);
+      if (!block || block.length > MAX_BLOCK_SIZE) continue;
+      for (const j of block) {
+        if (j <= i || seen.has(j)) continue;
+        seen.add(j);
+        pairs.push([i, j]);
+      }
+    }
+  });
+  return pairs;
+}
+
+/**
+ * Every pair of records judged to be the same person at `threshold`, best first. Pairs above the
+ * threshold are taken best first and join their clusters unless the facts of some record of one
+ * cluster contradict those of some record of the other (birth dates, sex): an undated "Hodan
+ * Warsama" must not chain two namesakes born 30 years apart into one person, as the transitive
+ * closure of raw pairs would. The pairs returned are those whose records end in one cluster.
+ */
+export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_MATCH_THRESHOLD): MatchedPair[] {
+  const persons = input.map(preparePerson);
+  const options: ScoreOptions = { nameFrequency: nameFrequencies(persons) };
+  const differentPeople = (x: number, y: number): boolean => contradicts(persons[x]!, persons[y]!);
+  const scored: ScoredPair[] = [];
+  for (const [i, j] of candidatePairs(persons)) {
+    const logOdds = pairLogOdds(persons[i]!, persons[j]!, options);
+    const score = scoreOfLogOdds(logOdds);
+    if (score >= threshold) scored.push({ a: persons[i]!.id, b: persons[j]!.id, score, reasons: [], i, j, logOdds });
+  }
+  const ambiguous = ambiguousRecords(scored, differentPeople);
+  const kept = scored.filter((p) => !ambiguous.has(p.i) && !ambiguous.has(p.j));
+  kept.sort((p, q) => q.score - p.score || p.i - q.i || p.j - q.j);
+  const clusterOf = new Map<number, number[]>();
+  const members = (i: number): number[] => {
+    let cluster = clusterOf.get(i);
+    if (!cluster) clusterOf.set(i, (cluster = [i]));
+    return cluster;
+  };
+  const accepted: MatchedPair[] = [];
+  for (const { i, j, logOdds: _logOdds, ...pair } of kept) {
+    const left = members(i);
+    const right = members(j);
+    if (left !== right) {
+      if (left.some((x) => right.some((y) => differentPeople(x, y)))) continue;
+      for (const y of right) {
+        left.push(y);
+        clusterOf.set(y, left);
+      }
+    }
+    accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
+  }
+  return accepted.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
+}
+
+interface ScoredPair extends MatchedPair {
+  i: number;
+  j: number;
+  logOdds: number;
+}
+
+/**
+ * How much more likely the best of two conflicting candidates must be for a record to be linked
+ * to it: e² ≈ 7 times. Below that the record is ambiguous (an undated "Natalia Shevchenko" beside
+ * three namesakes born years apart) and is linked to none, since a wrong merge is worse than a
+ * missed one.
+ */
+export const AMBIGUITY_MARGIN = 2;
+
+function ambiguousRecords(scored: readonly ScoredPair[], differentPeople: (x: number, y: number) => boolean): Set<number> {
+  const partners = new Map<number, { other: number; logOdds: number }[]>();
+  for (const pair of scored) {
+    for (const [self, other] of [[pair.i, pair.j], [pair.j, pair.i]] as const) {
+      let list = partners.get(self);
+      if (!list) partners.set(self, (list = []));
+      list.push({ other, logOdds: pair.logOdds });
+    }
+  }
+  const ambiguous = new Set<number>();
+  for (const [self, list] of partners) {
+    if (list.length < 2) continue;
+    list.sort((p, q) => q.logOdds - p.logOdds);
+    const best = list[0]!;
+    if (list.slice(1).some((p) => best.logOdds - p.logOdds < AMBIGUITY_MARGIN && differentPeople(best.other, p.other))) ambiguous.add(self);
+  }
+  return ambiguous;
+}
+
+/** Groups of ids linked by pairs, directly or through others (the transitive closure). */
+export function clustersOf(pairs: readonly { a: string; b: string }[]): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    let node = x;
+    while (node !== root) {
+      const next = parent.get(node)!;
+      parent.set(node, root);
+      node = next;
+    }
+    return root;
+  };
+  for (const { a, b } of pairs) {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  }
+  const groups = new Map<string, string[]>();
+  for (const id of parent.keys()) {
+    const root = find(id);
+    let group = groups.get(root);
+    if (!group) groups.set(root, (group = []));
+    group.push(id);
+  }
+  return [...groups.values()].map((g) => g.sort());
+}
+
+export interface PairwiseQuality {
+  precision: number;
+  recall: number;
+  f1: number;
+  truePairs: number;
+  predictedPairs: number;
+  correctPairs: number;
+}
+
+function pairsWithin(clusters: readonly (readonly string[])[]): Set<string> {
+  const out = new Set<string>();
+  for (const cluster of clusters) {
+    const sorted = [...cluster].sort();
+    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) out.add(`${sorted[i]}\u0000${sorted[j]}`);
+  }
+  return out;
+}
+
+/** Pairwise precision, recall and F1 of predicted pairs (after transitive closure) against true clusters. */
+export function pairwiseQuality(predicted: readonly { a: string; b: string }[], truth: readonly (readonly string[])[]): PairwiseQuality {
+  const predictedPairs = pairsWithin(clustersOf(predicted));
+  const truePairs = pairsWithin(truth);
+  let correct = 0;
+  for (const pair of predictedPairs) if (truePairs.has(pair)) correct++;
+  const precision = predictedPairs.size === 0 ? 1 : correct / predictedPairs.size;
+  const recall = truePairs.size === 0 ? 1 : correct / truePairs.size;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1, truePairs: truePairs.size, predictedPairs: predictedPairs.size, correctPairs: correct };
+}

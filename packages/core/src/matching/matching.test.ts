@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { matchPersons, pairwiseQuality } from './match.js';
+import { preparePerson, type MatchPerson } from './person.js';
+import { formSimilarity, phoneticForms } from './phonetic.js';
+import { romaniseWord } from './romanise.js';
+import { scorePair } from './score.js';
+import { syntheticPersons, syntheticTruth } from './synthetic.js';
+
+function person(id: string, givenName: string, familyName: string, extra: Partial<MatchPerson> = {}): MatchPerson {
+  return { id, givenName, familyName, ...extra };
+}
+
+function score(a: MatchPerson, b: MatchPerson): number {
+  return scorePair(preparePerson(a), preparePerson(b)).score;
+}
+
+function wordsSoundAlike(x: string, y: string): boolean {
+  const a = preparePerson(person('a', x, '')).words[0]!;
+  const b = preparePerson(person('b', y, '')).words[0]!;
+  const abjad = a.abjad || b.abjad;
+  return a.forms.some((f) => b.forms.some((g) => formSimilarity(f, g, abjad) >= 0.88));
+}
+
+describe('romanisation and phonetic forms', () => {
+  it('keeps the letters of an Arabic word apart, so ته is t + h and not ث', () => {
+    expect(romaniseWord('فرشته').units).toEqual(['f', 'r', 'sh', 't', 'h']);
+    expect(romaniseWord('عثمان').units).toContain('th');
+  });
+
+  it('drops the Arabic article written into the word', () => {
+    expect(romaniseWord('الحسن').units.join('')).toBe('hsn');
+  });
+
+  it('reads a Somali c both as k and as ʿayn', () => {
+    expect(phoneticForms(romaniseWord('Cali'))).toEqual(expect.arrayContaining(['kala', 'ala']));
+  });
+
+  it.each([
+    ['Maxamed', 'Mohamed'],
+    ['Cabdullaahi', 'Abdullahi'],
+    ['Youssef', 'Yusuf'],
+    ['Ousmane', 'Usman'],
+    ['Djamel', 'Jamal'],
+    ['Othman', 'عثمان'],
+    ['محمد', 'Muhammad'],
+    ['Reza', 'رضا'],
+    ['Sakineh', 'سکینه'],
+    ['Gebrehiwet', 'ገብረሂወት'],
+    ['Tekle', 'ተኽለ'],
+    ['Hossain', 'হোসেন'],
+    ['Karim', 'করিম'],
+    ['Shevchenko', 'Шевченко'],
+    ['Sevcenko', 'Shevchenko'],
+    ['Serhiy', 'Sergey'],
+  ])('hears %s and %s as the same name', (x, y) => {
+    expect(wordsSoundAlike(x, y)).toBe(true);
+  });
+
+  it.each([
+    ['Fatima', 'Mohamed'],
+    ['Karim', 'Salim'],
+    ['Hodan', 'Halima'],
+  ])('tells %s from %s', (x, y) => {
+    expect(wordsSoundAlike(x, y)).toBe(false);
+  });
+});
+
+describe('scorePair', () => {
+  const disembarkation = person('r1', 'محمد', 'الحسن', { sex: 'male', birthDate: '2001-03-14', birthDatePrecision: 'day', nationality: 'SD' });
+  const reception = person('r2', 'Mohamed', 'El Hassan', { sex: 'male', birthDate: '2001-03-14', birthDatePrecision: 'day', nationality: 'SD' });
+  const asylumOffice = person('r3', 'HASSAN', 'Muhammad', { sex: 'male', birthDate: '2001-01-01', birthDatePrecision: 'year', nationality: 'SD' });
+  const sister = person('r4', 'Fatima', 'Al-Hassan', { sex: 'female', birthDate: '2003-06-02', birthDatePrecision: 'day', nationality: 'SD' });
+
+  it('matches the same young man across Arabic script, transliteration and swapped names', () => {
+    expect(score(disembarkation, reception)).toBeGreaterThan(0.9);
+    expect(score(reception, asylumOffice)).toBeGreaterThan(0.5);
+    expect(score(disembarkation, asylumOffice)).toBeGreaterThan(0.5);
+  });
+
+  it('does not take his sister for him', () => {
+    expect(score(reception, sister)).toBeLessThan(0.01);
+    expect(score(disembarkation, sister)).toBeLessThan(0.01);
+  });
+
+  it('says which names and dates agreed', () => {
+    const { reasons } = scorePair(preparePerson(disembarkation), preparePerson(reception));
+    expect(reasons).toContain('given name sounds alike: محمد ~ Mohamed');
+    expect(reasons).toContain('same birth date 2001-03-14');
+  });
+
+  it('accepts a birth date with day and month swapped, and a father named only in one record', () => {
+    const a = person('a', 'Zeinab', 'Saleh', { sex: 'female', birthDate: '1986-05-02', birthDatePrecision: 'day' });
+    const b = person('b', 'Zaynab', 'Mustapha Saleh', { sex: 'female', birthDate: '1986-02-05', birthDatePrecision: 'day' });
+    expect(score(a, b)).toBeGreaterThan(0.9);
+  });
+
+  it('takes father and son (same names, another order) for two people', () => {
+    const son = person('a', 'Cali', 'Warsame Cabdullaahi', { sex: 'male' });
+    const father = person('b', 'Warsame', 'Cali Abdilahi', { sex: 'male' });
+    expect(score(son, father)).toBeLessThan(score(son, person('c', 'Cali', 'Warsame Abdilahi', { sex: 'male' })));
+  });
+});
+
+const nameArbitrary = fc.stringMatching(/^[A-Za-z\u0621-\u064A\u1200-\u1357\u0410-\u044F\u0995-\u09B9 -]{0,20}$/u);
+const personArbitrary = fc.record({
+  id: fc.constant('x'),
+  givenName: nameArbitrary,
+  familyName: nameArbitrary,
+  sex: fc.constantFrom('male', 'female', 'unknown') as fc.Arbitrary<'male' | 'female' | 'unknown'>,
+  birthDate: fc.date({ min: new Date('1940-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  birthDatePrecision: fc.constantFrom('day', 'year', 'estimated') as fc.Arbitrary<'day' | 'year' | 'estimated'>,
+  nationality: fc.constantFrom('SD', 'SO', 'ER', 'AF'),
+});
+
+describe('scorePair properties', () => {
+  it('is symmetric and within [0, 1]', () => {
+    fc.assert(
+      fc.property(personArbitrary, personArbitrary, (a, b) => {
+        const ab = score(a, { ...b, id: 'y' });
+        const ba = score({ ...b, id: 'y' }, a);
+        expect(ab).toBeGreaterThanOrEqual(0);
+        expect(ab).toBeLessThanOrEqual(1);
+        expect(ab).toBeCloseTo(ba, 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds a record the same person as itself', () => {
+    fc.assert(
+      fc.property(personArbitrary.filter((p) => /[^\s-]{2}/u.test(p.givenName) && /[^\s-]{2}/u.test(p.familyName)), (p) => {
+        expect(score(p, { ...p, id: 'y' })).toBeGreaterThan(0.5);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('does not change when given and family name are swapped or the case changes', () => {
+    fc.assert(
+      fc.property(personArbitrary, personArbitrary, (a, b) => {
+        const other = { ...b, id: 'y' };
+        const base = score(a, other);
+        expect(score({ ...a, givenName: a.familyName, familyName: a.givenName }, other)).toBeCloseTo(base, 9);
+        expect(score({ ...a, givenName: a.givenName.toUpperCase(), familyName: a.familyName.toLowerCase() }, other)).toBeCloseTo(base, 9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('matchPersons', () => {
+  it('does not chain namesakes born years apart through an undated record', () => {
+    const pairs = matchPersons([
+      person('a', 'Hodan', 'Warsama', { sex: 'female', nationality: 'SO' }),
+      person('b', 'Hodan', 'Warsama', { sex: 'female', birthDate: '1971-12-12', birthDatePrecision: 'day', nationality: 'SO' }),
+      person('c', 'Hodan', 'Warsame', { sex: 'female', birthDate: '2000-02-15', birthDatePrecision: 'day', nationality: 'SO' }),
+    ]);
+    expect(pairs).toEqual([]);
+  });
+
+  it('keeps F1 on a synthetic set built from syllables, not from the development names', () => {
+    const set = syntheticPersons({ seed: 20260, people: 600 });
+    const quality = pairwiseQuality(matchPersons(set.map((s) => s.record)), syntheticTruth(set));
+    expect(quality.f1).toBeGreaterThan(0.9);
+  });
+});

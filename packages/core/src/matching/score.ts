@@ -1,0 +1,216 @@
+import { codedSimilarity } from './phonetic.js';
+import type { BirthDate, NameWord, PreparedPerson } from './person.js';
+
+/**
+ * The scoring model is Fellegi–Sunter: each piece of evidence adds log(m/u) when it agrees and
+ * log((1−m)/(1−u)) when it disagrees, where m is how often it agrees between two records of the
+ * same person and u how often between two different people. The sum plus a prior is turned into
+ * a score in [0, 1] by the logistic function. The m and u below are stated with their reasons;
+ * the prior was set on the development set (see README "Matching").
+ */
+const NAME_M = 0.95; // a name word survives re-registration in another script ~95% of the time
+const DEFAULT_NAME_FREQUENCY = 0.02; // share of people carrying a given name word, when not counted
+const MIN_NAME_FREQUENCY = 0.001;
+const NAME_AGREES = 0.88;
+const NAME_PARTIAL = 0.62;
+/** An extra word (father's or grandfather's name) in one record only: weak evidence against. */
+const EXTRA_WORD = -0.2;
+/** Three or more shared names in an order no registration habit explains. */
+const ORDER_CONFLICT = -4;
+const SEX_AGREES = Math.log(0.97 / 0.5);
+const SEX_DIFFERS = Math.log(0.01 / 0.5);
+// Nationality is often recorded wrongly (claimed, guessed from language or route): m ≈ 0.87;
+// u ≈ 0.15 in an arrival population of a few nationalities.
+const NATIONALITY_AGREES = Math.log(0.87 / 0.15);
+const NATIONALITY_DIFFERS = Math.log(0.13 / 0.85);
+// Exact dates: m ≈ 0.8 (typos, swapped day/month), u ≈ 1/3650 within a year of births; capped because
+// registration clusters dates (1 January, the day of arrival) far more than a uniform spread would.
+const DAY_AGREES = 5.5;
+const DAY_MONTH_SWAPPED = 4;
+const SAME_YEAR_ONE_PART = 1;
+const SAME_YEAR_OTHERWISE = -1.5;
+const EXACT_YEARS_DIFFER = -5;
+// Year-only or estimated: m ≈ 0.75 for the same year, u ≈ 1/30.
+const YEAR_AGREES = 2.5;
+const YEAR_NEAR = 1.5;
+const ESTIMATE_DRIFT = 2;
+const YEAR_FAR = -4;
+export const MATCH_PRIOR = -7;
+export const DEFAULT_MATCH_THRESHOLD = 0.5;
+
+export interface ScoreOptions {
+  /** Share of people carrying a name word (by frequency key); rarer names are stronger evidence. */
+  nameFrequency?: (frequencyKey: string) => number | undefined;
+}
+
+export interface PairScore {
+  score: number;
+  /** The summed evidence before the logistic: what ambiguity between two candidates is judged on. */
+  logOdds: number;
+  reasons: string[];
+}
+
+function wordSimilarity(a: NameWord, b: NameWord): number {
+  if (a.soundId === b.soundId) return 1;
+  const abjad = a.abjad || b.abjad;
+  let best = 0;
+  for (const x of a.codes) {
+    for (const y of b.codes) {
+      const similarity = codedSimilarity(x, y, abjad);
+      if (similarity > best) best = similarity;
+    }
+  }
+  return best;
+}
+
+function nameAgreementWeight(word: NameWord, options: ScoreOptions): number {
+  const frequency = Math.min(0.5, Math.max(MIN_NAME_FREQUENCY, options.nameFrequency?.(word.frequencyKey) ?? DEFAULT_NAME_FREQUENCY));
+  return Math.log(NAME_M / frequency);
+}
+
+const NAME_DISAGREES = Math.log((1 - NAME_M) / (1 - DEFAULT_NAME_FREQUENCY));
+
+interface NameEvidence {
+  weight: number;
+  reasons: string[];
+}
+
+/**
+ * Aligns the words of the record with fewer words onto the other's, one to one, best pairs first
+ * (so word order, and given versus family name, do not matter), and weighs each word of the
+ * shorter record: agreement counts by the rarity of the name, disagreement against.
+ */
+function tieOf(x: number, y: number): number {
+  return Math.min(x, y) * 2 ** 26 + (Math.max(x, y) % 2 ** 26);
+}
+
+function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptions, explain: boolean): NameEvidence {
+  const pairs: { i: number; j: number; sim: number; tie: number }[] = [];
+  shorter.forEach((a, i) => longer.forEach((b, j) => pairs.push({ i, j, sim: wordSimilarity(a, b), tie: tieOf(a.soundId, b.soundId) })));
+  // Ties go by the two sounds, not by position or side, so neither swapping given and family name
+  // nor swapping the records changes the alignment.
+  pairs.sort((p, q) => q.sim - p.sim || p.tie - q.tie);
+  const usedShort = new Set<number>();
+  const usedLong = new Set<number>();
+  const alignment: { i: number; j: number }[] = [];
+  let weight = 0;
+  const reasons: string[] = [];
+  for (const pair of pairs) {
+    if (usedShort.has(pair.i) || usedLong.has(pair.j) || pair.sim < NAME_PARTIAL) continue;
+    usedShort.add(pair.i);
+    usedLong.add(pair.j);
+    alignment.push(pair);
+    const a = shorter[pair.i]!;
+    const b = longer[pair.j]!;
+    const agree = Math.min(nameAgreementWeight(a, options), nameAgreementWeight(b, options));
+    const how = a.role === b.role ? a.role : `${a.role}/${b.role}`;
+    if (pair.sim >= NAME_AGREES) {
+      weight += agree;
+      if (explain) reasons.push(`${how} name ${pair.sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'same' : 'sounds alike'}: ${a.written} ~ ${b.written}`);
+    } else {
+      const t = (pair.sim - NAME_PARTIAL) / (NAME_AGREES - NAME_PARTIAL);
+      weight += NAME_DISAGREES + t * (agree - NAME_DISAGREES);
+      if (explain) reasons.push(`${how} name close: ${a.written} ~ ${b.written}`);
+    }
+  }
+  if (!keepsOrder(alignment)) {
+    weight += ORDER_CONFLICT;
+    if (explain) reasons.push('names in a different order (a father named as the son, or the other way round?)');
+  }
+  const unmatched = shorter.filter((_, i) => !usedShort.has(i));
+  weight += unmatched.length * NAME_DISAGREES + (longer.length - usedLong.size - unmatched.length) * EXTRA_WORD;
+  if (explain && unmatched.length > 0) reasons.push(`name not found in the other record: ${unmatched.map((w) => w.written).join(', ')}`);
+  return { weight, reasons };
+}
+
+/**
+ * Whether aligned words keep their sequence, allowing the one reordering registration makes:
+ * the family name moved to the front ("HASSAN Muhammad"), a rotation. Given, father's and
+ * grandfather's names in another order name another person of the same family.
+ */
+function keepsOrder(alignment: readonly { i: number; j: number }[]): boolean {
+  if (alignment.length < 3) return true;
+  const sequence = [...alignment].sort((p, q) => p.i - q.i).map((p) => p.j);
+  const descents = sequence.filter((j, k) => k > 0 && j < sequence[k - 1]!).length;
+  if (descents === 0) return true;
+  return descents === 1 && sequence[sequence.length - 1]! < sequence[0]!;
+}
+
+function nameEvidence(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, explain: boolean): NameEvidence {
+  if (a.words.length === 0 || b.words.length === 0) return { weight: 0, reasons: ['no name to compare'] };
+  if (a.words.length < b.words.length) return alignNames(a.words, b.words, options, explain);
+  if (b.words.length < a.words.length) return alignNames(b.words, a.words, options, explain);
+  // Equal lengths: the alignment does not depend on which record comes first (ties go by sound),
+  // and every term of the weight is symmetric, so one direction is enough.
+  return alignNames(a.words, b.words, options, explain);
+}
+
+function describeDate(d: BirthDate): string {
+  const iso = `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return d.precision === 'day' ? iso : d.precision === 'year' ? `${d.year} (year only)` : `${d.year} (estimated)`;
+}
+
+function birthEvidence(a: BirthDate | null, b: BirthDate | null): NameEvidence {
+  if (!a || !b) return { weight: 0, reasons: [] };
+  const both = (): string => `${describeDate(a)} / ${describeDate(b)}`;
+  const years = Math.abs(a.year - b.year);
+  if (a.precision === 'day' && b.precision === 'day') {
+    if (years === 0 && a.month === b.month && a.day === b.day) return { weight: DAY_AGREES, reasons: [`same birth date ${describeDate(a)}`] };
+    if (years === 0 && a.month === b.day && a.day === b.month) return { weight: DAY_MONTH_SWAPPED, reasons: [`birth date with day and month swapped: ${both()}`] };
+    if (years === 0) {
+      return a.month === b.month || a.day === b.day
+        ? { weight: SAME_YEAR_ONE_PART, reasons: [`birth dates differ by one part: ${both()}`] }
+        : { weight: SAME_YEAR_OTHERWISE, reasons: [`same birth year, different day: ${both()}`] };
+    }
+    if (years === 1 && a.month === b.month && a.day === b.day) return { weight: SAME_YEAR_ONE_PART, reasons: [`birth year differs by one, same day: ${both()}`] };
+    return { weight: EXACT_YEARS_DIFFER, reasons: [`different birth dates: ${both()}`] };
+  }
+  // A year given alone is what the person said; an estimate drifts by a year or two on each side.
+  const tolerance = (a.precision === 'estimated' ? ESTIMATE_DRIFT : 0) + (b.precision === 'estimated' ? ESTIMATE_DRIFT : 0);
+  if (years === 0) return { weight: YEAR_AGREES, reasons: [`same birth year: ${both()}`] };
+  if (years <= tolerance) return { weight: years <= tolerance / 2 ? YEAR_NEAR : 0, reasons: [`birth years within ${years}: ${both()}`] };
+  return { weight: YEAR_FAR, reasons: [`birth years too far apart: ${both()}`] };
+}
+
+function sexEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence {
+  if (!a.sex || !b.sex) return { weight: 0, reasons: [] };
+  return a.sex === b.sex ? { weight: SEX_AGREES, reasons: [`same sex (${a.sex})`] } : { weight: SEX_DIFFERS, reasons: [`different sex: ${a.sex} / ${b.sex}`] };
+}
+
+function nationalityEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence {
+  if (!a.nationality || !b.nationality) return { weight: 0, reasons: [] };
+  return a.nationality === b.nationality
+    ? { weight: NATIONALITY_AGREES, reasons: [`same nationality (${a.nationality})`] }
+    : { weight: NATIONALITY_DIFFERS, reasons: [`different nationality: ${a.nationality} / ${b.nationality}`] };
+}
+
+/**
+ * Facts that cannot both be true of one person: birth dates beyond what an estimate or a slip
+ * explains, or a different recorded sex. Names never contradict (they may always be spelt anew).
+ */
+export function contradicts(a: PreparedPerson, b: PreparedPerson): boolean {
+  if (a.sex && b.sex && a.sex !== b.sex) return true;
+  const birth = birthEvidence(a.birth, b.birth).weight;
+  return birth <= Math.max(EXACT_YEARS_DIFFER, YEAR_FAR);
+}
+
+/** How likely two records are the same person, in [0, 1], with the evidence that led there. */
+export function scorePair(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions = {}): PairScore {
+  return evaluatePair(a, b, options, true);
+}
+
+/** The score alone (no reasons written): for scoring many candidate pairs, most of them discarded. */
+export function pairLogOdds(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions = {}): number {
+  return evaluatePair(a, b, options, false).logOdds;
+}
+
+/** The score in [0, 1] of a log-odds, rounded as reported. */
+export function scoreOfLogOdds(logOdds: number): number {
+  return Math.round((1 / (1 + Math.exp(-logOdds))) * 1e4) / 1e4;
+}
+
+function evaluatePair(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, explain: boolean): PairScore {
+  const parts = [nameEvidence(a, b, options, explain), birthEvidence(a.birth, b.birth), sexEvidence(a, b), nationalityEvidence(a, b)];
+  const total = MATCH_PRIOR + parts.reduce((s, p) => s + p.weight, 0);
+  return { score: scoreOfLogOdds(total), logOdds: total, reasons: parts.flatMap((p) => p.reasons) };
+}
