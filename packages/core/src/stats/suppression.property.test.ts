@@ -101,6 +101,17 @@ describe('small-cell suppression', () => {
     expect(() => suppressShare(1, 2, 3)).toThrow(RangeError);
   });
 
+  it('hides an overlapping count when it or the rest of its population is small', () => {
+    const counts = [
+      { label: 'a', count: 3 },
+      { label: 'b', count: 95 },
+      { label: 'c', count: 50 },
+      { label: 'd', count: 0 },
+    ];
+    expect(suppressCounts(counts, 11, 100).map((c) => c.count)).toEqual([null, null, 50, 0]);
+    expect(suppressCounts(counts, 11).map((c) => c.count)).toEqual([null, 95, 50, 0]);
+  });
+
   it('suppresses a share when either part is small', () => {
     expect(suppressShare(40, 45, 11)).toBeNull();
     expect(suppressShare(5, 45, 11)).toBeNull();

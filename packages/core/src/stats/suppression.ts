@@ -156,11 +156,13 @@ export function suppressSiblings(tables: readonly CountTable[], k: number): Publ
 
 /**
  * Counts that do not add up to anything (a person can have several vulnerabilities): nothing can be
- * subtracted, so primary suppression alone protects them, and no total is published.
+ * subtracted between them, so primary suppression protects them and no total is published. Given
+ * the population they are counted in (itself published elsewhere), a count is also hidden when
+ * the rest of the population is small: "all but 3 have it" says as much about those 3.
  */
-export function suppressCounts(counts: readonly { label: string; count: number }[], k: number): { label: string; count: number | null }[] {
+export function suppressCounts(counts: readonly { label: string; count: number }[], k: number, population?: number): { label: string; count: number | null }[] {
   assertThreshold(k);
-  return counts.map(({ label, count }) => ({ label, count: isSmall(count, k) ? null : count }));
+  return counts.map(({ label, count }) => ({ label, count: isSmall(count, k) || (population !== undefined && isSmall(population - count, k)) ? null : count }));
 }
 
 /**

@@ -42,6 +42,10 @@ export type { StatsFilter } from './store.js';
 
 // Indicators (issue 8, items 1 and 3): counts come from SQL, every table is suppressed here
 // before it is returned, and shares and medians are published only from cells that are.
+// Tables of one population share only their grand total (hidden in all or none); counts that
+// repeat a margin of a table are taken from that table as published. What remains is a known
+// limit: the domain makes a few totals equal across tables (every person has `info.rights`), so
+// secondary suppression prefers interior cells and hides a total only when nothing else does.
 
 /** A published table with what its rows and columns are. */
 export interface IndicatorTable extends PublishedTable {
@@ -218,19 +222,36 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
     ),
   );
 
-  const child = (a: (typeof arrivals)[number]) => a.ageBand === '0-4' || a.ageBand === '5-11' || a.ageBand === '12-17';
-  const derived = new Map<string, number>([
-    ['child', arrivals.filter(child).reduce((n, a) => n + a.persons, 0)],
-    ['unaccompanied_child', arrivals.filter((a) => child(a) && a.accompaniment === 'unaccompanied').reduce((n, a) => n + a.persons, 0)],
-    ['separated_child', arrivals.filter((a) => child(a) && a.accompaniment === 'separated').reduce((n, a) => n + a.persons, 0)],
-    ['older_person', arrivals.filter((a) => a.ageBand === '60+').reduce((n, a) => n + a.persons, 0)],
-    ['female', arrivals.filter((a) => a.sex === 'female').reduce((n, a) => n + a.persons, 0)],
-  ]);
+  // Vulnerabilities. Those the age-and-sex table already shows (children, older persons, women) are
+  // taken from its published margins, so a margin it had to hide is not given away here; the others
+  // overlap and are hidden when small, or when the rest of their population is.
+  const ageTable = byAge!;
+  const bandTotal = (band: string) => ageTable.rowTotals[ageTable.rows.indexOf(band)] ?? null;
+  const childBands = ['0-4', '5-11', '12-17'].map(bandTotal);
+  const children = childBands.some((v) => v === null) ? null : (childBands as number[]).reduce((a, b) => a + b, 0);
+  const femaleColumn = ageTable.columns.indexOf('female');
+  const arrivalsTotal = arrivals.reduce((n, a) => n + a.persons, 0);
+  const isChild = (a: (typeof arrivals)[number]) => a.ageBand === '0-4' || a.ageBand === '5-11' || a.ageBand === '12-17';
+  const childrenAlone = (accompaniment: string) => arrivals.filter((a) => isChild(a) && a.accompaniment === accompaniment).reduce((n, a) => n + a.persons, 0);
+  const childCount = arrivals.filter(isChild).reduce((n, a) => n + a.persons, 0);
   const lists: IndicatorList[] = [
     {
       id: 'vulnerabilities_identified',
       dimension: 'indicator',
-      items: suppressCounts([...[...derived].map(([label, count]) => ({ label, count })), ...OBSERVED_INDICATORS.map((code) => ({ label: code, count: observed.get(code) ?? 0 }))], k),
+      items: [
+        { label: 'child', count: children },
+        ...suppressCounts(
+          [
+            { label: 'unaccompanied_child', count: childrenAlone('unaccompanied') },
+            { label: 'separated_child', count: childrenAlone('separated') },
+          ],
+          k,
+          childCount,
+        ),
+        { label: 'older_person', count: bandTotal('60+') },
+        { label: 'female', count: femaleColumn === -1 ? 0 : (ageTable.columnTotals[femaleColumn] ?? null) },
+        ...suppressCounts(OBSERVED_INDICATORS.map((code) => ({ label: code, count: observed.get(code) ?? 0 })), k, arrivalsTotal),
+      ],
     },
   ];
 
