@@ -21,4 +21,5 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'incidents', columns: ['description_enc'] },
   { table: 'allegations', columns: ['description_enc', 'findings_enc', 'remedy_enc'] },
   { table: 'export_jobs', columns: ['result_enc'] },
+  { table: 'person_merges', columns: ['reason_enc'] },
 ];

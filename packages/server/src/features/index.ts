@@ -2,6 +2,7 @@ import { assistanceRoutes } from './assistance/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { directoryRoutes } from './directory/routes.js';
+import { duplicateRoutes } from './duplicates/routes.js';
 import { encounterRoutes } from './encounters/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
@@ -23,6 +24,7 @@ export const features: Feature[] = [
   adminRoutes,
   encounterRoutes,
   personRoutes,
+  duplicateRoutes,
   screeningRoutes,
   caseRoutes,
   assistanceRoutes,

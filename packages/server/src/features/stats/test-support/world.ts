@@ -3,7 +3,7 @@ import { disclosureProblems, recoverableCells } from '@haven/core';
 import { expect } from 'vitest';
 import type { Platform } from '../../../platform/context.js';
 import { placeOf } from '../../../platform/crypto/cipher.js';
-import { makeAgency, makeUser } from '../../../test-support/server.js';
+import { makeAgency } from '../../../test-support/server.js';
 import type { IndicatorReport } from '../service.js';
 import { bulkInsert, syntheticRows, type SyntheticWorld } from '../synthetic.js';
 
@@ -14,9 +14,33 @@ export async function syntheticWorld(platform: Platform, persons: number, seed =
   const { db } = platform.database;
   await db.updateTable('agencies').set({ area: 'North' }).where('id', '=', north).execute();
   await db.updateTable('agencies').set({ area: 'South' }).where('id', '=', south).execute();
-  const officerIds = [];
-  for (let i = 0; i < 4; i++) officerIds.push(await makeUser(platform, i % 2 === 0 ? north : south, 'protection_officer', `synthetic.officer.${i}`));
   const at = platform.clock().toISOString();
+  // Officers who own cases but never sign in: written directly, without the cost of a password hash.
+  const officerIds = Array.from({ length: 4 }, () => randomUUID());
+  await db
+    .insertInto('users')
+    .values(
+      officerIds.map((id, i) => ({
+        id,
+        agency_id: i % 2 === 0 ? north : south,
+        username: `synthetic.officer.${i}`,
+        display_name: `Officer ${i}`,
+        email: null,
+        role: 'protection_officer',
+        password_hash: 'disabled',
+        must_change_password: 1,
+        totp_secret_enc: null,
+        totp_enabled: 0,
+        totp_last_step: null,
+        failed_attempts: 0,
+        locked_until: null,
+        disabled: 1,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      })),
+    )
+    .execute();
   const providerIds = [];
   for (const [name, capacity] of [['Harbour clinic', 40], ['Legal aid desk', 25], ['Children first', null]] as const) {
     const id = randomUUID();
