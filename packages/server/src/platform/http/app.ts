@@ -150,6 +150,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
 
   app.addHook('preHandler', async (request, reply) => idempotencyPreHandler(platform, request, reply));
   app.addHook('onResponse', async (request) => releaseUnusedReservation(platform, request));
+  // No answer leaves before what the request committed (its change, or the audit of a read) is on disk.
+  app.addHook('onSend', async () => platform.database.durable());
 
   await app.register(swagger, {
     openapi: {
