@@ -2,11 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { engineBenchmark } from './engine.js';
+import { matchingBenchmark } from './matching.js';
 import { indicatorsBenchmark } from './indicators.js';
 import { registrationBenchmark } from './registration.js';
 import type { BenchFigure, Benchmark } from './types.js';
 
-const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark];
+const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark, matchingBenchmark];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -22,4 +22,5 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'allegations', columns: ['description_enc', 'findings_enc', 'remedy_enc'] },
   { table: 'export_jobs', columns: ['result_enc'] },
   { table: 'person_merges', columns: ['reason_enc'] },
+  { table: 'person_merges', columns: ['reason_enc'] },
 ];

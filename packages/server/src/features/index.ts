@@ -3,6 +3,7 @@ import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { duplicateRoutes } from './duplicates/routes.js';
+import { duplicateRoutes } from './duplicates/routes.js';
 import { encounterRoutes } from './encounters/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
@@ -24,6 +25,7 @@ export const features: Feature[] = [
   adminRoutes,
   encounterRoutes,
   personRoutes,
+  duplicateRoutes,
   duplicateRoutes,
   screeningRoutes,
   caseRoutes,

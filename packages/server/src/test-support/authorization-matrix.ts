@@ -122,6 +122,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/persons/${t!.id}/family-links`, body: { relatedPersonId: t!.id, relation: 'sibling' } }),
   },
   'GET /api/persons/:id/duplicates': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/duplicates` }) },
+  'GET /api/persons/:id/duplicates': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/duplicates` }) },
   'GET /api/persons/:id/family-links': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/family-links` }) },
   'POST /api/persons/:id/documents': {
     callers: WRITERS,

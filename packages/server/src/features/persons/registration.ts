@@ -5,6 +5,7 @@ import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import { storeMatchKeys } from '../duplicates/store.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
@@ -123,6 +124,7 @@ export async function registerEach(
   await insertChunked(persons, (chunk) => trx.insertInto('persons').values(chunk).execute());
   await insertChunked(cases, (chunk) => trx.insertInto('cases').values(chunk).execute());
   await insertChunked(screenings, (chunk) => trx.insertInto('screenings').values(chunk).execute());
+  await storeMatchKeys(trx, platform.cipher, persons, registrations.map((r) => r.input));
   const indicatorsOf = new Map(screenings.map((row) => [row.person_id, row.indicators]));
   const facts = new Map(
     persons.map((person, i) => [person.id, factsOfNewPerson(person, cases[i]!, encounter ?? undefined, indicatorsOf.get(person.id))]),

@@ -5,6 +5,7 @@ import { withAudit, withAuditCoalesced, type CoalescedWork } from '../../platfor
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
 import { registerEach } from './registration.js';
@@ -86,6 +87,7 @@ export async function updatePerson(
       throw staleVersion('person', current?.version ?? version);
     }
     record({ action: 'person.update', recordType: 'person', recordId: personId, fields: touched.map((f) => f.name) });
+    if (changesMatchFields(changes)) await refreshMatchKeys(platform, trx, personId);
     // Age, sex, accompaniment and nationality change what the State owes the person.
     await refreshObligations(platform, trx, [personId]);
     const updated = await findPersonRow(trx, personId);

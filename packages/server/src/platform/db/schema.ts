@@ -116,6 +116,28 @@ export interface PersonTable {
   updated_at: string;
   /** The person this record was merged into; null while it stands on its own (optional: registration leaves it out). */
   merged_into?: string | null;
+  /** The person this record was merged into; null while it stands on its own (optional: registration leaves it out). */
+  merged_into?: string | null;
+}
+
+/** A blocking key of the matcher as a blind index: persons sharing one are compared. */
+export interface PersonMatchKeyTable {
+  key_index: string;
+  person_id: string;
+}
+
+/** A merge of two person records, with the rows moved ({table: ids}, JSON), so unmerge is exact. */
+export interface PersonMergeTable {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  moved_rows: string;
+  reason_enc: string;
+  merged_by: string;
+  merged_at: string;
+  unmerged_by: string | null;
+  unmerged_at: string | null;
+  version: number;
 }
 
 /** A blocking key of the matcher as a blind index: persons sharing one are compared. */
@@ -559,6 +581,8 @@ export interface HavenSchema {
   conduct_versions: ConductVersionTable;
   conduct_acceptances: ConductAcceptanceTable;
   persons: PersonTable;
+  person_match_keys: PersonMatchKeyTable;
+  person_merges: PersonMergeTable;
   person_match_keys: PersonMatchKeyTable;
   person_merges: PersonMergeTable;
   cases: CaseTable;

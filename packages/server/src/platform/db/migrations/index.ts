@@ -4,6 +4,7 @@ import { operations } from './002_operations.js';
 import { userEmail } from './003_user_email.js';
 import { referralsJusticeOversight } from './004_referrals_justice_oversight.js';
 import { personMatching } from './005_person_matching.js';
+import { personMatching } from './005_person_matching.js';
 import { statsExports } from './006_stats_exports.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
 
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '002_operations': operations,
   '003_user_email': userEmail,
   '004_referrals_justice_oversight': referralsJusticeOversight,
+  '005_person_matching': personMatching,
   '005_person_matching': personMatching,
   '006_stats_exports': statsExports,
   '008_shared_rate_limits': sharedRateLimits,

@@ -1,0 +1,196 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { matchPersons, pairwiseQuality, preparePerson, syntheticPersons, syntheticTruth, type SyntheticPerson } from '@haven/core';
+import { candidatePersonIds, storedMatchKeys } from '../features/duplicates/store.js';
+import { createAgency, createUser } from '../features/identity/accounts.js';
+import { withAudit } from '../platform/audit/recorder.js';
+import { openPlatform } from '../platform/bootstrap.js';
+import { loadConfig } from '../platform/config.js';
+import type { Platform } from '../platform/context.js';
+import type { BenchFigure, Benchmark } from './types.js';
+
+const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const BATCH_PEOPLE = 55_000; // ≈ 100,000 records (a share of people registered more than once)
+const BATCH_RECORDS = 100_000;
+const STORED_PEOPLE = Number(process.env.HAVEN_BENCH_MATCH_STORED ?? 560_000); // ≈ 1,000,000 records
+const STORED_RECORDS = 1_000_000;
+const SEARCHES = 300;
+const INSERT_CHUNK = 20_000;
+
+/** Peak resident memory of this process so far, in MiB. */
+function peakMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function batchFigures(): Promise<BenchFigure[]> {
+  const set = syntheticPersons({ seed: 20261128, people: BATCH_PEOPLE }).slice(0, BATCH_RECORDS);
+  const records = set.map((s) => s.record);
+  const started = performance.now();
+  const pairs = matchPersons(records);
+  const seconds = (performance.now() - started) / 1000;
+  const quality = pairwiseQuality(pairs, syntheticTruth(set));
+  return [
+    { figure: `batch matching, ${records.length.toLocaleString('en')} synthetic records (haven match)`, target: '≤ 60 s', measured: `${seconds.toFixed(1)} s, peak RSS ${peakMiB()} MiB` },
+    {
+      figure: 'batch matching quality on that synthetic set (syllable names, 7 scripts/traditions)',
+      target: '—',
+      measured: `F1 ${quality.f1.toFixed(3)} (precision ${quality.precision.toFixed(3)}, recall ${quality.recall.toFixed(3)})`,
+    },
+  ];
+}
+
+interface Store {
+  platform: Platform;
+  agencyId: string;
+  userId: string;
+  cleanup(): Promise<void>;
+}
+
+async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-match-'));
+  let db = path.join(dir, 'haven.db');
+  let schema: string | undefined;
+  if (kind === 'postgres') {
+    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 4 });
+  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
+  const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: 'Bench matching', type: 'government' }, platform.clock()));
+  const user = await withAudit(platform, audit, (trx, record) =>
+    createUser(trx, record, { agencyId: agency.id, username: 'bench.matching', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
+  );
+  return {
+    platform,
+    agencyId: agency.id,
+    userId: user.id,
+    async cleanup() {
+      await platform.database.close();
+      if (schema) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Stores only what candidate search reads: a person row (no names: candidate search never
+ * decrypts) and its blind-indexed keys, derived exactly as registration derives them. Bulk
+ * statements, since a million registrations through the API would take the whole bench budget.
+ */
+async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: string[]): Promise<void> {
+  const { platform } = store;
+  const at = platform.clock().toISOString();
+  const sqlite = platform.database.sqlite;
+  const insertPerson = sqlite?.prepare(
+    'insert into persons (id, registering_agency_id, created_by, sex, languages, age_disputed, version, created_at, updated_at) values (?, ?, ?, ?, ?, 0, 1, ?, ?)',
+  );
+  const insertKey = sqlite?.prepare('insert or ignore into person_match_keys (key_index, person_id) values (?, ?)');
+  for (let start = 0; start < set.length; start += INSERT_CHUNK) {
+    const chunk = set.slice(start, start + INSERT_CHUNK);
+    const personIds: string[] = [];
+    const sexes: string[] = [];
+    const keyIndexes: string[] = [];
+    const keyPersons: string[] = [];
+    for (const { record } of chunk) {
+      const id = randomUUID();
+      ids.push(id);
+      personIds.push(id);
+      sexes.push(record.sex ?? 'unknown');
+      for (const key of storedMatchKeys(platform.cipher, preparePerson({ ...record, id }))) {
+        keyIndexes.push(key);
+        keyPersons.push(id);
+      }
+    }
+    if (sqlite && insertPerson && insertKey) {
+      sqlite.transaction(() => {
+        personIds.forEach((id, i) => insertPerson.run(id, store.agencyId, store.userId, sexes[i], '[]', at, at));
+        keyIndexes.forEach((key, i) => insertKey.run(key, keyPersons[i]));
+      })();
+    } else {
+      const pool = new pg.Client({ connectionString: dbUrlOf(platform) });
+      await pool.connect();
+      try {
+        await pool.query('begin');
+        await pool.query(
+          `insert into persons (id, registering_agency_id, created_by, sex, languages, age_disputed, version, created_at, updated_at)
+           select id, $2, $3, sex, '[]', 0, 1, $4, $4 from unnest($1::text[], $5::text[]) as t(id, sex)`,
+          [personIds, store.agencyId, store.userId, at, sexes],
+        );
+        await pool.query('insert into person_match_keys (key_index, person_id) select * from unnest($1::text[], $2::text[]) on conflict do nothing', [keyIndexes, keyPersons]);
+        await pool.query('commit');
+      } finally {
+        await pool.end();
+      }
+    }
+  }
+  if (!sqlite) {
+    const pool = new pg.Client({ connectionString: dbUrlOf(platform) });
+    await pool.connect();
+    await pool.query('analyze');
+    await pool.end();
+  }
+}
+
+function dbUrlOf(platform: Platform): string {
+  return platform.config.db;
+}
+
+async function searchFigures(kind: 'sqlite' | 'postgres', set: readonly SyntheticPerson[]): Promise<BenchFigure[]> {
+  const store = await openStore(kind);
+  try {
+    const ids: string[] = [];
+    const loadStarted = performance.now();
+    await bulkStore(store, set, ids);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const keyRows = await store.platform.database.db.selectFrom('person_match_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const step = Math.floor(set.length / SEARCHES);
+    const timings: number[] = [];
+    let found = 0;
+    for (let i = 0; i < SEARCHES; i++) {
+      const index = i * step;
+      const query = preparePerson({ ...set[index]!.record, id: ids[index]! });
+      const started = performance.now();
+      const candidates = await candidatePersonIds(store.platform.database.db, store.platform.cipher, query);
+      timings.push(performance.now() - started);
+      found += candidates.length;
+    }
+    timings.sort((a, b) => a - b);
+    return [
+      {
+        figure: `candidate search (blind-index keys → up to 50 candidates), ${set.length.toLocaleString('en')} persons stored, ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+        target: 'p95 ≤ 20 ms',
+        measured: `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms (${(found / SEARCHES).toFixed(1)} candidates per search; ${Number(keyRows.n).toLocaleString('en')} key rows, loaded in ${loadSeconds.toFixed(0)} s)`,
+      },
+    ];
+  } finally {
+    await store.cleanup();
+  }
+}
+
+export const matchingBenchmark: Benchmark = {
+  name: 'matching',
+  async run() {
+    const figures = await batchFigures();
+    const stored = syntheticPersons({ seed: 20261129, people: STORED_PEOPLE }).slice(0, STORED_RECORDS);
+    figures.push(...(await searchFigures('sqlite', stored)));
+    figures.push(...(await searchFigures('postgres', stored)));
+    figures.push({ figure: 'peak memory of the matching bench (generation, batch, both stores)', target: '—', measured: `${peakMiB()} MiB RSS` });
+    return figures;
+  },
+};

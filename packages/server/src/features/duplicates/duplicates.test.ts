@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../test-support/databases.js';
+import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
+
+const MAN = { sex: 'male', birthDate: '2001-03-14', birthDatePrecision: 'day', nationality: 'SD' };
+
+describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
+  let server: TestServer;
+  let officer: Caller;
+  let otherAgencyOfficer: Caller;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    const agency = await makeAgency(server.platform, 'Reception Centre');
+    const other = await makeAgency(server.platform, 'Asylum Office', 'ngo');
+    officer = await sessionFor(server, await makeUser(server.platform, agency, 'protection_officer', 'officer1'));
+    otherAgencyOfficer = await sessionFor(server, await makeUser(server.platform, other, 'protection_officer', 'officer2'));
+  });
+  afterAll(() => server.close());
+
+  it('finds the same man registered in Arabic script and in Latin letters, not his sister', async () => {
+    const arabic = await officer.post('/api/persons', { givenName: 'محمد', familyName: 'الحسن', ...MAN });
+    const latin = await officer.post('/api/persons', { givenName: 'Mohamed', familyName: 'El Hassan', ...MAN });
+    const sister = await officer.post('/api/persons', { givenName: 'Fatima', familyName: 'Al-Hassan', sex: 'female', birthDate: '2003-06-02', nationality: 'SD' });
+    expect([arabic.status, latin.status, sister.status]).toEqual([201, 201, 201]);
+    const answer = await officer.get(`/api/persons/${latin.body.id}/duplicates`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([arabic.body.id]);
+    expect(answer.body.items[0].score).toBeGreaterThan(0.9);
+    expect(answer.body.items[0].reasons).toContain('given name sounds alike: Mohamed ~ محمد');
+  });
+
+  it('stores blind indexes only: no key in the table reveals a name', async () => {
+    const keys = await server.platform.database.db.selectFrom('person_match_keys').select('key_index').execute();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const { key_index } of keys) expect(key_index).toMatch(/^[A-Za-z0-9_-]{32}$/u);
+  });
+
+  it('does not show a duplicate held by an agency the caller does not work with', async () => {
+    const mine = await officer.post('/api/persons', { givenName: 'Yonas', familyName: 'Tesfay Gebre', sex: 'male', birthDate: '1990-05-01', nationality: 'ER' });
+    await otherAgencyOfficer.post('/api/persons', { givenName: 'ዮናስ', familyName: 'ተስፋይ', sex: 'male', birthDate: '1990-05-01', nationality: 'ER' });
+    const answer = await officer.get(`/api/persons/${mine.body.id}/duplicates`);
+    expect(answer.body.items).toEqual([]);
+    const hidden = await otherAgencyOfficer.get(`/api/persons/${mine.body.id}/duplicates`);
+    expect(hidden.status).toBe(404);
+  });
+
+  it('finds duplicates registered in one mass registration', async () => {
+    const encounter = await officer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T05:00:00Z', place: { name: 'Central Mediterranean' } });
+    expect(encounter.status, JSON.stringify(encounter.body)).toBe(201);
+    const registered = await officer.post(`/api/encounters/${encounter.body.id}/persons`, {
+      persons: [
+        { givenName: 'Maxamed', familyName: 'Cabdullaahi Warsame', sex: 'male', birthDate: '1995-01-01', birthDatePrecision: 'year', nationality: 'SO' },
+        { givenName: 'Mohamed', familyName: 'Abdullahi', sex: 'male', birthDate: '1995-07-09', nationality: 'SO' },
+      ],
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const ids = (registered.body.persons as { id: string }[]).map((p) => p.id);
+    const answer = await officer.get(`/api/persons/${ids[0]}/duplicates`);
+    expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([ids[1]]);
+  });
+
+  it('follows a change of name: the keys are derived again', async () => {
+    const first = await officer.post('/api/persons', { givenName: 'Senait', familyName: 'Haile', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });
+    const second = await officer.post('/api/persons', { givenName: 'Selam', familyName: 'Kidane', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });
+    expect((await officer.get(`/api/persons/${first.body.id}/duplicates`)).body.items).toEqual([]);
+    const changed = await officer.patch(`/api/persons/${second.body.id}`, { version: 1, givenName: 'ሰናይት', familyName: 'ሃይለ' });
+    expect(changed.status).toBe(200);
+    const answer = await officer.get(`/api/persons/${first.body.id}/duplicates`);
+    expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([second.body.id]);
+  });
+});

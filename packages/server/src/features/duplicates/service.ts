@@ -1,0 +1,68 @@
+import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup } from '@haven/core';
+import { actorOf } from '../../platform/access/actor.js';
+import { personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
+import { withAudit } from '../../platform/audit/recorder.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/database.js';
+import type { PersonTable } from '../../platform/db/schema.js';
+import { forbidden, notFound } from '../../platform/http/problem.js';
+import { toPersonRecord } from '../persons/store.js';
+import { candidatePersonIds, matchPersonOf, replaceMatchKeys, type MatchFields } from './store.js';
+
+export interface LikelyDuplicate {
+  personId: string;
+  score: number;
+  /** Which names matched how, which dates: what an officer checks before asking for a merge. */
+  reasons: string[];
+}
+
+/** The fields the matcher reads, all in the identity group. */
+const MATCH_FIELDS = ['givenName', 'familyName', 'otherNames', 'sex', 'birthDate', 'birthDatePrecision', 'nationality'];
+const IDENTITY = new Set<FieldGroup>(['identity']);
+
+function matchFieldsOf(platform: Platform, row: PersonTable): MatchFields {
+  return toPersonRecord(platform.cipher, row, IDENTITY).fields as MatchFields;
+}
+
+async function personRow(q: Queryable, id: string): Promise<PersonTable | undefined> {
+  return q.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Likely duplicates of a person among those the caller may see: candidates are found by the
+ * blind-indexed blocking keys alone, and only they are decrypted and scored. Persons of other
+ * agencies stay unseen (not even counted), so a search reveals nothing the caller could not read.
+ */
+export async function likelyDuplicates(platform: Platform, ctx: RequestContext, personId: string): Promise<LikelyDuplicate[]> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+    if (!groups.has('identity')) throw forbidden('Your role may not read identity fields, which matching compares.');
+    const row = await personRow(trx, personId);
+    if (!row || row.merged_into) throw notFound('person');
+    const subject = preparePerson(matchPersonOf(row.id, matchFieldsOf(platform, row)));
+    record({ action: 'person.read', recordType: 'person', recordId: personId, fields: MATCH_FIELDS });
+    const found: LikelyDuplicate[] = [];
+    for (const candidateId of await candidatePersonIds(trx, platform.cipher, subject)) {
+      const candidateGroups = await personFieldGroups(trx, actor, candidateId);
+      if (!candidateGroups?.has('identity')) continue;
+      const candidate = await personRow(trx, candidateId);
+      if (!candidate) continue;
+      record({ action: 'person.read', recordType: 'person', recordId: candidateId, fields: MATCH_FIELDS });
+      const { score, reasons } = scorePair(subject, preparePerson(matchPersonOf(candidate.id, matchFieldsOf(platform, candidate))));
+      if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidateId, score, reasons });
+    }
+    return found.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1));
+  });
+}
+
+/** Whether a change to a person's record touches what matching compares. */
+export function changesMatchFields(changes: object): boolean {
+  return MATCH_FIELDS.some((field) => field in changes);
+}
+
+/** After a person's record changed: the blocking keys are derived again from the stored values. */
+export async function refreshMatchKeys(platform: Platform, q: Queryable, personId: string): Promise<void> {
+  const row = await personRow(q, personId);
+  if (row) await replaceMatchKeys(q, platform.cipher, personId, matchFieldsOf(platform, row));
+}

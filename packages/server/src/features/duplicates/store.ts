@@ -1,0 +1,85 @@
+import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from '@haven/core';
+import { sql } from 'kysely';
+import type { FieldCipher } from '../../platform/crypto/cipher.js';
+import type { Queryable } from '../../platform/db/database.js';
+import type { PersonTable } from '../../platform/db/schema.js';
+
+/** The purpose of the matcher's blind indexes: never equal to another kind of index. */
+const MATCH_KEY_PURPOSE = 'person.match-key';
+/** Rows per INSERT: two parameters each, well under SQLite's and PostgreSQL's limits. */
+const INSERT_CHUNK = 1000;
+/** Candidates fetched and decrypted per search: the best by number of shared keys. */
+export const MAX_CANDIDATES = 50;
+
+/** What the matcher needs of a person, from the values of the record (plaintext, in memory only). */
+export interface MatchFields {
+  givenName?: string | null;
+  familyName?: string | null;
+  otherNames?: readonly string[] | null;
+  sex?: string | null;
+  birthDate?: string | null;
+  birthDatePrecision?: string | null;
+  nationality?: string | null;
+}
+
+export function matchPersonOf(id: string, fields: MatchFields): MatchPerson {
+  const person: MatchPerson = { id, givenName: fields.givenName ?? '', familyName: fields.familyName ?? '' };
+  if (fields.otherNames && fields.otherNames.length > 0) person.otherNames = [...fields.otherNames];
+  if (fields.sex === 'male' || fields.sex === 'female' || fields.sex === 'unknown') person.sex = fields.sex;
+  if (fields.birthDate) person.birthDate = fields.birthDate;
+  if (fields.birthDatePrecision === 'day' || fields.birthDatePrecision === 'year' || fields.birthDatePrecision === 'estimated') {
+    person.birthDatePrecision = fields.birthDatePrecision;
+  }
+  // "stateless" and "unknown" say nothing about whether two records are one person.
+  if (fields.nationality && /^[A-Z]{2}$/u.test(fields.nationality)) person.nationality = fields.nationality;
+  return person;
+}
+
+function blindKeys(cipher: FieldCipher, keys: readonly string[]): string[] {
+  return [...new Set(keys.map((key) => cipher.blindIndex(MATCH_KEY_PURPOSE, key)))];
+}
+
+/** The blind indexes a person is stored under (the matcher's blocking keys, keyed). */
+export function storedMatchKeys(cipher: FieldCipher, person: PreparedPerson): string[] {
+  return blindKeys(cipher, storedKeysOf(person));
+}
+
+/**
+ * Stores the matching keys of persons just registered, in a few multi-row inserts: one small
+ * call from batched registration. `persons[i]` was registered from `fields[i]`.
+ */
+export async function storeMatchKeys(q: Queryable, cipher: FieldCipher, persons: readonly Pick<PersonTable, 'id'>[], fields: readonly MatchFields[]): Promise<void> {
+  const rows: { key_index: string; person_id: string }[] = [];
+  persons.forEach((person, i) => {
+    for (const key of storedMatchKeys(cipher, preparePerson(matchPersonOf(person.id, fields[i]!)))) rows.push({ key_index: key, person_id: person.id });
+  });
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await q.insertInto('person_match_keys').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+}
+
+/** After a change of names, date, sex or nationality: the person's keys follow the record. */
+export async function replaceMatchKeys(q: Queryable, cipher: FieldCipher, personId: string, fields: MatchFields): Promise<void> {
+  await q.deleteFrom('person_match_keys').where('person_id', '=', personId).execute();
+  await storeMatchKeys(q, cipher, [{ id: personId }], [fields]);
+}
+
+/**
+ * Persons sharing a blocking key with `person`, most shared keys first: found through the blind
+ * indexes alone, without decrypting anyone. Merged-away records are left out.
+ */
+export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, person: PreparedPerson, limit = MAX_CANDIDATES): Promise<string[]> {
+  const keys = blindKeys(cipher, queryKeysOf(person));
+  if (keys.length === 0) return [];
+  const rows = await q
+    .selectFrom('person_match_keys as k')
+    .innerJoin('persons as p', 'p.id', 'k.person_id')
+    .select(['k.person_id', sql<number>`count(*)`.as('shared')])
+    .where('k.key_index', 'in', keys)
+    .where('k.person_id', '<>', person.id)
+    .where('p.merged_into', 'is', null)
+    .groupBy('k.person_id')
+    .orderBy('shared', 'desc')
+    .orderBy('k.person_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.person_id);
+}
