@@ -49,6 +49,7 @@ const STATS_READERS: readonly Role[] = ['supervisor', 'oversight', 'coordinator'
 
 export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /': { callers: 'public', request: () => ({ path: '/' }) },
+  'GET /*': { callers: 'public', request: () => ({ path: '/sign-in' }) },
   'GET /healthz': { callers: 'public', request: () => ({ path: '/healthz' }) },
   'GET /readyz': { callers: 'public', request: () => ({ path: '/readyz' }) },
   'GET /api/openapi.json': { callers: 'public', request: () => ({ path: '/api/openapi.json' }) },

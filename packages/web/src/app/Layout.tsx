@@ -1,0 +1,57 @@
+import { Button } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { ConnectivityStatus } from '../offline/ConnectivityStatus';
+import { LanguageSwitcher } from './LanguageSwitcher';
+import { screensFor } from './screens';
+import { useSession } from './session';
+
+/** Every signed-in screen sits in this frame: navigation by role, connectivity and pending sync always visible. */
+export function Layout() {
+  const { t } = useTranslation();
+  const { state, signOut } = useSession();
+  const location = useLocation();
+  if (state.status === 'loading') return <p className="page" role="status">{t('app.loading')}</p>;
+  if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  const { me } = state;
+  const screens = screensFor(me.role).filter((screen) => screen.nav);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          Haven
+        </NavLink>
+        <ConnectivityStatus />
+        <div className="topbar-end">
+          <LanguageSwitcher />
+          <span className="who">
+            {me.displayName} · {t(`app.roles.${me.role}`)}
+          </span>
+          <Button className="button button-quiet" onPress={() => void signOut()}>
+            {t('app.signOut')}
+          </Button>
+        </div>
+      </header>
+      <nav className="sidenav" aria-label={t('app.navigation')}>
+        <ul>
+          <li>
+            <NavLink to="/" end>
+              {t('app.home.nav')}
+            </NavLink>
+          </li>
+          {screens.map((screen) => (
+            <li key={screen.path}>
+              <NavLink to={`/${screen.path}`}>{t(screen.nav!)}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

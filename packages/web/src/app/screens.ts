@@ -1,0 +1,26 @@
+import type { Role } from '@haven/core';
+import type { ComponentType } from 'react';
+
+/**
+ * Every screen of the app, in one list the router and the navigation read. Each feature adds its
+ * entries here (one line each) and keeps its code in `src/features/<feature>/`; `load` is a
+ * dynamic import, so a screen's code is fetched only when someone opens it and the first route
+ * stays small.
+ */
+export interface Screen {
+  /** Path under `/`, react-router syntax (`cases/:caseId`). */
+  path: string;
+  /** Who sees it in the navigation and may open it (the server checks again on every call). */
+  roles: readonly Role[] | 'everyone';
+  /** i18n key of its label in the navigation; detail pages have none. */
+  nav?: string;
+  load: () => Promise<{ default: ComponentType }>;
+}
+
+export const SCREENS: Screen[] = [
+  { path: 'dashboards', roles: ['coordinator', 'supervisor', 'oversight'], nav: 'dashboards.nav', load: () => import('../features/dashboards/DashboardsScreen') },
+];
+
+export function screensFor(role: Role): Screen[] {
+  return SCREENS.filter((screen) => screen.roles === 'everyone' || screen.roles.includes(role));
+}

@@ -1,0 +1,107 @@
+import type { FieldGroup, Role } from '@haven/core';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiProblem, NetworkUnavailable, onSignedOut, setCsrfToken } from './api';
+
+export interface Conduct {
+  version: number;
+  text: string;
+  publishedAt: string;
+  acceptedAt: string | null;
+}
+
+/** `GET /api/auth/me`: who is signed in, what they may do, and what sign-in step remains. */
+export interface Me {
+  userId: string;
+  username: string;
+  displayName: string;
+  agencyId: string;
+  role: Role;
+  permissions: string[];
+  fieldGroups: FieldGroup[];
+  pending: 'none' | 'mfa_verify' | 'mfa_enrol' | 'password_change';
+  conduct: Conduct | null;
+}
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out' }
+  /** Signed in, but a step remains: second factor, new password, or the code of conduct. */
+  | { status: 'incomplete'; me: Me }
+  | { status: 'signed-in'; me: Me; offline: boolean }
+  /** No network at start: the user unlocks the data kept on this device with their password. */
+  | { status: 'unreachable' };
+
+interface SessionApi {
+  state: SessionState;
+  /** Asks the server again (after a sign-in step, or when the network returns). */
+  refresh(): Promise<SessionState>;
+  /** Enters the app without the server, after an offline unlock. */
+  enterOffline(me: Me): void;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionApi | undefined>(undefined);
+
+export function needsSignInStep(me: Me): boolean {
+  return me.pending !== 'none' || (me.conduct !== null && me.conduct.acceptedAt === null);
+}
+
+async function loadSession(): Promise<SessionState> {
+  try {
+    const me = await api<Me>('GET', '/api/auth/me');
+    const { csrfToken } = await api<{ csrfToken: string }>('GET', '/api/auth/csrf');
+    setCsrfToken(csrfToken);
+    return needsSignInStep(me) ? { status: 'incomplete', me } : { status: 'signed-in', me, offline: false };
+  } catch (error) {
+    if (error instanceof NetworkUnavailable) return { status: 'unreachable' };
+    if (error instanceof ApiProblem && error.status === 401) return { status: 'signed-out' };
+    throw error;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const refresh = useCallback(async () => {
+    const next = await loadSession();
+    setState(next);
+    return next;
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    return onSignedOut(() => setState({ status: 'signed-out' }));
+  }, [refresh]);
+
+  const value = useMemo<SessionApi>(
+    () => ({
+      state,
+      refresh,
+      enterOffline: (me) => setState({ status: 'signed-in', me, offline: true }),
+      async signOut() {
+        try {
+          await api('POST', '/api/auth/logout', {});
+        } catch (error) {
+          if (!(error instanceof NetworkUnavailable) && !(error instanceof ApiProblem)) throw error;
+        }
+        setCsrfToken(undefined);
+        setState({ status: 'signed-out' });
+      },
+    }),
+    [state, refresh],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionApi {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+/** The signed-in user, for screens under the app layout (which only renders when signed in). */
+export function useMe(): Me {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('useMe outside a signed-in screen');
+  return state.me;
+}

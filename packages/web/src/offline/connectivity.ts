@@ -1,0 +1,33 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * What the status bar shows: whether the browser has a network, and how many changes wait in the
+ * outbox. The outbox reports its count here; screens read it through the hooks.
+ */
+let pending = 0;
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('online', listener);
+  window.addEventListener('offline', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('online', listener);
+    window.removeEventListener('offline', listener);
+  };
+}
+
+export function reportPendingChanges(count: number): void {
+  if (count === pending) return;
+  pending = count;
+  for (const listener of listeners) listener();
+}
+
+export function useOnline(): boolean {
+  return useSyncExternalStore(subscribe, () => navigator.onLine);
+}
+
+export function usePendingChanges(): number {
+  return useSyncExternalStore(subscribe, () => pending);
+}

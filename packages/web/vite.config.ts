@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+export default defineConfig({
+  // The web app reads core's TypeScript sources: one build step, and only what it imports ships.
+  resolve: { alias: { '@haven/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) } },
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  plugins: [
+    react(),
+    VitePWA({
+      // Registered from src/app/service-worker.ts: the server's CSP allows no inline script.
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'Haven',
+        short_name: 'Haven',
+        description: 'Protection of and assistance to smuggled migrants',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#0b4f6c',
+        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        // The whole app shell and every screen's chunk, so a first responder can work with no signal.
+        globPatterns: ['**/*.{js,css,html,svg,json,woff2}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/healthz$/, /^\/readyz$/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
+});
