@@ -27,8 +27,8 @@ export function nameFrequencies(persons: readonly PreparedPerson[]): (key: strin
   return (key) => ((counts.get(key) ?? 0) + FREQUENCY_PRIOR_WEIGHT * FREQUENCY_PRIOR) / (n + FREQUENCY_PRIOR_WEIGHT);
 }
 
-/** Pairs of records that share a blocking key: the only pairs scored. */
-export function candidatePairs(persons: readonly PreparedPerson[]): [number, number][] {
+/** Calls `visit(i, j)` once for each pair of records (i < j) sharing a blocking key: the only pairs scored. */
+export function forEachCandidatePair(persons: readonly PreparedPerson[], visit: (i: number, j: number) => void): void {
   const blocks = new Map<string, number[]>();
   persons.forEach((person, index) => {
     for (const key of storedKeysOf(person)) {
@@ -37,20 +37,25 @@ export function candidatePairs(persons: readonly PreparedPerson[]): [number, num
       block.push(index);
     }
   });
-  const pairs: [number, number][] = [];
-  const seen = new Set<number>();
+  // lastPairedWith[j] === i: j was already visited for i (cheaper than a set per record).
+  const lastPairedWith = new Int32Array(persons.length).fill(-1);
   persons.forEach((person, i) => {
-    seen.clear();
     for (const key of queryKeysOf(person)) {
       const block = blocks.get(key);
       if (!block || block.length > MAX_BLOCK_SIZE) continue;
       for (const j of block) {
-        if (j <= i || seen.has(j)) continue;
-        seen.add(j);
-        pairs.push([i, j]);
+        if (j <= i || lastPairedWith[j] === i) continue;
+        lastPairedWith[j] = i;
+        visit(i, j);
       }
     }
   });
+}
+
+/** Pairs of records that share a blocking key, as index pairs. */
+export function candidatePairs(persons: readonly PreparedPerson[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  forEachCandidatePair(persons, (i, j) => pairs.push([i, j]));
   return pairs;
 }
 
@@ -66,11 +71,11 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
   const options: ScoreOptions = { nameFrequency: nameFrequencies(persons) };
   const differentPeople = (x: number, y: number): boolean => contradicts(persons[x]!, persons[y]!);
   const scored: ScoredPair[] = [];
-  for (const [i, j] of candidatePairs(persons)) {
+  forEachCandidatePair(persons, (i, j) => {
     const logOdds = pairLogOdds(persons[i]!, persons[j]!, options);
     const score = scoreOfLogOdds(logOdds);
     if (score >= threshold) scored.push({ a: persons[i]!.id, b: persons[j]!.id, score, reasons: [], i, j, logOdds });
-  }
+  });
   const ambiguous = ambiguousRecords(scored, differentPeople);
   const kept = scored.filter((p) => !ambiguous.has(p.i) && !ambiguous.has(p.j));
   kept.sort((p, q) => q.score - p.score || p.i - q.i || p.j - q.j);

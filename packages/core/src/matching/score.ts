@@ -86,7 +86,13 @@ function tieOf(x: number, y: number): number {
 
 function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptions, explain: boolean): NameEvidence {
   const pairs: { i: number; j: number; sim: number; tie: number }[] = [];
-  shorter.forEach((a, i) => longer.forEach((b, j) => pairs.push({ i, j, sim: wordSimilarity(a, b), tie: tieOf(a.soundId, b.soundId) })));
+  // Only pairs that could be aligned (close enough to count) are kept and sorted.
+  shorter.forEach((a, i) =>
+    longer.forEach((b, j) => {
+      const sim = wordSimilarity(a, b);
+      if (sim >= NAME_PARTIAL) pairs.push({ i, j, sim, tie: tieOf(a.soundId, b.soundId) });
+    }),
+  );
   // Ties go by the two sounds, not by position or side, so neither swapping given and family name
   // nor swapping the records changes the alignment.
   pairs.sort((p, q) => q.sim - p.sim || p.tie - q.tie);
@@ -96,14 +102,14 @@ function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptio
   let weight = 0;
   const reasons: string[] = [];
   for (const pair of pairs) {
-    if (usedShort.has(pair.i) || usedLong.has(pair.j) || pair.sim < NAME_PARTIAL) continue;
+    if (usedShort.has(pair.i) || usedLong.has(pair.j)) continue;
     usedShort.add(pair.i);
     usedLong.add(pair.j);
     alignment.push(pair);
     const a = shorter[pair.i]!;
     const b = longer[pair.j]!;
     const agree = Math.min(nameAgreementWeight(a, options), nameAgreementWeight(b, options));
-    const how = a.role === b.role ? a.role : `${a.role}/${b.role}`;
+    const how = explain ? (a.role === b.role ? a.role : `${a.role}/${b.role}`) : '';
     if (pair.sim >= NAME_AGREES) {
       weight += agree;
       if (explain) reasons.push(`${how} name ${pair.sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'same' : 'sounds alike'}: ${a.written} ~ ${b.written}`);
