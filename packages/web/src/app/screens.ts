@@ -19,6 +19,8 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   { path: 'dashboards', roles: ['coordinator', 'supervisor', 'oversight'], nav: 'dashboards.nav', load: () => import('../features/dashboards/DashboardsScreen') },
+  { path: 'rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], nav: 'rights.nav', load: () => import('../features/rights/RightsScreen') },
+  { path: 'persons/:personId/rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], load: () => import('../features/rights/RightsScreen') },
 ];
 
 export function screensFor(role: Role): Screen[] {

@@ -1,9 +1,9 @@
 import type { Script, SheetLanguage } from './sheet';
 
 /**
- * Fonts that draw each script. The web app uses the device's fonts: the stack names the Noto
- * family first (Android and many Linux systems ship it; the server bundles the same families
- * from @fontsource for its PDFs), then what Windows, macOS and iOS carry for that script.
+ * Fonts that draw each script. The stack names the Noto family first (Android and many Linux
+ * systems ship it, and the rights screen bundles the Arabic, Ethiopic and Bengali ones from
+ * @fontsource for devices that lack them), then what Windows, macOS and iOS carry for that script.
  * `bundled` is the Noto family (and its @fontsource package) whose coverage the tests check
  * against every character of the sheet.
  */
