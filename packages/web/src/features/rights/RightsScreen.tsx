@@ -8,7 +8,7 @@ import { useMe } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { fontStackFor } from './fonts';
 import { loadRightsSheet } from './load';
-import { sheetGivenAssistance } from './record';
+import { countsForInfoRights, sheetGivenAssistance, sheetLanguageFor } from './record';
 import { RightsSheetView } from './RightsSheetView';
 import { isSheetLanguage, sheetLanguage, SHEET_LANGUAGES, SOURCE_LANGUAGE, type RightsSheet, type SheetLanguage } from './sheet';
 import './rights.css';
@@ -27,11 +27,12 @@ type Giving =
   | { status: 'failed'; error: unknown };
 
 /** The sheet's language named in the app's language, for the officer ("tigrigna" in French). */
-function languageName(code: SheetLanguage, uiLanguage: string): string {
+function languageName(code: string, uiLanguage: string): string {
+  const fallback = isSheetLanguage(code) ? sheetLanguage(code).englishName : code;
   try {
-    return new Intl.DisplayNames([uiLanguage], { type: 'language', fallback: 'none' }).of(code) ?? sheetLanguage(code).englishName;
+    return new Intl.DisplayNames([uiLanguage], { type: 'language', fallback: 'none' }).of(code) ?? fallback;
   } catch {
-    return sheetLanguage(code).englishName;
+    return fallback;
   }
 }
 
@@ -48,13 +49,39 @@ export default function RightsScreen() {
   const { personId } = useParams();
   const [search, setSearch] = useSearchParams();
   const asked = search.get('language') ?? '';
-  const language: SheetLanguage = isSheetLanguage(asked) ? asked : SOURCE_LANGUAGE;
+  // The languages on the person's record: undefined while they load (or when no person is open).
+  const [personLanguages, setPersonLanguages] = useState<readonly string[] | undefined>(undefined);
+  const [personRead, setPersonRead] = useState(personId === undefined);
+  const language: SheetLanguage | undefined = isSheetLanguage(asked)
+    ? asked
+    : personRead
+      ? (sheetLanguageFor(personLanguages ?? []) ?? SOURCE_LANGUAGE)
+      : undefined;
   const [loading, setLoading] = useState<Loading>({ status: 'loading' });
   const [giving, setGiving] = useState<Giving>({ status: 'idle' });
   // One key per sheet shown to this person: a retry after a lost answer is not recorded twice.
   const idempotencyKey = useRef<string>(crypto.randomUUID());
 
   useEffect(() => {
+    if (!personId) return;
+    let current = true;
+    api<{ fields: Record<string, unknown> }>('GET', `/api/persons/${encodeURIComponent(personId)}`).then(
+      (person) => {
+        if (!current) return;
+        const recorded = person.fields.languages;
+        setPersonLanguages(Array.isArray(recorded) ? recorded.filter((l): l is string => typeof l === 'string') : []);
+        setPersonRead(true);
+      },
+      // Offline, or the languages are not ours to see: the sheets still work, without the hint.
+      () => current && setPersonRead(true),
+    );
+    return () => {
+      current = false;
+    };
+  }, [personId]);
+
+  useEffect(() => {
+    if (!language) return;
     let current = true;
     setLoading({ status: 'loading' });
     loadRightsSheet(language).then(
@@ -95,7 +122,7 @@ export default function RightsScreen() {
   return (
     <div className="page rights-screen">
       <h1>{t('rights.title')}</h1>
-      <RadioGroup className="rights-languages" value={language} onChange={choose} orientation="horizontal">
+      <RadioGroup className="rights-languages" value={language ?? null} onChange={choose} orientation="horizontal">
         <Label className="rights-languages-label">{t('rights.chooseLanguage')}</Label>
         <Text slot="description" className="rights-languages-help">
           {t('rights.chooseLanguageHelp')}
@@ -113,6 +140,15 @@ export default function RightsScreen() {
           ))}
         </div>
       </RadioGroup>
+
+      {personLanguages && personLanguages.length > 0 ? (
+        <p className="rights-person-languages">{t('rights.personLanguages', { languages: personLanguages.map((code) => languageName(code, i18n.language)).join(', ') })}</p>
+      ) : null}
+      {sheet && personLanguages && !countsForInfoRights(sheet.language, personLanguages) ? (
+        <p className="alert alert-warning" data-testid="rights-not-on-record">
+          {t('rights.notOnRecord', { language: languageName(sheet.language, i18n.language) })}
+        </p>
+      ) : null}
 
       {loading.status === 'loading' ? <p role="status">{t('rights.loading')}</p> : null}
       {loading.status === 'failed' ? (

@@ -1,6 +1,6 @@
 import type { assistanceInputSchema } from '@haven/core';
 import type { z } from 'zod';
-import type { RightsSheet } from './sheet';
+import { isSheetLanguage, type RightsSheet, type SheetLanguage } from './sheet';
 
 export type AssistanceInput = z.input<typeof assistanceInputSchema>;
 
@@ -19,4 +19,18 @@ export function sheetGivenAssistance(sheet: RightsSheet, givenAt: Date, place?: 
     ...(place ? { place } : {}),
     notes: `Rights-information sheet, ${sheet.englishName}, version ${sheet.version} (${review})`,
   };
+}
+
+/**
+ * Whether giving this sheet counts for `info.rights`: the server counts rights information only
+ * in a language on the person's record (or in any language when none is recorded), comparing
+ * codes exactly — so a Dari sheet (`prs`) does not count for a person recorded as `fa`.
+ */
+export function countsForInfoRights(sheetLanguage: string, personLanguages: readonly string[]): boolean {
+  return personLanguages.length === 0 || personLanguages.includes(sheetLanguage);
+}
+
+/** The first language on the person's record that a sheet exists in, to open that sheet first. */
+export function sheetLanguageFor(personLanguages: readonly string[]): SheetLanguage | undefined {
+  return personLanguages.find(isSheetLanguage);
 }

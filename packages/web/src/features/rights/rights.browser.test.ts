@@ -21,7 +21,8 @@ describe('the rights-information sheets in Chromium', () => {
     const { page } = web;
     await page.goto(`${web.baseUrl}/persons/${personId}/rights?language=ti`);
     const sheet = page.locator('article.rights-sheet[lang=ti]');
-    await sheet.waitFor();
+    // The first screen opened fetches its chunk while the service worker precaches the app: slow on a busy machine.
+    await sheet.waitFor({ timeout: 60_000 });
     expect(await sheet.getAttribute('dir')).toBe('ltr');
     expect(await sheet.locator('h3').count()).toBe(6);
     expect(await sheet.locator('[role=note]').innerText()).toContain('This translation has not yet been checked by a native speaker');
@@ -56,6 +57,16 @@ describe('the rights-information sheets in Chromium', () => {
     expect(log.body).toEqual([expect.objectContaining({ type: 'rights_information', language: 'ti' })]);
     const obligations = (await officer.get(`/api/persons/${personId}/obligations`)).body as { code: string; status: string }[];
     expect(obligations.find((o) => o.code === 'info.rights')?.status).toBe('fulfilled');
+  });
+
+  it('opens the sheet of a language on the record, and warns when the sheet chosen would not count', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/persons/${personId}/rights`);
+    await page.locator('article.rights-sheet[lang=ti]').waitFor();
+    expect(await page.getByTestId('rights-not-on-record').count()).toBe(0);
+    await page.getByRole('radio', { name: /Français/ }).click({ force: true });
+    await page.locator('article.rights-sheet[lang=fr]').waitFor();
+    await page.getByTestId('rights-not-on-record').waitFor();
   });
 
   it('shows the sheets without a person, with nothing to record', async () => {
