@@ -3,7 +3,6 @@ import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { duplicateRoutes } from './duplicates/routes.js';
-import { duplicateRoutes } from './duplicates/routes.js';
 import { encounterRoutes } from './encounters/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
@@ -13,7 +12,9 @@ import { obligationRoutes } from './obligations/routes.js';
 import { oversightRoutes } from './oversight/routes.js';
 import { personRoutes } from './persons/routes.js';
 import { referralRoutes } from './referrals/routes.js';
+import { retentionRoutes } from './retention/routes.js';
 import { screeningRoutes } from './screening/routes.js';
+import { selfAssessmentRoutes } from './self-assessment/routes.js';
 import { statsRoutes } from './stats/routes.js';
 import { systemRoutes } from './system/routes.js';
 import type { Feature } from '../platform/http/app.js';
@@ -26,7 +27,6 @@ export const features: Feature[] = [
   encounterRoutes,
   personRoutes,
   duplicateRoutes,
-  duplicateRoutes,
   screeningRoutes,
   caseRoutes,
   assistanceRoutes,
@@ -36,6 +36,8 @@ export const features: Feature[] = [
   justiceRoutes,
   oversightRoutes,
   auditRoutes,
+  retentionRoutes,
+  selfAssessmentRoutes,
   statsRoutes,
   exportRoutes,
 ];

@@ -122,7 +122,13 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'person', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.id}/family-links`, body: { relatedPersonId: t!.id, relation: 'sibling' } }),
   },
-  'GET /api/persons/:id/duplicates': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/duplicates` }) },
+  'POST /api/persons/:id/merge': {
+    callers: ['supervisor'],
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/merge`, body: { duplicateId: t!.id, reason: 'Matrix: merge to test access' } }),
+  },
+  'POST /api/person-merges/:id/unmerge': { callers: ['supervisor'], request: () => ({ path: `/api/person-merges/${NO_SUCH_ID}/unmerge` }) },
+  'GET /api/persons/:id/merged-into': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/merged-into` }) },
   'GET /api/persons/:id/duplicates': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/duplicates` }) },
   'GET /api/persons/:id/family-links': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/family-links` }) },
   'POST /api/persons/:id/documents': {
@@ -374,6 +380,35 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
 
   'GET /api/audit/events': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/events' }) },
   'GET /api/audit/verify': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/verify' }) },
+
+  // Retention and erasure (issue 8, point 6). The matrix's persons are witnesses in open
+  // investigations, so an erasure request is recorded as refused: nothing is destroyed here.
+  'POST /api/persons/:id/erasure-requests': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/erasure-requests`, body: { requestedBy: 'person' } }),
+  },
+  'GET /api/persons/:id/erasure-requests': { callers: CASE_MANAGERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/erasure-requests` }) },
+  'POST /api/persons/:id/legal-holds': {
+    callers: ['investigator', 'supervisor'],
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/legal-holds`, body: { reason: 'Matrix: evidence for a trial' } }),
+  },
+  'GET /api/persons/:id/legal-holds': { callers: ['investigator', 'supervisor'], target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/legal-holds` }) },
+  'POST /api/legal-holds/:id/release': { callers: ['investigator', 'supervisor'], request: () => ({ path: `/api/legal-holds/${NO_SUCH_ID}/release`, body: { version: 1 } }) },
+  'GET /api/retention': { callers: ADMIN, request: () => ({ path: '/api/retention' }) },
+
+  // The Framework-for-Action self-assessment (issue 8, point 5): aggregates, no personal data.
+  'GET /api/self-assessment': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment' }) },
+  'GET /api/self-assessment/evidence': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/evidence' }) },
+  'GET /api/self-assessment/items/:itemId/answers': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/items/PT-05/answers' }) },
+  'POST /api/self-assessment/items/:itemId/answers': {
+    callers: ['coordinator'],
+    request: () => ({ path: '/api/self-assessment/items/PV-02/answers', body: { status: 'partly', previousVersion: 0 } }),
+  },
+  'GET /api/self-assessment/gap-report.html': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/gap-report.html' }) },
+  'GET /api/self-assessment/gap-report.pdf': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/gap-report.pdf' }) },
+  'GET /api/self-assessment/report.css': { callers: 'public', request: () => ({ path: '/api/self-assessment/report.css' }) },
 
   // Statistics (issue 8, points 1 and 3): suppressed aggregates for coordinators, supervisors and oversight.
   'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },

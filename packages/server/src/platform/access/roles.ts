@@ -26,8 +26,13 @@ export const PERMISSIONS = [
   'referral:send',
   'referral:receive',
   'referral:revoke',
+  'erasure:request',
+  'legal_hold:manage',
+  'self_assessment:read',
+  'self_assessment:answer',
   'stats:read',
   'case:export',
+  'person:merge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -52,7 +57,7 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
     mfaRequired: true,
   },
   protection_officer: {
-    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage', 'incident:write', 'allegation:file', 'directory:read', 'referral:send'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage', 'incident:write', 'allegation:file', 'directory:read', 'referral:send', 'erasure:request'],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
@@ -62,7 +67,7 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
     mfaRequired: true,
   },
   investigator: {
-    permissions: ['person:read', 'justice:read', 'justice:write', 'incident:write', 'allegation:file'],
+    permissions: ['person:read', 'justice:read', 'justice:write', 'incident:write', 'allegation:file', 'legal_hold:manage'],
     fieldGroups: ['identity', 'contact', 'justice', 'statements'],
     mfaRequired: true,
   },
@@ -84,19 +89,22 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
       'referral:send',
       'referral:receive',
       'referral:revoke',
+      'erasure:request',
+      'legal_hold:manage',
       'stats:read',
       'case:export',
+      'person:merge',
     ],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
   oversight: {
-    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate', 'stats:read'],
+    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate', 'self_assessment:read', 'stats:read'],
     fieldGroups: [],
     mfaRequired: true,
   },
   coordinator: {
-    permissions: ['allegation:file', 'stats:read'],
+    permissions: ['allegation:file', 'self_assessment:read', 'self_assessment:answer', 'stats:read'],
     fieldGroups: [],
     mfaRequired: true,
   },

@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   'person.read',
   'person.update',
   'person.list',
+  'person.merged',
+  'person.unmerged',
   'encounter.create',
   'encounter.read',
   'encounter.update',
@@ -96,5 +98,20 @@ export const AUDIT_ACTIONS = [
   'export.requested',
   'export.downloaded',
   'person.exported',
+  // retention and erasure (issue 8, point 6)
+  'person.purged',
+  'allegation.purged',
+  'notification.purged',
+  'retention.run',
+  'erasure.requested',
+  'erasure.carried_out',
+  'erasure.refused',
+  'erasure.read',
+  'legal_hold.placed',
+  'legal_hold.released',
+  'legal_hold.read',
+  // the Framework-for-Action self-assessment (issue 8, point 5)
+  'self_assessment.answered',
+  'self_assessment.report',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

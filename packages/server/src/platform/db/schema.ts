@@ -114,30 +114,10 @@ export interface PersonTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** When retention or an erasure destroyed the personal fields; null while they are kept (optional: registration leaves it out). */
+  purged_at?: string | null;
   /** The person this record was merged into; null while it stands on its own (optional: registration leaves it out). */
   merged_into?: string | null;
-  /** The person this record was merged into; null while it stands on its own (optional: registration leaves it out). */
-  merged_into?: string | null;
-}
-
-/** A blocking key of the matcher as a blind index: persons sharing one are compared. */
-export interface PersonMatchKeyTable {
-  key_index: string;
-  person_id: string;
-}
-
-/** A merge of two person records, with the rows moved ({table: ids}, JSON), so unmerge is exact. */
-export interface PersonMergeTable {
-  id: string;
-  survivor_id: string;
-  merged_id: string;
-  moved_rows: string;
-  reason_enc: string;
-  merged_by: string;
-  merged_at: string;
-  unmerged_by: string | null;
-  unmerged_at: string | null;
-  version: number;
 }
 
 /** A blocking key of the matcher as a blind index: persons sharing one are compared. */
@@ -527,6 +507,8 @@ export interface AllegationTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** When retention destroyed its free text; null while kept (optional: intake leaves it out). */
+  purged_at?: string | null;
 }
 
 /** A shared rate-limit counter (migration 008); the key is a keyed hash of route and client address. */
@@ -534,6 +516,48 @@ export interface RateLimitTable {
   key: string;
   hits: number;
   window_ends_at: string;
+}
+
+/** One version of the coordinator's answer to a self-assessment item (never overwritten). */
+export interface SelfAssessmentAnswerTable {
+  id: string;
+  /** The SOP profile id: the jurisdiction assessed. */
+  jurisdiction: string;
+  item_id: string;
+  answer_version: number;
+  status: string;
+  evidence: string | null;
+  responsible_body: string | null;
+  review_date: string | null;
+  answered_by: string;
+  answered_at: string;
+}
+
+/** A recorded reason to keep a person's record past retention and despite an erasure request. */
+export interface LegalHoldTable {
+  id: string;
+  person_id: string;
+  reason_enc: string | null;
+  placed_by: string;
+  placed_at: string;
+  released_by: string | null;
+  released_at: string | null;
+  version: number;
+}
+
+export interface ErasureRequestTable {
+  id: string;
+  person_id: string;
+  /** person, legal_representative or guardian. */
+  requested_by: string;
+  reason_enc: string | null;
+  recorded_by: string;
+  recorded_at: string;
+  /** carried_out or refused. */
+  status: string;
+  /** The holds that refused it (JSON list, no personal data); empty when carried out. */
+  refused_because: string;
+  carried_out_at: string | null;
 }
 
 export interface MetaTable {
@@ -583,8 +607,6 @@ export interface HavenSchema {
   persons: PersonTable;
   person_match_keys: PersonMatchKeyTable;
   person_merges: PersonMergeTable;
-  person_match_keys: PersonMatchKeyTable;
-  person_merges: PersonMergeTable;
   cases: CaseTable;
   access_grants: AccessGrantTable;
   audit_events: AuditEventTable;
@@ -612,6 +634,9 @@ export interface HavenSchema {
   incidents: IncidentTable;
   allegations: AllegationTable;
   rate_limits: RateLimitTable;
+  self_assessment_answers: SelfAssessmentAnswerTable;
+  legal_holds: LegalHoldTable;
+  erasure_requests: ErasureRequestTable;
   export_jobs: ExportJobTable;
   meta: MetaTable;
 }

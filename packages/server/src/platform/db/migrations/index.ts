@@ -4,8 +4,8 @@ import { operations } from './002_operations.js';
 import { userEmail } from './003_user_email.js';
 import { referralsJusticeOversight } from './004_referrals_justice_oversight.js';
 import { personMatching } from './005_person_matching.js';
-import { personMatching } from './005_person_matching.js';
 import { statsExports } from './006_stats_exports.js';
+import { retentionSelfAssessment } from './007_retention_self_assessment.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
@@ -15,8 +15,8 @@ export const migrations: Record<string, Migration> = {
   '003_user_email': userEmail,
   '004_referrals_justice_oversight': referralsJusticeOversight,
   '005_person_matching': personMatching,
-  '005_person_matching': personMatching,
   '006_stats_exports': statsExports,
+  '007_retention_self_assessment': retentionSelfAssessment,
   '008_shared_rate_limits': sharedRateLimits,
 };
 

@@ -1,0 +1,221 @@
+import { sql } from 'kysely';
+import type { Platform } from '../../platform/context.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
+import { postgresSchema, type Db, type Queryable } from '../../platform/db/database.js';
+import type { HavenSchema } from '../../platform/db/schema.js';
+import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
+
+// Destroying a person's personal data (retention past closure, or an erasure request). What is
+// encrypted comes from the one registry of encrypted columns; this file only says how the rows of
+// each table belong to a person. What counts — sex, nationality, age, indicators, obligations and
+// their deadlines, referrals by service, detentions, incidents by kind — stays, so statistics and
+// the self-assessment still add up. The audit trail is untouched: it names fields, never values,
+// so it stays whole and verifiable over a purged record.
+
+/** How the rows of a table with encrypted columns belong to a person. */
+type Ownership = { column: 'id' | 'person_id' } | { viaJusticeLink: true } | { encounter: true };
+
+export const PERSON_ROWS: Readonly<Record<string, Ownership>> = {
+  persons: { column: 'id' },
+  cases: { column: 'person_id' },
+  screenings: { column: 'person_id' },
+  assistance: { column: 'person_id' },
+  identity_documents: { column: 'person_id' },
+  obligations: { column: 'person_id' },
+  guard_overrides: { column: 'person_id' },
+  case_actions: { column: 'person_id' },
+  referrals: { column: 'person_id' },
+  incidents: { column: 'person_id' },
+  allegations: { column: 'person_id' },
+  legal_holds: { column: 'person_id' },
+  erasure_requests: { column: 'person_id' },
+  protection_measures: { viaJusticeLink: true },
+  // An encounter's notes may name anyone on board: destroyed once every person of it is purged.
+  encounters: { encounter: true },
+};
+
+/** Tables with encrypted columns that are not a migrant's record, and why. */
+export const NOT_PERSONAL_RECORDS: Readonly<Record<string, string>> = {
+  users: "staff sign-in secrets, not a migrant's record",
+};
+
+/** Encrypted columns that may not be null: overwritten with this text, freshly encrypted, so readers still open them. */
+export const DESTROYED_TEXT = '[destroyed under the retention policy]';
+export const REQUIRED_CIPHERTEXTS: ReadonlySet<string> = new Set(['guard_overrides.reason_enc', 'allegations.description_enc']);
+
+/** Rows deleted outright: nothing in them counts once the person is gone. */
+const DELETED_ROWS = ['identity_documents', 'family_links', 'notifications'] as const;
+
+/** Tables a purge may change; VACUUM goes over these afterwards. */
+export const TOUCHED_TABLES: readonly string[] = [
+  ...new Set([...Object.keys(PERSON_ROWS), ...DELETED_ROWS, 'access_grants', 'idempotency_keys']),
+];
+
+export interface PurgeSummary {
+  /** `table.column` of every value destroyed (names only, never values: this goes to the audit trail). */
+  fields: string[];
+  rowsDeleted: number;
+}
+
+let derivedTables: Promise<string[]> | undefined;
+
+/**
+ * Tables of keyed derived values per person (match keys, blind indexes of another feature) that
+ * exist in this database: their rows for the person are deleted. Found by name so a feature that
+ * adds one (`person_match_keys`) is covered without editing this file.
+ */
+export async function derivedValueTables(db: Db): Promise<string[]> {
+  derivedTables ??= (async () => {
+    const schema = await postgresSchema(db);
+    const tables = await db.introspection.getTables();
+    return tables
+      .filter((t) => (schema === undefined || t.schema === schema) && /match_key|blind_index/.test(t.name) && t.columns.some((c) => c.name === 'person_id'))
+      .map((t) => t.name);
+  })().catch((error: unknown) => {
+    derivedTables = undefined;
+    throw error;
+  });
+  return derivedTables;
+}
+
+type AnyTable = keyof HavenSchema;
+
+async function rowIdsOf(q: Queryable, table: string, ownership: Ownership, personId: string): Promise<string[]> {
+  if ('column' in ownership) {
+    const rows = await q.selectFrom(table as AnyTable).select(sql<string>`id`.as('id')).where(sql.ref(ownership.column), '=', personId).execute();
+    return rows.map((r) => r.id);
+  }
+  if ('viaJusticeLink' in ownership) {
+    const rows = await q
+      .selectFrom('protection_measures')
+      .select('protection_measures.id')
+      .where('justice_link_id', 'in', q.selectFrom('justice_links').select('id').where('person_id', '=', personId))
+      .execute();
+    return rows.map((r) => r.id);
+  }
+  // The person's encounter, once nobody of it keeps personal data.
+  const person = await q.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirst();
+  if (!person?.encounter_id) return [];
+  const others = await q
+    .selectFrom('persons')
+    .select('id')
+    .where('encounter_id', '=', person.encounter_id)
+    .where('id', '!=', personId)
+    .where('purged_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return others ? [] : [person.encounter_id];
+}
+
+/**
+ * Destroys one person's personal data inside the caller's transaction. The person row stays, with
+ * no name, contact, blind index or exact birth date (the year is kept for age statistics).
+ */
+export async function purgePerson(platform: Platform, q: Queryable, personId: string, at: string): Promise<PurgeSummary> {
+  const fields: string[] = [];
+  let rowsDeleted = 0;
+
+  // Rows deleted outright first, so their ciphertexts are not rewritten for nothing.
+  rowsDeleted += Number((await q.deleteFrom('identity_documents').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
+  rowsDeleted += Number(
+    (await q.deleteFrom('family_links').where((eb) => eb.or([eb('person_id', '=', personId), eb('related_person_id', '=', personId)])).executeTakeFirst()).numDeletedRows,
+  );
+  rowsDeleted += Number((await q.deleteFrom('notifications').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
+  for (const table of await derivedValueTables(platform.database.db)) {
+    const result = await q.deleteFrom(table as AnyTable).where(sql.ref('person_id'), '=', personId).executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
+    rowsDeleted += deleted;
+    if (deleted > 0) fields.push(`${table}.*`);
+  }
+
+  for (const { table, columns } of ENCRYPTED_COLUMNS) {
+    const ownership = PERSON_ROWS[table];
+    if (!ownership) continue;
+    const ids = await rowIdsOf(q, table, ownership, personId);
+    if (ids.length === 0) continue;
+    const nullable = columns.filter((c) => !REQUIRED_CIPHERTEXTS.has(`${table}.${c}`));
+    const required = columns.filter((c) => REQUIRED_CIPHERTEXTS.has(`${table}.${c}`));
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      if (nullable.length > 0) {
+        await q
+          .updateTable(table as AnyTable)
+          .set(Object.fromEntries(nullable.map((c) => [c, null])) as never)
+          .where(sql.ref('id'), 'in', chunk)
+          .execute();
+      }
+      for (const id of required.length > 0 ? chunk : []) {
+        await q
+          .updateTable(table as AnyTable)
+          .set(Object.fromEntries(required.map((c) => [c, platform.cipher.encrypt(DESTROYED_TEXT, placeOf(table, c, id))])) as never)
+          .where(sql.ref('id'), '=', id)
+          .execute();
+      }
+    }
+    fields.push(...columns.map((c) => `${table}.${c}`));
+  }
+
+  const person = await q.selectFrom('persons').select(['birth_date', 'version']).where('id', '=', personId).executeTakeFirstOrThrow();
+  await q
+    .updateTable('persons')
+    .set({
+      name_index: null,
+      birth_date: person.birth_date === null ? null : `${person.birth_date.slice(0, 4)}-01-01`,
+      birth_date_precision: person.birth_date === null ? null : 'year',
+      purged_at: at,
+      version: person.version + 1,
+      updated_at: at,
+    })
+    .where('id', '=', personId)
+    .execute();
+  fields.push('persons.name_index', 'persons.birth_date');
+  await q.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();
+
+  // Nobody reads a purged record through a referral any more.
+  await q.updateTable('access_grants').set({ revoked_at: at }).where('person_id', '=', personId).where('revoked_at', 'is', null).execute();
+  rowsDeleted += await forgetIdempotentAnswers(platform, q, personId);
+  return { fields: [...new Set(fields)].sort(), rowsDeleted };
+}
+
+/**
+ * Stored answers of idempotent requests (kept about a day) may hold the person's record as it was
+ * returned: those that mention the person are deleted.
+ */
+async function forgetIdempotentAnswers(platform: Platform, q: Queryable, personId: string): Promise<number> {
+  const rows = await q.selectFrom('idempotency_keys').select(['user_id', 'key', 'response_enc']).execute();
+  let deleted = 0;
+  for (const row of rows) {
+    let answer: string;
+    try {
+      answer = platform.cipher.decrypt(row.response_enc, placeOf('idempotency_keys', 'response_enc', `${row.user_id}:${row.key}`));
+    } catch {
+      // A reservation not yet answered (or unreadable): it holds no record to forget.
+      continue;
+    }
+    if (!answer.includes(personId)) continue;
+    await q.deleteFrom('idempotency_keys').where('user_id', '=', row.user_id).where('key', '=', row.key).execute();
+    deleted += 1;
+  }
+  return deleted;
+}
+
+/**
+ * Makes destroyed values unrecoverable from the database files. SQLite already zeroes freed space
+ * (`secure_delete` is on for every connection); VACUUM rebuilds the file and the WAL is
+ * checkpointed and truncated so no frame keeps an old page. PostgreSQL: VACUUM removes the dead row
+ * versions of the touched tables. Refused quietly (reported) when another connection holds a read
+ * transaction on SQLite.
+ */
+export async function compactAfterPurge(platform: Platform): Promise<{ vacuumed: boolean; walTruncated: boolean | null }> {
+  const { dialect, sqlite, db } = platform.database;
+  if (dialect === 'sqlite' && sqlite) {
+    sqlite.pragma('secure_delete = ON');
+    sqlite.exec('VACUUM');
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return { vacuumed: true, walTruncated: result?.busy === 0 };
+  }
+  for (const table of [...TOUCHED_TABLES, ...(await derivedValueTables(db))]) {
+    await sql`vacuum ${sql.table(table)}`.execute(db);
+  }
+  return { vacuumed: true, walTruncated: null };
+}

@@ -1,0 +1,157 @@
+import { idSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, textSchema, versionSchema } from '@haven/core';
+import { z } from 'zod';
+import type { Feature } from '../../platform/http/app.js';
+import { ERASURE_REQUESTERS, erasureRequestsOf, legalHoldsOf, placeLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
+
+const erasureRequestSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    requestedBy: z.enum(ERASURE_REQUESTERS),
+    reason: z.string().nullable().describe('Why, as recorded; destroyed with the rest when the request is carried out'),
+    recordedBy: z.uuid(),
+    recordedAt: z.string(),
+    status: z.enum(['carried_out', 'refused']),
+    refusedBecause: z.array(z.string()).describe('Each hold that refused it, in plain words (no personal data); empty when carried out'),
+    carriedOutAt: z.string().nullable(),
+  })
+  .meta({ id: 'ErasureRequest' });
+
+const legalHoldSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    reason: z.string().nullable(),
+    placedBy: z.uuid(),
+    placedAt: z.string(),
+    releasedBy: z.uuid().nullable(),
+    releasedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'LegalHold' });
+
+const standing = z.array(z.string()).describe('Every hold standing now: recorded holds, open or suspended investigations where the person is a victim or witness, allegations not closed');
+
+const retentionReportSchema = z
+  .object({
+    dryRun: z.boolean(),
+    at: z.string(),
+    types: z.record(
+      z.enum(RETENTION_RECORD_TYPES),
+      z.object({
+        period: z.string().describe('ISO 8601 duration from the SOP profile'),
+        cutoff: z.string().describe('Records closed before this instant are due'),
+        due: z.number().int(),
+        purged: z.number().int(),
+        held: z.number().int().describe('Due but kept by a hold'),
+      }),
+    ),
+    compacted: z.object({ vacuumed: z.boolean(), walTruncated: z.boolean().nullable() }).nullable(),
+  })
+  .meta({ id: 'RetentionReport' });
+
+const personParams = z.strictObject({ id: idSchema });
+
+export const retentionRoutes: Feature = (app, platform) => {
+  app.post(
+    '/api/persons/:id/erasure-requests',
+    {
+      config: { access: { permission: 'erasure:request', personalData: true } },
+      schema: {
+        tags: ['retention'],
+        summary:
+          "Record a person's request to erase their data. Carried out at once (status carried_out: personal fields, documents, statements, free text and derived keys destroyed; counts and the audit trail kept) unless a hold stands: then recorded as refused, naming each hold. 409 when already destroyed",
+        params: personParams,
+        body: z.strictObject({
+          requestedBy: z.enum(ERASURE_REQUESTERS).describe('Who asked: the person, their legal representative or guardian'),
+          reason: textSchema(2000).nullable().optional(),
+        }),
+        response: { 201: erasureRequestSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await requestErasure(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/erasure-requests',
+    {
+      config: { access: { permission: 'erasure:request', personalData: true } },
+      schema: {
+        tags: ['retention'],
+        summary: "A person's erasure requests, whether the record is purged, and the holds standing now",
+        params: personParams,
+        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, requests: z.array(erasureRequestSchema) }).meta({ id: 'ErasureRequests' }) },
+      },
+    },
+    async (request) => erasureRequestsOf(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/legal-holds',
+    {
+      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      schema: {
+        tags: ['retention'],
+        summary: "Place a legal hold with its reason: the person's record is kept past retention and an erasure request is refused until it is released",
+        params: personParams,
+        body: z.strictObject({ reason: textSchema(2000) }),
+        response: { 201: legalHoldSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await placeLegalHold(platform, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/persons/:id/legal-holds',
+    {
+      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      schema: {
+        tags: ['retention'],
+        summary: 'The legal holds recorded on a person (placed and released) and every hold standing now',
+        params: personParams,
+        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldSchema) }).meta({ id: 'LegalHolds' }) },
+      },
+    },
+    async (request) => legalHoldsOf(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/legal-holds/:id/release',
+    {
+      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      schema: {
+        tags: ['retention'],
+        summary: 'Release a legal hold (409 when already released or on a stale version)',
+        params: personParams,
+        body: z.strictObject({ version: versionSchema }),
+        response: { 200: legalHoldSchema },
+      },
+    },
+    async (request) => releaseLegalHold(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/retention',
+    {
+      config: { access: { permission: 'settings:manage' } },
+      schema: {
+        tags: ['retention'],
+        summary: "The jurisdiction's retention periods and what is due now (a dry run: nothing is changed; `haven retention run` purges)",
+        response: {
+          200: z
+            .object({
+              profile: z.string(),
+              periods: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string(), countedFrom: z.string() })),
+              due: retentionReportSchema,
+            })
+            .meta({ id: 'RetentionPolicy' }),
+        },
+      },
+    },
+    async () => ({
+      profile: platform.profile.id,
+      periods: RETENTION_RECORD_TYPES.map((recordType) => ({ recordType, period: platform.profile.retention[recordType].iso, countedFrom: RETENTION_WORDS[recordType] })),
+      due: await runRetention(platform, { dryRun: true }),
+    }),
+  );
+};

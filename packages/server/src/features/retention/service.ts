@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { retentionCutoff, RETENTION_RECORD_TYPES, type RetentionRecordType } from '@haven/core';
+import { actorOf } from '../../platform/access/actor.js';
+import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
+import type { AuditContext } from '../../platform/audit/chain.js';
+import { withAudit } from '../../platform/audit/recorder.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
+import type { Queryable } from '../../platform/db/database.js';
+import type { ErasureRequestTable, LegalHoldTable } from '../../platform/db/schema.js';
+import { conflict, notFound, staleVersion } from '../../platform/http/problem.js';
+import { describeHold, holdsOn, holdsOnMany } from './holds.js';
+import { compactAfterPurge, DESTROYED_TEXT, purgePerson } from './purge.js';
+
+export const ERASURE_REQUESTERS = ['person', 'legal_representative', 'guardian'] as const;
+export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
+
+export interface ErasureRequestView {
+  id: string;
+  personId: string;
+  requestedBy: ErasureRequester;
+  reason: string | null;
+  recordedBy: string;
+  recordedAt: string;
+  status: 'carried_out' | 'refused';
+  refusedBecause: string[];
+  carriedOutAt: string | null;
+}
+
+export interface LegalHoldView {
+  id: string;
+  personId: string;
+  reason: string | null;
+  placedBy: string;
+  placedAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+  version: number;
+}
+
+function erasureView(platform: Platform, row: ErasureRequestTable): ErasureRequestView {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    requestedBy: row.requested_by as ErasureRequester,
+    reason: platform.cipher.decryptNullable(row.reason_enc, placeOf('erasure_requests', 'reason_enc', row.id)),
+    recordedBy: row.recorded_by,
+    recordedAt: row.recorded_at,
+    status: row.status as ErasureRequestView['status'],
+    refusedBecause: JSON.parse(row.refused_because) as string[],
+    carriedOutAt: row.carried_out_at,
+  };
+}
+
+function holdView(platform: Platform, row: LegalHoldTable): LegalHoldView {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    reason: platform.cipher.decryptNullable(row.reason_enc, placeOf('legal_holds', 'reason_enc', row.id)),
+    placedBy: row.placed_by,
+    placedAt: row.placed_at,
+    releasedBy: row.released_by,
+    releasedAt: row.released_at,
+    version: row.version,
+  };
+}
+
+async function purgedAt(q: Queryable, personId: string): Promise<string | null> {
+  const row = await q.selectFrom('persons').select('purged_at').where('id', '=', personId).executeTakeFirst();
+  return row?.purged_at ?? null;
+}
+
+/**
+ * Records a person's request to erase their data and carries it out in the same transaction — or,
+ * while a hold stands, records it as refused with every hold named. Only the agency working on the
+ * case records it. After the commit the database is compacted so the values leave the files.
+ */
+export async function requestErasure(
+  platform: Platform,
+  ctx: RequestContext,
+  personId: string,
+  input: { requestedBy: ErasureRequester; reason?: string | null | undefined },
+): Promise<ErasureRequestView> {
+  const actor = actorOf(ctx);
+  let purged = false;
+  const view = await withAudit(platform, ctx.audit, async (trx, record) => {
+    await assertWorksOnCase(trx, actor, personId);
+    const already = await purgedAt(trx, personId);
+    if (already) throw conflict('already-purged', `The person's personal data was already destroyed on ${already.slice(0, 10)}.`, { purgedAt: already });
+    const at = platform.clock().toISOString();
+    const holds = await holdsOn(trx, personId);
+    const id = randomUUID();
+    const row: ErasureRequestTable = {
+      id,
+      person_id: personId,
+      requested_by: input.requestedBy,
+      reason_enc: platform.cipher.encryptNullable(input.reason ?? null, placeOf('erasure_requests', 'reason_enc', id)),
+      recorded_by: actor.userId,
+      recorded_at: at,
+      status: holds.length > 0 ? 'refused' : 'carried_out',
+      refused_because: JSON.stringify(holds.map(describeHold)),
+      carried_out_at: holds.length > 0 ? null : at,
+    };
+    await trx.insertInto('erasure_requests').values(row).execute();
+    record({ action: 'erasure.requested', recordType: 'erasure_request', recordId: id, fields: input.reason ? ['requestedBy', 'reason'] : ['requestedBy'] });
+    if (holds.length > 0) {
+      record({ action: 'erasure.refused', recordType: 'person', recordId: personId, fields: holds.map((h) => `hold:${h.kind}`) });
+      return erasureView(platform, row);
+    }
+    const summary = await purgePerson(platform, trx, personId, at);
+    record({ action: 'person.purged', recordType: 'person', recordId: personId, fields: summary.fields });
+    record({ action: 'erasure.carried_out', recordType: 'erasure_request', recordId: id });
+    purged = true;
+    // The request's own reason went with everything else; the answer still shows what was asked.
+    return { ...erasureView(platform, row), reason: null };
+  });
+  if (purged) await compactAfterPurge(platform).catch(() => undefined);
+  return view;
+}
+
+export async function erasureRequestsOf(
+  platform: Platform,
+  ctx: RequestContext,
+  personId: string,
+): Promise<{ personId: string; purgedAt: string | null; standingHolds: string[]; requests: ErasureRequestView[] }> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    await assertWorksOnCase(trx, actor, personId);
+    const rows = await trx.selectFrom('erasure_requests').selectAll().where('person_id', '=', personId).orderBy('recorded_at').execute();
+    record({ action: 'erasure.read', recordType: 'person', recordId: personId });
+    return {
+      personId,
+      purgedAt: await purgedAt(trx, personId),
+      standingHolds: (await holdsOn(trx, personId)).map(describeHold),
+      requests: rows.map((row) => erasureView(platform, row)),
+    };
+  });
+}
+
+/** Places a hold with its reason; anyone who may see the person (an investigator through a justice link, too). */
+export async function placeLegalHold(platform: Platform, ctx: RequestContext, personId: string, input: { reason: string }): Promise<LegalHoldView> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    await visibleGroupsOrThrow(trx, actor, personId);
+    const already = await purgedAt(trx, personId);
+    if (already) throw conflict('already-purged', `The person's personal data was already destroyed on ${already.slice(0, 10)}: there is nothing left to hold.`, { purgedAt: already });
+    const id = randomUUID();
+    const row: LegalHoldTable = {
+      id,
+      person_id: personId,
+      reason_enc: platform.cipher.encrypt(input.reason, placeOf('legal_holds', 'reason_enc', id)),
+      placed_by: actor.userId,
+      placed_at: platform.clock().toISOString(),
+      released_by: null,
+      released_at: null,
+      version: 1,
+    };
+    await trx.insertInto('legal_holds').values(row).execute();
+    record({ action: 'legal_hold.placed', recordType: 'legal_hold', recordId: id, fields: ['reason'] });
+    return holdView(platform, row);
+  });
+}
+
+export async function legalHoldsOf(
+  platform: Platform,
+  ctx: RequestContext,
+  personId: string,
+): Promise<{ personId: string; purgedAt: string | null; standingHolds: string[]; holds: LegalHoldView[] }> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    await visibleGroupsOrThrow(trx, actor, personId);
+    const rows = await trx.selectFrom('legal_holds').selectAll().where('person_id', '=', personId).orderBy('placed_at').execute();
+    record({ action: 'legal_hold.read', recordType: 'person', recordId: personId, fields: ['reason'] });
+    return {
+      personId,
+      purgedAt: await purgedAt(trx, personId),
+      standingHolds: (await holdsOn(trx, personId)).map(describeHold),
+      holds: rows.map((row) => holdView(platform, row)),
+    };
+  });
+}
+
+export async function releaseLegalHold(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number }): Promise<LegalHoldView> {
+  const actor = actorOf(ctx);
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const row = await trx.selectFrom('legal_holds').selectAll().where('id', '=', holdId).executeTakeFirst();
+    if (!row) throw notFound('legal hold');
+    await visibleGroupsOrThrow(trx, actor, row.person_id).catch(() => {
+      throw notFound('legal hold');
+    });
+    if (row.released_at) throw conflict('already-released', `The hold was released on ${row.released_at.slice(0, 10)}.`);
+    if (row.version !== input.version) throw staleVersion('legal hold', row.version);
+    const at = platform.clock().toISOString();
+    const changed = { released_by: actor.userId, released_at: at, version: row.version + 1 };
+    const result = await trx.updateTable('legal_holds').set(changed).where('id', '=', holdId).where('version', '=', row.version).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('legal hold', row.version + 1);
+    record({ action: 'legal_hold.released', recordType: 'legal_hold', recordId: holdId });
+    return holdView(platform, { ...row, ...changed });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The retention run
+
+export interface RetentionProgress {
+  recordType: RetentionRecordType;
+  done: number;
+  total: number;
+  held: number;
+}
+
+export interface RetentionReport {
+  dryRun: boolean;
+  at: string;
+  /** Per record type: the cut-off (closed before it is due), how many were due, purged and held. */
+  types: Record<RetentionRecordType, { period: string; cutoff: string; due: number; purged: number; held: number }>;
+  compacted: { vacuumed: boolean; walTruncated: boolean | null } | null;
+}
+
+const SYSTEM: Omit<AuditContext, 'requestId'> = { actorUserId: null, actorAgencyId: null, clientAddress: null };
+
+/** Persons not yet purged every case of whom was closed before the cut-off. */
+function duePersons(q: Queryable, cutoff: string) {
+  return q
+    .selectFrom('persons')
+    .where('persons.purged_at', 'is', null)
+    .where((eb) =>
+      eb.and([
+        eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.person_id', '=', 'persons.id').where('cases.stage', '=', 'closed').where('cases.updated_at', '<', cutoff)),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('cases')
+              .select('cases.id')
+              .whereRef('cases.person_id', '=', 'persons.id')
+              .where((c) => c.or([c('cases.stage', '!=', 'closed'), c('cases.updated_at', '>=', cutoff)])),
+          ),
+        ),
+      ]),
+    );
+}
+
+function dueAllegations(q: Queryable, cutoff: string) {
+  return q.selectFrom('allegations').where('status', '=', 'closed').where('updated_at', '<', cutoff).where('purged_at', 'is', null);
+}
+
+/**
+ * Purges what is past its retention period, in batches of `batch` records, one transaction per
+ * batch (a failure loses at most the batch in flight, never half a person). Held persons are
+ * skipped and counted. A dry run only counts.
+ */
+export async function runRetention(
+  platform: Platform,
+  options: { batch?: number; dryRun?: boolean; onProgress?: (progress: RetentionProgress) => void } = {},
+): Promise<RetentionReport> {
+  const batch = options.batch ?? 200;
+  const dryRun = options.dryRun ?? false;
+  const now = platform.clock();
+  const runId = `retention-${randomUUID()}`;
+  const context: AuditContext = { ...SYSTEM, requestId: runId };
+  const { db } = platform.database;
+  const cutoffs = Object.fromEntries(RETENTION_RECORD_TYPES.map((type) => [type, retentionCutoff(platform.profile.retention[type], now).toISOString()])) as Record<RetentionRecordType, string>;
+  const entry = (type: RetentionRecordType) => ({ period: platform.profile.retention[type].iso, cutoff: cutoffs[type], due: 0, purged: 0, held: 0 });
+  const report: RetentionReport = { dryRun, at: now.toISOString(), types: { case: entry('case'), allegation: entry('allegation'), notification: entry('notification') }, compacted: null };
+  const seen: Record<RetentionRecordType, number> = { case: 0, allegation: 0, notification: 0 };
+  const progress = (recordType: RetentionRecordType) => {
+    const t = report.types[recordType];
+    options.onProgress?.({ recordType, done: seen[recordType], total: t.due, held: t.held });
+  };
+
+  // Cases: the person's record and whole case file.
+  const cases = report.types.case;
+  cases.due = Number((await duePersons(db, cutoffs.case).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  let after = '';
+  for (;;) {
+    const ids = (await duePersons(db, cutoffs.case).select('persons.id').where('persons.id', '>', after).orderBy('persons.id').limit(batch).execute()).map((r) => r.id);
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1] as string;
+    await withAudit(platform, context, async (trx, record) => {
+      const holds = await holdsOnMany(trx, ids);
+      for (const id of ids) {
+        if ((holds.get(id) ?? []).length > 0) {
+          cases.held += 1;
+          continue;
+        }
+        if (dryRun) continue;
+        const summary = await purgePerson(platform, trx, id, now.toISOString());
+        record({ action: 'person.purged', recordType: 'person', recordId: id, fields: summary.fields });
+        cases.purged += 1;
+      }
+    });
+    seen.case += ids.length;
+    progress('case');
+  }
+
+  // Allegations: their free text, once closed long enough; the status and the links stay.
+  const allegations = report.types.allegation;
+  allegations.due = Number((await dueAllegations(db, cutoffs.allegation).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  if (!dryRun) {
+    for (;;) {
+      const ids = (await dueAllegations(db, cutoffs.allegation).select('id').orderBy('id').limit(batch).execute()).map((r) => r.id);
+      if (ids.length === 0) break;
+      await withAudit(platform, context, async (trx, record) => {
+        const at = now.toISOString();
+        for (const id of ids) {
+          await trx
+            .updateTable('allegations')
+            .set({ description_enc: platform.cipher.encrypt(DESTROYED_TEXT, placeOf('allegations', 'description_enc', id)), findings_enc: null, remedy_enc: null, purged_at: at })
+            .where('id', '=', id)
+            .execute();
+          record({ action: 'allegation.purged', recordType: 'allegation', recordId: id, fields: ['description', 'findings', 'remedy'] });
+        }
+      });
+      allegations.purged += ids.length;
+      seen.allegation += ids.length;
+      progress('allegation');
+    }
+  }
+
+  // Notifications to staff: deleted.
+  const notifications = report.types.notification;
+  const old = db.selectFrom('notifications').where('created_at', '<', cutoffs.notification);
+  notifications.due = Number((await old.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  if (!dryRun && notifications.due > 0) {
+    await withAudit(platform, context, async (trx, record) => {
+      const result = await trx.deleteFrom('notifications').where('created_at', '<', cutoffs.notification).executeTakeFirst();
+      notifications.purged = Number(result.numDeletedRows);
+      record({ action: 'notification.purged', recordType: 'notification', recordId: null });
+    });
+    seen.notification = notifications.purged;
+    progress('notification');
+  }
+
+  if (!dryRun) {
+    await withAudit(platform, context, async (_trx, record) => {
+      record({
+        action: 'retention.run',
+        recordType: 'retention',
+        recordId: runId,
+        fields: RETENTION_RECORD_TYPES.filter((type) => report.types[type].purged > 0),
+      });
+    });
+    if (RETENTION_RECORD_TYPES.some((type) => report.types[type].purged > 0)) report.compacted = await compactAfterPurge(platform);
+  }
+  return report;
+}
