@@ -1,4 +1,4 @@
-/** One row of docs/BENCHMARKS.md. */
+/** One row of docs/BENCHMARKS.md; main.ts adds the date it was measured and the machine (cores, memory, Node). */
 export interface BenchFigure {
   figure: string;
   target: string;

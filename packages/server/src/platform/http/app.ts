@@ -69,6 +69,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Router refusals (a path parameter too long, a malformed URL) are problem+json too.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

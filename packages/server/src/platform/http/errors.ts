@@ -63,6 +63,13 @@ export function problemFromError(error: FastifyError | Error): HttpProblem {
       return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'header:content-type: send application/json', [
         { field: 'header:content-type', message: 'must be application/json' },
       ]);
+    // From the router, before any route runs (app.ts passes them here through frameworkErrors).
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpProblem(414, 'uri-too-long', 'Path too long', 'path: a path parameter exceeds the length any identifier can have', [
+        { field: 'path', message: 'too long' },
+      ]);
+    case 'FST_ERR_BAD_URL':
+      return new HttpProblem(400, 'bad-url', 'Malformed path', 'path: not a valid URL component', [{ field: 'path', message: 'malformed' }]);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem(400, 'invalid-content-length', 'Invalid Content-Length', 'header:content-length: does not match the body', [
         { field: 'header:content-length', message: 'does not match the body' },
