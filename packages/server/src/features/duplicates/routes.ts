@@ -1,6 +1,7 @@
-import { idSchema } from '@haven/core';
+import { idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
+import { mergedInto, mergePersons, unmergePersons } from './merge.js';
 import { likelyDuplicates } from './service.js';
 
 const personParams = z.strictObject({ id: idSchema });
@@ -12,6 +13,17 @@ const likelyDuplicateSchema = z
     reasons: z.array(z.string()).describe('Which names matched how, which dates, sex and nationality'),
   })
   .meta({ id: 'LikelyDuplicate' });
+
+const mergeSchema = z
+  .object({
+    id: z.uuid(),
+    survivorId: z.uuid(),
+    mergedId: z.uuid(),
+    mergedAt: z.string(),
+    unmergedAt: z.string().nullable(),
+    moved: z.record(z.string(), z.number().int()).describe('Rows moved to the survivor, per table'),
+  })
+  .meta({ id: 'PersonMerge' });
 
 export const duplicateRoutes: Feature = (app, platform) => {
   app.get(
@@ -26,5 +38,43 @@ export const duplicateRoutes: Feature = (app, platform) => {
       },
     },
     async (request) => ({ items: await likelyDuplicates(platform, request.ctx, request.params.id) }),
+  );
+
+  app.post(
+    '/api/persons/:id/merge',
+    {
+      config: { access: { permission: 'person:merge', personalData: true } },
+      schema: {
+        tags: ['persons'],
+        summary: 'Merge a duplicate into this person (supervisor): records move, the engine runs again; audited and reversible',
+        params: personParams,
+        body: z.strictObject({ duplicateId: idSchema, reason: textSchema(1000) }),
+        response: { 201: mergeSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await mergePersons(platform, request.ctx, request.params.id, request.body.duplicateId, request.body.reason)),
+  );
+
+  app.post(
+    '/api/person-merges/:id/unmerge',
+    {
+      config: { access: { permission: 'person:merge', personalData: true } },
+      schema: { tags: ['persons'], summary: 'Undo a merge: both records as they were', params: personParams, response: { 200: mergeSchema } },
+    },
+    async (request) => unmergePersons(platform, request.ctx, request.params.id),
+  );
+
+  app.get(
+    '/api/persons/:id/merged-into',
+    {
+      config: { access: { permission: 'person:read', personalData: true } },
+      schema: {
+        tags: ['persons'],
+        summary: 'Where a merged-away person went (null while the record stands on its own)',
+        params: personParams,
+        response: { 200: z.object({ personId: z.uuid(), mergedInto: z.uuid().nullable(), mergeId: z.uuid().nullable() }) },
+      },
+    },
+    async (request) => mergedInto(platform, request.ctx, request.params.id),
   );
 };

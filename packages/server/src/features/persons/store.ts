@@ -111,6 +111,7 @@ export async function listVisiblePersonRows(q: Queryable, agencyId: string, curs
   let query = q
     .selectFrom('persons')
     .selectAll()
+    .where('merged_into', 'is', null)
     .where((eb) =>
       eb.or([
         eb('id', 'in', eb.selectFrom('cases').select('person_id').where('agency_id', '=', agencyId)),
