@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -116,8 +116,11 @@ export function registerBackup(program: Command): void {
       if (target === 'sqlite') {
         const dbFile = path.resolve(config.db);
         if (existsSync(dbFile) && !options.force) throw new CliError(`${dbFile} exists; stop the server and pass --force to replace it`);
+        // Copied beside the database, then renamed over it: a restore cut short leaves the old file whole.
+        const incoming = `${dbFile}.restoring`;
+        copyFileSync(file, incoming);
         for (const suffix of ['-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
-        copyFileSync(file, dbFile);
+        renameSync(incoming, dbFile);
       } else {
         // A dump restores into the schema it was taken from, whatever HAVEN_DB's search path says.
         if (manifest.schema) {
