@@ -7,6 +7,7 @@ import { registerKeys } from './keys.js';
 import { registerMatch } from './match.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeedDemo } from './seed-demo.js';
+import { registerRetention } from './retention.js';
 import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 import { CliError } from './errors.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerBackup(program);
   registerAssess(program);
+  registerRetention(program);
   registerExport(program);
   registerMatch(program);
   return program;

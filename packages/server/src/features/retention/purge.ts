@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import { postgresSchema, type Db, type Queryable } from '../../platform/db/database.js';
+import { type Queryable } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 
@@ -13,7 +13,7 @@ import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 // so it stays whole and verifiable over a purged record.
 
 /** How the rows of a table with encrypted columns belong to a person. */
-type Ownership = { column: 'id' | 'person_id' } | { viaJusticeLink: true } | { encounter: true };
+type Ownership = { column: 'id' | 'person_id' } | { columns: readonly string[] } | { viaJusticeLink: true } | { encounter: true } | { anyExport: true };
 
 export const PERSON_ROWS: Readonly<Record<string, Ownership>> = {
   persons: { column: 'id' },
@@ -32,6 +32,10 @@ export const PERSON_ROWS: Readonly<Record<string, Ownership>> = {
   protection_measures: { viaJusticeLink: true },
   // An encounter's notes may name anyone on board: destroyed once every person of it is purged.
   encounters: { encounter: true },
+  person_merges: { columns: ['survivor_id', 'merged_id'] },
+  // An export file may hold anyone; which one holds the person cannot be told without opening them
+  // all, so every finished export is expired (the job record stays). Exports are short-lived anyway.
+  export_jobs: { anyExport: true },
 };
 
 /** Tables with encrypted columns that are not a migrant's record, and why. */
@@ -57,25 +61,18 @@ export interface PurgeSummary {
   rowsDeleted: number;
 }
 
-let derivedTables: Promise<string[]> | undefined;
-
 /**
  * Tables of keyed derived values per person (match keys, blind indexes of another feature) that
  * exist in this database: their rows for the person are deleted. Found by name so a feature that
- * adds one (`person_match_keys`) is covered without editing this file.
+ * adds one (`person_match_keys`) is covered without editing this file. Read through the caller's
+ * transaction: on SQLite the one connection is held by it.
  */
-export async function derivedValueTables(db: Db): Promise<string[]> {
-  derivedTables ??= (async () => {
-    const schema = await postgresSchema(db);
-    const tables = await db.introspection.getTables();
-    return tables
-      .filter((t) => (schema === undefined || t.schema === schema) && /match_key|blind_index/.test(t.name) && t.columns.some((c) => c.name === 'person_id'))
-      .map((t) => t.name);
-  })().catch((error: unknown) => {
-    derivedTables = undefined;
-    throw error;
-  });
-  return derivedTables;
+export async function derivedValueTables(q: Queryable, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
+  const rows =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select m.name as name from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table' and c.name = 'person_id'`.execute(q)
+      : await sql<{ name: string }>`select table_name as name from information_schema.columns where table_schema = current_schema() and column_name = 'person_id'`.execute(q);
+  return rows.rows.map((r) => r.name).filter((name) => /match_key|blind_index/.test(name));
 }
 
 type AnyTable = keyof HavenSchema;
@@ -83,6 +80,18 @@ type AnyTable = keyof HavenSchema;
 async function rowIdsOf(q: Queryable, table: string, ownership: Ownership, personId: string): Promise<string[]> {
   if ('column' in ownership) {
     const rows = await q.selectFrom(table as AnyTable).select(sql<string>`id`.as('id')).where(sql.ref(ownership.column), '=', personId).execute();
+    return rows.map((r) => r.id);
+  }
+  if ('columns' in ownership) {
+    const rows = await q
+      .selectFrom(table as AnyTable)
+      .select(sql<string>`id`.as('id'))
+      .where((eb) => eb.or(ownership.columns.map((c) => eb(sql.ref(c), '=', personId))))
+      .execute();
+    return rows.map((r) => r.id);
+  }
+  if ('anyExport' in ownership) {
+    const rows = await q.selectFrom(table as AnyTable).select(sql<string>`id`.as('id')).where(sql.ref('result_enc'), 'is not', null).execute();
     return rows.map((r) => r.id);
   }
   if ('viaJusticeLink' in ownership) {
@@ -121,7 +130,7 @@ export async function purgePerson(platform: Platform, q: Queryable, personId: st
     (await q.deleteFrom('family_links').where((eb) => eb.or([eb('person_id', '=', personId), eb('related_person_id', '=', personId)])).executeTakeFirst()).numDeletedRows,
   );
   rowsDeleted += Number((await q.deleteFrom('notifications').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
-  for (const table of await derivedValueTables(platform.database.db)) {
+  for (const table of await derivedValueTables(q, platform.database.dialect)) {
     const result = await q.deleteFrom(table as AnyTable).where(sql.ref('person_id'), '=', personId).executeTakeFirst();
     const deleted = Number(result.numDeletedRows);
     rowsDeleted += deleted;
@@ -152,6 +161,7 @@ export async function purgePerson(platform: Platform, q: Queryable, personId: st
           .execute();
       }
     }
+    if ('anyExport' in ownership) await q.updateTable(table as AnyTable).set({ status: 'expired' } as never).where(sql.ref('id'), 'in', ids).execute();
     fields.push(...columns.map((c) => `${table}.${c}`));
   }
 
@@ -214,7 +224,7 @@ export async function compactAfterPurge(platform: Platform): Promise<{ vacuumed:
     const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     return { vacuumed: true, walTruncated: result?.busy === 0 };
   }
-  for (const table of [...TOUCHED_TABLES, ...(await derivedValueTables(db))]) {
+  for (const table of [...TOUCHED_TABLES, ...(await derivedValueTables(db, dialect))]) {
     await sql`vacuum ${sql.table(table)}`.execute(db);
   }
   return { vacuumed: true, walTruncated: null };
