@@ -99,14 +99,19 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-async function time(platform: Platform, filter: StatsFilter): Promise<number> {
+/** How far a timing is from the 2 s target, said plainly when it misses. */
+function against(ms: number): string {
+  return ms <= 2000 ? 'within target' : `target missed: ${(ms / 2000).toFixed(1)}× 2 s`;
+}
+
+async function time(platform: Platform, filter: StatsFilter, count = RUNS): Promise<number> {
   const runs: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < count; i++) {
     const start = performance.now();
     await indicatorReport(platform, filter);
     runs.push(performance.now() - start);
   }
-  return runs.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  return runs.sort((a, b) => a - b)[Math.floor(count / 2)]!;
 }
 
 async function run(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
@@ -126,12 +131,12 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
     const c = counts.rows[0]!;
     await indicatorReport(platform, {}); // warm the cache once, as a running server would be
     const all = await time(platform, {});
-    const filtered = await time(platform, { area: 'North', from: '2026-02-01T00:00:00Z', to: '2026-05-01T00:00:00Z' });
+    const filtered = await time(platform, { area: 'North', from: '2026-02-01T00:00:00Z', to: '2026-05-01T00:00:00Z' }, 1);
     const load = os.loadavg()[0]!.toFixed(2);
     const scale = `${Number(c.persons).toLocaleString('en')} cases, ${Number(c.obligations).toLocaleString('en')} obligations, ${Number(c.referrals).toLocaleString('en')} referrals`;
     return [
-      { figure: `all indicators, whole jurisdiction (${kind}; ${scale}; median of ${RUNS}; 1-min load ${load})`, target: '≤ 2 s', measured: seconds(all) },
-      { figure: `all indicators, one area and three months (${kind})`, target: '≤ 2 s', measured: seconds(filtered) },
+      { figure: `all indicators, whole jurisdiction (${kind}; ${scale}; median of ${RUNS}; 1-min load ${load})`, target: '≤ 2 s', measured: seconds(all), ratio: against(all) },
+      { figure: `all indicators, one area and three months (${kind}; one run)`, target: '≤ 2 s', measured: seconds(filtered), ratio: against(filtered) },
       { figure: `writing the synthetic case files (${kind}, bulk, with indexes)`, target: '—', measured: seconds(loadMs) },
     ];
   } finally {
