@@ -1,7 +1,10 @@
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { useEffect } from 'react';
 import { ConnectivityStatus } from '../offline/ConnectivityStatus';
+import { refreshPendingCount, startBackgroundSync } from '../offline/outbox';
+import { useUnlockedUser } from '../offline/UnlockPanel';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { screensFor } from './screens';
 import { useSession } from './session';
@@ -9,8 +12,22 @@ import { useSession } from './session';
 /** Every signed-in screen sits in this frame: navigation by role, connectivity and pending sync always visible. */
 export function Layout() {
   const { t } = useTranslation();
-  const { state, signOut } = useSession();
+  const { state, signOut, refresh } = useSession();
   const location = useLocation();
+  const unlocked = useUnlockedUser();
+  const username = state.status === 'signed-in' ? state.me.username : undefined;
+  const offline = state.status === 'signed-in' && state.offline;
+  useEffect(() => startBackgroundSync(), []);
+  useEffect(() => {
+    if (username) void refreshPendingCount(username);
+  }, [username, unlocked]);
+  // Opened offline: once the network is back, ask the server whether the session still holds.
+  useEffect(() => {
+    if (!offline) return;
+    const check = () => void refresh();
+    window.addEventListener('online', check);
+    return () => window.removeEventListener('online', check);
+  }, [offline, refresh]);
   if (state.status === 'loading') return <p className="page" role="status">{t('app.loading')}</p>;
   if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const { me } = state;

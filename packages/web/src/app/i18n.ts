@@ -12,7 +12,7 @@ const STORAGE_KEY = 'haven.language';
  * its feature's name. They are merged at start, one language at a time, so several people add
  * strings without touching a shared file and a screen never ships the other languages.
  */
-const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', '../features/*/locales/*.json']);
+const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', '../offline/locales/*.json', '../features/*/locales/*.json']);
 
 const loaded = new Set<Language>();
 

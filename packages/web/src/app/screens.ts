@@ -17,7 +17,12 @@ export interface Screen {
   load: () => Promise<{ default: ComponentType }>;
 }
 
+const FIELD_ROLES: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor'];
+
 export const SCREENS: Screen[] = [
+  { path: 'first-response', roles: FIELD_ROLES, nav: 'firstResponse.nav.encounters', load: () => import('../features/first-response/EncountersScreen') },
+  { path: 'first-response/encounters/:encounterId', roles: FIELD_ROLES, load: () => import('../features/first-response/EncounterScreen') },
+  { path: 'sync', roles: 'everyone', load: () => import('../offline/SyncScreen') },
   { path: 'dashboards', roles: ['coordinator', 'supervisor', 'oversight'], nav: 'dashboards.nav', load: () => import('../features/dashboards/DashboardsScreen') },
   { path: 'rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], nav: 'rights.nav', load: () => import('../features/rights/RightsScreen') },
   { path: 'persons/:personId/rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], load: () => import('../features/rights/RightsScreen') },

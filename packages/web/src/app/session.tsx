@@ -1,6 +1,7 @@
 import type { FieldGroup, Role } from '@haven/core';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiProblem, NetworkUnavailable, onSignedOut, setCsrfToken } from './api';
+import { lockVault } from '../offline/vault';
 
 export interface Conduct {
   version: number;
@@ -64,7 +65,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     const next = await loadSession();
-    setState(next);
+    // Still no server: an offline session stays as it is.
+    setState((previous) => (next.status === 'unreachable' && previous.status === 'signed-in' ? previous : next));
     return next;
   }, []);
 
@@ -85,6 +87,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           if (!(error instanceof NetworkUnavailable) && !(error instanceof ApiProblem)) throw error;
         }
         setCsrfToken(undefined);
+        // The outbox stays on the device, encrypted; the key leaves memory.
+        lockVault();
         setState({ status: 'signed-out' });
       },
     }),

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { useOnline, usePendingChanges } from './connectivity';
 
 /** Always on screen: online or offline, and how many changes wait to be sent. */
@@ -11,9 +12,9 @@ export function ConnectivityStatus() {
       <span className="connectivity-dot" aria-hidden="true" />
       <span data-testid="connectivity-state">{online ? t('app.connectivity.online') : t('app.connectivity.offline')}</span>
       <span aria-hidden="true">·</span>
-      <span data-testid="pending-changes" data-count={pending}>
+      <Link to="/sync" data-testid="pending-changes" data-count={pending}>
         {t('app.connectivity.pending', { count: pending })}
-      </span>
+      </Link>
     </div>
   );
 }

@@ -90,7 +90,9 @@ export async function startWebTest(options: { locale?: string } = {}): Promise<W
       await page.locator('form button[type=submit]').click();
       const secret = page.getByTestId('totp-secret');
       const code = page.locator('input[name=code]');
-      await Promise.race([secret.waitFor(), code.waitFor(), page.locator('main#main.content').waitFor()]);
+      const verify = page.locator('#verify-title');
+      // The enrolment form shows its code input before the key arrives: wait for the key itself.
+      await Promise.race([secret.waitFor(), verify.waitFor(), page.locator('main#main.content').waitFor()]);
       if (await secret.isVisible()) {
         const enrolled = (await secret.innerText()).replace(/\s+/g, '');
         secrets.set(username, enrolled);
@@ -98,7 +100,7 @@ export async function startWebTest(options: { locale?: string } = {}): Promise<W
         await page.locator('form button[type=submit]').click();
         await page.locator('.recovery-codes').waitFor();
         await page.locator('section[aria-labelledby=recovery-title] button').click();
-      } else if (await code.isVisible()) {
+      } else if (await verify.isVisible()) {
         const known = secrets.get(username);
         if (!known) throw new Error(`no second factor known for ${username}`);
         // A code is accepted once: step the server's clock past the last one used.

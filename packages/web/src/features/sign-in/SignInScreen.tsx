@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,8 @@ import { LanguageSwitcher } from '../../app/LanguageSwitcher';
 import { useSession, type Conduct, type Me } from '../../app/session';
 import { TextInputField } from '../../app/ui/fields';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { UnlockPanel } from '../../offline/UnlockPanel';
+import { establishVault } from '../../offline/vault';
 
 type Step = 'password' | 'enrol' | 'verify' | 'new-password' | 'conduct';
 
@@ -24,12 +26,31 @@ function stepOf(me: Me | undefined): Step {
 
 export default function SignInScreen() {
   const { t } = useTranslation();
-  const { state, refresh } = useSession();
+  const { state, refresh, enterOffline } = useSession();
   const location = useLocation();
   const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
   const [currentPassword, setCurrentPassword] = useState<string>();
+  // The password opens the device's encrypted store once sign-in is complete (kept in memory only until then).
+  const passwords = useRef<{ current?: string; previous?: string }>({});
+  const [vaultReady, setVaultReady] = useState(false);
+  const [vaultError, setVaultError] = useState<unknown>();
+  useEffect(() => {
+    if (state.status !== 'signed-in' || state.offline || vaultReady) return;
+    const { current, previous } = passwords.current;
+    if (!current) {
+      setVaultReady(true);
+      return;
+    }
+    establishVault(state.me, current, previous).then(
+      () => {
+        passwords.current = {};
+        setVaultReady(true);
+      },
+      (error: unknown) => setVaultError(error),
+    );
+  }, [state, vaultReady]);
   if (state.status === 'loading') return <p role="status">{t('app.loading')}</p>;
-  if (state.status === 'signed-in' && !recoveryCodes) {
+  if (state.status === 'signed-in' && !recoveryCodes && (vaultReady || state.offline)) {
     const from = (location.state as { from?: string } | null)?.from;
     return <Navigate to={from && from !== '/sign-in' ? from : '/'} replace />;
   }
@@ -42,13 +63,21 @@ export default function SignInScreen() {
         <LanguageSwitcher />
       </header>
       <main id="main" className="sign-in-card">
-        {state.status === 'unreachable' ? <p role="alert" className="alert alert-warning">{t('signIn.unreachable')}</p> : null}
-        {recoveryCodes ? (
+        <ProblemAlert error={vaultError} />
+        {state.status === 'unreachable' ? (
+          <>
+            <p role="alert" className="alert alert-warning">
+              {t('signIn.unreachable')}
+            </p>
+            <UnlockPanel online={false} onUnlocked={enterOffline} />
+          </>
+        ) : recoveryCodes ? (
           <RecoveryCodes codes={recoveryCodes} onDone={() => setRecoveryCodes(undefined)} />
         ) : step === 'password' ? (
           <PasswordStep
             onDone={(password) => {
               setCurrentPassword(password);
+              passwords.current = { current: password };
               next();
             }}
           />
@@ -62,7 +91,13 @@ export default function SignInScreen() {
         ) : step === 'verify' ? (
           <VerifyStep onDone={next} />
         ) : step === 'new-password' ? (
-          <NewPasswordStep currentPassword={currentPassword} onDone={next} />
+          <NewPasswordStep
+            currentPassword={currentPassword}
+            onDone={(newPassword, previous) => {
+              passwords.current = { current: newPassword, previous };
+              next();
+            }}
+          />
         ) : (
           <ConductStep conduct={state.status === 'incomplete' ? state.me.conduct : null} onDone={next} />
         )}
@@ -207,7 +242,7 @@ const newPasswordSchema = z
   .object({ currentPassword: z.string().min(1), newPassword: z.string().min(12), repeat: z.string() })
   .refine((values) => values.newPassword === values.repeat, { path: ['repeat'], message: 'mismatch' });
 
-function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string | undefined; onDone: () => void }) {
+function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string | undefined; onDone: (newPassword: string, previous: string) => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>();
   const form = useForm({ resolver: zodResolver(newPasswordSchema), defaultValues: { currentPassword: currentPassword ?? '', newPassword: '', repeat: '' } });
@@ -216,7 +251,7 @@ function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string 
     try {
       const answer = await api<{ csrfToken: string }>('POST', '/api/auth/password', { currentPassword: current, newPassword });
       setCsrfToken(answer.csrfToken);
-      onDone();
+      onDone(newPassword, current);
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['currentPassword', 'newPassword']));
     }

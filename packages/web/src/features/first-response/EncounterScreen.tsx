@@ -1,0 +1,174 @@
+import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES, type RegistrationPersonInput } from '@haven/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { z } from 'zod';
+import { api } from '../../app/api';
+import { useMe } from '../../app/session';
+import { ChoiceField, SelectField, TextInputField } from '../../app/ui/fields';
+import { ProblemAlert } from '../../app/ui/problem';
+import { useOnline, usePendingChanges } from '../../offline/connectivity';
+import { enqueue, newLocalId, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
+import { UnlockPanel, useUnlockedUser } from '../../offline/UnlockPanel';
+import type { LocalEncounter } from './EncountersScreen';
+
+/** The one urgent indicator the registration form asks for; the rest is screening's work. */
+const URGENT = ['none', 'medical_emergency', 'pregnant', 'injured', 'fear_of_return'] as const;
+
+// Six inputs per person, so a boat of a hundred people is registered at the quay in minutes.
+const personSchema = z.object({
+  givenName: z.string().trim().max(200),
+  familyName: z.string().trim().max(200),
+  sex: z.enum(SEXES),
+  ageClaimed: z.string().regex(/^\d{0,3}$/),
+  accompaniment: z.enum(ACCOMPANIMENTS),
+  urgent: z.enum(URGENT),
+});
+type PersonForm = z.infer<typeof personSchema>;
+const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: 'none' };
+
+interface LocalPerson extends RegistrationPersonInput {
+  localId: string;
+  serverId?: string;
+  synced: boolean;
+}
+
+interface TriageEntry {
+  personId: string;
+  category: string;
+  givenName?: string;
+  familyName?: string;
+  ageClaimed?: number;
+}
+
+export default function EncounterScreen() {
+  const { encounterId = '' } = useParams();
+  const { t } = useTranslation();
+  const me = useMe();
+  const online = useOnline();
+  const pending = usePendingChanges();
+  const unlocked = useUnlockedUser();
+  const [encounter, setEncounter] = useState<LocalEncounter>();
+  const [persons, setPersons] = useState<LocalPerson[]>([]);
+  const [triage, setTriage] = useState<TriageEntry[]>();
+  const [error, setError] = useState<unknown>();
+  const [assisted, setAssisted] = useState<string>();
+  const parent = `encounter:${encounterId}`;
+  const form = useForm({ resolver: zodResolver(personSchema), defaultValues: EMPTY });
+  const registration = useRef<HTMLFormElement>(null);
+  const assistance = useForm({ defaultValues: { type: 'water' } });
+
+  useEffect(() => {
+    if (unlocked !== me.username) return;
+    void readRecord<LocalEncounter>(parent).then(setEncounter);
+    void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => setPersons(rows.map((row) => row.value)));
+  }, [unlocked, me.username, parent, pending]);
+
+  const loadTriage = useCallback(async () => {
+    const id = await serverIdOf(encounterId);
+    if (!id || !navigator.onLine) return setTriage(undefined);
+    try {
+      setTriage(await api<TriageEntry[]>('GET', `/api/encounters/${id}/triage`));
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [encounterId]);
+  useEffect(() => {
+    if (online && unlocked) void loadTriage();
+  }, [online, unlocked, pending, loadTriage]);
+
+  if (unlocked !== me.username) return <UnlockPanel username={me.username} online={online} />;
+
+  const register = form.handleSubmit(async (values) => {
+    const person = registrationPersonSchema.parse({
+      sex: values.sex,
+      accompaniment: values.accompaniment,
+      ...(values.givenName ? { givenName: values.givenName } : {}),
+      ...(values.familyName ? { familyName: values.familyName } : {}),
+      ...(values.ageClaimed ? { ageClaimed: Number(values.ageClaimed) } : {}),
+      ...(values.urgent !== 'none' ? { indicators: [values.urgent] } : {}),
+    });
+    const localId = newLocalId();
+    await enqueue({ kind: 'register-person', encounterId, localId, person }, { key: `person:${localId}`, kind: 'person', parent, value: { ...person, localId, synced: false } });
+    setPersons((list) => [...list, { ...person, localId, synced: false }]);
+    // The next person, at once.
+    form.reset(EMPTY);
+    // After the press has finished with the button, which would otherwise keep the focus.
+    requestAnimationFrame(() => registration.current?.querySelector<HTMLInputElement>('input[name=givenName]')?.focus());
+  });
+
+  const assistEveryone = assistance.handleSubmit(async ({ type }) => {
+    await enqueue({ kind: 'assist-everyone', encounterId, body: { type, givenAt: new Date().toISOString() } });
+    setAssisted(type);
+  });
+
+  const options = <T extends string>(codes: readonly T[], prefix: string) => codes.map((code) => ({ value: code, label: t(`${prefix}.${code}`) }));
+  return (
+    <div className="page">
+      <h1>{encounter ? `${encounter.place.name} · ${t(`firstResponse.encounterTypes.${encounter.type}`)}` : t('firstResponse.encounter.title')}</h1>
+      <ProblemAlert error={error} />
+      <Form ref={registration} onSubmit={register} validationBehavior="aria" aria-labelledby="register-title" className="registration" data-testid="registration-form">
+        <h2 id="register-title">{t('firstResponse.register.title', { number: persons.length + 1 })}</h2>
+        <div className="row">
+          <TextInputField control={form.control} name="givenName" label={t('firstResponse.register.givenName')} autoFocus />
+          <TextInputField control={form.control} name="familyName" label={t('firstResponse.register.familyName')} />
+        </div>
+        <ChoiceField control={form.control} name="sex" label={t('firstResponse.register.sex')} options={options(SEXES, 'firstResponse.sexes')} />
+        <TextInputField control={form.control} name="ageClaimed" label={t('firstResponse.register.age')} inputMode="numeric" />
+        <ChoiceField control={form.control} name="accompaniment" label={t('firstResponse.register.accompaniment')} options={options(ACCOMPANIMENTS, 'firstResponse.accompaniments')} />
+        <ChoiceField control={form.control} name="urgent" label={t('firstResponse.register.urgent')} options={options(URGENT, 'firstResponse.urgent')} />
+        <Button type="submit" className="button button-primary button-large" data-testid="register-person">
+          {t('firstResponse.register.submit')}
+        </Button>
+      </Form>
+
+      <h2>{t('firstResponse.registered.title', { count: persons.length })}</h2>
+      <table data-testid="registered-persons">
+        <thead>
+          <tr>
+            <th scope="col">{t('firstResponse.register.givenName')}</th>
+            <th scope="col">{t('firstResponse.register.familyName')}</th>
+            <th scope="col">{t('firstResponse.register.age')}</th>
+            <th scope="col">{t('firstResponse.registered.state')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {persons.map((person) => (
+            <tr key={person.localId}>
+              <td>{person.givenName}</td>
+              <td>{person.familyName}</td>
+              <td>{person.ageClaimed}</td>
+              <td>{person.synced ? t('firstResponse.synced') : t('firstResponse.waiting')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <Form onSubmit={assistEveryone} aria-labelledby="assist-title" className="registration">
+        <h2 id="assist-title">{t('firstResponse.assist.title')}</h2>
+        <SelectField control={assistance.control} name="type" label={t('firstResponse.assist.type')} options={options(ASSISTANCE_TYPES, 'firstResponse.assistanceTypes')} />
+        <Button type="submit" className="button button-large">
+          {t('firstResponse.assist.submit')}
+        </Button>
+        {assisted ? <p role="status">{t('firstResponse.assist.recorded', { type: t(`firstResponse.assistanceTypes.${assisted}`) })}</p> : null}
+      </Form>
+
+      <h2>{t('firstResponse.triage.title')}</h2>
+      {triage ? (
+        <ol data-testid="triage">
+          {triage.map((entry) => (
+            <li key={entry.personId}>
+              <strong>{t(`firstResponse.triage.${entry.category}`)}</strong> · {[entry.givenName, entry.familyName].filter(Boolean).join(' ')}
+              {entry.ageClaimed !== undefined ? ` · ${entry.ageClaimed}` : ''}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>{t('firstResponse.triage.needsSync')}</p>
+      )}
+    </div>
+  );
+}

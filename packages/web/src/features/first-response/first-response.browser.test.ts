@@ -1,0 +1,233 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionFor, type Caller } from '../../../../server/src/test-support/server.js';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
+
+interface Person {
+  givenName: string;
+  familyName: string;
+  sex: 'female' | 'male' | 'unknown';
+  age: string;
+  accompaniment: 'adult' | 'with_family' | 'unaccompanied' | 'separated';
+  urgent: 'none' | 'medical_emergency' | 'pregnant' | 'injured' | 'fear_of_return';
+}
+
+const BOAT: Person[] = [
+  { givenName: 'Amina', familyName: 'Yusuf', sex: 'female', age: '16', accompaniment: 'unaccompanied', urgent: 'fear_of_return' },
+  { givenName: 'Samir', familyName: 'Haddad', sex: 'male', age: '34', accompaniment: 'adult', urgent: 'none' },
+  { givenName: 'Hawa', familyName: 'Ali', sex: 'female', age: '25', accompaniment: 'with_family', urgent: 'pregnant' },
+];
+
+async function newEncounter(page: Page, place: string): Promise<string> {
+  await page.locator('input[name=placeName]').fill(place);
+  await page.locator('form[aria-labelledby=new-encounter] button[type=submit]').click();
+  await page.getByTestId('registration-form').waitFor();
+  return page.url().split('/').pop()!;
+}
+
+/** Registers one person and returns the time from submit to the next empty, focused form. */
+async function register(page: Page, person: Person): Promise<number> {
+  await page.locator('input[name=givenName]').fill(person.givenName);
+  await page.locator('input[name=familyName]').fill(person.familyName);
+  await page.locator(`input[name=sex][value=${person.sex}]`).check({ force: true });
+  await page.locator('input[name=ageClaimed]').fill(person.age);
+  await page.locator(`input[name=accompaniment][value=${person.accompaniment}]`).check({ force: true });
+  await page.locator(`input[name=urgent][value=${person.urgent}]`).check({ force: true });
+  // Timed in the page: from the form's submit event to the next empty form with the focus in it.
+  await page.evaluate(() => {
+    const form = document.querySelector('[data-testid=registration-form]')!;
+    form.addEventListener('submit', () => ((window as unknown as { submittedAt: number }).submittedAt = performance.now()), { capture: true, once: true });
+  });
+  await page.getByTestId('register-person').click();
+  const ready = await page.waitForFunction(
+    () => {
+      const input = document.querySelector<HTMLInputElement>('input[name=givenName]');
+      const submittedAt = (window as unknown as { submittedAt?: number }).submittedAt;
+      return submittedAt !== undefined && input !== null && input.value === '' && document.activeElement === input ? performance.now() - submittedAt : false;
+    },
+    undefined,
+    { polling: 'raf' },
+  );
+  return Math.round(Number(await ready.jsonValue()));
+}
+
+/**
+ * The budget is 300 ms from submit to the next empty form. The median must meet it; on a shared
+ * two-core machine running other suites a single registration may be slower, never by much.
+ */
+function expectWithinBudget(timings: number[]): void {
+  const sorted = [...timings].sort((a, b) => a - b);
+  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(300);
+  for (const timing of timings) expect(timing).toBeLessThan(1000);
+}
+
+async function pendingChanges(page: Page): Promise<number> {
+  return Number(await page.getByTestId('pending-changes').getAttribute('data-count'));
+}
+
+async function encountersAt(caller: Caller, place: string): Promise<{ id: string; registeredPersons: number }[]> {
+  const answer = await caller.get('/api/encounters?limit=100');
+  return answer.body.items.filter((encounter: { place: { name: string } }) => encounter.place.name === place);
+}
+
+describe('a first responder registers a boat with no network', () => {
+  let web: WebTest;
+  let api: Caller;
+  beforeAll(async () => {
+    web = await startWebTest();
+    const userId = await web.makeUser('first_responder', 'fr.quay');
+    api = await sessionFor(web.server, userId);
+    await web.signIn('fr.quay');
+    // Within the app: a full page load would lock the device's data again (the key lives in memory).
+    await web.page.locator('nav a[href="/first-response"]').click();
+    await web.page.locator('input[name=placeName]').waitFor();
+    // The service worker has cached the app shell and every screen before the network goes.
+    await web.page.waitForFunction(() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null));
+  });
+  afterAll(() => web?.close());
+
+  it('registers an encounter and three persons offline, each next form ready in under 300 ms', async () => {
+    const { page, context } = web;
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId('connectivity-state').innerText()).toBe('Offline');
+    await newEncounter(page, 'Quay 4, night');
+    const timings: number[] = [];
+    for (const person of BOAT) timings.push(await register(page, person));
+    console.log(`offline registration, submit to next empty form: ${timings.join(' ms, ')} ms`);
+    expectWithinBudget(timings);
+    expect(await pendingChanges(page)).toBe(4);
+    expect(await page.getByTestId('registered-persons').locator('tbody tr').count()).toBe(3);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'first-response-offline-registration');
+    // Nothing has reached the server.
+    expect(await encountersAt(api, 'Quay 4, night')).toEqual([]);
+  });
+
+  it('syncs when the network returns, and a lost answer retried creates no duplicate', async () => {
+    const { page, context } = web;
+    let registrationCalls = 0;
+    // The first registration request reaches the server, but its answer never reaches the app.
+    await page.route('**/api/encounters/*/persons', async (route) => {
+      registrationCalls += 1;
+      const response = await route.fetch();
+      if (registrationCalls === 1) await route.abort('connectionreset');
+      else await route.fulfill({ response });
+    });
+    await context.setOffline(false);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    await page.unroute('**/api/encounters/*/persons');
+    expect(registrationCalls).toBe(2);
+    const [encounter, ...others] = await encountersAt(api, 'Quay 4, night');
+    expect(others).toEqual([]);
+    expect(encounter!.registeredPersons).toBe(3);
+    // Triage from the server: the unaccompanied child first.
+    await page.getByTestId('triage').locator('li').nth(2).waitFor();
+    expect(await page.getByTestId('triage').locator('li').first().innerText()).toContain('Amina');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'first-response-triage');
+  });
+
+  it('keeps the outbox through a reload in the middle of a sync', async () => {
+    const { page, context } = web;
+    await page.locator('nav a[href="/first-response"]').click();
+    await context.setOffline(true);
+    await newEncounter(page, 'Beach 2');
+    for (const person of BOAT) await register(page, person);
+    // The registration reaches the server; the page is reloaded before it hears back.
+    let reached!: () => void;
+    const reachedServer = new Promise<void>((resolve) => (reached = resolve));
+    await page.route('**/api/encounters/*/persons', async (route) => {
+      await route.fetch();
+      reached();
+    });
+    await context.setOffline(false);
+    await reachedServer;
+    await page.unroute('**/api/encounters/*/persons');
+    await page.reload();
+    // The key stayed on no disk: after a reload the user unlocks with the password, then sync resumes.
+    await page.goto(`${web.baseUrl}/sync`);
+    await page.locator('input[name=password]').fill(TEST_PASSWORD);
+    await page.locator('form[aria-labelledby=unlock-title] button[type=submit]').click();
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    const [encounter, ...others] = await encountersAt(api, 'Beach 2');
+    expect(others).toEqual([]);
+    expect(encounter!.registeredPersons).toBe(3);
+  });
+
+  it('keeps the outbox through a server restart in the middle of a sync', async () => {
+    const { page, context } = web;
+    await page.locator('nav a[href="/first-response"]').click();
+    await context.setOffline(true);
+    await newEncounter(page, 'Harbour 7');
+    for (const person of BOAT) await register(page, person);
+    let restarted = false;
+    await page.route('**/api/encounters/*/persons', async (route) => {
+      if (restarted) return route.continue();
+      await route.fetch();
+      restarted = true;
+      await web.restartServer();
+      await route.abort('connectionreset');
+    });
+    await context.setOffline(false);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    await page.unroute('**/api/encounters/*/persons');
+    expect(restarted).toBe(true);
+    const [encounter, ...others] = await encountersAt(api, 'Harbour 7');
+    expect(others).toEqual([]);
+    expect(encounter!.registeredPersons).toBe(3);
+  });
+
+  it('runs the same registration in Arabic, with the layout mirrored', async () => {
+    const { page, context } = web;
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.locator('nav a[href="/first-response"]').click();
+    await context.setOffline(true);
+    await newEncounter(page, 'ميناء 3');
+    const timings: number[] = [];
+    for (const person of [
+      { ...BOAT[0]!, givenName: 'أمينة', familyName: 'يوسف' },
+      { ...BOAT[1]!, givenName: 'سمير', familyName: 'حداد' },
+      { ...BOAT[2]!, givenName: 'حواء', familyName: 'علي' },
+    ])
+      timings.push(await register(page, person));
+    console.log(`offline registration in Arabic: ${timings.join(' ms, ')} ms`);
+    expectWithinBudget(timings);
+    expect(await page.getByTestId('connectivity-state').innerText()).toBe('غير متصل');
+    // Mirrored, not only right-aligned: navigation at the right edge, content to its left, and
+    // within the form the first field of a row on the right.
+    const viewport = page.viewportSize()!.width;
+    const nav = (await page.locator('nav.sidenav').boundingBox())!;
+    const main = (await page.locator('main#main').boundingBox())!;
+    expect(nav.x + nav.width).toBeCloseTo(viewport, 0);
+    expect(main.x).toBeLessThan(nav.x);
+    const given = (await page.locator('input[name=givenName]').boundingBox())!;
+    const family = (await page.locator('input[name=familyName]').boundingBox())!;
+    expect(given.x).toBeGreaterThan(family.x);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'first-response-arabic');
+    await context.setOffline(false);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    const [encounter, ...others] = await encountersAt(api, 'ميناء 3');
+    expect(others).toEqual([]);
+    expect(encounter!.registeredPersons).toBe(3);
+  });
+
+  it('keeps nothing personal in clear on the device', async () => {
+    const stored = (await web.page.evaluate(`(async () => {
+      const db = await new Promise((resolve, reject) => { const r = indexedDB.open('haven-offline'); r.onsuccess = () => resolve(r.result); r.onerror = reject; });
+      const dump = [];
+      for (const name of db.objectStoreNames) {
+        const rows = await new Promise((resolve) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => resolve(r.result); });
+        dump.push(JSON.stringify(rows, (key, value) => (value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder('utf-8', { fatal: false }).decode(value) : value)));
+      }
+      return dump.join('\\n');
+    })()`)) as string;
+    for (const word of ['Amina', 'Yusuf', 'أمينة', 'Quay 4', 'Beach 2', 'fear_of_return']) expect(stored).not.toContain(word);
+  });
+
+  it('ran without a console error or a Content-Security-Policy violation', () => {
+    expect(web.pageErrors.filter((error) => !error.includes('net::ERR_'))).toEqual([]);
+  });
+});

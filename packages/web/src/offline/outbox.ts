@@ -1,0 +1,290 @@
+import type { EncounterInput, RegistrationPersonInput } from '@haven/core';
+import { api, ApiProblem, NetworkUnavailable } from '../app/api';
+import { reportPendingChanges } from './connectivity';
+import { offlineDb, type OutboxRow, type RecordRow } from './store';
+import { seal, unlockedUser, unseal } from './vault';
+
+/**
+ * The outbox: every change a first responder makes goes here first (encrypted), then to the
+ * server when there is a network. Each item carries an Idempotency-Key made when it was written,
+ * so a retry — after a lost answer, a reload, a server restart — gets the first answer back and
+ * never creates a second record. Items go in order; a person waits for their encounter's id.
+ * A stale version (409) is kept for the user to resolve, never overwritten.
+ */
+
+export type OutboxAction =
+  | { kind: 'create-encounter'; localId: string; body: EncounterInput }
+  | { kind: 'register-person'; encounterId: string; localId: string; person: RegistrationPersonInput }
+  | { kind: 'assist-everyone'; encounterId: string; body: { type: string; givenAt: string; place?: string; language?: string } }
+  | { kind: 'correct-encounter'; encounterId: string; body: Partial<EncounterInput> & { version: number } };
+
+export interface OutboxProblem {
+  status: number;
+  code: string;
+  detail: string;
+  fields: { field: string; message: string }[];
+  currentVersion?: number;
+}
+
+export interface OutboxItem {
+  seq: number;
+  state: OutboxRow['state'];
+  action: OutboxAction;
+  idempotencyKey: string;
+  createdAt: string;
+  problem?: OutboxProblem;
+}
+
+interface Payload {
+  action: OutboxAction;
+  idempotencyKey: string;
+  createdAt: string;
+  problem?: OutboxProblem;
+}
+
+/** Persons registered one by one go to the server together, up to this many per request. */
+const BATCH_LIMIT = 200;
+const LOCAL_PREFIX = 'local-';
+
+export function newLocalId(): string {
+  return `${LOCAL_PREFIX}${crypto.randomUUID()}`;
+}
+
+export function isLocalId(id: string): boolean {
+  return id.startsWith(LOCAL_PREFIX);
+}
+
+const where = (id: string) => `outbox:${id}`;
+
+/** Queues a change; `record` is what the screens show of it until (and after) it syncs. */
+export async function enqueue(action: OutboxAction, record?: { key: string; kind: RecordRow['kind']; parent?: string; value: unknown }): Promise<void> {
+  const owner = unlockedUser();
+  if (!owner) throw new Error('the offline store is locked');
+  const db = await offlineDb();
+  const id = crypto.randomUUID();
+  const payload: Payload = { action, idempotencyKey: crypto.randomUUID(), createdAt: new Date().toISOString() };
+  // Sealed before the transaction: an IndexedDB transaction ends at the first await on anything else.
+  const sealedPayload = await seal(payload, where(id));
+  const sealedRecord = record ? await seal(record.value, `record:${record.key}`) : undefined;
+  const transaction = db.transaction(['outbox', 'records'], 'readwrite');
+  const writes: Promise<unknown>[] = [transaction.objectStore('outbox').add({ id, owner, state: 'pending', payload: sealedPayload })];
+  if (record && sealedRecord) writes.push(transaction.objectStore('records').put({ key: record.key, owner, kind: record.kind, ...(record.parent ? { parent: record.parent } : {}), payload: sealedRecord }));
+  await Promise.all([...writes, transaction.done]);
+  await refreshPendingCount(owner);
+  void syncNow();
+}
+
+export async function refreshPendingCount(owner: string | undefined = unlockedUser()): Promise<number> {
+  if (!owner) return 0;
+  const db = await offlineDb();
+  const count = await db.countFromIndex('outbox', 'owner', owner);
+  reportPendingChanges(count);
+  return count;
+}
+
+export async function outboxItems(): Promise<OutboxItem[]> {
+  const owner = unlockedUser();
+  if (!owner) return [];
+  const db = await offlineDb();
+  const rows = await db.getAllFromIndex('outbox', 'owner', owner);
+  return Promise.all(rows.map(async (row) => ({ seq: row.seq!, state: row.state, ...(await unseal<Payload>(row.payload, where(row.id))) })));
+}
+
+export async function readRecord<T>(key: string): Promise<T | undefined> {
+  const db = await offlineDb();
+  const row = await db.get('records', key);
+  return row && row.owner === unlockedUser() ? unseal<T>(row.payload, `record:${key}`) : undefined;
+}
+
+export async function recordsOf<T>(filter: { kind: RecordRow['kind']; parent?: string }): Promise<{ key: string; value: T }[]> {
+  const owner = unlockedUser();
+  if (!owner) return [];
+  const db = await offlineDb();
+  const rows = filter.parent ? await db.getAllFromIndex('records', 'parent', filter.parent) : await db.getAll('records');
+  const mine = rows.filter((row) => row.owner === owner && row.kind === filter.kind);
+  return Promise.all(mine.map(async (row) => ({ key: row.key, value: await unseal<T>(row.payload, `record:${row.key}`) })));
+}
+
+async function updateRecord<T>(key: string, change: (value: T) => T): Promise<void> {
+  const db = await offlineDb();
+  const row = await db.get('records', key);
+  if (!row) return;
+  const value = change(await unseal<T>(row.payload, `record:${key}`));
+  const payload = await seal(value, `record:${key}`);
+  await db.put('records', { ...row, payload });
+}
+
+/** The server's id for a local one, once the record that made it has synced. */
+export async function serverIdOf(id: string): Promise<string | undefined> {
+  if (!isLocalId(id)) return id;
+  return (await (await offlineDb()).get('ids', id))?.serverId;
+}
+
+/** The user resolves a conflict or a refusal: send again (with the version they accepted) or drop it. */
+export async function resolveItem(seq: number, decision: { retryWithVersion: number } | { discard: true } | { retry: true }): Promise<void> {
+  const db = await offlineDb();
+  const row = await db.get('outbox', seq);
+  if (!row) return;
+  if ('discard' in decision) {
+    await db.delete('outbox', seq);
+  } else {
+    const payload = await unseal<Payload>(row.payload, where(row.id));
+    delete payload.problem;
+    if ('retryWithVersion' in decision && payload.action.kind === 'correct-encounter') payload.action.body.version = decision.retryWithVersion;
+    await db.put('outbox', { ...row, state: 'pending', payload: await seal(payload, where(row.id)) });
+  }
+  await refreshPendingCount();
+  void syncNow();
+}
+
+let running: Promise<void> | undefined;
+
+/** Sends what waits, in order. One run at a time in this tab, and across tabs (Web Locks). */
+export function syncNow(): Promise<void> {
+  // Reset in a callback: it runs after the assignment even when the run ends at once.
+  running ??= runSync().finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+async function runSync(): Promise<void> {
+  if (!unlockedUser() || !navigator.onLine) return;
+  await navigator.locks.request('haven-outbox', () => drain());
+}
+
+type Outcome = 'sent' | 'skipped' | 'stop';
+
+async function drain(): Promise<void> {
+  const owner = unlockedUser();
+  if (!owner) return;
+  const db = await offlineDb();
+  const done = new Set<number>();
+  for (;;) {
+    const rows = (await db.getAllFromIndex('outbox', 'owner', owner)).filter((row) => row.state === 'pending' && !done.has(row.seq!));
+    if (rows.length === 0) break;
+    const outcome = await sendFirst(rows, done);
+    await refreshPendingCount(owner);
+    if (outcome === 'stop') break;
+  }
+}
+
+/** Sends the first item that can go (with the registrations that go along with it). */
+async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome> {
+  const db = await offlineDb();
+  for (const [index, row] of rows.entries()) {
+    const payload = await unseal<Payload>(row.payload, where(row.id));
+    const request = await requestFor(payload.action);
+    if (!request) {
+      done.add(row.seq!); // waits for the record it refers to
+      continue;
+    }
+    let group = [{ row, payload }];
+    let idempotencyKey = payload.idempotencyKey;
+    if (payload.action.kind === 'register-person') {
+      group = await registrationBatch(rows.slice(index), payload);
+      idempotencyKey = group[0]!.row.batchKey ?? idempotencyKey;
+      request.body = { persons: group.map(({ payload: p }) => (p.action as Extract<OutboxAction, { kind: 'register-person' }>).person) };
+    }
+    try {
+      const answer = await api<Record<string, unknown>>(request.method, request.path, request.body, request.method === 'POST' ? { idempotencyKey } : {});
+      await applyAnswer(group.map((g) => g.payload.action), answer);
+      const transaction = db.transaction('outbox', 'readwrite');
+      for (const { row: sent } of group) await transaction.store.delete(sent.seq!);
+      await transaction.done;
+      return 'sent';
+    } catch (error) {
+      if (error instanceof NetworkUnavailable) return 'stop';
+      if (!(error instanceof ApiProblem)) throw error;
+      if (error.code === 'idempotency-key-in-use') {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return 'sent';
+      }
+      // Not signed in, or the server failing: try again later, in the same order.
+      if (error.status === 401 || error.status === 403 || error.status >= 500 || error.status === 429) return 'stop';
+      const problem: OutboxProblem = {
+        status: error.status,
+        code: error.code,
+        detail: error.detail ?? error.title,
+        fields: error.errors,
+        ...(typeof error.body.currentVersion === 'number' ? { currentVersion: error.body.currentVersion } : {}),
+      };
+      const state = error.status === 409 && error.code === 'stale-version' ? 'conflict' : 'failed';
+      for (const { row: refused, payload: p } of group) {
+        await db.put('outbox', { ...refused, state, payload: await seal({ ...p, problem }, where(refused.id)) });
+        done.add(refused.seq!);
+      }
+      return 'sent';
+    }
+  }
+  return 'stop';
+}
+
+/**
+ * Registrations at one encounter that follow each other go in one request. The group is written
+ * down (its key on each item) before it is sent, so a retry sends the very same request.
+ */
+async function registrationBatch(rows: OutboxRow[], first: Payload): Promise<{ row: OutboxRow; payload: Payload }[]> {
+  const head = rows[0]!;
+  const db = await offlineDb();
+  const group: { row: OutboxRow; payload: Payload }[] = [];
+  if (head.batchKey) {
+    for (const row of rows) if (row.batchKey === head.batchKey) group.push({ row, payload: row === head ? first : await unseal<Payload>(row.payload, where(row.id)) });
+    return group;
+  }
+  const encounterId = (first.action as Extract<OutboxAction, { kind: 'register-person' }>).encounterId;
+  group.push({ row: head, payload: first });
+  for (const row of rows.slice(1)) {
+    if (group.length >= BATCH_LIMIT || row.batchKey) break;
+    const payload = await unseal<Payload>(row.payload, where(row.id));
+    if (payload.action.kind !== 'register-person' || payload.action.encounterId !== encounterId) break;
+    group.push({ row, payload });
+  }
+  const batchKey = crypto.randomUUID();
+  const transaction = db.transaction('outbox', 'readwrite');
+  for (const member of group) {
+    member.row = { ...member.row, batchKey };
+    await transaction.store.put(member.row);
+  }
+  await transaction.done;
+  return group;
+}
+
+async function requestFor(action: OutboxAction): Promise<{ method: 'POST' | 'PATCH'; path: string; body: unknown } | undefined> {
+  if (action.kind === 'create-encounter') return { method: 'POST', path: '/api/encounters', body: action.body };
+  const encounterId = await serverIdOf(action.encounterId);
+  if (!encounterId) return undefined;
+  switch (action.kind) {
+    case 'register-person':
+      return { method: 'POST', path: `/api/encounters/${encounterId}/persons`, body: undefined };
+    case 'assist-everyone':
+      return { method: 'POST', path: `/api/encounters/${encounterId}/assistance`, body: action.body };
+    case 'correct-encounter':
+      return { method: 'PATCH', path: `/api/encounters/${encounterId}`, body: action.body };
+  }
+}
+
+async function applyAnswer(actions: OutboxAction[], answer: Record<string, unknown>): Promise<void> {
+  const db = await offlineDb();
+  for (const [index, action] of actions.entries()) {
+    if (action.kind === 'create-encounter') {
+      await db.put('ids', { localId: action.localId, serverId: String(answer.id) });
+      await updateRecord<Record<string, unknown>>(`encounter:${action.localId}`, (value) => ({ ...value, serverId: answer.id, synced: true }));
+    } else if (action.kind === 'register-person') {
+      const person = (answer.persons as { id: string }[])[index]!;
+      await db.put('ids', { localId: action.localId, serverId: person.id });
+      await updateRecord<Record<string, unknown>>(`person:${action.localId}`, (value) => ({ ...value, serverId: person.id, synced: true }));
+    }
+  }
+}
+
+/** Syncs when the network returns and every little while, as long as something waits. */
+export function startBackgroundSync(): () => void {
+  const kick = () => void syncNow();
+  window.addEventListener('online', kick);
+  const timer = setInterval(kick, 5_000);
+  return () => {
+    window.removeEventListener('online', kick);
+    clearInterval(timer);
+  };
+}
