@@ -5,9 +5,11 @@ import { engineBenchmark } from './engine.js';
 import { matchingBenchmark } from './matching.js';
 import { indicatorsBenchmark } from './indicators.js';
 import { registrationBenchmark } from './registration.js';
+import { retentionBenchmark } from './retention.js';
 import type { Benchmark } from './types.js';
+import { webBenchmark } from './web.js';
 
-const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark, matchingBenchmark];
+const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark, matchingBenchmark, retentionBenchmark, webBenchmark];
 
 /** The machine a row was measured on: cores, memory, Node version (CPU and kernel for the curious). */
 function machine(): string {
