@@ -70,8 +70,8 @@ export async function enqueue(action: OutboxAction, record?: { key: string; kind
   const writes: Promise<unknown>[] = [transaction.objectStore('outbox').add({ id, owner, state: 'pending', payload: sealedPayload })];
   if (record && sealedRecord) writes.push(transaction.objectStore('records').put({ key: record.key, owner, kind: record.kind, ...(record.parent ? { parent: record.parent } : {}), payload: sealedRecord }));
   await Promise.all([...writes, transaction.done]);
-  await refreshPendingCount(owner);
-  void syncNow();
+  // Counted and sent after the caller has moved on: the next person's form must not wait for it.
+  void refreshPendingCount(owner).then(() => syncNow());
 }
 
 export async function refreshPendingCount(owner: string | undefined = unlockedUser()): Promise<number> {

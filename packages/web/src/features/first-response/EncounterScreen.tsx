@@ -61,11 +61,13 @@ export default function EncounterScreen() {
   const registration = useRef<HTMLFormElement>(null);
   const assistance = useForm({ defaultValues: { type: 'water' } });
 
+  // Read again when syncing changes what is stored (online); offline, the list grows in memory.
+  const syncTick = online ? pending : -1;
   useEffect(() => {
     if (unlocked !== me.username) return;
     void readRecord<LocalEncounter>(parent).then(setEncounter);
     void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => setPersons(rows.map((row) => row.value)));
-  }, [unlocked, me.username, parent, pending]);
+  }, [unlocked, me.username, parent, syncTick]);
 
   const loadTriage = useCallback(async () => {
     const id = await serverIdOf(encounterId);

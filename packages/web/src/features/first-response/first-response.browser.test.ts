@@ -51,14 +51,9 @@ async function register(page: Page, person: Person): Promise<number> {
   return Math.round(Number(await ready.jsonValue()));
 }
 
-/**
- * The budget is 300 ms from submit to the next empty form. The median must meet it; on a shared
- * two-core machine running other suites a single registration may be slower, never by much.
- */
+/** The budget: 300 ms from submit to the next empty form, for every person. */
 function expectWithinBudget(timings: number[]): void {
-  const sorted = [...timings].sort((a, b) => a - b);
-  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(300);
-  for (const timing of timings) expect(timing).toBeLessThan(1000);
+  for (const timing of timings) expect(timing).toBeLessThan(300);
 }
 
 async function pendingChanges(page: Page): Promise<number> {
