@@ -212,17 +212,19 @@ async function forgetIdempotentAnswers(platform: Platform, q: Queryable, personI
 /**
  * Makes destroyed values unrecoverable from the database files. SQLite already zeroes freed space
  * (`secure_delete` is on for every connection); VACUUM rebuilds the file and the WAL is
- * checkpointed and truncated so no frame keeps an old page. PostgreSQL: VACUUM removes the dead row
+ * checkpointed and truncated so no frame keeps an old page (a single erasure skips the VACUUM, which
+ * would hold every writer for the whole file: secure_delete already zeroed the space). PostgreSQL: VACUUM removes the dead row
  * versions of the touched tables. Refused quietly (reported) when another connection holds a read
  * transaction on SQLite.
  */
-export async function compactAfterPurge(platform: Platform): Promise<{ vacuumed: boolean; walTruncated: boolean | null }> {
+export async function compactAfterPurge(platform: Platform, options: { vacuum?: boolean } = {}): Promise<{ vacuumed: boolean; walTruncated: boolean | null }> {
   const { dialect, sqlite, db } = platform.database;
+  const vacuum = options.vacuum ?? true;
   if (dialect === 'sqlite' && sqlite) {
     sqlite.pragma('secure_delete = ON');
-    sqlite.exec('VACUUM');
+    if (vacuum) sqlite.exec('VACUUM');
     const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return { vacuumed: true, walTruncated: result?.busy === 0 };
+    return { vacuumed: vacuum, walTruncated: result?.busy === 0 };
   }
   for (const table of [...TOUCHED_TABLES, ...(await derivedValueTables(db, dialect))]) {
     await sql`vacuum ${sql.table(table)}`.execute(db);

@@ -126,10 +126,18 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     const { db } = server.platform.database;
     await signIn();
     const free = await register('Brannoc', 'Vexhollow');
+    const freeRow = await db.selectFrom('persons').select(['given_name_enc', 'name_index']).where('id', '=', free).executeTakeFirstOrThrow();
+    const freeSecrets = [freeRow.given_name_enc!, freeRow.name_index!];
     const erased = await officer.post(`/api/persons/${free}/erasure-requests`, { requestedBy: 'person', reason: 'Wants no record kept' });
     expect(erased.status, JSON.stringify(erased.body)).toBe(201);
     expect(erased.body).toMatchObject({ status: 'carried_out', refusedBecause: [] });
     expect((await db.selectFrom('persons').select('given_name_enc').where('id', '=', free).executeTakeFirstOrThrow()).given_name_enc).toBeNull();
+    if (kind === 'sqlite') {
+      // Without a VACUUM: secure_delete zeroed the freed space and the WAL was truncated.
+      const file = server.database.sqliteFile!;
+      const bytes = Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+      for (const secret of freeSecrets) expect(bytes.includes(Buffer.from(secret)), 'an erased value is still in the files').toBe(false);
+    }
     expect((await officer.post(`/api/persons/${free}/erasure-requests`, { requestedBy: 'person' })).status).toBe(409);
 
     const heldPerson = await register('Ostrevan', 'Quillmere');

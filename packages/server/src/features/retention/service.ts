@@ -114,7 +114,7 @@ export async function requestErasure(
     // The request's own reason went with everything else; the answer still shows what was asked.
     return { ...erasureView(platform, row), reason: null };
   });
-  if (purged) await compactAfterPurge(platform).catch(() => undefined);
+  if (purged) await compactAfterPurge(platform, { vacuum: false }).catch(() => undefined);
   return view;
 }
 
