@@ -209,6 +209,25 @@ describe('a first responder registers a boat with no network', () => {
     expect(encounter!.registeredPersons).toBe(3);
   });
 
+  it('opens with no network after a reload, once the password unlocks the device', async () => {
+    const { page, context } = web;
+    await context.setOffline(true);
+    // The service worker serves the app; the server cannot be asked, so the device asks for the password.
+    await page.reload();
+    const unlock = page.locator('form[aria-labelledby=unlock-title]');
+    await unlock.locator('input[name=username]').fill('fr.quay');
+    await unlock.locator('input[name=password]').fill('not-the-password');
+    await unlock.locator('button[type=submit]').click();
+    await unlock.getByRole('alert').waitFor();
+    await unlock.locator('input[name=password]').fill(TEST_PASSWORD);
+    await unlock.locator('button[type=submit]').click();
+    await page.locator('main#main.content').waitFor();
+    expect(await page.getByTestId('connectivity-state').innerText()).toBe('غير متصل');
+    await page.locator('nav a[href="/first-response"]').click();
+    await page.locator('input[name=placeName]').waitFor();
+    await context.setOffline(false);
+  });
+
   it('keeps nothing personal in clear on the device', async () => {
     const stored = (await web.page.evaluate(`(async () => {
       const db = await new Promise((resolve, reject) => { const r = indexedDB.open('haven-offline'); r.onsuccess = () => resolve(r.result); r.onerror = reject; });
