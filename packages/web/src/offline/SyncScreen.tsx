@@ -38,6 +38,15 @@ export default function SyncScreen() {
                 {item.problem ? (
                   <div role="alert" className={`alert ${item.state === 'conflict' ? 'alert-warning' : 'alert-error'}`}>
                     {item.state === 'conflict' ? <p>{t('offline.sync.conflictExplain', { version: item.problem.currentVersion })}</p> : <p>{item.problem.detail}</p>}
+                    {item.action.kind === 'correct-encounter' ? (
+                      <p data-testid="my-change">
+                        {t('offline.sync.myChange')}{' '}
+                        {Object.entries(item.action.body)
+                          .filter(([field]) => field !== 'version')
+                          .map(([field, value]) => `${field} = ${String(value)}`)
+                          .join(', ')}
+                      </p>
+                    ) : null}
                     {item.problem.fields.length > 0 ? (
                       <ul>
                         {item.problem.fields.map((field) => (

@@ -269,7 +269,11 @@ async function applyAnswer(actions: OutboxAction[], answer: Record<string, unkno
   for (const [index, action] of actions.entries()) {
     if (action.kind === 'create-encounter') {
       await db.put('ids', { localId: action.localId, serverId: String(answer.id) });
-      await updateRecord<Record<string, unknown>>(`encounter:${action.localId}`, (value) => ({ ...value, serverId: answer.id, synced: true }));
+      await updateRecord<Record<string, unknown>>(`encounter:${action.localId}`, (value) => ({ ...value, serverId: answer.id, version: answer.version, synced: true }));
+    } else if (action.kind === 'correct-encounter') {
+      // The version the server now holds, so the next correction starts from it.
+      const key = `encounter:${action.encounterId}`;
+      await updateRecord<Record<string, unknown>>(key, (value) => ({ ...value, ...action.body, version: answer.version }));
     } else if (action.kind === 'register-person') {
       const person = (answer.persons as { id: string }[])[index]!;
       await db.put('ids', { localId: action.localId, serverId: person.id });

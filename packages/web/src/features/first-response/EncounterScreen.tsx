@@ -28,6 +28,8 @@ const personSchema = z.object({
   urgent: z.enum(URGENT),
 });
 type PersonForm = z.infer<typeof personSchema>;
+const countSchema = z.string().regex(/^\d{0,6}$/);
+const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, missing: countSchema });
 const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: 'none' };
 
 interface LocalPerson extends RegistrationPersonInput {
@@ -60,6 +62,8 @@ export default function EncounterScreen() {
   const form = useForm({ resolver: zodResolver(personSchema), defaultValues: EMPTY });
   const registration = useRef<HTMLFormElement>(null);
   const assistance = useForm({ defaultValues: { type: 'water' } });
+  const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '' } });
+  const [corrected, setCorrected] = useState(false);
 
   // Read again when syncing changes what is stored (online); offline, the list grows in memory.
   const syncTick = online ? pending : -1;
@@ -105,6 +109,20 @@ export default function EncounterScreen() {
   const assistEveryone = assistance.handleSubmit(async ({ type }) => {
     await enqueue({ kind: 'assist-everyone', encounterId, body: { type, givenAt: new Date().toISOString() } });
     setAssisted(type);
+  });
+
+  // Counts are corrected on the version this device last saw; a newer one on the server is a
+  // conflict the user resolves on the sync screen, never overwritten.
+  const correctCounts = counts.handleSubmit(async (values) => {
+    if (!encounter?.version) return;
+    const body = {
+      version: encounter.version,
+      ...(values.peopleOnBoard ? { peopleOnBoard: Number(values.peopleOnBoard) } : {}),
+      ...(values.dead ? { dead: Number(values.dead) } : {}),
+      ...(values.missing ? { missing: Number(values.missing) } : {}),
+    };
+    await enqueue({ kind: 'correct-encounter', encounterId, body });
+    setCorrected(true);
   });
 
   const options = <T extends string>(codes: readonly T[], prefix: string) => codes.map((code) => ({ value: code, label: t(`${prefix}.${code}`) }));
@@ -157,6 +175,21 @@ export default function EncounterScreen() {
         </Button>
         {assisted ? <p role="status">{t('firstResponse.assist.recorded', { type: t(`firstResponse.assistanceTypes.${assisted}`) })}</p> : null}
       </Form>
+
+      {encounter?.version ? (
+        <Form onSubmit={correctCounts} validationBehavior="aria" aria-labelledby="counts-title" className="registration" data-testid="counts-form">
+          <h2 id="counts-title">{t('firstResponse.counts.title')}</h2>
+          <div className="row">
+            <TextInputField control={counts.control} name="peopleOnBoard" label={t('firstResponse.encounters.peopleOnBoard')} inputMode="numeric" />
+            <TextInputField control={counts.control} name="dead" label={t('firstResponse.counts.dead')} inputMode="numeric" />
+            <TextInputField control={counts.control} name="missing" label={t('firstResponse.counts.missing')} inputMode="numeric" />
+          </div>
+          <Button type="submit" className="button">
+            {t('firstResponse.counts.submit')}
+          </Button>
+          {corrected ? <p role="status">{t('firstResponse.counts.queued')}</p> : null}
+        </Form>
+      ) : null}
 
       <h2>{t('firstResponse.triage.title')}</h2>
       {triage ? (

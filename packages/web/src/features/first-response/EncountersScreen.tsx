@@ -17,6 +17,8 @@ import { UnlockPanel, useUnlockedUser } from '../../offline/UnlockPanel';
 export interface LocalEncounter extends EncounterInput {
   localId: string;
   serverId?: string;
+  /** The server's version once synced: a correction is applied only on top of it. */
+  version?: number;
   synced: boolean;
 }
 

@@ -209,6 +209,33 @@ describe('a first responder registers a boat with no network', () => {
     expect(encounter!.registeredPersons).toBe(3);
   });
 
+  it('shows a correction made offline on a record changed meanwhile as a conflict, and applies it only when the user says so', async () => {
+    const { page, context } = web;
+    await page.locator('nav a[href="/first-response"]').click();
+    await newEncounter(page, 'Pier 9');
+    await page.getByTestId('counts-form').waitFor({ timeout: 30_000 });
+    const [{ id }] = (await encountersAt(api, 'Pier 9')) as [{ id: string }];
+    await context.setOffline(true);
+    await page.locator('input[name=dead]').fill('2');
+    await page.locator('input[name=missing]').fill('5');
+    await page.getByTestId('counts-form').locator('button[type=submit]').click();
+    // Meanwhile, at the office, someone corrects the same encounter.
+    expect((await api.patch(`/api/encounters/${id}`, { version: 1, missing: 3 })).status).toBe(200);
+    await context.setOffline(false);
+    await page.getByTestId('pending-changes').click();
+    const conflict = page.locator('[data-testid=outbox-item][data-state=conflict]');
+    await conflict.waitFor({ timeout: 30_000 });
+    // Not overwritten: the server still has the office's figure.
+    expect((await api.get(`/api/encounters/${id}`)).body).toMatchObject({ missing: 3, dead: 0, version: 2 });
+    expect(await pendingChanges(page)).toBe(1);
+    expect(await conflict.getByTestId('my-change').innerText()).toContain('missing = 5');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'sync-conflict');
+    await conflict.locator('button').first().click();
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    expect((await api.get(`/api/encounters/${id}`)).body).toMatchObject({ missing: 5, dead: 2, version: 3 });
+  });
+
   it('opens with no network after a reload, once the password unlocks the device', async () => {
     const { page, context } = web;
     await context.setOffline(true);
