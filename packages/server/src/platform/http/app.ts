@@ -11,7 +11,7 @@ import { hasAcceptedCurrentConduct } from '../access/conduct.js';
 import type { RouteAccess } from '../access/route-access.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
-import { handleError, sendProblem } from './errors.js';
+import { clientErrorAnswer, handleError, sendProblem } from './errors.js';
 import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 import { forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
@@ -71,6 +71,8 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     return503OnClosing: true,
     // Router refusals (a path parameter too long, a malformed URL) are problem+json too.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // …and so are the parser's (headers or query past Node's size limit, malformed HTTP).
+    clientErrorHandler: clientErrorAnswer,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpProblem, type FieldError } from './problem.js';
@@ -95,4 +97,26 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
   }
   return sendProblem(reply, problem);
+}
+
+/**
+ * What Node's HTTP parser refuses before a route sees the request (a request line or headers past
+ * the size limit, a malformed request, a client too slow to send its headers): problem+json like
+ * every other refusal, written straight to the socket because there is no request yet.
+ */
+export function clientErrorAnswer(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, title, detail] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request-timeout', 'Request timeout', 'The request was not received in time.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers-too-large', 'Request header fields too large', 'The request line or headers are too long; shorten the query or the headers.']
+        : [400, 'malformed-request', 'Malformed request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

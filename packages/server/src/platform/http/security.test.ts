@@ -120,8 +120,9 @@ function openApiViolations(doc: JsonObject): { violations: string[]; schemaPoint
 /** `GET /api/persons/:id` → `GET /api/persons/{id}` */
 const asOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-// Routes deliberately kept out of the document: the HTML page and the documentation UI itself.
-const UNDOCUMENTED = (method: string, url: string) => (method === 'GET' && url === '/') || url === '/api/docs' || url.startsWith('/api/docs/');
+// Routes deliberately kept out of the document: the web app's page and files (GET / and its
+// catch-all GET /*, which answers /api/… with the problem+json 404) and the documentation UI itself.
+const UNDOCUMENTED = (method: string, url: string) => (method === 'GET' && (url === '/' || url === '/*')) || url === '/api/docs' || url.startsWith('/api/docs/');
 
 const problemCode = (answer: HttpAnswer): string => String(answer.body?.type ?? '').split('/').pop() ?? '';
 
@@ -240,6 +241,18 @@ describe.each(await databaseKinds())('HTTP security on %s', (kind) => {
     const documented = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).filter((k) => (HTTP_METHODS as readonly string[]).includes(k)).map((m) => `${m.toUpperCase()} ${path}`));
     const servedKeys = new Set(served.map((r) => `${r.method} ${asOpenApiPath(r.url)}`));
     expect(documented.filter((d) => !servedKeys.has(d))).toEqual([]);
+  });
+
+  it('answers a request line or headers past the parser limit with problem+json, not a bare status', async () => {
+    const longQuery = await fetch(`${server.baseUrl}/api/persons?q=${'a'.repeat(40_000)}`).catch((error: Error) => error);
+    if (longQuery instanceof Error) throw longQuery;
+    expect(longQuery.status).toBe(431);
+    expect(longQuery.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await longQuery.json()) as { status: number; type: string; detail: string };
+    expect(problem.status).toBe(431);
+    expect(problem.type).toMatch(/headers-too-large$/);
+    // The server lives on.
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
   });
 
   it('answers an unknown route with 404 problem+json', async () => {
