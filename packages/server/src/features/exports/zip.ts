@@ -1,4 +1,4 @@
-import { BlobReader, configure, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter } from '@zip.js/zip.js';
+import { configure, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter } from '@zip.js/zip.js';
 
 // Personal data leaves Haven only inside an AES-256 encrypted ZIP (WinZip AE-2, which 7-Zip,
 // macOS Archive Utility alternatives and Windows tools open), under the requester's password.
@@ -15,7 +15,7 @@ export async function encryptedZip(fileName: string, bytes: Uint8Array, password
 
 /** Opens an archive made by encryptedZip (tests, and the CLI's check of what it wrote). */
 export async function openEncryptedZip(archive: Uint8Array, password: string): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const reader = new ZipReader(new BlobReader(new Blob([archive])), { password });
+  const reader = new ZipReader(new Uint8ArrayReader(archive), { password });
   const entries = await reader.getEntries();
   const files = [];
   for (const entry of entries) {

@@ -214,7 +214,7 @@ describe('a first responder registers a boat with no network', () => {
     await page.locator('nav a[href="/first-response"]').click();
     await newEncounter(page, 'Pier 9');
     await page.getByTestId('counts-form').waitFor({ timeout: 30_000 });
-    const [{ id }] = (await encountersAt(api, 'Pier 9')) as [{ id: string }];
+    const { id } = (await encountersAt(api, 'Pier 9'))[0]!;
     await context.setOffline(true);
     await page.locator('input[name=dead]').fill('2');
     await page.locator('input[name=missing]').fill('5');
