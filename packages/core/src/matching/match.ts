@@ -1,5 +1,5 @@
 import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from './person.js';
-import { contradicts, DEFAULT_MATCH_THRESHOLD, pairLogOdds, scoreOfLogOdds, scorePair, type ScoreOptions } from './score.js';
+import { contradicts, DEFAULT_MATCH_THRESHOLD, nameWeightBound, pairLogOddsAbove, scoreOfLogOdds, scorePair, type ScoreOptions } from './score.js';
 
 export interface MatchedPair {
   a: string;
@@ -71,8 +71,11 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
   const options: ScoreOptions = { nameFrequency: nameFrequencies(persons) };
   const differentPeople = (x: number, y: number): boolean => contradicts(persons[x]!, persons[y]!);
   const scored: ScoredPair[] = [];
+  const bounds = Float64Array.from(persons, (person) => nameWeightBound(person, options));
+  const floor = logOddsFloor(threshold);
   forEachCandidatePair(persons, (i, j) => {
-    const logOdds = pairLogOdds(persons[i]!, persons[j]!, options);
+    const logOdds = pairLogOddsAbove(persons[i]!, persons[j]!, options, floor, bounds[i]!, bounds[j]!);
+    if (logOdds < floor) return;
     const score = scoreOfLogOdds(logOdds);
     if (score >= threshold) scored.push({ a: persons[i]!.id, b: persons[j]!.id, score, reasons: [], i, j, logOdds });
   });
@@ -99,6 +102,16 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
     accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
   }
   return accepted.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
+}
+
+/**
+ * A log-odds below which no pair can reach `threshold`, with room to spare for the rounding of
+ * reported scores (a score is rounded to four decimals, so a threshold near 1 is met early).
+ */
+function logOddsFloor(threshold: number): number {
+  if (threshold <= 0) return Number.NEGATIVE_INFINITY;
+  const t = Math.min(threshold, 0.99);
+  return Math.log(t / (1 - t)) - 0.01;
 }
 
 interface ScoredPair extends MatchedPair {

@@ -4,7 +4,7 @@ import { matchPersons, pairwiseQuality } from './match.js';
 import { preparePerson, type MatchPerson } from './person.js';
 import { formSimilarity, phoneticForms } from './phonetic.js';
 import { romaniseWord } from './romanise.js';
-import { scorePair } from './score.js';
+import { nameWeightBound, pairLogOdds, pairLogOddsAbove, scorePair } from './score.js';
 import { syntheticPersons, syntheticTruth } from './synthetic.js';
 
 function person(id: string, givenName: string, familyName: string, extra: Partial<MatchPerson> = {}): MatchPerson {
@@ -53,6 +53,9 @@ describe('romanisation and phonetic forms', () => {
     ['Shevchenko', 'Шевченко'],
     ['Sevcenko', 'Shevchenko'],
     ['Serhiy', 'Sergey'],
+    ['Jasmin', 'Yasmin'],
+    ['Korim', 'করিম'],
+    ['Shafiqul', 'শফিকুল'],
   ])('hears %s and %s as the same name', (x, y) => {
     expect(wordsSoundAlike(x, y)).toBe(true);
   });
@@ -93,6 +96,14 @@ describe('scorePair', () => {
     const a = person('a', 'Zeinab', 'Saleh', { sex: 'female', birthDate: '1986-05-02', birthDatePrecision: 'day' });
     const b = person('b', 'Zaynab', 'Mustapha Saleh', { sex: 'female', birthDate: '1986-02-05', birthDatePrecision: 'day' });
     expect(score(a, b)).toBeGreaterThan(0.9);
+  });
+
+  it('weighs an estimate two years off against the pair without calling it a contradiction', () => {
+    const exact = person('a', 'Jawad', 'Nouri', { sex: 'male', birthDate: '1970-08-04', birthDatePrecision: 'day', nationality: 'IR' });
+    const oneOff = person('b', 'Jawad', 'Noori', { sex: 'male', birthDate: '1971-01-01', birthDatePrecision: 'estimated', nationality: 'IR' });
+    const twoOff = person('c', 'Jawad', 'Noori', { sex: 'male', birthDate: '1972-01-01', birthDatePrecision: 'estimated', nationality: 'IR' });
+    expect(score(exact, twoOff)).toBeLessThan(score(exact, oneOff));
+    expect(scorePair(preparePerson(exact), preparePerson(twoOff)).reasons).toContain('birth years within 2: 1970-08-04 / 1972 (estimated)');
   });
 
   it('takes father and son (same names, another order) for two people', () => {
@@ -145,6 +156,22 @@ describe('scorePair properties', () => {
         expect(score({ ...a, givenName: a.givenName.toUpperCase(), familyName: a.familyName.toLowerCase() }, other)).toBeCloseTo(base, 9);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('pairLogOddsAbove', () => {
+  it('skips a pair only when it could not have reached the floor, and otherwise scores it exactly', () => {
+    fc.assert(
+      fc.property(personArbitrary, personArbitrary, fc.double({ min: -10, max: 10, noNaN: true }), (a, b, floor) => {
+        const x = preparePerson(a);
+        const y = preparePerson({ ...b, id: 'y' });
+        const full = pairLogOdds(x, y);
+        const fast = pairLogOddsAbove(x, y, {}, floor, nameWeightBound(x), nameWeightBound(y));
+        if (fast === Number.NEGATIVE_INFINITY) expect(full).toBeLessThan(floor);
+        else expect(fast).toBeCloseTo(full, 9);
+      }),
+      { numRuns: 300 },
     );
   });
 });

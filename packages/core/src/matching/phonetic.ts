@@ -57,6 +57,9 @@ function classify(units: string[]): string[] {
       // Only a word-initial y is reliably a consonant (Yusuf); inside a word it is a glide that
       // transliterations write or leave out at will (Rezayi/Rezaei, Maryam/Mariam).
       classes = i === 0 && isVowelUnit(next) && next !== 'y' ? ['y'] : ['a'];
+    } else if (unit === 'j' && i === 0 && isVowelUnit(next)) {
+      // A word-initial j is y in German, Scandinavian and South Slavic spelling (Jasmin, Jusuf).
+      classes = ['j', 'y'];
     } else if (unit === 'qh') {
       classes = ['k', 'h'];
     } else if (unit === 'c') {
@@ -117,7 +120,7 @@ function coarseOf(skeleton: string): string {
 }
 
 const WEAK = new Set(['w', 'y', 'h']);
-const CLOSE_PAIRS = new Set(['sc', 'sθ', 'tθ', 'sz', 'zd', 'dt', 'zj', 'kg', 'gj', 'bf', 'fw', 'bw', 'cj', 'kh', 'sj', 'gh']);
+const CLOSE_PAIRS = new Set(['sc', 'sθ', 'tθ', 'sz', 'zd', 'dt', 'zj', 'kg', 'gj', 'bf', 'fw', 'bw', 'cj', 'kh', 'sj', 'gh', 'jy']);
 
 function substitutionCost(x: string, y: string): number {
   if (x === y) return 0;

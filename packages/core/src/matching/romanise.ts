@@ -7,11 +7,13 @@ import anyAscii from 'any-ascii';
  */
 export interface RomanisedWord {
   units: string[];
-  /** Written in an abjad (Arabic script): short vowels were never written, so they cannot disagree. */
+  /** Written in an abjad (Arabic script) or Bengali: short vowels were never written, so they cannot disagree. */
   abjad: boolean;
 }
 
 const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/u;
+/** Bengali leaves its inherent vowel unwritten (করিম is "krim" letter by letter, Korim or Karim aloud). */
+const BENGALI_LETTER = /[\u0980-\u09FF]/u;
 
 /**
  * Corrections to any-ascii, only where its rendering would mislead a phonetic key:
@@ -49,6 +51,9 @@ const LETTER_FIXES: Readonly<Record<string, string>> = {
   Ş: 'sh',
   ç: 's',
   Ç: 's',
+  // Bengali শ and ষ are "sh" (Shafiqul), which any-ascii writes as a plain s.
+  শ: 'sh',
+  ষ: 'sh',
 };
 
 function fixedLetter(ch: string): string | undefined {
@@ -104,7 +109,7 @@ export function romaniseWord(word: string): RomanisedWord {
   // whole, then split into units.
   let corrected = '';
   for (const ch of source.normalize('NFC')) corrected += fixedLetter(ch) ?? ch;
-  return { units: splitLatin(anyAscii(corrected).toLowerCase().replace(/[^a-z]/gu, '')), abjad };
+  return { units: splitLatin(anyAscii(corrected).toLowerCase().replace(/[^a-z]/gu, '')), abjad: BENGALI_LETTER.test(word) };
 }
 
 /** Splits a name as written into words: spaces, hyphens, dots, commas, apostrophes of articles. */

@@ -34,6 +34,10 @@ const EXACT_YEARS_DIFFER = -5;
 const YEAR_AGREES = 2.5;
 const YEAR_NEAR = 1.5;
 const ESTIMATE_DRIFT = 2;
+// An estimate is usually off by a year; two or more years apart stays possible (not a
+// contradiction) but is evidence against: most such pairs are namesakes of neighbouring ages.
+const YEARS_TWO_APART = -2;
+const YEARS_FURTHER_APART = -2;
 const YEAR_FAR = -4;
 export const MATCH_PRIOR = -7;
 export const DEFAULT_MATCH_THRESHOLD = 0.5;
@@ -70,6 +74,15 @@ function nameAgreementWeight(word: NameWord, options: ScoreOptions): number {
 
 const NAME_DISAGREES = Math.log((1 - NAME_M) / (1 - DEFAULT_NAME_FREQUENCY));
 
+// Scratch space for aligning names, reused by every comparison: the matcher compares millions of
+// pairs, and a few arrays per pair would keep the garbage collector busy. Longer names get their own.
+const MAX_CELLS = 64;
+const MAX_SIDE = 16;
+const simScratch = new Float64Array(MAX_CELLS);
+const tieScratch = new Float64Array(MAX_CELLS);
+const usedShortScratch = new Uint8Array(MAX_SIDE);
+const usedLongScratch = new Uint8Array(MAX_SIDE);
+
 interface NameEvidence {
   weight: number;
   reasons: string[];
@@ -85,36 +98,55 @@ function tieOf(x: number, y: number): number {
 }
 
 function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptions, explain: boolean): NameEvidence {
-  const pairs: { i: number; j: number; sim: number; tie: number }[] = [];
-  // Only pairs that could be aligned (close enough to count) are kept and sorted.
-  shorter.forEach((a, i) =>
-    longer.forEach((b, j) => {
+  const n = shorter.length;
+  const m = longer.length;
+  const cells = n * m;
+  const sims = cells <= MAX_CELLS ? simScratch : new Float64Array(cells);
+  const ties = cells <= MAX_CELLS ? tieScratch : new Float64Array(cells);
+  // Only pairs that could be aligned (close enough to count) take part.
+  for (let i = 0; i < n; i++) {
+    const a = shorter[i]!;
+    for (let j = 0; j < m; j++) {
+      const b = longer[j]!;
       const sim = wordSimilarity(a, b);
-      if (sim >= NAME_PARTIAL) pairs.push({ i, j, sim, tie: tieOf(a.soundId, b.soundId) });
-    }),
-  );
-  // Ties go by the two sounds, not by position or side, so neither swapping given and family name
-  // nor swapping the records changes the alignment.
-  pairs.sort((p, q) => q.sim - p.sim || p.tie - q.tie);
-  const usedShort = new Set<number>();
-  const usedLong = new Set<number>();
+      sims[i * m + j] = sim >= NAME_PARTIAL ? sim : -1;
+      ties[i * m + j] = tieOf(a.soundId, b.soundId);
+    }
+  }
+  // Best pair first, repeatedly, among words not yet aligned: the same as walking all pairs sorted
+  // by similarity and skipping used words. Ties go by the two sounds, not by position or side, so
+  // neither swapping given and family name nor swapping the records changes the alignment.
+  const usedShort = n <= MAX_SIDE ? usedShortScratch.fill(0) : new Uint8Array(n);
+  const usedLong = m <= MAX_SIDE ? usedLongScratch.fill(0) : new Uint8Array(m);
   const alignment: { i: number; j: number }[] = [];
   let weight = 0;
   const reasons: string[] = [];
-  for (const pair of pairs) {
-    if (usedShort.has(pair.i) || usedLong.has(pair.j)) continue;
-    usedShort.add(pair.i);
-    usedLong.add(pair.j);
-    alignment.push(pair);
-    const a = shorter[pair.i]!;
-    const b = longer[pair.j]!;
+  for (;;) {
+    let best = -1;
+    for (let c = 0; c < cells; c++) {
+      const sim = sims[c]!;
+      if (sim < 0) continue;
+      const i = (c / m) | 0;
+      const j = c - i * m;
+      if (usedShort[i] || usedLong[j]) continue;
+      if (best < 0 || sim > sims[best]! || (sim === sims[best]! && ties[c]! < ties[best]!)) best = c;
+    }
+    if (best < 0) break;
+    const i = (best / m) | 0;
+    const j = best - i * m;
+    const sim = sims[best]!;
+    usedShort[i] = 1;
+    usedLong[j] = 1;
+    alignment.push({ i, j });
+    const a = shorter[i]!;
+    const b = longer[j]!;
     const agree = Math.min(nameAgreementWeight(a, options), nameAgreementWeight(b, options));
     const how = explain ? (a.role === b.role ? a.role : `${a.role}/${b.role}`) : '';
-    if (pair.sim >= NAME_AGREES) {
+    if (sim >= NAME_AGREES) {
       weight += agree;
-      if (explain) reasons.push(`${how} name ${pair.sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'same' : 'sounds alike'}: ${a.written} ~ ${b.written}`);
+      if (explain) reasons.push(`${how} name ${sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'same' : 'sounds alike'}: ${a.written} ~ ${b.written}`);
     } else {
-      const t = (pair.sim - NAME_PARTIAL) / (NAME_AGREES - NAME_PARTIAL);
+      const t = (sim - NAME_PARTIAL) / (NAME_AGREES - NAME_PARTIAL);
       weight += NAME_DISAGREES + t * (agree - NAME_DISAGREES);
       if (explain) reasons.push(`${how} name close: ${a.written} ~ ${b.written}`);
     }
@@ -123,9 +155,9 @@ function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptio
     weight += ORDER_CONFLICT;
     if (explain) reasons.push('names in a different order (a father named as the son, or the other way round?)');
   }
-  const unmatched = shorter.filter((_, i) => !usedShort.has(i));
-  weight += unmatched.length * NAME_DISAGREES + (longer.length - usedLong.size - unmatched.length) * EXTRA_WORD;
-  if (explain && unmatched.length > 0) reasons.push(`name not found in the other record: ${unmatched.map((w) => w.written).join(', ')}`);
+  const unmatched = n - alignment.length;
+  weight += unmatched * NAME_DISAGREES + (m - alignment.length - unmatched) * EXTRA_WORD;
+  if (explain && unmatched > 0) reasons.push(`name not found in the other record: ${shorter.filter((_, i) => !usedShort[i]).map((w) => w.written).join(', ')}`);
   return { weight, reasons };
 }
 
@@ -156,26 +188,38 @@ function describeDate(d: BirthDate): string {
   return d.precision === 'day' ? iso : d.precision === 'year' ? `${d.year} (year only)` : `${d.year} (estimated)`;
 }
 
-function birthEvidence(a: BirthDate | null, b: BirthDate | null): NameEvidence {
-  if (!a || !b) return { weight: 0, reasons: [] };
-  const both = (): string => `${describeDate(a)} / ${describeDate(b)}`;
+/** The weight of two birth dates, without words: what the scoring loop needs for every candidate pair. */
+function birthWeight(a: BirthDate | null, b: BirthDate | null): number {
+  if (!a || !b) return 0;
   const years = Math.abs(a.year - b.year);
   if (a.precision === 'day' && b.precision === 'day') {
-    if (years === 0 && a.month === b.month && a.day === b.day) return { weight: DAY_AGREES, reasons: [`same birth date ${describeDate(a)}`] };
-    if (years === 0 && a.month === b.day && a.day === b.month) return { weight: DAY_MONTH_SWAPPED, reasons: [`birth date with day and month swapped: ${both()}`] };
-    if (years === 0) {
-      return a.month === b.month || a.day === b.day
-        ? { weight: SAME_YEAR_ONE_PART, reasons: [`birth dates differ by one part: ${both()}`] }
-        : { weight: SAME_YEAR_OTHERWISE, reasons: [`same birth year, different day: ${both()}`] };
-    }
-    if (years === 1 && a.month === b.month && a.day === b.day) return { weight: SAME_YEAR_ONE_PART, reasons: [`birth year differs by one, same day: ${both()}`] };
-    return { weight: EXACT_YEARS_DIFFER, reasons: [`different birth dates: ${both()}`] };
+    if (years === 0 && a.month === b.month && a.day === b.day) return DAY_AGREES;
+    if (years === 0 && a.month === b.day && a.day === b.month) return DAY_MONTH_SWAPPED;
+    if (years === 0) return a.month === b.month || a.day === b.day ? SAME_YEAR_ONE_PART : SAME_YEAR_OTHERWISE;
+    if (years === 1 && a.month === b.month && a.day === b.day) return SAME_YEAR_ONE_PART;
+    return EXACT_YEARS_DIFFER;
   }
   // A year given alone is what the person said; an estimate drifts by a year or two on each side.
   const tolerance = (a.precision === 'estimated' ? ESTIMATE_DRIFT : 0) + (b.precision === 'estimated' ? ESTIMATE_DRIFT : 0);
-  if (years === 0) return { weight: YEAR_AGREES, reasons: [`same birth year: ${both()}`] };
-  if (years <= tolerance) return { weight: years <= tolerance / 2 ? YEAR_NEAR : 0, reasons: [`birth years within ${years}: ${both()}`] };
-  return { weight: YEAR_FAR, reasons: [`birth years too far apart: ${both()}`] };
+  if (years === 0) return YEAR_AGREES;
+  if (years <= tolerance) return years === 1 ? YEAR_NEAR : years === 2 ? YEARS_TWO_APART : YEARS_FURTHER_APART;
+  return YEAR_FAR;
+}
+
+function birthEvidence(a: BirthDate | null, b: BirthDate | null): NameEvidence {
+  if (!a || !b) return { weight: 0, reasons: [] };
+  const weight = birthWeight(a, b);
+  const both = `${describeDate(a)} / ${describeDate(b)}`;
+  const years = Math.abs(a.year - b.year);
+  let reason: string;
+  if (a.precision === 'day' && b.precision === 'day') {
+    if (weight === DAY_AGREES) reason = `same birth date ${describeDate(a)}`;
+    else if (weight === DAY_MONTH_SWAPPED) reason = `birth date with day and month swapped: ${both}`;
+    else if (years === 0) reason = weight === SAME_YEAR_ONE_PART ? `birth dates differ by one part: ${both}` : `same birth year, different day: ${both}`;
+    else reason = weight === SAME_YEAR_ONE_PART ? `birth year differs by one, same day: ${both}` : `different birth dates: ${both}`;
+  } else if (years === 0) reason = `same birth year: ${both}`;
+  else reason = weight === YEAR_FAR ? `birth years too far apart: ${both}` : `birth years within ${years}: ${both}`;
+  return { weight, reasons: [reason] };
 }
 
 function sexEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence {
@@ -196,8 +240,7 @@ function nationalityEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence
  */
 export function contradicts(a: PreparedPerson, b: PreparedPerson): boolean {
   if (a.sex && b.sex && a.sex !== b.sex) return true;
-  const birth = birthEvidence(a.birth, b.birth).weight;
-  return birth <= Math.max(EXACT_YEARS_DIFFER, YEAR_FAR);
+  return birthWeight(a.birth, b.birth) <= Math.max(EXACT_YEARS_DIFFER, YEAR_FAR);
 }
 
 /** How likely two records are the same person, in [0, 1], with the evidence that led there. */
@@ -208,6 +251,28 @@ export function scorePair(a: PreparedPerson, b: PreparedPerson, options: ScoreOp
 /** The score alone (no reasons written): for scoring many candidate pairs, most of them discarded. */
 export function pairLogOdds(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions = {}): number {
   return evaluatePair(a, b, options, false).logOdds;
+}
+
+/** The most a person's names can add to a pair: every word agreeing, at its own rarity. */
+export function nameWeightBound(person: PreparedPerson, options: ScoreOptions = {}): number {
+  let bound = 0;
+  for (const word of person.words) bound += nameAgreementWeight(word, options);
+  return bound;
+}
+
+/**
+ * The log-odds of a pair, or -Infinity as soon as it is clear the pair stays below `floor`: the
+ * facts (dates, sex, nationality) are weighed first, and the names are compared only when full
+ * agreement of the names (at most the smaller of the two `nameWeightBound`s, since each aligned
+ * word adds at most its own agreement weight) could lift the pair to the floor. Most candidate
+ * pairs of a large batch are namesakes born years apart, and the name comparison is the costly part.
+ */
+export function pairLogOddsAbove(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, floor: number, boundA: number, boundB: number): number {
+  let facts = MATCH_PRIOR + birthWeight(a.birth, b.birth);
+  if (a.sex && b.sex) facts += a.sex === b.sex ? SEX_AGREES : SEX_DIFFERS;
+  if (a.nationality && b.nationality) facts += a.nationality === b.nationality ? NATIONALITY_AGREES : NATIONALITY_DIFFERS;
+  if (facts + Math.min(boundA, boundB) < floor) return Number.NEGATIVE_INFINITY;
+  return facts + nameEvidence(a, b, options, false).weight;
 }
 
 /** The score in [0, 1] of a log-odds, rounded as reported. */
