@@ -98,6 +98,8 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'user', crossAgency: true },
     request: (t) => ({ path: `/api/admin/users/${t!.id}`, body: { version: t!.version, displayName: 'Renamed by matrix' } }),
   },
+  'GET /api/admin/roles': { callers: ADMIN, request: () => ({ path: '/api/admin/roles' }) },
+  'GET /api/admin/sop-profile': { callers: ADMIN, request: () => ({ path: '/api/admin/sop-profile' }) },
   'POST /api/admin/conduct': { callers: ADMIN, request: () => ({ path: '/api/admin/conduct', body: { text: 'Matrix code of conduct: treat every person with humanity.' } }) },
   'GET /api/admin/settings/mfa-roles': { callers: ADMIN, request: () => ({ path: '/api/admin/settings/mfa-roles' }) },
   'PUT /api/admin/settings/mfa-roles': { callers: ADMIN, request: () => ({ path: '/api/admin/settings/mfa-roles', body: { roles: [...ROLES] } }) },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AGENCY_TYPES, idSchema, ROLES, versionSchema } from '@haven/core';
+import { AGENCY_TYPES, DEADLINE_BASES, FIELD_GROUPS, GUARDED_ACTIONS, idSchema, RETENTION_RECORD_TYPES, ROLES, versionSchema } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
+import { PERMISSIONS, ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Feature } from '../../platform/http/app.js';
 import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
 import { publishConduct } from './conduct.js';
@@ -37,6 +38,37 @@ const userInput = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 const idParams = z.strictObject({ id: idSchema });
+
+const rolePolicySchema = z
+  .object({
+    role: z.enum(ROLES),
+    permissions: z.array(z.enum(PERMISSIONS)),
+    fieldGroups: z.array(z.enum(FIELD_GROUPS)).describe('Groups of a person\'s record the role may ever see; a referral or justice link can narrow, never widen'),
+    mfaRequired: z.boolean().describe('Always true for a role that reads personal data'),
+  })
+  .meta({ id: 'RolePolicy' });
+
+const sopProfileSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    obligations: z.array(
+      z.object({
+        code: z.string(),
+        origin: z.enum(['baseline', 'profile']).describe('profile: added by the jurisdiction to the Protocol floor'),
+        summary: z.string(),
+        basis: z.array(z.string()),
+        deadlineMs: z.number().int().nullable().describe('The deadline in force; null for a standing obligation'),
+        baselineDeadlineMs: z.number().int().nullable().describe('The baseline deadline, when the profile shortened it'),
+        base: z.enum(DEADLINE_BASES),
+        fulfilledBy: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    guards: z.array(z.object({ action: z.enum(GUARDED_ACTIONS), meaning: z.string(), blockedBy: z.array(z.string()) })),
+    mandatoryConsularNotification: z.array(z.string()).describe('Nationalities whose consulate is notified of a detention even unasked'),
+    retention: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string().describe('ISO 8601 duration') })),
+  })
+  .meta({ id: 'SopProfile' });
 
 export const adminRoutes: Feature = (app, platform) => {
   const { db } = platform.database;
@@ -114,6 +146,47 @@ export const adminRoutes: Feature = (app, platform) => {
       return withAudit(platform, request.ctx.audit, (trx, record) =>
         updateUser(trx, record, request.params.id, version, changes, platform.clock(), request.ctx.actor!.userId),
       );
+    },
+  );
+
+  app.get(
+    '/api/admin/roles',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: { tags: ['admin'], summary: 'What each role may do and which parts of a person\'s record it may see (fixed in the code; read-only)', response: { 200: z.array(rolePolicySchema) } },
+    },
+    async () => ROLES.map((role) => ({ role, ...ROLE_POLICIES[role], permissions: [...ROLE_POLICIES[role].permissions], fieldGroups: [...ROLE_POLICIES[role].fieldGroups] })),
+  );
+
+  app.get(
+    '/api/admin/sop-profile',
+    {
+      config: { access: { permission: 'settings:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'The SOP profile in force: obligations with their deadlines and legal basis, guards, mandatory consular notification, retention (read-only; set by HAVEN_PROFILE at start)',
+        response: { 200: sopProfileSchema },
+      },
+    },
+    async () => {
+      const { profile } = platform;
+      return {
+        id: profile.id,
+        name: profile.name,
+        obligations: profile.obligations.map((entry) => ({
+          code: entry.definition.code,
+          origin: entry.origin,
+          summary: entry.definition.summary,
+          basis: [...entry.basis],
+          deadlineMs: entry.deadlineMs,
+          baselineDeadlineMs: entry.baselineDeadlineMs,
+          base: entry.definition.base,
+          fulfilledBy: { ...entry.definition.fulfilledBy },
+        })),
+        guards: profile.guards.map((guard) => ({ action: guard.action, meaning: guard.meaning, blockedBy: guard.blockers.map((blocker) => blocker.obligation) })),
+        mandatoryConsularNotification: [...profile.mandatoryConsularNotification],
+        retention: RETENTION_RECORD_TYPES.map((recordType) => ({ recordType, period: profile.retention[recordType].iso })),
+      };
     },
   );
 

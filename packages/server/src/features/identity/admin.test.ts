@@ -1,5 +1,6 @@
-import { ROLES } from '@haven/core';
+import { RETENTION_RECORD_TYPES, ROLES } from '@haven/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ROLE_POLICIES } from '../../platform/access/roles.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 import { databaseKinds } from '../../test-support/databases.js';
@@ -136,6 +137,31 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     expect(signedIn.body.next).toBe('totp_enrol');
   });
 
+  it('shows what each role may do, as the access policy in force says', async () => {
+    const answer = await admin.get('/api/admin/roles');
+    expect(answer.status).toBe(200);
+    expect(answer.body.map((r: { role: string }) => r.role)).toEqual([...ROLES]);
+    const byRole = new Map(answer.body.map((r: { role: string }) => [r.role, r]));
+    for (const role of ROLES) {
+      expect(byRole.get(role)).toEqual({ role, permissions: [...ROLE_POLICIES[role].permissions], fieldGroups: [...ROLE_POLICIES[role].fieldGroups], mfaRequired: ROLE_POLICIES[role].mfaRequired });
+    }
+    expect(byRole.get('admin')).toMatchObject({ fieldGroups: [] });
+    expect((byRole.get('admin') as { permissions: string[] }).permissions).not.toContain('person:read');
+  });
+
+  it('shows the SOP profile in force: obligations with deadline and basis, guards, retention', async () => {
+    const answer = await admin.get('/api/admin/sop-profile');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ id: server.platform.profile.id, name: server.platform.profile.name });
+    expect(answer.body.obligations).toHaveLength(server.platform.profile.obligations.length);
+    const refoulement = answer.body.obligations.find((o: { code: string }) => o.code === 'protection.non_refoulement');
+    expect(refoulement).toMatchObject({ origin: 'baseline', base: expect.any(String) });
+    expect(refoulement.basis.length).toBeGreaterThan(0);
+    const returnGuard = answer.body.guards.find((g: { action: string }) => g.action === 'return');
+    expect(returnGuard.blockedBy).toContain('protection.non_refoulement');
+    expect(answer.body.retention).toEqual(RETENTION_RECORD_TYPES.map((recordType) => ({ recordType, period: server.platform.profile.retention[recordType].iso })));
+  });
+
   it('keeps case data from administrators', async () => {
     const officer = await sessionFor(server, await makeUser(server.platform, agency, 'protection_officer', 'officer.case'));
     const person = await officer.post('/api/persons', { givenName: 'Miriam', sex: 'female' });
@@ -163,6 +189,8 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
       ['POST', '/api/admin/conduct', { text: 'A code of conduct nobody asked for.' }],
       ['GET', '/api/admin/settings/mfa-roles', undefined],
       ['PUT', '/api/admin/settings/mfa-roles', { roles: [] }],
+      ['GET', '/api/admin/roles', undefined],
+      ['GET', '/api/admin/sop-profile', undefined],
     ];
     for (const role of ROLES.filter((r) => r !== 'admin')) {
       const caller = await sessionFor(server, await makeUser(server.platform, agency, role, `${role.replace(/_/g, '-')}.probe`));
