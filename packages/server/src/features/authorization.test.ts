@@ -303,7 +303,8 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
           const otherId = { person: world.personB, user: world.userB, encounter: world.encounterB, investigation: justice.investigationB, allegation: justice.allegationB }[
             rule.lists.kind as 'person' | 'user' | 'encounter' | 'investigation' | 'allegation'
           ];
-          const ids = ((answer.body?.items ?? answer.body) as { id: string }[]).map((item) => item.id);
+          // A case list names its person by personId.
+          const ids = ((answer.body?.items ?? answer.body) as { id: string; personId?: string }[]).map((item) => (rule.lists!.kind === 'person' ? (item.personId ?? item.id) : item.id));
           expect(ids.includes(otherId), `${key} as ${role} lists another agency's ${rule.lists.kind}`).toBe(rule.lists.crossAgency);
         }
       }

@@ -1,6 +1,8 @@
-import { caseChangeSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
+import { CASE_STAGES, caseChangeSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
+import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { listCases } from './list.js';
 import { changeCase, endDetention, readCase, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
 
 const caseSchema = z
@@ -24,7 +26,61 @@ const detentionSchema = z
   .meta({ id: 'Detention' });
 const personParams = z.strictObject({ id: idSchema });
 
+const caseListItemSchema = z
+  .object({
+    caseId: z.uuid(),
+    personId: z.uuid(),
+    stage: z.enum(CASE_STAGES),
+    officerId: z.string().nullable(),
+    officerName: z.string().nullable().describe('Display name of the assigned officer'),
+    riskLevel: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    person: z
+      .object({
+        givenName: z.string(),
+        familyName: z.string(),
+        sex: z.string(),
+        birthDate: z.string(),
+        ageClaimed: z.number(),
+        ageDisputed: z.boolean(),
+        nationality: z.string(),
+        accompaniment: z.string(),
+      })
+      .partial()
+      .describe('Who the person is at a glance (identity fields, when the role may see them)'),
+    obligations: z.object({
+      open: z.number().int().describe('Open obligations with a deadline, overdue ones included'),
+      overdue: z.number().int().describe('Open obligations past their deadline'),
+      nextDueBy: z.string().nullable(),
+      nextCode: z.string().nullable().describe('The obligation due first'),
+      standing: z.array(z.string()).describe('Standing obligations in force (they hold back guarded actions)'),
+    }),
+  })
+  .meta({ id: 'CaseListItem' });
+const caseListQuerySchema = pageQuerySchema.extend({
+  stage: z.enum(CASE_STAGES).optional().describe('One stage; without it, every case not closed'),
+  assigned: z.enum(['me', 'nobody']).optional().describe('me: assigned to me; nobody: not yet assigned'),
+});
+
 export const caseRoutes: Feature = (app, platform) => {
+  app.get(
+    '/api/cases',
+    {
+      config: { access: { permission: 'case:manage', personalData: true } },
+      schema: {
+        tags: ['cases'],
+        summary: "My agency's cases, newest first: stage, officer, the person at a glance, open and overdue obligations and the next deadline",
+        querystring: caseListQuerySchema,
+        response: { 200: pageResponseSchema(caseListItemSchema) },
+      },
+    },
+    async (request) => {
+      const { stage, assigned, cursor, limit } = request.query;
+      return listCases(platform, request.ctx, { stage, assigned }, decodeCursor(cursor), limit);
+    },
+  );
+
   app.get(
     '/api/persons/:id/case',
     {

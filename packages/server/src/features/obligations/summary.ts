@@ -1,0 +1,50 @@
+import type { Queryable } from '../../platform/db/database.js';
+
+/** Where a case stands against what the State owes the person: for a case list, one line per case. */
+export interface ObligationSummary {
+  /** Open obligations with a deadline, overdue ones included. */
+  open: number;
+  /** Open obligations whose deadline has passed. */
+  overdue: number;
+  /** The earliest deadline of the open obligations, and its obligation. */
+  nextDueBy: string | null;
+  nextCode: string | null;
+  /** Standing obligations in force (non-refoulement, confidentiality…): they hold back guarded actions. */
+  standing: string[];
+}
+
+const EMPTY: ObligationSummary = { open: 0, overdue: 0, nextDueBy: null, nextCode: null, standing: [] };
+
+/**
+ * One query for a page of persons: their open obligations, summed up per person. Overdue is
+ * derived here as everywhere (open, past `due_by`), so the list agrees with the case page.
+ */
+export async function obligationSummaries(q: Queryable, personIds: readonly string[], now: Date): Promise<Map<string, ObligationSummary>> {
+  const summaries = new Map<string, ObligationSummary>(personIds.map((id) => [id, { ...EMPTY, standing: [] }]));
+  if (personIds.length === 0) return summaries;
+  const rows = await q
+    .selectFrom('obligations')
+    .select(['person_id', 'code', 'due_by'])
+    .where('person_id', 'in', [...personIds])
+    .where('status', '=', 'open')
+    .orderBy('person_id')
+    .orderBy('due_by')
+    .orderBy('code')
+    .execute();
+  const at = now.getTime();
+  for (const row of rows) {
+    const summary = summaries.get(row.person_id)!;
+    if (row.due_by === null) {
+      summary.standing.push(row.code);
+      continue;
+    }
+    summary.open += 1;
+    if (Date.parse(row.due_by) < at) summary.overdue += 1;
+    if (summary.nextDueBy === null || row.due_by < summary.nextDueBy) {
+      summary.nextDueBy = row.due_by;
+      summary.nextCode = row.code;
+    }
+  }
+  for (const summary of summaries.values()) summary.standing.sort();
+  return summaries;
+}
