@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { ConnectivityStatus } from '../offline/ConnectivityStatus';
 import { refreshPendingCount, startBackgroundSync } from '../offline/outbox';
 import { useUnlockedUser } from '../offline/UnlockPanel';
+import { NotificationsBadge } from '../features/notifications/NotificationsBadge';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { screensFor } from './screens';
 import { useSession } from './session';
@@ -43,6 +44,7 @@ export function Layout() {
         </NavLink>
         <ConnectivityStatus />
         <div className="topbar-end">
+          {offline ? null : <NotificationsBadge />}
           <LanguageSwitcher />
           <span className="who">
             {me.displayName} · {t(`app.roles.${me.role}`)}

@@ -26,6 +26,22 @@ export const SCREENS: Screen[] = [
   { path: 'dashboards', roles: ['coordinator', 'supervisor', 'oversight'], nav: 'dashboards.nav', load: () => import('../features/dashboards/DashboardsScreen') },
   { path: 'rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], nav: 'rights.nav', load: () => import('../features/rights/RightsScreen') },
   { path: 'persons/:personId/rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], load: () => import('../features/rights/RightsScreen') },
+  { path: 'admin/users', roles: ['admin'], nav: 'admin.nav.users', load: () => import('../features/admin/UsersScreen') },
+  { path: 'admin/users/:userId', roles: ['admin'], load: () => import('../features/admin/UserScreen') },
+  { path: 'admin/agencies', roles: ['admin'], nav: 'admin.nav.agencies', load: () => import('../features/admin/AgenciesScreen') },
+  { path: 'admin/roles', roles: ['admin'], nav: 'admin.nav.roles', load: () => import('../features/admin/RolesScreen') },
+  { path: 'admin/directory', roles: ['admin'], nav: 'admin.nav.directory', load: () => import('../features/admin/DirectoryScreen') },
+  { path: 'admin/sop-profile', roles: ['admin'], nav: 'admin.nav.sop', load: () => import('../features/admin/SopProfileScreen') },
+  { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
+  { path: 'supervision/guards', roles: ['supervisor'], nav: 'supervision.nav.guards', load: () => import('../features/supervision/GuardsScreen') },
+  { path: 'supervision/persons/:personId', roles: ['supervisor'], load: () => import('../features/supervision/PersonGuardsScreen') },
+  { path: 'oversight/queue', roles: ['oversight'], nav: 'oversight.nav.queue', load: () => import('../features/oversight/QueueScreen') },
+  { path: 'oversight/allegations', roles: ['oversight'], nav: 'oversight.nav.allegations', load: () => import('../features/oversight/AllegationsScreen') },
+  { path: 'oversight/allegations/:allegationId', roles: ['oversight'], load: () => import('../features/oversight/AllegationScreen') },
+  { path: 'oversight/audit', roles: ['oversight'], nav: 'oversight.nav.audit', load: () => import('../features/oversight/AuditScreen') },
+  { path: 'investigations', roles: ['investigator'], nav: 'justice.nav', load: () => import('../features/justice/InvestigationsScreen') },
+  { path: 'investigations/:investigationId', roles: ['investigator'], load: () => import('../features/justice/InvestigationScreen') },
+  { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 
 export function screensFor(role: Role): Screen[] {

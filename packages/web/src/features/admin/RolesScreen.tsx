@@ -1,0 +1,54 @@
+import type { FieldGroup, Role } from '@haven/core';
+import { useTranslation } from 'react-i18next';
+import { ProblemAlert } from '../../app/ui/problem';
+import { useResource } from '../../app/ui/resource';
+import '../../app/ui/desk.css';
+
+interface RolePolicy {
+  role: Role;
+  permissions: string[];
+  fieldGroups: FieldGroup[];
+  mfaRequired: boolean;
+}
+
+/** What each role may do and see: fixed in the access policy, shown here so an administrator chooses a role knowingly. */
+export default function RolesScreen() {
+  const { t } = useTranslation();
+  const roles = useResource<RolePolicy[]>('/api/admin/roles');
+  return (
+    <div className="page admin">
+      <h1>{t('admin.roles.title')}</h1>
+      <p>{t('admin.roles.explain')}</p>
+      <ProblemAlert error={roles.error} />
+      {roles.data ? (
+        <div className="role-list">
+          {roles.data.map((policy) => (
+            <section key={policy.role} aria-labelledby={`role-${policy.role}`} className="panel">
+              <h2 id={`role-${policy.role}`}>{t(`app.roles.${policy.role}`)}</h2>
+              <p>{t(`admin.roles.about.${policy.role}`)}</p>
+              <h3>{t('admin.roles.permissions')}</h3>
+              <ul className="chips">
+                {policy.permissions.map((permission) => (
+                  <li key={permission}>{t(`admin.permissions.${permission.replace(':', '_')}`, { defaultValue: permission })}</li>
+                ))}
+              </ul>
+              <h3>{t('admin.roles.fieldGroups')}</h3>
+              {policy.fieldGroups.length > 0 ? (
+                <ul className="chips">
+                  {policy.fieldGroups.map((group) => (
+                    <li key={group}>{t(`admin.fieldGroups.${group}`)}</li>
+                  ))}
+                </ul>
+              ) : (
+                <p>{t('admin.roles.noPersonalData')}</p>
+              )}
+              <p>{policy.mfaRequired ? t('admin.roles.mfaRequired') : t('admin.roles.mfaOptional')}</p>
+            </section>
+          ))}
+        </div>
+      ) : (
+        <p role="status">{t('app.loading')}</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import type { GuardedAction } from '@haven/core';
+import { useTranslation } from 'react-i18next';
+import { ProblemAlert } from '../../app/ui/problem';
+import { useResource } from '../../app/ui/resource';
+import '../../app/ui/desk.css';
+
+interface SopProfile {
+  id: string;
+  name: string;
+  obligations: {
+    code: string;
+    origin: 'baseline' | 'profile';
+    summary: string;
+    basis: string[];
+    deadlineMs: number | null;
+    baselineDeadlineMs: number | null;
+    base: 'encounter' | 'detention';
+  }[];
+  guards: { action: GuardedAction; meaning: string; blockedBy: string[] }[];
+  mandatoryConsularNotification: string[];
+  retention: { recordType: 'case' | 'allegation' | 'notification'; period: string }[];
+}
+
+const HOUR = 3_600_000;
+
+/** A deadline in the reader's words: whole days from a week up, else hours, else minutes. */
+function useSpan() {
+  const { i18n } = useTranslation();
+  return (ms: number) => {
+    const [value, unit] = ms >= 7 * 24 * HOUR && ms % (24 * HOUR) === 0 ? [ms / (24 * HOUR), 'day'] : ms >= HOUR && ms % HOUR === 0 ? [ms / HOUR, 'hour'] : [Math.round(ms / 60_000), 'minute'];
+    return new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  };
+}
+
+/** A retention period (P5Y, P18M, P90D) in the reader's words. */
+function usePeriod() {
+  const { i18n } = useTranslation();
+  return (iso: string) => {
+    const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso);
+    if (!match) return iso;
+    const parts = (['year', 'month', 'week', 'day'] as const)
+      .map((unit, i) => [unit, Number(match[i + 1] ?? 0)] as const)
+      .filter(([, value]) => value > 0)
+      .map(([unit, value]) => new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'long' }).format(value));
+    return new Intl.ListFormat(i18n.language, { type: 'unit' }).format(parts);
+  };
+}
+
+/**
+ * The jurisdiction's SOP profile as the engine runs it: the Protocol floor plus what the profile
+ * adds or shortens. Read-only here: the profile is a file checked at start, so a weakened one
+ * never runs.
+ */
+export default function SopProfileScreen() {
+  const { t } = useTranslation();
+  const profile = useResource<SopProfile>('/api/admin/sop-profile');
+  const span = useSpan();
+  const period = usePeriod();
+  const data = profile.data;
+  return (
+    <div className="page admin">
+      <h1>{t('admin.sop.title')}</h1>
+      <ProblemAlert error={profile.error} />
+      {data ? (
+        <>
+          <p>
+            {t('admin.sop.inForce', { name: data.name, id: data.id })} {t('admin.sop.readOnly')}
+          </p>
+          <h2 id="sop-obligations">{t('admin.sop.obligations')}</h2>
+          <div className="table-scroll">
+            <table aria-labelledby="sop-obligations">
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.sop.code')}</th>
+                  <th scope="col">{t('admin.sop.summary')}</th>
+                  <th scope="col">{t('admin.sop.deadline')}</th>
+                  <th scope="col">{t('admin.sop.basis')}</th>
+                  <th scope="col">{t('admin.sop.origin')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.obligations.map((obligation) => (
+                  <tr key={obligation.code}>
+                    <th scope="row">
+                      <code>{obligation.code}</code>
+                    </th>
+                    <td lang="en">{obligation.summary}</td>
+                    <td>
+                      {obligation.deadlineMs === null ? t('admin.sop.standing') : t(`admin.sop.from.${obligation.base}`, { span: span(obligation.deadlineMs) })}
+                      {obligation.baselineDeadlineMs !== null ? <div className="muted">{t('admin.sop.shortenedFrom', { span: span(obligation.baselineDeadlineMs) })}</div> : null}
+                    </td>
+                    <td lang="en">{obligation.basis.join('; ')}</td>
+                    <td>{t(`admin.sop.origins.${obligation.origin}`)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h2>{t('admin.sop.guards')}</h2>
+          <dl className="definitions">
+            {data.guards.map((guard) => (
+              <div key={guard.action}>
+                <dt>{t(`admin.guardedActions.${guard.action}`)}</dt>
+                <dd>
+                  {t('admin.sop.refusedWhile')}{' '}
+                  {guard.blockedBy.map((code, i) => (
+                    <span key={code}>
+                      {i > 0 ? ', ' : null}
+                      <code>{code}</code>
+                    </span>
+                  ))}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <h2>{t('admin.sop.consular')}</h2>
+          <p>{data.mandatoryConsularNotification.length > 0 ? data.mandatoryConsularNotification.map((code) => new Intl.DisplayNames([document.documentElement.lang], { type: 'region' }).of(code) ?? code).join(', ') : t('admin.sop.noConsular')}</p>
+          <h2>{t('admin.sop.retention')}</h2>
+          <dl className="definitions">
+            {data.retention.map((entry) => (
+              <div key={entry.recordType}>
+                <dt>{t(`admin.sop.retentionOf.${entry.recordType}`)}</dt>
+                <dd>{period(entry.period)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      ) : (
+        <p role="status">{t('app.loading')}</p>
+      )}
+    </div>
+  );
+}

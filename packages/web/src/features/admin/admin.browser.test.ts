@@ -1,0 +1,167 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../../../server/src/platform/auth/totp.js';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
+
+/** Picks an option of a react-aria select by the field's visible label, as a user does. */
+async function choose(page: Page, form: string, label: string, option: string): Promise<void> {
+  // The select's label is not a <label> (there is no native control to label): find the field by its text.
+  const field = page.locator(`${form} .field`).filter({ has: page.getByText(label, { exact: true }) });
+  await field.locator('button.select-button').click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+const TEMPORARY = 'lesvos-temporary-passphrase-7';
+const CHOSEN = 'olive-harbour-morning-tide-42';
+
+describe('administration in Chromium', () => {
+  let web: WebTest;
+  beforeAll(async () => {
+    web = await startWebTest();
+    await web.makeUser('admin', 'admin.desk');
+    await web.signIn('admin.desk');
+  });
+  afterAll(() => web?.close());
+
+  it('creates an agency, refusing a second of the same name beside the form', async () => {
+    const { page } = web;
+    await page.getByRole('navigation').getByRole('link', { name: 'Agencies' }).click();
+    await page.getByRole('heading', { name: 'Agencies', level: 1 }).waitFor();
+    const form = 'form[aria-labelledby=new-agency]';
+    await page.locator(`${form} input[name=name]`).fill('Lesvos Reception Centre');
+    await choose(page, form, 'Type', 'Non-governmental organisation');
+    await page.locator(`${form} input[name=area]`).fill('Lesvos');
+    await page.locator(`${form} button[type=submit]`).click();
+    await page.getByRole('status').filter({ hasText: 'Agency “Lesvos Reception Centre” created.' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Lesvos Reception Centre' }).waitFor();
+    // The same name again: the server's 409 is shown, nothing is added.
+    await page.locator(`${form} input[name=name]`).fill('Lesvos Reception Centre');
+    await page.locator(`${form} button[type=submit]`).click();
+    await page.locator(`${form} [role=alert]`).waitFor();
+    expect(await page.getByRole('rowheader', { name: 'Lesvos Reception Centre' }).count()).toBe(1);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
+  it('creates a user in that agency, with the field the server refuses named beside it', async () => {
+    const { page } = web;
+    await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    const form = 'form[aria-labelledby=new-user]';
+    await page.locator(`${form} input[name=username]`).fill('nadia.officer');
+    await page.locator(`${form} input[name=displayName]`).fill('Nadia Karimi');
+    await choose(page, form, 'Agency', 'Lesvos Reception Centre');
+    await choose(page, form, 'Role', 'protection officer');
+    // A password the server finds weak (it contains the user name) is refused beside the field.
+    await page.locator(`${form} input[name=password]`).fill('nadia.officer-2026');
+    await page.locator(`${form} button[type=submit]`).click();
+    const passwordField = page.locator(`${form} .field`).filter({ has: page.locator('input[name=password]') });
+    await expect.poll(() => passwordField.locator('input').getAttribute('aria-invalid')).toBe('true');
+    await page.locator(`${form} input[name=password]`).fill(TEMPORARY);
+    await page.locator(`${form} button[type=submit]`).click();
+    await page.getByRole('status').filter({ hasText: 'User nadia.officer created.' }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'nadia.officer' }) });
+    await expect.poll(() => row.innerText()).toContain('Lesvos Reception Centre');
+    expect(await row.innerText()).toContain('Must change password');
+    const stored = await web.server.platform.database.db.selectFrom('users').innerJoin('agencies', 'agencies.id', 'users.agency_id').select(['users.role', 'agencies.name']).where('username', '=', 'nadia.officer').executeTakeFirstOrThrow();
+    expect(stored).toEqual({ role: 'protection_officer', name: 'Lesvos Reception Centre' });
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'admin-users');
+  });
+
+  it('changes a user’s role and deactivates them, which ends their access', async () => {
+    const { page } = web;
+    await web.makeUser('first_responder', 'omar.responder');
+    await page.reload();
+    await page.getByRole('link', { name: 'omar.responder' }).click();
+    await page.getByRole('heading', { name: 'omar.responder (omar.responder)' }).waitFor();
+    await choose(page, 'form[aria-labelledby=assignment]', 'Role', 'supervisor');
+    await page.locator('form[aria-labelledby=assignment] button[type=submit]').click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deactivated' }).waitFor();
+    const stored = await web.server.platform.database.db.selectFrom('users').select(['role', 'disabled']).where('username', '=', 'omar.responder').executeTakeFirstOrThrow();
+    expect(stored).toEqual({ role: 'supervisor', disabled: 1 });
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
+  it('shows what each role may do, the directory and the SOP profile in force', async () => {
+    const { page } = web;
+    await page.getByRole('navigation').getByRole('link', { name: 'Roles' }).click();
+    const admin = page.getByRole('region', { name: 'administrator' });
+    await admin.waitFor();
+    expect(await admin.innerText()).toContain('No personal data.');
+    expect(await page.getByRole('region', { name: 'investigator' }).innerText()).toContain('justice');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Service directory' }).click();
+    const form = 'form[aria-labelledby=new-provider]';
+    await page.locator(`${form} input[name=name]`).fill('Harbour Shelter');
+    await choose(page, form, 'Agency that runs it', 'Lesvos Reception Centre');
+    await page.locator(`${form} input[name=area]`).fill('Lesvos');
+    await page.locator(`${form} input[name=capacity]`).fill('40');
+    await page.locator(`${form} input[name=available]`).fill('12');
+    await page.locator(`${form} input[name=languages]`).fill('ar, fa');
+    await page.locator(`${form} label`).filter({ hasText: /^Shelter$/ }).click();
+    await page.locator(`${form} button[type=submit]`).click();
+    const provider = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Harbour Shelter/ }) });
+    await expect.poll(() => provider.innerText()).toContain('12 free of 40');
+    const pathway = 'form[aria-labelledby=new-pathway]';
+    await choose(page, pathway, 'Service', 'Shelter');
+    await page.locator(`${pathway} input[name=area]`).fill('Lesvos');
+    await choose(page, pathway, 'Provider', 'Harbour Shelter');
+    await page.locator(`${pathway} button[type=submit]`).click();
+    await page.getByRole('button', { name: 'Remove the pathway for Shelter in Lesvos' }).waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'SOP profile' }).click();
+    await page.getByRole('rowheader', { name: 'protection.non_refoulement' }).waitFor();
+    expect(await page.locator('dl').first().innerText()).toContain('Return');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'admin-sop-profile');
+  });
+
+  it('lays the users screen out right to left in Arabic', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/admin/users`);
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.getByRole('heading', { name: 'المستخدمون', level: 1 }).waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'admin-users-arabic');
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+  });
+
+  it('lets the new user sign in: second factor, own password, then their role’s start page', async () => {
+    const { page } = web;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.locator('input[name=username]').fill('nadia.officer');
+    await page.locator('input[name=password]').fill(TEMPORARY);
+    await page.locator('form button[type=submit]').click();
+    const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+    await page.locator('input[name=code]').fill(totpCode(secret, web.server.clock.now()));
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.recovery-codes').waitFor();
+    await page.locator('section[aria-labelledby=recovery-title] button').click();
+    await page.locator('input[name=newPassword]').fill(CHOSEN);
+    await page.locator('input[name=repeat]').fill(CHOSEN);
+    await page.locator('form button[type=submit]').click();
+    const conduct = page.locator('section[aria-labelledby=conduct-title] button');
+    await Promise.race([conduct.waitFor(), page.locator('main#main.content').waitFor()]);
+    if (await conduct.isVisible()) await conduct.click();
+    await page.locator('main#main.content').waitFor();
+    await page.goto(`${web.baseUrl}/`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.locator('h1').innerText()).toBe('Welcome, Nadia Karimi');
+    expect(await page.locator('main').innerText()).toContain('You work as protection officer.');
+    // Administration is not part of this role.
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).toBe(0);
+  });
+
+  it('ran without a console error or a Content-Security-Policy violation', () => {
+    expect(web.pageErrors).toEqual([]);
+  });
+});

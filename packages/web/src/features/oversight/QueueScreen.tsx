@@ -1,0 +1,85 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useFormat } from '../../app/format';
+import { ProblemAlert } from '../../app/ui/problem';
+import { useResource } from '../../app/ui/resource';
+import '../../app/ui/desk.css';
+
+interface OversightItem {
+  kind: 'waiver' | 'override';
+  id: string;
+  personId: string;
+  agencyId: string;
+  subject: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** Where each item's own history is kept in the audit trail. */
+export const auditPath = (recordType: string, recordId: string) => `/oversight/audit?recordType=${encodeURIComponent(recordType)}&recordId=${encodeURIComponent(recordId)}`;
+const short = (id: string) => id.slice(0, 8);
+
+/**
+ * Every waiver of an obligation and every override of a guard, in every agency, latest first,
+ * with the supervisor's written reason: the decisions the oversight body reviews.
+ */
+export default function QueueScreen() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const queue = useResource<OversightItem[]>('/api/oversight/queue?limit=200');
+  return (
+    <div className="page desk">
+      <h1>{t('oversight.queue.title')}</h1>
+      <p>{t('oversight.queue.explain')}</p>
+      <ProblemAlert error={queue.error} />
+      {queue.data === undefined ? (
+        <p role="status">{t('app.loading')}</p>
+      ) : queue.data.length === 0 ? (
+        <p>{t('oversight.queue.none')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">{t('oversight.queue.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('oversight.queue.kind')}</th>
+                <th scope="col">{t('oversight.queue.subject')}</th>
+                <th scope="col">{t('oversight.queue.reason')}</th>
+                <th scope="col">{t('oversight.queue.by')}</th>
+                <th scope="col">{t('oversight.queue.at')}</th>
+                <th scope="col">{t('oversight.queue.history')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.data.map((item) => (
+                <tr key={`${item.kind}:${item.id}`}>
+                  <th scope="row">{t(`oversight.kinds.${item.kind}`)}</th>
+                  <td>
+                    <code>{item.subject}</code>
+                  </td>
+                  <td className="reason">{item.reason}</td>
+                  <td>
+                    <span className="muted">{t('oversight.queue.user', { id: short(item.by) })}</span>
+                    <div className="muted">{t('oversight.queue.agency', { id: short(item.agencyId) })}</div>
+                  </td>
+                  <td>{format.dateTime(item.at)}</td>
+                  <td>
+                    <ul className="link-list">
+                      <li>
+                        <Link to={auditPath(item.kind === 'waiver' ? 'obligation' : 'guard_override', item.id)}>{t(`oversight.queue.trailOf.${item.kind}`)}</Link>
+                      </li>
+                      <li>
+                        <Link to={auditPath('person', item.personId)}>{t('oversight.queue.trailOfPerson')}</Link>
+                      </li>
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useFormat } from '../../app/format';
+import { ProblemAlert } from '../../app/ui/problem';
+import { useResource } from '../../app/ui/resource';
+import { caseLabel, type OversightItem } from './model';
+import '../../app/ui/desk.css';
+
+/**
+ * Cases of the agency where a guarded action (return, sharing with the State of origin,
+ * detention, a charge for being smuggled) is held back, and the waivers and overrides the
+ * agency has already made — which the oversight body sees too.
+ */
+export default function GuardsScreen() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const guarded = useResource<{ personId: string; blockingObligations: string[] }[]>('/api/queues/open-guards?limit=200');
+  const decisions = useResource<OversightItem[]>('/api/oversight/queue?limit=100');
+  return (
+    <div className="page desk">
+      <h1>{t('supervision.guards.title')}</h1>
+      <p>{t('supervision.guards.explain')}</p>
+      <h2 id="guarded-cases">{t('supervision.guards.cases')}</h2>
+      <ProblemAlert error={guarded.error} />
+      {guarded.data === undefined ? (
+        <p role="status">{t('app.loading')}</p>
+      ) : guarded.data.length === 0 ? (
+        <p>{t('supervision.guards.none')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table aria-labelledby="guarded-cases">
+            <thead>
+              <tr>
+                <th scope="col">{t('supervision.case')}</th>
+                <th scope="col">{t('supervision.guards.blocking')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {guarded.data.map((entry) => (
+                <tr key={entry.personId}>
+                  <th scope="row">
+                    <Link to={`/supervision/persons/${entry.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(entry.personId) })}>
+                      {caseLabel(entry.personId)}
+                    </Link>
+                  </th>
+                  <td>
+                    {entry.blockingObligations.map((code, i) => (
+                      <span key={code}>
+                        {i > 0 ? ', ' : null}
+                        <code>{code}</code>
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2 id="agency-decisions">{t('supervision.guards.decisions')}</h2>
+      <ProblemAlert error={decisions.error} />
+      {decisions.data === undefined ? null : decisions.data.length === 0 ? (
+        <p>{t('supervision.guards.noDecisions')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table aria-labelledby="agency-decisions">
+            <thead>
+              <tr>
+                <th scope="col">{t('supervision.guards.kind')}</th>
+                <th scope="col">{t('supervision.guards.subject')}</th>
+                <th scope="col">{t('supervision.reason')}</th>
+                <th scope="col">{t('supervision.case')}</th>
+                <th scope="col">{t('supervision.guards.at')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {decisions.data.map((item) => (
+                <tr key={item.id}>
+                  <th scope="row">{t(`supervision.kinds.${item.kind}`)}</th>
+                  <td>
+                    <code>{item.subject}</code>
+                  </td>
+                  <td>{item.reason}</td>
+                  <td>
+                    <Link to={`/supervision/persons/${item.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(item.personId) })}>
+                      {caseLabel(item.personId)}
+                    </Link>
+                  </td>
+                  <td>{format.dateTime(item.at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

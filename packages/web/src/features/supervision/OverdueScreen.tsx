@@ -1,0 +1,140 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { Button, Form, Radio, RadioGroup, Label } from 'react-aria-components';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { z } from 'zod';
+import { api } from '../../app/api';
+import { useFormat } from '../../app/format';
+import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { TextInputField } from '../../app/ui/fields';
+import { useResource } from '../../app/ui/resource';
+import { caseLabel, MIN_REASON, type Obligation } from './model';
+import '../../app/ui/desk.css';
+
+type Window = 'overdue' | 'due24h';
+
+/** Waiving an obligation: a supervisor's written reason, audited and sent to the oversight queue. */
+function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obligation; onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>();
+  const form = useForm({ resolver: zodResolver(z.object({ reason: z.string().trim().min(MIN_REASON, t('supervision.reasonTooShort', { count: MIN_REASON })).max(2000) })), defaultValues: { reason: '' } });
+  const submit = form.handleSubmit(async ({ reason }) => {
+    setError(undefined);
+    try {
+      await api('POST', `/api/obligations/${obligation.id}/waive`, { version: obligation.version, reason });
+      onDone();
+    } catch (caught) {
+      setError(applyProblem(caught, form.setError, ['reason']));
+    }
+  });
+  return (
+    <Form onSubmit={submit} validationBehavior="aria" aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })} className="inline-form">
+      <TextInputField control={form.control} name="reason" label={t('supervision.reason')} description={t('supervision.waiveExplain')} multiline isRequired autoFocus />
+      <ProblemAlert error={error} />
+      <div className="actions">
+        <Button type="submit" className="button button-danger">
+          {t('supervision.overdue.waive')}
+        </Button>
+        <Button className="button" onPress={onCancel}>
+          {t('supervision.cancel')}
+        </Button>
+      </div>
+    </Form>
+  );
+}
+
+/** The agency's work past its deadline, or due within a day: what a supervisor chases or, with a reason, waives. */
+export default function OverdueScreen() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [window, setWindow] = useState<Window>('overdue');
+  const [waiving, setWaiving] = useState<string>();
+  const [waived, setWaived] = useState<string>();
+  const queue = useResource<Obligation[]>(`/api/queues/agency-obligations?window=${window}&limit=200`);
+  return (
+    <div className="page desk">
+      <h1>{t('supervision.overdue.title')}</h1>
+      <RadioGroup className="field choice" value={window} onChange={(value) => setWindow(value as Window)} orientation="horizontal">
+        <Label>{t('supervision.overdue.show')}</Label>
+        <div className="choice-options">
+          <Radio value="overdue" className="choice-option">
+            {t('supervision.overdue.overdue')}
+          </Radio>
+          <Radio value="due24h" className="choice-option">
+            {t('supervision.overdue.due24h')}
+          </Radio>
+        </div>
+      </RadioGroup>
+      {waived ? (
+        <p role="status" className="alert alert-ok">
+          {t('supervision.overdue.waived', { code: waived })}
+        </p>
+      ) : null}
+      <ProblemAlert error={queue.error} />
+      {queue.data === undefined ? (
+        <p role="status">{t('app.loading')}</p>
+      ) : queue.data.length === 0 ? (
+        <p>{window === 'overdue' ? t('supervision.overdue.noneOverdue') : t('supervision.overdue.noneDue')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">{window === 'overdue' ? t('supervision.overdue.overdue') : t('supervision.overdue.due24h')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('supervision.obligation')}</th>
+                <th scope="col">{t('supervision.case')}</th>
+                <th scope="col">{t('supervision.overdue.dueBy')}</th>
+                <th scope="col">{t('supervision.overdue.basis')}</th>
+                <th scope="col">{t('supervision.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.data.map((obligation) => (
+                <tr key={obligation.id}>
+                  <th scope="row">
+                    <code>{obligation.code}</code>
+                  </th>
+                  <td>
+                    <Link to={`/supervision/persons/${obligation.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(obligation.personId) })}>
+                      {caseLabel(obligation.personId)}
+                    </Link>
+                  </td>
+                  <td className={obligation.status === 'overdue' ? 'overdue' : undefined}>
+                    {obligation.dueBy ? (
+                      <>
+                        {format.dateTime(obligation.dueBy)}
+                        <div>{obligation.status === 'overdue' ? t('supervision.overdue.late', { when: format.relative(obligation.dueBy) }) : format.relative(obligation.dueBy)}</div>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td lang="en">{obligation.basis.join('; ')}</td>
+                  <td>
+                    {waiving === obligation.id ? (
+                      <WaiveForm
+                        obligation={obligation}
+                        onCancel={() => setWaiving(undefined)}
+                        onDone={() => {
+                          setWaiving(undefined);
+                          setWaived(obligation.code);
+                          queue.reload();
+                        }}
+                      />
+                    ) : (
+                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })}>
+                        {t('supervision.overdue.waive')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useForm, useWatch } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { z } from 'zod';
+import { api, ApiProblem } from '../../app/api';
+import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { SelectField, TextInputField } from '../../app/ui/fields';
+import { newIdempotencyKey, useResource } from '../../app/ui/resource';
+import { caseLabel, MIN_REASON } from './model';
+import '../../app/ui/desk.css';
+
+type Guards = Record<GuardedAction, { allowed: boolean; blockedBy: string[] }>;
+
+interface Person {
+  id: string;
+  fields: Record<string, unknown>;
+}
+
+interface ActionDone {
+  id: string;
+  action: GuardedAction;
+  overridden: boolean;
+  blockedBy: string[];
+}
+
+const actionForm = z.object({
+  action: z.enum(GUARDED_ACTIONS),
+  details: z.string().trim().max(2000),
+  overrideReason: z.string().trim().max(2000),
+  place: z.string().trim().max(200),
+  since: z.string(),
+  legalBasis: z.string().trim().max(500),
+});
+
+function personName(person: Person | undefined): string | undefined {
+  if (!person) return undefined;
+  const name = [person.fields.givenName, person.fields.familyName].filter((part) => typeof part === 'string' && part).join(' ');
+  return name || undefined;
+}
+
+/**
+ * The guarded actions on one case. The engine allows or refuses each on the current facts; a
+ * refused one goes ahead only with a supervisor's written reason, which is stored, audited and
+ * put in front of the oversight body.
+ */
+export default function PersonGuardsScreen() {
+  const { t } = useTranslation();
+  const { personId = '' } = useParams();
+  const person = useResource<Person>(`/api/persons/${personId}`);
+  const guards = useResource<Guards>(`/api/persons/${personId}/guards`);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<ActionDone>();
+  const form = useForm({
+    resolver: zodResolver(actionForm),
+    defaultValues: { action: 'return' as GuardedAction, details: '', overrideReason: '', place: '', since: '', legalBasis: '' },
+  });
+  const action = useWatch({ control: form.control, name: 'action' });
+  const guard = guards.data?.[action];
+  const refused = guard !== undefined && !guard.allowed;
+  const submit = form.handleSubmit(async (values) => {
+    setError(undefined);
+    setDone(undefined);
+    if (refused && values.overrideReason.length < MIN_REASON) {
+      form.setError('overrideReason', { type: 'required', message: t('supervision.reasonTooShort', { count: MIN_REASON }) });
+      return;
+    }
+    const body = {
+      ...(values.details ? { details: values.details } : {}),
+      ...(refused ? { overrideReason: values.overrideReason } : {}),
+      ...(values.action === 'detain' ? { detention: { place: values.place, since: values.since ? new Date(values.since).toISOString() : '', legalBasis: values.legalBasis } } : {}),
+    };
+    try {
+      setDone(await api<ActionDone>('POST', `/api/persons/${personId}/actions/${values.action}`, body, { idempotencyKey: newIdempotencyKey() }));
+      form.reset({ ...values, details: '', overrideReason: '' });
+      guards.reload();
+    } catch (caught) {
+      // The facts changed since the page was read: show the guards as they are now.
+      if (caught instanceof ApiProblem && caught.code === 'guard-refused') guards.reload();
+      setError(applyProblem(caught, form.setError, ['details', 'overrideReason']));
+    }
+  });
+  const name = personName(person.data);
+  const actionOptions = GUARDED_ACTIONS.map((value) => ({ value, label: t(`supervision.guardedActions.${value}`) }));
+  return (
+    <div className="page desk">
+      <p>
+        <Link to="/supervision/guards">{t('supervision.person.back')}</Link>
+      </p>
+      <h1>{name ? t('supervision.person.title', { name }) : t('supervision.person.titleNoName', { label: caseLabel(personId) })}</h1>
+      <ProblemAlert error={person.error ?? guards.error} />
+      <h2 id="guards-now">{t('supervision.person.guards')}</h2>
+      {guards.data ? (
+        <ul className="guard-list" aria-labelledby="guards-now">
+          {GUARDED_ACTIONS.map((value) => {
+            const entry = guards.data![value];
+            return (
+              <li key={value} className={entry.allowed ? 'guard-allowed' : 'guard-refused'}>
+                <strong>{t(`supervision.guardedActions.${value}`)}</strong>
+                {': '}
+                {entry.allowed ? (
+                  t('supervision.person.allowed')
+                ) : (
+                  <>
+                    {t('supervision.person.refusedWhile')}{' '}
+                    {entry.blockedBy.map((code, i) => (
+                      <span key={code}>
+                        {i > 0 ? ', ' : null}
+                        <code>{code}</code>
+                      </span>
+                    ))}
+                  </>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <p role="status">{t('app.loading')}</p>
+      )}
+      <Form onSubmit={submit} validationBehavior="aria" aria-labelledby="perform-action" className="panel">
+        <h2 id="perform-action">{t('supervision.person.perform')}</h2>
+        <SelectField control={form.control} name="action" label={t('supervision.person.action')} options={actionOptions} isRequired />
+        <TextInputField control={form.control} name="details" label={t('supervision.person.details')} description={t('supervision.person.detailsHint')} multiline />
+        {action === 'detain' ? (
+          <div className="row">
+            <TextInputField control={form.control} name="place" label={t('supervision.person.place')} isRequired />
+            <TextInputField control={form.control} name="since" type="datetime-local" label={t('supervision.person.since')} isRequired />
+            <TextInputField control={form.control} name="legalBasis" label={t('supervision.person.legalBasis')} isRequired />
+          </div>
+        ) : null}
+        {refused ? (
+          <>
+            <div role="note" className="alert alert-warning">
+              <p className="alert-title">{t('supervision.person.refusedTitle', { action: t(`supervision.guardedActions.${action}`) })}</p>
+              <p>{t('supervision.person.overrideExplain')}</p>
+            </div>
+            <TextInputField control={form.control} name="overrideReason" label={t('supervision.person.overrideReason')} description={t('supervision.reasonHint', { count: MIN_REASON })} multiline isRequired />
+          </>
+        ) : null}
+        <ProblemAlert error={error} />
+        {done ? (
+          <p role="status" className="alert alert-ok">
+            {done.overridden ? t('supervision.person.overridden', { action: t(`supervision.guardedActions.${done.action}`) }) : t('supervision.person.performed', { action: t(`supervision.guardedActions.${done.action}`) })}
+          </p>
+        ) : null}
+        <Button type="submit" className={refused ? 'button button-danger' : 'button button-primary'}>
+          {refused ? t('supervision.person.override') : t('supervision.person.submit')}
+        </Button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+/** An obligation as the queues and the waiver route return it. */
+export interface Obligation {
+  id: string;
+  personId: string;
+  code: string;
+  status: 'open' | 'overdue' | 'fulfilled' | 'waived' | 'lapsed';
+  basis: string[];
+  dueBy: string | null;
+  version: number;
+}
+
+/** A waiver or a guard override, as the oversight queue lists it. */
+export interface OversightItem {
+  kind: 'waiver' | 'override';
+  id: string;
+  personId: string;
+  agencyId: string;
+  subject: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** The minimum a reason must say (the server's rule for waivers and overrides). */
+export const MIN_REASON = 10;
+
+/** A short, stable label for a case when the screen shows no name: the first block of its id. */
+export const caseLabel = (personId: string) => personId.slice(0, 8);

@@ -1,0 +1,149 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendReminders } from '../../../../server/src/features/obligations/reminders.js';
+import { makeAgency, makeUser, sessionFor } from '../../../../server/src/test-support/server.js';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
+
+const DAY = 86_400_000;
+const REASON = 'Court order 2026/113: the asylum claim was examined on appeal and finally rejected';
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/sign-in');
+}
+
+describe('supervision and oversight in Chromium', () => {
+  let web: WebTest;
+  let personId: string;
+
+  beforeAll(async () => {
+    web = await startWebTest();
+    const { platform } = web.server;
+    const ombudsman = await makeAgency(platform, 'Ombudsman', 'oversight');
+    const officer = await sessionFor(web.server, await makeUser(platform, web.agencyId, 'protection_officer', 'officer.case'));
+    await web.makeUser('supervisor', 'supervisor.desk');
+    await web.makeUser('oversight', 'inspector.desk', ombudsman);
+    // A man who fears return: non-refoulement holds his return back.
+    const person = await officer.post('/api/persons', { givenName: 'Yonas', familyName: 'Tesfaye', sex: 'male', ageClaimed: 29, nationality: 'ER', indicators: ['fear_of_return'] });
+    expect(person.status, JSON.stringify(person.body)).toBe(201);
+    personId = person.body.id as string;
+    const filed = await officer.post('/api/allegations', { description: 'Nobody brought water to the people held at the harbour for a whole day.' });
+    expect(filed.status).toBe(201);
+    // Four days on, the deadlines counted in hours have passed; the reminder pass tells the officer and the supervisors.
+    web.server.clock.advance(4 * DAY);
+    const sent = await sendReminders(platform, undefined);
+    expect(sent.overdue).toBeGreaterThan(0);
+  });
+  afterAll(() => web?.close());
+
+  it('shows the supervisor the overdue work and lets them waive an obligation with a reason', async () => {
+    const { page } = web;
+    await web.signIn('supervisor.desk');
+    // The header says how many notifications are unread.
+    await page.getByRole('link', { name: /^Notifications \(\d+ unread\)$/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overdue work' }).click();
+    await page.getByRole('heading', { name: 'Overdue work', level: 1 }).waitFor();
+    const rows = page.locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'supervision-overdue');
+
+    const code = await rows.first().locator('th code').innerText();
+    await page.getByRole('button', { name: `Waive ${code}` }).click();
+    const form = page.getByRole('form', { name: `Waive ${code}` });
+    await form.locator('textarea[name=reason]').fill('too short');
+    await form.locator('button[type=submit]').click();
+    await form.getByText('Explain why, in at least 10 characters.').waitFor();
+    await form.locator('textarea[name=reason]').fill('The person left the reception centre and cannot be reached; recorded by the officer.');
+    await form.locator('button[type=submit]').click();
+    await page.getByRole('status').filter({ hasText: `${code} waived` }).waitFor();
+    const waived = await web.server.platform.database.db.selectFrom('obligations').select('status').where('person_id', '=', personId).where('code', '=', code).executeTakeFirstOrThrow();
+    expect(waived.status).toBe('waived');
+  });
+
+  it('refuses the return of a person who fears it until the supervisor overrides the guard in writing', async () => {
+    const { page } = web;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
+    await page.getByRole('link', { name: `Open case ${personId.slice(0, 8)}` }).first().click();
+    await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
+    const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
+    await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
+    const form = page.locator('form[aria-labelledby=perform-action]');
+    await form.getByText('Return is refused by a guard.').waitFor();
+    await form.locator('textarea[name=details]').fill('Readmission agreement, flight AZ 123');
+    // No reason, no override: the form says so beside the field and nothing is stored.
+    await form.getByRole('button', { name: 'Override the guard and record the action' }).click();
+    await form.getByText('Explain why, in at least 10 characters.').waitFor();
+    expect(await web.server.platform.database.db.selectFrom('guard_overrides').select('id').execute()).toHaveLength(0);
+    await form.locator('textarea[name=overrideReason]').fill(REASON);
+    await form.getByRole('button', { name: 'Override the guard and record the action' }).click();
+    await page.getByRole('status').filter({ hasText: 'Return recorded by overriding the guard.' }).waitFor();
+    const stored = await web.server.platform.database.db.selectFrom('guard_overrides').select(['action', 'person_id']).execute();
+    expect(stored).toEqual([{ action: 'return', person_id: personId }]);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'supervision-override');
+    // The agency's own decisions list it, with the reason.
+    await page.getByRole('link', { name: 'Back to guards and overrides' }).click();
+    await page.getByRole('table', { name: 'Waivers and overrides of the agency' }).getByText(REASON).waitFor();
+  });
+
+  it('lists the supervisor’s notifications and marks them read, the header count following', async () => {
+    const { page } = web;
+    const badge = page.locator('.notifications-link');
+    const before = Number(await badge.getAttribute('data-unread'));
+    expect(before).toBeGreaterThan(0);
+    await badge.click();
+    await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const items = page.locator('.notification.is-unread');
+    await expect.poll(() => items.count()).toBe(before);
+    expect(await items.first().innerText()).toContain('past its deadline');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'notifications');
+    await items.first().getByRole('button', { name: /^Mark read/ }).click();
+    await expect.poll(() => page.locator('.notification.is-unread').count()).toBe(before - 1);
+    await expect.poll(async () => Number(await badge.getAttribute('data-unread'))).toBe(before - 1);
+  });
+
+  it('puts the override, with its reason, in front of the oversight body, with its audit trail', async () => {
+    const { page } = web;
+    await signOut(page);
+    await web.signIn('inspector.desk');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Waivers and overrides' }).click();
+    await page.getByRole('heading', { name: 'Waivers and overrides', level: 1 }).waitFor();
+    const override = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Override of a guard' }) });
+    await expect.poll(() => override.innerText()).toContain(REASON);
+    expect(await override.innerText()).toContain('return (blocked by');
+    expect(await page.getByRole('rowheader', { name: 'Waiver of an obligation' }).count()).toBe(1);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'oversight-queue');
+
+    await override.getByRole('link', { name: 'Trail of the override' }).click();
+    await page.getByRole('heading', { name: /^History of guard_override / }).waitFor();
+    expect(await page.getByRole('table').innerText()).toContain('guard.overridden');
+    await page.getByRole('button', { name: 'Verify the trail' }).click();
+    await page.getByRole('status').filter({ hasText: 'The trail verifies' }).waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
+  it('lets the oversight body investigate an allegation of failure to assist', async () => {
+    const { page } = web;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Allegations' }).click();
+    await page.getByRole('heading', { name: 'Allegations of failure to assist' }).waitFor();
+    await page.locator('tbody tr th a').first().click();
+    await page.getByText('Nobody brought water to the people held at the harbour for a whole day.').waitFor();
+    const form = page.locator('form[aria-labelledby=investigate]');
+    await form.locator('.field').filter({ has: page.getByText('Status', { exact: true }) }).locator('button.select-button').click();
+    await page.getByRole('option', { name: 'Under investigation' }).click();
+    await form.locator('textarea[name=findings]').fill('Harbour log of 12 March shows no distribution that day.');
+    await form.locator('button[type=submit]').click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const stored = await web.server.platform.database.db.selectFrom('allegations').select('status').executeTakeFirstOrThrow();
+    expect(stored.status).toBe('under_investigation');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
+  it('ran without a console error or a Content-Security-Policy violation', () => {
+    expect(web.pageErrors).toEqual([]);
+  });
+});
