@@ -9,6 +9,7 @@ import { notFound, staleVersion } from '../../platform/http/problem.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
+import { restateEncounterStats } from '../stats/rollup.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { registerPersons } from '../persons/registration.js';
 import { toPersonRecord, type PersonRecord } from '../persons/store.js';
@@ -23,6 +24,7 @@ export async function createEncounter(platform: Platform, ctx: RequestContext, i
   const row = encounterRow(platform.cipher, id, input, actor.agencyId, actor.userId, platform.clock().toISOString());
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await trx.insertInto('encounters').values(row).execute();
+    await restateEncounterStats(trx, [id]);
     record({ action: 'encounter.create', recordType: 'encounter', recordId: id, fields: Object.keys(input) });
     return encounterView(platform.cipher, row, 0);
   });
@@ -63,6 +65,7 @@ export async function updateEncounter(platform: Platform, ctx: RequestContext, i
       const persons = await trx.selectFrom('persons').select('id').where('encounter_id', '=', id).execute();
       await refreshObligations(platform, trx, persons.map((p) => p.id));
     }
+    await restateEncounterStats(trx, [id]);
     const updated = await findOwnEncounter(trx, id, actor.agencyId);
     return encounterView(platform.cipher, updated!, await countPersons(trx, id));
   });

@@ -6,6 +6,7 @@ import type { Actor, Platform, RequestContext } from '../../platform/context.js'
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Tx } from '../../platform/db/database.js';
 import { forbidden, HttpProblem, notFound } from '../../platform/http/problem.js';
+import { restatePersonStats } from '../stats/rollup.js';
 import { refreshObligations } from './refresh.js';
 
 /** The engine's verdict on every guarded action for a person's current facts. */
@@ -67,6 +68,7 @@ export async function clearGuard(
       created_at: platform.clock().toISOString(),
     })
     .execute();
+  await restatePersonStats(trx, [personId]);
   record({ action: 'guard.overridden', recordType: 'guard_override', recordId: id, fields: ['action', 'blockedBy', 'reason'] });
   return { allowed: false, blockedBy: guard.blockedBy, overrideId: id };
 }

@@ -3,6 +3,7 @@ import { assess, type Assessment } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
+import { restatePersonStats } from '../stats/rollup.js';
 import { loadCaseFacts, type CaseFacts } from './case-facts.js';
 import { findFulfilment } from './fulfilment.js';
 
@@ -123,5 +124,7 @@ export async function refreshObligations(
     }
   }
   for (let i = 0; i < inserts.length; i += 200) await q.insertInto('obligations').values(inserts.slice(i, i + 200)).execute();
+  // The indicators count these persons again, with whatever changed their facts.
+  await restatePersonStats(q, personIds);
   return results;
 }

@@ -11,6 +11,7 @@ import { assertNotFuture } from '../assistance/service.js';
 import { lockCase } from '../cases/service.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
+import { restatePersonStats } from '../stats/rollup.js';
 import { refreshObligations } from './refresh.js';
 
 export interface ObligationView {
@@ -99,6 +100,7 @@ export async function waiveObligation(platform: Platform, ctx: RequestContext, o
       .executeTakeFirst();
     // A concurrent change (another waiver, a fulfilment) won the row: this waiver did not happen.
     if (Number(result.numUpdatedRows) !== 1) throw staleVersion('obligation', version + 1);
+    await restatePersonStats(trx, [row.person_id]);
     record({ action: 'obligation.waived', recordType: 'obligation', recordId: obligationId, fields: ['status', 'reason'] });
     return obligationView(platform, (await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirstOrThrow())!, now);
   });

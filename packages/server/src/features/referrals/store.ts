@@ -5,11 +5,13 @@ import type { Permission } from '../../platform/access/roles.js';
 import { ROLE_POLICIES } from '../../platform/access/roles.js';
 import { lockForChain, type Dialect, type Queryable, type Tx } from '../../platform/db/database.js';
 import type { ConsentTable, ObligationTable, ReferralTable } from '../../platform/db/schema.js';
+import { restatePersonStats } from '../stats/rollup.js';
 
 // ---- referrals --------------------------------------------------------------------------------
 
 export async function insertReferralRow(q: Queryable, row: ReferralTable): Promise<void> {
   await q.insertInto('referrals').values(row).execute();
+  await restatePersonStats(q, [row.person_id]);
 }
 
 export async function findReferralRow(q: Queryable, id: string): Promise<ReferralTable | undefined> {
@@ -24,7 +26,11 @@ export async function updateReferralRow(q: Queryable, id: string, expectedVersio
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  // Every step of a referral moves the indicators (status, times, the provider's load).
+  const moved = await q.selectFrom('referrals').select('person_id').where('id', '=', id).executeTakeFirstOrThrow();
+  await restatePersonStats(q, [moved.person_id]);
+  return true;
 }
 
 /** Referrals to an agency in the given statuses, the earliest due first (no due date last). */

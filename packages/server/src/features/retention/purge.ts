@@ -4,6 +4,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import { type Queryable } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
+import { restatePersonStats } from '../stats/rollup.js';
 
 // Destroying a person's personal data (retention past closure, or an erasure request). What is
 // encrypted comes from the one registry of encrypted columns; this file only says how the rows of
@@ -179,6 +180,8 @@ export async function purgePerson(platform: Platform, q: Queryable, personId: st
     .where('id', '=', personId)
     .execute();
   fields.push('persons.name_index', 'persons.birth_date');
+  // A birth date kept only to the year may move the person to another age band.
+  await restatePersonStats(q, [personId]);
   await q.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();
 
   // Nobody reads a purged record through a referral any more.

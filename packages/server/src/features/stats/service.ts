@@ -21,22 +21,9 @@ import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { staleVersion, unprocessable } from '../../platform/http/problem.js';
-import {
-  AGE_BANDS,
-  allegationRows,
-  arrivalRows,
-  detentionRows,
-  encounterRows,
-  guardOverrideRows,
-  obligationFulfilmentMedians,
-  obligationRows,
-  observedIndicatorCounts,
-  officerCaseloads,
-  providerLoads,
-  referralMedians,
-  referralRows,
-  type StatsFilter,
-} from './store.js';
+import { normalizeFilter, rollupIndicatorData } from './indicator-data.js';
+import { statsReader } from './sqlite-reader.js';
+import { AGE_BANDS, type StatsFilter } from './store.js';
 
 export type { StatsFilter } from './store.js';
 
@@ -161,22 +148,8 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   const { db, dialect } = platform.database;
   const k = kOverride ?? (await currentThreshold(db));
   const now = platform.clock().toISOString();
-  const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations] =
-    await Promise.all([
-      arrivalRows(db, filter),
-      encounterRows(db, filter),
-      observedIndicatorCounts(db, dialect, filter),
-      obligationRows(db, filter, now),
-      obligationFulfilmentMedians(db, dialect, filter),
-      referralRows(db, filter),
-      referralMedians(db, dialect, filter, 'accepted_at'),
-      referralMedians(db, dialect, filter, 'completed_at'),
-      officerCaseloads(db, filter),
-      providerLoads(db, filter),
-      detentionRows(db, filter),
-      guardOverrideRows(db, filter),
-      allegationRows(db, filter),
-    ]);
+  const { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations } =
+    await rollupIndicatorData(statsReader(platform.database), dialect, normalizeFilter(filter), now);
 
   // Arrivals: three views of one population share only their grand total, hidden in all or none.
   const months = [...new Set(arrivals.map((a) => a.month))].sort();

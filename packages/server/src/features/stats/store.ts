@@ -21,9 +21,34 @@ export interface StatsFilter {
   encounterType?: EncounterType | undefined;
 }
 
+/**
+ * A filter narrowed to encounters of the months `monthFrom`..`monthTo` (YYYY-MM, inclusive, the
+ * first seven characters of occurred_at): how the rollups' months and the direct reading of the
+ * months at the edges of a period divide one population without overlap.
+ */
+export interface SliceFilter extends StatsFilter {
+  monthFrom?: string | undefined;
+  monthTo?: string | undefined;
+}
+
+/** The month after `month` (YYYY-MM). */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** The month before `month` (YYYY-MM). */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${String(y - 1).padStart(4, '0')}-12` : `${String(y).padStart(4, '0')}-${String(m - 1).padStart(2, '0')}`;
+}
+
 /** Conditions on the encounter `e` (and its agency `a` when an area is asked). */
-function encounterConditions(filter: StatsFilter): RawBuilder<unknown> {
+function encounterConditions(filter: SliceFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  // The range is what an index can use; the prefix test is what makes the slice exact.
+  if (filter.monthFrom) parts.push(sql`e.occurred_at >= ${filter.monthFrom}`, sql`substr(e.occurred_at, 1, 7) >= ${filter.monthFrom}`);
+  if (filter.monthTo) parts.push(sql`e.occurred_at < ${nextMonth(filter.monthTo)}`, sql`substr(e.occurred_at, 1, 7) <= ${filter.monthTo}`);
   if (filter.from) parts.push(sql`e.occurred_at >= ${filter.from}`);
   if (filter.to) parts.push(sql`e.occurred_at < ${filter.to}`);
   if (filter.agencyId) parts.push(sql`e.agency_id = ${filter.agencyId}`);
@@ -33,38 +58,158 @@ function encounterConditions(filter: StatsFilter): RawBuilder<unknown> {
 }
 
 /** Persons `p` of the filtered encounters `e`. */
-function cohort(filter: StatsFilter): RawBuilder<unknown> {
+function cohort(filter: SliceFilter): RawBuilder<unknown> {
   return sql`persons p join encounters e on e.id = p.encounter_id where ${encounterConditions(filter)}`;
 }
 
 /** Age in whole years at the encounter: from the birth date when known, else the age claimed. */
-const AGE = sql`case when p.birth_date is not null then
+export const AGE = sql`case when p.birth_date is not null then
     cast(substr(e.occurred_at, 1, 4) as integer) - cast(substr(p.birth_date, 1, 4) as integer)
     - case when substr(e.occurred_at, 6, 5) < substr(p.birth_date, 6, 5) then 1 else 0 end
   else p.age_claimed end`;
 
 export const AGE_BANDS = ['0-4', '5-11', '12-17', '18-24', '25-59', '60+', 'unknown'] as const;
+/** The band of an age, as AGE_BAND says it in SQL. */
+export function ageBand(age: number | null): (typeof AGE_BANDS)[number] {
+  if (age === null) return 'unknown';
+  return age < 5 ? '0-4' : age < 12 ? '5-11' : age < 18 ? '12-17' : age < 25 ? '18-24' : age < 60 ? '25-59' : '60+';
+}
+
+/** The age group detentions are counted by, as detentionRows says it in SQL. */
+export function ageGroup(age: number | null): 'child' | 'adult' | 'unknown' {
+  return age === null ? 'unknown' : age < 18 ? 'child' : 'adult';
+}
+
 /** The band of an `age` column computed by an inner query. */
 const AGE_BAND = sql`case when age is null then 'unknown' when age < 5 then '0-4' when age < 12 then '5-11'
   when age < 18 then '12-17' when age < 25 then '18-24' when age < 60 then '25-59' else '60+' end`;
 
 /** Hours from a to b (RFC 3339 text columns). */
-function hoursBetween(dialect: Dialect, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
+export function hoursBetween(dialect: Dialect, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
   return dialect === 'postgres'
     ? sql`(extract(epoch from (cast(${b} as timestamptz) - cast(${a} as timestamptz))) / 3600.0)`
     : sql`((julianday(${b}) - julianday(${a})) * 24.0)`;
 }
 
+/**
+ * Durations are kept for medians as counts per bucket (issue 8: medians computable from rollups):
+ * 60-minute buckets under 48 hours, 6-hour buckets under 14 days, days beyond (and the same below
+ * zero). A bucket is named by its lower bound in minutes; a median read from buckets is the middle
+ * of its bucket, so it is within 30 minutes of the exact median under 48 hours, within 3 hours
+ * under 14 days and within 12 hours beyond.
+ */
+export function durationBucket(dialect: Dialect, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown> {
+  const minutes = sql`(${hoursBetween(dialect, a, b)} * 60.0)`;
+  return sql`cast(case when ${minutes} >= -2880 and ${minutes} < 2880 then floor(${minutes} / 60.0) * 60
+    when ${minutes} >= -20160 and ${minutes} < 20160 then floor(${minutes} / 360.0) * 360
+    else floor(${minutes} / 1440.0) * 1440 end as integer)`;
+}
+
+/** The width in minutes of the bucket whose lower bound is `lower`. */
+export function bucketWidth(lower: number): number {
+  return lower >= -2880 && lower < 2880 ? 60 : lower >= -20160 && lower < 20160 ? 360 : 1440;
+}
+
+/** How far a median read from buckets may be from the exact one, in hours, around `hours`. */
+export function medianPrecision(hours: number): number {
+  return bucketWidth(Math.floor(hours * 60)) / 120;
+}
+
+/** Counts per bucket, per group. */
+export type Histograms = Map<string, Map<number, number>>;
+
+export function addHistograms(into: Histograms, from: Histograms): Histograms {
+  for (const [grp, buckets] of from) {
+    const target = into.get(grp) ?? new Map<number, number>();
+    for (const [bucket, n] of buckets) target.set(bucket, (target.get(bucket) ?? 0) + n);
+    into.set(grp, target);
+  }
+  return into;
+}
+
+/** The median per group from its buckets, ranked as `medians` ranks values (the two middle ones averaged). */
+export function histogramMedians(histograms: Histograms): Map<string, { median: number; n: number }> {
+  const result = new Map<string, { median: number; n: number }>();
+  for (const [grp, buckets] of histograms) {
+    const sorted = [...buckets].filter(([, n]) => n !== 0).sort((a, b) => a[0] - b[0]);
+    const n = sorted.reduce((total, [, count]) => total + count, 0);
+    if (n === 0) continue;
+    const at = (rank: number) => {
+      let seen = 0;
+      for (const [lower, count] of sorted) {
+        seen += count;
+        if (seen >= rank) return (lower + bucketWidth(lower) / 2) / 60;
+      }
+      throw new Error('rank beyond the histogram');
+    };
+    result.set(grp, { median: (at(Math.floor((n + 1) / 2)) + at(Math.floor((n + 2) / 2))) / 2, n });
+  }
+  return result;
+}
+
+async function histograms(db: Queryable, rows: RawBuilder<unknown>): Promise<Histograms> {
+  const result = await sql<{ grp: string; bucket: number | string; n: number | string }>`
+    select grp, bucket, count(*) as n from (${rows}) source where bucket is not null group by grp, bucket`.execute(db);
+  const out: Histograms = new Map();
+  for (const r of result.rows) {
+    const buckets = out.get(r.grp) ?? new Map<number, number>();
+    buckets.set(Number(r.bucket), Number(r.n));
+    out.set(r.grp, buckets);
+  }
+  return out;
+}
+
+/** Hours from arising to fulfilment per obligation code, in buckets. */
+export function obligationFulfilmentHistograms(db: Queryable, dialect: Dialect, filter: SliceFilter): Promise<Histograms> {
+  return histograms(
+    db,
+    sql`select o.code as grp, ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} as bucket
+      from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+      where o.status = 'fulfilled' and ${encounterConditions(filter)}`,
+  );
+}
+
+/** Hours from sending to acceptance, or to completion, per service type, in buckets. */
+export function referralHistograms(db: Queryable, dialect: Dialect, filter: SliceFilter, until: 'accepted_at' | 'completed_at'): Promise<Histograms> {
+  return histograms(
+    db,
+    sql`select r.service_type as grp, ${durationBucket(dialect, sql`r.sent_at`, sql.ref(`r.${until}`))} as bucket
+      from referrals r join persons p on p.id = r.person_id join encounters e on e.id = p.encounter_id
+      where r.sent_at is not null and ${sql.ref(`r.${until}`)} is not null and ${encounterConditions(filter)}`,
+  );
+}
+
+/**
+ * Open obligations falling due on `day` (YYYY-MM-DD), by code: overdue if due before `now`. The
+ * rollups keep open obligations by the day they fall due; only the current day needs the instant.
+ */
+export async function openObligationsDueOn(db: Queryable, filter: SliceFilter, day: string, now: string): Promise<Map<string, { overdue: number; open: number }>> {
+  const result = await sql<{ code: string; overdue: number | string; open: number | string }>`
+    select o.code as code, sum(case when o.due_by < ${now} then 1 else 0 end) as overdue, sum(case when o.due_by < ${now} then 0 else 1 end) as open
+    from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+    where o.due_by >= ${day} and o.due_by < ${`${day}~`} and substr(o.due_by, 1, 10) = ${day} and o.status = 'open' and ${encounterConditions(filter)}
+    group by o.code`.execute(db);
+  return new Map(result.rows.map((r) => [r.code, { overdue: Number(r.overdue), open: Number(r.open) }]));
+}
+
+/** A median with the two middle values it averages (one when the count is odd). */
+export interface ExactMedian {
+  median: number;
+  n: number;
+  low: number;
+  high: number;
+}
+
 /** Median of `value` per `group` with window functions (both engines have them; neither has a portable median). */
-async function medians(db: Queryable, rows: RawBuilder<unknown>): Promise<Map<string, { median: number; n: number }>> {
-  const result = await sql<{ grp: string; median: number | string; n: number | string }>`
-    select grp, avg(value) as median, max(n) as n from (
+async function medians(db: Queryable, rows: RawBuilder<unknown>): Promise<Map<string, ExactMedian>> {
+  const result = await sql<{ grp: string; median: number | string; low: number | string; high: number | string; n: number | string }>`
+    select grp, avg(value) as median, min(value) as low, max(value) as high, max(n) as n from (
       select grp, value, row_number() over (partition by grp order by value) as rn, count(*) over (partition by grp) as n
       from (${rows}) source
     ) ranked
     where rn in ((n + 1) / 2, (n + 2) / 2)
     group by grp`.execute(db);
-  return new Map(result.rows.map((r) => [r.grp, { median: Number(r.median), n: Number(r.n) }]));
+  return new Map(result.rows.map((r) => [r.grp, { median: Number(r.median), n: Number(r.n), low: Number(r.low), high: Number(r.high) }]));
 }
 
 export interface ArrivalRow {
@@ -78,7 +223,7 @@ export interface ArrivalRow {
 }
 
 /** Persons by month, encounter type, nationality, sex, age band and accompaniment: every arrivals table comes from this one scan. */
-export async function arrivalRows(db: Queryable, filter: StatsFilter): Promise<ArrivalRow[]> {
+export async function arrivalRows(db: Queryable, filter: SliceFilter): Promise<ArrivalRow[]> {
   const result = await sql<{ month: string; type: string; nationality: string | null; sex: string; band: string; accompaniment: string | null; n: number | string }>`
     select month, type, nationality, sex, ${AGE_BAND} as band, accompaniment, count(*) as n from (
       select substr(e.occurred_at, 1, 7) as month, e.type as type, p.nationality as nationality, p.sex as sex,
@@ -96,7 +241,7 @@ export interface EncounterRow {
   missing: number;
 }
 
-export async function encounterRows(db: Queryable, filter: StatsFilter): Promise<EncounterRow[]> {
+export async function encounterRows(db: Queryable, filter: SliceFilter): Promise<EncounterRow[]> {
   const result = await sql<{ type: string; n: number | string; dead: number | string | null; missing: number | string | null }>`
     select e.type as type, count(*) as n, sum(e.dead) as dead, sum(e.missing) as missing
     from encounters e where ${encounterConditions(filter)} group by e.type`.execute(db);
@@ -104,7 +249,7 @@ export async function encounterRows(db: Queryable, filter: StatsFilter): Promise
 }
 
 /** Persons with each observed indicator at any screening (the screening stores codes as a JSON list). */
-export async function observedIndicatorCounts(db: Queryable, dialect: Dialect, filter: StatsFilter): Promise<Map<string, number>> {
+export async function observedIndicatorCounts(db: Queryable, dialect: Dialect, filter: SliceFilter): Promise<Map<string, number>> {
   // A substring search, not LIKE: several times faster per row on both engines (the codes hold no wildcard).
   const contains = (needle: string) => (dialect === 'postgres' ? sql`strpos(s.indicators, ${needle}) > 0` : sql`instr(s.indicators, ${needle}) > 0`);
   const flags = OBSERVED_INDICATORS.map((code, i) => sql`max(case when ${contains(`"${code}"`)} then 1 else 0 end) as ${sql.ref(`i${i}`)}`);
@@ -130,7 +275,7 @@ export interface ObligationRow {
   lapsed: number;
 }
 
-export async function obligationRows(db: Queryable, filter: StatsFilter, now: string): Promise<ObligationRow[]> {
+export async function obligationRows(db: Queryable, filter: SliceFilter, now: string): Promise<ObligationRow[]> {
   const result = await sql<Record<string, number | string>>`
     select o.code as code,
       sum(case when o.status = 'fulfilled' and (o.due_by is null or o.fulfilled_at <= o.due_by) then 1 else 0 end) as in_time,
@@ -154,7 +299,7 @@ export async function obligationRows(db: Queryable, filter: StatsFilter, now: st
 }
 
 /** Median hours from an obligation's arising to its fulfilment, per code. */
-export function obligationFulfilmentMedians(db: Queryable, dialect: Dialect, filter: StatsFilter): Promise<Map<string, { median: number; n: number }>> {
+export function obligationFulfilmentMedians(db: Queryable, dialect: Dialect, filter: SliceFilter): Promise<Map<string, ExactMedian>> {
   return medians(
     db,
     sql`select o.code as grp, ${hoursBetween(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} as value
@@ -169,7 +314,7 @@ export interface ReferralRow {
   referrals: number;
 }
 
-export async function referralRows(db: Queryable, filter: StatsFilter): Promise<ReferralRow[]> {
+export async function referralRows(db: Queryable, filter: SliceFilter): Promise<ReferralRow[]> {
   const result = await sql<{ service: string; status: string; n: number | string }>`
     select r.service_type as service, r.status as status, count(*) as n
     from referrals r join persons p on p.id = r.person_id join encounters e on e.id = p.encounter_id
@@ -179,7 +324,7 @@ export async function referralRows(db: Queryable, filter: StatsFilter): Promise<
 }
 
 /** Median hours from sending to acceptance, or to completion, per service type. */
-export function referralMedians(db: Queryable, dialect: Dialect, filter: StatsFilter, until: 'accepted_at' | 'completed_at'): Promise<Map<string, { median: number; n: number }>> {
+export function referralMedians(db: Queryable, dialect: Dialect, filter: SliceFilter, until: 'accepted_at' | 'completed_at'): Promise<Map<string, ExactMedian>> {
   return medians(
     db,
     sql`select r.service_type as grp, ${hoursBetween(dialect, sql`r.sent_at`, sql.ref(`r.${until}`))} as value
@@ -189,12 +334,17 @@ export function referralMedians(db: Queryable, dialect: Dialect, filter: StatsFi
 }
 
 /** Open cases (not closed) per assigned officer; the officer is never named in what is published. */
-export async function officerCaseloads(db: Queryable, filter: StatsFilter): Promise<number[]> {
-  const result = await sql<{ n: number | string }>`
-    select count(*) as n from cases c join persons p on p.id = c.person_id join encounters e on e.id = p.encounter_id
+export async function officerCaseloads(db: Queryable, filter: SliceFilter): Promise<number[]> {
+  return [...(await caseloadsByOfficer(db, filter)).values()];
+}
+
+/** Open cases per assigned officer, by officer id (for adding slices together; never published). */
+export async function caseloadsByOfficer(db: Queryable, filter: SliceFilter): Promise<Map<string, number>> {
+  const result = await sql<{ officer: string; n: number | string }>`
+    select c.officer_id as officer, count(*) as n from cases c join persons p on p.id = c.person_id join encounters e on e.id = p.encounter_id
     where c.stage <> 'closed' and c.officer_id is not null and ${encounterConditions(filter)}
     group by c.officer_id`.execute(db);
-  return result.rows.map((r) => Number(r.n));
+  return new Map(result.rows.map((r) => [r.officer, Number(r.n)]));
 }
 
 export interface ProviderLoad {
@@ -205,7 +355,7 @@ export interface ProviderLoad {
 }
 
 /** Referrals a provider is serving now (accepted or in progress) beside the capacity it declared. */
-export async function providerLoads(db: Queryable, filter: StatsFilter): Promise<ProviderLoad[]> {
+export async function providerLoads(db: Queryable, filter: SliceFilter): Promise<ProviderLoad[]> {
   const result = await sql<{ id: string; name: string; capacity: number | null; n: number | string | null }>`
     select sp.id as id, sp.name as name, sp.capacity as capacity, coalesce(active.n, 0) as n
     from service_providers sp left join (
@@ -224,7 +374,7 @@ export interface DetentionRow {
   ended: number;
 }
 
-export async function detentionRows(db: Queryable, filter: StatsFilter): Promise<DetentionRow[]> {
+export async function detentionRows(db: Queryable, filter: SliceFilter): Promise<DetentionRow[]> {
   const result = await sql<{ grp: 'child' | 'adult' | 'unknown'; ongoing: number | string; ended: number | string }>`
     select grp, sum(case when until is null then 1 else 0 end) as ongoing, sum(case when until is null then 0 else 1 end) as ended from (
       select case when age is null then 'unknown' when age < 18 then 'child' else 'adult' end as grp, until from (
@@ -236,7 +386,7 @@ export async function detentionRows(db: Queryable, filter: StatsFilter): Promise
   return result.rows.map((r) => ({ ageGroup: r.grp, ongoing: Number(r.ongoing), ended: Number(r.ended) }));
 }
 
-export async function guardOverrideRows(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
+export async function guardOverrideRows(db: Queryable, filter: SliceFilter): Promise<Map<string, number>> {
   const result = await sql<{ action: string; n: number | string }>`
     select g.action as action, count(*) as n
     from guard_overrides g join persons p on p.id = g.person_id join encounters e on e.id = p.encounter_id
@@ -248,7 +398,7 @@ export async function guardOverrideRows(db: Queryable, filter: StatsFilter): Pro
  * Allegations of failure to assist by status. They may be anonymous and name no person, so only
  * the period applies (when they were filed), not the encounter filters.
  */
-export async function allegationRows(db: Queryable, filter: StatsFilter): Promise<Map<string, number>> {
+export async function allegationRows(db: Queryable, filter: SliceFilter): Promise<Map<string, number>> {
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
   if (filter.from) parts.push(sql`created_at >= ${filter.from}`);
   if (filter.to) parts.push(sql`created_at < ${filter.to}`);

@@ -595,6 +595,28 @@ export interface ExportJobTable {
   expires_at: string | null;
 }
 
+/** Indicator counts kept on write (migration 009): month × agency × encounter type × the indicator's codes. */
+export interface StatsCellTable {
+  measure: string;
+  month: string;
+  agency_id: string;
+  encounter_type: string;
+  k1: string;
+  k2: string;
+  k3: string;
+  k4: string;
+  n: number;
+}
+
+/** What one person ('p:' + id) or encounter ('e:' + id) contributes to stats_cells now. */
+export interface StatsLedgerTable {
+  owner: string;
+  month: string;
+  agency_id: string;
+  encounter_type: string;
+  cells: string;
+}
+
 export interface HavenSchema {
   agencies: AgencyTable;
   users: UserTable;
@@ -639,4 +661,6 @@ export interface HavenSchema {
   erasure_requests: ErasureRequestTable;
   export_jobs: ExportJobTable;
   meta: MetaTable;
+  stats_cells: StatsCellTable;
+  stats_ledger: StatsLedgerTable;
 }

@@ -7,6 +7,7 @@ import { personMatching } from './005_person_matching.js';
 import { statsExports } from './006_stats_exports.js';
 import { retentionSelfAssessment } from './007_retention_self_assessment.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
+import { statsRollups } from './009_stats_rollups.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '006_stats_exports': statsExports,
   '007_retention_self_assessment': retentionSelfAssessment,
   '008_shared_rate_limits': sharedRateLimits,
+  '009_stats_rollups': statsRollups,
 };
 
 export const migrationProvider: MigrationProvider = {

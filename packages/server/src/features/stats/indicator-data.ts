@@ -1,0 +1,343 @@
+import { sql, type RawBuilder } from 'kysely';
+import { OBSERVED_INDICATORS } from '@haven/core';
+import type { Dialect, Queryable } from '../../platform/db/database.js';
+import { NULL_KEY } from './rollup.js';
+import {
+  addHistograms,
+  allegationRows,
+  arrivalRows,
+  caseloadsByOfficer,
+  detentionRows,
+  encounterRows,
+  guardOverrideRows,
+  histogramMedians,
+  nextMonth,
+  obligationFulfilmentHistograms,
+  obligationFulfilmentMedians,
+  obligationRows,
+  observedIndicatorCounts,
+  officerCaseloads,
+  openObligationsDueOn,
+  previousMonth,
+  providerLoads,
+  referralHistograms,
+  referralMedians,
+  referralRows,
+  type ArrivalRow,
+  type DetentionRow,
+  type EncounterRow,
+  type Histograms,
+  type ObligationRow,
+  type ProviderLoad,
+  type ReferralRow,
+  type SliceFilter,
+  type StatsFilter,
+} from './store.js';
+
+/** Everything the report is made of, before suppression. */
+export interface IndicatorData {
+  arrivals: ArrivalRow[];
+  encounters: EncounterRow[];
+  observed: Map<string, number>;
+  obligations: ObligationRow[];
+  obligationMedians: Map<string, { median: number; n: number }>;
+  referrals: ReferralRow[];
+  toAccept: Map<string, { median: number; n: number }>;
+  toComplete: Map<string, { median: number; n: number }>;
+  caseloads: number[];
+  providers: ProviderLoad[];
+  detentions: DetentionRow[];
+  overrides: Map<string, number>;
+  allegations: Map<string, number>;
+}
+
+/**
+ * Period bounds as the instants they name, written as stored times are (toISOString), so that
+ * comparing text compares instants: '2026-02-01T00:00:00Z' would otherwise sort after
+ * '2026-02-01T00:00:00.500Z' and drop the first second of February.
+ */
+export function normalizeFilter(filter: StatsFilter): StatsFilter {
+  const out: StatsFilter = { ...filter };
+  if (filter.from !== undefined) out.from = new Date(filter.from).toISOString();
+  if (filter.to !== undefined) out.to = new Date(filter.to).toISOString();
+  return out;
+}
+
+/** The indicators read straight from the case files: the reference the rollups must equal. */
+export async function directIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
+  const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations] =
+    await Promise.all([
+      arrivalRows(db, filter),
+      encounterRows(db, filter),
+      observedIndicatorCounts(db, dialect, filter),
+      obligationRows(db, filter, now),
+      obligationFulfilmentMedians(db, dialect, filter),
+      referralRows(db, filter),
+      referralMedians(db, dialect, filter, 'accepted_at'),
+      referralMedians(db, dialect, filter, 'completed_at'),
+      officerCaseloads(db, filter),
+      providerLoads(db, filter),
+      detentionRows(db, filter),
+      guardOverrideRows(db, filter),
+      allegationRows(db, filter),
+    ]);
+  return { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations };
+}
+
+const start = (month: string) => `${month}-01T00:00:00.000Z`;
+
+/**
+ * How a period divides: whole months read from the rollups (`months`, inclusive, or null for
+ * none; {} for every month), and the months at its edges read from the rows. `from` and `to`
+ * must be normalised (normalizeFilter); stored times are written by toISOString, so every time
+ * of a whole month falls inside the period exactly when the month's first instant is at or after
+ * `from` and the next month's first instant is at or before `to`.
+ */
+export function periodPlan(filter: StatsFilter): { months: { from?: string; to?: string } | null; edges: string[] } {
+  const months: { from?: string; to?: string } = {};
+  const edges: string[] = [];
+  if (filter.from !== undefined) {
+    const first = filter.from.slice(0, 7);
+    if (filter.from === start(first)) months.from = first;
+    else {
+      months.from = nextMonth(first);
+      edges.push(first);
+    }
+  }
+  if (filter.to !== undefined) {
+    const last = filter.to.slice(0, 7);
+    months.to = previousMonth(last);
+    if (filter.to !== start(last) && !edges.includes(last)) edges.push(last);
+  }
+  const empty = months.from !== undefined && months.to !== undefined && months.from > months.to;
+  return { months: empty ? null : months, edges };
+}
+
+function cellConditions(filter: StatsFilter, months: { from?: string; to?: string }): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  if (months.from) parts.push(sql`c.month >= ${months.from}`);
+  if (months.to) parts.push(sql`c.month <= ${months.to}`);
+  if (filter.agencyId) parts.push(sql`c.agency_id = ${filter.agencyId}`);
+  if (filter.encounterType) parts.push(sql`c.encounter_type = ${filter.encounterType}`);
+  if (filter.area) parts.push(sql`c.agency_id in (select a.id from agencies a where a.area = ${filter.area})`);
+  return sql.join(parts, sql` and `);
+}
+
+function bump<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+function histogramAdd(h: Histograms, grp: string, bucket: number, n: number): void {
+  const buckets = h.get(grp) ?? new Map<number, number>();
+  buckets.set(bucket, (buckets.get(bucket) ?? 0) + n);
+  h.set(grp, buckets);
+}
+
+const fromKey = (v: string): string | null => (v === NULL_KEY ? null : v);
+
+/**
+ * The same indicators from the rollups: whole months from stats_cells, the months at the edges of
+ * the period from the rows (as directIndicatorData reads them), and the two readings added.
+ * Exactly equal to directIndicatorData except the medians, which come from buckets (see
+ * durationBucket for their precision). Allegations (few, and not tied to encounters) are read
+ * from their rows.
+ */
+export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
+  const plan = periodPlan(filter);
+  const slices: SliceFilter[] = plan.edges.map((month) => ({ ...filter, monthFrom: month, monthTo: month }));
+  const today = now.slice(0, 10);
+
+  const arrivals = new Map<string, ArrivalRow>();
+  const encounters = new Map<string, EncounterRow>();
+  const observed = new Map<string, number>();
+  const obligations = new Map<string, ObligationRow & { other: number }>();
+  const fulfil: Histograms = new Map();
+  const referrals = new Map<string, ReferralRow>();
+  const accept: Histograms = new Map();
+  const complete: Histograms = new Map();
+  const caseloads = new Map<string, number>();
+  const active = new Map<string, number>();
+  const detentions = new Map<string, DetentionRow>();
+  const overrides = new Map<string, number>();
+
+  const addArrival = (a: ArrivalRow) => {
+    const k = JSON.stringify([a.month, a.encounterType, a.nationality, a.sex, a.ageBand, a.accompaniment]);
+    const row = arrivals.get(k);
+    if (row) row.persons += a.persons;
+    else arrivals.set(k, { ...a });
+  };
+  const encounterRow = (type: string) => {
+    const row = encounters.get(type) ?? { encounterType: type, encounters: 0, dead: 0, missing: 0 };
+    encounters.set(type, row);
+    return row;
+  };
+  const obligationRow = (code: string) => {
+    const row = obligations.get(code) ?? { code, inTime: 0, late: 0, overdue: 0, open: 0, waived: 0, lapsed: 0, other: 0 };
+    obligations.set(code, row);
+    return row;
+  };
+  const referralRow = (service: string, status: string) => {
+    const k = `${service}\t${status}`;
+    const row = referrals.get(k) ?? { service, status, referrals: 0 };
+    referrals.set(k, row);
+    return row;
+  };
+  const detentionRow = (group: string) => {
+    const row = detentions.get(group) ?? { ageGroup: group as DetentionRow['ageGroup'], ongoing: 0, ended: 0 };
+    detentions.set(group, row);
+    return row;
+  };
+
+  const rollupRead = async () => {
+    if (!plan.months) return;
+    const monthSlice: SliceFilter = { ...filter, monthFrom: plan.months.from, monthTo: plan.months.to };
+    const [cells, dueToday] = await Promise.all([
+      sql<{ measure: string; month: string; type: string; k1: string; k2: string; k3: string; k4: string; n: number | string }>`
+        select c.measure as measure,
+          case when c.measure = 'arrivals' then c.month else '' end as month,
+          case when c.measure in ('arrivals', 'encounters', 'dead', 'missing') then c.encounter_type else '' end as type,
+          c.k1 as k1, c.k2 as k2, c.k3 as k3, c.k4 as k4, sum(c.n) as n
+        from stats_cells c where ${cellConditions(filter, plan.months)}
+        group by 1, 2, 3, 4, 5, 6, 7`.execute(db),
+      openObligationsDueOn(db, monthSlice, today, now),
+    ]);
+    for (const c of cells.rows) {
+      const n = Number(c.n);
+      if (n === 0) continue;
+      switch (c.measure) {
+        case 'arrivals':
+          addArrival({ month: c.month, encounterType: c.type, nationality: fromKey(c.k1), sex: c.k2, ageBand: c.k3, accompaniment: fromKey(c.k4), persons: n });
+          break;
+        case 'encounters':
+          encounterRow(c.type).encounters += n;
+          break;
+        case 'dead':
+          encounterRow(c.type).dead += n;
+          break;
+        case 'missing':
+          encounterRow(c.type).missing += n;
+          break;
+        case 'observed':
+          bump(observed, c.k1, n);
+          break;
+        case 'obligations': {
+          const row = obligationRow(c.k1);
+          if (c.k2 === 'in_time') row.inTime += n;
+          else if (c.k2 === 'late') row.late += n;
+          else if (c.k2 === 'waived') row.waived += n;
+          else if (c.k2 === 'lapsed') row.lapsed += n;
+          else if (c.k2 === 'open') {
+            // Due today: counted from the rows below, at this instant.
+            if (c.k3 === 'none' || c.k3 > today) row.open += n;
+            else if (c.k3 < today) row.overdue += n;
+          } else row.other += n;
+          break;
+        }
+        case 'fulfil_hours':
+          histogramAdd(fulfil, c.k1, Number(c.k2), n);
+          break;
+        case 'referrals':
+          referralRow(c.k1, c.k2).referrals += n;
+          break;
+        case 'provider_active':
+          bump(active, c.k1, n);
+          break;
+        case 'accept_hours':
+          histogramAdd(accept, c.k1, Number(c.k2), n);
+          break;
+        case 'complete_hours':
+          histogramAdd(complete, c.k1, Number(c.k2), n);
+          break;
+        case 'caseload':
+          bump(caseloads, c.k1, n);
+          break;
+        case 'detentions': {
+          const row = detentionRow(c.k1);
+          if (c.k2 === 'ongoing') row.ongoing += n;
+          else row.ended += n;
+          break;
+        }
+        case 'overrides':
+          bump(overrides, c.k1, n);
+          break;
+      }
+    }
+    for (const [code, { overdue, open }] of dueToday) {
+      const row = obligationRow(code);
+      row.overdue += overdue;
+      row.open += open;
+    }
+  };
+
+  const edgeRead = async (slice: SliceFilter) => {
+    const [a, e, o, ob, f, r, ac, co, cl, pl, d, g] = await Promise.all([
+      arrivalRows(db, slice),
+      encounterRows(db, slice),
+      observedIndicatorCounts(db, dialect, slice),
+      obligationRows(db, slice, now),
+      obligationFulfilmentHistograms(db, dialect, slice),
+      referralRows(db, slice),
+      referralHistograms(db, dialect, slice, 'accepted_at'),
+      referralHistograms(db, dialect, slice, 'completed_at'),
+      caseloadsByOfficer(db, slice),
+      providerLoads(db, slice),
+      detentionRows(db, slice),
+      guardOverrideRows(db, slice),
+    ]);
+    for (const row of a) addArrival(row);
+    for (const row of e) {
+      const target = encounterRow(row.encounterType);
+      target.encounters += row.encounters;
+      target.dead += row.dead;
+      target.missing += row.missing;
+    }
+    for (const [code, n] of o) if (n !== 0) bump(observed, code, n);
+    for (const row of ob) {
+      const target = obligationRow(row.code);
+      target.inTime += row.inTime;
+      target.late += row.late;
+      target.overdue += row.overdue;
+      target.open += row.open;
+      target.waived += row.waived;
+      target.lapsed += row.lapsed;
+      // The row exists for its code even when every counted column is zero.
+      target.other += 1;
+    }
+    addHistograms(fulfil, f);
+    for (const row of r) referralRow(row.service, row.status).referrals += row.referrals;
+    addHistograms(accept, ac);
+    addHistograms(complete, co);
+    for (const [officer, n] of cl) bump(caseloads, officer, n);
+    for (const p of pl) if (p.active !== 0) bump(active, p.providerId, p.active);
+    for (const row of d) {
+      const target = detentionRow(row.ageGroup);
+      target.ongoing += row.ongoing;
+      target.ended += row.ended;
+    }
+    for (const [action, n] of g) bump(overrides, action, n);
+  };
+
+  const [providerList, allegations] = await Promise.all([
+    db.selectFrom('service_providers').select(['id', 'name', 'capacity']).orderBy('name').orderBy('id').execute(),
+    allegationRows(db, filter),
+    rollupRead(),
+    ...slices.map(edgeRead),
+  ]);
+
+  const nonzero = (row: ObligationRow & { other: number }) => row.inTime + row.late + row.overdue + row.open + row.waived + row.lapsed + row.other !== 0;
+  return {
+    arrivals: [...arrivals.values()].filter((a) => a.persons !== 0),
+    encounters: [...encounters.values()].filter((e) => e.encounters !== 0),
+    observed: new Map(OBSERVED_INDICATORS.map((code) => [code, observed.get(code) ?? 0])),
+    obligations: [...obligations.values()].filter(nonzero).map(({ other: _other, ...row }) => row),
+    obligationMedians: histogramMedians(fulfil),
+    referrals: [...referrals.values()].filter((r) => r.referrals !== 0),
+    toAccept: histogramMedians(accept),
+    toComplete: histogramMedians(complete),
+    caseloads: [...caseloads.values()].filter((n) => n !== 0),
+    providers: providerList.map((p) => ({ providerId: p.id, name: p.name, capacity: p.capacity === null ? null : Number(p.capacity), active: active.get(p.id) ?? 0 })),
+    detentions: [...detentions.values()].filter((d) => d.ongoing + d.ended !== 0),
+    overrides: new Map([...overrides].filter(([, n]) => n !== 0)),
+    allegations,
+  };
+}

@@ -1,0 +1,286 @@
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import { OBSERVED_INDICATORS } from '@haven/core';
+import type { Dialect, Queryable } from '../../platform/db/database.js';
+import { AGE, ageBand, ageGroup, durationBucket } from './store.js';
+
+// The indicator rollups kept on write (issue 8, item 7). stats_cells holds counts per month of
+// the encounter × responsible agency × encounter type × the indicator's own codes; stats_ledger
+// holds what each person and each encounter contributes now. Every write that changes a fact the
+// indicators read calls restatePersonStats (or restateEncounterStats) in its own transaction: the
+// person's contribution is computed again from the rows with the rules of store.ts, the old one is
+// taken from the ledger, and only the difference is added to the cells. Restating is idempotent,
+// so a caller that restates too often costs time, never correctness.
+
+/** A key part standing for SQL null (a code is never this character). */
+export const NULL_KEY = '\u0001';
+
+/** [measure, k1, k2, k3, k4, n] */
+type Cell = [string, string, string, string, string, number];
+
+interface Share {
+  month: string;
+  agency: string;
+  type: string;
+  cells: Map<string, Cell>;
+}
+
+/** Which owners to restate: listed ids, or every id in [from, to) (null: unbounded). */
+type Scope = { ids: readonly string[] } | { from: string | null; to: string | null };
+
+const ID_CHUNK = 400;
+const WRITE_CHUNK = 300;
+
+function dialectOf(q: Queryable): Dialect {
+  return q.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+function key(...parts: string[]): string {
+  return parts.join('\t');
+}
+
+function add(share: Share, measure: string, k1 = '', k2 = '', k3 = '', k4 = '', n = 1): void {
+  const k = key(measure, k1, k2, k3, k4);
+  const cell = share.cells.get(k);
+  if (cell) cell[5] += n;
+  else share.cells.set(k, [measure, k1, k2, k3, k4, n]);
+}
+
+function orNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? NULL_KEY : value;
+}
+
+function idCondition(column: RawBuilder<unknown>, scope: Scope): RawBuilder<unknown> {
+  if ('ids' in scope) return sql`${column} in (${sql.join(scope.ids)})`;
+  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
+  if (scope.from !== null) parts.push(sql`${column} >= ${scope.from}`);
+  if (scope.to !== null) parts.push(sql`${column} < ${scope.to}`);
+  return sql.join(parts, sql` and `);
+}
+
+type Num = number | string | null;
+const num = (v: Num): number | null => (v === null ? null : Number(v));
+
+/** What each person in scope contributes, by the same rules as the direct queries of store.ts. */
+async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promise<Map<string, Share>> {
+  const persons = idCondition(sql`p.id`, scope);
+  const shares = new Map<string, Share>();
+  const ages = new Map<string, number | null>();
+  const base = await sql<{ id: string; month: string; agency: string; type: string; nationality: string | null; sex: string; age: Num; accompaniment: string | null }>`
+    select p.id as id, substr(e.occurred_at, 1, 7) as month, e.agency_id as agency, e.type as type,
+      p.nationality as nationality, p.sex as sex, ${AGE} as age, p.accompaniment as accompaniment
+    from persons p join encounters e on e.id = p.encounter_id where ${persons}`.execute(q);
+  for (const r of base.rows) {
+    const share: Share = { month: r.month, agency: r.agency, type: r.type, cells: new Map() };
+    const age = num(r.age);
+    ages.set(r.id, age);
+    add(share, 'arrivals', orNull(r.nationality), r.sex, ageBand(age), orNull(r.accompaniment));
+    shares.set(r.id, share);
+  }
+  if (shares.size === 0) return shares;
+
+  const screenings = await sql<{ id: string; indicators: string | null }>`
+    select s.person_id as id, s.indicators as indicators from screenings s join persons p on p.id = s.person_id where ${persons}`.execute(q);
+  const observed = new Map<string, Set<string>>();
+  for (const r of screenings.rows) {
+    // The substring test of observedIndicatorCounts, so a malformed list counts the same way.
+    const set = observed.get(r.id) ?? new Set<string>();
+    for (const code of OBSERVED_INDICATORS) if (r.indicators !== null && r.indicators.includes(`"${code}"`)) set.add(code);
+    observed.set(r.id, set);
+  }
+  for (const [id, codes] of observed) {
+    const share = shares.get(id);
+    if (share) for (const code of codes) add(share, 'observed', code);
+  }
+
+  const obligations = await sql<{ id: string; code: string; status: string; due_by: string | null; fulfilled_at: string | null; bucket: Num }>`
+    select o.person_id as id, o.code as code, o.status as status, o.due_by as due_by, o.fulfilled_at as fulfilled_at,
+      case when o.status = 'fulfilled' then ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} end as bucket
+    from obligations o join persons p on p.id = o.person_id where ${persons}`.execute(q);
+  for (const r of obligations.rows) {
+    const share = shares.get(r.id);
+    if (!share) continue;
+    // The outcome columns of obligationRows; 'open' is kept by the day it falls due, because
+    // whether it is overdue depends on the moment the indicators are read.
+    let outcome = 'other';
+    let due = '';
+    if (r.status === 'fulfilled') {
+      if (r.due_by === null || (r.fulfilled_at !== null && r.fulfilled_at <= r.due_by)) outcome = 'in_time';
+      else if (r.fulfilled_at !== null && r.fulfilled_at > r.due_by) outcome = 'late';
+    } else if (r.status === 'open') {
+      outcome = 'open';
+      due = r.due_by === null ? 'none' : r.due_by.slice(0, 10);
+    } else if (r.status === 'waived' || r.status === 'lapsed') outcome = r.status;
+    add(share, 'obligations', r.code, outcome, due);
+    if (r.bucket !== null) add(share, 'fulfil_hours', r.code, String(num(r.bucket)));
+  }
+
+  const referrals = await sql<{ id: string; service: string; status: string; provider: string | null; accept: Num; complete: Num }>`
+    select r.person_id as id, r.service_type as service, r.status as status, r.provider_id as provider,
+      case when r.sent_at is not null and r.accepted_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.accepted_at`)} end as accept,
+      case when r.sent_at is not null and r.completed_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.completed_at`)} end as complete
+    from referrals r join persons p on p.id = r.person_id where ${persons}`.execute(q);
+  for (const r of referrals.rows) {
+    const share = shares.get(r.id);
+    if (!share) continue;
+    if (r.status !== 'draft') add(share, 'referrals', r.service, r.status);
+    if ((r.status === 'accepted' || r.status === 'in_progress') && r.provider !== null) add(share, 'provider_active', r.provider);
+    if (r.accept !== null) add(share, 'accept_hours', r.service, String(num(r.accept)));
+    if (r.complete !== null) add(share, 'complete_hours', r.service, String(num(r.complete)));
+  }
+
+  const cases = await sql<{ id: string; officer: string }>`
+    select c.person_id as id, c.officer_id as officer from cases c join persons p on p.id = c.person_id
+    where c.stage <> 'closed' and c.officer_id is not null and ${persons}`.execute(q);
+  for (const r of cases.rows) {
+    const share = shares.get(r.id);
+    if (share) add(share, 'caseload', r.officer);
+  }
+
+  const detentions = await sql<{ id: string; until: string | null }>`
+    select d.person_id as id, d.until as until from detentions d join persons p on p.id = d.person_id where ${persons}`.execute(q);
+  for (const r of detentions.rows) {
+    const share = shares.get(r.id);
+    if (share) add(share, 'detentions', ageGroup(ages.get(r.id) ?? null), r.until === null ? 'ongoing' : 'ended');
+  }
+
+  const overrides = await sql<{ id: string; action: string }>`
+    select g.person_id as id, g.action as action from guard_overrides g join persons p on p.id = g.person_id where ${persons}`.execute(q);
+  for (const r of overrides.rows) {
+    const share = shares.get(r.id);
+    if (share) add(share, 'overrides', r.action);
+  }
+  return shares;
+}
+
+/** What each encounter in scope contributes: itself, its dead and its missing. */
+async function encounterShares(q: Queryable, scope: Scope): Promise<Map<string, Share>> {
+  const rows = await sql<{ id: string; month: string; agency: string; type: string; dead: Num; missing: Num }>`
+    select e.id as id, substr(e.occurred_at, 1, 7) as month, e.agency_id as agency, e.type as type, e.dead as dead, e.missing as missing
+    from encounters e where ${idCondition(sql`e.id`, scope)}`.execute(q);
+  const shares = new Map<string, Share>();
+  for (const r of rows.rows) {
+    const share: Share = { month: r.month, agency: r.agency, type: r.type, cells: new Map() };
+    add(share, 'encounters');
+    add(share, 'dead', '', '', '', '', num(r.dead) ?? 0);
+    add(share, 'missing', '', '', '', '', num(r.missing) ?? 0);
+    shares.set(r.id, share);
+  }
+  return shares;
+}
+
+function ledgerText(share: Share): string {
+  return JSON.stringify([...share.cells.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, cell]) => cell));
+}
+
+/** Replaces the owners' ledger entries with `shares` and adds the difference to the cells. */
+async function restate(q: Queryable, dialect: Dialect, prefix: 'p:' | 'e:', scope: Scope, shares: Map<string, Share>): Promise<void> {
+  let ledgerQuery = q
+    .selectFrom('stats_ledger')
+    .selectAll()
+    .where(
+      'ids' in scope
+          ? sql<boolean>`owner in (${sql.join(scope.ids.map((id) => prefix + id))})`
+          : sql<boolean>`owner >= ${prefix + (scope.from ?? '')} and owner < ${scope.to === null ? `${prefix.slice(0, 1)};` : prefix + scope.to}`,
+    );
+  // Two transactions restating one person on PostgreSQL: the second waits here and then reads
+  // the first one's ledger entry and rows, so neither difference is lost.
+  if (dialect === 'postgres' && 'ids' in scope) ledgerQuery = ledgerQuery.forUpdate();
+  const old = await ledgerQuery.execute();
+
+  const delta = new Map<string, [string, string, string, string, string, string, string, string, number]>();
+  const change = (share: { month: string; agency_id: string; encounter_type: string }, cell: Cell, sign: 1 | -1) => {
+    const k = key(cell[0], share.month, share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4]);
+    const entry = delta.get(k);
+    if (entry) entry[8] += sign * cell[5];
+    else delta.set(k, [cell[0], share.month, share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4], sign * cell[5]]);
+  };
+  const oldByOwner = new Map(old.map((row) => [row.owner, row]));
+  for (const row of old) {
+    for (const cell of JSON.parse(row.cells) as Cell[]) change(row, cell, -1);
+  }
+  const upserts: { owner: string; month: string; agency_id: string; encounter_type: string; cells: string }[] = [];
+  for (const [id, share] of shares) {
+    const owner = prefix + id;
+    const text = ledgerText(share);
+    const previous = oldByOwner.get(owner);
+    if (previous && previous.cells === text && previous.month === share.month && previous.agency_id === share.agency && previous.encounter_type === share.type) {
+      // Unchanged: undo the subtraction above rather than write anything.
+      for (const cell of share.cells.values()) change(previous, cell, 1);
+      continue;
+    }
+    for (const cell of share.cells.values()) change({ month: share.month, agency_id: share.agency, encounter_type: share.type }, cell, 1);
+    upserts.push({ owner, month: share.month, agency_id: share.agency, encounter_type: share.type, cells: text });
+  }
+  const gone = old.filter((row) => !shares.has(row.owner.slice(2))).map((row) => row.owner);
+
+  // In key order, so two transactions never wait on each other's cells in opposite orders.
+  const changes = [...delta.entries()].filter(([, d]) => d[8] !== 0).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 0; i < changes.length; i += WRITE_CHUNK) {
+    const values = changes.slice(i, i + WRITE_CHUNK).map(([, [measure, month, agency_id, encounter_type, k1, k2, k3, k4, n]]) => ({ measure, month, agency_id, encounter_type, k1, k2, k3, k4, n }));
+    await q
+      .insertInto('stats_cells')
+      .values(values)
+      .onConflict((oc) => oc.columns(['measure', 'month', 'agency_id', 'encounter_type', 'k1', 'k2', 'k3', 'k4']).doUpdateSet({ n: sql`stats_cells.n + excluded.n` }))
+      .execute();
+  }
+  upserts.sort((a, b) => (a.owner < b.owner ? -1 : 1));
+  for (let i = 0; i < upserts.length; i += WRITE_CHUNK) {
+    await q
+      .insertInto('stats_ledger')
+      .values(upserts.slice(i, i + WRITE_CHUNK))
+      .onConflict((oc) =>
+        oc.column('owner').doUpdateSet({
+          month: sql`excluded.month`,
+          agency_id: sql`excluded.agency_id`,
+          encounter_type: sql`excluded.encounter_type`,
+          cells: sql`excluded.cells`,
+        }),
+      )
+      .execute();
+  }
+  for (let i = 0; i < gone.length; i += ID_CHUNK) await q.deleteFrom('stats_ledger').where('owner', 'in', gone.slice(i, i + ID_CHUNK)).execute();
+}
+
+/**
+ * Counts these persons again (after a change to anything the indicators read about them: the
+ * person, their case, screenings, obligations, referrals, detentions, guard overrides). Call it
+ * in the transaction of the change.
+ */
+export async function restatePersonStats(q: Queryable, personIds: readonly string[]): Promise<void> {
+  const dialect = dialectOf(q);
+  const unique = [...new Set(personIds)].sort();
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const scope = { ids: unique.slice(i, i + ID_CHUNK) };
+    await restate(q, dialect, 'p:', scope, await personShares(q, dialect, scope));
+  }
+}
+
+/** Counts these encounters again, and every person met in them (their month, agency or type may have changed). */
+export async function restateEncounterStats(q: Queryable, encounterIds: readonly string[]): Promise<void> {
+  const dialect = dialectOf(q);
+  const unique = [...new Set(encounterIds)].sort();
+  for (let i = 0; i < unique.length; i += ID_CHUNK) {
+    const scope = { ids: unique.slice(i, i + ID_CHUNK) };
+    await restate(q, dialect, 'e:', scope, await encounterShares(q, scope));
+    const persons = await q.selectFrom('persons').select('id').where('encounter_id', 'in', scope.ids).execute();
+    await restatePersonStats(q, persons.map((p) => p.id));
+  }
+}
+
+/** Ranges of ids by first character, so a full recount never holds a million rows at once. */
+const SPLITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'];
+
+/**
+ * Counts every person and encounter (the migration's backfill, and a repair if the cells were
+ * ever in doubt). Runs in the caller's transaction, if any.
+ */
+export async function restateAllStats(db: Queryable, progress?: (done: number, of: number) => void): Promise<void> {
+  const dialect = dialectOf(db);
+  const bounds: (string | null)[] = [null, ...SPLITS, null];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const scope = { from: bounds[i]!, to: bounds[i + 1]! };
+    await restate(db, dialect, 'e:', scope, await encounterShares(db, scope));
+    await restate(db, dialect, 'p:', scope, await personShares(db, dialect, scope));
+    progress?.(i + 1, bounds.length - 1);
+  }
+}
