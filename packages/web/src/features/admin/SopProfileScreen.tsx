@@ -52,7 +52,7 @@ function usePeriod() {
  * never runs.
  */
 export default function SopProfileScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const profile = useResource<SopProfile>('/api/admin/sop-profile');
   const span = useSpan();
   const period = usePeriod();
@@ -114,7 +114,7 @@ export default function SopProfileScreen() {
             ))}
           </dl>
           <h2>{t('admin.sop.consular')}</h2>
-          <p>{data.mandatoryConsularNotification.length > 0 ? data.mandatoryConsularNotification.map((code) => new Intl.DisplayNames([document.documentElement.lang], { type: 'region' }).of(code) ?? code).join(', ') : t('admin.sop.noConsular')}</p>
+          <p>{data.mandatoryConsularNotification.length > 0 ? data.mandatoryConsularNotification.map((code) => new Intl.DisplayNames([i18n.language], { type: 'region' }).of(code) ?? code).join(', ') : t('admin.sop.noConsular')}</p>
           <h2>{t('admin.sop.retention')}</h2>
           <dl className="definitions">
             {data.retention.map((entry) => (

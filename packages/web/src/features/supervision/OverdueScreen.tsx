@@ -13,7 +13,7 @@ import { useResource } from '../../app/ui/resource';
 import { caseLabel, MIN_REASON, type Obligation } from './model';
 import '../../app/ui/desk.css';
 
-type Window = 'overdue' | 'due24h';
+type QueueWindow = 'overdue' | 'due24h';
 
 /** Waiving an obligation: a supervisor's written reason, audited and sent to the oversight queue. */
 function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obligation; onDone: () => void; onCancel: () => void }) {
@@ -49,14 +49,14 @@ function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obligation; o
 export default function OverdueScreen() {
   const { t } = useTranslation();
   const format = useFormat();
-  const [window, setWindow] = useState<Window>('overdue');
+  const [queueWindow, setQueueWindow] = useState<QueueWindow>('overdue');
   const [waiving, setWaiving] = useState<string>();
   const [waived, setWaived] = useState<string>();
-  const queue = useResource<Obligation[]>(`/api/queues/agency-obligations?window=${window}&limit=200`);
+  const queue = useResource<Obligation[]>(`/api/queues/agency-obligations?window=${queueWindow}&limit=200`);
   return (
     <div className="page desk">
       <h1>{t('supervision.overdue.title')}</h1>
-      <RadioGroup className="field choice" value={window} onChange={(value) => setWindow(value as Window)} orientation="horizontal">
+      <RadioGroup className="field choice" value={queueWindow} onChange={(value) => setQueueWindow(value as QueueWindow)} orientation="horizontal">
         <Label>{t('supervision.overdue.show')}</Label>
         <div className="choice-options">
           <Radio value="overdue" className="choice-option">
@@ -76,11 +76,11 @@ export default function OverdueScreen() {
       {queue.data === undefined ? (
         <p role="status">{t('app.loading')}</p>
       ) : queue.data.length === 0 ? (
-        <p>{window === 'overdue' ? t('supervision.overdue.noneOverdue') : t('supervision.overdue.noneDue')}</p>
+        <p>{queueWindow === 'overdue' ? t('supervision.overdue.noneOverdue') : t('supervision.overdue.noneDue')}</p>
       ) : (
         <div className="table-scroll">
           <table>
-            <caption className="visually-hidden">{window === 'overdue' ? t('supervision.overdue.overdue') : t('supervision.overdue.due24h')}</caption>
+            <caption className="visually-hidden">{queueWindow === 'overdue' ? t('supervision.overdue.overdue') : t('supervision.overdue.due24h')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('supervision.obligation')}</th>

@@ -88,6 +88,20 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('table', { name: 'Waivers and overrides of the agency' }).getByText(REASON).waitFor();
   });
 
+  it('mirrors the guarded actions of a case in Arabic, and passes axe there too', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/supervision/persons/${personId}`);
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.getByRole('heading', { name: 'الأفعال الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
+    await page.locator('form[aria-labelledby=perform-action]').getByText('إعادة: مرفوض بموجب ضمانة.').waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+  });
+
   it('lists the supervisor’s notifications and marks them read, the header count following', async () => {
     const { page } = web;
     const badge = page.locator('.notifications-link');
