@@ -78,77 +78,81 @@ async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promi
   }
   if (shares.size === 0) return shares;
 
-  const screenings = await sql<{ id: string; indicators: string | null }>`
-    select s.person_id as id, s.indicators as indicators from screenings s join persons p on p.id = s.person_id where ${persons}`.execute(q);
+  // Everything else about them in one statement (one round trip to PostgreSQL, not six): each
+  // branch says what it is in `kind` and puts its columns in a..d (text) and x, y (integers).
+  const NO_TEXT = sql`cast(null as text)`;
+  const NO_NUMBER = sql`cast(null as integer)`;
+  const facts = await sql<{ kind: string; id: string; a: string | null; b: string | null; c: string | null; d: string | null; x: Num; y: Num }>`
+    select 's' as kind, s.person_id as id, s.indicators as a, ${NO_TEXT} as b, ${NO_TEXT} as c, ${NO_TEXT} as d, ${NO_NUMBER} as x, ${NO_NUMBER} as y
+    from screenings s join persons p on p.id = s.person_id where ${persons}
+    union all
+    select 'o', o.person_id, o.code, o.status, o.due_by, o.fulfilled_at,
+      case when o.status = 'fulfilled' then ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} end, ${NO_NUMBER}
+    from obligations o join persons p on p.id = o.person_id where ${persons}
+    union all
+    select 'r', r.person_id, r.service_type, r.status, r.provider_id, ${NO_TEXT},
+      case when r.sent_at is not null and r.accepted_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.accepted_at`)} end,
+      case when r.sent_at is not null and r.completed_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.completed_at`)} end
+    from referrals r join persons p on p.id = r.person_id where ${persons}
+    union all
+    select 'c', c.person_id, c.officer_id, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_NUMBER}, ${NO_NUMBER}
+    from cases c join persons p on p.id = c.person_id where c.stage <> 'closed' and c.officer_id is not null and ${persons}
+    union all
+    select 'd', d.person_id, d.until, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_NUMBER}, ${NO_NUMBER}
+    from detentions d join persons p on p.id = d.person_id where ${persons}
+    union all
+    select 'g', g.person_id, g.action, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_NUMBER}, ${NO_NUMBER}
+    from guard_overrides g join persons p on p.id = g.person_id where ${persons}`.execute(q);
+
   const observed = new Map<string, Set<string>>();
-  for (const r of screenings.rows) {
-    // The substring test of observedIndicatorCounts, so a malformed list counts the same way.
-    const set = observed.get(r.id) ?? new Set<string>();
-    for (const code of OBSERVED_INDICATORS) if (r.indicators !== null && r.indicators.includes(`"${code}"`)) set.add(code);
-    observed.set(r.id, set);
-  }
-  for (const [id, codes] of observed) {
-    const share = shares.get(id);
-    if (share) for (const code of codes) add(share, 'observed', code);
-  }
-
-  const obligations = await sql<{ id: string; code: string; status: string; due_by: string | null; fulfilled_at: string | null; bucket: Num }>`
-    select o.person_id as id, o.code as code, o.status as status, o.due_by as due_by, o.fulfilled_at as fulfilled_at,
-      case when o.status = 'fulfilled' then ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} end as bucket
-    from obligations o join persons p on p.id = o.person_id where ${persons}`.execute(q);
-  for (const r of obligations.rows) {
+  for (const r of facts.rows) {
     const share = shares.get(r.id);
     if (!share) continue;
-    // The outcome columns of obligationRows; 'open' is kept by the day it falls due, because
-    // whether it is overdue depends on the moment the indicators are read.
-    let outcome = 'other';
-    let due = '';
-    if (r.status === 'fulfilled') {
-      if (r.due_by === null || (r.fulfilled_at !== null && r.fulfilled_at <= r.due_by)) outcome = 'in_time';
-      else if (r.fulfilled_at !== null && r.fulfilled_at > r.due_by) outcome = 'late';
-    } else if (r.status === 'open') {
-      outcome = 'open';
-      due = r.due_by === null ? 'none' : r.due_by.slice(0, 10);
-    } else if (r.status === 'waived' || r.status === 'lapsed') outcome = r.status;
-    add(share, 'obligations', r.code, outcome, due);
-    if (r.bucket !== null) add(share, 'fulfil_hours', r.code, String(num(r.bucket)));
+    switch (r.kind) {
+      case 's': {
+        // The substring test of observedIndicatorCounts, so a malformed list counts the same way.
+        const set = observed.get(r.id) ?? new Set<string>();
+        for (const code of OBSERVED_INDICATORS) if (r.a !== null && r.a.includes(`"${code}"`)) set.add(code);
+        observed.set(r.id, set);
+        break;
+      }
+      case 'o': {
+        const [code, status, dueBy, fulfilledAt] = [r.a!, r.b!, r.c, r.d];
+        // The outcome columns of obligationRows; 'open' is kept by the day it falls due, because
+        // whether it is overdue depends on the moment the indicators are read.
+        let outcome = 'other';
+        let due = '';
+        if (status === 'fulfilled') {
+          if (dueBy === null || (fulfilledAt !== null && fulfilledAt <= dueBy)) outcome = 'in_time';
+          else if (fulfilledAt !== null && fulfilledAt > dueBy) outcome = 'late';
+        } else if (status === 'open') {
+          outcome = 'open';
+          due = dueBy === null ? 'none' : dueBy.slice(0, 10);
+        } else if (status === 'waived' || status === 'lapsed') outcome = status;
+        add(share, 'obligations', code, outcome, due);
+        if (r.x !== null) add(share, 'fulfil_hours', code, String(num(r.x)));
+        break;
+      }
+      case 'r': {
+        const [service, status, provider] = [r.a!, r.b!, r.c];
+        if (status !== 'draft') add(share, 'referrals', service, status);
+        if ((status === 'accepted' || status === 'in_progress') && provider !== null) add(share, 'provider_active', provider);
+        if (r.x !== null) add(share, 'accept_hours', service, String(num(r.x)));
+        if (r.y !== null) add(share, 'complete_hours', service, String(num(r.y)));
+        break;
+      }
+      case 'c':
+        add(share, 'caseload', r.a!);
+        break;
+      case 'd':
+        add(share, 'detentions', ageGroup(ages.get(r.id) ?? null), r.a === null ? 'ongoing' : 'ended');
+        break;
+      case 'g':
+        add(share, 'overrides', r.a!);
+        break;
+    }
   }
-
-  const referrals = await sql<{ id: string; service: string; status: string; provider: string | null; accept: Num; complete: Num }>`
-    select r.person_id as id, r.service_type as service, r.status as status, r.provider_id as provider,
-      case when r.sent_at is not null and r.accepted_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.accepted_at`)} end as accept,
-      case when r.sent_at is not null and r.completed_at is not null then ${durationBucket(dialect, sql`r.sent_at`, sql`r.completed_at`)} end as complete
-    from referrals r join persons p on p.id = r.person_id where ${persons}`.execute(q);
-  for (const r of referrals.rows) {
-    const share = shares.get(r.id);
-    if (!share) continue;
-    if (r.status !== 'draft') add(share, 'referrals', r.service, r.status);
-    if ((r.status === 'accepted' || r.status === 'in_progress') && r.provider !== null) add(share, 'provider_active', r.provider);
-    if (r.accept !== null) add(share, 'accept_hours', r.service, String(num(r.accept)));
-    if (r.complete !== null) add(share, 'complete_hours', r.service, String(num(r.complete)));
-  }
-
-  const cases = await sql<{ id: string; officer: string }>`
-    select c.person_id as id, c.officer_id as officer from cases c join persons p on p.id = c.person_id
-    where c.stage <> 'closed' and c.officer_id is not null and ${persons}`.execute(q);
-  for (const r of cases.rows) {
-    const share = shares.get(r.id);
-    if (share) add(share, 'caseload', r.officer);
-  }
-
-  const detentions = await sql<{ id: string; until: string | null }>`
-    select d.person_id as id, d.until as until from detentions d join persons p on p.id = d.person_id where ${persons}`.execute(q);
-  for (const r of detentions.rows) {
-    const share = shares.get(r.id);
-    if (share) add(share, 'detentions', ageGroup(ages.get(r.id) ?? null), r.until === null ? 'ongoing' : 'ended');
-  }
-
-  const overrides = await sql<{ id: string; action: string }>`
-    select g.person_id as id, g.action as action from guard_overrides g join persons p on p.id = g.person_id where ${persons}`.execute(q);
-  for (const r of overrides.rows) {
-    const share = shares.get(r.id);
-    if (share) add(share, 'overrides', r.action);
-  }
+  for (const [id, codes] of observed) for (const code of codes) add(shares.get(id)!, 'observed', code);
   return shares;
 }
 
