@@ -1,49 +1,15 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { Button, Form, Radio, RadioGroup, Label } from 'react-aria-components';
-import { useForm } from 'react-hook-form';
+import { Button, Radio, RadioGroup, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { z } from 'zod';
-import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
-import { applyProblem, ProblemAlert } from '../../app/ui/problem';
-import { TextInputField } from '../../app/ui/fields';
+import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
-import { caseLabel, MIN_REASON, type Obligation } from './model';
+import { caseLabel, type Obligation } from './model';
+import { WaiveForm } from './WaiveForm';
 import '../../app/ui/desk.css';
 
 type QueueWindow = 'overdue' | 'due24h';
-
-/** Waiving an obligation: a supervisor's written reason, audited and sent to the oversight queue. */
-function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obligation; onDone: () => void; onCancel: () => void }) {
-  const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
-  const form = useForm({ resolver: zodResolver(z.object({ reason: z.string().trim().min(MIN_REASON, t('supervision.reasonTooShort', { count: MIN_REASON })).max(2000) })), defaultValues: { reason: '' } });
-  const submit = form.handleSubmit(async ({ reason }) => {
-    setError(undefined);
-    try {
-      await api('POST', `/api/obligations/${obligation.id}/waive`, { version: obligation.version, reason });
-      onDone();
-    } catch (caught) {
-      setError(applyProblem(caught, form.setError, ['reason']));
-    }
-  });
-  return (
-    <Form onSubmit={submit} validationBehavior="aria" aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })} className="inline-form">
-      <TextInputField control={form.control} name="reason" label={t('supervision.reason')} description={t('supervision.waiveExplain')} multiline isRequired autoFocus />
-      <ProblemAlert error={error} />
-      <div className="actions">
-        <Button type="submit" className="button button-danger">
-          {t('supervision.overdue.waive')}
-        </Button>
-        <Button className="button" onPress={onCancel}>
-          {t('supervision.cancel')}
-        </Button>
-      </div>
-    </Form>
-  );
-}
 
 /** The agency's work past its deadline, or due within a day: what a supervisor chases or, with a reason, waives. */
 export default function OverdueScreen() {

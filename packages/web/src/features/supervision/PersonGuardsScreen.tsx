@@ -10,7 +10,9 @@ import { api, ApiProblem } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { newIdempotencyKey, useResource } from '../../app/ui/resource';
-import { caseLabel, MIN_REASON } from './model';
+import { useFormat } from '../../app/format';
+import { caseLabel, MIN_REASON, type Obligation } from './model';
+import { WaiveForm } from './WaiveForm';
 import '../../app/ui/desk.css';
 
 type Guards = Record<GuardedAction, { allowed: boolean; blockedBy: string[] }>;
@@ -40,6 +42,72 @@ function personName(person: Person | undefined): string | undefined {
   if (!person) return undefined;
   const name = [person.fields.givenName, person.fields.familyName].filter((part) => typeof part === 'string' && part).join(' ');
   return name || undefined;
+}
+
+/** The case's open obligations, each waivable with a written reason (the oversight body reads it). */
+function OpenObligations({ personId }: { personId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const obligations = useResource<Obligation[]>(`/api/persons/${personId}/obligations`);
+  const [waiving, setWaiving] = useState<string>();
+  const [waived, setWaived] = useState<string>();
+  const open = (obligations.data ?? []).filter((obligation) => obligation.status === 'open' || obligation.status === 'overdue');
+  return (
+    <section aria-labelledby="open-obligations">
+      <h2 id="open-obligations">{t('supervision.person.obligations')}</h2>
+      <ProblemAlert error={obligations.error} />
+      {waived ? (
+        <p role="status" className="alert alert-ok">
+          {t('supervision.overdue.waived', { code: waived })}
+        </p>
+      ) : null}
+      {obligations.data === undefined ? null : open.length === 0 ? (
+        <p>{t('supervision.person.noObligations')}</p>
+      ) : (
+        <div className="table-scroll">
+          <table aria-labelledby="open-obligations">
+            <thead>
+              <tr>
+                <th scope="col">{t('supervision.obligation')}</th>
+                <th scope="col">{t('supervision.overdue.dueBy')}</th>
+                <th scope="col">{t('supervision.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {open.map((obligation) => (
+                <tr key={obligation.id}>
+                  <th scope="row">
+                    <code>{obligation.code}</code>
+                  </th>
+                  <td className={obligation.status === 'overdue' ? 'overdue' : undefined}>
+                    {obligation.dueBy ? format.dateTime(obligation.dueBy) : t('supervision.person.standing')}
+                    {obligation.status === 'overdue' ? <div>{t('supervision.person.overdue')}</div> : null}
+                  </td>
+                  <td>
+                    {waiving === obligation.id ? (
+                      <WaiveForm
+                        obligation={obligation}
+                        onCancel={() => setWaiving(undefined)}
+                        onDone={() => {
+                          setWaiving(undefined);
+                          setWaived(obligation.code);
+                          obligations.reload();
+                        }}
+                      />
+                    ) : (
+                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })}>
+                        {t('supervision.overdue.waive')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
 }
 
 /**
@@ -151,6 +219,7 @@ export default function PersonGuardsScreen() {
           {refused ? t('supervision.person.override') : t('supervision.person.submit')}
         </Button>
       </Form>
+      <OpenObligations personId={personId} />
     </div>
   );
 }

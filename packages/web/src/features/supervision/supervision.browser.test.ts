@@ -15,6 +15,7 @@ async function signOut(page: Page): Promise<void> {
 describe('supervision and oversight in Chromium', () => {
   let web: WebTest;
   let personId: string;
+  let waivedCode: string;
 
   beforeAll(async () => {
     web = await startWebTest();
@@ -60,6 +61,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('status').filter({ hasText: `${code} waived` }).waitFor();
     const waived = await web.server.platform.database.db.selectFrom('obligations').select('status').where('person_id', '=', personId).where('code', '=', code).executeTakeFirstOrThrow();
     expect(waived.status).toBe('waived');
+    waivedCode = code;
   });
 
   it('refuses the return of a person who fears it until the supervisor overrides the guard in writing', async () => {
@@ -67,6 +69,10 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
     await page.getByRole('link', { name: `Open case ${personId.slice(0, 8)}` }).first().click();
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
+    // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
+    const obligations = page.getByRole('table', { name: 'Open obligations' });
+    await obligations.getByRole('rowheader', { name: 'protection.non_refoulement' }).waitFor();
+    expect(await obligations.getByRole('rowheader', { name: waivedCode }).count()).toBe(0);
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
     const form = page.locator('form[aria-labelledby=perform-action]');
