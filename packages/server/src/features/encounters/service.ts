@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { AssistanceType, EncounterInput, RegistrationPersonInput } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { EncounterTable } from '../../platform/db/schema.js';
+import { newRecordId } from '../../platform/db/record-id.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { notFound, staleVersion } from '../../platform/http/problem.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
@@ -20,7 +20,7 @@ export async function createEncounter(platform: Platform, ctx: RequestContext, i
   const actor = actorOf(ctx);
   // An encounter is a fact that happened: a time after now (beyond clock skew) is refused.
   assertNotFuture(platform, 'occurredAt', input.occurredAt);
-  const id = randomUUID();
+  const id = newRecordId();
   const row = encounterRow(platform.cipher, id, input, actor.agencyId, actor.userId, platform.clock().toISOString());
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await trx.insertInto('encounters').values(row).execute();

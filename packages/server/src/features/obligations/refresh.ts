@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { assess, type Assessment } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
+import { newRecordId } from '../../platform/db/record-id.js';
 import { restatePersonStats } from '../stats/rollup.js';
 import { loadCaseFacts, type CaseFacts } from './case-facts.js';
 import { findFulfilment } from './fulfilment.js';
@@ -66,7 +66,7 @@ export async function refreshObligations(
         const row = existing.get(o.code);
         if (!row) {
           inserts.push({
-            id: randomUUID(),
+            id: newRecordId(),
             person_id: personId,
             code: o.code,
             status: record ? 'fulfilled' : 'open',

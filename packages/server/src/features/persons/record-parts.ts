@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Tx } from '../../platform/db/database.js';
+import { newRecordId } from '../../platform/db/record-id.js';
 import { conflict, forbidden, unprocessable } from '../../platform/http/problem.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { actorOf } from '../../platform/access/actor.js';
@@ -34,7 +34,7 @@ export async function recordAgeAssessment(
   if (input.assessedOn > at.slice(0, 10)) throw unprocessable('assessedOn', `${input.assessedOn} is in the future`);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
-    const id = randomUUID();
+    const id = newRecordId();
     const row = { id, person_id: personId, method: input.method, assessed_on: input.assessedOn, min_age: input.minAge, max_age: input.maxAge, assessor: input.assessor, recorded_by: actor.userId, created_at: at };
     await trx.insertInto('age_assessments').values(row).execute();
     record({ action: 'age_assessment.create', recordType: 'age_assessment', recordId: id, fields: Object.keys(input) });
@@ -80,7 +80,7 @@ export async function linkFamily(platform: Platform, ctx: RequestContext, person
       .where('relation', '=', input.relation)
       .executeTakeFirst();
     if (existing) throw conflict('family-link-exists', 'These persons are already linked this way.');
-    const id = randomUUID();
+    const id = newRecordId();
     await trx
       .insertInto('family_links')
       .values({ id, person_id: personId, related_person_id: input.relatedPersonId, relation: input.relation, created_by: actor.userId, created_at: platform.clock().toISOString() })
@@ -122,7 +122,7 @@ export async function addDocument(
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
-    const id = randomUUID();
+    const id = newRecordId();
     await trx
       .insertInto('identity_documents')
       .values({

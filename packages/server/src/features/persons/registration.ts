@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { RegistrationPersonInput } from '@haven/core';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import { newRecordId } from '../../platform/db/record-id.js';
 import { storeMatchKeys } from '../duplicates/store.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
@@ -61,7 +61,7 @@ export async function registerEach(
   const screenings: ScreeningTable[] = [];
   for (const { actor, input, record } of registrations) {
     const { indicators, ...fields } = input;
-    const id = randomUUID();
+    const id = newRecordId();
     persons.push({
       id,
       registering_agency_id: actor.agencyId,
@@ -90,7 +90,7 @@ export async function registerEach(
       updated_at: at,
     });
     cases.push({
-      id: randomUUID(),
+      id: newRecordId(),
       person_id: id,
       agency_id: actor.agencyId,
       officer_id: actor.userId,
@@ -106,7 +106,7 @@ export async function registerEach(
     });
     record({ action: 'person.create', recordType: 'person', recordId: id, fields: Object.keys(fields) });
     if (indicators && indicators.length > 0) {
-      const screeningId = randomUUID();
+      const screeningId = newRecordId();
       screenings.push({
         id: screeningId,
         person_id: id,
