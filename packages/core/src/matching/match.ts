@@ -88,17 +88,23 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
     if (!cluster) clusterOf.set(i, (cluster = [i]));
     return cluster;
   };
+  const merge = (into: number[], from: number[]): void => {
+    for (const y of from) {
+      into.push(y);
+      clusterOf.set(y, into);
+    }
+  };
   const accepted: MatchedPair[] = [];
   for (const { i, j, logOdds: _logOdds, ...pair } of kept) {
     const left = members(i);
     const right = members(j);
     if (left !== right) {
       if (left.some((x) => right.some((y) => differentPeople(x, y)))) continue;
-      for (const y of right) {
-        left.push(y);
-        clusterOf.set(y, left);
-      }
+      merge(left, right);
     }
+    accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
+  }
+  for (const { i, j, logOdds: _logOdds, ...pair } of resolveAmbiguous(scored, ambiguous, members, merge, differentPeople)) {
     accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
   }
   return accepted.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
@@ -127,6 +133,64 @@ interface ScoredPair extends MatchedPair {
  * missed one.
  */
 export const AMBIGUITY_MARGIN = 2;
+
+/** How much each further registration of one person adds to the evidence for linking a record to it. */
+const CORROBORATION = 0.5;
+const CLUSTER_MARGIN = 2;
+
+/**
+ * A record ambiguous between single records may not be ambiguous between persons: three
+ * registrations of one woman, all close to it, against one namesake born elsewhere. Once the
+ * clear pairs have formed clusters, each ambiguous record (strongest first) is weighed against
+ * clusters: the best pair into a cluster plus a share of the others. It joins the best cluster
+ * when that beats every conflicting cluster by the margin and contradicts none of its records.
+ * Returns the pairs by which ambiguous records joined a cluster (all their pairs into it).
+ */
+function resolveAmbiguous(
+  scored: readonly ScoredPair[],
+  ambiguous: ReadonlySet<number>,
+  members: (i: number) => number[],
+  merge: (into: number[], from: number[]) => void,
+  differentPeople: (x: number, y: number) => boolean,
+): ScoredPair[] {
+  const pairsOf = new Map<number, ScoredPair[]>();
+  for (const pair of scored) {
+    for (const self of [pair.i, pair.j]) {
+      if (!ambiguous.has(self)) continue;
+      let list = pairsOf.get(self);
+      if (!list) pairsOf.set(self, (list = []));
+      list.push(pair);
+    }
+  }
+  const order = [...pairsOf.entries()]
+    .map(([self, list]) => ({ self, list, best: Math.max(...list.map((p) => p.logOdds)) }))
+    .sort((x, y) => y.best - x.best || x.self - y.self);
+  const joined: ScoredPair[] = [];
+  for (const { self, list } of order) {
+    const own = members(self);
+    const byCluster = new Map<number[], ScoredPair[]>();
+    for (const pair of list) {
+      const cluster = members(pair.i === self ? pair.j : pair.i);
+      if (cluster === own) continue;
+      let pairs = byCluster.get(cluster);
+      if (!pairs) byCluster.set(cluster, (pairs = []));
+      pairs.push(pair);
+    }
+    const weighed = [...byCluster.entries()].map(([cluster, pairs]) => {
+      const odds = pairs.map((p) => p.logOdds).sort((x, y) => y - x);
+      return { cluster, pairs, evidence: odds[0]! + CORROBORATION * odds.slice(1).reduce((sum, x) => sum + x, 0) };
+    });
+    weighed.sort((x, y) => y.evidence - x.evidence || Math.min(...x.cluster) - Math.min(...y.cluster));
+    const best = weighed[0];
+    if (!best) continue;
+    const rivals = weighed.slice(1).filter((w) => best.evidence - w.evidence < CLUSTER_MARGIN);
+    if (rivals.some((w) => w.cluster.some((x) => best.cluster.some((y) => differentPeople(x, y))))) continue;
+    if (own.some((x) => best.cluster.some((y) => differentPeople(x, y)))) continue;
+    merge(own, best.cluster);
+    joined.push(...best.pairs);
+  }
+  return joined;
+}
 
 function ambiguousRecords(scored: readonly ScoredPair[], differentPeople: (x: number, y: number) => boolean): Set<number> {
   const partners = new Map<number, { other: number; logOdds: number }[]>();

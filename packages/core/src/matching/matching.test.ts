@@ -186,6 +186,20 @@ describe('matchPersons', () => {
     expect(pairs).toEqual([]);
   });
 
+  it('links a record ambiguous between single records to the person several registrations agree on', () => {
+    const woman = { sex: 'female' as const, nationality: 'BD' };
+    const pairs = matchPersons([
+      person('a', 'Nasrin', 'Hossain', { ...woman, birthDate: '1975-09-22', birthDatePrecision: 'day' }),
+      person('b', 'নাসরিন', 'হোসেন', { ...woman, birthDate: '1975-09-22', birthDatePrecision: 'day' }),
+      person('c', 'nasrin', 'hussain', { ...woman, birthDate: '1975-09-22', birthDatePrecision: 'day' }),
+      person('d', 'Nasreen', 'Hossain', { ...woman, birthDate: '1974-01-01', birthDatePrecision: 'estimated' }),
+      person('e', 'Nasreen', 'Hosen', { sex: 'female', birthDate: '1973-08-05', birthDatePrecision: 'day' }),
+    ]);
+    const linked = new Set(pairs.flatMap((p) => [p.a, p.b]));
+    expect(linked).toContain('d');
+    expect(linked).not.toContain('e');
+  });
+
   it('keeps F1 on a synthetic set built from syllables, not from the development names', () => {
     const set = syntheticPersons({ seed: 20260, people: 600 });
     const quality = pairwiseQuality(matchPersons(set.map((s) => s.record)), syntheticTruth(set));

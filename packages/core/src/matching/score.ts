@@ -34,10 +34,9 @@ const EXACT_YEARS_DIFFER = -5;
 const YEAR_AGREES = 2.5;
 const YEAR_NEAR = 1.5;
 const ESTIMATE_DRIFT = 2;
-// An estimate is usually off by a year; two or more years apart stays possible (not a
-// contradiction) but is evidence against: most such pairs are namesakes of neighbouring ages.
-const YEARS_TWO_APART = -2;
-const YEARS_FURTHER_APART = -2;
+// An estimate is usually off by a year (each of two estimates by one); further apart stays possible
+// (not a contradiction) but is evidence against: most such pairs are namesakes of neighbouring ages.
+const YEARS_BEYOND_USUAL_DRIFT = -2;
 const YEAR_FAR = -4;
 export const MATCH_PRIOR = -7;
 export const DEFAULT_MATCH_THRESHOLD = 0.5;
@@ -202,7 +201,7 @@ function birthWeight(a: BirthDate | null, b: BirthDate | null): number {
   // A year given alone is what the person said; an estimate drifts by a year or two on each side.
   const tolerance = (a.precision === 'estimated' ? ESTIMATE_DRIFT : 0) + (b.precision === 'estimated' ? ESTIMATE_DRIFT : 0);
   if (years === 0) return YEAR_AGREES;
-  if (years <= tolerance) return years === 1 ? YEAR_NEAR : years === 2 ? YEARS_TWO_APART : YEARS_FURTHER_APART;
+  if (years <= tolerance) return years <= tolerance / 2 ? YEAR_NEAR : YEARS_BEYOND_USUAL_DRIFT;
   return YEAR_FAR;
 }
 
