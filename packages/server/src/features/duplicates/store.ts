@@ -63,23 +63,41 @@ export async function replaceMatchKeys(q: Queryable, cipher: FieldCipher, person
 }
 
 /**
+ * A blocking key shared by more persons than this is a name (and year) so common that it tells
+ * nothing on its own: it is left out of the search, as the batch matcher leaves out oversized
+ * blocks, and the person is found through the other keys. Bounding every key's rows bounds the
+ * work of a search whatever the size of the register.
+ */
+export const MAX_KEY_BLOCK = 200;
+
+/**
  * Persons sharing a blocking key with `person`, most shared keys first: found through the blind
  * indexes alone, without decrypting anyone. Merged-away records are left out.
+ *
+ * Each key is read on its own with a limit (one short index range each), and a key whose block
+ * overflows the limit is dropped; only then are the rows counted per person and the persons
+ * checked. One `IN (…)` over all keys would read whole blocks of common names (tens of
+ * thousands of rows for an undated "Mohamed Ahmed") before counting.
  */
 export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, person: PreparedPerson, limit = MAX_CANDIDATES): Promise<string[]> {
   const keys = blindKeys(cipher, queryKeysOf(person));
   if (keys.length === 0) return [];
-  const rows = await q
-    .selectFrom('person_match_keys as k')
-    .innerJoin('persons as p', 'p.id', 'k.person_id')
-    .select(['k.person_id', sql<number>`count(*)`.as('shared')])
-    .where('k.key_index', 'in', keys)
-    .where('k.person_id', '<>', person.id)
-    .where('p.merged_into', 'is', null)
-    .groupBy('k.person_id')
-    .orderBy('shared', 'desc')
-    .orderBy('k.person_id')
-    .limit(limit)
-    .execute();
+  const blocks = sql.join(
+    keys.map(
+      (key) => sql`select person_id from (
+        select person_id, count(*) over () as block_size
+        from (select person_id from person_match_keys where key_index = ${key} limit ${MAX_KEY_BLOCK + 1}) as key_rows
+      ) as block where block_size <= ${MAX_KEY_BLOCK}`,
+    ),
+    sql` union all `,
+  );
+  const { rows } = await sql<{ person_id: string }>`
+    select shared.person_id from (
+      select person_id, count(*) as shared from (${blocks}) as hits group by person_id
+    ) as shared
+    inner join persons as p on p.id = shared.person_id
+    where shared.person_id <> ${person.id} and p.merged_into is null
+    order by shared.shared desc, shared.person_id
+    limit ${limit}`.execute(q);
   return rows.map((row) => row.person_id);
 }
