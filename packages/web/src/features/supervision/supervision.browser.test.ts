@@ -70,6 +70,8 @@ describe('supervision and oversight in Chromium', () => {
   it('refuses the return of a person who fears it until the supervisor overrides the guard in writing', async () => {
     const { page } = web;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
+    await page.getByRole('table', { name: 'Cases with a guarded action held back' }).waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.getByRole('link', { name: `Open case ${personId.slice(0, 8)}` }).first().click();
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
     // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
@@ -153,6 +155,8 @@ describe('supervision and oversight in Chromium', () => {
     const { page } = web;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Allegations' }).click();
     await page.getByRole('heading', { name: 'Allegations of failure to assist' }).waitFor();
+    await page.locator('tbody tr th a').first().waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('tbody tr th a').first().click();
     await page.getByText('Nobody brought water to the people held at the harbour for a whole day.').waitFor();
     const form = page.locator('form[aria-labelledby=investigate]');
