@@ -1,0 +1,148 @@
+import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { useForm } from 'react-hook-form';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { api, ApiProblem } from '../../app/api';
+import { useMe } from '../../app/session';
+import { SelectField, TextInputField } from '../../app/ui/fields';
+import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { obligationName, type Guards } from './model';
+
+const actionSchema = (t: TFunction) =>
+  z
+  .object({
+    action: z.enum(GUARDED_ACTIONS),
+    details: z.string().max(2000),
+    overrideReason: z.string().max(2000),
+    place: z.string().max(200),
+    since: z.string(),
+    legalBasis: z.string().max(500),
+  })
+  .superRefine((values, context) => {
+    const reason = values.overrideReason.trim();
+    if (reason && reason.length < 10) context.addIssue({ code: 'custom', path: ['overrideReason'], message: t('cases.reasonTooShort') });
+    if (values.action !== 'detain') return;
+    for (const key of ['place', 'since', 'legalBasis'] as const) if (!values[key].trim()) context.addIssue({ code: 'custom', path: [key], message: t('cases.required') });
+  });
+type ActionForm = z.infer<ReturnType<typeof actionSchema>>;
+
+/**
+ * Return, sharing with the State of origin, detention and a charge for having been smuggled: the
+ * engine says whether each is allowed and which obligations hold it back, and the rule is said in
+ * words. Recording one of them asks the server, which refuses (409, the blocking obligations
+ * named) unless a supervisor overrides with a written reason that goes to oversight.
+ */
+export function GuardsSection({ personId, guards, error, onChange }: { personId: string; guards: Guards | undefined; error: unknown; onChange: () => void }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const mayOverride = me.permissions.includes('guard:override');
+  const mayAct = me.permissions.includes('case:manage');
+  const [refusal, setRefusal] = useState<{ action: GuardedAction; blockedBy: string[] }>();
+  const [problem, setProblem] = useState<unknown>();
+  const [done, setDone] = useState<{ action: GuardedAction; overridden: boolean }>();
+  const form = useForm<ActionForm>({
+    resolver: zodResolver(actionSchema(t)),
+    defaultValues: { action: 'return', details: '', overrideReason: '', place: '', since: '', legalBasis: '' },
+  });
+  const action = form.watch('action');
+
+  const submit = form.handleSubmit(async (values) => {
+    setRefusal(undefined);
+    setProblem(undefined);
+    setDone(undefined);
+    try {
+      const result = await api<{ action: GuardedAction; overridden: boolean }>(
+        'POST',
+        `/api/persons/${personId}/actions/${values.action}`,
+        {
+          ...(values.details.trim() ? { details: values.details.trim() } : {}),
+          ...(values.overrideReason.trim() ? { overrideReason: values.overrideReason.trim() } : {}),
+          ...(values.action === 'detain' ? { detention: { place: values.place.trim(), since: new Date(values.since).toISOString(), legalBasis: values.legalBasis.trim() } } : {}),
+        },
+        { idempotencyKey: crypto.randomUUID() },
+      );
+      setDone(result);
+      onChange();
+    } catch (failure) {
+      if (failure instanceof ApiProblem && failure.code === 'guard-refused') {
+        setRefusal({ action: values.action, blockedBy: Array.isArray(failure.body.blockedBy) ? (failure.body.blockedBy as string[]) : [] });
+      } else setProblem(applyProblem(failure, form.setError, ['details', 'overrideReason']));
+    }
+  });
+
+  return (
+    <section aria-labelledby="guards-title">
+      <h2 id="guards-title">{t('cases.guards.title')}</h2>
+      <ProblemAlert error={error} />
+      {guards ? (
+        <ul className="case-guards" data-testid="guards">
+          {GUARDED_ACTIONS.map((name) => {
+            const guard = guards[name];
+            return (
+              <li key={name} className={guard.allowed ? 'case-guard is-allowed' : 'case-guard is-refused'} data-testid={`guard-${name}`} data-allowed={guard.allowed}>
+                <p className="case-guard-head">
+                  <strong>{t(`cases.actions.${name}`)}</strong>: <strong>{guard.allowed ? t('cases.guards.allowed') : t('cases.guards.refused')}</strong>
+                </p>
+                <p className="case-basis">{t(`cases.guards.rules.${name}`)}</p>
+                {guard.blockedBy.length ? (
+                  <>
+                    <p>{t('cases.guards.blockedBy')}</p>
+                    <ul>
+                      {guard.blockedBy.map((code) => (
+                        <li key={code} data-code={code}>
+                          {obligationName(t, code)}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {mayAct ? (
+        <details className="case-panel">
+          <summary>{t('cases.guards.record')}</summary>
+          <Form onSubmit={submit} validationBehavior="aria" data-testid="action-form">
+            <SelectField control={form.control} name="action" label={t('cases.guards.action')} options={GUARDED_ACTIONS.map((value) => ({ value, label: t(`cases.actions.${value}`) }))} />
+            <TextInputField control={form.control} name="details" label={t('cases.guards.details')} description={t('cases.guards.detailsHint')} multiline />
+            {action === 'detain' ? (
+              <>
+                <TextInputField control={form.control} name="place" label={t('cases.guards.place')} isRequired />
+                <TextInputField control={form.control} name="since" type="datetime-local" label={t('cases.guards.since')} isRequired />
+                <TextInputField control={form.control} name="legalBasis" label={t('cases.guards.legalBasis')} isRequired />
+              </>
+            ) : null}
+            {mayOverride ? <TextInputField control={form.control} name="overrideReason" label={t('cases.guards.overrideReason')} description={t('cases.guards.overrideHint')} multiline /> : null}
+            {refusal ? (
+              <div role="alert" className="alert alert-error" data-testid="guard-refusal">
+                <p className="alert-title">{t('cases.guards.refusedTitle', { action: t(`cases.actions.${refusal.action}`) })}</p>
+                <p>{t('cases.guards.blockedBy')}</p>
+                <ul>
+                  {refusal.blockedBy.map((code) => (
+                    <li key={code}>{obligationName(t, code)}</li>
+                  ))}
+                </ul>
+                <p>{mayOverride ? t('cases.guards.overrideHint') : t('cases.guards.askSupervisor')}</p>
+              </div>
+            ) : null}
+            {done ? (
+              <p role="status" className="alert alert-ok" data-testid="action-done">
+                {t(done.overridden ? 'cases.guards.doneOverridden' : 'cases.guards.done', { action: t(`cases.actions.${done.action}`) })}
+              </p>
+            ) : null}
+            <ProblemAlert error={problem} />
+            <Button type="submit" className="button button-danger" isDisabled={form.formState.isSubmitting} data-testid="record-action">
+              {t('cases.guards.submit')}
+            </Button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
