@@ -7,11 +7,17 @@ import type { FastifyRequest } from 'fastify';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Who calls, and whether they have accepted the code of conduct in force (read in the same query). */
+export interface Caller {
+  actor: Actor;
+  acceptedConduct: boolean;
+}
+
 /**
  * Resolves the caller from a Bearer API token or the session cookie. Returns undefined for an
  * anonymous request; throws 401 for a credential that is presented but not valid.
  */
-export async function authenticate(platform: Platform, request: FastifyRequest): Promise<Actor | undefined> {
+export async function authenticate(platform: Platform, request: FastifyRequest): Promise<Caller | undefined> {
   const now = platform.clock();
   const { db } = platform.database;
   const authorization = request.headers.authorization;
@@ -23,7 +29,7 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
     await touchApiToken(db, token, now);
     const policy = ROLE_POLICIES[token.role];
     const scopes = new Set(token.scopes);
-    return {
+    const actor: Actor = {
       userId: token.userId,
       username: token.username,
       agencyId: token.agencyId,
@@ -34,6 +40,7 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
       fieldGroups: new Set(policy.fieldGroups),
       pending: 'none',
     };
+    return { actor, acceptedConduct: token.acceptedConduct };
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return undefined;
@@ -48,7 +55,7 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
   }
   await touchSession(db, session, now);
   const policy = ROLE_POLICIES[session.role];
-  return {
+  const actor: Actor = {
     userId: session.userId,
     username: session.username,
     agencyId: session.agencyId,
@@ -66,4 +73,5 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
           ? 'password_change'
           : 'none',
   };
+  return { actor, acceptedConduct: session.acceptedConduct };
 }

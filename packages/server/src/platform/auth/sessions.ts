@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@haven/core';
+import { acceptedCurrentConduct } from '../access/conduct.js';
 import type { Queryable } from '../db/database.js';
 import { newSecret, secretHash } from './tokens.js';
 
@@ -22,6 +23,8 @@ export interface SessionUser {
   role: Role;
   totpEnabled: boolean;
   mustChangePassword: boolean;
+  /** Whether the user has accepted the code of conduct in force (read with the session, not cached). */
+  acceptedConduct: boolean;
 }
 
 export async function createSession(
@@ -70,6 +73,7 @@ export async function findLiveSession(q: Queryable, token: string, now: Date): P
       'users.must_change_password',
       'users.disabled',
     ])
+    .select((eb) => acceptedCurrentConduct(eb.ref('users.id')).as('accepted_conduct'))
     .where('sessions.id', '=', secretHash(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || row.disabled) return undefined;
@@ -86,6 +90,7 @@ export async function findLiveSession(q: Queryable, token: string, now: Date): P
     role: row.role as Role,
     totpEnabled: row.totp_enabled === 1,
     mustChangePassword: row.must_change_password === 1,
+    acceptedConduct: Number(row.accepted_conduct) === 1,
   };
 }
 
@@ -130,6 +135,8 @@ export interface TokenUser {
   username: string;
   agencyId: string;
   role: Role;
+  /** Whether the user has accepted the code of conduct in force (read with the token, not cached). */
+  acceptedConduct: boolean;
 }
 
 export async function findLiveApiToken(q: Queryable, id: string, secret: string, now: Date): Promise<TokenUser | undefined> {
@@ -149,6 +156,7 @@ export async function findLiveApiToken(q: Queryable, id: string, secret: string,
       'users.role',
       'users.disabled',
     ])
+    .select((eb) => acceptedCurrentConduct(eb.ref('users.id')).as('accepted_conduct'))
     .where('api_tokens.id', '=', id)
     .executeTakeFirst();
   if (!row || row.revoked_at || row.disabled || Date.parse(row.expires_at) <= now.getTime()) return undefined;
@@ -161,6 +169,7 @@ export async function findLiveApiToken(q: Queryable, id: string, secret: string,
     username: row.username,
     agencyId: row.agency_id,
     role: row.role as Role,
+    acceptedConduct: Number(row.accepted_conduct) === 1,
   };
 }
 

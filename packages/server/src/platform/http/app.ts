@@ -7,7 +7,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { hasAcceptedCurrentConduct } from '../access/conduct.js';
 import type { RouteAccess } from '../access/route-access.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
@@ -137,8 +136,9 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     // Public routes never look at credentials: nothing done anonymously (an allegation through the
     // public form) is tied to a session, not even by its last-seen time.
     if (access.public) return;
-    const actor = await authenticate(platform, request);
-    if (!actor) throw unauthorized();
+    const caller = await authenticate(platform, request);
+    if (!caller) throw unauthorized();
+    const { actor } = caller;
     request.ctx.actor = actor;
     request.ctx.audit = { ...request.ctx.audit, actorUserId: actor.userId, actorAgencyId: actor.agencyId };
     if (access.sessionOnly && actor.via !== 'session') throw forbidden('This needs a signed-in browser session, not an API token.');
@@ -147,7 +147,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
       throw new HttpProblem(403, `sign-in-incomplete`, 'Sign-in not complete', `Finish signing in first: ${step}.`, undefined, { pending: actor.pending });
     }
     if (access.permission && !actor.permissions.has(access.permission)) throw forbidden();
-    if (access.personalData && !(await hasAcceptedCurrentConduct(platform.database.db, actor.userId))) {
+    if (access.personalData && !caller.acceptedConduct) {
       throw new HttpProblem(403, 'conduct-not-accepted', 'Code of conduct not accepted', 'Accept the current code of conduct before working with personal data.');
     }
   });
