@@ -54,6 +54,8 @@ describe('romanisation and phonetic forms', () => {
     ['Sevcenko', 'Shevchenko'],
     ['Serhiy', 'Sergey'],
     ['Jasmin', 'Yasmin'],
+    ['Abdirahman', 'Abdulrahman'],
+    ['Cabdiraxmaan', 'Abdel Rahman'],
     ['Korim', 'করিম'],
     ['Shafiqul', 'শফিকুল'],
   ])('hears %s and %s as the same name', (x, y) => {

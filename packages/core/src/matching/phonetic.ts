@@ -40,10 +40,20 @@ export function phoneticForms(word: RomanisedWord): PhoneticForm[] {
   return [...forms].filter((f) => f.length > 0).slice(0, MAX_VARIANTS);
 }
 
-/** "alhassan", "elmasri": the article written into the word; both readings are kept (Alam stays Alam). */
+/**
+ * "alhassan", "elmasri": the article written into the word; both readings are kept (Alam stays
+ * Alam). "Abdulrahman", "Abdelkader", "Cabdullaahi": the article after Abd is written, elided or
+ * assimilated (Abdirahman, Abdkader) at will, so a reading without it is kept too.
+ */
 function articleReadings(units: string[]): string[][] {
+  const readings = [units];
   const [first, second] = units;
-  return (first === 'a' || first === 'e') && second === 'l' && units.length >= 5 ? [units, units.slice(2)] : [units];
+  if ((first === 'a' || first === 'e') && second === 'l' && units.length >= 5) readings.push(units.slice(2));
+  const abd = first === 'c' ? 1 : 0; // Somali c (ʿayn) before Abd
+  if (units[abd] === 'a' && units[abd + 1] === 'b' && units[abd + 2] === 'd' && VOWELS.has(units[abd + 3] ?? '') && units[abd + 4] === 'l' && units.length > abd + 6) {
+    readings.push([...units.slice(0, abd + 3), ...units.slice(abd + 5)]);
+  }
+  return readings;
 }
 
 function classify(units: string[]): string[] {

@@ -60,6 +60,28 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([ids[1]]);
   });
 
+  it('lists likely duplicates in the registration answer when asked, single and mass registration', async () => {
+    const first = await officer.post('/api/persons', { givenName: 'Abdirahman', familyName: 'Cali Warsame', sex: 'male', birthDate: '1993-04-02', nationality: 'SO' });
+    expect(first.body.likelyDuplicates).toBeUndefined();
+    const second = await officer.post('/api/persons?duplicates=true', { givenName: 'Abdel Rahman', familyName: 'Ali', sex: 'male', birthDate: '1993-04-02', nationality: 'SO' });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body.likelyDuplicates.map((d: { personId: string }) => d.personId)).toEqual([first.body.id]);
+    expect(second.body.likelyDuplicates[0].reasons).toContain('same birth date 1993-04-02');
+
+    const encounter = await officer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T04:00:00Z', place: { name: 'Central Mediterranean' } });
+    expect(encounter.status, JSON.stringify(encounter.body)).toBe(201);
+    const mass = await officer.post(`/api/encounters/${encounter.body.id}/persons?duplicates=true`, {
+      persons: [
+        { givenName: 'عبد الرحمن', familyName: 'علي', sex: 'male', birthDate: '1993-04-02', nationality: 'SO' },
+        { givenName: 'Hodan', familyName: 'Jama', sex: 'female', birthDate: '2004-01-01', birthDatePrecision: 'year', nationality: 'SO' },
+      ],
+    });
+    expect(mass.status, JSON.stringify(mass.body)).toBe(201);
+    const [arabic, other] = mass.body.persons as { likelyDuplicates: { personId: string }[] }[];
+    expect(arabic!.likelyDuplicates.map((d) => d.personId).sort()).toEqual([first.body.id, second.body.id].sort());
+    expect(other!.likelyDuplicates).toEqual([]);
+  });
+
   it('follows a change of name: the keys are derived again', async () => {
     const first = await officer.post('/api/persons', { givenName: 'Senait', familyName: 'Haile', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });
     const second = await officer.post('/api/persons', { givenName: 'Selam', familyName: 'Kidane', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });

@@ -6,13 +6,22 @@ import { likelyDuplicates } from './service.js';
 
 const personParams = z.strictObject({ id: idSchema });
 
-const likelyDuplicateSchema = z
+export const likelyDuplicateSchema = z
   .object({
     personId: z.uuid(),
     score: z.number().min(0).max(1).describe('How likely the two records are one person'),
     reasons: z.array(z.string()).describe('Which names matched how, which dates, sex and nationality'),
   })
   .meta({ id: 'LikelyDuplicate' });
+
+/**
+ * `?duplicates=true` on a registration: the answer lists each registered person's likely
+ * duplicates among those the caller may see. Asked for, not by default, since the search (and
+ * the audit of the records it reads) would otherwise weigh on every registration.
+ */
+export const registrationDuplicatesQuerySchema = z.strictObject({
+  duplicates: z.enum(['true', 'false']).optional().describe('true: list likely duplicates of each person registered, with the reasons'),
+});
 
 const mergeSchema = z
   .object({

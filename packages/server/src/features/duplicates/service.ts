@@ -1,7 +1,7 @@
 import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup } from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
 import { visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import { withAudit } from '../../platform/audit/recorder.js';
+import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { PersonTable } from '../../platform/db/schema.js';
@@ -63,23 +63,42 @@ export async function likelyDuplicates(platform: Platform, ctx: RequestContext, 
     if (!groups.has('identity')) throw forbidden('Your role may not read identity fields, which matching compares.');
     const row = await personRow(trx, personId);
     if (!row || row.merged_into) throw notFound('person');
-    const subject = preparePerson(matchPersonOf(row.id, matchFieldsOf(platform, row)));
-    record({ action: 'person.read', recordType: 'person', recordId: personId, fields: MATCH_FIELDS });
-    const found: LikelyDuplicate[] = [];
-    const candidateIds = await candidatePersonIds(trx, platform.cipher, subject);
-    const visible = await identityVisible(trx, actor, candidateIds);
-    // One statement for all candidates the caller may read, in the order the search ranked them.
-    const rows = visible.length === 0 ? [] : await trx.selectFrom('persons').selectAll().where('id', 'in', visible).execute();
-    const rowOf = new Map(rows.map((row) => [row.id, row]));
-    for (const candidateId of visible) {
-      const candidate = rowOf.get(candidateId);
-      if (!candidate) continue;
-      record({ action: 'person.read', recordType: 'person', recordId: candidateId, fields: MATCH_FIELDS });
-      const { score, reasons } = scorePair(subject, preparePerson(matchPersonOf(candidate.id, matchFieldsOf(platform, candidate))));
-      if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidateId, score, reasons });
-    }
-    return found.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1));
+    return duplicatesOf(platform, trx, actor, record, row);
   });
+}
+
+/**
+ * Likely duplicates of persons the caller has just registered (a registration answer that asks
+ * for them), in one audited unit. A role that may not read identity fields gets none listed.
+ */
+export async function likelyDuplicatesOfRegistered(platform: Platform, ctx: RequestContext, personIds: readonly string[]): Promise<Map<string, LikelyDuplicate[]>> {
+  const actor = actorOf(ctx);
+  const found = new Map<string, LikelyDuplicate[]>(personIds.map((id) => [id, []]));
+  if (personIds.length === 0 || !actor.fieldGroups.has('identity')) return found;
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    const rows = await trx.selectFrom('persons').selectAll().where('id', 'in', [...personIds]).execute();
+    for (const row of rows) found.set(row.id, await duplicatesOf(platform, trx, actor, record, row));
+    return found;
+  });
+}
+
+async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, record: RecordAudit, row: PersonTable): Promise<LikelyDuplicate[]> {
+  const subject = preparePerson(matchPersonOf(row.id, matchFieldsOf(platform, row)));
+  record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: MATCH_FIELDS });
+  const found: LikelyDuplicate[] = [];
+  const candidateIds = await candidatePersonIds(trx, platform.cipher, subject);
+  const visible = await identityVisible(trx, actor, candidateIds);
+  // One statement for all candidates the caller may read, in the order the search ranked them.
+  const rows = visible.length === 0 ? [] : await trx.selectFrom('persons').selectAll().where('id', 'in', visible).execute();
+  const rowOf = new Map(rows.map((candidate) => [candidate.id, candidate]));
+  for (const candidateId of visible) {
+    const candidate = rowOf.get(candidateId);
+    if (!candidate) continue;
+    record({ action: 'person.read', recordType: 'person', recordId: candidateId, fields: MATCH_FIELDS });
+    const { score, reasons } = scorePair(subject, preparePerson(matchPersonOf(candidate.id, matchFieldsOf(platform, candidate))));
+    if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidateId, score, reasons });
+  }
+  return found.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1));
 }
 
 /** Whether a change to a person's record touches what matching compares. */

@@ -2,6 +2,8 @@ import { assistanceInputSchema, encounterInputSchema, ENCOUNTER_TYPES, FIELD_GRO
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
+import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { assistEveryone, createEncounter, listEncounters, readEncounter, registerAtEncounter, triageList, updateEncounter } from './service.js';
 import { TRIAGE_CATEGORIES } from './triage.js';
 
@@ -29,6 +31,7 @@ const registeredSchema = z.object({
   updatedAt: z.string(),
   fieldGroups: z.array(z.enum(FIELD_GROUPS)),
   fields: z.record(z.string(), z.unknown()),
+  likelyDuplicates: z.array(likelyDuplicateSchema).optional(),
 });
 const triageEntrySchema = z.object({
   personId: z.uuid(),
@@ -101,11 +104,17 @@ export const encounterRoutes: Feature = (app, platform) => {
         tags: ['encounters'],
         summary: 'Mass registration: up to 1,000 persons, each with case, first indicators and obligations, in one transaction',
         params,
+        querystring: registrationDuplicatesQuerySchema,
         body: massRegistrationSchema,
         response: { 201: z.object({ encounterId: z.uuid(), persons: z.array(registeredSchema) }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await registerAtEncounter(platform, request.ctx, request.params.id, request.body.persons)),
+    async (request, reply) => {
+      const registered = await registerAtEncounter(platform, request.ctx, request.params.id, request.body.persons);
+      if (request.query.duplicates !== 'true') return reply.code(201).send(registered);
+      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, registered.persons.map((person) => person.id));
+      return reply.code(201).send({ ...registered, persons: registered.persons.map((person) => ({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] })) });
+    },
   );
 
   app.get(

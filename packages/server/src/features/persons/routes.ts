@@ -2,6 +2,8 @@ import { ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputS
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
+import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
@@ -24,9 +26,20 @@ export const personRoutes: Feature = (app, platform) => {
     '/api/persons',
     {
       config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
-      schema: { tags: ['persons'], summary: 'Register a person (with first indicators, if any) and open their case', body: registrationPersonSchema, response: { 201: personSchema } },
+      schema: {
+        tags: ['persons'],
+        summary: 'Register a person (with first indicators, if any) and open their case',
+        querystring: registrationDuplicatesQuerySchema,
+        body: registrationPersonSchema,
+        response: { 201: personSchema.extend({ likelyDuplicates: z.array(likelyDuplicateSchema).optional() }).meta({ id: 'RegisteredPerson' }) },
+      },
     },
-    async (request, reply) => reply.code(201).send(await createPerson(platform, request.ctx, request.body)),
+    async (request, reply) => {
+      const person = await createPerson(platform, request.ctx, request.body);
+      if (request.query.duplicates !== 'true') return reply.code(201).send(person);
+      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, [person.id]);
+      return reply.code(201).send({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] });
+    },
   );
 
   app.get(
