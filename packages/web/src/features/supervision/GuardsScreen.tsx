@@ -4,6 +4,7 @@ import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import { caseLabel, type OversightItem } from './model';
+import { ObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
 
 /**
@@ -47,7 +48,7 @@ export default function GuardsScreen() {
                     {entry.blockingObligations.map((code, i) => (
                       <span key={code}>
                         {i > 0 ? ', ' : null}
-                        <code>{code}</code>
+                        <ObligationName code={code} />
                       </span>
                     ))}
                   </td>

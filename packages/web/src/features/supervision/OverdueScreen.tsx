@@ -7,6 +7,7 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import { caseLabel, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
+import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
 
 type QueueWindow = 'overdue' | 'due24h';
@@ -14,6 +15,7 @@ type QueueWindow = 'overdue' | 'due24h';
 /** The agency's work past its deadline, or due within a day: what a supervisor chases or, with a reason, waives. */
 export default function OverdueScreen() {
   const { t } = useTranslation();
+  const nameOf = useObligationName();
   const format = useFormat();
   const [queueWindow, setQueueWindow] = useState<QueueWindow>('overdue');
   const [waiving, setWaiving] = useState<string>();
@@ -35,7 +37,7 @@ export default function OverdueScreen() {
       </RadioGroup>
       {waived ? (
         <p role="status" className="alert alert-ok">
-          {t('supervision.overdue.waived', { code: waived })}
+          {t('supervision.overdue.waived', { code: nameOf(waived) })}
         </p>
       ) : null}
       <ProblemAlert error={queue.error} />
@@ -60,7 +62,7 @@ export default function OverdueScreen() {
               {queue.data.map((obligation) => (
                 <tr key={obligation.id}>
                   <th scope="row">
-                    <code>{obligation.code}</code>
+                    <ObligationName code={obligation.code} />
                   </th>
                   <td>
                     <Link to={`/supervision/persons/${obligation.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(obligation.personId) })}>
@@ -90,7 +92,7 @@ export default function OverdueScreen() {
                         }}
                       />
                     ) : (
-                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })}>
+                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: nameOf(obligation.code) })}>
                         {t('supervision.overdue.waive')}
                       </Button>
                     )}

@@ -13,6 +13,7 @@ import { newIdempotencyKey, useResource } from '../../app/ui/resource';
 import { useFormat } from '../../app/format';
 import { caseLabel, MIN_REASON, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
+import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
 
 type Guards = Record<GuardedAction, { allowed: boolean; blockedBy: string[] }>;
@@ -47,6 +48,7 @@ function personName(person: Person | undefined): string | undefined {
 /** The case's open obligations, each waivable with a written reason (the oversight body reads it). */
 function OpenObligations({ personId }: { personId: string }) {
   const { t } = useTranslation();
+  const nameOf = useObligationName();
   const format = useFormat();
   const obligations = useResource<Obligation[]>(`/api/persons/${personId}/obligations`);
   const [waiving, setWaiving] = useState<string>();
@@ -58,7 +60,7 @@ function OpenObligations({ personId }: { personId: string }) {
       <ProblemAlert error={obligations.error} />
       {waived ? (
         <p role="status" className="alert alert-ok">
-          {t('supervision.overdue.waived', { code: waived })}
+          {t('supervision.overdue.waived', { code: nameOf(waived) })}
         </p>
       ) : null}
       {obligations.data === undefined ? null : open.length === 0 ? (
@@ -77,7 +79,7 @@ function OpenObligations({ personId }: { personId: string }) {
               {open.map((obligation) => (
                 <tr key={obligation.id}>
                   <th scope="row">
-                    <code>{obligation.code}</code>
+                    <ObligationName code={obligation.code} />
                   </th>
                   <td className={obligation.status === 'overdue' ? 'overdue' : undefined}>
                     {obligation.dueBy ? format.dateTime(obligation.dueBy) : t('supervision.person.standing')}
@@ -95,7 +97,7 @@ function OpenObligations({ personId }: { personId: string }) {
                         }}
                       />
                     ) : (
-                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })}>
+                      <Button className="button" onPress={() => setWaiving(obligation.id)} aria-label={t('supervision.overdue.waiveOf', { code: nameOf(obligation.code) })}>
                         {t('supervision.overdue.waive')}
                       </Button>
                     )}
@@ -177,7 +179,7 @@ export default function PersonGuardsScreen() {
                     {entry.blockedBy.map((code, i) => (
                       <span key={code}>
                         {i > 0 ? ', ' : null}
-                        <code>{code}</code>
+                        <ObligationName code={code} />
                       </span>
                     ))}
                   </>

@@ -8,10 +8,12 @@ import { api } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { TextInputField } from '../../app/ui/fields';
 import { MIN_REASON, type Obligation } from './model';
+import { useObligationName } from './ObligationName';
 
 /** Waiving an obligation: a supervisor's written reason, audited and sent to the oversight queue. */
 export function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obligation; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
+  const nameOf = useObligationName();
   const [error, setError] = useState<unknown>();
   const form = useForm({ resolver: zodResolver(z.object({ reason: z.string().trim().min(MIN_REASON, t('supervision.reasonTooShort', { count: MIN_REASON })).max(2000) })), defaultValues: { reason: '' } });
   const submit = form.handleSubmit(async ({ reason }) => {
@@ -24,7 +26,7 @@ export function WaiveForm({ obligation, onDone, onCancel }: { obligation: Obliga
     }
   });
   return (
-    <Form onSubmit={submit} validationBehavior="aria" aria-label={t('supervision.overdue.waiveOf', { code: obligation.code })} className="inline-form">
+    <Form onSubmit={submit} validationBehavior="aria" aria-label={t('supervision.overdue.waiveOf', { code: nameOf(obligation.code) })} className="inline-form">
       <TextInputField control={form.control} name="reason" label={t('supervision.reason')} description={t('supervision.waiveExplain')} multiline isRequired autoFocus />
       <ProblemAlert error={error} />
       <div className="actions">

@@ -53,15 +53,18 @@ describe('supervision and oversight in Chromium', () => {
     await saveScreenshot(page, 'supervision-overdue');
 
     expect(await rows.first().innerText()).toMatch(/late: due \d+ (hours|days) ago/);
+    // Named in the reader's language, with the code the law and the audit trail use.
     const code = await rows.first().locator('th code').innerText();
-    await page.getByRole('button', { name: `Waive ${code}` }).click();
-    const form = page.getByRole('form', { name: `Waive ${code}` });
+    const name = await rows.first().locator('th .obligation-name').innerText();
+    expect(name).not.toBe(code);
+    await page.getByRole('button', { name: `Waive ${name}` }).click();
+    const form = page.getByRole('form', { name: `Waive ${name}` });
     await form.locator('textarea[name=reason]').fill('too short');
     await form.locator('button[type=submit]').click();
     await form.getByText('Explain why, in at least 10 characters.').waitFor();
     await form.locator('textarea[name=reason]').fill('The person left the reception centre and cannot be reached; recorded by the officer.');
     await form.locator('button[type=submit]').click();
-    await page.getByRole('status').filter({ hasText: `${code} waived` }).waitFor();
+    await page.getByRole('status').filter({ hasText: `${name} waived` }).waitFor();
     const waived = await web.server.platform.database.db.selectFrom('obligations').select('status').where('person_id', '=', personId).where('code', '=', code).executeTakeFirstOrThrow();
     expect(waived.status).toBe('waived');
     waivedCode = code;
@@ -76,8 +79,8 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
     // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
     const obligations = page.getByRole('table', { name: 'Open obligations' });
-    await obligations.getByRole('rowheader', { name: 'protection.non_refoulement' }).waitFor();
-    expect(await obligations.getByRole('rowheader', { name: waivedCode }).count()).toBe(0);
+    await obligations.getByRole('rowheader', { name: 'No return to danger (non-refoulement) protection.non_refoulement' }).waitFor();
+    expect(await obligations.getByRole('rowheader').filter({ hasText: waivedCode }).count()).toBe(0);
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
     const form = page.locator('form[aria-labelledby=perform-action]');
