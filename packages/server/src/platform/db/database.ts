@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
@@ -77,17 +77,27 @@ function withStatementCache(sqlite: SQLite.Database, committed: () => void): Sql
   };
 }
 
-async function fsyncIfPresent(file: string): Promise<void> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined; // no log: everything is in the database file
-    throw error;
-  });
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/**
+ * Syncs a file through a handle kept open: opening and closing the log for every sync cost more
+ * of a loaded server's time than the sync's own bookkeeping. SQLite removes its log only when the
+ * last connection closes, and the writing connection stays open as long as this, so the handle
+ * always names the live log.
+ */
+function keptOpenSync(): { sync(file: string): Promise<void>; close(): Promise<void> } {
+  let handle: FileHandle | undefined;
+  return {
+    async sync(file) {
+      handle ??= await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined; // no log yet: everything is in the database file
+        throw error;
+      });
+      await handle?.sync();
+    },
+    async close() {
+      await handle?.close();
+      handle = undefined;
+    },
+  };
 }
 
 /**
@@ -103,7 +113,7 @@ export class LogSync {
 
   constructor(
     private readonly walFile: string,
-    private readonly syncFile: (file: string) => Promise<void> = fsyncIfPresent,
+    private readonly syncFile: (file: string) => Promise<void>,
   ) {}
 
   /** A transaction (or a lone write) has committed. */
@@ -193,13 +203,15 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   sqlite.pragma('busy_timeout = 5000');
   // Freed space is zeroed, so a destroyed value (retention, erasure) does not linger in the file.
   sqlite.pragma('secure_delete = ON');
-  const log = new LogSync(`${path.resolve(file)}-wal`);
+  const walSync = keptOpenSync();
+  const log = new LogSync(`${path.resolve(file)}-wal`, walSync.sync);
   const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, log.noteCommit) }) });
   if (file === ':memory:') return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: () => Promise.resolve(), close: () => db.destroy() };
   const stopCheckpointer = startCheckpointer(sqlite, path.resolve(file));
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
+    await walSync.close();
   };
   return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, close };
 }
