@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { useMe } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { AssistanceSection } from './AssistanceSection';
+import { CaseForm } from './CaseForm';
 import { GuardsSection } from './GuardsSection';
 import { personName, shortId, type Assessment, type Case, type Guards, type Obligation, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
@@ -31,6 +33,7 @@ function CaseScreenContent() {
     assessment.reload();
     kase.reload();
   };
+  const mayManage = useMe().permissions.includes('case:manage');
   const name = personName(person.data?.fields) ?? t('cases.unnamed', { id: shortId(personId) });
   return (
     <div className="page case-page">
@@ -68,6 +71,7 @@ function CaseScreenContent() {
             ) : null}
           </dl>
         ) : null}
+        {kase.data && mayManage ? <CaseForm current={kase.data} onChanged={factsChanged} /> : null}
       </section>
       <ScreeningSection personId={personId} onChange={factsChanged} />
       <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={factsChanged} />

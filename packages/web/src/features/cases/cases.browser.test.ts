@@ -104,6 +104,16 @@ describe('the protection officer and the service provider in Chromium', () => {
     await refusal.waitFor();
     expect(await refusal.innerText()).toContain('Return is refused.');
     expect(await refusal.innerText()).toContain('Non-refoulement');
+
+    // Her best interests determined: that block goes, non-refoulement still holds her return back.
+    await page.getByTestId('case-change').locator('summary').click();
+    await page.getByRole('checkbox', { name: 'Best interests determined' }).check({ force: true });
+    await page.getByTestId('save-case').click();
+    await page.getByRole('status').filter({ hasText: 'The case is changed' }).waitFor();
+    await expect.poll(() => ret.innerText()).not.toContain('Best interests of the child');
+    expect(await ret.getAttribute('data-allowed')).toBe('false');
+    expect(await ret.innerText()).toContain('Non-refoulement');
+    await page.getByTestId('obligations').locator('[data-code="children.best_interests"]').waitFor({ state: 'detached' });
   });
 
   it('refers her to asylum once she consents, sharing only what asylum needs', async () => {
@@ -127,6 +137,9 @@ describe('the protection officer and the service provider in Chromium', () => {
     await page.getByTestId('referrals').locator('li[data-service="asylum"][data-status="sent"]').waitFor();
     await expect.poll(() => page.getByTestId('case-stage').innerText()).toBe('Referred');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    // The forms folded away, so the picture shows the case itself.
+    const open = page.locator('details[open] > summary');
+    while ((await open.count()) > 0) await open.first().click();
     await saveScreenshot(page, 'case-page');
 
     await page.getByRole('link', { name: 'Back to the cases' }).click();
