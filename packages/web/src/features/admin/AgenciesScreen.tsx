@@ -11,6 +11,7 @@ import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 export interface Agency {
   id: string;
@@ -88,7 +89,7 @@ function AgencyRow({ agency, onChanged }: { agency: Agency; onChanged: () => voi
 }
 
 /** The agencies of the jurisdiction: every user belongs to one, and record scope follows it. */
-export default function AgenciesScreen() {
+function AgenciesScreenBody() {
   const { t } = useTranslation();
   const agencies = useResource<Agency[]>('/api/admin/agencies');
   const [error, setError] = useState<unknown>();
@@ -147,5 +148,13 @@ export default function AgenciesScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function AgenciesScreen() {
+  return (
+    <AdminStrings>
+      <AgenciesScreenBody />
+    </AdminStrings>
   );
 }

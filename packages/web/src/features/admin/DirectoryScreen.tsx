@@ -13,6 +13,7 @@ import { SelectField, TextInputField } from '../../app/ui/fields';
 import { newIdempotencyKey, useResource } from '../../app/ui/resource';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 interface Provider {
   id: string;
@@ -114,7 +115,7 @@ function ProviderEdit({ provider, onDone }: { provider: Provider; onDone: () => 
  * The service directory: who provides which service where, with what capacity and free places,
  * and the default provider per service and area (the pathways a referral proposes first).
  */
-export default function DirectoryScreen() {
+function DirectoryScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const providers = useResource<Provider[]>('/api/directory/providers');
@@ -298,5 +299,13 @@ export default function DirectoryScreen() {
         </Button>
       </Form>
     </div>
+  );
+}
+
+export default function DirectoryScreen() {
+  return (
+    <AdminStrings>
+      <DirectoryScreenBody />
+    </AdminStrings>
   );
 }

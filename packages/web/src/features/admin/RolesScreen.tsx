@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 interface RolePolicy {
   role: Role;
@@ -12,7 +13,7 @@ interface RolePolicy {
 }
 
 /** What each role may do and see: fixed in the access policy, shown here so an administrator chooses a role knowingly. */
-export default function RolesScreen() {
+function RolesScreenBody() {
   const { t } = useTranslation();
   const roles = useResource<RolePolicy[]>('/api/admin/roles');
   return (
@@ -50,5 +51,13 @@ export default function RolesScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function RolesScreen() {
+  return (
+    <AdminStrings>
+      <RolesScreenBody />
+    </AdminStrings>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 interface SopProfile {
   id: string;
@@ -51,7 +52,7 @@ function usePeriod() {
  * adds or shortens. Read-only here: the profile is a file checked at start, so a weakened one
  * never runs.
  */
-export default function SopProfileScreen() {
+function SopProfileScreenBody() {
   const { t, i18n } = useTranslation();
   const profile = useResource<SopProfile>('/api/admin/sop-profile');
   const span = useSpan();
@@ -129,5 +130,13 @@ export default function SopProfileScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function SopProfileScreen() {
+  return (
+    <AdminStrings>
+      <SopProfileScreenBody />
+    </AdminStrings>
   );
 }

@@ -14,6 +14,7 @@ import { useResource } from '../../app/ui/resource';
 import type { Agency } from './AgenciesScreen';
 import { UserState, type User } from './UsersScreen';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 const assignmentForm = z.object({ role: z.enum(ROLES), agencyId: z.string().min(1), displayName: z.string().trim().min(1).max(200) });
 const passwordForm = z.object({ password: z.string().min(12).max(1024) });
@@ -96,7 +97,7 @@ function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency
   );
 }
 
-export default function UserScreen() {
+function UserScreenBody() {
   const { t } = useTranslation();
   const { userId } = useParams();
   const users = useResource<User[]>('/api/admin/users');
@@ -138,5 +139,13 @@ export default function UserScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function UserScreen() {
+  return (
+    <AdminStrings>
+      <UserScreenBody />
+    </AdminStrings>
   );
 }

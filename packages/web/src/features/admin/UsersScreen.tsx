@@ -12,6 +12,7 @@ import { SelectField, TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
+import { AdminStrings } from './strings';
 
 export interface User {
   id: string;
@@ -53,7 +54,7 @@ export function UserState({ user }: { user: User }) {
 }
 
 /** Staff accounts: who works in which agency, in which role. A new user enrols their second factor at first sign-in. */
-export default function UsersScreen() {
+function UsersScreenBody() {
   const { t } = useTranslation();
   const users = useResource<User[]>('/api/admin/users');
   const agencies = useResource<Agency[]>('/api/admin/agencies');
@@ -138,5 +139,13 @@ export default function UsersScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function UsersScreen() {
+  return (
+    <AdminStrings>
+      <UsersScreenBody />
+    </AdminStrings>
   );
 }

@@ -14,6 +14,7 @@ import { SelectField, TextInputField } from '../../app/ui/fields';
 import { newIdempotencyKey, useResource } from '../../app/ui/resource';
 import type { Investigation, InvestigationDetail, JusticeLink, ProtectionMeasure } from './model';
 import '../../app/ui/desk.css';
+import { JusticeStrings } from './strings';
 
 const changeForm = z.object({
   kind: z.enum(INVESTIGATION_KINDS),
@@ -164,7 +165,7 @@ function LinkSection({ link, onChanged }: { link: JusticeLink; onChanged: () => 
 }
 
 /** One investigation or prosecution: its facts, the victims and witnesses linked to it, their protection, and the incidents in it. */
-export default function InvestigationScreen() {
+function InvestigationScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const { investigationId = '' } = useParams();
@@ -218,5 +219,13 @@ export default function InvestigationScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function InvestigationScreen() {
+  return (
+    <JusticeStrings>
+      <InvestigationScreenBody />
+    </JusticeStrings>
   );
 }

@@ -14,6 +14,7 @@ import { SelectField, TextInputField } from '../../app/ui/fields';
 import { newIdempotencyKey, useResource } from '../../app/ui/resource';
 import type { Investigation } from './model';
 import '../../app/ui/desk.css';
+import { JusticeStrings } from './strings';
 
 const investigationForm = z.object({
   reference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,79}$/),
@@ -23,7 +24,7 @@ const investigationForm = z.object({
 });
 
 /** The agency's investigations and prosecutions of smuggling, and a new one by its case reference (no names). */
-export default function InvestigationsScreen() {
+function InvestigationsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const navigate = useNavigate();
@@ -104,5 +105,13 @@ export default function InvestigationsScreen() {
         </Button>
       </Form>
     </div>
+  );
+}
+
+export default function InvestigationsScreen() {
+  return (
+    <JusticeStrings>
+      <InvestigationsScreenBody />
+    </JusticeStrings>
   );
 }

@@ -13,6 +13,7 @@ import { SelectField, TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
 import { auditPath } from './QueueScreen';
 import '../../app/ui/desk.css';
+import { OversightStrings } from './strings';
 
 export interface Allegation {
   id: string;
@@ -95,7 +96,7 @@ function AllegationForm({ allegation, onChanged }: { allegation: Allegation; onC
 }
 
 /** One allegation of failure to assist: what was reported, and the investigation of it. */
-export default function AllegationScreen() {
+function AllegationScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const { allegationId = '' } = useParams();
@@ -144,5 +145,13 @@ export default function AllegationScreen() {
         <p role="status">{t('app.loading')}</p>
       )}
     </div>
+  );
+}
+
+export default function AllegationScreen() {
+  return (
+    <OversightStrings>
+      <AllegationScreenBody />
+    </OversightStrings>
   );
 }

@@ -8,9 +8,10 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import type { Allegation } from './AllegationScreen';
 import '../../app/ui/desk.css';
+import { OversightStrings } from './strings';
 
 /** Allegations of failure to assist that this oversight body handles (and those not yet assigned), newest first. */
-export default function AllegationsScreen() {
+function AllegationsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const [status, setStatus] = useState<AllegationStatus | 'all'>('all');
@@ -70,5 +71,13 @@ export default function AllegationsScreen() {
         </div>
       )}
     </div>
+  );
+}
+
+export default function AllegationsScreen() {
+  return (
+    <OversightStrings>
+      <AllegationsScreenBody />
+    </OversightStrings>
   );
 }

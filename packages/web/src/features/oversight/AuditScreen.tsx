@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
+import { OversightStrings } from './strings';
 
 interface Trail {
   recordType: string;
@@ -68,7 +69,7 @@ function ChainCheck() {
 }
 
 /** The history of one record (who did what, when, from where; field names, never values), and the chain check. */
-export default function AuditScreen() {
+function AuditScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const [params, setParams] = useSearchParams();
@@ -132,5 +133,13 @@ export default function AuditScreen() {
       ) : null}
       <ChainCheck />
     </div>
+  );
+}
+
+export default function AuditScreen() {
+  return (
+    <OversightStrings>
+      <AuditScreenBody />
+    </OversightStrings>
   );
 }

@@ -4,6 +4,7 @@ import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
+import { OversightStrings } from './strings';
 
 interface OversightItem {
   kind: 'waiver' | 'override';
@@ -24,7 +25,7 @@ const short = (id: string) => id.slice(0, 8);
  * Every waiver of an obligation and every override of a guard, in every agency, latest first,
  * with the supervisor's written reason: the decisions the oversight body reviews.
  */
-export default function QueueScreen() {
+function QueueScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const queue = useResource<OversightItem[]>('/api/oversight/queue?limit=200');
@@ -81,5 +82,13 @@ export default function QueueScreen() {
         </div>
       )}
     </div>
+  );
+}
+
+export default function QueueScreen() {
+  return (
+    <OversightStrings>
+      <QueueScreenBody />
+    </OversightStrings>
   );
 }

@@ -6,13 +6,14 @@ import { useResource } from '../../app/ui/resource';
 import { caseLabel, type OversightItem } from './model';
 import { ObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
+import { SupervisionStrings } from './strings';
 
 /**
  * Cases of the agency where a guarded action (return, sharing with the State of origin,
  * detention, a charge for being smuggled) is held back, and the waivers and overrides the
  * agency has already made — which the oversight body sees too.
  */
-export default function GuardsScreen() {
+function GuardsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const guarded = useResource<{ personId: string; blockingObligations: string[] }[]>('/api/queues/open-guards?limit=200');
@@ -95,5 +96,13 @@ export default function GuardsScreen() {
         </div>
       )}
     </div>
+  );
+}
+
+export default function GuardsScreen() {
+  return (
+    <SupervisionStrings>
+      <GuardsScreenBody />
+    </SupervisionStrings>
   );
 }

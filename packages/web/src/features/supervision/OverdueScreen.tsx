@@ -9,11 +9,12 @@ import { caseLabel, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
 import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
+import { SupervisionStrings } from './strings';
 
 type QueueWindow = 'overdue' | 'due24h';
 
 /** The agency's work past its deadline, or due within a day: what a supervisor chases or, with a reason, waives. */
-export default function OverdueScreen() {
+function OverdueScreenBody() {
   const { t } = useTranslation();
   const nameOf = useObligationName();
   const format = useFormat();
@@ -104,5 +105,13 @@ export default function OverdueScreen() {
         </div>
       )}
     </div>
+  );
+}
+
+export default function OverdueScreen() {
+  return (
+    <SupervisionStrings>
+      <OverdueScreenBody />
+    </SupervisionStrings>
   );
 }

@@ -15,6 +15,7 @@ import { caseLabel, MIN_REASON, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
 import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
+import { SupervisionStrings } from './strings';
 
 type Guards = Record<GuardedAction, { allowed: boolean; blockedBy: string[] }>;
 
@@ -117,7 +118,7 @@ function OpenObligations({ personId }: { personId: string }) {
  * refused one goes ahead only with a supervisor's written reason, which is stored, audited and
  * put in front of the oversight body.
  */
-export default function PersonGuardsScreen() {
+function PersonGuardsScreenBody() {
   const { t } = useTranslation();
   const { personId = '' } = useParams();
   const person = useResource<Person>(`/api/persons/${personId}`);
@@ -223,5 +224,13 @@ export default function PersonGuardsScreen() {
       </Form>
       <OpenObligations personId={personId} />
     </div>
+  );
+}
+
+export default function PersonGuardsScreen() {
+  return (
+    <SupervisionStrings>
+      <PersonGuardsScreenBody />
+    </SupervisionStrings>
   );
 }
