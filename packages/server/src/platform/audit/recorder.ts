@@ -138,23 +138,33 @@ async function inSavepoint(trx: Tx, run: () => Promise<void>): Promise<unknown> 
   }
 }
 
-async function commitTogether(units: Unit[]): Promise<void> {
+/**
+ * Commits the units in one transaction. Units all of one kind (concurrent registrations, or a unit
+ * alone) run as one call without a savepoint, which costs two statements (two round trips on
+ * PostgreSQL); should that call fail, the transaction rolls back and the units commit again with
+ * `alone`: each in its own savepoint, so the failure is answered to the request that caused it
+ * and to no other.
+ */
+async function commitTogether(units: Unit[], alone = false): Promise<void> {
   const { platform } = units[0]!;
   const { db, dialect } = platform.database;
   const outcomes = new Map<Unit, Outcome>();
+  let togetherFailed = false;
   try {
     await db.transaction().execute(async (trx) => {
       outcomes.clear();
       const batches: AuditBatch[] = [];
-      if (units.length === 1) {
-        await runCoalesced(trx, units, batches, outcomes);
+      const kinds = new Map<CoalescedWork<unknown, unknown>, Unit[]>();
+      for (const unit of units) kinds.set(unit.kind, [...(kinds.get(unit.kind) ?? []), unit]);
+      if (!alone && kinds.size === 1) {
+        await runCoalesced(trx, units, batches, outcomes).catch((error: unknown) => {
+          togetherFailed = true;
+          throw error;
+        });
       } else {
-        // Units of one coalesced kind run as one call; if that call fails, each runs alone so
-        // the failure is answered to the request that caused it and to no other.
-        const kinds = new Map<CoalescedWork<unknown, unknown>, Unit[]>();
-        for (const unit of units) kinds.set(unit.kind, [...(kinds.get(unit.kind) ?? []), unit]);
+        // Units of one coalesced kind run as one call; if that call fails, each runs alone.
         for (const group of kinds.values()) {
-          if (group.length > 1 && !(await inSavepoint(trx, () => runCoalesced(trx, group, batches, outcomes)))) continue;
+          if (!alone && group.length > 1 && !(await inSavepoint(trx, () => runCoalesced(trx, group, batches, outcomes)))) continue;
           for (const unit of group) {
             const failure = await inSavepoint(trx, () => runCoalesced(trx, [unit], batches, outcomes));
             if (failure) outcomes.set(unit, { ok: false, error: failure });
@@ -165,6 +175,7 @@ async function commitTogether(units: Unit[]): Promise<void> {
     });
   } catch (error) {
     // The transaction did not commit: nothing of any unit is stored.
+    if (togetherFailed && units.length > 1) return commitTogether(units, true);
     for (const unit of units) unit.reject(error);
     return;
   }
