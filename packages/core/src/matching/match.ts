@@ -1,5 +1,5 @@
 import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from './person.js';
-import { contradicts, DEFAULT_MATCH_THRESHOLD, nameWeightBound, pairLogOddsAbove, scoreOfLogOdds, scorePair, type ScoreOptions } from './score.js';
+import { contradicts, DEFAULT_MATCH_THRESHOLD, nameWeightBound, pairLogOdds, pairLogOddsAbove, scoreOfLogOdds, scorePair, type ScoreOptions } from './score.js';
 
 export interface MatchedPair {
   a: string;
@@ -88,6 +88,15 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
     if (!cluster) clusterOf.set(i, (cluster = [i]));
     return cluster;
   };
+  // Two clusters joined by one pair must be one person on the whole, not only at the pair: a
+  // record naming a woman with her father and grandfather (Halimo Warsame Abdullahi) agrees with
+  // a Halimo Warsame and with a Halimo Abdullahi who are two women.
+  const holdTogether = (left: readonly number[], right: readonly number[]): boolean => {
+    if (left.length === 1 && right.length === 1) return true;
+    let sum = 0;
+    for (const x of left) for (const y of right) sum += pairLogOdds(persons[x]!, persons[y]!, options);
+    return sum / (left.length * right.length) >= AVERAGE_LINK_FLOOR;
+  };
   const merge = (into: number[], from: number[]): void => {
     for (const y of from) {
       into.push(y);
@@ -100,11 +109,12 @@ export function matchPersons(input: readonly MatchPerson[], threshold = DEFAULT_
     const right = members(j);
     if (left !== right) {
       if (left.some((x) => right.some((y) => differentPeople(x, y)))) continue;
+      if (!holdTogether(left, right)) continue;
       merge(left, right);
     }
     accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
   }
-  for (const { i, j, logOdds: _logOdds, ...pair } of resolveAmbiguous(scored, ambiguous, members, merge, differentPeople)) {
+  for (const { i, j, logOdds: _logOdds, ...pair } of resolveAmbiguous(scored, ambiguous, members, merge, differentPeople, holdTogether)) {
     accepted.push({ ...pair, reasons: scorePair(persons[i]!, persons[j]!, options).reasons });
   }
   return accepted.sort((p, q) => q.score - p.score || (p.a < q.a ? -1 : p.a > q.a ? 1 : p.b < q.b ? -1 : 1));
@@ -134,6 +144,9 @@ interface ScoredPair extends MatchedPair {
  */
 export const AMBIGUITY_MARGIN = 2;
 
+/** The mean log-odds over all pairs of two clusters below which they are not joined. */
+const AVERAGE_LINK_FLOOR = 0;
+
 /** How much each further registration of one person adds to the evidence for linking a record to it. */
 const CORROBORATION = 0.5;
 const CLUSTER_MARGIN = 2;
@@ -152,6 +165,7 @@ function resolveAmbiguous(
   members: (i: number) => number[],
   merge: (into: number[], from: number[]) => void,
   differentPeople: (x: number, y: number) => boolean,
+  holdTogether: (left: readonly number[], right: readonly number[]) => boolean,
 ): ScoredPair[] {
   const pairsOf = new Map<number, ScoredPair[]>();
   for (const pair of scored) {
@@ -185,7 +199,7 @@ function resolveAmbiguous(
     if (!best) continue;
     const rivals = weighed.slice(1).filter((w) => best.evidence - w.evidence < CLUSTER_MARGIN);
     if (rivals.some((w) => w.cluster.some((x) => best.cluster.some((y) => differentPeople(x, y))))) continue;
-    if (own.some((x) => best.cluster.some((y) => differentPeople(x, y)))) continue;
+    if (own.some((x) => best.cluster.some((y) => differentPeople(x, y))) || !holdTogether(own, best.cluster)) continue;
     merge(own, best.cluster);
     joined.push(...best.pairs);
   }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchPersons, pairwiseQuality } from './match.js';
+import { clustersOf, matchPersons, pairwiseQuality } from './match.js';
 import { preparePerson, type MatchPerson } from './person.js';
-import { formSimilarity, phoneticForms } from './phonetic.js';
+import { codedSimilarity, encodeForm, formSimilarity, phoneticForms } from './phonetic.js';
 import { romaniseWord } from './romanise.js';
 import { nameWeightBound, pairLogOdds, pairLogOddsAbove, scorePair } from './score.js';
 import { syntheticPersons, syntheticTruth } from './synthetic.js';
@@ -162,6 +162,21 @@ describe('scorePair properties', () => {
   });
 });
 
+describe('codedSimilarity with a floor', () => {
+  it('gives the exact similarity, or 0 only when the similarity is below the floor', () => {
+    const form = fc.stringMatching(/^[awyhbfkgjscθzdtlmnr]{0,12}$/u);
+    fc.assert(
+      fc.property(form, form, fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, abjad, floor) => {
+        const exact = codedSimilarity(encodeForm(a), encodeForm(b), abjad);
+        const quick = codedSimilarity(encodeForm(a), encodeForm(b), abjad, floor);
+        if (quick === 0) expect(exact).toBeLessThan(Math.max(floor, Number.MIN_VALUE));
+        else expect(quick).toBe(exact);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('pairLogOddsAbove', () => {
   it('skips a pair only when it could not have reached the floor, and otherwise scores it exactly', () => {
     fc.assert(
@@ -200,6 +215,20 @@ describe('matchPersons', () => {
     const linked = new Set(pairs.flatMap((p) => [p.a, p.b]));
     expect(linked).toContain('d');
     expect(linked).not.toContain('e');
+  });
+
+  it('does not let one record naming a woman with father and grandfather join two women', () => {
+    const woman = { sex: 'female' as const, nationality: 'SO' };
+    const pairs = matchPersons([
+      person('a', 'Halima', 'Warsama', { ...woman, birthDate: '1976-04-07', birthDatePrecision: 'day' }),
+      person('b', 'Xaliimo', 'Warsame', { ...woman, birthDate: '1976-04-07', birthDatePrecision: 'day' }),
+      person('c', 'Halimo', 'Warsame Abdullahi', { ...woman, birthDate: '1977-01-01', birthDatePrecision: 'estimated' }),
+      person('d', 'Xaliimo', 'Abdullahi', { ...woman, birthDate: '1978-01-01', birthDatePrecision: 'estimated' }),
+      person('e', 'Halimo', 'Cabdullaahi', { sex: 'female', nationality: 'SO' }),
+    ]);
+    const together = (x: string, y: string): boolean => clustersOf(pairs).some((cluster) => cluster.includes(x) && cluster.includes(y));
+    expect(together('a', 'b')).toBe(true);
+    expect(together('a', 'd')).toBe(false);
   });
 
   it('keeps F1 on a synthetic set built from syllables, not from the development names', () => {

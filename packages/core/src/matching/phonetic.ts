@@ -189,20 +189,35 @@ export function formSimilarity(a: PhoneticForm, b: PhoneticForm, abjad: boolean)
   return a === b ? 1 : codedSimilarity(encodeForm(a), encodeForm(b), abjad);
 }
 
-export function codedSimilarity(x: Uint8Array, y: Uint8Array, abjad: boolean): number {
+/**
+ * `formSimilarity` over class numbers. With a `floor`, gives up (returning 0) as soon as every
+ * path through the table already costs more than a similarity of `floor` allows: most word pairs
+ * the scorer looks at (a given name against a father's name) are far apart, and the answer for
+ * them is only "below the floor".
+ */
+export function codedSimilarity(x: Uint8Array, y: Uint8Array, abjad: boolean, floor = 0): number {
   const n = Math.min(x.length, MAX_FORM);
   const m = Math.min(y.length, MAX_FORM);
+  const w = abjad ? 1 : 0;
+  let weightA = 0;
+  let weightB = 0;
+  for (let i = 0; i < n; i++) weightA += WEIGHT[x[i]! * 2 + w]!;
+  for (let j = 0; j < m; j++) weightB += WEIGHT[y[j]! * 2 + w]!;
+  const norm = Math.max(weightA, weightB, 1);
+  const budget = floor > 0 ? (1 - floor) * norm : Number.POSITIVE_INFINITY;
   const cols = m + 1;
   const gapBase = abjad ? 2 : 0;
   const d = table;
   d[0] = 0;
   for (let j = 1; j <= m; j++) d[j] = d[j - 1]! + GAP[y[j - 1]! * 4 + gapBase + (j === 1 || j === m ? 1 : 0)]!;
+  let previousRowMin = 0;
   for (let i = 1; i <= n; i++) {
     const xi = x[i - 1]!;
     const xGap = GAP[xi * 4 + gapBase + (i === 1 || i === n ? 1 : 0)]!;
     const row = i * cols;
     const above = row - cols;
     d[row] = d[above]! + xGap;
+    let rowMin = d[row]!;
     for (let j = 1; j <= m; j++) {
       const yj = y[j - 1]!;
       let best = d[above + j - 1]! + SUBSTITUTION[xi * CLASS_COUNT + yj]!;
@@ -216,13 +231,11 @@ export function codedSimilarity(x: Uint8Array, y: Uint8Array, abjad: boolean): n
         if (swap < best) best = swap;
       }
       d[row + j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    // Costs only grow along a path; a transposition reaches back one row, so the row before counts too.
+    if (rowMin > budget && previousRowMin > budget) return 0;
+    previousRowMin = rowMin;
   }
-  const w = abjad ? 1 : 0;
-  let weightA = 0;
-  let weightB = 0;
-  for (let i = 0; i < n; i++) weightA += WEIGHT[x[i]! * 2 + w]!;
-  for (let j = 0; j < m; j++) weightB += WEIGHT[y[j]! * 2 + w]!;
-  const norm = Math.max(weightA, weightB, 1);
   return Math.max(0, 1 - d[n * cols + m]! / norm);
 }

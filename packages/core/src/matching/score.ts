@@ -59,7 +59,7 @@ function wordSimilarity(a: NameWord, b: NameWord): number {
   let best = 0;
   for (const x of a.codes) {
     for (const y of b.codes) {
-      const similarity = codedSimilarity(x, y, abjad);
+      const similarity = codedSimilarity(x, y, abjad, NAME_PARTIAL);
       if (similarity > best) best = similarity;
     }
   }
