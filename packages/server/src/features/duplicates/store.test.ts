@@ -53,5 +53,11 @@ describe.each(await databaseKinds())('candidate search on %s', (kind) => {
     expect(await candidatePersonIds(db, server.platform.cipher, query)).toEqual([b.body.id]);
     await db.updateTable('persons').set({ merged_into: a.body.id }).where('id', '=', b.body.id).execute();
     expect(await candidatePersonIds(db, server.platform.cipher, query)).toEqual([]);
+
+    // The best candidates merged away: the search looks further down the ranking.
+    const c = await officer.post('/api/persons', { ...YONAS, givenName: 'Senait', familyName: 'Kidane Tesfay', sex: 'female' });
+    const d = await officer.post('/api/persons', { ...YONAS, givenName: 'Senayt', familyName: 'Kidane', sex: 'female' });
+    await db.updateTable('persons').set({ merged_into: a.body.id }).where('id', 'in', [d.body.id]).execute();
+    expect(await candidatePersonIds(db, server.platform.cipher, query, 1)).toEqual([c.body.id]);
   });
 });

@@ -91,13 +91,25 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
     ),
     sql` union all `,
   );
-  const { rows } = await sql<{ person_id: string }>`
-    select shared.person_id from (
-      select person_id, count(*) as shared from (${blocks}) as hits group by person_id
-    ) as shared
-    inner join persons as p on p.id = shared.person_id
-    where shared.person_id <> ${person.id} and p.merged_into is null
-    order by shared.shared desc, shared.person_id
-    limit ${limit}`.execute(q);
-  return rows.map((row) => row.person_id);
+  // Ranked first and only the best looked up in persons (to leave out merged-away records): a
+  // search touches a couple of thousand key rows but needs the persons of only a few dozen.
+  const ranked = async (widened: number): Promise<{ person_id: string; merged_into: string | null }[]> => {
+    const { rows } = await sql<{ person_id: string; merged_into: string | null }>`
+      select ranked.person_id, p.merged_into from (
+        select person_id, count(*) as shared from (${blocks}) as hits
+        where person_id <> ${person.id}
+        group by person_id order by shared desc, person_id limit ${widened}
+      ) as ranked
+      inner join persons as p on p.id = ranked.person_id
+      order by ranked.shared desc, ranked.person_id`.execute(q);
+    return rows;
+  };
+  const widened = limit * 2;
+  let rows = await ranked(widened);
+  // More than half of the best were merged away (a person merged many times over): rank them all.
+  if (rows.length === widened && rows.filter((row) => row.merged_into === null).length < limit) rows = await ranked(keys.length * (MAX_KEY_BLOCK + 1));
+  return rows
+    .filter((row) => row.merged_into === null)
+    .slice(0, limit)
+    .map((row) => row.person_id);
 }
