@@ -83,9 +83,11 @@ function CaseScreenContent() {
 }
 
 export default function CaseScreen() {
+  // Another case opened from this one is a new screen: nothing of the previous one carries over.
+  const { personId = '' } = useParams();
   return (
     <CaseStrings>
-      <CaseScreenContent />
+      <CaseScreenContent key={personId} />
     </CaseStrings>
   );
 }

@@ -21,6 +21,7 @@ describe('the protection officer and the service provider in Chromium', () => {
   let amal: string;
   let reference: string;
   let officerId: string;
+  let declined: { personId: string; reference: string };
 
   beforeAll(async () => {
     web = await startWebTest();
@@ -45,6 +46,13 @@ describe('the protection officer and the service provider in Chromium', () => {
     // Met thirty hours ago and not yet informed of his rights: that obligation is overdue.
     const earlier = await officer.post('/api/encounters', { type: 'inland', occurredAt: new Date(now - 30 * HOUR).toISOString(), place: { name: 'Ring road' } });
     expect((await officer.post(`/api/encounters/${earlier.body.id}/persons`, { persons: [{ givenName: 'Yonas', familyName: 'Haile', sex: 'male', ageClaimed: 34 }] })).status).toBe(201);
+    // A second asylum referral, sent through the API, which the asylum office will decline.
+    const selam = (await officer.post(`/api/encounters/${landing.body.id}/persons`, { persons: [{ givenName: 'Selam', sex: 'female', ageClaimed: 24, indicators: ['asylum_intent'] }] })).body.persons[0].id;
+    const consent = await officer.post(`/api/persons/${selam}/consents`, { recipientAgencyId: asylumOffice, purpose: 'asylum', status: 'given', language: 'ti', interpreter: true });
+    const draft = await officer.post('/api/referrals', { personId: selam, providerId: provider.body.id, service: 'asylum', consentId: consent.body.id });
+    const sent = await officer.post(`/api/referrals/${draft.body.id}/send`, { version: draft.body.version });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    declined = { personId: selam, reference: sent.body.reference };
   });
   afterAll(() => web?.close());
 
@@ -198,6 +206,30 @@ describe('the protection officer and the service provider in Chromium', () => {
     const officer = await sessionFor(web.server, officerId);
     const obligations = (await officer.get(`/api/persons/${amal}/obligations`)).body as { code: string; status: string; fulfilment: { type: string } | null }[];
     expect(obligations.find((o) => o.code === 'protection.asylum_referral')).toMatchObject({ status: 'fulfilled', fulfilment: { type: 'referral' } });
+  });
+
+  it('declines a referral only with a reason, after which the person is no longer shown', async () => {
+    const { page } = web;
+    const completed = page.url();
+    await page.getByRole('link', { name: 'Back to the referrals received' }).click();
+    await page.getByRole('link', { name: declined.reference }).click();
+    const shared = page.getByTestId('shared-person');
+    await shared.waitFor();
+    expect(await shared.innerText()).toContain('Selam');
+    await page.getByTestId('decline').click();
+    await page.getByRole('form', { name: 'Decline' }).getByText('Required.', { exact: true }).waitFor();
+    await page.locator('textarea[name=reason]').fill('Our office covers the northern province only; the southern office takes claims from her reception centre.');
+    await page.getByTestId('decline').click();
+    await page.getByTestId('referral-moved').filter({ hasText: 'Declined' }).waitFor();
+    expect(await shared.count()).toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain('Selam');
+    expect(await page.locator('main').innerText()).toContain('The referral has ended');
+    // The server agrees: the grant is gone.
+    const read = await page.evaluate(async (id) => (await fetch(`/api/persons/${id}`)).status, declined.personId);
+    expect(read).toBe(404);
+    // Back to the completed referral for the next picture.
+    await page.goto(completed);
+    await page.getByTestId('referral-status').waitFor();
   });
 
   it('mirrors the referral page in Arabic', async () => {

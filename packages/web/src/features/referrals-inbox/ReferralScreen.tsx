@@ -191,9 +191,11 @@ function ReferralScreenContent() {
 }
 
 export default function ReferralScreen() {
+  // Another referral opened from this one is a new screen: nothing of the previous one carries over.
+  const { referralId = '' } = useParams();
   return (
     <CaseStrings>
-      <ReferralScreenContent />
+      <ReferralScreenContent key={referralId} />
     </CaseStrings>
   );
 }
