@@ -32,8 +32,9 @@ export default function NotificationsScreen() {
     }
   };
   const unread = (list.data ?? []).filter((item) => item.readAt === null);
-  // Supervisors reach a case's guarded actions and obligations from here.
-  const caseLink = (personId: string) => (me.role === 'supervisor' ? `/supervision/persons/${personId}` : undefined);
+  // The case, where the reader's role works on it: the supervisor's guards and obligations, the officer's case page.
+  const caseLink = (personId: string) =>
+    me.role === 'supervisor' ? `/supervision/persons/${personId}` : me.role === 'protection_officer' ? `/cases/${personId}` : undefined;
   return (
     <div className="page">
       <h1>{t('notifications.title')}</h1>
