@@ -1,4 +1,4 @@
-import { ASSISTANCE_TYPES } from '@haven/core';
+import { ASSISTANCE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,4 +1,4 @@
-import { ASYLUM_CLAIM_STATES, CASE_STAGES } from '@haven/core';
+import { ASYLUM_CLAIM_STATES, CASE_STAGES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';

@@ -1,4 +1,3 @@
-import { CASE_STAGES } from '@haven/core';
 import { useCallback, useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
@@ -8,6 +7,7 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { SelectField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
+import { CASE_STAGES } from './codes';
 import { obligationName, personName, shortId, type CaseListItem } from './model';
 import { useDisplayNames } from './PersonFacts';
 import { useNow } from './clock';

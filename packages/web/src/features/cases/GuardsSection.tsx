@@ -1,4 +1,5 @@
-import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core';
+import type { GuardedAction } from '@haven/core';
+import { GUARDED_ACTIONS } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,4 +1,5 @@
-import { REFERRAL_URGENCIES, SERVICE_TYPES, type ServiceType } from '@haven/core';
+import type { ServiceType } from '@haven/core';
+import { REFERRAL_URGENCIES, SERVICE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,4 +1,4 @@
-import { OBSERVED_INDICATORS, screeningInputSchema } from '@haven/core';
+import { OBSERVED_INDICATORS, screeningInputSchema } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
 import { Button, Checkbox, CheckboxGroup, FieldError, Form, Label, Text } from 'react-aria-components';
