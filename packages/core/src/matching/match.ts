@@ -149,7 +149,8 @@ const AVERAGE_LINK_FLOOR = 0;
 
 /** How much each further registration of one person adds to the evidence for linking a record to it. */
 const CORROBORATION = 0.5;
-const CLUSTER_MARGIN = 2;
+/** How much better than any conflicting cluster the best must be: the same e² as between single records. */
+const CLUSTER_MARGIN = AMBIGUITY_MARGIN;
 
 /**
  * A record ambiguous between single records may not be ambiguous between persons: three
