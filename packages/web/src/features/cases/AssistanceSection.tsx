@@ -1,6 +1,6 @@
 import { ASSISTANCE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ type AssistanceForm = z.infer<typeof formSchema>;
 const IN_A_LANGUAGE = new Set(['rights_information', 'consular_rights_information', 'interpretation']);
 
 /** What was given, by whom and when; each entry may fulfil obligations (the engine decides which). */
-export function AssistanceSection({ personId, onChange }: { personId: string; onChange: () => void }) {
+export function AssistanceSection({ personId, languages, onChange }: { personId: string; languages: string[]; onChange: () => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
@@ -34,6 +34,11 @@ export function AssistanceSection({ personId, onChange }: { personId: string; on
   const [saved, setSaved] = useState<string>();
   const form = useForm<AssistanceForm>({ resolver: zodResolver(formSchema), defaultValues: { type: 'rights_information', place: '', language: '', notes: '' } });
   const type = form.watch('type');
+  // Her first language as recorded, until the officer says otherwise.
+  const firstLanguage = languages[0] ?? '';
+  useEffect(() => {
+    if (!form.getValues('language')) form.setValue('language', firstLanguage);
+  }, [firstLanguage, form]);
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
     setSaved(undefined);
@@ -51,7 +56,7 @@ export function AssistanceSection({ personId, onChange }: { personId: string; on
         { idempotencyKey: crypto.randomUUID() },
       );
       setSaved(values.type);
-      form.reset({ type: values.type, place: '', language: '', notes: '' });
+      form.reset({ type: values.type, place: '', language: firstLanguage, notes: '' });
       log.reload();
       onChange();
     } catch (failure) {

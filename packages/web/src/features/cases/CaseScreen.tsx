@@ -76,7 +76,7 @@ function CaseScreenContent() {
       <ScreeningSection personId={personId} onChange={factsChanged} />
       <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={factsChanged} />
       <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={factsChanged} />
-      <AssistanceSection personId={personId} onChange={factsChanged} />
+      <AssistanceSection personId={personId} languages={person.data?.fields.languages ?? []} onChange={factsChanged} />
       <ReferralsSection personId={personId} languages={person.data?.fields.languages ?? []} needed={assessment.data?.referrals} neededError={assessment.error} onChange={factsChanged} />
     </div>
   );

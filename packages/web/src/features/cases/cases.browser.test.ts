@@ -122,6 +122,15 @@ describe('the protection officer and the service provider in Chromium', () => {
     expect(await ret.getAttribute('data-allowed')).toBe('false');
     expect(await ret.innerText()).toContain('Non-refoulement');
     await page.getByTestId('obligations').locator('[data-code="children.best_interests"]').waitFor({ state: 'detached' });
+
+    // Information on her rights, in Tigrinya (her language, offered first): info.rights is met.
+    await page.locator('summary', { hasText: 'Record assistance given' }).click();
+    const language = page.locator('section[aria-labelledby=assistance-title] input[name=language]');
+    expect(await language.inputValue()).toBe('ti');
+    await page.getByRole('button', { name: 'Record it, given now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Information on rights recorded.' }).waitFor();
+    await page.getByTestId('assistance-log').getByText('Information on rights').waitFor();
+    await page.getByTestId('obligations').locator('[data-code="info.rights"]').waitFor({ state: 'detached' });
   });
 
   it('refers her to asylum once she consents, sharing only what asylum needs', async () => {
