@@ -27,6 +27,11 @@ function peakMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+/** The machine's 1-minute load average now: the machine is shared, and figures mean little without it. */
+function loadNow(): string {
+  return os.loadavg()[0]!.toFixed(2);
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -39,7 +44,7 @@ async function batchFigures(): Promise<BenchFigure[]> {
   const seconds = (performance.now() - started) / 1000;
   const quality = pairwiseQuality(pairs, syntheticTruth(set));
   return [
-    { figure: `batch matching, ${records.length.toLocaleString('en')} synthetic records (haven match)`, target: '≤ 60 s', measured: `${seconds.toFixed(1)} s, peak RSS ${peakMiB()} MiB` },
+    { figure: `batch matching, ${records.length.toLocaleString('en')} synthetic records (haven match)`, target: '≤ 60 s', measured: `${seconds.toFixed(1)} s, peak RSS ${peakMiB()} MiB; 1-min load ${loadNow()}` },
     {
       figure: 'batch matching quality on that synthetic set (syllable names, 7 scripts/traditions)',
       target: '—',
@@ -192,7 +197,7 @@ async function searchFigures(kind: 'sqlite' | 'postgres', set: readonly Syntheti
       {
         figure: `candidate search (blind-index keys → up to 50 candidates), ${set.length.toLocaleString('en')} persons stored, ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
         target: 'p95 ≤ 20 ms',
-        measured: `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms (${(found / SEARCHES).toFixed(1)} candidates per search, ${duplicatesFound} of ${duplicates} other registrations of the person among them; ${Number(keyRows.n).toLocaleString('en')} key rows, loaded in ${loadSeconds.toFixed(0)} s)`,
+        measured: `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms; 1-min load ${loadNow()} (${(found / SEARCHES).toFixed(1)} candidates per search, ${duplicatesFound} of ${duplicates} other registrations of the person among them; ${Number(keyRows.n).toLocaleString('en')} key rows, loaded in ${loadSeconds.toFixed(0)} s)`,
       },
     ];
   } finally {
