@@ -220,6 +220,23 @@ describe.each(await databaseKinds())('the audit chain on %s', (kind) => {
     }
     expect((await verify()).ok).toBe(true);
   });
+
+  it('keeps one chain when several processes append at once, from the very first row', async () => {
+    // Each open platform is a process of its own: its own connections and its own group commit.
+    const processes = [platform, await database!.open(), await database!.open()];
+    try {
+      await Promise.all(
+        processes.flatMap((writer, p) =>
+          Array.from({ length: 15 }, (_, i) =>
+            withAudit(writer, CONTEXT, async (_trx, record) => record({ action: 'person.read', recordType: 'person', recordId: `proc-${p}-${i}` })),
+          ),
+        ),
+      );
+    } finally {
+      await Promise.all(processes.slice(1).map((other) => other.database.close()));
+    }
+    expect(await verify()).toEqual({ ok: true, rows: 45 });
+  });
 });
 
 describe.each(await databaseKinds())('audit rows of the API on %s', (kind) => {

@@ -58,13 +58,29 @@ export interface AuditBatch {
 }
 
 /**
+ * The chain's head, locked until the transaction ends. On PostgreSQL the head row's own lock
+ * serialises writers, in the statement that reads it (a writer that waited reads the head its
+ * predecessor committed); only the very first append, with no row to lock yet, takes the chain's
+ * advisory lock and reads again. SQLite admits one writer at a time anyway.
+ */
+async function lockedHead(trx: Tx, dialect: Dialect): Promise<{ seq: number; hash: string } | undefined> {
+  const read = () => {
+    const query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+    return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  };
+  const head = await read();
+  if (head) return head;
+  await lockForChain(trx, dialect, AUDIT_LOCK_ID);
+  return read();
+}
+
+/**
  * Appends events to the chain inside the caller's transaction, so the change and its audit
  * commit or roll back together. Writers are serialised by a lock so the chain never forks.
  */
 export async function appendAudit(trx: Tx, dialect: Dialect, cipher: FieldCipher, at: Date, batches: readonly AuditBatch[]): Promise<void> {
   if (batches.every((batch) => batch.events.length === 0)) return;
-  await lockForChain(trx, dialect, AUDIT_LOCK_ID);
-  const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const head = await lockedHead(trx, dialect);
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   const iso = at.toISOString();
