@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test-support/databases.js';
 import { LogSync, openDatabase, type Database } from './database.js';
 
 describe('the log sync of SQLite', () => {
@@ -92,5 +93,28 @@ describe('a SQLite database file', () => {
     expect(statSync(file).size).toBeGreaterThan(before + 500_000);
     const count = await sql<{ n: number }>`select count(*) as n from notes`.execute(database.db);
     expect(count.rows[0]!.n).toBe(1000);
+  });
+});
+
+describe.skipIf(!(await databaseKinds()).includes('postgres'))('a PostgreSQL connection', () => {
+  let test: TestDatabase | undefined;
+  let database: Database | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await test?.destroy();
+  });
+
+  it('prepares a statement once and reuses it, but never one selecting every column', async () => {
+    test = await createTestDatabase('postgres');
+    database = await openDatabase(test.config.db, { poolSize: 1 });
+    await sql`create table notes (id integer primary key, body text not null)`.execute(database.db);
+    for (let i = 0; i < 3; i += 1) {
+      await database.db.insertInto('notes' as never).values({ id: i, body: 'x' } as never).execute();
+      await sql`select * from notes where id = ${i}`.execute(database.db);
+    }
+    const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(database.db);
+    const statements = prepared.rows.map((row) => row.statement);
+    expect(statements.filter((text) => text.startsWith('insert into "notes"'))).toHaveLength(1);
+    expect(statements.filter((text) => text.startsWith('select * from notes'))).toEqual([]);
   });
 });

@@ -4,7 +4,21 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+  type SqliteDatabase,
+  type SqliteStatement,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -181,6 +195,62 @@ function startCheckpointer(sqlite: SQLite.Database, file: string): () => Promise
   };
 }
 
+/**
+ * What the statements one PostgreSQL connection keeps prepared may hold between them, counted in
+ * parameters plus a fixed cost per statement. A prepared statement's plan lives in that
+ * connection's server process (a 50-row insert's is a few hundred kilobytes), so the budget bounds
+ * its memory; shapes seen after it is spent run unprepared.
+ */
+const PREPARED_BUDGET_PER_CONNECTION = 50_000;
+const PREPARED_STATEMENT_COST = 50;
+/**
+ * A statement selecting `*` is never prepared: its result type would change when a migration (run
+ * by another process during an upgrade) adds a column, which PostgreSQL refuses for a prepared
+ * statement. Explicit column lists do not change.
+ */
+const SELECTS_ALL = /(^|[\s.,(])\*(\s|,|$)/;
+
+/**
+ * node-postgres sends every statement unnamed, so PostgreSQL parses and plans it again each time:
+ * for Haven's multi-row inserts that was a third of a registration's cost in the database. Each
+ * connection here names the statements it runs (within its budget) so the server prepares each
+ * shape once and then only binds and executes it, as better-sqlite3 does on SQLite.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  let nextName = 0;
+  const preparing = (client: pg.PoolClient): PostgresPoolClient => {
+    const names = new Map<string, string>();
+    let budget = PREPARED_BUDGET_PER_CONNECTION;
+    function query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+    function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+    function query<R>(textOrCursor: string | PostgresCursor<R>, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+      if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
+      let name = names.get(textOrCursor);
+      const cost = parameters.length + PREPARED_STATEMENT_COST;
+      if (name === undefined && cost <= budget && !SELECTS_ALL.test(textOrCursor)) {
+        name = `haven_${(nextName++).toString(36)}`;
+        names.set(textOrCursor, name);
+        budget -= cost;
+      }
+      return client.query({ text: textOrCursor, values: [...parameters], ...(name === undefined ? {} : { name }) }) as unknown as Promise<PostgresQueryResult<R>>;
+    }
+    return { query, release: (destroy?: boolean) => client.release(destroy) };
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) {
+        wrapped = preparing(client);
+        clients.set(client, wrapped);
+      }
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export interface OpenOptions {
   poolSize?: number;
 }
@@ -188,7 +258,7 @@ export interface OpenOptions {
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-    const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), close: () => db.destroy() };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
