@@ -52,6 +52,8 @@ interface LoadResult {
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  /** The machine's 1-minute load average when the run ended (the load generator shares the cores). */
+  load1: number;
 }
 
 /**
@@ -62,7 +64,7 @@ async function load(url: string, connections: number, headers: Record<string, st
   const args = [AUTOCANNON, '--json', '-c', String(connections), '-d', String(SINGLE_SECONDS), '-m', 'POST', '-b', JSON.stringify(body)];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   const { stdout } = await promisify(execFile)(process.execPath, [...args, url], { maxBuffer: 16 * 2 ** 20 });
-  return JSON.parse(stdout) as LoadResult;
+  return { ...(JSON.parse(stdout) as Omit<LoadResult, 'load1'>), load1: os.loadavg()[0]! };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -185,6 +187,7 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
       }),
     );
     const massRate = (ENCOUNTERS * PER_ENCOUNTER) / ((performance.now() - start) / 1000);
+    const massLoad = os.loadavg()[0]!;
     latencies.sort((a, b) => a - b);
 
     // Single-person registrations from 50 concurrent clients.
@@ -205,19 +208,19 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
       {
         figure: `${db}: mass registration through the API (1,000-person encounters, screening, engine, audit)`,
         target: kind === 'sqlite' ? '≥ 1,500 persons/s' : '≥ 800 persons/s',
-        measured: `${Math.round(massRate)} persons/s (request p50 ${Math.round(percentile(latencies, 50))} ms, max ${Math.round(latencies.at(-1)!)} ms)`,
+        measured: `${Math.round(massRate)} persons/s (request p50 ${Math.round(percentile(latencies, 50))} ms, max ${Math.round(latencies.at(-1)!)} ms); 1-min load ${massLoad.toFixed(2)}`,
         ratio: `${((massRate / raw) * 100).toFixed(0)}% of a raw insert of the same rows (${Math.round(raw)} persons/s)`,
       },
       {
         figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients (load from another process), ${SINGLE_SECONDS} s`,
         target: 'p99 ≤ 50 ms',
-        measured: `${Math.round(single.requests.average)} req/s; p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms${errors ? `; ${errors} errors` : ''}`,
+        measured: `${Math.round(single.requests.average)} req/s; p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms${errors ? `; ${errors} errors` : ''}; 1-min load ${single.load1.toFixed(2)}`,
         ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; measured ${Math.round(single.requests.average)} req/s`,
       },
       {
         figure: `${db}: single-person registrations, 5 concurrent clients (load from another process), ${SINGLE_SECONDS} s`,
         target: 'p99 ≤ 50 ms',
-        measured: `${Math.round(light.requests.average)} req/s; p50 ${light.latency.p50} ms, p99 ${light.latency.p99} ms${light.non2xx + light.errors ? `; ${light.non2xx + light.errors} errors` : ''}`,
+        measured: `${Math.round(light.requests.average)} req/s; p50 ${light.latency.p50} ms, p99 ${light.latency.p99} ms${light.non2xx + light.errors ? `; ${light.non2xx + light.errors} errors` : ''}; 1-min load ${light.load1.toFixed(2)}`,
       },
     ];
   } finally {
