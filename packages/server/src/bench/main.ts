@@ -3,13 +3,14 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { engineBenchmark } from './engine.js';
 import { matchingBenchmark } from './matching.js';
+import { offlineSyncBenchmark } from './offline-sync.js';
 import { indicatorsBenchmark } from './indicators.js';
 import { registrationBenchmark } from './registration.js';
 import { retentionBenchmark } from './retention.js';
 import type { Benchmark } from './types.js';
 import { webBenchmark } from './web.js';
 
-const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark, matchingBenchmark, retentionBenchmark, webBenchmark];
+const benchmarks: Benchmark[] = [engineBenchmark, registrationBenchmark, indicatorsBenchmark, matchingBenchmark, retentionBenchmark, webBenchmark, offlineSyncBenchmark];
 
 /** The machine a row was measured on: cores, memory, Node version (CPU and kernel for the curious). */
 function machine(): string {

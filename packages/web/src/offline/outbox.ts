@@ -74,6 +74,16 @@ export async function enqueue(action: OutboxAction, record?: { key: string; kind
   void refreshPendingCount(owner).then(() => syncNow());
 }
 
+/**
+ * A person registered at an encounter (the registration form's submit): queued with what the
+ * screens show of them. Returns their local id.
+ */
+export async function queuePersonRegistration(encounterId: string, person: RegistrationPersonInput): Promise<string> {
+  const localId = newLocalId();
+  await enqueue({ kind: 'register-person', encounterId, localId, person }, { key: `person:${localId}`, kind: 'person', parent: `encounter:${encounterId}`, value: { ...person, localId, synced: false } });
+  return localId;
+}
+
 export async function refreshPendingCount(owner: string | undefined = unlockedUser()): Promise<number> {
   if (!owner) return 0;
   const db = await offlineDb();
@@ -105,15 +115,6 @@ export async function recordsOf<T>(filter: { kind: RecordRow['kind']; parent?: s
   return Promise.all(mine.map(async (row) => ({ key: row.key, value: await unseal<T>(row.payload, `record:${row.key}`) })));
 }
 
-async function updateRecord<T>(key: string, change: (value: T) => T): Promise<void> {
-  const db = await offlineDb();
-  const row = await db.get('records', key);
-  if (!row) return;
-  const value = change(await unseal<T>(row.payload, `record:${key}`));
-  const payload = await seal(value, `record:${key}`);
-  await db.put('records', { ...row, payload });
-}
-
 /** The server's id for a local one, once the record that made it has synced. */
 export async function serverIdOf(id: string): Promise<string | undefined> {
   if (!isLocalId(id)) return id;
@@ -131,7 +132,10 @@ export async function resolveItem(seq: number, decision: { retryWithVersion: num
     const payload = await unseal<Payload>(row.payload, where(row.id));
     delete payload.problem;
     if ('retryWithVersion' in decision && payload.action.kind === 'correct-encounter') payload.action.body.version = decision.retryWithVersion;
-    await db.put('outbox', { ...row, state: 'pending', payload: await seal(payload, where(row.id)) });
+    // A refused request created nothing and freed its key: the item joins a new batch (its old
+    // batch key, sent again with a different set of persons, would be refused as reused).
+    const { batchKey: _refused, ...unbatched } = row;
+    await db.put('outbox', { ...unbatched, state: 'pending', payload: await seal(payload, where(row.id)) });
   }
   await refreshPendingCount();
   void syncNow();
@@ -169,6 +173,12 @@ async function drain(): Promise<void> {
   }
 }
 
+/** An outbox item with what it says, unsealed. */
+interface Member {
+  row: OutboxRow;
+  payload: Payload;
+}
+
 /** Sends the first item that can go (with the registrations that go along with it). */
 async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome> {
   const db = await offlineDb();
@@ -179,7 +189,7 @@ async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome>
       done.add(row.seq!); // waits for the record it refers to
       continue;
     }
-    let group = [{ row, payload }];
+    let group: Member[] = [{ row, payload }];
     let idempotencyKey = payload.idempotencyKey;
     if (payload.action.kind === 'register-person') {
       group = await registrationBatch(rows.slice(index), payload);
@@ -188,10 +198,7 @@ async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome>
     }
     try {
       const answer = await api<Record<string, unknown>>(request.method, request.path, request.body, request.method === 'POST' ? { idempotencyKey } : {});
-      await applyAnswer(group.map((g) => g.payload.action), answer);
-      const transaction = db.transaction('outbox', 'readwrite');
-      for (const { row: sent } of group) await transaction.store.delete(sent.seq!);
-      await transaction.done;
+      await settle(group, answer);
       return 'sent';
     } catch (error) {
       if (error instanceof NetworkUnavailable) return 'stop';
@@ -224,29 +231,30 @@ async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome>
  * Registrations at one encounter that follow each other go in one request. The group is written
  * down (its key on each item) before it is sent, so a retry sends the very same request.
  */
-async function registrationBatch(rows: OutboxRow[], first: Payload): Promise<{ row: OutboxRow; payload: Payload }[]> {
+async function registrationBatch(rows: OutboxRow[], first: Payload): Promise<Member[]> {
   const head = rows[0]!;
   const db = await offlineDb();
-  const group: { row: OutboxRow; payload: Payload }[] = [];
   if (head.batchKey) {
-    for (const row of rows) if (row.batchKey === head.batchKey) group.push({ row, payload: row === head ? first : await unseal<Payload>(row.payload, where(row.id)) });
-    return group;
+    const members = rows.filter((row) => row.batchKey === head.batchKey);
+    return Promise.all(members.map(async (row) => ({ row, payload: row === head ? first : await unseal<Payload>(row.payload, where(row.id)) })));
   }
   const encounterId = (first.action as Extract<OutboxAction, { kind: 'register-person' }>).encounterId;
-  group.push({ row: head, payload: first });
+  // The candidates are read together; the group is those that follow the head unbroken.
+  const candidates: OutboxRow[] = [];
   for (const row of rows.slice(1)) {
-    if (group.length >= BATCH_LIMIT || row.batchKey) break;
-    const payload = await unseal<Payload>(row.payload, where(row.id));
+    if (candidates.length + 1 >= BATCH_LIMIT || row.batchKey) break;
+    candidates.push(row);
+  }
+  const payloads = await Promise.all(candidates.map((row) => unseal<Payload>(row.payload, where(row.id))));
+  const group: Member[] = [{ row: head, payload: first }];
+  for (const [i, payload] of payloads.entries()) {
     if (payload.action.kind !== 'register-person' || payload.action.encounterId !== encounterId) break;
-    group.push({ row, payload });
+    group.push({ row: candidates[i]!, payload });
   }
   const batchKey = crypto.randomUUID();
   const transaction = db.transaction('outbox', 'readwrite');
-  for (const member of group) {
-    member.row = { ...member.row, batchKey };
-    await transaction.store.put(member.row);
-  }
-  await transaction.done;
+  for (const member of group) member.row = { ...member.row, batchKey };
+  await Promise.all([...group.map((member) => transaction.store.put(member.row)), transaction.done]);
   return group;
 }
 
@@ -264,22 +272,45 @@ async function requestFor(action: OutboxAction): Promise<{ method: 'POST' | 'PAT
   }
 }
 
-async function applyAnswer(actions: OutboxAction[], answer: Record<string, unknown>): Promise<void> {
+/**
+ * Keeps what the server answered (its ids, the records as synced) and removes the items it
+ * answered, in one transaction: a reload or a closed tab never leaves one without the other. The
+ * records are sealed first, because a transaction ends at the first await on anything else.
+ */
+async function settle(group: Member[], answer: Record<string, unknown>): Promise<void> {
   const db = await offlineDb();
-  for (const [index, action] of actions.entries()) {
+  const ids: { localId: string; serverId: string }[] = [];
+  const changes: { key: string; change: (value: Record<string, unknown>) => Record<string, unknown> }[] = [];
+  for (const [index, { payload }] of group.entries()) {
+    const action = payload.action;
     if (action.kind === 'create-encounter') {
-      await db.put('ids', { localId: action.localId, serverId: String(answer.id) });
-      await updateRecord<Record<string, unknown>>(`encounter:${action.localId}`, (value) => ({ ...value, serverId: answer.id, version: answer.version, synced: true }));
+      ids.push({ localId: action.localId, serverId: String(answer.id) });
+      changes.push({ key: `encounter:${action.localId}`, change: (value) => ({ ...value, serverId: answer.id, version: answer.version, synced: true }) });
     } else if (action.kind === 'correct-encounter') {
       // The version the server now holds, so the next correction starts from it.
-      const key = `encounter:${action.encounterId}`;
-      await updateRecord<Record<string, unknown>>(key, (value) => ({ ...value, ...action.body, version: answer.version }));
+      changes.push({ key: `encounter:${action.encounterId}`, change: (value) => ({ ...value, ...action.body, version: answer.version }) });
     } else if (action.kind === 'register-person') {
       const person = (answer.persons as { id: string }[])[index]!;
-      await db.put('ids', { localId: action.localId, serverId: person.id });
-      await updateRecord<Record<string, unknown>>(`person:${action.localId}`, (value) => ({ ...value, serverId: person.id, synced: true }));
+      ids.push({ localId: action.localId, serverId: person.id });
+      changes.push({ key: `person:${action.localId}`, change: (value) => ({ ...value, serverId: person.id, synced: true }) });
     }
   }
+  const reading = db.transaction('records');
+  const current = await Promise.all(changes.map(({ key }) => reading.store.get(key)));
+  const records = await Promise.all(
+    current.map(async (row, i) => {
+      if (!row) return undefined;
+      const where = `record:${row.key}`;
+      return { ...row, payload: await seal(changes[i]!.change(await unseal<Record<string, unknown>>(row.payload, where)), where) };
+    }),
+  );
+  const transaction = db.transaction(['ids', 'records', 'outbox'], 'readwrite');
+  await Promise.all([
+    ...ids.map((id) => transaction.objectStore('ids').put(id)),
+    ...records.flatMap((record) => (record ? [transaction.objectStore('records').put(record)] : [])),
+    ...group.map(({ row }) => transaction.objectStore('outbox').delete(row.seq!)),
+    transaction.done,
+  ]);
 }
 
 /** Syncs when the network returns and every little while, as long as something waits. */

@@ -11,7 +11,7 @@ import { useMe } from '../../app/session';
 import { ChoiceField, SelectField, TextInputField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useOnline, usePendingChanges } from '../../offline/connectivity';
-import { enqueue, newLocalId, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
+import { enqueue, queuePersonRegistration, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
 import { UnlockPanel, useUnlockedUser } from '../../offline/UnlockPanel';
 import type { LocalEncounter } from './EncountersScreen';
 
@@ -97,8 +97,7 @@ export default function EncounterScreen() {
       ...(values.ageClaimed ? { ageClaimed: Number(values.ageClaimed) } : {}),
       ...(values.urgent !== 'none' ? { indicators: [values.urgent] } : {}),
     });
-    const localId = newLocalId();
-    await enqueue({ kind: 'register-person', encounterId, localId, person }, { key: `person:${localId}`, kind: 'person', parent, value: { ...person, localId, synced: false } });
+    const localId = await queuePersonRegistration(encounterId, person);
     setPersons((list) => [...list, { ...person, localId, synced: false }]);
     // The next person, at once.
     form.reset(EMPTY);
