@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionFor, type Caller } from '../../../../server/src/test-support/server.js';
 import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
@@ -131,19 +131,31 @@ describe('a first responder registers a boat with no network', () => {
     // The registration reaches the server; the page is reloaded before it hears back.
     let reached!: () => void;
     const reachedServer = new Promise<void>((resolve) => (reached = resolve));
+    // Every registration request, before and after the reload, must be the same one: same key.
+    const keys: string[] = [];
+    const sent = (request: Request) => {
+      if (/\/api\/encounters\/[^/]+\/persons$/.test(request.url())) keys.push(request.headers()['idempotency-key'] ?? 'none');
+    };
+    page.on('request', sent);
     await page.route('**/api/encounters/*/persons', async (route) => {
       await route.fetch();
       reached();
     });
     await context.setOffline(false);
     await reachedServer;
-    await page.unroute('**/api/encounters/*/persons');
+    // Reloaded with the route still held: removing it first would let the held request go on to
+    // the server and finish the sync before the reload, and nothing would be left to resume.
     await page.reload();
+    await page.unroute('**/api/encounters/*/persons');
     // The key stayed on no disk: after a reload the user unlocks with the password, then sync resumes.
     await page.goto(`${web.baseUrl}/sync`);
     await page.locator('input[name=password]').fill(TEST_PASSWORD);
     await page.locator('form[aria-labelledby=unlock-title] button[type=submit]').click();
     await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    page.off('request', sent);
+    // Once before the reload, once after it: the very same request.
+    expect(keys.length).toBe(2);
+    expect(new Set(keys).size).toBe(1);
     const [encounter, ...others] = await encountersAt(api, 'Beach 2');
     expect(others).toEqual([]);
     expect(encounter!.registeredPersons).toBe(3);
