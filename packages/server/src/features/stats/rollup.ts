@@ -271,20 +271,45 @@ export async function restateEncounterStats(q: Queryable, encounterIds: readonly
   }
 }
 
-/** Ranges of ids by first character, so a full recount never holds a million rows at once. */
-const SPLITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'];
+/** Persons or encounters counted per step of a full recount, so it never holds a million rows at once. */
+const RECOUNT_PAGE = 20_000;
+
+/**
+ * Id ranges of about RECOUNT_PAGE rows each, taken from the ids themselves: time-ordered ids share
+ * their first characters, so a split by character would put nearly everything in one range. The
+ * first and last ranges are open, so ledger entries of owners no longer stored are covered too.
+ */
+async function idRanges(db: Queryable, table: 'persons' | 'encounters', pageSize: number): Promise<{ from: string | null; to: string | null }[]> {
+  const bounds: (string | null)[] = [null];
+  for (;;) {
+    const from = bounds[bounds.length - 1]!;
+    let next = db.selectFrom(table).select('id').orderBy('id').limit(1).offset(pageSize);
+    if (from !== null) next = next.where('id', '>=', from);
+    const row = await next.executeTakeFirst();
+    if (!row) break;
+    bounds.push(row.id);
+  }
+  bounds.push(null);
+  return bounds.slice(1).map((to, i) => ({ from: bounds[i]!, to }));
+}
 
 /**
  * Counts every person and encounter (the migration's backfill, and a repair if the cells were
  * ever in doubt). Runs in the caller's transaction, if any.
  */
-export async function restateAllStats(db: Queryable, progress?: (done: number, of: number) => void): Promise<void> {
+export async function restateAllStats(db: Queryable, options: { progress?: (done: number, of: number) => void; pageSize?: number } = {}): Promise<void> {
+  const { progress, pageSize = RECOUNT_PAGE } = options;
   const dialect = dialectOf(db);
-  const bounds: (string | null)[] = [null, ...SPLITS, null];
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    const scope = { from: bounds[i]!, to: bounds[i + 1]! };
+  const encounterRanges = await idRanges(db, 'encounters', pageSize);
+  const personRanges = await idRanges(db, 'persons', pageSize);
+  const steps = encounterRanges.length + personRanges.length;
+  let done = 0;
+  for (const scope of encounterRanges) {
     await restate(db, dialect, 'e:', scope, await encounterShares(db, scope));
+    progress?.(++done, steps);
+  }
+  for (const scope of personRanges) {
     await restate(db, dialect, 'p:', scope, await personShares(db, dialect, scope));
-    progress?.(i + 1, bounds.length - 1);
+    progress?.(++done, steps);
   }
 }
