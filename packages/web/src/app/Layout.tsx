@@ -30,7 +30,9 @@ export function Layout() {
     return () => window.removeEventListener('online', check);
   }, [offline, refresh]);
   if (state.status === 'loading') return <p className="page" role="status">{t('app.loading')}</p>;
-  if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  // After a lapsed session the same user returns to where they were; after a sign-out the next
+  // user (on a shared device, maybe another person) starts at home, not on the last record opened.
+  if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={state.status === 'signed-out' && state.deliberate ? null : { from: location.pathname }} />;
   const { me } = state;
   const screens = screensFor(me.role).filter((screen) => screen.nav);
   return (

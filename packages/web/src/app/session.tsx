@@ -25,7 +25,8 @@ export interface Me {
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  /** `deliberate`: the user signed out, so the next sign-in (perhaps someone else's) starts at home. */
+  | { status: 'signed-out'; deliberate?: boolean }
   /** Signed in, but a step remains: second factor, new password, or the code of conduct. */
   | { status: 'incomplete'; me: Me }
   | { status: 'signed-in'; me: Me; offline: boolean }
@@ -89,7 +90,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setCsrfToken(undefined);
         // The outbox stays on the device, encrypted; the key leaves memory.
         lockVault();
-        setState({ status: 'signed-out' });
+        setState({ status: 'signed-out', deliberate: true });
       },
     }),
     [state, refresh],

@@ -72,6 +72,17 @@ describe('the app shell in Chromium', () => {
     expect((await fetch(`${web.baseUrl}/..%2f..%2fpackage.json`)).status).toBe(404);
   });
 
+  it('sends the next person to sign in to home after a sign-out, not to the page the last user had open', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/admin/users`);
+    await page.locator('main#main.content').waitFor();
+    await page.locator('header.topbar button', { hasText: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.locator('input[name=username]').waitFor();
+    // react-router keeps a location's state in history.state.usr: a lapsed session leaves `from` there.
+    expect(await page.evaluate(() => (window.history.state as { usr?: unknown } | null)?.usr ?? null)).toBeNull();
+  });
+
   it('ran without a console error or a Content-Security-Policy violation', () => {
     expect(web.pageErrors).toEqual([]);
   });
