@@ -304,7 +304,7 @@ async function run(kind: 'sqlite' | 'postgres', pageModule: string): Promise<Ben
     const loadBefore = load1();
 
     // 1. Offline: an encounter through its form, 5,000 persons through the outbox, then three
-    //    more through the form with the 5,000 waiting (the screen shows them all).
+    //    more through the form with the 5,000 waiting (the screen has read them all).
     await context.setOffline(true);
     const encounter = await newEncounter(page, 'Bench quay, night');
     await page.evaluate(pageModule);
@@ -313,7 +313,7 @@ async function run(kind: 'sqlite' | 'postgres', pageModule: string): Promise<Ben
     await page.locator('nav a[href="/first-response"]').click();
     await page.locator(`a[href="/first-response/encounters/${encounter}"]`).click();
     const shown = performance.now();
-    await page.getByTestId('registered-persons').locator('tbody tr').nth(PERSONS - 1).waitFor({ timeout: 120_000 });
+    await page.locator(`[data-testid=registered-persons][data-count="${PERSONS}"]`).waitFor({ timeout: 120_000 });
     const showSeconds = (performance.now() - shown) / 1000;
     const formTimings: number[] = [];
     for (const [i, person] of [
@@ -390,7 +390,7 @@ async function run(kind: 'sqlite' | 'postgres', pageModule: string): Promise<Ben
         ratio: timings.at(-1)! < FORM_BUDGET_MS ? `max is ${((timings.at(-1)! / FORM_BUDGET_MS) * 100).toFixed(0)}% of the budget` : `budget missed: max ${(timings.at(-1)! / FORM_BUDGET_MS).toFixed(1)}×`,
       },
       {
-        figure: `${db}: registration through the form with ${PERSONS.toLocaleString('en')} waiting offline (submit to next empty form, 3 persons; the screen lists them all, shown in ${showSeconds.toFixed(1)} s)`,
+        figure: `${db}: registration through the form with ${PERSONS.toLocaleString('en')} waiting offline (submit to next empty form, 3 persons; the screen has all read, the latest listed, shown in ${showSeconds.toFixed(1)} s)`,
         target: `< ${FORM_BUDGET_MS} ms each (issue 6)`,
         measured: formTimings.map((t) => ms(t)).join(', '),
         ratio: formMax < FORM_BUDGET_MS ? `max is ${((formMax / FORM_BUDGET_MS) * 100).toFixed(0)}% of the budget` : `budget missed: max ${(formMax / FORM_BUDGET_MS).toFixed(1)}×`,

@@ -46,8 +46,19 @@ interface Payload {
 const BATCH_LIMIT = 200;
 const LOCAL_PREFIX = 'local-';
 
+let lastStamp = '';
+let sameStampCount = 0;
+
+/**
+ * Time-ordered (milliseconds, then a counter within the millisecond, then random), so the
+ * device's records sort in the order they were made: a screen can show the latest of thousands
+ * without reading them all. Nothing personal is in it.
+ */
 export function newLocalId(): string {
-  return `${LOCAL_PREFIX}${crypto.randomUUID()}`;
+  const stamp = Date.now().toString(36).padStart(9, '0');
+  sameStampCount = stamp === lastStamp ? sameStampCount + 1 : 0;
+  lastStamp = stamp;
+  return `${LOCAL_PREFIX}${stamp}${sameStampCount.toString(36).padStart(4, '0')}-${crypto.randomUUID()}`;
 }
 
 export function isLocalId(id: string): boolean {
@@ -113,6 +124,32 @@ export async function recordsOf<T>(filter: { kind: RecordRow['kind']; parent?: s
   const rows = filter.parent ? await db.getAllFromIndex('records', 'parent', filter.parent) : await db.getAll('records');
   const mine = rows.filter((row) => row.owner === owner && row.kind === filter.kind);
   return Promise.all(mine.map(async (row) => ({ key: row.key, value: await unseal<T>(row.payload, `record:${row.key}`) })));
+}
+
+/** Local ids that have just synced, with the server's id for each. */
+export type SyncedIds = { localId: string; serverId: string }[];
+
+const syncedListeners = new Set<(ids: SyncedIds) => void>();
+// Other tabs of the app may be the one syncing (one at a time, Web Locks): they say so here. Ids
+// only, nothing personal.
+const syncedChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('haven-outbox-synced') : undefined;
+syncedChannel?.addEventListener('message', (event: MessageEvent<SyncedIds>) => {
+  for (const listener of syncedListeners) listener(event.data);
+});
+
+/**
+ * Tells `listener` which records synced, as soon as their sync is stored: a screen updates the
+ * few that changed instead of reading (and decrypting) all of them again.
+ */
+export function onSynced(listener: (ids: SyncedIds) => void): () => void {
+  syncedListeners.add(listener);
+  return () => syncedListeners.delete(listener);
+}
+
+function announceSynced(ids: SyncedIds): void {
+  if (ids.length === 0) return;
+  for (const listener of syncedListeners) listener(ids);
+  syncedChannel?.postMessage(ids);
 }
 
 /** The server's id for a local one, once the record that made it has synced. */
@@ -311,6 +348,7 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
     ...group.map(({ row }) => transaction.objectStore('outbox').delete(row.seq!)),
     transaction.done,
   ]);
+  announceSynced(ids);
 }
 
 /** Syncs when the network returns and every little while, as long as something waits. */

@@ -1,6 +1,6 @@
 import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES, type RegistrationPersonInput } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { useMe } from '../../app/session';
 import { ChoiceField, SelectField, TextInputField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useOnline, usePendingChanges } from '../../offline/connectivity';
-import { enqueue, queuePersonRegistration, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
+import { enqueue, onSynced, queuePersonRegistration, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
 import { UnlockPanel, useUnlockedUser } from '../../offline/UnlockPanel';
 import type { LocalEncounter } from './EncountersScreen';
 
@@ -46,6 +46,34 @@ interface TriageEntry {
   ageClaimed?: number;
 }
 
+/**
+ * A boat may bring thousands: the screen lists the latest registered (and the most urgent in
+ * triage) a step at a time, so registering the next person never redraws thousands of rows.
+ */
+const LIST_STEP = 25;
+/** While a sync runs the count changes per batch; triage is asked for once it settles a moment. */
+const TRIAGE_SETTLE_MS = 750;
+
+const PersonRow = memo(function PersonRow({ person, synced, waiting }: { person: LocalPerson; synced: string; waiting: string }) {
+  return (
+    <tr>
+      <td>{person.givenName}</td>
+      <td>{person.familyName}</td>
+      <td>{person.ageClaimed}</td>
+      <td>{person.synced ? synced : waiting}</td>
+    </tr>
+  );
+});
+
+const TriageItem = memo(function TriageItem({ entry, category }: { entry: TriageEntry; category: string }) {
+  return (
+    <li>
+      <strong>{category}</strong> · {[entry.givenName, entry.familyName].filter(Boolean).join(' ')}
+      {entry.ageClaimed !== undefined ? ` · ${entry.ageClaimed}` : ''}
+    </li>
+  );
+});
+
 export default function EncounterScreen() {
   const { encounterId = '' } = useParams();
   const { t } = useTranslation();
@@ -64,13 +92,47 @@ export default function EncounterScreen() {
   const assistance = useForm({ defaultValues: { type: 'water' } });
   const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '' } });
   const [corrected, setCorrected] = useState(false);
+  const [personsShown, setPersonsShown] = useState(LIST_STEP);
+  const [triageShown, setTriageShown] = useState(LIST_STEP);
+  /** Every sync heard of while this screen is open: a person read or added after it still shows it. */
+  const syncedHere = useRef(new Map<string, string>());
 
-  // Read again when syncing changes what is stored (online); offline, the list grows in memory.
+  const markSynced = useCallback((person: LocalPerson): LocalPerson => {
+    const serverId = syncedHere.current.get(person.localId);
+    return serverId && !person.synced ? { ...person, serverId, synced: true } : person;
+  }, []);
+
+  // The persons are read (and decrypted) once; then the list changes in memory: a registration
+  // is appended, a sync marks only the persons it synced.
+  useEffect(() => {
+    if (unlocked !== me.username) return;
+    syncedHere.current = new Map();
+    let current = true;
+    const stop = onSynced((ids) => {
+      const synced = ids.filter(({ localId }) => !syncedHere.current.has(localId));
+      for (const { localId, serverId } of synced) syncedHere.current.set(localId, serverId);
+      if (synced.length > 0) setPersons((list) => list.map(markSynced));
+    });
+    void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => {
+      if (!current) return;
+      // Registered while the read ran: kept, after those read (local ids are time-ordered).
+      setPersons((added) => {
+        const read = new Set(rows.map((row) => row.value.localId));
+        return [...rows.map((row) => markSynced(row.value)), ...added.filter((person) => !read.has(person.localId))];
+      });
+    });
+    return () => {
+      current = false;
+      stop();
+      setPersons([]);
+    };
+  }, [unlocked, me.username, parent, markSynced]);
+
+  // The encounter itself (its server id and version) is read again when a sync changes it.
   const syncTick = online ? pending : -1;
   useEffect(() => {
     if (unlocked !== me.username) return;
     void readRecord<LocalEncounter>(parent).then(setEncounter);
-    void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => setPersons(rows.map((row) => row.value)));
   }, [unlocked, me.username, parent, syncTick]);
 
   const loadTriage = useCallback(async () => {
@@ -83,7 +145,9 @@ export default function EncounterScreen() {
     }
   }, [encounterId]);
   useEffect(() => {
-    if (online && unlocked) void loadTriage();
+    if (!online || !unlocked) return;
+    const timer = setTimeout(() => void loadTriage(), TRIAGE_SETTLE_MS);
+    return () => clearTimeout(timer);
   }, [online, unlocked, pending, loadTriage]);
 
   if (unlocked !== me.username) return <UnlockPanel username={me.username} online={online} />;
@@ -98,7 +162,7 @@ export default function EncounterScreen() {
       ...(values.urgent !== 'none' ? { indicators: [values.urgent] } : {}),
     });
     const localId = await queuePersonRegistration(encounterId, person);
-    setPersons((list) => [...list, { ...person, localId, synced: false }]);
+    setPersons((list) => [...list, markSynced({ ...person, localId, synced: false })]);
     // The next person, at once.
     form.reset(EMPTY);
     // After the press has finished with the button, which would otherwise keep the focus.
@@ -124,6 +188,8 @@ export default function EncounterScreen() {
     setCorrected(true);
   });
 
+  const latest = persons.slice(-personsShown).reverse();
+  const waitingCount = persons.reduce((count, person) => (person.synced ? count : count + 1), 0);
   const options = <T extends string>(codes: readonly T[], prefix: string) => codes.map((code) => ({ value: code, label: t(`${prefix}.${code}`) }));
   return (
     <div className="page">
@@ -144,8 +210,9 @@ export default function EncounterScreen() {
         </Button>
       </Form>
 
-      <h2>{t('firstResponse.registered.title', { count: persons.length })}</h2>
-      <table data-testid="registered-persons">
+      <h2 id="registered-title">{t('firstResponse.registered.title', { count: persons.length })}</h2>
+      {waitingCount > 0 ? <p data-testid="registered-waiting">{t('firstResponse.registered.waitingCount', { waiting: waitingCount })}</p> : null}
+      <table data-testid="registered-persons" data-count={persons.length} aria-labelledby="registered-title" aria-describedby={latest.length < persons.length ? 'registered-shown' : undefined}>
         <thead>
           <tr>
             <th scope="col">{t('firstResponse.register.givenName')}</th>
@@ -155,16 +222,19 @@ export default function EncounterScreen() {
           </tr>
         </thead>
         <tbody>
-          {persons.map((person) => (
-            <tr key={person.localId}>
-              <td>{person.givenName}</td>
-              <td>{person.familyName}</td>
-              <td>{person.ageClaimed}</td>
-              <td>{person.synced ? t('firstResponse.synced') : t('firstResponse.waiting')}</td>
-            </tr>
+          {latest.map((person) => (
+            <PersonRow key={person.localId} person={person} synced={t('firstResponse.synced')} waiting={t('firstResponse.waiting')} />
           ))}
         </tbody>
       </table>
+      {latest.length < persons.length ? (
+        <p>
+          <span id="registered-shown">{t('firstResponse.registered.shown', { shown: latest.length, total: persons.length })}</span>{' '}
+          <Button className="button" onPress={() => setPersonsShown((shown) => shown + LIST_STEP * 4)} data-testid="registered-more">
+            {t('firstResponse.showMore')}
+          </Button>
+        </p>
+      ) : null}
 
       <Form onSubmit={assistEveryone} aria-labelledby="assist-title" className="registration">
         <h2 id="assist-title">{t('firstResponse.assist.title')}</h2>
@@ -192,14 +262,21 @@ export default function EncounterScreen() {
 
       <h2>{t('firstResponse.triage.title')}</h2>
       {triage ? (
-        <ol data-testid="triage">
-          {triage.map((entry) => (
-            <li key={entry.personId}>
-              <strong>{t(`firstResponse.triage.${entry.category}`)}</strong> · {[entry.givenName, entry.familyName].filter(Boolean).join(' ')}
-              {entry.ageClaimed !== undefined ? ` · ${entry.ageClaimed}` : ''}
-            </li>
-          ))}
-        </ol>
+        <>
+          <ol data-testid="triage" data-count={triage.length}>
+            {triage.slice(0, triageShown).map((entry) => (
+              <TriageItem key={entry.personId} entry={entry} category={t(`firstResponse.triage.${entry.category}`)} />
+            ))}
+          </ol>
+          {triageShown < triage.length ? (
+            <p>
+              {t('firstResponse.triage.shown', { shown: triageShown, total: triage.length })}{' '}
+              <Button className="button" onPress={() => setTriageShown((shown) => shown + LIST_STEP * 4)} data-testid="triage-more">
+                {t('firstResponse.showMore')}
+              </Button>
+            </p>
+          ) : null}
+        </>
       ) : (
         <p>{t('firstResponse.triage.needsSync')}</p>
       )}

@@ -91,7 +91,12 @@ describe('a first responder registers a boat with no network', () => {
     console.log(`offline registration, submit to next empty form: ${timings.join(' ms, ')} ms`);
     expectWithinBudget(timings);
     expect(await pendingChanges(page)).toBe(4);
-    expect(await page.getByTestId('registered-persons').locator('tbody tr').count()).toBe(3);
+    const rows = page.getByTestId('registered-persons').locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    // The latest first, each marked as waiting.
+    expect(await rows.first().innerText()).toContain('Hawa');
+    expect((await rows.allInnerTexts()).every((row) => row.includes('Waiting to sync'))).toBe(true);
+    expect(await page.getByTestId('registered-waiting').innerText()).toBe('Waiting to sync: 3');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'first-response-offline-registration');
     // Nothing has reached the server.
@@ -115,6 +120,10 @@ describe('a first responder registers a boat with no network', () => {
     const [encounter, ...others] = await encountersAt(api, 'Quay 4, night');
     expect(others).toEqual([]);
     expect(encounter!.registeredPersons).toBe(3);
+    // The screen marks the persons the sync sent, without being opened again.
+    const rows = page.getByTestId('registered-persons').locator('tbody tr');
+    await expect.poll(async () => (await rows.allInnerTexts()).filter((row) => row.includes('Synced')).length, { timeout: 10_000 }).toBe(3);
+    expect(await page.getByTestId('registered-waiting').count()).toBe(0);
     // Triage from the server: the unaccompanied child first.
     await page.getByTestId('triage').locator('li').nth(2).waitFor();
     expect(await page.getByTestId('triage').locator('li').first().innerText()).toContain('Amina');
@@ -265,6 +274,38 @@ describe('a first responder registers a boat with no network', () => {
     await page.locator('nav a[href="/first-response"]').click();
     await page.locator('input[name=placeName]').waitFor();
     await context.setOffline(false);
+  });
+
+  it('lists only the latest of a large boat, with the rest a press away, and marks them as they sync', async () => {
+    // The app is in Arabic since the tests before: what is checked here does not depend on it.
+    const { page, context } = web;
+    await context.setOffline(true);
+    await newEncounter(page, 'Quay 9, large boat');
+    const count = 26;
+    for (let i = 1; i <= count; i += 1) {
+      await page.locator('input[name=givenName]').fill(`Person${i}`);
+      await page.getByTestId('register-person').click();
+      await page.locator(`[data-testid=registered-persons][data-count="${i}"]`).waitFor();
+    }
+    const rows = page.getByTestId('registered-persons').locator('tbody tr');
+    expect(await rows.count()).toBe(25);
+    expect(await rows.first().innerText()).toContain(`Person${count}`);
+    const shown = await page.locator('#registered-shown').innerText();
+    expect(shown).toContain('25');
+    expect(shown).toContain('26');
+    const waiting = await rows.first().locator('td').last().innerText();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await page.getByTestId('registered-more').click();
+    await expect.poll(() => rows.count()).toBe(count);
+    expect(await rows.last().innerText()).toMatch(/^Person1\s/);
+    expect(await page.getByTestId('registered-more').count()).toBe(0);
+    await context.setOffline(false);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('registered-waiting').count(), { timeout: 10_000 }).toBe(0);
+    const states = await rows.locator('td:last-child').allInnerTexts();
+    expect(states).toHaveLength(count);
+    expect(new Set(states).size).toBe(1);
+    expect(states[0]).not.toBe(waiting);
   });
 
   it('keeps nothing personal in clear on the device', async () => {
