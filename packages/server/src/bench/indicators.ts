@@ -1,54 +1,29 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { restateAllStats } from '../features/stats/rollup.js';
 import { indicatorReport, type StatsFilter } from '../features/stats/service.js';
 import { bulkInsert, syntheticRows } from '../features/stats/synthetic.js';
-import { openPlatform } from '../platform/bootstrap.js';
-import { loadConfig } from '../platform/config.js';
 import type { Platform } from '../platform/context.js';
 import type { BenchFigure, Benchmark } from './types.js';
+import { openBenchPlatform } from './store.js';
 
 // Issue 8, item 7: every indicator over 1 M cases in at most 2 s, on SQLite and on PostgreSQL.
 // The case files are written straight into the tables (the indicators never read ciphertext),
 // then counted into the rollups by restateAllStats, the code every write path and the migration
 // use (rollup.test.ts proves the rollups equal the direct queries).
 
-const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const CASES = Number(process.env.HAVEN_BENCH_CASES ?? 1_000_000);
 const CHUNK = 50_000;
 const OFFICERS = 400;
 const RUNS = 3;
 
 async function setUp(kind: 'sqlite' | 'postgres'): Promise<{ platform: Platform; cleanup(): Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-'));
-  let db = path.join(dir, 'haven.db');
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 10 });
+  const { platform, cleanup } = await openBenchPlatform(kind, 10);
   return {
     platform,
-    async cleanup() {
-      await platform.database.close();
-      if (schema) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }
 

@@ -1,18 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { matchPersons, pairwiseQuality, preparePerson, syntheticPersons, syntheticTruth, type SyntheticPerson } from '@haven/core';
 import { candidatePersonIds, storedMatchKeys } from '../features/duplicates/store.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { withAudit } from '../platform/audit/recorder.js';
-import { openPlatform } from '../platform/bootstrap.js';
-import { loadConfig } from '../platform/config.js';
 import type { Platform } from '../platform/context.js';
 import type { BenchFigure, Benchmark } from './types.js';
+import { openBenchPlatform } from './store.js';
 
-const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const BATCH_PEOPLE = 55_000; // ≈ 100,000 records (a share of people registered more than once)
 const BATCH_RECORDS = 100_000;
 const STORED_PEOPLE = Number(process.env.HAVEN_BENCH_MATCH_STORED ?? 560_000); // ≈ 1,000,000 records
@@ -61,18 +57,7 @@ interface Store {
 }
 
 async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-match-'));
-  let db = path.join(dir, 'haven.db');
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 4 });
+  const { platform, cleanup } = await openBenchPlatform(kind, 4);
   const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
   const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: 'Bench matching', type: 'government' }, platform.clock()));
   const user = await withAudit(platform, audit, (trx, record) =>
@@ -82,16 +67,7 @@ async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
     platform,
     agencyId: agency.id,
     userId: user.id,
-    async cleanup() {
-      await platform.database.close();
-      if (schema) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }
 

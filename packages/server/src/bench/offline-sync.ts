@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { build } from 'vite';
 import type { RegistrationPersonInput } from '@haven/core';
@@ -11,11 +10,10 @@ import { createAgency, createUser } from '../features/identity/accounts.js';
 import { withAudit } from '../platform/audit/recorder.js';
 import { totpCode } from '../platform/auth/totp.js';
 import { createSession } from '../platform/auth/sessions.js';
-import { openPlatform } from '../platform/bootstrap.js';
-import { loadConfig } from '../platform/config.js';
 import type { Platform } from '../platform/context.js';
 import { buildHavenApp } from '../server.js';
 import type { BenchFigure, Benchmark } from './types.js';
+import { PG_URL, openBenchPlatform, postgresAnswers } from './store.js';
 
 // Issue 9: a first responder registers 5,000 persons with no network, then the network returns.
 // A real server, the built web app (packages/web/dist) in headless Chromium. The registrations are
@@ -25,7 +23,6 @@ import type { BenchFigure, Benchmark } from './types.js';
 // measure typing. The sync is the built app's own: its outbox starts when the browser is back
 // online, with the encounter screen open as the first responder left it.
 
-const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const CHROMIUM = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
 const PERSONS = Number(process.env.HAVEN_BENCH_OFFLINE_PERSONS ?? 5_000);
 /** Issue 6: registering a person offline takes under this, from submit to the next empty form. */
@@ -109,18 +106,7 @@ interface Setup {
 }
 
 async function setUp(kind: 'sqlite' | 'postgres'): Promise<Setup> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-offline-'));
-  let db = path.join(dir, 'haven.db');
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 10 });
+  const { platform, cleanup } = await openBenchPlatform(kind, 10);
   const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
   const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: 'Coast Guard Bench', type: 'government' }, platform.clock()));
   const user = await withAudit(platform, audit, (trx, record) =>
@@ -129,16 +115,7 @@ async function setUp(kind: 'sqlite' | 'postgres'): Promise<Setup> {
   return {
     platform,
     userId: user.id,
-    async cleanup() {
-      await platform.database.close();
-      if (schema) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }
 
@@ -412,17 +389,6 @@ async function run(kind: 'sqlite' | 'postgres', pageModule: string): Promise<Ben
     rmSync(profile, { recursive: true, force: true });
     await app.close();
     await setup.cleanup();
-  }
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 

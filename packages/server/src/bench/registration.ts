@@ -1,24 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { ENCOUNTER_TYPES, type RegistrationPersonInput } from '@haven/core';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { registerPersons } from '../features/persons/registration.js';
 import { withAudit } from '../platform/audit/recorder.js';
 import { createSession } from '../platform/auth/sessions.js';
-import { openPlatform } from '../platform/bootstrap.js';
-import { loadConfig } from '../platform/config.js';
 import type { Actor, Platform } from '../platform/context.js';
 import { ROLE_POLICIES } from '../platform/access/roles.js';
 import { buildHavenApp } from '../server.js';
 import type { BenchFigure, Benchmark } from './types.js';
+import { PG_URL, openBenchPlatform, postgresAnswers } from './store.js';
 
-const PG_URL = process.env.HAVEN_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const ENCOUNTERS = 6;
 const PER_ENCOUNTER = 1000;
 const SINGLE_SECONDS = 10;
@@ -78,18 +72,7 @@ interface Setup {
 }
 
 async function setUp(kind: 'sqlite' | 'postgres', label: string): Promise<Setup> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-bench-'));
-  let db = path.join(dir, 'haven.db');
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `haven_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  }
-  const platform = await openPlatform({ ...loadConfig({}), db, keyFile: path.join(dir, 'haven.key'), logLevel: 'warn', dbPoolSize: 10 });
+  const { platform, cleanup } = await openBenchPlatform(kind, 10);
   const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
   const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: `Bench ${label}`, type: 'government' }, platform.clock()));
   const user = await withAudit(platform, audit, (trx, record) =>
@@ -110,16 +93,7 @@ async function setUp(kind: 'sqlite' | 'postgres', label: string): Promise<Setup>
   return {
     platform,
     actor,
-    async cleanup() {
-      await platform.database.close();
-      if (schema) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }
 
@@ -226,17 +200,6 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
   } finally {
     await app.close();
     await setup.cleanup();
-  }
-}
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 
