@@ -156,3 +156,36 @@ export const allegationReceiptSchema = z
   .trim()
   .toUpperCase()
   .regex(/^HVN-[A-Z2-7]{16}$/, 'must be a receipt code such as HVN-ABCDEFGHIJKLMNOP');
+
+/** An allegation as the oversight body reads it (the server answers with it; the web app types it). */
+export const allegationSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(ALLEGATION_STATUSES),
+    description: z.string(),
+    filedBy: z.string().nullable().describe('The user who filed it; null when filed anonymously'),
+    personId: z.uuid().nullable(),
+    obligationId: z.uuid().nullable(),
+    incidentId: z.uuid().nullable(),
+    oversightAgencyId: z.uuid().nullable(),
+    findings: z.string().nullable(),
+    remedy: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Allegation' });
+export type Allegation = z.infer<typeof allegationSchema>;
+
+/** A waiver or a guard override, as the oversight queue lists it. */
+export const oversightItemSchema = z.object({
+  kind: z.enum(['waiver', 'override']),
+  id: z.uuid(),
+  personId: z.uuid(),
+  agencyId: z.uuid(),
+  subject: z.string(),
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
+export type OversightItem = z.infer<typeof oversightItemSchema>;

@@ -1,4 +1,4 @@
-import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, waiverSchema } from '@haven/core';
+import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/problem.js';
@@ -146,9 +146,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         summary: 'Waivers and guard overrides, latest first (the oversight body sees every agency; a supervisor their own)',
         querystring: limitQuery,
         response: {
-          200: z.array(
-            z.object({ kind: z.enum(['waiver', 'override']), id: z.uuid(), personId: z.uuid(), agencyId: z.uuid(), subject: z.string(), reason: z.string(), by: z.string(), at: z.string() }),
-          ),
+          200: z.array(oversightItemSchema),
         },
       },
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Assessment, GuardedAction, GuardResult } from '@haven/core';
+import type { Assessment, GuardedAction, GuardResult, OversightItem } from '@haven/core';
 import { visibleGroupsOrThrow, assertWorksOnCase, worksOnCase } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
@@ -240,16 +240,6 @@ export async function casesWithOpenGuards(platform: Platform, ctx: RequestContex
   return [...byPerson.entries()].slice(0, limit).map(([personId, blockingObligations]) => ({ personId, blockingObligations: blockingObligations.sort() }));
 }
 
-export interface OversightItem {
-  kind: 'waiver' | 'override';
-  id: string;
-  personId: string;
-  agencyId: string;
-  subject: string;
-  reason: string;
-  by: string;
-  at: string;
-}
 
 /**
  * The oversight queue: every waiver and guard override, latest first. The oversight body sees

@@ -1,4 +1,4 @@
-import { ALLEGATION_STATUSES, allegationChangeSchema, allegationInputSchema, allegationReceiptSchema, idSchema } from '@haven/core';
+import { ALLEGATION_STATUSES, allegationChangeSchema, allegationSchema, allegationInputSchema, allegationReceiptSchema, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -15,24 +15,6 @@ const receiptSchema = z
     status: z.enum(ALLEGATION_STATUSES),
   })
   .meta({ id: 'AllegationReceipt' });
-
-const allegationSchema = z
-  .object({
-    id: z.uuid(),
-    status: z.enum(ALLEGATION_STATUSES),
-    description: z.string(),
-    filedBy: z.string().nullable().describe('The user who filed it; null when filed anonymously'),
-    personId: z.uuid().nullable(),
-    obligationId: z.uuid().nullable(),
-    incidentId: z.uuid().nullable(),
-    oversightAgencyId: z.uuid().nullable(),
-    findings: z.string().nullable(),
-    remedy: z.string().nullable(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Allegation' });
 
 const recordEventSchema = z.object({
   seq: z.number().int(),

@@ -1,4 +1,4 @@
-import { ALLEGATION_STATUSES, type AllegationStatus } from '@haven/core';
+import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -14,22 +14,6 @@ import { useResource } from '../../app/ui/resource';
 import { auditPath } from './QueueScreen';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
-
-export interface Allegation {
-  id: string;
-  status: AllegationStatus;
-  description: string;
-  filedBy: string | null;
-  personId: string | null;
-  obligationId: string | null;
-  incidentId: string | null;
-  oversightAgencyId: string | null;
-  findings: string | null;
-  remedy: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Where an allegation may go next (the server holds the same rule and answers 409 otherwise). */
 const NEXT: Record<AllegationStatus, readonly AllegationStatus[]> = {

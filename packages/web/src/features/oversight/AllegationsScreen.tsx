@@ -1,4 +1,4 @@
-import { ALLEGATION_STATUSES, type AllegationStatus } from '@haven/core';
+import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
 import { useState } from 'react';
 import { Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,6 @@ import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
-import type { Allegation } from './AllegationScreen';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 

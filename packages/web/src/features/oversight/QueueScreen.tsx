@@ -1,3 +1,4 @@
+import type { OversightItem } from '@haven/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
@@ -5,17 +6,6 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
-
-interface OversightItem {
-  kind: 'waiver' | 'override';
-  id: string;
-  personId: string;
-  agencyId: string;
-  subject: string;
-  reason: string;
-  by: string;
-  at: string;
-}
 
 /** Where each item's own history is kept in the audit trail. */
 export const auditPath = (recordType: string, recordId: string) => `/oversight/audit?recordType=${encodeURIComponent(recordType)}&recordId=${encodeURIComponent(recordId)}`;

@@ -9,17 +9,7 @@ export interface Obligation {
   version: number;
 }
 
-/** A waiver or a guard override, as the oversight queue lists it. */
-export interface OversightItem {
-  kind: 'waiver' | 'override';
-  id: string;
-  personId: string;
-  agencyId: string;
-  subject: string;
-  reason: string;
-  by: string;
-  at: string;
-}
+export type { OversightItem } from '@haven/core';
 
 /** The minimum a reason must say (the server's rule for waivers and overrides). */
 export const MIN_REASON = 10;
