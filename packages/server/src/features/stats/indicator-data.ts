@@ -11,6 +11,7 @@ import {
   encounterRows,
   guardOverrideRows,
   histogramMedians,
+  addDays,
   nextMonth,
   obligationFulfilmentHistograms,
   obligationFulfilmentMedians,
@@ -84,43 +85,90 @@ export async function directIndicatorData(db: Queryable, dialect: Dialect, filte
   return { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations };
 }
 
-const start = (month: string) => `${month}-01T00:00:00.000Z`;
+/** Whole days, inclusive (YYYY-MM-DD). */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+/** How a period divides; see periodPlan. */
+export interface PeriodPlan {
+  /** Whole months read from stats_cells (inclusive; {} for every month), or null for none. */
+  months: { from?: string; to?: string } | null;
+  /** Whole days outside those months read from stats_day_cells. */
+  days: DayRange[];
+  /** Days the period's bounds cut, read from the rows (the bounds still apply). */
+  edges: string[];
+}
+
+const midnight = (day: string) => `${day}T00:00:00.000Z`;
+const lastDayOf = (month: string) => addDays(`${nextMonth(month)}-01`, -1);
 
 /**
- * How a period divides: whole months read from the rollups (`months`, inclusive, or null for
- * none; {} for every month), and the months at its edges read from the rows. `from` and `to`
- * must be normalised (normalizeFilter); stored times are written by toISOString, so every time
- * of a whole month falls inside the period exactly when the month's first instant is at or after
- * `from` and the next month's first instant is at or before `to`.
+ * How a period divides: whole months from the month cells, the whole days at either side of them
+ * from the day cells, and from the rows only the days the bounds cut (none when they fall on
+ * midnight). `from` and `to` must be normalised (normalizeFilter): stored times are written by
+ * toISOString, so every time of a whole day falls inside the period exactly when the day's first
+ * instant is at or after `from` and the next day's first instant is at or before `to`.
  */
-export function periodPlan(filter: StatsFilter): { months: { from?: string; to?: string } | null; edges: string[] } {
-  const months: { from?: string; to?: string } = {};
+export function periodPlan(filter: StatsFilter): PeriodPlan {
   const edges: string[] = [];
+  // The whole days of the period, inclusive; undefined: unbounded on that side.
+  let first: string | undefined;
+  let last: string | undefined;
   if (filter.from !== undefined) {
-    const first = filter.from.slice(0, 7);
-    if (filter.from === start(first)) months.from = first;
+    const day = filter.from.slice(0, 10);
+    if (filter.from === midnight(day)) first = day;
     else {
-      months.from = nextMonth(first);
-      edges.push(first);
+      first = addDays(day, 1);
+      edges.push(day);
     }
   }
   if (filter.to !== undefined) {
-    const last = filter.to.slice(0, 7);
-    months.to = previousMonth(last);
-    if (filter.to !== start(last) && !edges.includes(last)) edges.push(last);
+    const day = filter.to.slice(0, 10);
+    last = addDays(day, -1);
+    if (filter.to !== midnight(day) && !edges.includes(day)) edges.push(day);
   }
-  const empty = months.from !== undefined && months.to !== undefined && months.from > months.to;
-  return { months: empty ? null : months, edges };
+  if (first !== undefined && last !== undefined && first > last) return { months: null, days: [], edges };
+
+  const months: { from?: string; to?: string } = {};
+  if (first !== undefined) months.from = first.endsWith('-01') ? first.slice(0, 7) : nextMonth(first.slice(0, 7));
+  if (last !== undefined) months.to = last === lastDayOf(last.slice(0, 7)) ? last.slice(0, 7) : previousMonth(last.slice(0, 7));
+  if (months.from !== undefined && months.to !== undefined && months.from > months.to) {
+    // Not one whole month: every whole day from the day cells.
+    return { months: null, days: [{ from: first!, to: last! }], edges };
+  }
+  const days: DayRange[] = [];
+  if (first !== undefined && !first.endsWith('-01')) days.push({ from: first, to: lastDayOf(first.slice(0, 7)) });
+  if (last !== undefined && last !== lastDayOf(last.slice(0, 7))) days.push({ from: `${last.slice(0, 7)}-01`, to: last });
+  return { months, days, edges };
 }
 
-function cellConditions(filter: StatsFilter, months: { from?: string; to?: string }): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
-  if (months.from) parts.push(sql`c.month >= ${months.from}`);
-  if (months.to) parts.push(sql`c.month <= ${months.to}`);
-  if (filter.agencyId) parts.push(sql`c.agency_id = ${filter.agencyId}`);
-  if (filter.encounterType) parts.push(sql`c.encounter_type = ${filter.encounterType}`);
-  if (filter.area) parts.push(sql`c.agency_id in (select a.id from agencies a where a.area = ${filter.area})`);
-  return sql.join(parts, sql` and `);
+function placeConditions(filter: StatsFilter, table: 'c' | 'd'): RawBuilder<unknown>[] {
+  const parts: RawBuilder<unknown>[] = [];
+  if (filter.agencyId) parts.push(sql`${sql.ref(`${table}.agency_id`)} = ${filter.agencyId}`);
+  if (filter.encounterType) parts.push(sql`${sql.ref(`${table}.encounter_type`)} = ${filter.encounterType}`);
+  if (filter.area) parts.push(sql`${sql.ref(`${table}.agency_id`)} in (select a.id from agencies a where a.area = ${filter.area})`);
+  return parts;
+}
+
+/** The cells of the plan's whole months and whole days, summed in SQL. */
+function cellsOf(filter: StatsFilter, plan: PeriodPlan): RawBuilder<unknown> {
+  const branches: RawBuilder<unknown>[] = [];
+  if (plan.months) {
+    const parts: RawBuilder<unknown>[] = [sql`1 = 1`, ...placeConditions(filter, 'c')];
+    if (plan.months.from) parts.push(sql`c.month >= ${plan.months.from}`);
+    if (plan.months.to) parts.push(sql`c.month <= ${plan.months.to}`);
+    branches.push(sql`select c.measure as measure, c.month as month, c.encounter_type as encounter_type, c.k1 as k1, c.k2 as k2, c.k3 as k3, c.k4 as k4, c.n as n
+      from stats_cells c where ${sql.join(parts, sql` and `)}`);
+  }
+  if (plan.days.length > 0) {
+    const ranges = plan.days.map((r) => sql`(d.day >= ${r.from} and d.day <= ${r.to})`);
+    const parts: RawBuilder<unknown>[] = [sql`(${sql.join(ranges, sql` or `)})`, ...placeConditions(filter, 'd')];
+    branches.push(sql`select d.measure as measure, substr(d.day, 1, 7) as month, d.encounter_type as encounter_type, d.k1 as k1, d.k2 as k2, d.k3 as k3, d.k4 as k4, d.n as n
+      from stats_day_cells d where ${sql.join(parts, sql` and `)}`);
+  }
+  return sql.join(branches, sql` union all `);
 }
 
 function bump<K>(map: Map<K, number>, key: K, n: number): void {
@@ -136,15 +184,21 @@ function histogramAdd(h: Histograms, grp: string, bucket: number, n: number): vo
 const fromKey = (v: string): string | null => (v === NULL_KEY ? null : v);
 
 /**
- * The same indicators from the rollups: whole months from stats_cells, the months at the edges of
- * the period from the rows (as directIndicatorData reads them), and the two readings added.
+ * The same indicators from the rollups: whole months from stats_cells, whole days beside them from
+ * stats_day_cells, the days the period's bounds cut from the rows (as directIndicatorData reads
+ * them), and the readings added.
  * Exactly equal to directIndicatorData except the medians, which come from buckets (see
  * durationBucket for their precision). Allegations (few, and not tied to encounters) are read
  * from their rows.
  */
 export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
   const plan = periodPlan(filter);
-  const slices: SliceFilter[] = plan.edges.map((month) => ({ ...filter, monthFrom: month, monthTo: month }));
+  const slices: SliceFilter[] = plan.edges.map((day) => ({ ...filter, dayFrom: day, dayTo: day }));
+  // What the cells cover, for the open obligations due today (read at this instant from the rows).
+  const covered: SliceFilter[] = [
+    ...(plan.months ? [{ ...filter, monthFrom: plan.months.from, monthTo: plan.months.to }] : []),
+    ...plan.days.map((r) => ({ ...filter, dayFrom: r.from, dayTo: r.to })),
+  ];
   const today = now.slice(0, 10);
 
   const arrivals = new Map<string, ArrivalRow>();
@@ -189,17 +243,16 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   };
 
   const rollupRead = async () => {
-    if (!plan.months) return;
-    const monthSlice: SliceFilter = { ...filter, monthFrom: plan.months.from, monthTo: plan.months.to };
-    const [cells, dueToday] = await Promise.all([
+    if (covered.length === 0) return;
+    const [cells, ...dueToday] = await Promise.all([
       sql<{ measure: string; month: string; type: string; k1: string; k2: string; k3: string; k4: string; n: number | string }>`
         select c.measure as measure,
           case when c.measure = 'arrivals' then c.month else '' end as month,
           case when c.measure in ('arrivals', 'encounters', 'dead', 'missing') then c.encounter_type else '' end as type,
           c.k1 as k1, c.k2 as k2, c.k3 as k3, c.k4 as k4, sum(c.n) as n
-        from stats_cells c where ${cellConditions(filter, plan.months)}
+        from (${cellsOf(filter, plan)}) c
         group by 1, 2, 3, 4, 5, 6, 7`.execute(db),
-      openObligationsDueOn(db, monthSlice, today, now),
+      ...covered.map((slice) => openObligationsDueOn(db, slice, today, now)),
     ]);
     for (const c of cells.rows) {
       const n = Number(c.n);
@@ -262,10 +315,12 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
           break;
       }
     }
-    for (const [code, { overdue, open }] of dueToday) {
-      const row = obligationRow(code);
-      row.overdue += overdue;
-      row.open += open;
+    for (const due of dueToday) {
+      for (const [code, { overdue, open }] of due) {
+        const row = obligationRow(code);
+        row.overdue += overdue;
+        row.open += open;
+      }
     }
   };
 

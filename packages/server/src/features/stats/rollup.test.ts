@@ -61,21 +61,75 @@ async function compare(db: Queryable, dialect: 'sqlite' | 'postgres', filter: St
 /** Non-zero cells as a sorted list: what a recount from scratch must reproduce. */
 async function cells(db: Queryable): Promise<string[]> {
   const rows = await db.selectFrom('stats_cells').selectAll().where('n', '<>', 0).execute();
-  return rows.map((r) => JSON.stringify([r.measure, r.month, r.agency_id, r.encounter_type, r.k1, r.k2, r.k3, r.k4, Number(r.n)])).sort();
+  const days = await db.selectFrom('stats_day_cells').selectAll().where('n', '<>', 0).execute();
+  return [
+    ...rows.map((r) => JSON.stringify([r.measure, r.month, r.agency_id, r.encounter_type, r.k1, r.k2, r.k3, r.k4, Number(r.n)])),
+    ...days.map((r) => JSON.stringify([r.measure, r.day, r.agency_id, r.encounter_type, r.k1, r.k2, r.k3, r.k4, Number(r.n)])),
+  ].sort();
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const DAY = 86_400_000;
 const JAN = Date.parse('2026-01-01T00:00:00Z');
 
+/** Periods that do not start or end on month boundaries, besides the random ones. */
+const FIXED_PERIODS: StatsFilter[] = [
+  { area: 'North', from: '2026-02-10T00:00:00Z', to: '2026-05-20T00:00:00Z' },
+  { from: '2026-02-10T06:30:00Z', to: '2026-05-03T12:00:00.250Z' },
+  // Inside one month, day-aligned and not.
+  { from: '2026-02-03T00:00:00Z', to: '2026-02-17T00:00:00Z' },
+  { from: '2026-02-03T05:00:00Z', to: '2026-02-17T13:45:00Z', encounterType: 'rescue_at_sea' },
+  // Inside one day, and across two.
+  { from: '2026-02-10T03:00:00Z', to: '2026-02-10T19:30:00Z' },
+  { from: '2026-03-15T00:00:00Z', to: '2026-03-15T12:00:00Z' },
+  { from: '2026-02-10T03:00:00Z', to: '2026-02-11T19:30:00Z', area: 'South' },
+  // Across the year boundary.
+  { from: '2025-12-30T12:00:00Z', to: '2026-01-02T06:00:00Z' },
+  { from: '2025-12-15T00:00:00Z', to: '2026-02-14T00:00:00Z', area: 'North' },
+  { from: '2025-12-31T20:00:00+02:00', to: '2026-01-01T01:00:00+01:00' },
+  // One bound only, the whole of a month and one day of it.
+  { from: '2026-03-17T08:00:00Z' },
+  { to: '2026-04-09T17:00:00Z' },
+  { from: '2026-01-31T00:00:00Z', to: '2026-03-01T00:00:00Z' },
+];
+
 describe('how a period divides', () => {
-  it('reads whole months from the rollups and the months at the edges from the rows', () => {
-    expect(periodPlan({})).toEqual({ months: {}, edges: [] });
-    expect(periodPlan(normalizeFilter({ from: '2026-02-01T00:00:00Z', to: '2026-05-01T00:00:00Z' }))).toEqual({ months: { from: '2026-02', to: '2026-04' }, edges: [] });
-    expect(periodPlan(normalizeFilter({ from: '2026-02-10T00:00:00Z', to: '2026-05-03T00:00:00Z' }))).toEqual({ months: { from: '2026-03', to: '2026-04' }, edges: ['2026-02', '2026-05'] });
-    expect(periodPlan(normalizeFilter({ from: '2026-02-10T00:00:00Z', to: '2026-02-20T00:00:00Z' }))).toEqual({ months: null, edges: ['2026-02'] });
-    expect(periodPlan(normalizeFilter({ from: '2025-12-31T23:00:00+00:00' }))).toEqual({ months: { from: '2026-01' }, edges: ['2025-12'] });
-    expect(periodPlan(normalizeFilter({ to: '2026-01-01T00:00:00Z' }))).toEqual({ months: { to: '2025-12' }, edges: [] });
+  const plan = (from?: string, to?: string) => periodPlan(normalizeFilter({ ...(from ? { from } : {}), ...(to ? { to } : {}) }));
+  it('reads whole months from the month cells, whole days beside them from the day cells, and only the days the bounds cut from the rows', () => {
+    expect(periodPlan({})).toEqual({ months: {}, days: [], edges: [] });
+    expect(plan('2026-02-01T00:00:00Z', '2026-05-01T00:00:00Z')).toEqual({ months: { from: '2026-02', to: '2026-04' }, days: [], edges: [] });
+    // Day-aligned: nothing from the rows.
+    expect(plan('2026-02-10T00:00:00Z', '2026-05-20T00:00:00Z')).toEqual({
+      months: { from: '2026-03', to: '2026-04' },
+      days: [
+        { from: '2026-02-10', to: '2026-02-28' },
+        { from: '2026-05-01', to: '2026-05-19' },
+      ],
+      edges: [],
+    });
+    expect(plan('2026-02-10T06:00:00Z', '2026-05-03T12:30:00Z')).toEqual({
+      months: { from: '2026-03', to: '2026-04' },
+      days: [
+        { from: '2026-02-11', to: '2026-02-28' },
+        { from: '2026-05-01', to: '2026-05-02' },
+      ],
+      edges: ['2026-02-10', '2026-05-03'],
+    });
+    // Inside one month, inside one day, and across two days.
+    expect(plan('2026-02-10T00:00:00Z', '2026-02-20T00:00:00Z')).toEqual({ months: null, days: [{ from: '2026-02-10', to: '2026-02-19' }], edges: [] });
+    expect(plan('2026-02-10T08:00:00Z', '2026-02-10T09:00:00Z')).toEqual({ months: null, days: [], edges: ['2026-02-10'] });
+    expect(plan('2026-02-10T08:00:00Z', '2026-02-11T09:00:00Z')).toEqual({ months: null, days: [], edges: ['2026-02-10', '2026-02-11'] });
+    // A month's last day, and a period ending at the first instant of a month.
+    expect(plan('2026-01-31T00:00:00Z', '2026-03-01T00:00:00Z')).toEqual({ months: { from: '2026-02', to: '2026-02' }, days: [{ from: '2026-01-31', to: '2026-01-31' }], edges: [] });
+    // Across a year boundary; one bound only.
+    expect(plan('2025-12-30T12:00:00Z', '2026-01-02T06:00:00Z')).toEqual({ months: null, days: [{ from: '2025-12-31', to: '2026-01-01' }], edges: ['2025-12-30', '2026-01-02'] });
+    expect(plan('2025-12-31T23:00:00+00:00')).toEqual({ months: { from: '2026-01' }, days: [], edges: ['2025-12-31'] });
+    expect(plan('2025-12-15T00:00:00Z')).toEqual({ months: { from: '2026-01' }, days: [{ from: '2025-12-15', to: '2025-12-31' }], edges: [] });
+    expect(plan(undefined, '2026-01-01T00:00:00Z')).toEqual({ months: { to: '2025-12' }, days: [], edges: [] });
+    expect(plan(undefined, '2026-01-05T10:00:00Z')).toEqual({ months: { to: '2025-12' }, days: [{ from: '2026-01-01', to: '2026-01-04' }], edges: ['2026-01-05'] });
+    // An empty or reversed period reads nothing but the cut day.
+    expect(plan('2026-02-10T09:00:00Z', '2026-02-10T08:00:00Z')).toEqual({ months: null, days: [], edges: ['2026-02-10'] });
+    expect(plan('2026-02-10T00:00:00Z', '2026-02-10T00:00:00Z')).toEqual({ months: null, days: [], edges: [] });
   });
 });
 
@@ -86,14 +140,27 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
     world = await syntheticWorld(server.platform, 1500, 31);
+    // Some encounters on the last days of 2025, so periods across the year boundary count something on both sides.
+    const { db } = server.platform.database;
+    const moved = world.rows.encounters!.slice(0, 6).map((e) => String(e.id));
+    await db.transaction().execute(async (trx) => {
+      for (const [i, id] of moved.entries()) await trx.updateTable('encounters').set({ occurred_at: iso(JAN - (i + 1) * 7 * 3_600_000) }).where('id', '=', id).execute();
+      await restateEncounterStats(trx, moved);
+    });
   });
   afterAll(() => server.close());
 
   const filters = (seed: number, count: number): StatsFilter[] => {
     const rnd = random(seed);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-    const instant = () => (rnd() < 0.3 ? `2026-0${1 + Math.floor(rnd() * 7)}-01T00:00:00Z` : iso(JAN - 20 * DAY + Math.floor(rnd() * 220 * DAY)));
-    const out: StatsFilter[] = [{}];
+    const instant = () => {
+      const r = rnd();
+      if (r < 0.2) return `2026-0${1 + Math.floor(rnd() * 7)}-01T00:00:00Z`;
+      // Midnight: whole days from the day cells, nothing from the rows.
+      if (r < 0.45) return iso(JAN - 20 * DAY + Math.floor(rnd() * 220) * DAY);
+      return iso(JAN - 20 * DAY + Math.floor(rnd() * 220 * DAY));
+    };
+    const out: StatsFilter[] = [{}, ...FIXED_PERIODS];
     for (let i = 0; i < count; i++) {
       const f: StatsFilter = {};
       if (rnd() < 0.7) f.from = instant();
@@ -169,6 +236,7 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
     const kept = await cells(db);
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('stats_cells').execute();
+      await trx.deleteFrom('stats_day_cells').execute();
       await trx.deleteFrom('stats_ledger').execute();
       await restateAllStats(trx);
     });
@@ -176,6 +244,7 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
     // In many small id ranges (a million rows are counted 20,000 at a time): nothing counted twice or missed.
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('stats_cells').execute();
+      await trx.deleteFrom('stats_day_cells').execute();
       await trx.deleteFrom('stats_ledger').execute();
       await restateAllStats(trx, { pageSize: 7 });
     });
@@ -220,6 +289,7 @@ describe.each(await databaseKinds())('the write paths keep the rollups on %s', (
     const kept = await cells(db);
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('stats_cells').execute();
+      await trx.deleteFrom('stats_day_cells').execute();
       await trx.deleteFrom('stats_ledger').execute();
       await restateAllStats(trx);
     });

@@ -1,11 +1,12 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { OBSERVED_INDICATORS } from '@haven/core';
-import type { Dialect, Queryable } from '../../platform/db/database.js';
+import type { Db, Dialect, Queryable } from '../../platform/db/database.js';
 import { AGE, ageBand, ageGroup, durationBucket } from './store.js';
 
 // The indicator rollups kept on write (issue 8, item 7). stats_cells holds counts per month of
-// the encounter × responsible agency × encounter type × the indicator's own codes; stats_ledger
-// holds what each person and each encounter contributes now. Every write that changes a fact the
+// the encounter × responsible agency × encounter type × the indicator's own codes, and
+// stats_day_cells the same per day (a period that cuts months reads its edge days from there);
+// stats_ledger holds what each person and each encounter contributes now, and on which day. Every write that changes a fact the
 // indicators read calls restatePersonStats (or restateEncounterStats) in its own transaction: the
 // person's contribution is computed again from the rows with the rules of store.ts, the old one is
 // taken from the ledger, and only the difference is added to the cells. Restating is idempotent,
@@ -18,7 +19,8 @@ export const NULL_KEY = '\u0001';
 type Cell = [string, string, string, string, string, number];
 
 interface Share {
-  month: string;
+  /** YYYY-MM-DD, the first ten characters of the encounter's occurred_at. */
+  day: string;
   agency: string;
   type: string;
   cells: Map<string, Cell>;
@@ -65,12 +67,12 @@ async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promi
   const persons = idCondition(sql`p.id`, scope);
   const shares = new Map<string, Share>();
   const ages = new Map<string, number | null>();
-  const base = await sql<{ id: string; month: string; agency: string; type: string; nationality: string | null; sex: string; age: Num; accompaniment: string | null }>`
-    select p.id as id, substr(e.occurred_at, 1, 7) as month, e.agency_id as agency, e.type as type,
+  const base = await sql<{ id: string; day: string; agency: string; type: string; nationality: string | null; sex: string; age: Num; accompaniment: string | null }>`
+    select p.id as id, substr(e.occurred_at, 1, 10) as day, e.agency_id as agency, e.type as type,
       p.nationality as nationality, p.sex as sex, ${AGE} as age, p.accompaniment as accompaniment
     from persons p join encounters e on e.id = p.encounter_id where ${persons}`.execute(q);
   for (const r of base.rows) {
-    const share: Share = { month: r.month, agency: r.agency, type: r.type, cells: new Map() };
+    const share: Share = { day: r.day, agency: r.agency, type: r.type, cells: new Map() };
     const age = num(r.age);
     ages.set(r.id, age);
     add(share, 'arrivals', orNull(r.nationality), r.sex, ageBand(age), orNull(r.accompaniment));
@@ -158,12 +160,12 @@ async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promi
 
 /** What each encounter in scope contributes: itself, its dead and its missing. */
 async function encounterShares(q: Queryable, scope: Scope): Promise<Map<string, Share>> {
-  const rows = await sql<{ id: string; month: string; agency: string; type: string; dead: Num; missing: Num }>`
-    select e.id as id, substr(e.occurred_at, 1, 7) as month, e.agency_id as agency, e.type as type, e.dead as dead, e.missing as missing
+  const rows = await sql<{ id: string; day: string; agency: string; type: string; dead: Num; missing: Num }>`
+    select e.id as id, substr(e.occurred_at, 1, 10) as day, e.agency_id as agency, e.type as type, e.dead as dead, e.missing as missing
     from encounters e where ${idCondition(sql`e.id`, scope)}`.execute(q);
   const shares = new Map<string, Share>();
   for (const r of rows.rows) {
-    const share: Share = { month: r.month, agency: r.agency, type: r.type, cells: new Map() };
+    const share: Share = { day: r.day, agency: r.agency, type: r.type, cells: new Map() };
     add(share, 'encounters');
     add(share, 'dead', '', '', '', '', num(r.dead) ?? 0);
     add(share, 'missing', '', '', '', '', num(r.missing) ?? 0);
@@ -191,40 +193,55 @@ async function restate(q: Queryable, dialect: Dialect, prefix: 'p:' | 'e:', scop
   if (dialect === 'postgres' && 'ids' in scope) ledgerQuery = ledgerQuery.forUpdate();
   const old = await ledgerQuery.execute();
 
+  // One difference per cell of each table: the month cells and the day cells move together.
   const delta = new Map<string, [string, string, string, string, string, string, string, string, number]>();
-  const change = (share: { month: string; agency_id: string; encounter_type: string }, cell: Cell, sign: 1 | -1) => {
-    const k = key(cell[0], share.month, share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4]);
-    const entry = delta.get(k);
-    if (entry) entry[8] += sign * cell[5];
-    else delta.set(k, [cell[0], share.month, share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4], sign * cell[5]]);
+  const change = (share: { day: string; agency_id: string; encounter_type: string }, cell: Cell, sign: 1 | -1) => {
+    const n = sign * cell[5];
+    for (const period of [share.day.slice(0, 7), share.day]) {
+      const k = key(period, cell[0], share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4]);
+      const entry = delta.get(k);
+      if (entry) entry[8] += n;
+      else delta.set(k, [period, cell[0], share.agency_id, share.encounter_type, cell[1], cell[2], cell[3], cell[4], n]);
+    }
   };
   const oldByOwner = new Map(old.map((row) => [row.owner, row]));
   for (const row of old) {
     for (const cell of JSON.parse(row.cells) as Cell[]) change(row, cell, -1);
   }
-  const upserts: { owner: string; month: string; agency_id: string; encounter_type: string; cells: string }[] = [];
+  const upserts: { owner: string; day: string; agency_id: string; encounter_type: string; cells: string }[] = [];
   for (const [id, share] of shares) {
     const owner = prefix + id;
     const text = ledgerText(share);
     const previous = oldByOwner.get(owner);
-    if (previous && previous.cells === text && previous.month === share.month && previous.agency_id === share.agency && previous.encounter_type === share.type) {
+    if (previous && previous.cells === text && previous.day === share.day && previous.agency_id === share.agency && previous.encounter_type === share.type) {
       // Unchanged: undo the subtraction above rather than write anything.
       for (const cell of share.cells.values()) change(previous, cell, 1);
       continue;
     }
-    for (const cell of share.cells.values()) change({ month: share.month, agency_id: share.agency, encounter_type: share.type }, cell, 1);
-    upserts.push({ owner, month: share.month, agency_id: share.agency, encounter_type: share.type, cells: text });
+    for (const cell of share.cells.values()) change({ day: share.day, agency_id: share.agency, encounter_type: share.type }, cell, 1);
+    upserts.push({ owner, day: share.day, agency_id: share.agency, encounter_type: share.type, cells: text });
   }
   const gone = old.filter((row) => !shares.has(row.owner.slice(2))).map((row) => row.owner);
 
-  // In key order, so two transactions never wait on each other's cells in opposite orders.
+  // In key order, month cells before day cells, so two transactions never wait on each other's
+  // cells in opposite orders.
   const changes = [...delta.entries()].filter(([, d]) => d[8] !== 0).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (let i = 0; i < changes.length; i += WRITE_CHUNK) {
-    const values = changes.slice(i, i + WRITE_CHUNK).map(([, [measure, month, agency_id, encounter_type, k1, k2, k3, k4, n]]) => ({ measure, month, agency_id, encounter_type, k1, k2, k3, k4, n }));
+  const monthly = changes.filter(([, d]) => d[0].length === 7);
+  const daily = changes.filter(([, d]) => d[0].length !== 7);
+  for (let i = 0; i < monthly.length; i += WRITE_CHUNK) {
+    const values = monthly.slice(i, i + WRITE_CHUNK).map(([, [month, measure, agency_id, encounter_type, k1, k2, k3, k4, n]]) => ({ measure, month, agency_id, encounter_type, k1, k2, k3, k4, n }));
     await q
       .insertInto('stats_cells')
       .values(values)
       .onConflict((oc) => oc.columns(['measure', 'month', 'agency_id', 'encounter_type', 'k1', 'k2', 'k3', 'k4']).doUpdateSet({ n: sql`stats_cells.n + excluded.n` }))
+      .execute();
+  }
+  for (let i = 0; i < daily.length; i += WRITE_CHUNK) {
+    const values = daily.slice(i, i + WRITE_CHUNK).map(([, [day, measure, agency_id, encounter_type, k1, k2, k3, k4, n]]) => ({ day, agency_id, encounter_type, measure, k1, k2, k3, k4, n }));
+    await q
+      .insertInto('stats_day_cells')
+      .values(values)
+      .onConflict((oc) => oc.columns(['day', 'agency_id', 'encounter_type', 'measure', 'k1', 'k2', 'k3', 'k4']).doUpdateSet({ n: sql`stats_day_cells.n + excluded.n` }))
       .execute();
   }
   upserts.sort((a, b) => (a.owner < b.owner ? -1 : 1));
@@ -234,7 +251,7 @@ async function restate(q: Queryable, dialect: Dialect, prefix: 'p:' | 'e:', scop
       .values(upserts.slice(i, i + WRITE_CHUNK))
       .onConflict((oc) =>
         oc.column('owner').doUpdateSet({
-          month: sql`excluded.month`,
+          day: sql`excluded.day`,
           agency_id: sql`excluded.agency_id`,
           encounter_type: sql`excluded.encounter_type`,
           cells: sql`excluded.cells`,
@@ -293,23 +310,69 @@ async function idRanges(db: Queryable, table: 'persons' | 'encounters', pageSize
   return bounds.slice(1).map((to, i) => ({ from: bounds[i]!, to }));
 }
 
+export interface RecountOptions {
+  /** Told after each page: `done` of `of` pages counted. */
+  progress?: (done: number, of: number) => void;
+  pageSize?: number;
+}
+
 /**
- * Counts every person and encounter (the migration's backfill, and a repair if the cells were
- * ever in doubt). Runs in the caller's transaction, if any.
+ * Counts every person and encounter again, page by page (a repair if the cells were ever in doubt
+ * of the ledger, the catch-up after a rule change, the bench's load). Given a transaction, it runs
+ * in it; given the database, each page is its own transaction, so a running server's writes go on
+ * between pages, and on PostgreSQL a page holds the ledger against the restates of concurrent
+ * writes (their SELECT ... FOR UPDATE waits), which therefore read the ledger the page leaves.
  */
-export async function restateAllStats(db: Queryable, options: { progress?: (done: number, of: number) => void; pageSize?: number } = {}): Promise<void> {
+export async function restateAllStats(db: Queryable, options: RecountOptions = {}): Promise<void> {
   const { progress, pageSize = RECOUNT_PAGE } = options;
   const dialect = dialectOf(db);
   const encounterRanges = await idRanges(db, 'encounters', pageSize);
   const personRanges = await idRanges(db, 'persons', pageSize);
   const steps = encounterRanges.length + personRanges.length;
+  const page = async (work: (q: Queryable) => Promise<void>) => {
+    if (db.isTransaction) return work(db);
+    await db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`lock table stats_ledger in exclusive mode`.execute(trx);
+      await work(trx);
+    });
+  };
   let done = 0;
   for (const scope of encounterRanges) {
-    await restate(db, dialect, 'e:', scope, await encounterShares(db, scope));
+    await page(async (q) => restate(q, dialect, 'e:', scope, await encounterShares(q, scope)));
     progress?.(++done, steps);
   }
   for (const scope of personRanges) {
-    await restate(db, dialect, 'p:', scope, await personShares(db, dialect, scope));
+    await page(async (q) => restate(q, dialect, 'p:', scope, await personShares(q, dialect, scope)));
     progress?.(++done, steps);
   }
+}
+
+/**
+ * The version of the counting rules above. Raise it with any change to what a share holds: every
+ * server then counts again when it starts (countStatsIfBehind), and the ledger makes that recount
+ * move each cell by exactly the difference between the old rules and the new.
+ */
+export const STATS_ROLLUP_VERSION = '2';
+const VERSION_KEY = 'stats_rollups';
+
+/** Counts everything again (restateAllStats) and records that the rollups follow the rules of this version. */
+export async function recountStats(db: Db, options: RecountOptions = {}): Promise<void> {
+  await restateAllStats(db, options);
+  await db
+    .insertInto('meta')
+    .values({ key: VERSION_KEY, value: STATS_ROLLUP_VERSION })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: STATS_ROLLUP_VERSION }))
+    .execute();
+}
+
+/**
+ * At start: counts the case files into the rollups if they were counted by other rules or never
+ * (a database from before the rollups, or the day cells of migration 010). Returns whether it did.
+ */
+export async function countStatsIfBehind(db: Db, options: RecountOptions & { onStart?: () => void } = {}): Promise<boolean> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
+  if (row?.value === STATS_ROLLUP_VERSION) return false;
+  options.onStart?.();
+  await recountStats(db, options);
+  return true;
 }

@@ -1,6 +1,7 @@
 import { ENCOUNTER_TYPES, MIN_K } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
+import { countStatsIfBehind } from './rollup.js';
 import { indicatorReport, setThreshold, thresholdSetting } from './service.js';
 
 const instant = z.iso.datetime({ offset: true });
@@ -51,7 +52,14 @@ const thresholdSchema = z
   .object({ k: z.number().int(), minimum: z.number().int(), default: z.number().int(), version: z.number().int().describe('0 until an administrator sets it') })
   .meta({ id: 'SuppressionThreshold' });
 
-export const statsRoutes: Feature = (app, platform) => {
+export const statsRoutes: Feature = async (app, platform) => {
+  // The rollups of a database from before them, or counted by older rules, are counted before
+  // the server answers (migrations only create the tables: the platform knows no feature).
+  await countStatsIfBehind(platform.database.db, {
+    onStart: () => app.log.info('statistics: counting the stored case files into the indicator rollups'),
+    progress: (done, of) => app.log.info(`statistics: rollups ${done}/${of} pages counted`),
+  });
+
   app.get(
     '/api/stats/indicators',
     {

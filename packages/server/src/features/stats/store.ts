@@ -23,12 +23,15 @@ export interface StatsFilter {
 
 /**
  * A filter narrowed to encounters of the months `monthFrom`..`monthTo` (YYYY-MM, inclusive, the
- * first seven characters of occurred_at): how the rollups' months and the direct reading of the
- * months at the edges of a period divide one population without overlap.
+ * first seven characters of occurred_at) or of the days `dayFrom`..`dayTo` (YYYY-MM-DD, the first
+ * ten): how the rollups' months, their days and the direct reading of the days a period's bounds
+ * cut divide one population without overlap.
  */
 export interface SliceFilter extends StatsFilter {
   monthFrom?: string | undefined;
   monthTo?: string | undefined;
+  dayFrom?: string | undefined;
+  dayTo?: string | undefined;
 }
 
 /** The month after `month` (YYYY-MM). */
@@ -43,12 +46,21 @@ export function previousMonth(month: string): string {
   return m === 1 ? `${String(y - 1).padStart(4, '0')}-12` : `${String(y).padStart(4, '0')}-${String(m - 1).padStart(2, '0')}`;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The day `days` days after `day` (YYYY-MM-DD; negative: before). */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Conditions on the encounter `e` (and its agency `a` when an area is asked). */
 function encounterConditions(filter: SliceFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`1 = 1`];
   // The range is what an index can use; the prefix test is what makes the slice exact.
   if (filter.monthFrom) parts.push(sql`e.occurred_at >= ${filter.monthFrom}`, sql`substr(e.occurred_at, 1, 7) >= ${filter.monthFrom}`);
   if (filter.monthTo) parts.push(sql`e.occurred_at < ${nextMonth(filter.monthTo)}`, sql`substr(e.occurred_at, 1, 7) <= ${filter.monthTo}`);
+  if (filter.dayFrom) parts.push(sql`e.occurred_at >= ${filter.dayFrom}`, sql`substr(e.occurred_at, 1, 10) >= ${filter.dayFrom}`);
+  if (filter.dayTo) parts.push(sql`e.occurred_at < ${addDays(filter.dayTo, 1)}`, sql`substr(e.occurred_at, 1, 10) <= ${filter.dayTo}`);
   if (filter.from) parts.push(sql`e.occurred_at >= ${filter.from}`);
   if (filter.to) parts.push(sql`e.occurred_at < ${filter.to}`);
   if (filter.agencyId) parts.push(sql`e.agency_id = ${filter.agencyId}`);

@@ -608,10 +608,24 @@ export interface StatsCellTable {
   n: number;
 }
 
-/** What one person ('p:' + id) or encounter ('e:' + id) contributes to stats_cells now. */
+/** The same counts per day of the encounter (stats_cells keeps them per month). */
+export interface StatsDayCellTable {
+  day: string;
+  agency_id: string;
+  encounter_type: string;
+  measure: string;
+  k1: string;
+  k2: string;
+  k3: string;
+  k4: string;
+  n: number;
+}
+
+/** What one person ('p:' + id) or encounter ('e:' + id) contributes to stats_cells and stats_day_cells now. */
 export interface StatsLedgerTable {
   owner: string;
-  month: string;
+  /** YYYY-MM-DD: the day of the encounter the share is counted on. */
+  day: string;
   agency_id: string;
   encounter_type: string;
   cells: string;
@@ -662,5 +676,6 @@ export interface HavenSchema {
   export_jobs: ExportJobTable;
   meta: MetaTable;
   stats_cells: StatsCellTable;
+  stats_day_cells: StatsDayCellTable;
   stats_ledger: StatsLedgerTable;
 }

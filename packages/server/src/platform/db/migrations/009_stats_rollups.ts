@@ -1,12 +1,11 @@
 import type { Kysely, Migration } from 'kysely';
-import { restateAllStats } from '../../../features/stats/rollup.js';
-import type { Db } from '../database.js';
 
 // Issue 8, item 7: the indicators over a million cases in seconds. Counts are kept as they are
 // written, per month of the encounter × responsible agency × encounter type × the indicator's own
 // codes (stats_cells); what each person and encounter contributes is kept beside it
 // (stats_ledger), so a change restates one person's share exactly without re-reading anyone
-// else's. Existing case files are counted here, in the migration, with the same code the writes use.
+// else's. The tables only: the stats feature counts the case files already stored when the server
+// starts (a migration must not depend on a feature; see 010 for the shapes in use now).
 export const statsRollups: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -34,6 +33,5 @@ export const statsRollups: Migration = {
       .execute();
     // Open obligations falling due today are counted from the rows (overdue turns at an instant).
     await db.schema.createIndex('stats_obligations_due').on('obligations').columns(['due_by', 'status', 'code', 'person_id']).execute();
-    await restateAllStats(db as unknown as Db);
   },
 };

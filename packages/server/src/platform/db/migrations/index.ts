@@ -8,6 +8,7 @@ import { statsExports } from './006_stats_exports.js';
 import { retentionSelfAssessment } from './007_retention_self_assessment.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
 import { statsRollups } from './009_stats_rollups.js';
+import { statsDayRollups } from './010_stats_day_rollups.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '007_retention_self_assessment': retentionSelfAssessment,
   '008_shared_rate_limits': sharedRateLimits,
   '009_stats_rollups': statsRollups,
+  '010_stats_day_rollups': statsDayRollups,
 };
 
 export const migrationProvider: MigrationProvider = {
