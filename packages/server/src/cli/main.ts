@@ -9,6 +9,7 @@ import { registerMigrate } from './migrate.js';
 import { registerSeedDemo } from './seed-demo.js';
 import { registerRetention } from './retention.js';
 import { registerServe } from './serve.js';
+import { registerStats } from './stats.js';
 import { registerUser } from './user.js';
 import { CliError } from './errors.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRetention(program);
   registerExport(program);
   registerMatch(program);
+  registerStats(program);
   return program;
 }
 

@@ -355,8 +355,20 @@ export async function restateAllStats(db: Queryable, options: RecountOptions = {
 export const STATS_ROLLUP_VERSION = '2';
 const VERSION_KEY = 'stats_rollups';
 
-/** Counts everything again (restateAllStats) and records that the rollups follow the rules of this version. */
-export async function recountStats(db: Db, options: RecountOptions = {}): Promise<void> {
+/**
+ * Counts everything again (restateAllStats) and records that the rollups follow the rules of this
+ * version. With `rebuild` the cells and the ledger are emptied first (one transaction), for when
+ * the cells no longer agree with the ledger; writes meanwhile stay exact, as a share missing from
+ * the ledger is added whole.
+ */
+export async function recountStats(db: Db, options: RecountOptions & { rebuild?: boolean } = {}): Promise<void> {
+  if (options.rebuild) {
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('stats_ledger').execute();
+      await trx.deleteFrom('stats_cells').execute();
+      await trx.deleteFrom('stats_day_cells').execute();
+    });
+  }
   await restateAllStats(db, options);
   await db
     .insertInto('meta')
