@@ -53,29 +53,39 @@ export async function createSession(
   return { token, sessionId, csrfToken };
 }
 
-/** The live session for a cookie token, or undefined when unknown, revoked, idle or expired. */
-export async function findLiveSession(q: Queryable, token: string, now: Date): Promise<SessionUser | undefined> {
-  const row = await q
+const SESSION_COLUMNS = [
+  'sessions.id as sessionId',
+  'sessions.stage',
+  'sessions.csrf_token',
+  'sessions.last_seen_at',
+  'sessions.expires_at',
+  'sessions.revoked_at',
+  'users.id as userId',
+  'users.username',
+  'users.agency_id',
+  'users.role',
+  'users.totp_enabled',
+  'users.must_change_password',
+  'users.disabled',
+] as const;
+
+/** Session ids per statement when lookups are read together: well under both engines' parameter limits. */
+const LOOKUP_CHUNK = 500;
+
+async function sessionRows(q: Queryable, ids: readonly string[]) {
+  return q
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sessionId',
-      'sessions.stage',
-      'sessions.csrf_token',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-      'sessions.revoked_at',
-      'users.id as userId',
-      'users.username',
-      'users.agency_id',
-      'users.role',
-      'users.totp_enabled',
-      'users.must_change_password',
-      'users.disabled',
-    ])
+    .select(SESSION_COLUMNS)
     .select((eb) => acceptedCurrentConduct(eb.ref('users.id')).as('accepted_conduct'))
-    .where('sessions.id', '=', secretHash(token))
-    .executeTakeFirst();
+    .where('sessions.id', 'in', ids)
+    .execute();
+}
+
+type SessionRow = Awaited<ReturnType<typeof sessionRows>>[number];
+
+/** The session a stored row stands for at `now`: undefined when revoked, disabled, idle or expired. */
+function liveSession(row: SessionRow | undefined, now: Date): SessionUser | undefined {
   if (!row || row.revoked_at || row.disabled) return undefined;
   const t = now.getTime();
   if (Date.parse(row.expires_at) <= t || Date.parse(row.last_seen_at) + SESSION_IDLE_MS <= t) return undefined;
@@ -92,6 +102,57 @@ export async function findLiveSession(q: Queryable, token: string, now: Date): P
     mustChangePassword: row.must_change_password === 1,
     acceptedConduct: Number(row.accepted_conduct) === 1,
   };
+}
+
+interface Waiting {
+  now: Date;
+  resolve(session: SessionUser | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The live session for each cookie token (undefined when unknown, revoked, disabled, idle or
+ * expired). The lookups of one turn of the event loop are read in one statement: under load every
+ * request starts with its session, and one round trip each was two thirds of a busy PostgreSQL's
+ * statements; read together, fifty field devices cost one. Nothing is cached: each lookup reads
+ * the row as stored after it was asked for, so a revocation or a disabled account takes effect on
+ * the next request, in every process. Each caller judges liveness at its own `now`.
+ */
+export class SessionLookups {
+  private waiting = new Map<string, Waiting[]>();
+  private scheduled = false;
+
+  constructor(private readonly q: Queryable) {}
+
+  find(token: string, now: Date): Promise<SessionUser | undefined> {
+    const id = secretHash(token);
+    return new Promise((resolve, reject) => {
+      const entry = { now, resolve, reject };
+      const same = this.waiting.get(id);
+      if (same) same.push(entry);
+      else this.waiting.set(id, [entry]);
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // After the requests already read in this turn have asked too.
+      setImmediate(() => void this.read());
+    });
+  }
+
+  private async read(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    this.scheduled = false;
+    const ids = [...batch.keys()];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      try {
+        const rows = new Map((await sessionRows(this.q, chunk)).map((row) => [row.sessionId, row]));
+        for (const id of chunk) for (const entry of batch.get(id)!) entry.resolve(liveSession(rows.get(id), entry.now));
+      } catch (error) {
+        for (const id of chunk) for (const entry of batch.get(id)!) entry.reject(error);
+      }
+    }
+  }
 }
 
 export async function touchSession(q: Queryable, session: SessionUser, now: Date): Promise<void> {
