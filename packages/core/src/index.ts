@@ -4,6 +4,7 @@ export * from './schemas/person.js';
 export * from './schemas/operations.js';
 export * from './schemas/referrals.js';
 export * from './schemas/justice.js';
+export * from './schemas/duplicates.js';
 export * from './engine/index.js';
 export * from './stats/index.js';
 export * from './self-assessment/index.js';

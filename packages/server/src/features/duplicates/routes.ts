@@ -1,4 +1,4 @@
-import { idSchema, textSchema } from '@haven/core';
+import { idSchema, likelyDuplicateSchema, mergedIntoSchema, personMergeSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { mergedInto, mergePersons, unmergePersons } from './merge.js';
@@ -6,13 +6,8 @@ import { likelyDuplicates } from './service.js';
 
 const personParams = z.strictObject({ id: idSchema });
 
-export const likelyDuplicateSchema = z
-  .object({
-    personId: z.uuid(),
-    score: z.number().min(0).max(1).describe('How likely the two records are one person'),
-    reasons: z.array(z.string()).describe('Which names matched how, which dates, sex and nationality'),
-  })
-  .meta({ id: 'LikelyDuplicate' });
+// Defined in core (the web app types its answers with it); the registration routes take it from here.
+export { likelyDuplicateSchema };
 
 /**
  * `?duplicates=true` on a registration: the answer lists each registered person's likely
@@ -22,17 +17,6 @@ export const likelyDuplicateSchema = z
 export const registrationDuplicatesQuerySchema = z.strictObject({
   duplicates: z.enum(['true', 'false']).optional().describe('true: list likely duplicates of each person registered, with the reasons'),
 });
-
-const mergeSchema = z
-  .object({
-    id: z.uuid(),
-    survivorId: z.uuid(),
-    mergedId: z.uuid(),
-    mergedAt: z.string(),
-    unmergedAt: z.string().nullable(),
-    moved: z.record(z.string(), z.number().int()).describe('Rows moved to the survivor, per table'),
-  })
-  .meta({ id: 'PersonMerge' });
 
 export const duplicateRoutes: Feature = (app, platform) => {
   app.get(
@@ -58,7 +42,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
         summary: 'Merge a duplicate into this person (supervisor): records move, the engine runs again; audited and reversible',
         params: personParams,
         body: z.strictObject({ duplicateId: idSchema, reason: textSchema(1000) }),
-        response: { 201: mergeSchema },
+        response: { 201: personMergeSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await mergePersons(platform, request.ctx, request.params.id, request.body.duplicateId, request.body.reason)),
@@ -68,7 +52,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
     '/api/person-merges/:id/unmerge',
     {
       config: { access: { permission: 'person:merge', personalData: true } },
-      schema: { tags: ['persons'], summary: 'Undo a merge: both records as they were', params: personParams, response: { 200: mergeSchema } },
+      schema: { tags: ['persons'], summary: 'Undo a merge: both records as they were', params: personParams, response: { 200: personMergeSchema } },
     },
     async (request) => unmergePersons(platform, request.ctx, request.params.id),
   );
@@ -81,7 +65,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
         tags: ['persons'],
         summary: 'Where a merged-away person went (null while the record stands on its own)',
         params: personParams,
-        response: { 200: z.object({ personId: z.uuid(), mergedInto: z.uuid().nullable(), mergeId: z.uuid().nullable() }) },
+        response: { 200: mergedIntoSchema },
       },
     },
     async (request) => mergedInto(platform, request.ctx, request.params.id),
