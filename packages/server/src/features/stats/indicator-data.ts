@@ -6,6 +6,8 @@ import {
   addHistograms,
   allegationRows,
   arrivalRows,
+  arrivalTally,
+  arrivalViews,
   caseloadsByOfficer,
   detentionRows,
   encounterRows,
@@ -24,7 +26,7 @@ import {
   referralHistograms,
   referralMedians,
   referralRows,
-  type ArrivalRow,
+  type ArrivalViews,
   type DetentionRow,
   type EncounterRow,
   type Histograms,
@@ -37,7 +39,7 @@ import {
 
 /** Everything the report is made of, before suppression. */
 export interface IndicatorData {
-  arrivals: ArrivalRow[];
+  arrivals: ArrivalViews;
   encounters: EncounterRow[];
   observed: Map<string, number>;
   obligations: ObligationRow[];
@@ -68,7 +70,7 @@ export function normalizeFilter(filter: StatsFilter): StatsFilter {
 export async function directIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
   const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations] =
     await Promise.all([
-      arrivalRows(db, filter),
+      arrivalViews(db, filter),
       encounterRows(db, filter),
       observedIndicatorCounts(db, dialect, filter),
       obligationRows(db, filter, now),
@@ -201,7 +203,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   ];
   const today = now.slice(0, 10);
 
-  const arrivals = new Map<string, ArrivalRow>();
+  const arrivals = arrivalTally();
   const encounters = new Map<string, EncounterRow>();
   const observed = new Map<string, number>();
   const obligations = new Map<string, ObligationRow & { other: number }>();
@@ -214,12 +216,6 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   const detentions = new Map<string, DetentionRow>();
   const overrides = new Map<string, number>();
 
-  const addArrival = (a: ArrivalRow) => {
-    const k = JSON.stringify([a.month, a.encounterType, a.nationality, a.sex, a.ageBand, a.accompaniment]);
-    const row = arrivals.get(k);
-    if (row) row.persons += a.persons;
-    else arrivals.set(k, { ...a });
-  };
   const encounterRow = (type: string) => {
     const row = encounters.get(type) ?? { encounterType: type, encounters: 0, dead: 0, missing: 0 };
     encounters.set(type, row);
@@ -245,22 +241,45 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   const rollupRead = async () => {
     if (covered.length === 0) return;
     const [cells, ...dueToday] = await Promise.all([
-      sql<{ measure: string; month: string; type: string; k1: string; k2: string; k3: string; k4: string; n: number | string }>`
-        select c.measure as measure,
-          case when c.measure = 'arrivals' then c.month else '' end as month,
-          case when c.measure in ('arrivals', 'encounters', 'dead', 'missing') then c.encounter_type else '' end as type,
-          c.k1 as k1, c.k2 as k2, c.k3 as k3, c.k4 as k4, sum(c.n) as n
-        from (${cellsOf(filter, plan)}) c
-        group by 1, 2, 3, 4, 5, 6, 7`.execute(db),
+      // Summed in SQL down to what the report uses: the cells per combination of codes first (as
+      // many rows as combinations, not cells), then the arrivals (nationality, sex, age band,
+      // accompaniment: k1..k4) once per view w (1 month × type, 2 nationality, 3 age band × sex,
+      // 4 age band × accompaniment), every other measure once (w = 1).
+      sql<{ measure: string; w: number | string; month: string; type: string; k1: string; k2: string; k3: string; k4: string; n: number | string }>`
+        select c.measure as measure, v.w as w,
+          case when c.measure = 'arrivals' and v.w = 1 then c.month else '' end as month,
+          case when c.measure <> 'arrivals' or v.w = 1 then c.type else '' end as type,
+          case when c.measure <> 'arrivals' or v.w = 2 then c.k1 else '' end as k1,
+          case when c.measure <> 'arrivals' or v.w = 3 then c.k2 else '' end as k2,
+          case when c.measure <> 'arrivals' or v.w in (3, 4) then c.k3 else '' end as k3,
+          case when c.measure <> 'arrivals' or v.w = 4 then c.k4 else '' end as k4,
+          sum(c.n) as n
+        from (
+          select c.measure as measure,
+            case when c.measure = 'arrivals' then c.month else '' end as month,
+            case when c.measure in ('arrivals', 'encounters', 'dead', 'missing') then c.encounter_type else '' end as type,
+            c.k1 as k1, c.k2 as k2, c.k3 as k3, c.k4 as k4, sum(c.n) as n
+          from (${cellsOf(filter, plan)}) c
+          group by 1, 2, 3, 4, 5, 6, 7
+        ) c
+          -- CROSS JOIN: SQLite then reads the combinations once, in the outer loop, not once per view.
+          cross join (select 1 as w union all select 2 union all select 3 union all select 4) v
+        where v.w = 1 or c.measure = 'arrivals'
+        group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db),
       ...covered.map((slice) => openObligationsDueOn(db, slice, today, now)),
     ]);
     for (const c of cells.rows) {
       const n = Number(c.n);
       if (n === 0) continue;
       switch (c.measure) {
-        case 'arrivals':
-          addArrival({ month: c.month, encounterType: c.type, nationality: fromKey(c.k1), sex: c.k2, ageBand: c.k3, accompaniment: fromKey(c.k4), persons: n });
+        case 'arrivals': {
+          const view = Number(c.w);
+          if (view === 1) arrivals.monthAndType(c.month, c.type, n);
+          else if (view === 2) arrivals.nationality(fromKey(c.k1), n);
+          else if (view === 3) arrivals.ageBandAndSex(c.k3, c.k2, n);
+          else arrivals.ageBandAndAccompaniment(c.k3, fromKey(c.k4), n);
           break;
+        }
         case 'encounters':
           encounterRow(c.type).encounters += n;
           break;
@@ -339,7 +358,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
       detentionRows(db, slice),
       guardOverrideRows(db, slice),
     ]);
-    for (const row of a) addArrival(row);
+    for (const row of a) arrivals.row(row);
     for (const row of e) {
       const target = encounterRow(row.encounterType);
       target.encounters += row.encounters;
@@ -381,7 +400,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
 
   const nonzero = (row: ObligationRow & { other: number }) => row.inTime + row.late + row.overdue + row.open + row.waived + row.lapsed + row.other !== 0;
   return {
-    arrivals: [...arrivals.values()].filter((a) => a.persons !== 0),
+    arrivals: arrivals.views(),
     encounters: [...encounters.values()].filter((e) => e.encounters !== 0),
     observed: new Map(OBSERVED_INDICATORS.map((code) => [code, observed.get(code) ?? 0])),
     obligations: [...obligations.values()].filter(nonzero).map(({ other: _other, ...row }) => row),

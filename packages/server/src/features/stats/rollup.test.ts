@@ -28,7 +28,9 @@ function random(seed: number): () => number {
 const sortBy = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 function expectSame(fast: IndicatorData, direct: IndicatorData, context: string): void {
-  expect(sortBy(fast.arrivals), context).toEqual(sortBy(direct.arrivals));
+  for (const view of ['byMonthAndType', 'byNationality', 'byAgeBandAndSex', 'byAgeBandAndAccompaniment'] as const) {
+    expect(sortBy(fast.arrivals[view]), `${context} arrivals ${view}`).toEqual(sortBy(direct.arrivals[view]));
+  }
   expect(sortBy(fast.encounters), context).toEqual(sortBy(direct.encounters));
   expect([...fast.observed].sort(), context).toEqual([...direct.observed].sort());
   expect(sortBy(fast.obligations), context).toEqual(sortBy(direct.obligations));

@@ -152,14 +152,18 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
     await rollupIndicatorData(statsReader(platform.database), dialect, normalizeFilter(filter), now);
 
   // Arrivals: three views of one population share only their grand total, hidden in all or none.
-  const months = [...new Set(arrivals.map((a) => a.month))].sort();
-  const nationalities = ordered([], arrivals.map((a) => nationalityCode(a.nationality)));
-  const sexes = ordered(SEXES, arrivals.map((a) => a.sex));
+  const months = [...new Set(arrivals.byMonthAndType.map((a) => a.month))].sort();
+  const nationalities = ordered([], arrivals.byNationality.map((a) => nationalityCode(a.nationality)));
+  const sexes = ordered(SEXES, arrivals.byAgeBandAndSex.map((a) => a.sex));
   const [byMonth, byNationality, byAge] = suppressSiblings(
     [
-      crossTable(arrivals.map((a) => ({ row: a.month, column: a.encounterType, count: a.persons })), months, ordered(ENCOUNTER_TYPES, arrivals.map((a) => a.encounterType))),
-      crossTable(arrivals.map((a) => ({ row: nationalityCode(a.nationality), column: 'persons', count: a.persons })), nationalities, ['persons']),
-      crossTable(arrivals.map((a) => ({ row: a.ageBand, column: a.sex, count: a.persons })), AGE_BANDS, sexes),
+      crossTable(
+        arrivals.byMonthAndType.map((a) => ({ row: a.month, column: a.encounterType, count: a.persons })),
+        months,
+        ordered(ENCOUNTER_TYPES, arrivals.byMonthAndType.map((a) => a.encounterType)),
+      ),
+      crossTable(arrivals.byNationality.map((a) => ({ row: nationalityCode(a.nationality), column: 'persons', count: a.persons })), nationalities, ['persons']),
+      crossTable(arrivals.byAgeBandAndSex.map((a) => ({ row: a.ageBand, column: a.sex, count: a.persons })), AGE_BANDS, sexes),
     ],
     k,
   );
@@ -203,10 +207,11 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   const childBands = ['0-4', '5-11', '12-17'].map(bandTotal);
   const children = childBands.some((v) => v === null) ? null : (childBands as number[]).reduce((a, b) => a + b, 0);
   const femaleColumn = ageTable.columns.indexOf('female');
-  const arrivalsTotal = arrivals.reduce((n, a) => n + a.persons, 0);
-  const isChild = (a: (typeof arrivals)[number]) => a.ageBand === '0-4' || a.ageBand === '5-11' || a.ageBand === '12-17';
-  const childrenAlone = (accompaniment: string) => arrivals.filter((a) => isChild(a) && a.accompaniment === accompaniment).reduce((n, a) => n + a.persons, 0);
-  const childCount = arrivals.filter(isChild).reduce((n, a) => n + a.persons, 0);
+  const arrivalsTotal = arrivals.byMonthAndType.reduce((n, a) => n + a.persons, 0);
+  const isChild = (a: { ageBand: string }) => a.ageBand === '0-4' || a.ageBand === '5-11' || a.ageBand === '12-17';
+  const childrenAlone = (accompaniment: string) =>
+    arrivals.byAgeBandAndAccompaniment.filter((a) => isChild(a) && a.accompaniment === accompaniment).reduce((n, a) => n + a.persons, 0);
+  const childCount = arrivals.byAgeBandAndAccompaniment.filter(isChild).reduce((n, a) => n + a.persons, 0);
   const lists: IndicatorList[] = [
     {
       id: 'vulnerabilities_identified',
