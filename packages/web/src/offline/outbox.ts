@@ -1,4 +1,4 @@
-import type { EncounterInput, RegistrationPersonInput } from '@haven/core';
+import type { EncounterInput, LikelyDuplicate, RegistrationPersonInput } from '@haven/core';
 import { api, ApiProblem, NetworkUnavailable } from '../app/api';
 import { reportPendingChanges } from './connectivity';
 import { offlineDb, type OutboxRow, type RecordRow } from './store';
@@ -126,8 +126,22 @@ export async function recordsOf<T>(filter: { kind: RecordRow['kind']; parent?: s
   return Promise.all(mine.map(async (row) => ({ key: row.key, value: await unseal<T>(row.payload, `record:${row.key}`) })));
 }
 
-/** Local ids that have just synced, with the server's id for each. */
-export type SyncedIds = { localId: string; serverId: string }[];
+/**
+ * Local ids that have just synced, with the server's id for each; `duplicates` when the server
+ * found likely duplicates of a person just registered (the list itself is in their sealed record).
+ */
+export type SyncedIds = { localId: string; serverId: string; duplicates?: true }[];
+
+/** What the device keeps of a registered person: what was sent, and what the server answered. */
+export interface RegisteredRecord extends RegistrationPersonInput {
+  localId: string;
+  serverId?: string;
+  synced: boolean;
+  /** The server's likely duplicates of this person, as its registration answer listed them. */
+  likelyDuplicates?: LikelyDuplicate[];
+  /** The officer has read the duplicates notice and put it away. */
+  duplicatesSeen?: boolean;
+}
 
 const syncedListeners = new Set<(ids: SyncedIds) => void>();
 // Other tabs of the app may be the one syncing (one at a time, Web Locks): they say so here. Ids
@@ -301,7 +315,9 @@ async function requestFor(action: OutboxAction): Promise<{ method: 'POST' | 'PAT
   if (!encounterId) return undefined;
   switch (action.kind) {
     case 'register-person':
-      return { method: 'POST', path: `/api/encounters/${encounterId}/persons`, body: undefined };
+      // The answer lists each person's likely duplicates. The query is not part of what the
+      // Idempotency-Key guards, so a batch written down before this asked for them replays as one.
+      return { method: 'POST', path: `/api/encounters/${encounterId}/persons?duplicates=true`, body: undefined };
     case 'assist-everyone':
       return { method: 'POST', path: `/api/encounters/${encounterId}/assistance`, body: action.body };
     case 'correct-encounter':
@@ -316,7 +332,9 @@ async function requestFor(action: OutboxAction): Promise<{ method: 'POST' | 'PAT
  */
 async function settle(group: Member[], answer: Record<string, unknown>): Promise<void> {
   const db = await offlineDb();
-  const ids: { localId: string; serverId: string }[] = [];
+  const ids: SyncedIds = [];
+  /** Persons whose answer is a replay (stored before duplicates were searched): asked for them after. */
+  const unsearched: { localId: string; serverId: string }[] = [];
   const changes: { key: string; change: (value: Record<string, unknown>) => Record<string, unknown> }[] = [];
   for (const [index, { payload }] of group.entries()) {
     const action = payload.action;
@@ -327,9 +345,14 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
       // The version the server now holds, so the next correction starts from it.
       changes.push({ key: `encounter:${action.encounterId}`, change: (value) => ({ ...value, ...action.body, version: answer.version }) });
     } else if (action.kind === 'register-person') {
-      const person = (answer.persons as { id: string }[])[index]!;
-      ids.push({ localId: action.localId, serverId: person.id });
-      changes.push({ key: `person:${action.localId}`, change: (value) => ({ ...value, serverId: person.id, synced: true }) });
+      const person = (answer.persons as { id: string; likelyDuplicates?: LikelyDuplicate[] }[])[index]!;
+      const duplicates = person.likelyDuplicates;
+      ids.push({ localId: action.localId, serverId: person.id, ...(duplicates?.length ? { duplicates: true as const } : {}) });
+      if (!duplicates) unsearched.push({ localId: action.localId, serverId: person.id });
+      changes.push({
+        key: `person:${action.localId}`,
+        change: (value) => ({ ...value, serverId: person.id, synced: true, ...(duplicates?.length ? { likelyDuplicates: duplicates } : {}) }),
+      });
     }
   }
   const reading = db.transaction('records');
@@ -349,6 +372,41 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
     transaction.done,
   ]);
   announceSynced(ids);
+  if (unsearched.length > 0) void searchDuplicatesAfterReplay(unsearched);
+}
+
+/**
+ * A replayed answer (the first was lost) is the one stored with the registration, before the
+ * duplicates were searched: each person's are asked for one by one, after the sync has moved on.
+ * Best effort: without a network or the right to compare identities, the notice is simply missing.
+ */
+async function searchDuplicatesAfterReplay(persons: { localId: string; serverId: string }[]): Promise<void> {
+  for (const { localId, serverId } of persons) {
+    let items: LikelyDuplicate[];
+    try {
+      items = (await api<{ items: LikelyDuplicate[] }>('GET', `/api/persons/${serverId}/duplicates`)).items;
+    } catch {
+      return;
+    }
+    if (items.length === 0) continue;
+    await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, likelyDuplicates: items }));
+    announceSynced([{ localId, serverId, duplicates: true }]);
+  }
+}
+
+/** Changes one record the device keeps (sealed again under the same binding). */
+async function changeRecord<T>(key: string, change: (value: T) => T): Promise<void> {
+  const db = await offlineDb();
+  const row = await db.get('records', key);
+  if (!row || row.owner !== unlockedUser()) return;
+  const where = `record:${key}`;
+  const payload = await seal(change(await unseal<T>(row.payload, where)), where);
+  await db.put('records', { ...row, payload });
+}
+
+/** The officer has read a person's duplicates notice: it is not shown again. */
+export function putAwayDuplicates(localId: string): Promise<void> {
+  return changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, duplicatesSeen: true }));
 }
 
 /** Syncs when the network returns and every little while, as long as something waits. */

@@ -1,6 +1,6 @@
-import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES, type RegistrationPersonInput } from '@haven/core';
+import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -11,9 +11,11 @@ import { useMe } from '../../app/session';
 import { ChoiceField, SelectField, TextInputField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useOnline, usePendingChanges } from '../../offline/connectivity';
-import { enqueue, onSynced, queuePersonRegistration, readRecord, recordsOf, serverIdOf } from '../../offline/outbox';
+import { enqueue, onSynced, putAwayDuplicates, queuePersonRegistration, readRecord, recordsOf, serverIdOf, type RegisteredRecord } from '../../offline/outbox';
 import { UnlockPanel, useUnlockedUser } from '../../offline/UnlockPanel';
+import { DuplicateNotices, hasDuplicatesToShow } from './DuplicateNotices';
 import type { LocalEncounter } from './EncountersScreen';
+import './first-response.css';
 
 /** The one urgent indicator the registration form asks for; the rest is screening's work. */
 const URGENT = ['none', 'medical_emergency', 'pregnant', 'injured', 'fear_of_return'] as const;
@@ -32,11 +34,7 @@ const countSchema = z.string().regex(/^\d{0,6}$/);
 const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, missing: countSchema });
 const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: 'none' };
 
-interface LocalPerson extends RegistrationPersonInput {
-  localId: string;
-  serverId?: string;
-  synced: boolean;
-}
+type LocalPerson = RegisteredRecord;
 
 interface TriageEntry {
   personId: string;
@@ -112,6 +110,14 @@ export default function EncounterScreen() {
       const synced = ids.filter(({ localId }) => !syncedHere.current.has(localId));
       for (const { localId, serverId } of synced) syncedHere.current.set(localId, serverId);
       if (synced.length > 0) setPersons((list) => list.map(markSynced));
+      // Likely duplicates found: their list is in the person's sealed record, read for those alone.
+      const flagged = ids.filter((id) => id.duplicates);
+      if (flagged.length === 0) return;
+      void Promise.all(flagged.map(({ localId }) => readRecord<LocalPerson>(`person:${localId}`))).then((records) => {
+        if (!current) return;
+        const found = new Map(records.flatMap((record) => (record?.likelyDuplicates ? [[record.localId, record.likelyDuplicates] as const] : [])));
+        setPersons((list) => list.map((person) => (found.has(person.localId) ? markSynced({ ...person, likelyDuplicates: found.get(person.localId) }) : person)));
+      });
     });
     void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => {
       if (!current) return;
@@ -149,6 +155,12 @@ export default function EncounterScreen() {
     const timer = setTimeout(() => void loadTriage(), TRIAGE_SETTLE_MS);
     return () => clearTimeout(timer);
   }, [online, unlocked, pending, loadTriage]);
+
+  const withDuplicates = useMemo(() => persons.filter(hasDuplicatesToShow), [persons]);
+  const putAway = useCallback((localId: string) => {
+    setPersons((list) => list.map((person) => (person.localId === localId ? { ...person, duplicatesSeen: true } : person)));
+    void putAwayDuplicates(localId);
+  }, []);
 
   if (unlocked !== me.username) return <UnlockPanel username={me.username} online={online} />;
 
@@ -209,6 +221,8 @@ export default function EncounterScreen() {
           {t('firstResponse.register.submit')}
         </Button>
       </Form>
+
+      <DuplicateNotices persons={withDuplicates} onPutAway={putAway} />
 
       <h2 id="registered-title">{t('firstResponse.registered.title', { count: persons.length })}</h2>
       {waitingCount > 0 ? <p data-testid="registered-waiting">{t('firstResponse.registered.waitingCount', { waiting: waitingCount })}</p> : null}

@@ -25,6 +25,9 @@ async function newEncounter(page: Page, place: string): Promise<string> {
   return page.url().split('/').pop()!;
 }
 
+/** A registration request of the outbox (it asks for likely duplicates: `?duplicates=true`). */
+const REGISTRATIONS = /\/api\/encounters\/[^/]+\/persons(\?|$)/;
+
 /** Registers one person and returns the time from submit to the next empty, focused form. */
 async function register(page: Page, person: Person): Promise<number> {
   await page.locator('input[name=givenName]').fill(person.givenName);
@@ -107,7 +110,7 @@ describe('a first responder registers a boat with no network', () => {
     const { page, context } = web;
     let registrationCalls = 0;
     // The first registration request reaches the server, but its answer never reaches the app.
-    await page.route('**/api/encounters/*/persons', async (route) => {
+    await page.route(REGISTRATIONS, async (route) => {
       registrationCalls += 1;
       const response = await route.fetch();
       if (registrationCalls === 1) await route.abort('connectionreset');
@@ -115,7 +118,7 @@ describe('a first responder registers a boat with no network', () => {
     });
     await context.setOffline(false);
     await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
-    await page.unroute('**/api/encounters/*/persons');
+    await page.unroute(REGISTRATIONS);
     expect(registrationCalls).toBe(2);
     const [encounter, ...others] = await encountersAt(api, 'Quay 4, night');
     expect(others).toEqual([]);
@@ -143,10 +146,10 @@ describe('a first responder registers a boat with no network', () => {
     // Every registration request, before and after the reload, must be the same one: same key.
     const keys: string[] = [];
     const sent = (request: Request) => {
-      if (/\/api\/encounters\/[^/]+\/persons$/.test(request.url())) keys.push(request.headers()['idempotency-key'] ?? 'none');
+      if (REGISTRATIONS.test(request.url())) keys.push(request.headers()['idempotency-key'] ?? 'none');
     };
     page.on('request', sent);
-    await page.route('**/api/encounters/*/persons', async (route) => {
+    await page.route(REGISTRATIONS, async (route) => {
       await route.fetch();
       reached();
     });
@@ -155,7 +158,7 @@ describe('a first responder registers a boat with no network', () => {
     // Reloaded with the route still held: removing it first would let the held request go on to
     // the server and finish the sync before the reload, and nothing would be left to resume.
     await page.reload();
-    await page.unroute('**/api/encounters/*/persons');
+    await page.unroute(REGISTRATIONS);
     // The key stayed on no disk: after a reload the user unlocks with the password, then sync resumes.
     await page.goto(`${web.baseUrl}/sync`);
     await page.locator('input[name=password]').fill(TEST_PASSWORD);
@@ -177,7 +180,7 @@ describe('a first responder registers a boat with no network', () => {
     await newEncounter(page, 'Harbour 7');
     for (const person of BOAT) await register(page, person);
     let restarted = false;
-    await page.route('**/api/encounters/*/persons', async (route) => {
+    await page.route(REGISTRATIONS, async (route) => {
       if (restarted) return route.continue();
       await route.fetch();
       restarted = true;
@@ -186,7 +189,7 @@ describe('a first responder registers a boat with no network', () => {
     });
     await context.setOffline(false);
     await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
-    await page.unroute('**/api/encounters/*/persons');
+    await page.unroute(REGISTRATIONS);
     expect(restarted).toBe(true);
     const [encounter, ...others] = await encountersAt(api, 'Harbour 7');
     expect(others).toEqual([]);
