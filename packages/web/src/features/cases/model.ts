@@ -132,8 +132,12 @@ export function personName(fields: PersonFields | undefined): string | undefined
   return name || undefined;
 }
 
-/** A short, stable label for a person without a recorded name: the first block of the id. */
-export const shortId = (id: string) => id.slice(0, 8);
+/**
+ * A short, stable label for a person without a recorded name: the id's last eight characters.
+ * Ids are time-ordered (UUID version 7), so their first characters are the same for everyone
+ * registered together; the end is random.
+ */
+export const shortId = (id: string) => id.slice(-8);
 
 /** An obligation's name in words; a code a jurisdiction's profile added shows as it is. */
 export function obligationName(t: TFunction, code: string): string {
