@@ -18,7 +18,8 @@ export function registerStats(program: Command): void {
   stats
     .command('recount')
     .description('Count every person and encounter into the rollups again; each cell moves by the difference from what was counted before')
-    .option('--page <n>', 'persons or encounters per page (one transaction each)', pageSize, 20_000)
+    // Small pages: each holds the rollups (and so the writes of a running server) while it counts.
+    .option('--page <n>', 'persons or encounters per page (one transaction each; writes wait for the page)', pageSize, 5_000)
     .option('--rebuild', 'empty the rollups first (reports undercount until it ends): when the cells themselves are in doubt')
     .action(async (options: { page: number; rebuild?: boolean }) => {
       await withPlatform(async (platform) => {

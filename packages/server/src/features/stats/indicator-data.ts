@@ -154,7 +154,7 @@ function placeConditions(filter: StatsFilter, table: 'c' | 'd'): RawBuilder<unkn
   return parts;
 }
 
-/** The cells of the plan's whole months and whole days, summed in SQL. */
+/** The cells of the plan's whole months and whole days, one row each (the report sums them in SQL). */
 function cellsOf(filter: StatsFilter, plan: PeriodPlan): RawBuilder<unknown> {
   const branches: RawBuilder<unknown>[] = [];
   if (plan.months) {
