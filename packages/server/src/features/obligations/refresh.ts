@@ -1,4 +1,4 @@
-import { assess, type Assessment } from '@haven/core';
+import { assess, type Assessment, type ObligationResult } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
@@ -15,27 +15,70 @@ export interface RefreshResult {
 }
 
 /**
+ * The obligations of persons created in this transaction, who have none stored yet: the rows to
+ * insert (the caller writes them with its other rows) and what the engine derived. Their
+ * indicators are the caller's to restate once the rows are written.
+ */
+export function obligationsOfNewPersons(platform: Platform, facts: ReadonlyMap<string, CaseFacts>): { rows: ObligationTable[]; results: Map<string, RefreshResult> } {
+  const rows: ObligationTable[] = [];
+  const results = new Map<string, RefreshResult>();
+  const at = platform.clock().toISOString();
+  for (const [personId, personFacts] of facts) {
+    const assessment = assess(personFacts.input, platform.profile);
+    results.set(personId, { facts: personFacts, assessment });
+    for (const o of assessment.obligations) rows.push(newObligationRow(personId, o, personFacts, at));
+  }
+  return { rows, results };
+}
+
+/** The record that discharges an obligation the engine lists, if any. */
+function fulfilmentOf(o: ObligationResult, facts: CaseFacts): { type: string; id: string | null } | undefined {
+  if (o.status === 'fulfilled') return o.fulfilledBy.detentionEnded ? { type: 'detention', id: facts.detention?.id ?? null } : { type: 'facts', id: null };
+  return findFulfilment(o.fulfilledBy, facts);
+}
+
+function derivedOf(o: ObligationResult, facts: CaseFacts) {
+  return { basis: JSON.stringify(o.basis), fulfilled_by: JSON.stringify(o.fulfilledBy), due_by: o.dueBy, agency_id: facts.agencyId };
+}
+
+function newObligationRow(personId: string, o: ObligationResult, facts: CaseFacts, at: string): ObligationTable {
+  const record = fulfilmentOf(o, facts);
+  return {
+    id: newRecordId(),
+    person_id: personId,
+    code: o.code,
+    status: record ? 'fulfilled' : 'open',
+    ...derivedOf(o, facts),
+    fulfilment_type: record?.type ?? null,
+    fulfilment_id: record?.id ?? null,
+    fulfilled_at: record ? at : null,
+    waived_by: null,
+    waiver_reason_enc: null,
+    waived_at: null,
+    due_soon_notified_at: null,
+    overdue_notified_at: null,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/**
  * Re-runs the engine for these persons and stores what it derives: new obligations are added,
  * deadlines follow the facts, an open obligation whose trigger no longer holds lapses (kept, with
  * fulfilled and waived ones, as history), and each open one is marked fulfilled when the
  * facts or a record (assistance, an ended detention) discharge it. Runs in the caller's
  * transaction so the change and its consequences commit together.
  */
-export async function refreshObligations(
-  platform: Platform,
-  q: Queryable,
-  personIds: readonly string[],
-  /** Facts of persons created in this transaction (they have no stored obligations yet). */
-  newPersons?: ReadonlyMap<string, CaseFacts>,
-): Promise<Map<string, RefreshResult>> {
+export async function refreshObligations(platform: Platform, q: Queryable, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
   const results = new Map<string, RefreshResult>();
   if (personIds.length === 0) return results;
-  const factsByPerson = newPersons ?? (await loadCaseFacts(q, personIds));
+  const factsByPerson = await loadCaseFacts(q, personIds);
   const at = platform.clock().toISOString();
   const inserts: ObligationTable[] = [];
   for (let i = 0; i < personIds.length; i += CHUNK) {
     const ids = personIds.slice(i, i + CHUNK);
-    const existingRows = newPersons ? [] : await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
+    const existingRows = await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
     const existingByPerson = new Map<string, Map<string, ObligationTable>>();
     for (const row of existingRows) {
       const map = existingByPerson.get(row.person_id) ?? new Map<string, ObligationTable>();
@@ -51,40 +94,13 @@ export async function refreshObligations(
       const listed = new Set<string>();
       for (const o of assessment.obligations) {
         listed.add(o.code);
-        const record =
-          o.status === 'fulfilled'
-            ? o.fulfilledBy.detentionEnded
-              ? { type: 'detention', id: facts.detention?.id ?? null }
-              : { type: 'facts', id: null }
-            : findFulfilment(o.fulfilledBy, facts);
-        const derived = {
-          basis: JSON.stringify(o.basis),
-          fulfilled_by: JSON.stringify(o.fulfilledBy),
-          due_by: o.dueBy,
-          agency_id: facts.agencyId,
-        };
         const row = existing.get(o.code);
         if (!row) {
-          inserts.push({
-            id: newRecordId(),
-            person_id: personId,
-            code: o.code,
-            status: record ? 'fulfilled' : 'open',
-            ...derived,
-            fulfilment_type: record?.type ?? null,
-            fulfilment_id: record?.id ?? null,
-            fulfilled_at: record ? at : null,
-            waived_by: null,
-            waiver_reason_enc: null,
-            waived_at: null,
-            due_soon_notified_at: null,
-            overdue_notified_at: null,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-          });
+          inserts.push(newObligationRow(personId, o, facts, at));
           continue;
         }
+        const record = fulfilmentOf(o, facts);
+        const derived = derivedOf(o, facts);
         const change: Partial<ObligationTable> = {};
         if (row.basis !== derived.basis) change.basis = derived.basis;
         if (row.fulfilled_by !== derived.fulfilled_by) change.fulfilled_by = derived.fulfilled_by;

@@ -1,20 +1,16 @@
-import type { RegistrationPersonInput } from '@haven/core';
+import { preparePerson, type RegistrationPersonInput } from '@haven/core';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import { insertTogether } from '../../platform/db/insert-together.js';
 import { newRecordId } from '../../platform/db/record-id.js';
-import { storeMatchKeys } from '../duplicates/store.js';
+import { matchPersonOf, storedMatchKeys } from '../duplicates/store.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
-import { refreshObligations } from '../obligations/refresh.js';
+import { obligationsOfNewPersons } from '../obligations/refresh.js';
+import { restatePersonStats } from '../stats/rollup.js';
 import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
-
-const INSERT_CHUNK = 200;
-
-async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insert(rows.slice(i, i + INSERT_CHUNK));
-}
 
 /** One person to register, by whom, and where the request's audit events go. */
 export interface Registration {
@@ -26,8 +22,8 @@ export interface Registration {
 /**
  * Registers persons (one, or a boat's worth) in the caller's transaction: each gets a record, a
  * case in the registering agency, a first screening when indicators were seen, and the
- * obligations the engine derives. Rows are inserted in batches so a 1,000-person encounter is a
- * handful of statements, not thousands.
+ * obligations the engine derives. Rows are inserted together (insertTogether), so a 1,000-person
+ * encounter is a handful of statements, not thousands, and a few single registrations one.
  */
 export async function registerPersons(
   platform: Platform,
@@ -121,15 +117,24 @@ export async function registerEach(
       record({ action: 'screening.create', recordType: 'screening', recordId: screeningId, fields: ['indicators'] });
     }
   }
-  await insertChunked(persons, (chunk) => trx.insertInto('persons').values(chunk).execute());
-  await insertChunked(cases, (chunk) => trx.insertInto('cases').values(chunk).execute());
-  await insertChunked(screenings, (chunk) => trx.insertInto('screenings').values(chunk).execute());
-  await storeMatchKeys(trx, platform.cipher, persons, registrations.map((r) => r.input));
   const indicatorsOf = new Map(screenings.map((row) => [row.person_id, row.indicators]));
   const facts = new Map(
     persons.map((person, i) => [person.id, factsOfNewPerson(person, cases[i]!, encounter ?? undefined, indicatorsOf.get(person.id))]),
   );
-  await refreshObligations(platform, trx, persons.map((p) => p.id), facts);
+  const obligations = obligationsOfNewPersons(platform, facts).rows;
+  const matchKeys = persons.flatMap((person, i) =>
+    storedMatchKeys(platform.cipher, preparePerson(matchPersonOf(person.id, registrations[i]!.input))).map((key) => ({ key_index: key, person_id: person.id })),
+  );
+  await insertTogether(trx, platform.database.dialect, [
+    { table: 'persons', rows: persons },
+    { table: 'cases', rows: cases },
+    { table: 'screenings', rows: screenings },
+    { table: 'person_match_keys', rows: matchKeys },
+    { table: 'obligations', rows: obligations },
+  ]);
+  // The indicators count persons met in an encounter; one registered on their own counts in none
+  // until an encounter is recorded for them (which restates them), and has no ledger entry yet.
+  if (encounter) await restatePersonStats(trx, persons.map((person) => person.id));
   return persons.map((person, i) => {
     const { actor, input } = registrations[i]!;
     const { indicators: _indicators, ...fields } = input;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldCipher } from '../crypto/cipher.js';
 import { lockForChain, type Db, type Dialect, type Tx } from '../db/database.js';
+import { insertTogether } from '../db/insert-together.js';
 import type { AuditEventTable } from '../db/schema.js';
 import type { AuditAction } from './actions.js';
 import type { IdempotentUnit } from '../http/idempotency.js';
@@ -105,16 +106,13 @@ export async function appendAudit(trx: Tx, dialect: Dialect, cipher: FieldCipher
       prev = hash;
     }
   }
-  // Chunked so a 1,000-person registration stays under SQLite's bound-parameter limit.
-  for (let i = 0; i < rows.length; i += 500) {
-    await trx.insertInto('audit_events').values(rows.slice(i, i + 500)).execute();
-  }
   const mac = headMac(cipher, seq, prev);
-  if (head) {
-    await trx.updateTable('audit_head').set({ seq, hash: prev, mac }).where('id', '=', 1).execute();
-  } else {
-    await trx.insertInto('audit_head').values({ id: 1, seq, hash: prev, mac }).execute();
-  }
+  // The events and the new head in one round trip on PostgreSQL (parts chunked under both
+  // engines' bound-parameter limits for a 1,000-person registration).
+  const newHead = head
+    ? trx.updateTable('audit_head').set({ seq, hash: prev, mac }).where('id', '=', 1)
+    : trx.insertInto('audit_head').values({ id: 1, seq, hash: prev, mac });
+  await insertTogether(trx, dialect, [{ table: 'audit_events', rows }], newHead);
 }
 
 export interface ChainVerdict {
