@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
+import { MAX_CANDIDATES } from './store.js';
 
 const MAN = { sex: 'male', birthDate: '2001-03-14', birthDatePrecision: 'day', nationality: 'SD' };
 
@@ -43,6 +44,26 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(answer.body.items).toEqual([]);
     const hidden = await otherAgencyOfficer.get(`/api/persons/${mine.body.id}/duplicates`);
     expect(hidden.status).toBe(404);
+  });
+
+  it('keeps the places among the candidates for persons the caller may see: namesakes of another agency neither crowd out nor show', async () => {
+    // Sixty namesakes registered by the other agency, each sharing every key with the person
+    // searched for; the person's own other registration, in another script, shares fewer.
+    const name = { givenName: 'Tesfalem', familyName: 'Habte Weldu', sex: 'male', birthDate: '1984-09-12', nationality: 'ER' };
+    const encounter = await otherAgencyOfficer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T03:30:00Z', place: { name: 'Central Mediterranean' } });
+    expect(encounter.status, JSON.stringify(encounter.body)).toBe(201);
+    const namesakes = await otherAgencyOfficer.post(`/api/encounters/${encounter.body.id}/persons`, { persons: Array.from({ length: 60 }, () => name) });
+    expect(namesakes.status, JSON.stringify(namesakes.body)).toBe(201);
+    const earlier = await officer.post('/api/persons', { ...name, givenName: 'ተስፋልኣም', familyName: 'ሃብተ' });
+    const mine = await officer.post('/api/persons', name);
+    expect([earlier.status, mine.status]).toEqual([201, 201]);
+
+    const answer = await officer.get(`/api/persons/${mine.body.id}/duplicates`);
+    expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([earlier.body.id]);
+    // The other agency sees its own namesakes, not the officer's records.
+    const theirs = await otherAgencyOfficer.get(`/api/persons/${namesakes.body.persons[0].id}/duplicates`);
+    expect(theirs.body.items).toHaveLength(MAX_CANDIDATES);
+    expect(theirs.body.items.map((d: { personId: string }) => d.personId)).not.toContain(earlier.body.id);
   });
 
   it('finds duplicates registered in one mass registration', async () => {

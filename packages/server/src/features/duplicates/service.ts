@@ -29,29 +29,6 @@ async function personRow(q: Queryable, id: string): Promise<PersonTable | undefi
 }
 
 /**
- * The candidates whose identity fields the actor may read, as `personFieldGroups` decides for one
- * person (a case of the actor's agency, or a live access grant that includes identity and a role
- * that reads it), for all candidates in two statements instead of two per candidate.
- */
-async function identityVisible(q: Queryable, actor: Actor, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0 || !actor.fieldGroups.has('identity')) return [];
-  const own = await q.selectFrom('cases').select('person_id').where('person_id', 'in', ids).where('agency_id', '=', actor.agencyId).execute();
-  const visible = new Set(own.map((row) => row.person_id));
-  const rest = ids.filter((id) => !visible.has(id));
-  if (rest.length > 0) {
-    const grants = await q
-      .selectFrom('access_grants')
-      .select(['person_id', 'field_groups'])
-      .where('person_id', 'in', rest)
-      .where('agency_id', '=', actor.agencyId)
-      .where('revoked_at', 'is', null)
-      .execute();
-    for (const grant of grants) if ((JSON.parse(grant.field_groups) as FieldGroup[]).includes('identity')) visible.add(grant.person_id);
-  }
-  return ids.filter((id) => visible.has(id));
-}
-
-/**
  * Likely duplicates of a person among those the caller may see: candidates are found by the
  * blind-indexed blocking keys alone, and only they are decrypted and scored. Persons of other
  * agencies stay unseen (not even counted), so a search reveals nothing the caller could not read.
@@ -86,12 +63,14 @@ async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, re
   const subject = preparePerson(matchPersonOf(row.id, matchFieldsOf(platform, row)));
   record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: MATCH_FIELDS });
   const found: LikelyDuplicate[] = [];
-  const candidateIds = await candidatePersonIds(trx, platform.cipher, subject);
-  const visible = await identityVisible(trx, actor, candidateIds);
-  // One statement for all candidates the caller may read, in the order the search ranked them.
-  const rows = visible.length === 0 ? [] : await trx.selectFrom('persons').selectAll().where('id', 'in', visible).execute();
+  // The search keeps to the persons whose identity fields the caller may read (a role without
+  // them reads none), so the places among the best go to those only.
+  if (!actor.fieldGroups.has('identity')) return found;
+  const candidateIds = await candidatePersonIds(trx, platform.cipher, subject, { agencyId: actor.agencyId });
+  // One statement for all candidates, decrypted and scored in the order the search ranked them.
+  const rows = candidateIds.length === 0 ? [] : await trx.selectFrom('persons').selectAll().where('id', 'in', candidateIds).execute();
   const rowOf = new Map(rows.map((candidate) => [candidate.id, candidate]));
-  for (const candidateId of visible) {
+  for (const candidateId of candidateIds) {
     const candidate = rowOf.get(candidateId);
     if (!candidate) continue;
     record({ action: 'person.read', recordType: 'person', recordId: candidateId, fields: MATCH_FIELDS });

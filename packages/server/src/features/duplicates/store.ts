@@ -70,46 +70,94 @@ export async function replaceMatchKeys(q: Queryable, cipher: FieldCipher, person
  */
 export const MAX_KEY_BLOCK = 200;
 
+/** Whose persons a search may return: those the agency's officers may read identity fields of. */
+export interface CandidateScope {
+  agencyId: string;
+}
+
 /**
- * Persons sharing a blocking key with `person`, most shared keys first: found through the blind
- * indexes alone, without decrypting anyone. Merged-away records are left out.
+ * How much a shared key says, by its kind. A key with the birth year the person searched for has
+ * (not one of the neighbouring years the tolerance adds) is twice as telling: the other
+ * registrations of a person mostly carry the same year, a namesake born two years apart does not.
+ */
+function emphasisOf(key: string, person: PreparedPerson): number {
+  return person.birth && (key.startsWith('q:') || key.startsWith('y:')) && key.endsWith(`|${person.birth.year}`) ? 2 : 1;
+}
+
+/**
+ * How the record's own plain (not encrypted) values agree with the person searched for, in the
+ * units of the key weights (natural logs of rarity), roughly as likelihood ratios: a namesake
+ * shares the exact day of birth about once in two thousand times, the same person nearly always
+ * (a day and month swapped now and then), so an equal date outweighs any one key; a namesake has
+ * the other sex half the time, the same person only through an entry error, so that weighs as
+ * much against. A differing nationality is weaker (a second registration states another now and
+ * then). Absent values say nothing.
+ */
+function agreementOf(person: PreparedPerson) {
+  const parts = [sql`0`];
+  if (person.sex) parts.push(sql`case when p.sex in ('male', 'female') and p.sex <> ${person.sex} then -6 else 0 end`);
+  const birth = person.birth;
+  if (birth) {
+    const year = String(birth.year).padStart(4, '0');
+    const candidateDay = sql`(p.birth_date_precision = 'day' or (p.birth_date_precision is null and p.birth_date not like '%-01-01'))`;
+    const sameYear = sql`case when substr(p.birth_date, 1, 4) = ${year} then 1 else 0 end`;
+    if (birth.precision === 'day') {
+      const pad = (n: number): string => String(n).padStart(2, '0');
+      const date = `${year}-${pad(birth.month)}-${pad(birth.day)}`;
+      const swapped = `${year}-${pad(birth.day)}-${pad(birth.month)}`;
+      parts.push(sql`case when p.birth_date is null then 0 when not ${candidateDay} then ${sameYear}
+        when p.birth_date = ${date} then 6 when p.birth_date = ${swapped} then 4 else -2 end`);
+    } else {
+      parts.push(sql`case when p.birth_date is null then 0 else ${sameYear} end`);
+    }
+  }
+  if (person.nationality) parts.push(sql`case when length(p.nationality) <> 2 then 0 when p.nationality = ${person.nationality} then 1 else -1.5 end`);
+  return sql.join(parts, sql` + `);
+}
+
+/**
+ * Persons within the scope sharing a blocking key with `person`, the likeliest first: found through
+ * the blind indexes and the record's plain values (sex, date of birth, nationality) alone, without
+ * decrypting anyone. Merged-away records are left out.
  *
  * Each key is read on its own with a limit (one short index range each), and a key whose block
- * overflows the limit is dropped; only then are the rows counted per person and the persons
- * checked. One `IN (…)` over all keys would read whole blocks of common names (tens of
- * thousands of rows for an undated "Mohamed Ahmed") before counting.
+ * overflows the limit is dropped. One `IN (…)` over all keys would read whole blocks of common
+ * names (tens of thousands of rows for an undated "Mohamed Ahmed") before counting.
+ *
+ * A shared key weighs by its rarity, ln((MAX_KEY_BLOCK + 1) / block size), like an inverse
+ * document frequency: sharing "Yonas Tesfay 1990" with 3 others says far more than sharing
+ * "Mohamed Ahmed 1990" with 180, and a mere count of shared keys ranked the crowd of namesakes of
+ * common names above the person's own other registrations (spelt differently, so sharing fewer
+ * keys). The agreement of the plain values then tells the namesakes from the person.
+ *
+ * The scope (a case of the agency, or a live access grant that includes identity, as
+ * `personFieldGroups` decides) is part of the choice, before the limit: persons the caller may
+ * not read neither take places among the best nor show in the answer in any way.
  */
-export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, person: PreparedPerson, limit = MAX_CANDIDATES): Promise<string[]> {
-  const keys = blindKeys(cipher, queryKeysOf(person));
+export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, person: PreparedPerson, scope: CandidateScope, limit = MAX_CANDIDATES): Promise<string[]> {
+  const keys = [...new Map(queryKeysOf(person).map((key) => [cipher.blindIndex(MATCH_KEY_PURPOSE, key), emphasisOf(key, person)] as const))];
   if (keys.length === 0) return [];
   const blocks = sql.join(
     keys.map(
-      (key) => sql`select person_id from (
+      ([key, emphasis]) => sql`select person_id, ${sql.lit(emphasis)} * ln(${sql.lit(MAX_KEY_BLOCK + 1)} / cast(block_size as double precision)) as weight from (
         select person_id, count(*) over () as block_size
-        from (select person_id from person_match_keys where key_index = ${key} limit ${MAX_KEY_BLOCK + 1}) as key_rows
-      ) as block where block_size <= ${MAX_KEY_BLOCK}`,
+        from (select person_id from person_match_keys where key_index = ${key} limit ${sql.lit(MAX_KEY_BLOCK + 1)}) as key_rows
+      ) as block where block_size <= ${sql.lit(MAX_KEY_BLOCK)}`,
     ),
     sql` union all `,
   );
-  // Ranked first and only the best looked up in persons (to leave out merged-away records): a
-  // search touches a couple of thousand key rows but needs the persons of only a few dozen.
-  const ranked = async (widened: number): Promise<{ person_id: string; merged_into: string | null }[]> => {
-    const { rows } = await sql<{ person_id: string; merged_into: string | null }>`
-      select ranked.person_id, p.merged_into from (
-        select person_id, count(*) as shared from (${blocks}) as hits
-        where person_id <> ${person.id}
-        group by person_id order by shared desc, person_id limit ${widened}
-      ) as ranked
-      inner join persons as p on p.id = ranked.person_id
-      order by ranked.shared desc, ranked.person_id`.execute(q);
-    return rows;
-  };
-  const widened = limit * 2;
-  let rows = await ranked(widened);
-  // More than half of the best were merged away (a person merged many times over): rank them all.
-  if (rows.length === widened && rows.filter((row) => row.merged_into === null).length < limit) rows = await ranked(keys.length * (MAX_KEY_BLOCK + 1));
-  return rows
-    .filter((row) => row.merged_into === null)
-    .slice(0, limit)
-    .map((row) => row.person_id);
+  const { rows } = await sql<{ person_id: string }>`
+    select shared.person_id from (
+      select person_id, sum(weight) as affinity from (${blocks}) as hits
+      where person_id <> ${person.id}
+      group by person_id
+    ) as shared
+    inner join persons as p on p.id = shared.person_id
+    where p.merged_into is null
+      and (exists (select 1 from cases as c where c.person_id = p.id and c.agency_id = ${scope.agencyId})
+        or exists (select 1 from access_grants as g where g.person_id = p.id and g.agency_id = ${scope.agencyId}
+          and g.revoked_at is null and g.field_groups like '%"identity"%'))
+    order by shared.affinity + ${agreementOf(person)} desc, shared.person_id
+    limit ${limit}`.execute(q);
+  return rows.map((row) => row.person_id);
 }
