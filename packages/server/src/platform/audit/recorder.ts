@@ -95,16 +95,26 @@ function groupsOf(platform: Platform): CommitGroups {
   return found;
 }
 
-/** Stores the answer of an idempotent request with the change it describes, or not at all. */
-async function storeIdempotentAnswer(trx: Tx, unit: Unit, value: unknown): Promise<void> {
-  const idempotent = unit.context.idempotency;
-  if (!idempotent || idempotent.stored) return;
-  await trx
-    .updateTable('idempotency_keys')
-    .set({ status: idempotent.status, response_enc: unit.platform.cipher.encrypt(JSON.stringify(value), responsePlace(idempotent.userId, idempotent.key)) })
-    .where('user_id', '=', idempotent.userId)
-    .where('key', '=', idempotent.key)
-    .execute();
+/** Answers per statement: four parameters each. */
+const ANSWER_CHUNK = 200;
+
+/**
+ * Stores the answers of idempotent requests with the change they describe, or not at all: one
+ * statement for all the units committing together (a field team's devices each send a key), not
+ * one round trip each.
+ */
+async function storeIdempotentAnswers(trx: Tx, units: readonly Unit[], values: readonly unknown[]): Promise<void> {
+  const answers = units.flatMap((unit, i) => {
+    const idempotent = unit.context.idempotency;
+    if (!idempotent || idempotent.stored) return [];
+    const response = unit.platform.cipher.encrypt(JSON.stringify(values[i]), responsePlace(idempotent.userId, idempotent.key));
+    return [sql`select ${idempotent.userId} as user_id, ${idempotent.key} as key, cast(${idempotent.status} as integer) as status, ${response} as response`];
+  });
+  for (let i = 0; i < answers.length; i += ANSWER_CHUNK) {
+    await sql`update idempotency_keys set status = answer.status, response_enc = answer.response
+      from (${sql.join(answers.slice(i, i + ANSWER_CHUNK), sql` union all `)}) as answer
+      where idempotency_keys.user_id = answer.user_id and idempotency_keys.key = answer.key`.execute(trx);
+  }
 }
 
 /** Runs units of one coalesced kind as one call; their events stay each under its own request. */
@@ -117,7 +127,7 @@ async function runCoalesced(trx: Tx, units: readonly Unit[], batches: AuditBatch
     afterCommit: (effect: () => Promise<void>) => effects[i]!.push(effect),
   }));
   const values = await units[0]!.kind.run(trx, items);
-  for (const [i, unit] of units.entries()) await storeIdempotentAnswer(trx, unit, values[i]);
+  await storeIdempotentAnswers(trx, units, values);
   // Only once all of it is stored: a failure above rolls the units back and they run again alone.
   for (const [i, unit] of units.entries()) {
     batches.push({ context: unit.context, events: events[i]! });

@@ -72,6 +72,21 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
     expect(await encountersAt(place)).toBe(2);
   });
 
+  it('stores each answer of keyed registrations committed together, and replays each its own', async () => {
+    // Twenty devices at once: their registrations share one transaction (group commit), and the
+    // answers are stored in one statement; each key must still replay exactly its own answer.
+    const keys = Array.from({ length: 20 }, () => key());
+    const body = (i: number) => ({ givenName: `Device${i}`, familyName: 'Together', sex: 'unknown', ageClaimed: 20 + i });
+    const first = await Promise.all(keys.map((k, i) => (i % 2 === 0 ? responder : colleague).post('/api/persons', body(i), { 'idempotency-key': k })));
+    expect(first.map((answer) => answer.status)).toEqual(keys.map(() => 201));
+    const again = await Promise.all(keys.map((k, i) => (i % 2 === 0 ? responder : colleague).post('/api/persons', body(i), { 'idempotency-key': k })));
+    for (const [i, answer] of again.entries()) {
+      expect(answer.headers.get('idempotency-replayed')).toBe('true');
+      expect(answer.body).toEqual(first[i]!.body);
+    }
+    expect(new Set(first.map((answer) => answer.body.id)).size).toBe(20);
+  });
+
   it('refuses the same key for a different request with 422 naming the header', async () => {
     const k = key();
     const place = `Reuse ${randomUUID()}`;
