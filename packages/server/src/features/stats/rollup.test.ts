@@ -25,7 +25,7 @@ function random(seed: number): () => number {
   };
 }
 
-const sortBy = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+const sortBy = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 function expectSame(fast: IndicatorData, direct: IndicatorData, context: string): void {
   for (const view of ['byMonthAndType', 'byNationality', 'byAgeBandAndSex', 'byAgeBandAndAccompaniment'] as const) {
