@@ -85,6 +85,12 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
       expect(answer.body).toEqual(first[i]!.body);
     }
     expect(new Set(first.map((answer) => answer.body.id)).size).toBe(20);
+    // The same key three times at once on one process: one registration, three equal answers.
+    const k = key();
+    const same = await Promise.all([0, 1, 2].map(() => responder.post('/api/persons', body(99), { 'idempotency-key': k })));
+    expect(same.map((answer) => answer.status)).toEqual([201, 201, 201]);
+    expect(same.filter((answer) => answer.headers.get('idempotency-replayed') === 'true')).toHaveLength(2);
+    expect(new Set(same.map((answer) => answer.body.id)).size).toBe(1);
   });
 
   it('refuses the same key for a different request with 422 naming the header', async () => {

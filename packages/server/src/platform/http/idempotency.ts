@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../context.js';
+import type { Database, Db } from '../db/database.js';
+import type { IdempotencyKeyTable } from '../db/schema.js';
 import { placeOf } from '../crypto/cipher.js';
 import { badRequest, HttpProblem, unprocessable } from './problem.js';
 
@@ -43,6 +45,74 @@ export function responsePlace(userId: string, key: string): string {
   return placeOf('idempotency_keys', 'response_enc', `${userId}:${key}`);
 }
 
+/** Reservations per statement: six parameters each. */
+const RESERVATION_CHUNK = 500;
+
+interface Reservation {
+  row: IdempotencyKeyTable;
+  resolve(reserved: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The reservations asked for in one turn of the event loop, taken in one statement: the devices
+ * of a field team registering at once each send a key, and one insert each was a round trip per
+ * request before any work began. Each row is reserved or not exactly as alone: by the primary
+ * key, whichever process inserts it first.
+ */
+class Reservations {
+  private waiting: Reservation[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  reserve(row: IdempotencyKeyTable): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.push({ row, resolve, reject }) === 1) setImmediate(() => void this.take());
+    });
+  }
+
+  private async take(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    for (let i = 0; i < batch.length; i += RESERVATION_CHUNK) {
+      const chunk = batch.slice(i, i + RESERVATION_CHUNK);
+      // The same key twice in one statement would be refused by PostgreSQL: the first asks, a
+      // repeat waits for the next turn (and then finds the key taken, as it would have anyway).
+      const first = new Map<string, Reservation>();
+      const repeats: Reservation[] = [];
+      for (const entry of chunk) {
+        const id = `${entry.row.user_id}\n${entry.row.key}`;
+        if (first.has(id)) repeats.push(entry);
+        else first.set(id, entry);
+      }
+      try {
+        const taken = await this.db
+          .insertInto('idempotency_keys')
+          .values([...first.values()].map((entry) => entry.row))
+          .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+          .returning(['user_id', 'key'])
+          .execute();
+        const won = new Set(taken.map((row) => `${row.user_id}\n${row.key}`));
+        for (const [id, entry] of first) entry.resolve(won.has(id));
+      } catch (error) {
+        for (const entry of first.values()) entry.reject(error);
+      }
+      for (const entry of repeats) void this.reserve(entry.row).then(entry.resolve, entry.reject);
+    }
+  }
+}
+
+const reservations = new WeakMap<Database, Reservations>();
+
+function reservationsOf(platform: Platform): Reservations {
+  let found = reservations.get(platform.database);
+  if (!found) {
+    found = new Reservations(platform.database.db);
+    reservations.set(platform.database, found);
+  }
+  return found;
+}
+
 /**
  * preHandler: replays a stored answer, refuses a key reused for a different request, or reserves
  * the key and marks the request's unit of work to store its answer.
@@ -63,12 +133,7 @@ export async function idempotencyPreHandler(platform: Platform, request: Fastify
   const waitUntil = performance.now() + RESERVATION_WAIT_MS;
   for (;;) {
     const now = platform.clock();
-    const reserved = await db
-      .insertInto('idempotency_keys')
-      .values({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })
-      .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-      .executeTakeFirst();
-    if (Number(reserved.numInsertedOrUpdatedRows ?? 0) === 1) break;
+    if (await reservationsOf(platform).reserve({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })) break;
     const existing = await db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', header).executeTakeFirst();
     if (existing && existing.status > 0) {
       if (existing.fingerprint !== print) {
