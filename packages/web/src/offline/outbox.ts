@@ -42,6 +42,17 @@ interface Payload {
   problem?: OutboxProblem;
 }
 
+/**
+ * The likely duplicates kept on the device per person, best first: enough to check the person
+ * against, while a boat of common names (dozens listed per person) stays small in the store.
+ */
+export const KEPT_DUPLICATES = 5;
+
+/** What the device keeps of the duplicates a registration answer (or a search) listed. */
+function keptDuplicates(listed: LikelyDuplicate[]): Pick<RegisteredRecord, 'likelyDuplicates' | 'likelyDuplicatesCount'> {
+  return { likelyDuplicates: listed.slice(0, KEPT_DUPLICATES), likelyDuplicatesCount: listed.length };
+}
+
 /** Persons registered one by one go to the server together, up to this many per request. */
 const BATCH_LIMIT = 200;
 const LOCAL_PREFIX = 'local-';
@@ -137,8 +148,10 @@ export interface RegisteredRecord extends RegistrationPersonInput {
   localId: string;
   serverId?: string;
   synced: boolean;
-  /** The server's likely duplicates of this person, as its registration answer listed them. */
+  /** The server's likeliest duplicates of this person (best first, at most KEPT_DUPLICATES). */
   likelyDuplicates?: LikelyDuplicate[];
+  /** How many the server listed in all (a boat of common names can list dozens per person). */
+  likelyDuplicatesCount?: number;
   /** The officer has read the duplicates notice and put it away. */
   duplicatesSeen?: boolean;
 }
@@ -351,7 +364,7 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
       if (!duplicates) unsearched.push({ localId: action.localId, serverId: person.id });
       changes.push({
         key: `person:${action.localId}`,
-        change: (value) => ({ ...value, serverId: person.id, synced: true, ...(duplicates?.length ? { likelyDuplicates: duplicates } : {}) }),
+        change: (value) => ({ ...value, serverId: person.id, synced: true, ...(duplicates?.length ? keptDuplicates(duplicates) : {}) }),
       });
     }
   }
@@ -389,7 +402,7 @@ async function searchDuplicatesAfterReplay(persons: { localId: string; serverId:
       return;
     }
     if (items.length === 0) continue;
-    await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, likelyDuplicates: items }));
+    await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, ...keptDuplicates(items) }));
     announceSynced([{ localId, serverId, duplicates: true }]);
   }
 }
@@ -404,9 +417,9 @@ async function changeRecord<T>(key: string, change: (value: T) => T): Promise<vo
   await db.put('records', { ...row, payload });
 }
 
-/** The officer has read a person's duplicates notice: it is not shown again. */
-export function putAwayDuplicates(localId: string): Promise<void> {
-  return changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, duplicatesSeen: true }));
+/** The officer has read these persons' duplicates notices: they are not shown again. */
+export async function putAwayDuplicates(localIds: readonly string[]): Promise<void> {
+  for (const localId of localIds) await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, duplicatesSeen: true }));
 }
 
 /** Syncs when the network returns and every little while, as long as something waits. */

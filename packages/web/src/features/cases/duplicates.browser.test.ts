@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
 
 // Issue 7: a person registered again under another spelling of the same name (Somali orthography,
 // then Arabic script; synthetic names) is flagged to the officer at registration, with the
@@ -185,6 +185,40 @@ describe('likely duplicates at registration, and a supervisor’s merge, in Chro
     await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(0);
     expect((await db.selectFrom('persons').select('merged_into').where('id', '=', ids.mohamed).executeTakeFirstOrThrow()).merged_into).toBeNull();
     await page.getByTestId('duplicates').locator(`[data-testid=duplicate][data-person-id="${ids.maxamed}"]`).waitFor({ timeout: 10_000 });
+  });
+
+  it('keeps a boat of one common name readable: the latest notices, the best few records each', async () => {
+    const { page, context } = web;
+    await page.locator('nav a[href="/first-response"]').click();
+    // The case screen was opened by address (a full page load): the device's data is locked again.
+    const unlock = page.locator('form[aria-labelledby=unlock-title]');
+    await Promise.race([unlock.waitFor(), page.locator('input[name=placeName]').waitFor()]);
+    if (await unlock.isVisible()) {
+      await unlock.locator('input[name=password]').fill(TEST_PASSWORD);
+      await unlock.locator('button[type=submit]').click();
+    }
+    await page.locator('input[name=placeName]').fill('Quay 5, evening');
+    await page.locator('form[aria-labelledby=new-encounter] button[type=submit]').click();
+    await page.getByTestId('registration-form').waitFor({ timeout: 30_000 });
+    await context.setOffline(true);
+    const timings: number[] = [];
+    for (let i = 0; i < 11; i += 1) timings.push(await register(page, { givenName: 'Maxamed', familyName: 'Cabdi Xasan' }));
+    console.log(`eleven of one name offline, submit to next empty form: ${timings.join(' ms, ')} ms`);
+    for (const timing of timings.slice(1)) expect(timing).toBeLessThan(300);
+    await context.setOffline(false);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    const notices = page.getByTestId('duplicate-notices');
+    await expect.poll(() => notices.getAttribute('data-count'), { timeout: 10_000 }).toBe('11');
+    // Ten drawn, the rest a press away; each lists its five likeliest and counts the others.
+    expect(await page.getByTestId('duplicate-notice').count()).toBe(10);
+    const first = page.getByTestId('duplicate-notice').first();
+    expect(await first.getByTestId('duplicate-candidate').count()).toBe(5);
+    expect(await first.getByTestId('duplicate-unlisted').innerText()).toMatch(/^And \d+ other records/);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await page.getByTestId('duplicate-more').click();
+    await expect.poll(() => page.getByTestId('duplicate-notice').count()).toBe(11);
+    await page.getByTestId('duplicate-put-away-all').click();
+    await expect.poll(() => notices.getAttribute('data-count')).toBe('0');
   });
 
   it('ran without a console error or a Content-Security-Policy violation', () => {

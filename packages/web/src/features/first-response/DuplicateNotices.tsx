@@ -1,5 +1,5 @@
 import type { LikelyDuplicate } from '@haven/core';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,16 +15,24 @@ export function hasDuplicatesToShow(person: RegisteredRecord): person is PersonW
 }
 
 /**
+ * Notices shown at a time, the latest first: a boat of common names can flag hundreds, and the
+ * next person's form must not wait for them to be drawn.
+ */
+const NOTICES_STEP = 10;
+
+/**
  * Likely duplicates of the persons just registered, as the server's answer to their registration
  * listed them (at once online, or when a queued registration synced): who may be whom, how sure,
  * and why, with the two records to compare. The region is always there so the notices are read out
  * when they arrive, after the officer has moved on to the next person.
  */
-export const DuplicateNotices = memo(function DuplicateNotices({ persons, onPutAway }: { persons: PersonWithDuplicates[]; onPutAway: (localId: string) => void }) {
+export const DuplicateNotices = memo(function DuplicateNotices({ persons, onPutAway }: { persons: PersonWithDuplicates[]; onPutAway: (localIds: readonly string[]) => void }) {
   const { t } = useTranslation();
   const role = useMe().role;
+  const [shown, setShown] = useState(NOTICES_STEP);
   // The record's screen is the case screen, which not every field role opens.
   const opensRecords = screensFor(role).some((screen) => screen.path === 'cases/:personId');
+  const latest = persons.slice(-shown).reverse();
   return (
     <div aria-live="polite" data-testid="duplicate-notices" data-count={persons.length}>
       {persons.length > 0 ? (
@@ -34,10 +42,22 @@ export const DuplicateNotices = memo(function DuplicateNotices({ persons, onPutA
           </h2>
           <p>{t('firstResponse.duplicates.explain')}</p>
           <ul className="duplicate-list">
-            {persons.map((person) => (
+            {latest.map((person) => (
               <DuplicateNotice key={person.localId} person={person} opensRecords={opensRecords} onPutAway={onPutAway} />
             ))}
           </ul>
+          <p className="duplicate-actions">
+            {latest.length < persons.length ? (
+              <Button className="button" onPress={() => setShown((count) => count + NOTICES_STEP)} data-testid="duplicate-more">
+                {t('firstResponse.duplicates.more', { shown: latest.length, total: persons.length })}
+              </Button>
+            ) : null}
+            {persons.length > 1 ? (
+              <Button className="button" onPress={() => onPutAway(persons.map((person) => person.localId))} data-testid="duplicate-put-away-all">
+                {t('firstResponse.duplicates.putAwayAll')}
+              </Button>
+            ) : null}
+          </p>
         </section>
       ) : null}
     </div>
@@ -59,10 +79,11 @@ function RecordLink({ personId, label, opensRecords, testId }: { personId: strin
   );
 }
 
-function DuplicateNotice({ person, opensRecords, onPutAway }: { person: PersonWithDuplicates; opensRecords: boolean; onPutAway: (localId: string) => void }) {
+function DuplicateNotice({ person, opensRecords, onPutAway }: { person: PersonWithDuplicates; opensRecords: boolean; onPutAway: (localIds: readonly string[]) => void }) {
   const { t, i18n } = useTranslation();
   const percent = new Intl.NumberFormat(i18n.language, { style: 'percent' });
   const name = [person.givenName, person.familyName].filter(Boolean).join(' ') || t('firstResponse.duplicates.unnamed');
+  const unlisted = (person.likelyDuplicatesCount ?? person.likelyDuplicates.length) - person.likelyDuplicates.length;
   return (
     <li data-testid="duplicate-notice" data-person-id={person.serverId}>
       <p>
@@ -86,7 +107,8 @@ function DuplicateNotice({ person, opensRecords, onPutAway }: { person: PersonWi
           </li>
         ))}
       </ul>
-      <Button className="button" onPress={() => onPutAway(person.localId)} data-testid="duplicate-put-away">
+      {unlisted > 0 ? <p data-testid="duplicate-unlisted">{t('firstResponse.duplicates.unlisted', { count: unlisted })}</p> : null}
+      <Button className="button" onPress={() => onPutAway([person.localId])} data-testid="duplicate-put-away">
         {t('firstResponse.duplicates.putAway')}
       </Button>
     </li>

@@ -115,8 +115,13 @@ export default function EncounterScreen() {
       if (flagged.length === 0) return;
       void Promise.all(flagged.map(({ localId }) => readRecord<LocalPerson>(`person:${localId}`))).then((records) => {
         if (!current) return;
-        const found = new Map(records.flatMap((record) => (record?.likelyDuplicates ? [[record.localId, record.likelyDuplicates] as const] : [])));
-        setPersons((list) => list.map((person) => (found.has(person.localId) ? markSynced({ ...person, likelyDuplicates: found.get(person.localId) }) : person)));
+        const found = new Map(records.flatMap((record) => (record?.likelyDuplicates ? [[record.localId, record] as const] : [])));
+        setPersons((list) =>
+          list.map((person) => {
+            const record = found.get(person.localId);
+            return record ? markSynced({ ...person, likelyDuplicates: record.likelyDuplicates, likelyDuplicatesCount: record.likelyDuplicatesCount }) : person;
+          }),
+        );
       });
     });
     void recordsOf<LocalPerson>({ kind: 'person', parent }).then((rows) => {
@@ -157,9 +162,10 @@ export default function EncounterScreen() {
   }, [online, unlocked, pending, loadTriage]);
 
   const withDuplicates = useMemo(() => persons.filter(hasDuplicatesToShow), [persons]);
-  const putAway = useCallback((localId: string) => {
-    setPersons((list) => list.map((person) => (person.localId === localId ? { ...person, duplicatesSeen: true } : person)));
-    void putAwayDuplicates(localId);
+  const putAway = useCallback((localIds: readonly string[]) => {
+    const away = new Set(localIds);
+    setPersons((list) => list.map((person) => (away.has(person.localId) ? { ...person, duplicatesSeen: true } : person)));
+    void putAwayDuplicates(localIds);
   }, []);
 
   if (unlocked !== me.username) return <UnlockPanel username={me.username} online={online} />;

@@ -171,6 +171,12 @@ describe('a first responder registers a boat with no network', () => {
     const [encounter, ...others] = await encountersAt(api, 'Beach 2');
     expect(others).toEqual([]);
     expect(encounter!.registeredPersons).toBe(3);
+    // The replayed answer is the one stored before the duplicates were searched: the outbox asks
+    // for each person's afterwards, so the three registered again (same names as at Quay 4) are flagged.
+    await page.locator('nav a[href="/first-response"]').click();
+    await page.locator('a.tile', { hasText: 'Beach 2' }).click();
+    await expect.poll(() => page.getByTestId('duplicate-notices').getAttribute('data-count'), { timeout: 10_000 }).toBe('3');
+    expect(await page.getByTestId('duplicate-notice').first().getByTestId('duplicate-reasons').first().innerText()).toContain('same');
   });
 
   it('keeps the outbox through a server restart in the middle of a sync', async () => {
