@@ -53,15 +53,18 @@ function keptRows(ran: Set<string>): string[][] {
 async function runAll(only: string[]): Promise<void> {
   const selected = only.length === 0 ? benchmarks : benchmarks.filter((bench) => only.includes(bench.name));
   if (selected.length === 0) throw new Error(`no benchmark named ${only.join(', ')}; known: ${benchmarks.map((bench) => bench.name).join(', ')}`);
-  const rows: string[][] = only.length === 0 ? [] : keptRows(new Set(selected.map((bench) => bench.name)));
+  const measured: string[][] = [];
   const measuredOn = machine();
   for (const bench of selected) {
     process.stderr.write(`bench: ${bench.name}…\n`);
     const figures = await bench.run();
     // Each benchmark's rows carry the time it finished: a kept row keeps its own.
     const date = new Date().toISOString();
-    for (const figure of figures) rows.push([bench.name, figure.figure, figure.target, figure.measured, figure.ratio ?? '—', date, measuredOn]);
+    for (const figure of figures) measured.push([bench.name, figure.figure, figure.target, figure.measured, figure.ratio ?? '—', date, measuredOn]);
   }
+  // The other benchmarks' rows as the file holds them now, not when this run began: a run of
+  // another benchmark that ended meanwhile keeps its rows.
+  const rows = [...(only.length === 0 ? [] : keptRows(new Set(selected.map((bench) => bench.name)))), ...measured];
   // The order of the benchmark list, whichever ran this time.
   const order = (name: string) => {
     const at = benchmarks.findIndex((bench) => bench.name === name);
