@@ -42,6 +42,14 @@ describe.each(await databaseKinds())('merging duplicates on %s', (kind) => {
 
     const where = await officer.get(`/api/persons/${d}/merged-into`);
     expect(where.body).toEqual({ personId: d, mergedInto: s, mergeId: merged.body.id });
+    // Asking the engine about the merged-away record says where it went and gives it nothing
+    // (obligations made for it again would stand in the way of the unmerge below).
+    for (const asked of ['assessment', 'guards']) {
+      const answer = await supervisor.get(`/api/persons/${d}/${asked}`);
+      expect(answer.status, asked).toBe(409);
+      expect(answer.body).toMatchObject({ type: expect.stringContaining('person-merged'), mergedInto: s });
+    }
+    expect(await snapshot(d)).toEqual({ screenings: [], obligations: [] });
     const listed = await officer.get('/api/persons?limit=200');
     expect(listed.body.items.map((p: { id: string }) => p.id)).not.toContain(d);
     expect((await supervisor.post(`/api/persons/${s}/merge`, { duplicateId: d, reason: 'again' })).status).toBe(409);

@@ -120,6 +120,8 @@ export async function triageList(platform: Platform, ctx: RequestContext, encoun
       .selectAll('persons')
       .where('persons.encounter_id', '=', encounterId)
       .where('cases.agency_id', '=', actor.agencyId)
+      // A record merged into another has no case of its own any more: the survivor holds it.
+      .where('persons.merged_into', 'is', null)
       .orderBy('persons.created_at')
       .orderBy('persons.id')
       .execute();

@@ -42,7 +42,10 @@ export function ageAt(birthDate: string, precision: string | null, at: Date): nu
   return Math.max(0, birthdayPassed ? years : years - 1);
 }
 
-/** The engine's view of each person's case, read in a few queries whatever the number of persons. */
+/**
+ * The engine's view of each person's case, read in a few queries whatever the number of persons.
+ * Persons merged into another record are left out (none of their own facts holds any longer).
+ */
 export async function loadCaseFacts(q: Queryable, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
   const out = new Map<string, CaseFacts>();
   for (const ids of chunks(personIds)) {
@@ -70,6 +73,8 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
         'cases.best_interests_determined',
       ])
       .where('persons.id', 'in', ids)
+      // A merged-away record has no case of its own: its facts are the survivor's now.
+      .where('persons.merged_into', 'is', null)
       .execute();
     const screenings = await q
       .selectFrom('screenings')

@@ -5,14 +5,14 @@ import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Tx } from '../../platform/db/database.js';
-import { forbidden, HttpProblem, notFound } from '../../platform/http/problem.js';
+import { forbidden, HttpProblem } from '../../platform/http/problem.js';
 import { restatePersonStats } from '../stats/rollup.js';
-import { refreshObligations } from './refresh.js';
+import { noFactsProblem, refreshObligations } from './refresh.js';
 
 /** The engine's verdict on every guarded action for a person's current facts. */
 export async function guardsFor(platform: Platform, trx: Tx, personId: string): Promise<Record<GuardedAction, GuardResult>> {
   const result = (await refreshObligations(platform, trx, [personId])).get(personId);
-  if (!result) throw notFound('person');
+  if (!result) throw await noFactsProblem(trx, personId);
   return result.assessment.guards;
 }
 

@@ -1,5 +1,6 @@
 import { assess, type Assessment, type ObligationResult } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
+import { conflict, notFound, type HttpProblem } from '../../platform/http/problem.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { newRecordId } from '../../platform/db/record-id.js';
@@ -61,6 +62,17 @@ function newObligationRow(personId: string, o: ObligationResult, facts: CaseFact
     created_at: at,
     updated_at: at,
   };
+}
+
+/**
+ * Why the engine has nothing for a person: unknown, or merged into another record (whose case
+ * holds the facts and obligations now; asking the engine about the merged-away id must not give
+ * it obligations again, which would stand in the way of an unmerge).
+ */
+export async function noFactsProblem(q: Queryable, personId: string): Promise<HttpProblem> {
+  const row = await q.selectFrom('persons').select('merged_into').where('id', '=', personId).executeTakeFirst();
+  if (row?.merged_into) return conflict('person-merged', 'This record was merged into another; its case is there.', { mergedInto: row.merged_into });
+  return notFound('person');
 }
 
 /**

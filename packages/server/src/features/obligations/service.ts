@@ -12,7 +12,7 @@ import { lockCase } from '../cases/service.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
 import { restatePersonStats } from '../stats/rollup.js';
-import { refreshObligations } from './refresh.js';
+import { noFactsProblem, refreshObligations } from './refresh.js';
 
 export interface ObligationView {
   id: string;
@@ -113,7 +113,7 @@ export async function personAssessment(platform: Platform, ctx: RequestContext, 
     const groups = await visibleGroupsOrThrow(trx, actor, personId);
     if (!groups.has('protection')) throw forbidden('The assessment is not among the fields shared with you.');
     const result = (await refreshObligations(platform, trx, [personId])).get(personId);
-    if (!result) throw notFound('person');
+    if (!result) throw await noFactsProblem(trx, personId);
     record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ['assessment'] });
     return result.assessment;
   });
