@@ -137,7 +137,7 @@ export function personName(fields: PersonFields | undefined): string | undefined
  * Ids are time-ordered (UUID version 7), so their first characters are the same for everyone
  * registered together; the end is random.
  */
-export const shortId = (id: string) => id.slice(-8);
+export { shortReference as shortId } from '../../app/reference';
 
 /** An obligation's name in words; a code a jurisdiction's profile added shows as it is. */
 export function obligationName(t: TFunction, code: string): string {

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { screensFor } from '../../app/screens';
 import { useMe } from '../../app/session';
 import type { RegisteredRecord } from '../../offline/outbox';
+import { shortReference } from '../../app/reference';
 
 /** A person just registered whose registration answer listed likely duplicates. */
 export type PersonWithDuplicates = RegisteredRecord & { serverId: string; likelyDuplicates: LikelyDuplicate[] };
@@ -67,7 +68,7 @@ export const DuplicateNotices = memo(function DuplicateNotices({ persons, onPutA
 function RecordLink({ personId, label, opensRecords, testId }: { personId: string; label: string; opensRecords: boolean; testId: string }) {
   const { t } = useTranslation();
   // The end of the id: ids are time-ordered, so persons registered together share their start.
-  const reference = t('firstResponse.duplicates.reference', { id: personId.slice(-8) });
+  const reference = t('firstResponse.duplicates.reference', { id: shortReference(personId) });
   return opensRecords ? (
     <Link to={`/cases/${personId}`} data-testid={testId}>
       {label} ({reference})

@@ -15,6 +15,7 @@ import { newIdempotencyKey, useResource } from '../../app/ui/resource';
 import type { Investigation, InvestigationDetail, JusticeLink, ProtectionMeasure } from './model';
 import '../../app/ui/desk.css';
 import { JusticeStrings } from './strings';
+import { shortReference } from '../../app/reference';
 
 const changeForm = z.object({
   kind: z.enum(INVESTIGATION_KINDS),
@@ -29,7 +30,7 @@ function PersonName({ personId }: { personId: string }) {
   const { t } = useTranslation();
   const person = useResource<{ fields: Record<string, unknown> }>(`/api/persons/${personId}`);
   const name = [person.data?.fields.givenName, person.data?.fields.familyName].filter((part) => typeof part === 'string' && part).join(' ');
-  return <>{name || t('justice.links.unnamed', { label: personId.slice(0, 8) })}</>;
+  return <>{name || t('justice.links.unnamed', { label: shortReference(personId) })}</>;
 }
 
 function InvestigationForm({ investigation, onChanged }: { investigation: Investigation; onChanged: () => void }) {

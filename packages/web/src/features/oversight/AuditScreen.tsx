@@ -12,6 +12,7 @@ import { TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
+import { shortReference } from '../../app/reference';
 
 interface Trail {
   recordType: string;
@@ -120,7 +121,7 @@ function AuditScreenBody() {
                         <code>{event.action}</code>
                       </td>
                       <td>{event.fields.join(', ') || '—'}</td>
-                      <td>{event.actorUserId ? event.actorUserId.slice(0, 8) : t('oversight.audit.system')}</td>
+                      <td>{event.actorUserId ? shortReference(event.actorUserId) : t('oversight.audit.system')}</td>
                       <td>{event.clientAddress ?? '—'}</td>
                     </tr>
                   ))}

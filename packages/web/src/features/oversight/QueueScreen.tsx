@@ -6,10 +6,10 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
+import { shortReference } from '../../app/reference';
 
 /** Where each item's own history is kept in the audit trail. */
 export const auditPath = (recordType: string, recordId: string) => `/oversight/audit?recordType=${encodeURIComponent(recordType)}&recordId=${encodeURIComponent(recordId)}`;
-const short = (id: string) => id.slice(0, 8);
 
 /**
  * Every waiver of an obligation and every override of a guard, in every agency, latest first,
@@ -51,8 +51,8 @@ function QueueScreenBody() {
                   </td>
                   <td className="reason">{item.reason}</td>
                   <td>
-                    <span className="muted">{t('oversight.queue.user', { id: short(item.by) })}</span>
-                    <div className="muted">{t('oversight.queue.agency', { id: short(item.agencyId) })}</div>
+                    <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>
+                    <div className="muted">{t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>
                   </td>
                   <td>{format.dateTime(item.at)}</td>
                   <td>
