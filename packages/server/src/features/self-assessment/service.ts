@@ -18,6 +18,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import type { SelfAssessmentAnswerTable } from '../../platform/db/schema.js';
 import { notFound, staleVersion } from '../../platform/http/problem.js';
 import { measureEvidence } from './evidence.js';
+import { reportReader } from '../../platform/db/report-reader.js';
 
 // The self-assessment of one jurisdiction (the SOP profile in force): answers are versions, never
 // overwritten; evidence is measured on every read; the gap report is their join.
@@ -68,14 +69,14 @@ export interface SelfAssessmentView {
 export async function selfAssessment(platform: Platform): Promise<SelfAssessmentView> {
   const { db } = platform.database;
   const now = platform.clock();
-  const [answers, measures] = await Promise.all([currentAnswers(db, platform.profile.id), measureEvidence(db, now)]);
+  const [answers, measures] = await Promise.all([currentAnswers(db, platform.profile.id), measureEvidence(reportReader(platform.database), now)]);
   const items = assessItems(SELF_ASSESSMENT_ITEMS, answers, measures, now.toISOString().slice(0, 10));
   return { jurisdiction: platform.profile.id, jurisdictionName: platform.profile.name, measuredAt: now.toISOString(), items, measures, report: gapReport(items) };
 }
 
 export async function evidence(platform: Platform): Promise<{ measuredAt: string; measures: Measure[] }> {
   const now = platform.clock();
-  return { measuredAt: now.toISOString(), measures: await measureEvidence(platform.database.db, now) };
+  return { measuredAt: now.toISOString(), measures: await measureEvidence(reportReader(platform.database), now) };
 }
 
 function itemOrThrow(itemId: string) {

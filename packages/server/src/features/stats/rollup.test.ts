@@ -6,7 +6,7 @@ import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { directIndicatorData, normalizeFilter, periodPlan, rollupIndicatorData, type IndicatorData } from './indicator-data.js';
 import { restateAllStats, restateEncounterStats, restatePersonStats } from './rollup.js';
-import { statsReader } from './sqlite-reader.js';
+import { reportReader } from '../../platform/db/report-reader.js';
 import { medianPrecision, type ExactMedian, type StatsFilter } from './store.js';
 import { syntheticWorld } from './test-support/world.js';
 
@@ -255,7 +255,7 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
 
   it.runIf(kind === 'sqlite')('reads on SQLite in a worker thread, the same rows, while the event loop keeps turning', async () => {
     const { db, dialect } = server.platform.database;
-    const reader = statsReader(server.platform.database);
+    const reader = reportReader(server.platform.database);
     expect(reader).not.toBe(db);
     const now = nows[0]!;
     for (const filter of filters(7, 4)) {

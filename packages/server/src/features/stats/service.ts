@@ -22,7 +22,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { normalizeFilter, rollupIndicatorData } from './indicator-data.js';
-import { statsReader } from './sqlite-reader.js';
+import { reportReader } from '../../platform/db/report-reader.js';
 import { AGE_BANDS, type StatsFilter } from './store.js';
 
 export type { StatsFilter } from './store.js';
@@ -149,7 +149,7 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   const k = kOverride ?? (await currentThreshold(db));
   const now = platform.clock().toISOString();
   const { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations } =
-    await rollupIndicatorData(statsReader(platform.database), dialect, normalizeFilter(filter), now);
+    await rollupIndicatorData(reportReader(platform.database), dialect, normalizeFilter(filter), now);
 
   // Arrivals: three views of one population share only their grand total, hidden in all or none.
   const months = [...new Set(arrivals.byMonthAndType.map((a) => a.month))].sort();

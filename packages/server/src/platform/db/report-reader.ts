@@ -11,12 +11,12 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
-import type { Database, Db } from '../../platform/db/database.js';
-import type { HavenSchema } from '../../platform/db/schema.js';
+import type { Database, Db } from './database.js';
+import type { HavenSchema } from './schema.js';
 
 // better-sqlite3 answers synchronously: on the server's own connection a report would hold the
 // event loop (and every other request on the process) for as long as its queries run. Reports on
-// SQLite therefore read through a worker thread with its own connection (WAL lets it read beside
+// SQLite (the indicators, the self-assessment's evidence) therefore read through a worker thread with its own connection (WAL lets it read beside
 // the writer); only compiled SQL and plain rows cross the thread boundary. PostgreSQL and
 // in-memory databases read on the server's own connection.
 
@@ -81,7 +81,7 @@ class ReaderThread {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', () => fail(new Error('the statistics reader stopped')));
+    worker.on('exit', () => fail(new Error('the report reader stopped')));
     this.worker = worker;
     return worker;
   }
@@ -109,7 +109,7 @@ class ReaderConnection implements DatabaseConnection {
 
   // eslint-disable-next-line require-yield -- a reader that streams nothing still has to be a generator
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('the statistics reader does not stream');
+    throw new Error('the report reader does not stream');
   }
 }
 
@@ -125,13 +125,13 @@ class ReaderDriver implements Driver {
     return this.connection;
   }
   beginTransaction(): Promise<void> {
-    return Promise.reject(new Error('the statistics reader only reads'));
+    return Promise.reject(new Error('the report reader only reads'));
   }
   commitTransaction(): Promise<void> {
-    return Promise.reject(new Error('the statistics reader only reads'));
+    return Promise.reject(new Error('the report reader only reads'));
   }
   rollbackTransaction(): Promise<void> {
-    return Promise.reject(new Error('the statistics reader only reads'));
+    return Promise.reject(new Error('the report reader only reads'));
   }
   async releaseConnection(): Promise<void> {}
   async destroy(): Promise<void> {
@@ -141,8 +141,8 @@ class ReaderDriver implements Driver {
 
 const readers = new WeakMap<Database, Db>();
 
-/** Where the indicators are read from: a worker thread's connection on a SQLite file, else the database itself. */
-export function statsReader(database: Database): Db {
+/** Where long reports read from: a worker thread's connection on a SQLite file, else the database itself. */
+export function reportReader(database: Database): Db {
   if (database.dialect !== 'sqlite' || !database.sqlitePath || database.sqlitePath === ':memory:') return database.db;
   let reader = readers.get(database);
   if (!reader) {
