@@ -155,13 +155,17 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
   );
   // Only the best by their keys are read from persons for their plain values: a search for a
   // common name meets over a thousand persons, and a row read for each of them cost more than
-  // all the key reads together. The scope comes first, so the places go to visible persons only.
+  // all the key reads together. The scope comes first, so the places go to visible persons only;
+  // the persons are checked in the order of their keys (a sorted subquery, its limit all of them)
+  // so that the check stops once the best are found instead of running for every person met.
   const { rows } = await sql<{ person_id: string }>`
     select best.person_id from (
       select shared.person_id, shared.affinity from (
         select person_id, sum(weight) as affinity from (${blocks}) as hits
         where person_id <> ${person.id}
         group by person_id
+        order by affinity desc, person_id
+        limit ${keys.length * (MAX_KEY_BLOCK + 1)}
       ) as shared
       where exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id = ${scope.agencyId})
         or exists (select 1 from access_grants as g where g.person_id = shared.person_id and g.agency_id = ${scope.agencyId}
