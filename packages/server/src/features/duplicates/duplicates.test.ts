@@ -103,6 +103,26 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(other!.likelyDuplicates).toEqual([]);
   });
 
+  it('reads and audits each compared record once per registration, however many of the boat meet it', async () => {
+    const encounter = await officer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T03:00:00Z', place: { name: 'Strait' } });
+    const boat = Array.from({ length: 4 }, () => ({ givenName: 'Yonas', familyName: 'Tesfamariam', sex: 'male', birthDate: '1999-05-05', nationality: 'ER' }));
+    const mass = await officer.post(`/api/encounters/${encounter.body.id}/persons?duplicates=true`, { persons: boat });
+    expect(mass.status, JSON.stringify(mass.body)).toBe(201);
+    const ids = (mass.body.persons as { id: string; likelyDuplicates: { personId: string }[] }[]).map((p) => p.id);
+    // Each of the four is a likely duplicate of the other three.
+    for (const [i, person] of (mass.body.persons as { likelyDuplicates: { personId: string }[] }[]).entries()) {
+      expect(person.likelyDuplicates.map((d) => d.personId).sort()).toEqual(ids.filter((_, j) => j !== i).sort());
+    }
+    const reads = await server.platform.database.db
+      .selectFrom('audit_events')
+      .select(['record_id', 'request_id'])
+      .where('action', '=', 'person.read')
+      .where('record_id', 'in', ids)
+      .execute();
+    // One request read the four records for matching: each is in its trail once, not once per search.
+    expect(reads.map((r) => r.record_id).sort()).toEqual([...ids].sort());
+  });
+
   it('follows a change of name: the keys are derived again', async () => {
     const first = await officer.post('/api/persons', { givenName: 'Senait', familyName: 'Haile', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });
     const second = await officer.post('/api/persons', { givenName: 'Selam', familyName: 'Kidane', sex: 'female', birthDate: '1988-02-03', nationality: 'ER' });

@@ -1,4 +1,4 @@
-import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup } from '@haven/core';
+import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup, type PreparedPerson } from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
 import { visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
@@ -40,7 +40,7 @@ export async function likelyDuplicates(platform: Platform, ctx: RequestContext, 
     if (!groups.has('identity')) throw forbidden('Your role may not read identity fields, which matching compares.');
     const row = await personRow(trx, personId);
     if (!row || row.merged_into) throw notFound('person');
-    return duplicatesOf(platform, trx, actor, record, row);
+    return duplicatesOf(platform, trx, actor, new CandidateReading(platform, trx, record), row);
   });
 }
 
@@ -54,28 +54,59 @@ export async function likelyDuplicatesOfRegistered(platform: Platform, ctx: Requ
   if (personIds.length === 0 || !actor.fieldGroups.has('identity')) return found;
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const rows = await trx.selectFrom('persons').selectAll().where('id', 'in', [...personIds]).execute();
-    for (const row of rows) found.set(row.id, await duplicatesOf(platform, trx, actor, record, row));
+    const reading = new CandidateReading(platform, trx, record);
+    for (const row of rows) found.set(row.id, await duplicatesOf(platform, trx, actor, reading, row));
     return found;
   });
 }
 
-async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, record: RecordAudit, row: PersonTable): Promise<LikelyDuplicate[]> {
-  const subject = preparePerson(matchPersonOf(row.id, matchFieldsOf(platform, row)));
-  record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: MATCH_FIELDS });
+/**
+ * The records one request reads to compare: each decrypted, prepared for matching and audited
+ * once, however many of the persons it registered meet it (a boat of common names meets the
+ * same namesakes again and again).
+ */
+class CandidateReading {
+  private readonly prepared = new Map<string, PreparedPerson>();
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly q: Queryable,
+    private readonly record: RecordAudit,
+  ) {}
+
+  /** The subject of a search, prepared (and its read audited) once. */
+  subject(row: PersonTable): PreparedPerson {
+    return this.prepare(row);
+  }
+
+  /** The candidates, in the order asked for: rows not read yet in this request in one statement. */
+  async candidates(ids: readonly string[]): Promise<PreparedPerson[]> {
+    const missing = ids.filter((id) => !this.prepared.has(id));
+    if (missing.length > 0) for (const row of await this.q.selectFrom('persons').selectAll().where('id', 'in', missing).execute()) this.prepare(row);
+    return ids.flatMap((id) => this.prepared.get(id) ?? []);
+  }
+
+  private prepare(row: PersonTable): PreparedPerson {
+    let person = this.prepared.get(row.id);
+    if (!person) {
+      this.record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: MATCH_FIELDS });
+      person = preparePerson(matchPersonOf(row.id, matchFieldsOf(this.platform, row)));
+      this.prepared.set(row.id, person);
+    }
+    return person;
+  }
+}
+
+async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, reading: CandidateReading, row: PersonTable): Promise<LikelyDuplicate[]> {
+  const subject = reading.subject(row);
   const found: LikelyDuplicate[] = [];
   // The search keeps to the persons whose identity fields the caller may read (a role without
   // them reads none), so the places among the best go to those only.
   if (!actor.fieldGroups.has('identity')) return found;
   const candidateIds = await candidatePersonIds(trx, platform.cipher, subject, { agencyId: actor.agencyId });
-  // One statement for all candidates, decrypted and scored in the order the search ranked them.
-  const rows = candidateIds.length === 0 ? [] : await trx.selectFrom('persons').selectAll().where('id', 'in', candidateIds).execute();
-  const rowOf = new Map(rows.map((candidate) => [candidate.id, candidate]));
-  for (const candidateId of candidateIds) {
-    const candidate = rowOf.get(candidateId);
-    if (!candidate) continue;
-    record({ action: 'person.read', recordType: 'person', recordId: candidateId, fields: MATCH_FIELDS });
-    const { score, reasons } = scorePair(subject, preparePerson(matchPersonOf(candidate.id, matchFieldsOf(platform, candidate))));
-    if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidateId, score, reasons });
+  for (const candidate of await reading.candidates(candidateIds)) {
+    const { score, reasons } = scorePair(subject, candidate);
+    if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons });
   }
   return found.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1));
 }
