@@ -2,13 +2,10 @@ import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type Prepar
 import { sql } from 'kysely';
 import type { FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
-import type { PersonTable } from '../../platform/db/schema.js';
 
 /** The purpose of the matcher's blind indexes: never equal to another kind of index. */
 const MATCH_KEY_PURPOSE = 'person.match-key';
-/** Rows per INSERT: two parameters each, well under SQLite's and PostgreSQL's limits. */
-const INSERT_CHUNK = 1000;
-/** Candidates fetched and decrypted per search: the best by number of shared keys. */
+/** Candidates fetched and decrypted per search: the likeliest by their keys and plain values. */
 export const MAX_CANDIDATES = 50;
 
 /** What the matcher needs of a person, from the values of the record (plaintext, in memory only). */
@@ -44,22 +41,16 @@ export function storedMatchKeys(cipher: FieldCipher, person: PreparedPerson): st
   return blindKeys(cipher, storedKeysOf(person));
 }
 
-/**
- * Stores the matching keys of persons just registered, in a few multi-row inserts: one small
- * call from batched registration. `persons[i]` was registered from `fields[i]`.
- */
-export async function storeMatchKeys(q: Queryable, cipher: FieldCipher, persons: readonly Pick<PersonTable, 'id'>[], fields: readonly MatchFields[]): Promise<void> {
-  const rows: { key_index: string; person_id: string }[] = [];
-  persons.forEach((person, i) => {
-    for (const key of storedMatchKeys(cipher, preparePerson(matchPersonOf(person.id, fields[i]!)))) rows.push({ key_index: key, person_id: person.id });
-  });
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await q.insertInto('person_match_keys').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+/** The rows of person_match_keys a person is stored under: their blocking keys, keyed. */
+export function matchKeyRows(cipher: FieldCipher, personId: string, fields: MatchFields): { key_index: string; person_id: string }[] {
+  return storedMatchKeys(cipher, preparePerson(matchPersonOf(personId, fields))).map((key) => ({ key_index: key, person_id: personId }));
 }
 
 /** After a change of names, date, sex or nationality: the person's keys follow the record. */
 export async function replaceMatchKeys(q: Queryable, cipher: FieldCipher, personId: string, fields: MatchFields): Promise<void> {
   await q.deleteFrom('person_match_keys').where('person_id', '=', personId).execute();
-  await storeMatchKeys(q, cipher, [{ id: personId }], [fields]);
+  const rows = matchKeyRows(cipher, personId, fields);
+  if (rows.length > 0) await q.insertInto('person_match_keys').values(rows).execute();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { preparePerson, type RegistrationPersonInput } from '@haven/core';
+import type { RegistrationPersonInput } from '@haven/core';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
 import { insertTogether } from '../../platform/db/insert-together.js';
 import { newRecordId } from '../../platform/db/record-id.js';
-import { matchPersonOf, storedMatchKeys } from '../duplicates/store.js';
+import { matchKeyRows } from '../duplicates/store.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { obligationsOfNewPersons } from '../obligations/refresh.js';
 import { restatePersonStats } from '../stats/rollup.js';
@@ -122,9 +122,7 @@ export async function registerEach(
     persons.map((person, i) => [person.id, factsOfNewPerson(person, cases[i]!, encounter ?? undefined, indicatorsOf.get(person.id))]),
   );
   const obligations = obligationsOfNewPersons(platform, facts).rows;
-  const matchKeys = persons.flatMap((person, i) =>
-    storedMatchKeys(platform.cipher, preparePerson(matchPersonOf(person.id, registrations[i]!.input))).map((key) => ({ key_index: key, person_id: person.id })),
-  );
+  const matchKeys = persons.flatMap((person, i) => matchKeyRows(platform.cipher, person.id, registrations[i]!.input));
   await insertTogether(trx, platform.database.dialect, [
     { table: 'persons', rows: persons },
     { table: 'cases', rows: cases },
