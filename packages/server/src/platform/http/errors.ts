@@ -100,12 +100,28 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 }
 
 /**
+ * How long and how much a refused client may go on sending after its answer before the connection
+ * is cut. Closing a socket with unread data makes the kernel reset the connection, and a client still
+ * sending (a request line of megabytes) then never reads the answer: so the rest is read and dropped
+ * first, within these bounds, as web servers do on a lingering close.
+ */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 8 * 2 ** 20;
+/** The parser reports the same error again for every later chunk of a refused connection. */
+const answered = new WeakSet<Duplex>();
+
+/**
  * What Node's HTTP parser refuses before a route sees the request (a request line or headers past
  * the size limit, a malformed request, a client too slow to send its headers): problem+json like
  * every other refusal, written straight to the socket because there is no request yet.
  */
 export function clientErrorAnswer(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const [status, code, title, detail] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'request-timeout', 'Request timeout', 'The request was not received in time.']
@@ -113,10 +129,14 @@ export function clientErrorAnswer(error: Error & { code?: string }, socket: Dupl
         ? [431, 'headers-too-large', 'Request header fields too large', 'The request line or headers are too long; shorten the query or the headers.']
         : [400, 'malformed-request', 'Malformed request', 'The request is not valid HTTP.'];
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  let dropped = 0;
+  socket.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
+  socket.once('end', () => socket.destroy());
+  socket.once('close', () => clearTimeout(cut));
 }

@@ -1,0 +1,34 @@
+import { afterAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
+import { freePort, signedIn, startServerProcess, type ServerProcess } from './test-support/processes.js';
+
+let database: TestDatabase | undefined;
+let server: ServerProcess | undefined;
+afterAll(async () => {
+  if (server?.alive()) await server.kill9();
+  await database?.destroy();
+});
+
+// In a process of its own: a client in the server's own process never races the close.
+it('answers clients still sending a request line of megabytes with 431, never a reset connection', { timeout: 120_000 }, async () => {
+  database = await createTestDatabase('sqlite');
+  const setup = await database.open();
+  const caller = await signedIn(setup, 'oversight', 'refused.oversight');
+  await setup.database.close();
+  server = await startServerProcess(database.config, await freePort());
+  const huge = new URLSearchParams({ status: 'Ω'.repeat(300_000) }).toString();
+  const outcomes: (number | string)[] = [];
+  for (let round = 0; round < 25; round++) {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${server!.url}/api/oversight/allegations?${huge}`, { headers: caller.headers }).then(
+          async (answer) => (answer.headers.get('content-type') === 'application/problem+json' ? answer.status : `${answer.status} ${await answer.text()}`),
+          (error: Error & { cause?: Error }) => `${error.message}: ${error.cause?.message}`,
+        ),
+      ),
+    );
+    outcomes.push(...answers);
+  }
+  expect(outcomes.filter((outcome) => outcome !== 431)).toEqual([]);
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+});
