@@ -1,5 +1,5 @@
 import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from '@haven/core';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 
@@ -113,6 +113,40 @@ function agreementOf(person: PreparedPerson) {
   return sql.join(parts, sql` + `);
 }
 
+/** Each key's rows, up to one past the block limit, with the size of the block each came from. */
+type KeyHits = RawBuilder<{ person_id: string; weight: number; block_size: number }>;
+
+function weightOf(emphasis: RawBuilder<unknown>, blockSize: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`${emphasis} * ln(${sql.lit(MAX_KEY_BLOCK + 1)} / cast(${blockSize} as double precision))`;
+}
+
+/** SQLite: one short subquery per key (it has no lateral joins); planning them costs little there. */
+function keyHitsOnSqlite(keys: readonly (readonly [string, number])[]): KeyHits {
+  return sql.join(
+    keys.map(
+      ([key, emphasis]) => sql`select person_id, ${weightOf(sql.lit(emphasis), sql`block_size`)} as weight, block_size from (
+        select person_id, count(*) over () as block_size
+        from (select person_id from person_match_keys where key_index = ${key} limit ${sql.lit(MAX_KEY_BLOCK + 1)}) as key_rows
+      ) as block`,
+    ),
+    sql` union all `,
+  ) as KeyHits;
+}
+
+/**
+ * PostgreSQL: the keys as two arrays, each read through a lateral join with its limit. The same
+ * short index ranges as the subqueries SQLite runs, but one small plan: planning forty subqueries
+ * took a third of each search.
+ */
+function keyHitsOnPostgres(keys: readonly (readonly [string, number])[]): KeyHits {
+  const blockSize = sql`count(*) over (partition by k.key_index)`;
+  return sql`select k.person_id, ${weightOf(sql`w.emphasis`, blockSize)} as weight, ${blockSize} as block_size
+    from unnest(cast(${keys.map(([key]) => key)} as text[]), cast(${keys.map(([, emphasis]) => emphasis)} as integer[])) as w(key_index, emphasis)
+    cross join lateral (
+      select person_id, key_index from person_match_keys where key_index = w.key_index limit ${sql.lit(MAX_KEY_BLOCK + 1)}
+    ) as k` as KeyHits;
+}
+
 /**
  * Persons within the scope sharing a blocking key with `person`, the likeliest first: found through
  * the blind indexes and the record's plain values (sex, date of birth, nationality) alone, without
@@ -135,15 +169,7 @@ function agreementOf(person: PreparedPerson) {
 export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, person: PreparedPerson, scope: CandidateScope, limit = MAX_CANDIDATES): Promise<string[]> {
   const keys = [...new Map(queryKeysOf(person).map((key) => [cipher.blindIndex(MATCH_KEY_PURPOSE, key), emphasisOf(key, person)] as const))];
   if (keys.length === 0) return [];
-  const blocks = sql.join(
-    keys.map(
-      ([key, emphasis]) => sql`select person_id, ${sql.lit(emphasis)} * ln(${sql.lit(MAX_KEY_BLOCK + 1)} / cast(block_size as double precision)) as weight from (
-        select person_id, count(*) over () as block_size
-        from (select person_id from person_match_keys where key_index = ${key} limit ${sql.lit(MAX_KEY_BLOCK + 1)}) as key_rows
-      ) as block where block_size <= ${sql.lit(MAX_KEY_BLOCK)}`,
-    ),
-    sql` union all `,
-  );
+  const blocks = q.getExecutor().adapter instanceof PostgresAdapter ? keyHitsOnPostgres(keys) : keyHitsOnSqlite(keys);
   // Only the best by their keys are read from persons for their plain values: a search for a
   // common name meets over a thousand persons, and a row read for each of them cost more than
   // all the key reads together. The scope comes first, so the places go to visible persons only;
@@ -153,7 +179,7 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
     select best.person_id from (
       select shared.person_id, shared.affinity from (
         select person_id, sum(weight) as affinity from (${blocks}) as hits
-        where person_id <> ${person.id}
+        where block_size <= ${sql.lit(MAX_KEY_BLOCK)} and person_id <> ${person.id}
         group by person_id
         order by affinity desc, person_id
         limit ${keys.length * (MAX_KEY_BLOCK + 1)}
