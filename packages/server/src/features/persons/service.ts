@@ -25,7 +25,6 @@ function presentFields(record: PersonRecord): string[] {
   return Object.keys(record.fields);
 }
 
-/** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
 /**
  * Single registrations committing together (many field devices at once) are inserted as one
  * batch, as a mass registration is; each request keeps its own answer, audit events and errors.
@@ -41,6 +40,7 @@ const singleRegistration: CoalescedWork<{ platform: Platform; actor: Actor; inpu
     ),
 };
 
+/** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
 export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
   return withAuditCoalesced(platform, ctx.audit, singleRegistration, { platform, actor: actorOf(ctx), input });
 }
