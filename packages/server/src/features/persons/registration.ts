@@ -1,9 +1,10 @@
 import type { RegistrationPersonInput } from '@haven/core';
+import type { AuditEvent } from '../../platform/audit/chain.js';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
-import type { CaseTable, EncounterTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
+import type { CaseTable, EncounterTable, ObligationTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
 import { insertTogether } from '../../platform/db/insert-together.js';
 import { newRecordId } from '../../platform/db/record-id.js';
 import { matchKeyRows } from '../duplicates/store.js';
@@ -19,6 +20,8 @@ export interface Registration {
   record: RecordAudit;
 }
 
+type Where = Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null;
+
 /**
  * Registers persons (one, or a boat's worth) in the caller's transaction: each gets a record, a
  * case in the registering agency, a first screening when indicators were seen, and the
@@ -31,18 +34,32 @@ export async function registerPersons(
   record: RecordAudit,
   actor: Actor,
   inputs: readonly RegistrationPersonInput[],
-  encounter: Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null,
+  encounter: Where,
 ): Promise<PersonRecord[]> {
-  return registerEach(platform, trx, inputs.map((input) => ({ actor, input, record })), encounter);
+  const prepared = prepareRegistrations(platform, inputs.map((input) => ({ actor, input })), encounter);
+  for (const registration of prepared) registration.events.forEach(record);
+  await storeRegistrations(platform, trx, prepared, encounter);
+  return prepared.map((registration) => registration.answer);
 }
 
-/** Registers persons who may come from different requests and officers (single registrations committed together). */
-export async function registerEach(
-  platform: Platform,
-  trx: Tx,
-  registrations: readonly Registration[],
-  encounter: Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null,
-): Promise<PersonRecord[]> {
+/** What registering a person writes, built before any transaction, and the answer to give. */
+export interface PreparedRegistration {
+  person: PersonTable;
+  caseRow: CaseTable;
+  screening: ScreeningTable | undefined;
+  matchKeys: { key_index: string; person_id: string }[];
+  obligations: ObligationTable[];
+  events: AuditEvent[];
+  answer: PersonRecord;
+}
+
+/**
+ * The rows, audit events and answers of registrations, from the input alone: encryption, blind
+ * indexes and the engine need no database, so single registrations do this before they join a
+ * group's transaction, which then holds the audit chain's lock only for the writes (on PostgreSQL
+ * a group of 25 spent ~3 ms of its ~22 ms building them). Refuses (422) a birth date in the future.
+ */
+export function prepareRegistrations(platform: Platform, registrations: readonly Omit<Registration, 'record'>[], encounter: Where): PreparedRegistration[] {
   const encounterId = encounter?.id ?? null;
   const at = platform.clock().toISOString();
   const today = at.slice(0, 10);
@@ -52,13 +69,10 @@ export async function registerEach(
       throw unprocessable(encounterId !== null ? `persons.${index}.birthDate` : 'birthDate', `${input.birthDate} is in the future`);
     }
   });
-  const persons: PersonTable[] = [];
-  const cases: CaseTable[] = [];
-  const screenings: ScreeningTable[] = [];
-  for (const { actor, input, record } of registrations) {
+  const prepared = registrations.map(({ actor, input }) => {
     const { indicators, ...fields } = input;
     const id = newRecordId();
-    persons.push({
+    const person: PersonTable = {
       id,
       registering_agency_id: actor.agencyId,
       created_by: actor.userId,
@@ -84,8 +98,8 @@ export async function registerEach(
       version: 1,
       created_at: at,
       updated_at: at,
-    });
-    cases.push({
+    };
+    const caseRow: CaseTable = {
       id: newRecordId(),
       person_id: id,
       agency_id: actor.agencyId,
@@ -99,12 +113,12 @@ export async function registerEach(
       version: 1,
       created_at: at,
       updated_at: at,
-    });
-    record({ action: 'person.create', recordType: 'person', recordId: id, fields: Object.keys(fields) });
+    };
+    const events: AuditEvent[] = [{ action: 'person.create', recordType: 'person', recordId: id, fields: Object.keys(fields) }];
+    let screening: ScreeningTable | undefined;
     if (indicators && indicators.length > 0) {
-      const screeningId = newRecordId();
-      screenings.push({
-        id: screeningId,
+      screening = {
+        id: newRecordId(),
         person_id: id,
         screening_version: 1,
         indicators: JSON.stringify([...new Set(indicators)].sort()),
@@ -113,29 +127,33 @@ export async function registerEach(
         screened_by: actor.userId,
         screened_at: at,
         created_at: at,
-      });
-      record({ action: 'screening.create', recordType: 'screening', recordId: screeningId, fields: ['indicators'] });
+      };
+      events.push({ action: 'screening.create', recordType: 'screening', recordId: screening.id, fields: ['indicators'] });
     }
-  }
-  const indicatorsOf = new Map(screenings.map((row) => [row.person_id, row.indicators]));
-  const facts = new Map(
-    persons.map((person, i) => [person.id, factsOfNewPerson(person, cases[i]!, encounter ?? undefined, indicatorsOf.get(person.id))]),
-  );
-  const obligations = obligationsOfNewPersons(platform, facts).rows;
-  const matchKeys = persons.flatMap((person, i) => matchKeyRows(platform.cipher, person.id, registrations[i]!.input));
+    const facts = new Map([[id, factsOfNewPerson(person, caseRow, encounter ?? undefined, screening?.indicators)]]);
+    return {
+      person,
+      caseRow,
+      screening,
+      matchKeys: matchKeyRows(platform.cipher, id, input),
+      obligations: obligationsOfNewPersons(platform, facts).rows,
+      events,
+      answer: recordFromInput(person, fields, actor.fieldGroups),
+    };
+  });
+  return prepared;
+}
+
+/** Writes prepared registrations in the caller's transaction, all together. */
+export async function storeRegistrations(platform: Platform, trx: Tx, prepared: readonly PreparedRegistration[], encounter: Where): Promise<void> {
   await insertTogether(trx, platform.database.dialect, [
-    { table: 'persons', rows: persons },
-    { table: 'cases', rows: cases },
-    { table: 'screenings', rows: screenings },
-    { table: 'person_match_keys', rows: matchKeys },
-    { table: 'obligations', rows: obligations },
+    { table: 'persons', rows: prepared.map((registration) => registration.person) },
+    { table: 'cases', rows: prepared.map((registration) => registration.caseRow) },
+    { table: 'screenings', rows: prepared.flatMap((registration) => (registration.screening ? [registration.screening] : [])) },
+    { table: 'person_match_keys', rows: prepared.flatMap((registration) => registration.matchKeys) },
+    { table: 'obligations', rows: prepared.flatMap((registration) => registration.obligations) },
   ]);
   // The indicators count persons met in an encounter; one registered on their own counts in none
   // until an encounter is recorded for them (which restates them), and has no ledger entry yet.
-  if (encounter) await restatePersonStats(trx, persons.map((person) => person.id));
-  return persons.map((person, i) => {
-    const { actor, input } = registrations[i]!;
-    const { indicators: _indicators, ...fields } = input;
-    return recordFromInput(person, fields, actor.fieldGroups);
-  });
+  if (encounter) await restatePersonStats(trx, prepared.map((registration) => registration.person.id));
 }

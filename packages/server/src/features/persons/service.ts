@@ -2,13 +2,13 @@ import type { FieldGroup, PersonInput, RegistrationPersonInput } from '@haven/co
 import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { withAudit, withAuditCoalesced, type CoalescedWork } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from './fields.js';
-import { registerEach } from './registration.js';
+import { prepareRegistrations, storeRegistrations, type PreparedRegistration } from './registration.js';
 import {
   encodePersonFields,
   findPersonRow,
@@ -28,21 +28,21 @@ function presentFields(record: PersonRecord): string[] {
 /**
  * Single registrations committing together (many field devices at once) are inserted as one
  * batch, as a mass registration is; each request keeps its own answer, audit events and errors.
+ * Each is prepared (encrypted, keyed, assessed) before it joins the group's transaction.
  */
-const singleRegistration: CoalescedWork<{ platform: Platform; actor: Actor; input: RegistrationPersonInput }, PersonRecord> = {
+const singleRegistration: CoalescedWork<{ platform: Platform; prepared: PreparedRegistration }, PersonRecord> = {
   name: 'person registration',
-  run: (trx, items) =>
-    registerEach(
-      items[0]!.input.platform,
-      trx,
-      items.map(({ input: { actor, input }, record }) => ({ actor, input, record })),
-      null,
-    ),
+  async run(trx, items) {
+    for (const { input, record } of items) input.prepared.events.forEach(record);
+    await storeRegistrations(items[0]!.input.platform, trx, items.map(({ input }) => input.prepared), null);
+    return items.map(({ input }) => input.prepared.answer);
+  },
 };
 
 /** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
 export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
-  return withAuditCoalesced(platform, ctx.audit, singleRegistration, { platform, actor: actorOf(ctx), input });
+  const [prepared] = prepareRegistrations(platform, [{ actor: actorOf(ctx), input }], null);
+  return withAuditCoalesced(platform, ctx.audit, singleRegistration, { platform, prepared: prepared! });
 }
 
 export async function readPerson(platform: Platform, ctx: RequestContext, personId: string): Promise<PersonRecord> {
