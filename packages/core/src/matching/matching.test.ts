@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clustersOf, matchPersons, pairwiseQuality } from './match.js';
 import { preparePerson, type MatchPerson } from './person.js';
 import { codedSimilarity, encodeForm, formSimilarity, phoneticForms } from './phonetic.js';
+import { describeReason, matchReasonSchema, type MatchReason } from './reasons.js';
 import { romaniseWord } from './romanise.js';
 import { nameWeightBound, pairLogOdds, pairLogOddsAbove, scorePair } from './score.js';
 import { syntheticPersons, syntheticTruth } from './synthetic.js';
@@ -94,6 +95,32 @@ describe('scorePair', () => {
     expect(reasons).toContain('same birth date 2001-03-14');
   });
 
+  it('gives its reasons as data too, the names as written, each the data of one English sentence', () => {
+    const { reasons, explanations } = scorePair(preparePerson(disembarkation), preparePerson(reception));
+    expect(explanations).toContainEqual({ code: 'name_alike', roles: ['given', 'given'], names: ['محمد', 'Mohamed'] });
+    expect(explanations).toContainEqual({ code: 'birth_same_date', dates: [{ date: '2001-03-14', precision: 'day' }, { date: '2001-03-14', precision: 'day' }] });
+    expect(explanations).toContainEqual({ code: 'nationality_same', nationality: 'SD' });
+    expect(reasons).toEqual(explanations.map(describeReason));
+  });
+
+  it('words each kind of reason in English as `haven match` always has', () => {
+    const day = (date: string) => ({ date, precision: 'day' as const });
+    const sentences: [MatchReason, string][] = [
+      [{ code: 'name_same', roles: ['family', 'family'], names: ['Saleh', 'SALEH'] }, 'family name same: Saleh ~ SALEH'],
+      [{ code: 'name_close', roles: ['given', 'other'], names: ['Zeinab', 'Zaynab'] }, 'given/other name close: Zeinab ~ Zaynab'],
+      [{ code: 'names_reordered' }, 'names in a different order (a father named as the son, or the other way round?)'],
+      [{ code: 'name_unmatched', names: ['Warsame', 'Cali'] }, 'name not found in the other record: Warsame, Cali'],
+      [{ code: 'no_name' }, 'no name to compare'],
+      [{ code: 'birth_day_month_swapped', dates: [day('1986-05-02'), day('1986-02-05')] }, 'birth date with day and month swapped: 1986-05-02 / 1986-02-05'],
+      [{ code: 'birth_year_off_by_one', dates: [day('1986-05-02'), day('1987-05-02')] }, 'birth year differs by one, same day: 1986-05-02 / 1987-05-02'],
+      [{ code: 'birth_same_year', dates: [{ date: '1990', precision: 'year' }, { date: '1990', precision: 'estimated' }] }, 'same birth year: 1990 (year only) / 1990 (estimated)'],
+      [{ code: 'birth_years_far', dates: [day('1960-01-02'), { date: '1990', precision: 'year' }] }, 'birth years too far apart: 1960-01-02 / 1990 (year only)'],
+      [{ code: 'sex_differs', sexes: ['male', 'female'] }, 'different sex: male / female'],
+      [{ code: 'nationality_differs', nationalities: ['SO', 'ET'] }, 'different nationality: SO / ET'],
+    ];
+    for (const [reason, sentence] of sentences) expect(describeReason(reason)).toBe(sentence);
+  });
+
   it('accepts a birth date with day and month swapped, and a father named only in one record', () => {
     const a = person('a', 'Zeinab', 'Saleh', { sex: 'female', birthDate: '1986-05-02', birthDatePrecision: 'day' });
     const b = person('b', 'Zaynab', 'Mustapha Saleh', { sex: 'female', birthDate: '1986-02-05', birthDatePrecision: 'day' });
@@ -137,6 +164,19 @@ describe('scorePair properties', () => {
         expect(ab).toBeCloseTo(ba, 9);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('explains in reasons its schema accepts, and scores alike when not explaining', () => {
+    fc.assert(
+      fc.property(personArbitrary, personArbitrary, (a, b) => {
+        const x = preparePerson(a);
+        const y = preparePerson({ ...b, id: 'y' });
+        const explained = scorePair(x, y);
+        for (const reason of explained.explanations) expect(matchReasonSchema.parse(reason)).toEqual(reason);
+        expect(pairLogOdds(x, y)).toBe(explained.logOdds);
+      }),
+      { numRuns: 200 },
     );
   });
 

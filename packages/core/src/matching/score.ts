@@ -1,5 +1,6 @@
 import { codedSimilarity } from './phonetic.js';
 import type { BirthDate, NameWord, PreparedPerson } from './person.js';
+import { describeReason, type MatchReason, type RecordedBirth } from './reasons.js';
 
 /**
  * The scoring model is Fellegi–Sunter: each piece of evidence adds log(m/u) when it agrees and
@@ -50,7 +51,10 @@ export interface PairScore {
   score: number;
   /** The summed evidence before the logistic: what ambiguity between two candidates is judged on. */
   logOdds: number;
+  /** The evidence in English sentences (`describeReason` of each explanation). */
   reasons: string[];
+  /** The evidence as data, for wording it in another language. */
+  explanations: MatchReason[];
 }
 
 function wordSimilarity(a: NameWord, b: NameWord): number {
@@ -82,10 +86,13 @@ const tieScratch = new Float64Array(MAX_CELLS);
 const usedShortScratch = new Uint8Array(MAX_SIDE);
 const usedLongScratch = new Uint8Array(MAX_SIDE);
 
-interface NameEvidence {
+interface Evidence {
   weight: number;
-  reasons: string[];
+  reasons: MatchReason[];
 }
+
+/** The reasons of a pair scored without explaining: shared, never written to. */
+const UNEXPLAINED: MatchReason[] = [];
 
 /**
  * Aligns the words of the record with fewer words onto the other's, one to one, best pairs first
@@ -96,7 +103,7 @@ function tieOf(x: number, y: number): number {
   return Math.min(x, y) * 2 ** 26 + (Math.max(x, y) % 2 ** 26);
 }
 
-function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptions, explain: boolean): NameEvidence {
+function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptions, explain: boolean): Evidence {
   const n = shorter.length;
   const m = longer.length;
   const cells = n * m;
@@ -119,7 +126,7 @@ function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptio
   const usedLong = m <= MAX_SIDE ? usedLongScratch.fill(0) : new Uint8Array(m);
   const alignment: { i: number; j: number }[] = [];
   let weight = 0;
-  const reasons: string[] = [];
+  const reasons: MatchReason[] = explain ? [] : UNEXPLAINED;
   for (;;) {
     let best = -1;
     for (let c = 0; c < cells; c++) {
@@ -140,23 +147,22 @@ function alignNames(shorter: NameWord[], longer: NameWord[], options: ScoreOptio
     const a = shorter[i]!;
     const b = longer[j]!;
     const agree = Math.min(nameAgreementWeight(a, options), nameAgreementWeight(b, options));
-    const how = explain ? (a.role === b.role ? a.role : `${a.role}/${b.role}`) : '';
     if (sim >= NAME_AGREES) {
       weight += agree;
-      if (explain) reasons.push(`${how} name ${sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'same' : 'sounds alike'}: ${a.written} ~ ${b.written}`);
+      if (explain) reasons.push({ code: sim === 1 && a.written.toLowerCase() === b.written.toLowerCase() ? 'name_same' : 'name_alike', roles: [a.role, b.role], names: [a.written, b.written] });
     } else {
       const t = (sim - NAME_PARTIAL) / (NAME_AGREES - NAME_PARTIAL);
       weight += NAME_DISAGREES + t * (agree - NAME_DISAGREES);
-      if (explain) reasons.push(`${how} name close: ${a.written} ~ ${b.written}`);
+      if (explain) reasons.push({ code: 'name_close', roles: [a.role, b.role], names: [a.written, b.written] });
     }
   }
   if (!keepsOrder(alignment)) {
     weight += ORDER_CONFLICT;
-    if (explain) reasons.push('names in a different order (a father named as the son, or the other way round?)');
+    if (explain) reasons.push({ code: 'names_reordered' });
   }
   const unmatched = n - alignment.length;
   weight += unmatched * NAME_DISAGREES + (m - alignment.length - unmatched) * EXTRA_WORD;
-  if (explain && unmatched > 0) reasons.push(`name not found in the other record: ${shorter.filter((_, i) => !usedShort[i]).map((w) => w.written).join(', ')}`);
+  if (explain && unmatched > 0) reasons.push({ code: 'name_unmatched', names: shorter.filter((_, i) => !usedShort[i]).map((w) => w.written) });
   return { weight, reasons };
 }
 
@@ -173,8 +179,8 @@ function keepsOrder(alignment: readonly { i: number; j: number }[]): boolean {
   return descents === 1 && sequence[sequence.length - 1]! < sequence[0]!;
 }
 
-function nameEvidence(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, explain: boolean): NameEvidence {
-  if (a.words.length === 0 || b.words.length === 0) return { weight: 0, reasons: ['no name to compare'] };
+function nameEvidence(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, explain: boolean): Evidence {
+  if (a.words.length === 0 || b.words.length === 0) return { weight: 0, reasons: explain ? [{ code: 'no_name' }] : UNEXPLAINED };
   if (a.words.length < b.words.length) return alignNames(a.words, b.words, options, explain);
   if (b.words.length < a.words.length) return alignNames(b.words, a.words, options, explain);
   // Equal lengths: the alignment does not depend on which record comes first (ties go by sound),
@@ -182,9 +188,8 @@ function nameEvidence(a: PreparedPerson, b: PreparedPerson, options: ScoreOption
   return alignNames(a.words, b.words, options, explain);
 }
 
-function describeDate(d: BirthDate): string {
-  const iso = `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-  return d.precision === 'day' ? iso : d.precision === 'year' ? `${d.year} (year only)` : `${d.year} (estimated)`;
+function recordedBirth(d: BirthDate): RecordedBirth {
+  return { date: d.precision === 'day' ? `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}` : String(d.year), precision: d.precision };
 }
 
 /** The weight of two birth dates, without words: what the scoring loop needs for every candidate pair. */
@@ -205,32 +210,33 @@ function birthWeight(a: BirthDate | null, b: BirthDate | null): number {
   return YEAR_FAR;
 }
 
-function birthEvidence(a: BirthDate | null, b: BirthDate | null): NameEvidence {
-  if (!a || !b) return { weight: 0, reasons: [] };
+function birthEvidence(a: BirthDate | null, b: BirthDate | null, explain: boolean): Evidence {
+  if (!a || !b) return { weight: 0, reasons: UNEXPLAINED };
   const weight = birthWeight(a, b);
-  const both = `${describeDate(a)} / ${describeDate(b)}`;
+  if (!explain) return { weight, reasons: UNEXPLAINED };
+  const dates: [RecordedBirth, RecordedBirth] = [recordedBirth(a), recordedBirth(b)];
   const years = Math.abs(a.year - b.year);
-  let reason: string;
+  let reason: MatchReason;
   if (a.precision === 'day' && b.precision === 'day') {
-    if (weight === DAY_AGREES) reason = `same birth date ${describeDate(a)}`;
-    else if (weight === DAY_MONTH_SWAPPED) reason = `birth date with day and month swapped: ${both}`;
-    else if (years === 0) reason = weight === SAME_YEAR_ONE_PART ? `birth dates differ by one part: ${both}` : `same birth year, different day: ${both}`;
-    else reason = weight === SAME_YEAR_ONE_PART ? `birth year differs by one, same day: ${both}` : `different birth dates: ${both}`;
-  } else if (years === 0) reason = `same birth year: ${both}`;
-  else reason = weight === YEAR_FAR ? `birth years too far apart: ${both}` : `birth years within ${years}: ${both}`;
+    if (weight === DAY_AGREES) reason = { code: 'birth_same_date', dates };
+    else if (weight === DAY_MONTH_SWAPPED) reason = { code: 'birth_day_month_swapped', dates };
+    else if (years === 0) reason = { code: weight === SAME_YEAR_ONE_PART ? 'birth_one_part_differs' : 'birth_same_year_other_day', dates };
+    else reason = { code: weight === SAME_YEAR_ONE_PART ? 'birth_year_off_by_one' : 'birth_dates_differ', dates };
+  } else if (years === 0) reason = { code: 'birth_same_year', dates };
+  else reason = weight === YEAR_FAR ? { code: 'birth_years_far', dates } : { code: 'birth_years_near', dates, years };
   return { weight, reasons: [reason] };
 }
 
-function sexEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence {
-  if (!a.sex || !b.sex) return { weight: 0, reasons: [] };
-  return a.sex === b.sex ? { weight: SEX_AGREES, reasons: [`same sex (${a.sex})`] } : { weight: SEX_DIFFERS, reasons: [`different sex: ${a.sex} / ${b.sex}`] };
+function sexEvidence(a: PreparedPerson, b: PreparedPerson, explain: boolean): Evidence {
+  if (!a.sex || !b.sex) return { weight: 0, reasons: UNEXPLAINED };
+  if (a.sex === b.sex) return { weight: SEX_AGREES, reasons: explain ? [{ code: 'sex_same', sex: a.sex }] : UNEXPLAINED };
+  return { weight: SEX_DIFFERS, reasons: explain ? [{ code: 'sex_differs', sexes: [a.sex, b.sex] }] : UNEXPLAINED };
 }
 
-function nationalityEvidence(a: PreparedPerson, b: PreparedPerson): NameEvidence {
-  if (!a.nationality || !b.nationality) return { weight: 0, reasons: [] };
-  return a.nationality === b.nationality
-    ? { weight: NATIONALITY_AGREES, reasons: [`same nationality (${a.nationality})`] }
-    : { weight: NATIONALITY_DIFFERS, reasons: [`different nationality: ${a.nationality} / ${b.nationality}`] };
+function nationalityEvidence(a: PreparedPerson, b: PreparedPerson, explain: boolean): Evidence {
+  if (!a.nationality || !b.nationality) return { weight: 0, reasons: UNEXPLAINED };
+  if (a.nationality === b.nationality) return { weight: NATIONALITY_AGREES, reasons: explain ? [{ code: 'nationality_same', nationality: a.nationality }] : UNEXPLAINED };
+  return { weight: NATIONALITY_DIFFERS, reasons: explain ? [{ code: 'nationality_differs', nationalities: [a.nationality, b.nationality] }] : UNEXPLAINED };
 }
 
 /**
@@ -244,12 +250,16 @@ export function contradicts(a: PreparedPerson, b: PreparedPerson): boolean {
 
 /** How likely two records are the same person, in [0, 1], with the evidence that led there. */
 export function scorePair(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions = {}): PairScore {
-  return evaluatePair(a, b, options, true);
+  const parts = [nameEvidence(a, b, options, true), birthEvidence(a.birth, b.birth, true), sexEvidence(a, b, true), nationalityEvidence(a, b, true)];
+  const logOdds = MATCH_PRIOR + parts.reduce((s, p) => s + p.weight, 0);
+  const explanations = parts.flatMap((p) => p.reasons);
+  return { score: scoreOfLogOdds(logOdds), logOdds, reasons: explanations.map(describeReason), explanations };
 }
 
 /** The score alone (no reasons written): for scoring many candidate pairs, most of them discarded. */
 export function pairLogOdds(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions = {}): number {
-  return evaluatePair(a, b, options, false).logOdds;
+  // Summed in the order scorePair sums, so both give the same score to the last bit.
+  return MATCH_PRIOR + (nameEvidence(a, b, options, false).weight + birthEvidence(a.birth, b.birth, false).weight + sexEvidence(a, b, false).weight + nationalityEvidence(a, b, false).weight);
 }
 
 /** The most a person's names can add to a pair: every word agreeing, at its own rarity. */
@@ -277,10 +287,4 @@ export function pairLogOddsAbove(a: PreparedPerson, b: PreparedPerson, options: 
 /** The score in [0, 1] of a log-odds, rounded as reported. */
 export function scoreOfLogOdds(logOdds: number): number {
   return Math.round((1 / (1 + Math.exp(-logOdds))) * 1e4) / 1e4;
-}
-
-function evaluatePair(a: PreparedPerson, b: PreparedPerson, options: ScoreOptions, explain: boolean): PairScore {
-  const parts = [nameEvidence(a, b, options, explain), birthEvidence(a.birth, b.birth), sexEvidence(a, b), nationalityEvidence(a, b)];
-  const total = MATCH_PRIOR + parts.reduce((s, p) => s + p.weight, 0);
-  return { score: scoreOfLogOdds(total), logOdds: total, reasons: parts.flatMap((p) => p.reasons) };
 }
