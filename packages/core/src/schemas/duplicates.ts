@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matchReasonSchema } from '../matching/reasons.js';
 
 // Identity matching (issue 7): what the server answers about likely duplicates and merges, typed
 // once for the server (validation, OpenAPI) and the web app.
@@ -8,7 +9,8 @@ export const likelyDuplicateSchema = z
   .object({
     personId: z.uuid(),
     score: z.number().min(0).max(1).describe('How likely the two records are one person'),
-    reasons: z.array(z.string()).describe('Which names matched how, which dates, sex and nationality'),
+    reasons: z.array(z.string()).describe('Which names matched how, which dates, sex and nationality, in English'),
+    explanations: z.array(matchReasonSchema).describe('The same reasons as data, one for each of `reasons`, in its order: to word them in the reader\'s language'),
   })
   .meta({ id: 'LikelyDuplicate' });
 export type LikelyDuplicate = z.infer<typeof likelyDuplicateSchema>;

@@ -29,6 +29,10 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(answer.body.items.map((d: { personId: string }) => d.personId)).toEqual([arabic.body.id]);
     expect(answer.body.items[0].score).toBeGreaterThan(0.9);
     expect(answer.body.items[0].reasons).toContain('given name sounds alike: Mohamed ~ محمد');
+    // The same reasons as data, for the web app to word in the reader's language.
+    expect(answer.body.items[0].explanations).toContainEqual({ code: 'name_alike', roles: ['given', 'given'], names: ['Mohamed', 'محمد'] });
+    expect(answer.body.items[0].explanations).toContainEqual({ code: 'sex_same', sex: 'male' });
+    expect(answer.body.items[0].explanations).toHaveLength(answer.body.items[0].reasons.length);
   });
 
   it('stores blind indexes only: no key in the table reveals a name', async () => {
@@ -88,6 +92,7 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(second.status, JSON.stringify(second.body)).toBe(201);
     expect(second.body.likelyDuplicates.map((d: { personId: string }) => d.personId)).toEqual([first.body.id]);
     expect(second.body.likelyDuplicates[0].reasons).toContain('same birth date 1993-04-02');
+    expect(second.body.likelyDuplicates[0].explanations).toContainEqual({ code: 'birth_same_date', dates: [{ date: '1993-04-02', precision: 'day' }, { date: '1993-04-02', precision: 'day' }] });
 
     const encounter = await officer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T04:00:00Z', place: { name: 'Central Mediterranean' } });
     expect(encounter.status, JSON.stringify(encounter.body)).toBe(201);
@@ -100,6 +105,7 @@ describe.each(await databaseKinds())('likely duplicates on %s', (kind) => {
     expect(mass.status, JSON.stringify(mass.body)).toBe(201);
     const [arabic, other] = mass.body.persons as { likelyDuplicates: { personId: string }[] }[];
     expect(arabic!.likelyDuplicates.map((d) => d.personId).sort()).toEqual([first.body.id, second.body.id].sort());
+    expect(mass.body.persons[0].likelyDuplicates[0].explanations).toContainEqual({ code: 'nationality_same', nationality: 'SO' });
     expect(other!.likelyDuplicates).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup, type PreparedPerson } from '@haven/core';
+import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup, type LikelyDuplicate, type PreparedPerson } from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
 import { visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
@@ -8,13 +8,6 @@ import type { PersonTable } from '../../platform/db/schema.js';
 import { forbidden, notFound } from '../../platform/http/problem.js';
 import { toPersonRecord } from '../persons/store.js';
 import { candidatePersonIds, matchPersonOf, replaceMatchKeys, type MatchFields } from './store.js';
-
-export interface LikelyDuplicate {
-  personId: string;
-  score: number;
-  /** Which names matched how, which dates: what an officer checks before asking for a merge. */
-  reasons: string[];
-}
 
 /** The fields the matcher reads, all in the identity group. */
 const MATCH_FIELDS = ['givenName', 'familyName', 'otherNames', 'sex', 'birthDate', 'birthDatePrecision', 'nationality'];
@@ -105,8 +98,8 @@ async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, re
   if (!actor.fieldGroups.has('identity')) return found;
   const candidateIds = await candidatePersonIds(trx, platform.cipher, subject, { agencyId: actor.agencyId });
   for (const candidate of await reading.candidates(candidateIds)) {
-    const { score, reasons } = scorePair(subject, candidate);
-    if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons });
+    const { score, reasons, explanations } = scorePair(subject, candidate);
+    if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons, explanations });
   }
   return found.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1));
 }
