@@ -11,6 +11,7 @@ import { api, ApiProblem } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { ChoiceField, TextInputField } from '../../app/ui/fields';
+import { MatchReasons } from '../../app/ui/match-reasons';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
 import { personName, shortId, type Person } from './model';
@@ -178,12 +179,7 @@ function DuplicateItem({
         </Link>{' '}
         · <span data-testid="duplicate-score">{t('cases.duplicates.score', { score: new Intl.NumberFormat(i18n.language, { style: 'percent' }).format(duplicate.score) })}</span>
       </p>
-      {/* The matcher states its reasons in English, with the names as written in each record. */}
-      <ul lang="en" className="case-basis" data-testid="duplicate-reasons">
-        {duplicate.reasons.map((reason) => (
-          <li key={reason}>{reason}</li>
-        ))}
-      </ul>
+      <MatchReasons duplicate={duplicate} className="case-basis" />
       {mayMerge ? <MergeForm personId={personId} other={duplicate.personId} labels={labels} onMerged={(merge) => onMerged(merge, labels)} /> : null}
     </li>
   );

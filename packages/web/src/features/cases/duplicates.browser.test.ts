@@ -221,6 +221,34 @@ describe('likely duplicates at registration, and a supervisor’s merge, in Chro
     await expect.poll(() => notices.getAttribute('data-count')).toBe('0');
   });
 
+  it('gives the matcher’s reasons in the officer’s language, each name as written in its record', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/cases/${ids.mohamed}`);
+    const section = page.getByTestId('duplicates');
+    const latin = section.locator(`[data-testid=duplicate][data-person-id="${ids.maxamed}"]`);
+    await latin.waitFor({ timeout: 60_000 });
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'Français' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
+    await expect.poll(() => latin.getByTestId('duplicate-reasons').innerText(), { timeout: 10_000 }).toContain('prénom qui se prononce de la même façon : Mohamed ~ Maxamed');
+    expect(await latin.getByTestId('duplicate-reasons').innerText()).toContain('même sexe (homme)');
+    // Each name in an element of its own that takes its direction from the name, and nothing
+    // marks the French sentence as English.
+    const alike = latin.locator('li[data-reason=name_alike]').first();
+    expect(await alike.locator('bdi[dir=auto]').allInnerTexts()).toEqual(['Mohamed', 'Maxamed']);
+    expect(await alike.evaluate((node) => node.closest('[lang]')?.getAttribute('lang'))).toBe('fr');
+    // The record in Arabic script keeps its script inside the French sentence.
+    const arabic = section.locator('[data-testid=duplicate]').filter({ has: page.locator('bdi', { hasText: 'محمد' }) });
+    await expect.poll(() => arabic.count(), { timeout: 10_000 }).toBe(1);
+    expect(await arabic.getByTestId('duplicate-reasons').innerText()).toContain('prénom qui se prononce de la même façon : Mohamed ~ محمد');
+
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    await expect.poll(() => latin.getByTestId('duplicate-reasons').innerText(), { timeout: 10_000 }).toContain('تشابه الاسم الأول في النطق: Mohamed ~ Maxamed');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
   it('ran without a console error or a Content-Security-Policy violation', () => {
     expect(web.pageErrors.filter((error) => !error.includes('net::ERR_'))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { screensFor } from '../../app/screens';
+import { MatchReasons } from '../../app/ui/match-reasons';
 import { useMe } from '../../app/session';
 import type { RegisteredRecord } from '../../offline/outbox';
 import { shortReference } from '../../app/reference';
@@ -99,12 +100,7 @@ function DuplicateNotice({ person, opensRecords, onPutAway }: { person: PersonWi
               {' · '}
               <RecordLink personId={duplicate.personId} label={t('firstResponse.duplicates.stored')} opensRecords={opensRecords} testId="duplicate-stored-link" />
             </p>
-            {/* The matcher states its reasons in English, with the names as written in each record. */}
-            <ul lang="en" data-testid="duplicate-reasons">
-              {duplicate.reasons.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
+            <MatchReasons duplicate={duplicate} />
           </li>
         ))}
       </ul>
