@@ -17,6 +17,7 @@ import { PG_URL, openBenchPlatform, postgresAnswers } from './store.js';
 const ENCOUNTERS = 6;
 const PER_ENCOUNTER = 1000;
 const SINGLE_SECONDS = 10;
+const WARM_UP_SECONDS = 3;
 const CONNECTIONS = 50;
 
 const GIVEN = ['Amina', 'Yonas', 'Mohammed', 'Fatima', 'Ousmane', 'Mariam', 'Abdi', 'Senait', 'Tesfay', 'Hawa'];
@@ -55,11 +56,19 @@ interface LoadResult {
  * Load from another process (load-client.ts, autocannon), so the load generator does not share
  * the server's event loop: on this machine the server gets one core and the clients the other.
  */
-async function load(url: string, connections: number, headers: Record<string, string>, body: unknown, keyed = false): Promise<LoadResult> {
-  const options: LoadOptions = { url, connections, seconds: SINGLE_SECONDS, headers, body, keyed };
+async function load(url: string, connections: number, headers: Record<string, string>, body: unknown, keyed = false, seconds = SINGLE_SECONDS): Promise<LoadResult> {
+  const options: LoadOptions = { url, connections, seconds, headers, body, keyed };
   const { stdout } = await promisify(execFile)(process.execPath, [LOAD_CLIENT, JSON.stringify(options)], { maxBuffer: 16 * 2 ** 20 });
   return { ...(JSON.parse(stdout) as Omit<LoadResult, 'load1'>), load1: os.loadavg()[0]! };
 }
+
+function described(result: LoadResult): string {
+  const errors = result.non2xx + result.errors;
+  return `${Math.round(result.requests.average)} req/s; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${errors ? `; ${errors} errors` : ''}; 1-min load ${result.load1.toFixed(2)}`;
+}
+
+/** The person the single registrations register: an unaccompanied girl who fears return. */
+const SENAIT = { givenName: 'Senait', familyName: 'Haile', sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -135,6 +144,16 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
     const session = await createSession(platform.database.db, actor.userId, 'full', platform.clock());
     const headers = { cookie: `haven_session=${session.token}`, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' };
 
+    // Single-person registrations from 50 concurrent clients, after a few seconds of the same load
+    // to warm the server up, on a database no bulk write is still settling in.
+    const single = (connections: number, keyed = false, body: unknown = SENAIT) => load(`${baseUrl}/api/persons`, connections, headers, body, keyed);
+    await load(`${baseUrl}/api/persons`, CONNECTIONS, headers, SENAIT, false, WARM_UP_SECONDS);
+    const steady = await single(CONNECTIONS);
+    // The same with a fresh Idempotency-Key on each request, as the web app's devices send them.
+    const keyed = await single(CONNECTIONS, true, { givenName: 'Amina', familyName: 'Keita', sex: 'female', ageClaimed: 31, indicators: ['needs_interpreter'] });
+    // The same at a field team's scale: five devices registering at once.
+    const light = await single(5, false, { givenName: 'Yonas', familyName: 'Gebre', sex: 'male', ageClaimed: 24, indicators: ['needs_interpreter'] });
+
     // Mass registration: 1,000-person encounters, two requests in flight.
     const encounterIds: string[] = [];
     for (let i = 0; i < ENCOUNTERS; i += 1) {
@@ -163,22 +182,9 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
     const massRate = (ENCOUNTERS * PER_ENCOUNTER) / ((performance.now() - start) / 1000);
     const massLoad = os.loadavg()[0]!;
     latencies.sort((a, b) => a - b);
-
-    // Single-person registrations from 50 concurrent clients.
-    const single = await load(`${baseUrl}/api/persons`, CONNECTIONS, headers, {
-      givenName: 'Senait',
-      familyName: 'Haile',
-      sex: 'female',
-      ageClaimed: 16,
-      accompaniment: 'unaccompanied',
-      indicators: ['fear_of_return'],
-    });
-    const errors = single.non2xx + single.errors;
-    // The same with a fresh Idempotency-Key on each request, as the web app's devices send them.
-    const keyed = await load(`${baseUrl}/api/persons`, CONNECTIONS, headers, { givenName: 'Amina', familyName: 'Keita', sex: 'female', ageClaimed: 31, indicators: ['needs_interpreter'] }, true);
-    const keyedErrors = keyed.non2xx + keyed.errors;
-    // The same at a field team's scale: five devices registering at once.
-    const light = await load(`${baseUrl}/api/persons`, 5, headers, { givenName: 'Yonas', familyName: 'Gebre', sex: 'male', ageClaimed: 24, indicators: ['needs_interpreter'] });
+    // Right after the boats: the engine still writes their pages back (SQLite's checkpoint, PostgreSQL's
+    // autovacuum and checkpointer) on the same two cores.
+    const afterBoats = await single(CONNECTIONS);
     const raw = await rawInsert(kind);
     const db = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return [
@@ -189,20 +195,25 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
         ratio: `${((massRate / raw) * 100).toFixed(0)}% of a raw insert of the same rows (${Math.round(raw)} persons/s)`,
       },
       {
-        figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients (load from another process), ${SINGLE_SECONDS} s`,
+        figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients (load from another process), ${SINGLE_SECONDS} s after ${WARM_UP_SECONDS} s of the same`,
         target: 'p99 ≤ 50 ms',
-        measured: `${Math.round(single.requests.average)} req/s; p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms${errors ? `; ${errors} errors` : ''}; 1-min load ${single.load1.toFixed(2)}`,
-        ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; measured ${Math.round(single.requests.average)} req/s`,
+        measured: described(steady),
+        ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; measured ${Math.round(steady.requests.average)} req/s`,
+      },
+      {
+        figure: `${db}: the same, straight after the ${ENCOUNTERS} boats of the mass registration (${(ENCOUNTERS * PER_ENCOUNTER).toLocaleString('en')} persons still being written back by the engine)`,
+        target: 'informational',
+        measured: described(afterBoats),
       },
       {
         figure: `${db}: single-person registrations with an Idempotency-Key each (as the web app sends them), ${CONNECTIONS} concurrent clients, ${SINGLE_SECONDS} s`,
         target: 'informational (the target above is for registrations as such)',
-        measured: `${Math.round(keyed.requests.average)} req/s; p50 ${keyed.latency.p50} ms, p99 ${keyed.latency.p99} ms${keyedErrors ? `; ${keyedErrors} errors` : ''}; 1-min load ${keyed.load1.toFixed(2)}`,
+        measured: described(keyed),
       },
       {
         figure: `${db}: single-person registrations, 5 concurrent clients (load from another process), ${SINGLE_SECONDS} s`,
         target: 'p99 ≤ 50 ms',
-        measured: `${Math.round(light.requests.average)} req/s; p50 ${light.latency.p50} ms, p99 ${light.latency.p99} ms${light.non2xx + light.errors ? `; ${light.non2xx + light.errors} errors` : ''}; 1-min load ${light.load1.toFixed(2)}`,
+        measured: described(light),
       },
     ];
   } finally {
