@@ -30,16 +30,21 @@ function partsOf(groups: readonly TableRows[]): Part[] {
   return parts;
 }
 
+/** A UTF-16 surrogate without its pair: JSON carries it as an escape PostgreSQL refuses. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Values both engines store as given, whichever way the rows travel. */
 function plainValue(value: unknown): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
+  return value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 /**
  * The columns of a part whose rows all have the same columns, with plain values only; undefined
  * otherwise. Such a part can skip Kysely's insert builder, which spent a tenth of a loaded server's
  * time turning each of a group's thousands of values into a node and back into text. The others
- * (a column some rows leave out, which must take its DEFAULT; a bigint or a Buffer) go through it.
+ * (a column some rows leave out, which must take its DEFAULT; a bigint, a Buffer, text with a lone
+ * surrogate) go through it.
  */
 function uniformColumns(part: Part): string[] | undefined {
   const columns = Object.keys(part.rows[0]!);
