@@ -13,11 +13,10 @@ import { obligationsOfNewPersons } from '../obligations/refresh.js';
 import { restatePersonStats } from '../stats/rollup.js';
 import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
 
-/** One person to register, by whom, and where the request's audit events go. */
+/** One person to register, and by whom. */
 export interface Registration {
   actor: Actor;
   input: RegistrationPersonInput;
-  record: RecordAudit;
 }
 
 type Where = Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null;
@@ -59,7 +58,7 @@ export interface PreparedRegistration {
  * group's transaction, which then holds the audit chain's lock only for the writes (on PostgreSQL
  * a group of 25 spent ~3 ms of its ~22 ms building them). Refuses (422) a birth date in the future.
  */
-export function prepareRegistrations(platform: Platform, registrations: readonly Omit<Registration, 'record'>[], encounter: Where): PreparedRegistration[] {
+export function prepareRegistrations(platform: Platform, registrations: readonly Registration[], encounter: Where): PreparedRegistration[] {
   const encounterId = encounter?.id ?? null;
   const at = platform.clock().toISOString();
   const today = at.slice(0, 10);
