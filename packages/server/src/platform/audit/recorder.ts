@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Platform } from '../context.js';
-import type { Database, Tx } from '../db/database.js';
+import { perDatabase, type Tx } from '../db/database.js';
 import { responsePlace } from '../http/idempotency.js';
 import { appendAudit, type AuditBatch, type AuditContext, type AuditEvent } from './chain.js';
 
@@ -84,16 +84,7 @@ class CommitGroups {
   }
 }
 
-const groups = new WeakMap<Database, CommitGroups>();
-
-function groupsOf(platform: Platform): CommitGroups {
-  let found = groups.get(platform.database);
-  if (!found) {
-    found = new CommitGroups();
-    groups.set(platform.database, found);
-  }
-  return found;
-}
+const groupsOf = perDatabase(() => new CommitGroups());
 
 /** Answers per statement: four parameters each. */
 const ANSWER_CHUNK = 200;
@@ -224,7 +215,7 @@ export function withAuditCoalesced<I, T>(platform: Platform, context: AuditConte
 
 function submitUnit<I, T>(platform: Platform, context: AuditContext, kind: CoalescedWork<I, T>, input: I): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    groupsOf(platform).submit({
+    groupsOf(platform.database).submit({
       platform,
       context,
       kind: kind as CoalescedWork<unknown, unknown>,

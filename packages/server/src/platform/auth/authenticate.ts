@@ -4,20 +4,11 @@ import { findLiveApiToken, touchApiToken, touchSession, SessionLookups, SESSION_
 import { parseApiToken, safeEqual } from './tokens.js';
 import { forbidden, unauthorized } from '../http/problem.js';
 import type { FastifyRequest } from 'fastify';
-import type { Database } from '../db/database.js';
+import { perDatabase } from '../db/database.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const sessionLookups = new WeakMap<Database, SessionLookups>();
-
-function lookupsOf(platform: Platform): SessionLookups {
-  let found = sessionLookups.get(platform.database);
-  if (!found) {
-    found = new SessionLookups(platform.database.db);
-    sessionLookups.set(platform.database, found);
-  }
-  return found;
-}
+const lookupsOf = perDatabase((database) => new SessionLookups(database.db));
 
 /** Who calls, and whether they have accepted the code of conduct in force (read in the same query). */
 export interface Caller {
@@ -56,7 +47,7 @@ export async function authenticate(platform: Platform, request: FastifyRequest):
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return undefined;
-  const session = await lookupsOf(platform).find(cookie, now);
+  const session = await lookupsOf(platform.database).find(cookie, now);
   if (!session) throw unauthorized('Your session has ended; sign in again.');
   // Browser sessions need the CSRF token on every state-changing request.
   if (!SAFE_METHODS.has(request.method)) {

@@ -286,6 +286,23 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, close };
 }
 
+/**
+ * One T per open database, made on first use: what batches the statements of one event-loop turn
+ * (session lookups, key reservations, group commits) or reads beside it must be shared by every
+ * request on that database, and go with it when it closes (a test opens many).
+ */
+export function perDatabase<T>(create: (database: Database) => T): (database: Database) => T {
+  const made = new WeakMap<Database, T>();
+  return (database) => {
+    let found = made.get(database);
+    if (found === undefined) {
+      found = create(database);
+      made.set(database, found);
+    }
+    return found;
+  };
+}
+
 /** The PostgreSQL schema Haven's tables live in (the first of the search path); undefined on SQLite. */
 export async function postgresSchema(db: Db): Promise<string | undefined> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;

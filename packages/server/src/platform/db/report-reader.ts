@@ -11,7 +11,7 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
-import type { Database, Db } from './database.js';
+import { perDatabase, type Database, type Db } from './database.js';
 import type { HavenSchema } from './schema.js';
 
 // better-sqlite3 answers synchronously: on the server's own connection a report would hold the
@@ -139,23 +139,21 @@ class ReaderDriver implements Driver {
   }
 }
 
-const readers = new WeakMap<Database, Db>();
+/** A worker thread's connection per SQLite file, opened on the first long report. */
+const threadReaderOf = perDatabase((database): Db => {
+  const thread = new ReaderThread(path.resolve(database.sqlitePath!));
+  return new Kysely<HavenSchema>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new ReaderDriver(thread),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+});
 
 /** Where long reports read from: a worker thread's connection on a SQLite file, else the database itself. */
 export function reportReader(database: Database): Db {
   if (database.dialect !== 'sqlite' || !database.sqlitePath || database.sqlitePath === ':memory:') return database.db;
-  let reader = readers.get(database);
-  if (!reader) {
-    const thread = new ReaderThread(path.resolve(database.sqlitePath));
-    reader = new Kysely<HavenSchema>({
-      dialect: {
-        createAdapter: () => new SqliteAdapter(),
-        createDriver: () => new ReaderDriver(thread),
-        createIntrospector: (db) => new SqliteIntrospector(db),
-        createQueryCompiler: () => new SqliteQueryCompiler(),
-      },
-    });
-    readers.set(database, reader);
-  }
-  return reader;
+  return threadReaderOf(database);
 }

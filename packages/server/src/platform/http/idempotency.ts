@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../context.js';
-import type { Database, Db } from '../db/database.js';
+import { perDatabase, type Db } from '../db/database.js';
 import type { IdempotencyKeyTable } from '../db/schema.js';
 import { placeOf } from '../crypto/cipher.js';
 import { badRequest, HttpProblem, unprocessable } from './problem.js';
@@ -102,16 +102,7 @@ class Reservations {
   }
 }
 
-const reservations = new WeakMap<Database, Reservations>();
-
-function reservationsOf(platform: Platform): Reservations {
-  let found = reservations.get(platform.database);
-  if (!found) {
-    found = new Reservations(platform.database.db);
-    reservations.set(platform.database, found);
-  }
-  return found;
-}
+const reservationsOf = perDatabase((database) => new Reservations(database.db));
 
 /**
  * preHandler: replays a stored answer, refuses a key reused for a different request, or reserves
@@ -133,7 +124,7 @@ export async function idempotencyPreHandler(platform: Platform, request: Fastify
   const waitUntil = performance.now() + RESERVATION_WAIT_MS;
   for (;;) {
     const now = platform.clock();
-    if (await reservationsOf(platform).reserve({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })) break;
+    if (await reservationsOf(platform.database).reserve({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })) break;
     const existing = await db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', header).executeTakeFirst();
     if (existing && existing.status > 0) {
       if (existing.fingerprint !== print) {
