@@ -163,4 +163,26 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * Submits the registration form and answers, in whole milliseconds timed in the page, how long it
+ * took from the form's submit event to the next empty form with the focus in its first field.
+ */
+export async function submitRegistration(page: Page): Promise<number> {
+  await page.evaluate(() => {
+    const form = document.querySelector('[data-testid=registration-form]')!;
+    form.addEventListener('submit', () => ((window as unknown as { submittedAt: number }).submittedAt = performance.now()), { capture: true, once: true });
+  });
+  await page.getByTestId('register-person').click();
+  const ready = await page.waitForFunction(
+    () => {
+      const input = document.querySelector<HTMLInputElement>('input[name=givenName]');
+      const submittedAt = (window as unknown as { submittedAt?: number }).submittedAt;
+      return submittedAt !== undefined && input !== null && input.value === '' && document.activeElement === input ? performance.now() - submittedAt : false;
+    },
+    undefined,
+    { polling: 'raf' },
+  );
+  return Math.round(Number(await ready.jsonValue()));
+}
+
 export { TEST_PASSWORD };

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, submitRegistration, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
 
 // Issue 7: a person registered again under another spelling of the same name (Somali orthography,
 // then Arabic script; synthetic names) is flagged to the officer at registration, with the
@@ -17,21 +17,7 @@ async function register(page: Page, person: Registration): Promise<number> {
   await page.locator('input[name=familyName]').fill(person.familyName);
   await page.locator('input[name=sex][value=male]').check({ force: true });
   await page.locator('input[name=ageClaimed]').fill('29');
-  await page.evaluate(() => {
-    const form = document.querySelector('[data-testid=registration-form]')!;
-    form.addEventListener('submit', () => ((window as unknown as { submittedAt: number }).submittedAt = performance.now()), { capture: true, once: true });
-  });
-  await page.getByTestId('register-person').click();
-  const ready = await page.waitForFunction(
-    () => {
-      const input = document.querySelector<HTMLInputElement>('input[name=givenName]');
-      const submittedAt = (window as unknown as { submittedAt?: number }).submittedAt;
-      return submittedAt !== undefined && input !== null && input.value === '' && document.activeElement === input ? performance.now() - submittedAt : false;
-    },
-    undefined,
-    { polling: 'raf' },
-  );
-  return Math.round(Number(await ready.jsonValue()));
+  return submitRegistration(page);
 }
 
 async function pendingChanges(page: Page): Promise<number> {

@@ -1,7 +1,7 @@
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionFor, type Caller } from '../../../../server/src/test-support/server.js';
-import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
+import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, submitRegistration, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
 
 interface Person {
   givenName: string;
@@ -36,22 +36,7 @@ async function register(page: Page, person: Person): Promise<number> {
   await page.locator('input[name=ageClaimed]').fill(person.age);
   await page.locator(`input[name=accompaniment][value=${person.accompaniment}]`).check({ force: true });
   await page.locator(`input[name=urgent][value=${person.urgent}]`).check({ force: true });
-  // Timed in the page: from the form's submit event to the next empty form with the focus in it.
-  await page.evaluate(() => {
-    const form = document.querySelector('[data-testid=registration-form]')!;
-    form.addEventListener('submit', () => ((window as unknown as { submittedAt: number }).submittedAt = performance.now()), { capture: true, once: true });
-  });
-  await page.getByTestId('register-person').click();
-  const ready = await page.waitForFunction(
-    () => {
-      const input = document.querySelector<HTMLInputElement>('input[name=givenName]');
-      const submittedAt = (window as unknown as { submittedAt?: number }).submittedAt;
-      return submittedAt !== undefined && input !== null && input.value === '' && document.activeElement === input ? performance.now() - submittedAt : false;
-    },
-    undefined,
-    { polling: 'raf' },
-  );
-  return Math.round(Number(await ready.jsonValue()));
+  return submitRegistration(page);
 }
 
 /** The budget: 300 ms from submit to the next empty form, for every person. */
