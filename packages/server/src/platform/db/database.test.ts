@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test-support/databases.js';
 import { LogSync, openDatabase, type Database } from './database.js';
 
@@ -116,5 +117,52 @@ describe.skipIf(!(await databaseKinds()).includes('postgres'))('a PostgreSQL con
     const statements = prepared.rows.map((row) => row.statement);
     expect(statements.filter((text) => text.startsWith('insert into "notes"'))).toHaveLength(1);
     expect(statements.filter((text) => text.startsWith('select * from notes'))).toEqual([]);
+  });
+
+  it("sends a transaction's BEGIN with its first statement, and the transaction holds", async () => {
+    test = await createTestDatabase('postgres');
+    database = await openDatabase(test.config.db, { poolSize: 1 });
+    const { db } = database;
+    await sql`create table notes (id integer primary key, body text not null)`.execute(db);
+    const events: string[] = [];
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      events.push(`sent ${text.split(' ')[0]}`);
+      const answer = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (text === 'begin') void (answer as Promise<unknown>).then(() => events.push('begin answered'));
+      return answer as never;
+    });
+    try {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('notes' as never).values({ id: 1, body: 'kept' } as never).execute();
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    // Without the pipelined BEGIN the insert would go out only once BEGIN was answered.
+    expect(events.slice(0, 3)).toEqual(['sent begin', 'sent insert', 'begin answered']);
+
+    // Still one transaction: a failure rolls back what came before it, the first statement
+    // failing is reported, and the connection (the pool's only one) serves the next transaction.
+    const failing = db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes' as never).values({ id: 2, body: 'rolled back' } as never).execute();
+      await trx.insertInto('notes' as never).values({ id: 1, body: 'duplicate' } as never).execute();
+    });
+    await expect(failing).rejects.toThrow(/duplicate key/);
+    const failingFirst = db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes' as never).values({ id: 1, body: 'duplicate' } as never).execute();
+    });
+    await expect(failingFirst).rejects.toThrow(/duplicate key/);
+    await expect(db.transaction().execute(async () => Promise.reject(new Error('before any statement')))).rejects.toThrow('before any statement');
+    const times = await db.transaction().execute(async (trx) => {
+      const first = await sql<{ at: Date }>`select now() as at`.execute(trx);
+      await sql`select pg_sleep(0.02)`.execute(trx);
+      const second = await sql<{ at: Date }>`select now() as at`.execute(trx);
+      return [first.rows[0]!.at.getTime(), second.rows[0]!.at.getTime()];
+    });
+    expect(times[0]).toBe(times[1]); // now() is the transaction's start: both ran in one
+    const rows = await sql<{ id: number; body: string }>`select id, body from notes order by id`.execute(db);
+    expect(rows.rows).toEqual([{ id: 1, body: 'kept' }]);
   });
 });

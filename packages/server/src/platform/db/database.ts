@@ -215,6 +215,12 @@ const SELECTS_ALL = /(^|[\s.,(])\*(\s|,|$)/;
  * for Haven's multi-row inserts that was a third of a registration's cost in the database. Each
  * connection here names the statements it runs (within its budget) so the server prepares each
  * shape once and then only binds and executes it, as better-sqlite3 does on SQLite.
+ *
+ * The connections pipeline (node-postgres writes a statement without waiting for the one before
+ * to be answered), and a transaction's BEGIN is answered at once and goes out right before its
+ * first statement: one round trip fewer per transaction, each a wait for a turn of a busy event
+ * loop (on a group commit of registrations, about a tenth of its time). Kysely still awaits each
+ * statement before sending the next, so nothing else is ever in flight.
  */
 function preparingPool(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
@@ -222,10 +228,17 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   const preparing = (client: pg.PoolClient): PostgresPoolClient => {
     const names = new Map<string, string>();
     let budget = PREPARED_BUDGET_PER_CONNECTION;
+    /** A BEGIN on the wire whose answer comes with the transaction's first statement. */
+    let opening: Promise<unknown> | undefined;
     function query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
     function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
     function query<R>(textOrCursor: string | PostgresCursor<R>, parameters: readonly unknown[] = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
       if (typeof textOrCursor !== 'string') return client.query(textOrCursor as never);
+      if (textOrCursor === 'begin' && parameters.length === 0 && opening === undefined) {
+        opening = client.query('begin');
+        opening.catch(() => undefined); // reported with the statement that follows
+        return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [] } as unknown as PostgresQueryResult<R>);
+      }
       let name = names.get(textOrCursor);
       const cost = parameters.length + PREPARED_STATEMENT_COST;
       if (name === undefined && cost <= budget && !SELECTS_ALL.test(textOrCursor)) {
@@ -233,7 +246,13 @@ function preparingPool(pool: pg.Pool): PostgresPool {
         names.set(textOrCursor, name);
         budget -= cost;
       }
-      return client.query({ text: textOrCursor, values: [...parameters], ...(name === undefined ? {} : { name }) }) as unknown as Promise<PostgresQueryResult<R>>;
+      const sent = client.query({ text: textOrCursor, values: [...parameters], ...(name === undefined ? {} : { name }) }) as unknown as Promise<PostgresQueryResult<R>>;
+      if (opening === undefined) return sent;
+      const begun = opening;
+      opening = undefined;
+      // Should BEGIN fail, the statement fails with it: on a connection in a failed transaction
+      // the server refuses both, and a connection lost takes both.
+      return Promise.all([begun, sent]).then(([, result]) => result);
     }
     return { query, release: (destroy?: boolean) => client.release(destroy) };
   };
@@ -257,7 +276,7 @@ export interface OpenOptions {
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, pipeline: true });
     const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), close: () => db.destroy() };
   }
