@@ -17,6 +17,8 @@ import { PG_URL, openBenchPlatform, postgresAnswers } from './store.js';
 const ENCOUNTERS = 6;
 const PER_ENCOUNTER = 1000;
 const SINGLE_SECONDS = 10;
+/** Runs of the single-registration load the target is judged on: one run's p99 varies by a third on this machine. */
+const STEADY_RUNS = 3;
 const WARM_UP_SECONDS = 3;
 const CONNECTIONS = 50;
 
@@ -148,7 +150,9 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
     // to warm the server up, on a database no bulk write is still settling in.
     const single = (connections: number, keyed = false, body: unknown = SENAIT) => load(`${baseUrl}/api/persons`, connections, headers, body, keyed);
     await load(`${baseUrl}/api/persons`, CONNECTIONS, headers, SENAIT, false, WARM_UP_SECONDS);
-    const steady = await single(CONNECTIONS);
+    const steady: LoadResult[] = [];
+    for (let run = 0; run < STEADY_RUNS; run += 1) steady.push(await single(CONNECTIONS));
+    const worst = steady.reduce((a, b) => (b.latency.p99 > a.latency.p99 ? b : a));
     // The same with a fresh Idempotency-Key on each request, as the web app's devices send them.
     const keyed = await single(CONNECTIONS, true, { givenName: 'Amina', familyName: 'Keita', sex: 'female', ageClaimed: 31, indicators: ['needs_interpreter'] });
     // The same at a field team's scale: five devices registering at once.
@@ -195,10 +199,10 @@ async function apiRun(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
         ratio: `${((massRate / raw) * 100).toFixed(0)}% of a raw insert of the same rows (${Math.round(raw)} persons/s)`,
       },
       {
-        figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients (load from another process), ${SINGLE_SECONDS} s after ${WARM_UP_SECONDS} s of the same`,
-        target: 'p99 ≤ 50 ms',
-        measured: described(steady),
-        ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; measured ${Math.round(steady.requests.average)} req/s`,
+        figure: `${db}: single-person registrations, ${CONNECTIONS} concurrent clients (load from another process), ${STEADY_RUNS} runs of ${SINGLE_SECONDS} s after ${WARM_UP_SECONDS} s of the same`,
+        target: 'p99 ≤ 50 ms in every run',
+        measured: steady.map((result, run) => `run ${run + 1}: ${described(result)}`).join('. '),
+        ratio: `${CONNECTIONS} clients ÷ p99 needs ${Math.round(CONNECTIONS / 0.05)} req/s; the worst run measured ${Math.round(worst.requests.average)} req/s`,
       },
       {
         figure: `${db}: the same, straight after the ${ENCOUNTERS} boats of the mass registration (${(ENCOUNTERS * PER_ENCOUNTER).toLocaleString('en')} persons still being written back by the engine)`,
