@@ -13,7 +13,8 @@ import type { Platform, RequestContext } from '../context.js';
 import { clientErrorAnswer, handleError, sendProblem } from './errors.js';
 import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
-import { forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
+import { badRequest, forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
+import { fieldWithNul } from './text-input.js';
 
 export type HavenApp = FastifyInstance<
   RawServerDefault,
@@ -155,6 +156,12 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     }
   });
 
+  app.addHook('preValidation', async (request) => {
+    for (const context of ['params', 'query', 'body'] as const) {
+      const field = fieldWithNul(context, request[context]);
+      if (field) throw badRequest(field, 'must not contain the NUL character (U+0000)');
+    }
+  });
   app.addHook('preHandler', async (request, reply) => idempotencyPreHandler(platform, request, reply));
   app.addHook('onResponse', async (request) => releaseUnusedReservation(platform, request));
   // No answer leaves before what the request committed (its change, or the audit of a read) is on disk.
