@@ -233,6 +233,27 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       case 'consent':
       case 'referral':
         return referralRecord(kindOfRecord, which === 'own' ? 'A' : 'B');
+      case 'legal_hold': {
+        // A fresh standing hold on the agency's person, placed by that agency.
+        const id = randomUUID();
+        await db
+          .insertInto('legal_holds')
+          .values({
+            id,
+            person_id: which === 'own' ? world.personA : world.personB,
+            reason_enc: null,
+            placed_by: which === 'own' ? users.get('supervisor')! : world.userB,
+            agency_id: which === 'own' ? world.agencyA : world.agencyB,
+            investigation_id: null,
+            placed_at: server.platform.clock().toISOString(),
+            released_by: null,
+            released_at: null,
+            release_reason_enc: null,
+            version: 1,
+          })
+          .execute();
+        return { id, version: 1 };
+      }
     }
   }
 
