@@ -233,6 +233,27 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       case 'consent':
       case 'referral':
         return referralRecord(kindOfRecord, which === 'own' ? 'A' : 'B');
+      case 'legal_hold': {
+        // A fresh standing hold on the agency's person, placed by that agency.
+        const id = randomUUID();
+        await db
+          .insertInto('legal_holds')
+          .values({
+            id,
+            person_id: which === 'own' ? world.personA : world.personB,
+            reason_enc: null,
+            placed_by: which === 'own' ? users.get('supervisor')! : world.userB,
+            agency_id: which === 'own' ? world.agencyA : world.agencyB,
+            investigation_id: null,
+            placed_at: server.platform.clock().toISOString(),
+            released_by: null,
+            released_at: null,
+            release_reason_enc: null,
+            version: 1,
+          })
+          .execute();
+        return { id, version: 1 };
+      }
     }
   }
 
@@ -310,4 +331,74 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       }
     });
   }
+
+  // No existence oracle: a record outside the caller's scope answers exactly as a record that does
+  // not exist — same status, same problem but for the fields that name the request itself.
+  const comparable = (answer: HttpAnswer) => {
+    const { instance: _instance, requestId: _requestId, ...problem } = (answer.body ?? {}) as Record<string, unknown>;
+    return { status: answer.status, problem };
+  };
+
+  /** Asks for each pair, as one caller: the answer about the first must be the answer about the second. */
+  async function expectSameAnswers(caller: Awaited<ReturnType<typeof sessionFor>>, label: string, pairs: [{ method: string; path: string; body?: unknown }, { method: string; path: string; body?: unknown }][]) {
+    for (const [outside, missing] of pairs) {
+      const seen = await caller.request(outside.method, outside.path, outside.body);
+      const unknown = await caller.request(missing.method, missing.path, missing.body);
+      expect(seen.status, `${label}: ${outside.path} answered ${describeAnswer(seen)}`).toBeGreaterThanOrEqual(400);
+      expect(comparable(seen), `${label}: ${outside.path} against ${missing.path}`).toEqual(comparable(unknown));
+    }
+  }
+
+  for (const [key, rule] of Object.entries(AUTHORIZATION_MATRIX)) {
+    const [method] = key.split(' ') as [string, string];
+    if (!rule.target || rule.target.crossAgency || rule.callers === 'public') continue;
+    const callers = rule.callers === 'signed-in' ? ROLES : rule.callers;
+
+    it(`${key}: another agency's ${rule.target.kind} answers as one that does not exist, for ${callers.join(', ')}`, async () => {
+      for (const role of callers) {
+        const userId = users.get(role)!;
+        const other = await target(rule.target!.kind, 'other', userId);
+        // A record that does not exist, and (for a record reached through its person) one under a person that does not exist either.
+        const missing: Targets = { ...other, id: randomUUID(), ...(other.personId ? { personId: randomUUID() } : {}) };
+        const pairs: [Targets, Targets][] = [[other, missing]];
+        if (other.personId) {
+          const own = await target(rule.target!.kind, 'own', userId);
+          pairs.push([{ ...other, personId: own.personId! }, { ...missing, personId: own.personId! }]);
+          pairs.push([other, { ...missing, personId: other.personId }]);
+        }
+        await expectSameAnswers(
+          await sessionFor(server, userId),
+          `${key} as ${role}`,
+          pairs.map(([a, b]) => [
+            { method, ...rule.request(a) },
+            { method, ...rule.request(b) },
+          ]),
+        );
+      }
+    });
+  }
+
+  it("answers another agency's merge and another user's export as ones that do not exist (ids the matrix has no target for)", async () => {
+    const { platform } = server;
+    const officerB = await sessionFor(server, world.userB);
+    const supervisorB = await sessionFor(server, await makeUser(platform, world.agencyB, 'supervisor', 'supervisor.b'));
+    const twin = { persons: [{ givenName: 'Twin', sex: 'male', ageClaimed: 30 }, { givenName: 'Twin', sex: 'male', ageClaimed: 30 }] };
+    const [survivor, duplicate] = (await officerB.post(`/api/encounters/${world.encounterB}/persons`, twin)).body.persons.map((p: { id: string }) => p.id);
+    const merge = await supervisorB.post(`/api/persons/${survivor}/merge`, { duplicateId: duplicate, reason: 'Matrix: the same man registered twice' });
+    expect(merge.status, describeAnswer(merge)).toBe(201);
+    const job = await supervisorB.post('/api/exports/indicators', { format: 'csv' });
+    expect(job.status, describeAnswer(job)).toBe(202);
+
+    const nobody = randomUUID();
+    const supervisorA = await sessionFor(server, users.get('supervisor')!);
+    await expectSameAnswers(supervisorA, 'unmerge as a supervisor of another agency', [
+      [{ method: 'POST', path: `/api/person-merges/${merge.body.id}/unmerge` }, { method: 'POST', path: `/api/person-merges/${nobody}/unmerge` }],
+    ]);
+    for (const role of ROLES) {
+      await expectSameAnswers(await sessionFor(server, users.get(role)!), `exports as ${role}`, [
+        [{ method: 'GET', path: `/api/exports/${job.body.id}` }, { method: 'GET', path: `/api/exports/${nobody}` }],
+        [{ method: 'POST', path: `/api/exports/${job.body.id}/download`, body: {} }, { method: 'POST', path: `/api/exports/${nobody}/download`, body: {} }],
+      ]);
+    }
+  });
 });

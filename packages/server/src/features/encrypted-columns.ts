@@ -20,7 +20,7 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'protection_measures', columns: ['notes_enc'] },
   { table: 'incidents', columns: ['description_enc'] },
   { table: 'allegations', columns: ['description_enc', 'findings_enc', 'remedy_enc'] },
-  { table: 'legal_holds', columns: ['reason_enc'] },
+  { table: 'legal_holds', columns: ['reason_enc', 'release_reason_enc'] },
   { table: 'erasure_requests', columns: ['reason_enc'] },
   { table: 'export_jobs', columns: ['result_enc'] },
   { table: 'person_merges', columns: ['reason_enc'] },

@@ -7,7 +7,7 @@ import { ROLES, type Role } from '@haven/core';
  */
 
 /** Records a route can target: the test makes one in the caller's agency and one in another. */
-export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification' | 'investigation' | 'justice_link' | 'protection_measure' | 'incident' | 'allegation' | 'provider' | 'pathway' | 'consent' | 'referral';
+export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification' | 'investigation' | 'justice_link' | 'protection_measure' | 'incident' | 'allegation' | 'provider' | 'pathway' | 'consent' | 'referral' | 'legal_hold';
 
 export interface Targets {
   /** The record's id, and its current version where the route needs one. */
@@ -399,7 +399,18 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/persons/${t!.id}/legal-holds`, body: { reason: 'Matrix: evidence for a trial' } }),
   },
   'GET /api/persons/:id/legal-holds': { callers: ['investigator', 'supervisor'], target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/legal-holds` }) },
-  'POST /api/legal-holds/:id/release': { callers: ['investigator', 'supervisor'], request: () => ({ path: `/api/legal-holds/${NO_SUCH_ID}/release`, body: { version: 1 } }) },
+  // A hold is released by the agency it belongs to (the placing agency's, or its investigation's) or by the oversight body.
+  'POST /api/legal-holds/:id/release': {
+    callers: ['investigator', 'supervisor'],
+    target: { kind: 'legal_hold', crossAgency: false },
+    request: (t) => ({ path: `/api/legal-holds/${t!.id}/release`, body: { version: t!.version, reason: 'Matrix: the trial is over' } }),
+  },
+  'GET /api/oversight/legal-holds': { callers: OVERSIGHT, request: () => ({ path: '/api/oversight/legal-holds?limit=200' }) },
+  'POST /api/oversight/legal-holds/:id/release': {
+    callers: OVERSIGHT,
+    target: { kind: 'legal_hold', crossAgency: true },
+    request: (t) => ({ path: `/api/oversight/legal-holds/${t!.id}/release`, body: { version: t!.version, reason: 'Matrix: no ground to keep it' } }),
+  },
   'GET /api/retention': { callers: ADMIN, request: () => ({ path: '/api/retention' }) },
 
   // The Framework-for-Action self-assessment (issue 8, point 5): aggregates, no personal data.

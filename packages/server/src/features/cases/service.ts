@@ -85,7 +85,7 @@ export async function changeCase(platform: Platform, ctx: RequestContext, caseId
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
     if (!row) throw notFound('case');
-    await assertWorksOnCase(trx, actor, row.person_id);
+    await assertWorksOnCase(trx, actor, row.person_id, 'case');
     if (row.version !== change.version) throw staleVersion('case', row.version);
     const set: Partial<CaseTable> = { version: row.version + 1, updated_at: at };
     if (change.stage !== undefined && change.stage !== row.stage) {

@@ -160,7 +160,7 @@ export async function unmergePersons(platform: Platform, ctx: RequestContext, me
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const merge = await trx.selectFrom('person_merges').selectAll().where('id', '=', mergeId).executeTakeFirst();
     if (!merge) throw notFound('merge');
-    for (const id of [merge.survivor_id, merge.merged_id]) await assertWorksOnCase(trx, actor, id);
+    for (const id of [merge.survivor_id, merge.merged_id]) await assertWorksOnCase(trx, actor, id, 'merge');
     if (merge.unmerged_at) throw conflict('already_unmerged', 'This merge was already undone.');
     const rows = JSON.parse(merge.moved_rows) as MovedRows;
     if (rows.combinedScreeningId) await trx.deleteFrom('screenings').where('id', '=', rows.combinedScreeningId).execute();

@@ -80,7 +80,7 @@ export async function waiveObligation(platform: Platform, ctx: RequestContext, o
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const row = await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirst();
     if (!row) throw notFound('obligation');
-    await assertWorksOnCase(trx, actor, row.person_id);
+    await assertWorksOnCase(trx, actor, row.person_id, 'obligation');
     if (row.version !== version) throw staleVersion('obligation', row.version);
     if (row.status !== 'open') throw conflict('obligation-not-open', `The obligation is ${row.status}; only an open one can be waived.`);
     if (row.due_by === null) throw unprocessable('obligationId', 'a standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived');

@@ -161,8 +161,8 @@ export async function withdrawConsent(
   return withAudit(platform, ctx.audit, async (trx, record) => {
     const row = await findConsentRow(trx, consentId);
     if (!row) throw notFound('consent');
-    await assertWorksOnCase(trx, actor, row.person_id).catch((error: unknown) => {
-      // Another agency's consent is not revealed.
+    await assertWorksOnCase(trx, actor, row.person_id, 'consent').catch((error: unknown) => {
+      // Consents are read by the agency working on the case alone: to an agency that only sees the person it does not exist either.
       throw error instanceof HttpProblem && error.status === 403 ? notFound('consent') : error;
     });
     if (row.version !== version) throw staleVersion('consent', row.version);

@@ -60,3 +60,27 @@ export async function holdsOnMany(q: Queryable, personIds: readonly string[]): P
   for (const row of allegations) if (row.person_id) add(row.person_id, { kind: 'allegation', allegationId: row.id, status: row.status });
   return holds;
 }
+
+/**
+ * Recorded holds with what is shown beside them: the placing agency's name, the investigation a
+ * hold was placed for, and the agency that may release it — that investigation's agency, or else
+ * the agency that placed it (the oversight body may release any).
+ */
+export function legalHoldRecords(q: Queryable) {
+  return q
+    .selectFrom('legal_holds')
+    .innerJoin('agencies as placing', 'placing.id', 'legal_holds.agency_id')
+    .leftJoin('investigations', 'investigations.id', 'legal_holds.investigation_id')
+    .leftJoin('agencies as investigating', 'investigating.id', 'investigations.agency_id')
+    .selectAll('legal_holds')
+    .select(['placing.name as agency_name', 'investigations.reference as investigation_reference', 'investigations.agency_id as investigation_agency_id', 'investigating.name as investigation_agency_name']);
+}
+
+export type LegalHoldRecord = Awaited<ReturnType<ReturnType<typeof legalHoldRecords>['executeTakeFirstOrThrow']>>;
+
+/** The agency that may release a hold besides the oversight body, with its name. */
+export function releasingAgency(hold: LegalHoldRecord): { agencyId: string; agencyName: string } {
+  return hold.investigation_agency_id
+    ? { agencyId: hold.investigation_agency_id, agencyName: hold.investigation_agency_name ?? '' }
+    : { agencyId: hold.agency_id, agencyName: hold.agency_name };
+}

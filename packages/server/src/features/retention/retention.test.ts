@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../platform/audit/chain.js';
-import { databaseKinds } from '../../test-support/databases.js';
+import { openDatabase, postgresSchema } from '../../platform/db/database.js';
+import { migrationProvider } from '../../platform/db/migrations/index.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
+import { bulkInsert, syntheticRows } from '../stats/synthetic.js';
 import { NOT_PERSONAL_RECORDS, PERSON_ROWS, REQUIRED_CIPHERTEXTS } from './purge.js';
 import { runRetention, type RetentionProgress } from './service.js';
 
@@ -151,8 +155,8 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
 
     const holds = await investigator.get(`/api/persons/${heldPerson}/legal-holds`);
     expect(holds.body.holds[0]).toMatchObject({ reason: 'Evidence for the appeal hearing', releasedAt: null });
-    expect((await supervisor.post(`/api/legal-holds/${hold.body.id}/release`, { version: 2 })).status).toBe(409);
-    expect((await supervisor.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1 })).status).toBe(200);
+    expect((await supervisor.post(`/api/legal-holds/${hold.body.id}/release`, { version: 2, reason: 'The appeal was heard' })).status).toBe(409);
+    expect((await supervisor.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'The appeal was heard' })).status).toBe(200);
     const second = await officer.post(`/api/persons/${heldPerson}/erasure-requests`, { requestedBy: 'person' });
     expect(second.body.status).toBe('carried_out');
     const history = await officer.get(`/api/persons/${heldPerson}/erasure-requests`);
@@ -169,5 +173,168 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     expect((await officer.post(`/api/persons/${witness}/erasure-requests`, { requestedBy: 'someone' })).status).toBe(400);
     const verdict = await verifyAuditChain(db, server.platform.cipher);
     expect(verdict.ok).toBe(true);
+  });
+});
+
+describe.each(await databaseKinds())('who may lift a legal hold, on %s', (kind) => {
+  let server: TestServer;
+  const as: Record<'officerA' | 'supervisorA' | 'investigatorA' | 'investigatorB' | 'supervisorB' | 'investigatorC' | 'oversight', Caller> = {} as never;
+  let personId: string;
+  let investigationB: string;
+  let agencyA: string;
+  let agencyB: string;
+
+  /** The answer without the fields that name the request itself. */
+  const problem = (answer: { status: number; body: Record<string, unknown> }) => {
+    const { instance: _instance, requestId: _requestId, ...rest } = answer.body;
+    return { status: answer.status, ...rest };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    const { platform } = server;
+    agencyA = await makeAgency(platform, 'Coast guard');
+    agencyB = await makeAgency(platform, 'Prosecution service');
+    const agencyC = await makeAgency(platform, 'Border police');
+    const ombudsman = await makeAgency(platform, 'Ombudsman', 'oversight');
+    const users: [keyof typeof as, string, Parameters<typeof makeUser>[2]][] = [
+      ['officerA', agencyA, 'protection_officer'],
+      ['supervisorA', agencyA, 'supervisor'],
+      ['investigatorA', agencyA, 'investigator'],
+      ['investigatorB', agencyB, 'investigator'],
+      ['supervisorB', agencyB, 'supervisor'],
+      ['investigatorC', agencyC, 'investigator'],
+      ['oversight', ombudsman, 'oversight'],
+    ];
+    for (const [name, agency, role] of users) as[name] = await sessionFor(server, await makeUser(platform, agency, role, name.replace(/[A-Z]/g, (c) => `.${c.toLowerCase()}`)));
+    const encounter = await as.officerA.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T05:00:00Z', place: { name: 'Test bay' } });
+    const registered = await as.officerA.post(`/api/encounters/${encounter.body.id}/persons`, { persons: [{ givenName: 'Ostrevan', familyName: 'Quillmere', sex: 'male', ageClaimed: 30, indicators: ['witness'] }] });
+    personId = registered.body.persons[0].id;
+    // Agency B investigates the smugglers; A links its person as a witness, so B's investigators see the person.
+    investigationB = (await as.investigatorB.post('/api/investigations', { reference: 'PROS-B-1' })).body.id;
+    expect((await as.officerA.post(`/api/persons/${personId}/justice-links`, { investigationId: investigationB, role: 'witness' })).status).toBe(201);
+  });
+  afterAll(async () => server?.close());
+
+  it("refuses the release of agency A's hold to B's investigator who sees the person, and lets A's supervisor and the oversight body release holds, with a reason", async () => {
+    const { db } = server.platform.database;
+    const hold = await as.supervisorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'Kept for the inquest at Tessmoor' });
+    expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+    expect(hold.body).toMatchObject({ agencyId: agencyA, agencyName: 'Coast guard', investigationId: null, releasableBy: { agencyId: agencyA, agencyName: 'Coast guard' }, releaseReason: null });
+
+    // B's investigator sees the hold through the justice link, and is told who may release it.
+    const seen = await as.investigatorB.get(`/api/persons/${personId}/legal-holds`);
+    expect(seen.body.holds.map((h: { id: string }) => h.id)).toContain(hold.body.id);
+    const refused = await as.investigatorB.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'Our witness no longer needs it' });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+    expect(refused.body.detail).toBe('Only the agency that placed it (Coast guard) or the oversight body may release this legal hold.');
+    expect((await db.selectFrom('legal_holds').select(['released_at', 'version']).where('id', '=', hold.body.id).executeTakeFirstOrThrow())).toEqual({ released_at: null, version: 1 });
+    // An investigator of an agency that does not see the person learns nothing: the answer of a hold that does not exist.
+    const outsider = await as.investigatorC.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'Curious' });
+    const unknown = await as.investigatorC.post(`/api/legal-holds/${randomUUID()}/release`, { version: 1, reason: 'Curious' });
+    expect(problem(outsider)).toEqual(problem(unknown));
+    expect(outsider.status).toBe(404);
+
+    // A's supervisor releases it, in writing: the reason is encrypted, audited by name, and shown with the hold.
+    const noReason = await as.supervisorA.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1 });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors.map((e: { field: string }) => e.field)).toContain('reason');
+    const released = await as.supervisorA.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'The inquest at Tessmoor has closed' });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body).toMatchObject({ releaseReason: 'The inquest at Tessmoor has closed', version: 2 });
+    expect(released.body.releasedAt).not.toBeNull();
+    const stored = await db.selectFrom('legal_holds').select('release_reason_enc').where('id', '=', hold.body.id).executeTakeFirstOrThrow();
+    expect(stored.release_reason_enc).not.toContain('Tessmoor');
+    const event = await db.selectFrom('audit_events').selectAll().where('action', '=', 'legal_hold.released').where('record_id', '=', hold.body.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(event.fields)).toEqual(['releaseReason']);
+    expect(JSON.stringify(event)).not.toContain('Tessmoor');
+    const afterwards = await as.investigatorB.get(`/api/persons/${personId}/legal-holds`);
+    expect(afterwards.body.holds.find((h: { id: string }) => h.id === hold.body.id)).toMatchObject({ reason: 'Kept for the inquest at Tessmoor', releaseReason: 'The inquest at Tessmoor has closed' });
+
+    // The oversight body knows which holds exist, without their reasons, and releases any with a reason.
+    server.clock.advance(60_000);
+    const second = await as.supervisorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'Kept while the Varnholt complaint is heard' });
+    const listed = await as.oversight.get('/api/oversight/legal-holds?status=standing');
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body.items.map((h: { id: string }) => h.id)).toEqual([second.body.id]);
+    expect(listed.body.items[0]).toMatchObject({ personId, agencyName: 'Coast guard', releasableBy: { agencyId: agencyA } });
+    expect(JSON.stringify(listed.body)).not.toMatch(/Varnholt|Tessmoor|Ostrevan/);
+    expect((await as.oversight.get(`/api/persons/${personId}/legal-holds`)).status).toBe(403);
+    const byOversight = await as.oversight.post(`/api/oversight/legal-holds/${second.body.id}/release`, { version: 1, reason: 'No ground to keep the record any longer' });
+    expect(byOversight.status, JSON.stringify(byOversight.body)).toBe(200);
+    expect(byOversight.body.releasedAt).not.toBeNull();
+    expect(JSON.stringify(byOversight.body)).not.toMatch(/Varnholt|ground to keep/);
+    expect((await as.oversight.post(`/api/oversight/legal-holds/${second.body.id}/release`, { version: 2, reason: 'Again' })).status).toBe(409);
+    const shown = await as.supervisorA.get(`/api/persons/${personId}/legal-holds`);
+    expect(shown.body.holds.find((h: { id: string }) => h.id === second.body.id)).toMatchObject({ releaseReason: 'No ground to keep the record any longer' });
+    expect((await as.oversight.get('/api/oversight/legal-holds?status=released')).body.items.map((h: { id: string }) => h.id)).toEqual([second.body.id, hold.body.id]);
+  });
+
+  it("lets only B's investigators or the oversight body release a hold placed for B's prosecution, not agency A that placed it", async () => {
+    const hold = await as.supervisorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'Evidence for the trial', investigationId: investigationB });
+    expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+    expect(hold.body).toMatchObject({ agencyId: agencyA, investigationId: investigationB, investigationReference: 'PROS-B-1', releasableBy: { agencyId: agencyB, agencyName: 'Prosecution service' } });
+
+    for (const caller of [as.supervisorA, as.investigatorA]) {
+      const refused = await caller.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'We placed it' });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+      expect(refused.body.detail).toBe('Only the agency of investigation PROS-B-1 (Prosecution service) or the oversight body may release this legal hold.');
+    }
+    const released = await as.investigatorB.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'The trial has ended' });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body.releaseReason).toBe('The trial has ended');
+
+    // Placed by B's investigator for its own investigation; the oversight body may release it too.
+    const own = await as.investigatorB.post(`/api/persons/${personId}/legal-holds`, { reason: 'Evidence for the appeal', investigationId: investigationB });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect((await as.supervisorA.post(`/api/legal-holds/${own.body.id}/release`, { version: 1, reason: 'The case is ours' })).status).toBe(403);
+    expect((await as.oversight.post(`/api/oversight/legal-holds/${own.body.id}/release`, { version: 1, reason: 'Appeal withdrawn' })).status).toBe(200);
+  });
+
+  it('places a hold only for an investigation the placer can see, and refuses any other as one that does not exist', async () => {
+    const investigationC = (await as.investigatorC.post('/api/investigations', { reference: 'BP-C-7' })).body.id;
+    const unseen = await as.supervisorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'For C', investigationId: investigationC });
+    const unknown = await as.supervisorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'For C', investigationId: randomUUID() });
+    expect(unseen.status).toBe(422);
+    expect(problem(unseen)).toEqual(problem(unknown));
+    // An agency names its own investigations, the person linked to them or not; another agency's only when it works on the case and the person is linked to it.
+    const investigationA = (await as.investigatorA.post('/api/investigations', { reference: 'CG-A-2' })).body.id;
+    expect((await as.investigatorA.post(`/api/persons/${personId}/legal-holds`, { reason: 'For our own inquiry', investigationId: investigationA })).status).toBe(201);
+    expect((await as.investigatorB.post(`/api/persons/${personId}/legal-holds`, { reason: 'For A', investigationId: investigationA })).status).toBe(422);
+  });
+});
+
+describe.each(await databaseKinds())('legal holds placed before who may lift them was recorded, on %s', (kind) => {
+  let database: TestDatabase | undefined;
+  afterAll(async () => database?.destroy());
+
+  it("belong to their placer's agency", async () => {
+    database = await createTestDatabase(kind);
+    const old = await openDatabase(database.config.db);
+    const at = '2026-01-01T00:00:00.000Z';
+    const world = { agencyIds: [randomUUID()], officerIds: [randomUUID()], providerIds: [] };
+    const holdId = randomUUID();
+    try {
+      const schema = await postgresSchema(old.db);
+      const migrator = new Migrator({ db: old.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+      expect((await migrator.migrateTo('010_stats_day_rollups')).error).toBeUndefined();
+      const { encounters, persons } = syntheticRows(world, 1, 7);
+      await bulkInsert(old, {
+        agencies: [{ id: world.agencyIds[0], name: 'Coast guard', type: 'government', area: null, version: 1, created_at: at, updated_at: at }],
+        users: [{ id: world.officerIds[0], agency_id: world.agencyIds[0], username: 'old.supervisor', display_name: 'Supervisor', email: null, role: 'supervisor', password_hash: 'disabled', must_change_password: 1, totp_secret_enc: null, totp_enabled: 0, totp_last_step: null, failed_attempts: 0, locked_until: null, disabled: 1, version: 1, created_at: at, updated_at: at }],
+        encounters,
+        persons,
+      });
+      await bulkInsert(old, { legal_holds: [{ id: holdId, person_id: persons![0]!.id, reason_enc: null, placed_by: world.officerIds[0], placed_at: at, released_by: null, released_at: null, version: 1 }] });
+    } finally {
+      await old.close();
+    }
+    const platform = await database.open();
+    try {
+      const hold = await platform.database.db.selectFrom('legal_holds').select(['agency_id', 'investigation_id', 'release_reason_enc']).where('id', '=', holdId).executeTakeFirstOrThrow();
+      expect(hold).toEqual({ agency_id: world.agencyIds[0], investigation_id: null, release_reason_enc: null });
+    } finally {
+      await platform.database.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { idSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, textSchema, versionSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { ERASURE_REQUESTERS, erasureRequestsOf, legalHoldsOf, placeLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
+import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { ERASURE_REQUESTERS, erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
 
 const erasureRequestSchema = z
   .object({
@@ -17,18 +18,34 @@ const erasureRequestSchema = z
   })
   .meta({ id: 'ErasureRequest' });
 
+const legalHoldFields = {
+  id: z.uuid(),
+  personId: z.uuid(),
+  agencyId: z.uuid().describe('The agency that placed it'),
+  agencyName: z.string(),
+  investigationId: z.uuid().nullable().describe('The investigation or prosecution it was placed for, if any'),
+  investigationReference: z.string().nullable(),
+  releasableBy: z
+    .object({ agencyId: z.uuid(), agencyName: z.string() })
+    .describe("Who may release it besides the oversight body: the investigation's agency for a hold placed for one, else the agency that placed it"),
+  placedBy: z.uuid(),
+  placedAt: z.string(),
+  releasedBy: z.uuid().nullable(),
+  releasedAt: z.string().nullable(),
+  version: z.number().int(),
+};
+
+const legalHoldOverviewSchema = z.object(legalHoldFields).meta({ id: 'LegalHoldOverview' });
+
 const legalHoldSchema = z
   .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    reason: z.string().nullable(),
-    placedBy: z.uuid(),
-    placedAt: z.string(),
-    releasedBy: z.uuid().nullable(),
-    releasedAt: z.string().nullable(),
-    version: z.number().int(),
+    ...legalHoldFields,
+    reason: z.string().nullable().describe('Why it was placed; null once the person\'s data is destroyed'),
+    releaseReason: z.string().nullable().describe('Why it was released; null while it stands'),
   })
   .meta({ id: 'LegalHold' });
+
+const releaseBody = z.strictObject({ version: versionSchema, reason: textSchema(2000).describe('Why the hold is released, in writing (encrypted, audited)') });
 
 const standing = z.array(z.string()).describe('Every hold standing now: recorded holds, open or suspended investigations where the person is a victim or witness, allegations not closed');
 
@@ -92,9 +109,15 @@ export const retentionRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'legal_hold:manage', personalData: true } },
       schema: {
         tags: ['retention'],
-        summary: "Place a legal hold with its reason: the person's record is kept past retention and an erasure request is refused until it is released",
+        summary:
+          "Place a legal hold with its reason: the person's record is kept past retention and an erasure request is refused until it is released. Placed for an investigation or prosecution, only that investigation's agency (or the oversight body) releases it",
         params: personParams,
-        body: z.strictObject({ reason: textSchema(2000) }),
+        body: z.strictObject({
+          reason: textSchema(2000),
+          investigationId: idSchema
+            .optional()
+            .describe("The investigation or prosecution it is for: one of your agency, or one the person is linked to in a case your agency works on (422 for any other, as for one that does not exist)"),
+        }),
         response: { 201: legalHoldSchema },
       },
     },
@@ -107,7 +130,7 @@ export const retentionRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'legal_hold:manage', personalData: true } },
       schema: {
         tags: ['retention'],
-        summary: 'The legal holds recorded on a person (placed and released) and every hold standing now',
+        summary: 'The legal holds recorded on a person (placed and released, with their reasons) and every hold standing now',
         params: personParams,
         response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldSchema) }).meta({ id: 'LegalHolds' }) },
       },
@@ -121,13 +144,43 @@ export const retentionRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'legal_hold:manage', personalData: true } },
       schema: {
         tags: ['retention'],
-        summary: 'Release a legal hold (409 when already released or on a stale version)',
+        summary:
+          "Release a legal hold with a written reason: only the agency that placed it or, for a hold placed for an investigation, that investigation's agency. 403 naming who may to one who sees the person; 404 to anyone else, as for a hold that does not exist; 409 when already released or on a stale version",
         params: personParams,
-        body: z.strictObject({ version: versionSchema }),
+        body: releaseBody,
         response: { 200: legalHoldSchema },
       },
     },
     async (request) => releaseLegalHold(platform, request.ctx, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/oversight/legal-holds',
+    {
+      config: { access: { permission: 'legal_hold:oversee' } },
+      schema: {
+        tags: ['oversight'],
+        summary: 'Every legal hold of every agency, newest first: who placed it, for which investigation, who may release it — without the reasons or anything else personal',
+        querystring: pageQuerySchema.extend({ status: z.enum(['standing', 'released']).optional() }),
+        response: { 200: pageResponseSchema(legalHoldOverviewSchema) },
+      },
+    },
+    async (request) => legalHoldsOverview(platform, request.ctx, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
+  );
+
+  app.post(
+    '/api/oversight/legal-holds/:id/release',
+    {
+      config: { access: { permission: 'legal_hold:oversee', personalData: true } },
+      schema: {
+        tags: ['oversight'],
+        summary: 'The oversight body releases any legal hold with a written reason (audited; 409 when already released or on a stale version)',
+        params: personParams,
+        body: releaseBody,
+        response: { 200: legalHoldOverviewSchema },
+      },
+    },
+    async (request) => releaseAnyLegalHold(platform, request.ctx, request.params.id, request.body),
   );
 
   app.get(

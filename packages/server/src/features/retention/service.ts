@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { retentionCutoff, RETENTION_RECORD_TYPES, type RetentionRecordType } from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
-import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
+import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow, worksOnCase } from '../../platform/access/scope.js';
 import type { AuditContext } from '../../platform/audit/chain.js';
 import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ErasureRequestTable, LegalHoldTable } from '../../platform/db/schema.js';
-import { conflict, notFound, staleVersion } from '../../platform/http/problem.js';
-import { describeHold, holdsOn, holdsOnMany } from './holds.js';
+import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
+import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { describeHold, holdsOn, holdsOnMany, legalHoldRecords, releasingAgency, type LegalHoldRecord } from './holds.js';
 import { compactAfterPurge, DESTROYED_TEXT, purgePerson } from './purge.js';
 
 export const ERASURE_REQUESTERS = ['person', 'legal_representative', 'guardian'] as const;
@@ -27,15 +28,26 @@ export interface ErasureRequestView {
   carriedOutAt: string | null;
 }
 
-export interface LegalHoldView {
+/** A hold as the oversight body sees it: who placed it, for what investigation, who may release it — no free text. */
+export interface LegalHoldOverview {
   id: string;
   personId: string;
-  reason: string | null;
+  agencyId: string;
+  agencyName: string;
+  investigationId: string | null;
+  investigationReference: string | null;
+  releasableBy: { agencyId: string; agencyName: string };
   placedBy: string;
   placedAt: string;
   releasedBy: string | null;
   releasedAt: string | null;
   version: number;
+}
+
+/** A hold as the agencies that see the person see it: with why it was placed and why it was released. */
+export interface LegalHoldView extends LegalHoldOverview {
+  reason: string | null;
+  releaseReason: string | null;
 }
 
 function erasureView(platform: Platform, row: ErasureRequestTable): ErasureRequestView {
@@ -52,16 +64,28 @@ function erasureView(platform: Platform, row: ErasureRequestTable): ErasureReque
   };
 }
 
-function holdView(platform: Platform, row: LegalHoldTable): LegalHoldView {
+function holdOverview(hold: LegalHoldRecord): LegalHoldOverview {
   return {
-    id: row.id,
-    personId: row.person_id,
-    reason: platform.cipher.decryptNullable(row.reason_enc, placeOf('legal_holds', 'reason_enc', row.id)),
-    placedBy: row.placed_by,
-    placedAt: row.placed_at,
-    releasedBy: row.released_by,
-    releasedAt: row.released_at,
-    version: row.version,
+    id: hold.id,
+    personId: hold.person_id,
+    agencyId: hold.agency_id,
+    agencyName: hold.agency_name,
+    investigationId: hold.investigation_id,
+    investigationReference: hold.investigation_reference,
+    releasableBy: releasingAgency(hold),
+    placedBy: hold.placed_by,
+    placedAt: hold.placed_at,
+    releasedBy: hold.released_by,
+    releasedAt: hold.released_at,
+    version: hold.version,
+  };
+}
+
+function holdView(platform: Platform, hold: LegalHoldRecord): LegalHoldView {
+  return {
+    ...holdOverview(hold),
+    reason: platform.cipher.decryptNullable(hold.reason_enc, placeOf('legal_holds', 'reason_enc', hold.id)),
+    releaseReason: platform.cipher.decryptNullable(hold.release_reason_enc, placeOf('legal_holds', 'release_reason_enc', hold.id)),
   };
 }
 
@@ -137,11 +161,31 @@ export async function erasureRequestsOf(
   });
 }
 
-/** Places a hold with its reason; anyone who may see the person (an investigator through a justice link, too). */
-export async function placeLegalHold(platform: Platform, ctx: RequestContext, personId: string, input: { reason: string }): Promise<LegalHoldView> {
+/**
+ * An investigation a hold may be placed for: one of the caller's agency, or one the person is
+ * linked to while the caller's agency works on the case (it sees those links). Any other is
+ * refused as one that does not exist.
+ */
+async function investigationForHoldOrThrow(q: Queryable, actor: Actor, personId: string, investigationId: string): Promise<void> {
+  const investigation = await q.selectFrom('investigations').select('agency_id').where('id', '=', investigationId).executeTakeFirst();
+  if (investigation?.agency_id === actor.agencyId) return;
+  if (investigation && (await worksOnCase(q, actor, personId))) {
+    const link = await q.selectFrom('justice_links').select('id').where('investigation_id', '=', investigationId).where('person_id', '=', personId).executeTakeFirst();
+    if (link) return;
+  }
+  throw unprocessable('investigationId', 'no such investigation');
+}
+
+/**
+ * Places a hold with its reason; anyone who may see the person (an investigator through a justice
+ * link, too). Placed for an investigation or prosecution, the hold is then that investigation's
+ * agency's to release; otherwise the placing agency's.
+ */
+export async function placeLegalHold(platform: Platform, ctx: RequestContext, personId: string, input: { reason: string; investigationId?: string | undefined }): Promise<LegalHoldView> {
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await visibleGroupsOrThrow(trx, actor, personId);
+    if (input.investigationId) await investigationForHoldOrThrow(trx, actor, personId, input.investigationId);
     const already = await purgedAt(trx, personId);
     if (already) throw conflict('already-purged', `The person's personal data was already destroyed on ${already.slice(0, 10)}: there is nothing left to hold.`, { purgedAt: already });
     const id = randomUUID();
@@ -150,14 +194,17 @@ export async function placeLegalHold(platform: Platform, ctx: RequestContext, pe
       person_id: personId,
       reason_enc: platform.cipher.encrypt(input.reason, placeOf('legal_holds', 'reason_enc', id)),
       placed_by: actor.userId,
+      agency_id: actor.agencyId,
+      investigation_id: input.investigationId ?? null,
       placed_at: platform.clock().toISOString(),
       released_by: null,
       released_at: null,
+      release_reason_enc: null,
       version: 1,
     };
     await trx.insertInto('legal_holds').values(row).execute();
-    record({ action: 'legal_hold.placed', recordType: 'legal_hold', recordId: id, fields: ['reason'] });
-    return holdView(platform, row);
+    record({ action: 'legal_hold.placed', recordType: 'legal_hold', recordId: id, fields: input.investigationId ? ['reason', 'investigationId'] : ['reason'] });
+    return holdView(platform, await legalHoldRecords(trx).where('legal_holds.id', '=', id).executeTakeFirstOrThrow());
   });
 }
 
@@ -169,8 +216,8 @@ export async function legalHoldsOf(
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
     await visibleGroupsOrThrow(trx, actor, personId);
-    const rows = await trx.selectFrom('legal_holds').selectAll().where('person_id', '=', personId).orderBy('placed_at').execute();
-    record({ action: 'legal_hold.read', recordType: 'person', recordId: personId, fields: ['reason'] });
+    const rows = await legalHoldRecords(trx).where('legal_holds.person_id', '=', personId).orderBy('legal_holds.placed_at').orderBy('legal_holds.id').execute();
+    record({ action: 'legal_hold.read', recordType: 'person', recordId: personId, fields: ['reason', 'releaseReason'] });
     return {
       personId,
       purgedAt: await purgedAt(trx, personId),
@@ -180,22 +227,71 @@ export async function legalHoldsOf(
   });
 }
 
-export async function releaseLegalHold(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number }): Promise<LegalHoldView> {
+/**
+ * Releases a recorded hold with a written reason (audited, the reason encrypted). Through its
+ * agencies' route only the agency the hold belongs to may: the investigation's, for a hold placed
+ * for one, else the placing agency. One who sees the hold (they see the person) is told who may;
+ * anyone else gets the answer a hold that does not exist gets.
+ */
+export async function releaseLegalHold(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number; reason: string }): Promise<LegalHoldView> {
+  return holdView(platform, await release(platform, ctx, holdId, input, 'agency'));
+}
+
+/** The oversight body releases any hold, with a written reason; its answer carries no free text. */
+export async function releaseAnyLegalHold(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number; reason: string }): Promise<LegalHoldOverview> {
+  return holdOverview(await release(platform, ctx, holdId, input, 'oversight'));
+}
+
+async function release(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number; reason: string }, by: 'agency' | 'oversight'): Promise<LegalHoldRecord> {
   const actor = actorOf(ctx);
   return withAudit(platform, ctx.audit, async (trx, record) => {
-    const row = await trx.selectFrom('legal_holds').selectAll().where('id', '=', holdId).executeTakeFirst();
-    if (!row) throw notFound('legal hold');
-    await visibleGroupsOrThrow(trx, actor, row.person_id).catch(() => {
-      throw notFound('legal hold');
-    });
-    if (row.released_at) throw conflict('already-released', `The hold was released on ${row.released_at.slice(0, 10)}.`);
-    if (row.version !== input.version) throw staleVersion('legal hold', row.version);
-    const at = platform.clock().toISOString();
-    const changed = { released_by: actor.userId, released_at: at, version: row.version + 1 };
-    const result = await trx.updateTable('legal_holds').set(changed).where('id', '=', holdId).where('version', '=', row.version).executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('legal hold', row.version + 1);
-    record({ action: 'legal_hold.released', recordType: 'legal_hold', recordId: holdId });
-    return holdView(platform, { ...row, ...changed });
+    const hold = await legalHoldRecords(trx).where('legal_holds.id', '=', holdId).executeTakeFirst();
+    if (!hold) throw notFound('legal hold');
+    const releaser = releasingAgency(hold);
+    if (by === 'agency' && releaser.agencyId !== actor.agencyId) {
+      // The holds of a person are listed to whoever sees the person: to them the hold is no secret.
+      if (!(await personFieldGroups(trx, actor, hold.person_id))) throw notFound('legal hold');
+      const whose = hold.investigation_agency_id ? `the agency of investigation ${hold.investigation_reference ?? ''} (${releaser.agencyName})` : `the agency that placed it (${releaser.agencyName})`;
+      throw forbidden(`Only ${whose} or the oversight body may release this legal hold.`);
+    }
+    if (hold.released_at) throw conflict('already-released', `The hold was released on ${hold.released_at.slice(0, 10)}.`);
+    if (hold.version !== input.version) throw staleVersion('legal hold', hold.version);
+    const changed = {
+      released_by: actor.userId,
+      released_at: platform.clock().toISOString(),
+      release_reason_enc: platform.cipher.encrypt(input.reason, placeOf('legal_holds', 'release_reason_enc', holdId)),
+      version: hold.version + 1,
+    };
+    const result = await trx.updateTable('legal_holds').set(changed).where('id', '=', holdId).where('version', '=', hold.version).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('legal hold', hold.version + 1);
+    record({ action: 'legal_hold.released', recordType: 'legal_hold', recordId: holdId, fields: ['releaseReason'] });
+    return { ...hold, ...changed };
+  });
+}
+
+/**
+ * Every recorded hold of every agency, newest first, for the oversight body: which holds exist,
+ * who placed them and who may release them, without the reasons (free text may name anyone).
+ */
+export async function legalHoldsOverview(
+  platform: Platform,
+  ctx: RequestContext,
+  filter: { status?: 'standing' | 'released' | undefined },
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<{ items: LegalHoldOverview[]; nextCursor: string | null }> {
+  return withAudit(platform, ctx.audit, async (trx, record) => {
+    let query = legalHoldRecords(trx);
+    if (filter.status === 'standing') query = query.where('legal_holds.released_at', 'is', null);
+    if (filter.status === 'released') query = query.where('legal_holds.released_at', 'is not', null);
+    if (cursor) {
+      query = query.where((eb) => eb.or([eb('legal_holds.placed_at', '<', cursor.at), eb.and([eb('legal_holds.placed_at', '=', cursor.at), eb('legal_holds.id', '<', cursor.id)])]));
+    }
+    const rows = await query.orderBy('legal_holds.placed_at', 'desc').orderBy('legal_holds.id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    record({ action: 'oversight.read', recordType: 'legal_holds', recordId: null, fields: ['placedBy', 'releasedBy', 'investigationId'] });
+    const last = page[page.length - 1];
+    return { items: page.map(holdOverview), nextCursor: rows.length > limit && last ? encodeCursor({ at: last.placed_at, id: last.id }) : null };
   });
 }
 

@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   'referral:revoke',
   'erasure:request',
   'legal_hold:manage',
+  'legal_hold:oversee',
   'self_assessment:read',
   'self_assessment:answer',
   'stats:read',
@@ -99,7 +100,8 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
     mfaRequired: true,
   },
   oversight: {
-    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate', 'self_assessment:read', 'stats:read'],
+    // Every legal hold, without personal data, and the release of any (with a written reason).
+    permissions: ['audit:read', 'oversight:read', 'allegation:file', 'allegation:investigate', 'legal_hold:oversee', 'self_assessment:read', 'stats:read'],
     fieldGroups: [],
     mfaRequired: true,
   },

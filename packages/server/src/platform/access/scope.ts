@@ -39,19 +39,24 @@ export async function worksOnCase(q: Queryable, actor: Actor, personId: string):
   return row !== undefined;
 }
 
-/** The groups the actor sees of a person, or 404 when the person is outside their scope. */
-export async function visibleGroupsOrThrow(q: Queryable, actor: Actor, personId: string): Promise<Set<FieldGroup>> {
+/**
+ * The groups the actor sees of a person, or 404 when the person is outside their scope. `record`
+ * names what the request reached the person through (a case, an obligation, a merge found by its
+ * own id): that record is then the one not found, in the very words an id that does not exist gets.
+ */
+export async function visibleGroupsOrThrow(q: Queryable, actor: Actor, personId: string, record = 'person'): Promise<Set<FieldGroup>> {
   const groups = await personFieldGroups(q, actor, personId);
-  if (!groups) throw notFound('person');
+  if (!groups) throw notFound(record);
   return groups;
 }
 
 /**
- * For writes to a case: the person must be visible (else 404) and the actor's agency must work on
- * the case (else 403; an agency a referral shared fields with reads, it does not write).
+ * For writes to a case: the person must be visible (else 404, naming `record` as above) and the
+ * actor's agency must work on the case (else 403; an agency a referral shared fields with reads,
+ * it does not write).
  */
-export async function assertWorksOnCase(q: Queryable, actor: Actor, personId: string): Promise<Set<FieldGroup>> {
-  const groups = await visibleGroupsOrThrow(q, actor, personId);
+export async function assertWorksOnCase(q: Queryable, actor: Actor, personId: string, record = 'person'): Promise<Set<FieldGroup>> {
+  const groups = await visibleGroupsOrThrow(q, actor, personId, record);
   if (!(await worksOnCase(q, actor, personId))) throw forbidden('Only an agency working on the case may change it.');
   return groups;
 }

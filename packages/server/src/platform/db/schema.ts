@@ -539,9 +539,14 @@ export interface LegalHoldTable {
   person_id: string;
   reason_enc: string | null;
   placed_by: string;
+  /** The agency that placed it (set on every hold; the column admits null only because SQLite adds columns so). */
+  agency_id: string;
+  /** The investigation or prosecution it was placed for: then that investigation's agency releases it. */
+  investigation_id: string | null;
   placed_at: string;
   released_by: string | null;
   released_at: string | null;
+  release_reason_enc: string | null;
   version: number;
 }
 
