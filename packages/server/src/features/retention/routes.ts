@@ -56,7 +56,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/erasure-requests',
     {
-      config: { access: { permission: 'erasure:request', personalData: true } },
+      config: {
+        access: { permission: 'erasure:request', personalData: true },
+        refusals: { 409: 'The person’s personal data was already destroyed (`already-purged`).' },
+      },
       schema: {
         tags: ['retention'],
         summary:
@@ -89,7 +92,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/legal-holds',
     {
-      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      config: {
+        access: { permission: 'legal_hold:manage', personalData: true },
+        refusals: { 409: 'The person’s personal data was already destroyed (`already-purged`).' },
+      },
       schema: {
         tags: ['retention'],
         summary: "Place a legal hold with its reason: the person's record is kept past retention and an erasure request is refused until it is released",
@@ -118,7 +124,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/legal-holds/:id/release',
     {
-      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      config: {
+        access: { permission: 'legal_hold:manage', personalData: true },
+        refusals: { 409: 'The hold was already released (`already-released`).' },
+      },
       schema: {
         tags: ['retention'],
         summary: 'Release a legal hold (409 when already released or on a stale version)',
