@@ -1,12 +1,21 @@
+import dns from 'node:dns';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { BaseResolver, createConfig, lintDocument, Source } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { buildHavenApp } from '../../server.js';
 import { createSession } from '../auth/sessions.js';
 import { documentedStatuses, undocumentedAnswer } from '../../test-support/api-description.js';
-import { createTestDatabase, databaseKinds } from '../../test-support/databases.js';
+import { createTestDatabase, databaseKinds, type DatabaseKind } from '../../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionCaller, sessionFor, startTestServer, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 import { buildApp, type Feature } from './app.js';
 import { IDEMPOTENCY_KEY_PARAMETER, operationIdOf } from './openapi.js';
@@ -15,6 +24,7 @@ type Document = OpenAPIV3_1.Document;
 type Operation = OpenAPIV3_1.OperationObject;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const REPOSITORY_MODULES = fileURLToPath(new URL('../../../../../node_modules/', import.meta.url));
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** Every operation of the document with its path and method. */
@@ -25,6 +35,42 @@ function operations(doc: Document): { path: string; method: string; operation: O
 }
 
 const fastifyUrl = (openApiPath: string) => openApiPath.replace(/\{([^}]+)\}/g, ':$1');
+
+/** The API description as a client downloads it, from a real server over HTTP. */
+async function publishedDescription(kind: DatabaseKind): Promise<Document> {
+  const server = await startTestServer(kind, { logLevel: 'warn' });
+  try {
+    const answer = await anonymous(server).get('/api/openapi.json');
+    expect(answer.status).toBe(200);
+    return answer.body as Document;
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * Runs work with the network unavailable: every TCP connection, DNS lookup or fetch it tries is
+ * refused and listed. (No server of this test runs meanwhile, so none of its own connections can
+ * be mistaken for one.)
+ */
+async function offline<T>(work: () => Promise<T>): Promise<{ result: T; attempts: string[] }> {
+  const attempts: string[] = [];
+  const refuse = (what: string) => {
+    attempts.push(what);
+    throw new Error(`no network in this test: ${what}`);
+  };
+  const spies = [
+    vi.spyOn(net.Socket.prototype, 'connect').mockImplementation((...args: unknown[]) => refuse(`connect ${JSON.stringify(args[0])}`)),
+    vi.spyOn(dns, 'lookup').mockImplementation(((host: string) => refuse(`lookup ${host}`)) as unknown as typeof dns.lookup),
+    vi.spyOn(dns.promises, 'lookup').mockImplementation((host: string) => refuse(`lookup ${host}`)),
+    vi.spyOn(globalThis, 'fetch').mockImplementation((input: string | URL | Request) => refuse(`fetch ${String(input instanceof Request ? input.url : input)}`)),
+  ];
+  try {
+    return { result: await work(), attempts };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
 
 describe('the operationId rule', () => {
   it('names an operation by its method and path, a collection before an id singular', () => {
@@ -233,5 +279,93 @@ describe.each(await databaseKinds())('the API description on %s', (kind) => {
   it('lists the statuses the description promises, which the conformance checks of the other suites read', () => {
     expect(documentedStatuses(doc as never, 'GET', '/api/persons/:id')).toEqual(new Set(['200', '400', '401', '403', '404', '414', '431']));
     expect(undocumentedAnswer(doc as never, 'GET', '/api/persons/:id', 409)).toMatch(/does not list/);
+  });
+});
+
+describe.each(await databaseKinds())('clients of the API description published on %s', (kind) => {
+  let doc: Document;
+  beforeAll(async () => {
+    doc = await publishedDescription(kind);
+  });
+
+  it("passes Redocly's recommended ruleset with no error, offline", async () => {
+    const { result: problems, attempts } = await offline(async () => {
+      // createConfig, unlike loadConfig, reads no redocly.yaml and no stored credentials.
+      const config = await createConfig({ extends: ['recommended'] });
+      const document = { source: new Source('openapi.json', JSON.stringify(doc), 'application/json'), parsed: doc };
+      return lintDocument({ document, config: config.styleguide, externalRefResolver: new BaseResolver(config.resolve) });
+    });
+    expect(attempts).toEqual([]);
+    const errors = problems.filter((p) => p.severity === 'error');
+    const warnings = problems.filter((p) => p.severity === 'warn');
+    expect(errors.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+    process.stderr.write(`Redocly recommended on the ${kind} server's description: ${errors.length} errors, ${warnings.length} warnings${warnings.length ? `: ${[...new Set(warnings.map((p) => p.ruleId))].join(', ')}` : ''}\n`);
+  });
+
+  it('generates a TypeScript client that type-checks against real operations, and catches a wrong call', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-client-'));
+    try {
+      const { result: types, attempts } = await offline(async () => astToString(await openapiTS(doc as never, { silent: true })));
+      expect(attempts).toEqual([]);
+      writeFileSync(path.join(dir, 'haven-api.ts'), types);
+      symlinkSync(REPOSITORY_MODULES, path.join(dir, 'node_modules'), 'dir');
+      const prelude = [
+        "import createClient from 'openapi-fetch';",
+        "import type { paths } from './haven-api';",
+        "const client = createClient<paths>({ baseUrl: 'http://127.0.0.1:8080' });",
+      ];
+      writeFileSync(
+        path.join(dir, 'client.ts'),
+        [
+          ...prelude,
+          'export async function registerAndRead(): Promise<string | undefined> {',
+          "  const registered = await client.POST('/api/persons', { body: { givenName: 'Amina', sex: 'female', ageClaimed: 16 }, params: { header: { 'Idempotency-Key': 'a7d4c3b2-0000-4000-8000-000000000001' } } });",
+          '  if (registered.error) return registered.error.errors?.map((e) => `${e.field}: ${e.message}`).join(", ") ?? registered.error.title;',
+          '  const id: string = registered.data.id;',
+          "  const read = await client.GET('/api/persons/{id}', { params: { path: { id } } });",
+          '  const version: number | undefined = read.data?.version;',
+          "  await client.PATCH('/api/persons/{id}', { params: { path: { id } }, body: { version: version ?? 1, familyName: 'Tesfaye' } });",
+          "  const page = await client.GET('/api/persons', { params: { query: { limit: 10 } } });",
+          "  const sent = await client.POST('/api/referrals/{id}/send', { params: { path: { id } }, body: { version: 1 } });",
+          '  const blockedBy: string[] | undefined = sent.error?.blockedBy;',
+          '  return `${page.data?.items.length ?? 0} ${blockedBy?.join(",") ?? ""}`;',
+          '}',
+        ].join('\n'),
+      );
+      writeFileSync(
+        path.join(dir, 'wrong.ts'),
+        [
+          ...prelude,
+          'export async function misuse(): Promise<void> {',
+          "  await client.POST('/api/persons', { body: { givenName: 42, sex: 'female' } }); // wrong: a number for a name",
+          "  const read = await client.GET('/api/persons/{id}', { params: { path: { id: 'x' } } });",
+          '  read.data?.id.toFixed(); // wrong: an id is a string',
+          "  await client.GET('/api/no-such-route'); // wrong: no such operation",
+          "  await client.PATCH('/api/persons/{id}', { params: { path: { id: 'x' } }, body: { familyName: 'Tesfaye' } }); // wrong: no version",
+          '}',
+        ].join('\n'),
+      );
+      const program = ts.createProgram([path.join(dir, 'client.ts'), path.join(dir, 'wrong.ts')], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: [],
+        skipLibCheck: true,
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ({
+        file: d.file ? path.basename(d.file.fileName) : '',
+        line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+        text: ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0]!,
+      }));
+      expect(diagnostics.filter((d) => d.file !== 'wrong.ts')).toEqual([]);
+      // Each wrong line, and only those, is reported.
+      const wrongLines = [5, 7, 8, 9];
+      expect([...new Set(diagnostics.filter((d) => d.file === 'wrong.ts').map((d) => d.line))].sort((a, b) => a - b)).toEqual(wrongLines);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
