@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@haven/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, secretHash } from '../platform/auth/tokens.js';
+import { undocumentedAnswer, type DescribedAnswers } from '../test-support/api-description.js';
 import { AUTHORIZATION_MATRIX, DOCUMENTATION_PREFIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
 import { databaseKinds } from '../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type HttpAnswer, type TestServer } from '../test-support/server.js';
@@ -17,6 +18,8 @@ function describeAnswer(answer: HttpAnswer): string {
 
 describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
   let server: TestServer;
+  /** The API description: every answer below must be one it lists for the operation. */
+  let description: DescribedAnswers;
   const users = new Map<Role, string>();
   const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '', encounterA: '', encounterB: '' };
   /** Justice and oversight records of each agency (issue 5, points 7 and 8). */
@@ -24,6 +27,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
+    description = (await anonymous(server).get('/api/openapi.json')).body as DescribedAnswers;
     const { platform } = server;
     world.agencyA = await makeAgency(platform, 'Agency A');
     world.agencyB = await makeAgency(platform, 'Agency B', 'ngo');
@@ -277,6 +281,11 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     const [method, pattern] = key.split(' ') as [string, string];
 
     it(`${key}: ${rule.callers === 'public' ? 'anyone' : rule.callers === 'signed-in' ? 'every signed-in role' : rule.callers.join(', ')}${rule.target ? `; another agency's record ${rule.target.crossAgency ? 'reachable' : 'not reachable'}` : ''}`, async () => {
+      // The web app's page and files are not API operations.
+      const described = !(method === 'GET' && (pattern === '/' || pattern === '/*'));
+      const expectDescribed = (answer: HttpAnswer, label: string) => {
+        if (described) expect(undocumentedAnswer(description, method, pattern, answer.status), label).toBeUndefined();
+      };
       const registered = server.app.havenRoutes.find((r) => r.method === method && r.url === pattern);
       expect(registered, `${key} is registered`).toBeDefined();
       expect(registered!.access.public === true, `${key}: public in the route and in the matrix agree`).toBe(rule.callers === 'public');
@@ -284,6 +293,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       if (rule.callers === 'public') {
         const answer = await anonymous(server).request(method, rule.request(undefined).path, rule.request(undefined).body);
         expect(answer.status, describeAnswer(answer)).toBeLessThan(500);
+        expectDescribed(answer, describeAnswer(answer));
         expect(DENIED.has(problemCode(answer) ?? '') && answer.status === 403, describeAnswer(answer)).toBe(false);
         return;
       }
@@ -292,6 +302,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       const anonymousRequest = rule.request(anonymousTarget);
       const nobody = await anonymous(server).request(method, anonymousRequest.path, anonymousRequest.body);
       expect(nobody.status, `${key} anonymously: ${describeAnswer(nobody)}`).toBe(401);
+      expectDescribed(nobody, `${key} anonymously: ${describeAnswer(nobody)}`);
 
       for (const role of ROLES) {
         const userId = users.get(role)!;
@@ -301,6 +312,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
         const answer = await (await sessionFor(server, userId)).request(method, request.path, request.body);
         const label = `${key} as ${role}: ${describeAnswer(answer)}`;
         expect(answer.status, label).toBeLessThan(500);
+        expectDescribed(answer, label);
         if (!allowed) {
           expect(answer.status, label).toBe(403);
           expect(problemCode(answer), label).toBe('forbidden');
@@ -314,6 +326,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
           const crossRequest = rule.request(other);
           const cross = await (await sessionFor(server, userId)).request(method, crossRequest.path, crossRequest.body);
           const crossLabel = `${key} as ${role} on another agency's record: ${describeAnswer(cross)}`;
+          expectDescribed(cross, crossLabel);
           if (rule.target.crossAgency) {
             expect(cross.status, crossLabel).toBeLessThan(400);
           } else {

@@ -21,7 +21,11 @@ export const assistanceRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/assistance',
     {
-      config: { access: { permission: 'assistance:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'assistance:write', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The time given is in the future.' },
+      },
       schema: { tags: ['assistance'], summary: 'Record assistance given to a person (discharges the obligations it fulfils)', params, body: assistanceInputSchema, response: { 201: assistanceSchema } },
     },
     async (request, reply) => reply.code(201).send(await assistPerson(platform, request.ctx, request.params.id, request.body)),
@@ -30,7 +34,10 @@ export const assistanceRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/assistance',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'The assistance log is not among the fields shared with you.' },
+      },
       schema: { tags: ['assistance'], summary: 'The assistance log of a person', params, response: { 200: z.array(assistanceSchema) } },
     },
     async (request) => assistanceLog(platform, request.ctx, request.params.id),

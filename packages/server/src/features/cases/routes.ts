@@ -84,7 +84,10 @@ export const caseRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/case',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'The case is not among the fields shared with you.' },
+      },
       schema: { tags: ['cases'], summary: 'The case of a person: stage, officer, and the facts the engine reads', params: personParams, response: { 200: caseSchema } },
     },
     async (request) => readCase(platform, request.ctx, request.params.id),
@@ -93,7 +96,10 @@ export const caseRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/cases/:id',
     {
-      config: { access: { permission: 'case:manage', personalData: true } },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: { 422: 'Closing or reopening without a reason, a stage moved backwards, or an officer who is not an active user of the agency.' },
+      },
       schema: {
         tags: ['cases'],
         summary: 'Move a case on, close or reopen it with a reason, assign it, or record consular choice, asylum claim, best-interests determination',
@@ -108,7 +114,11 @@ export const caseRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/detentions',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The person is already detained (end that detention first), or the time is in the future.' },
+      },
       schema: {
         tags: ['cases'],
         summary: 'Record a detention that happened (starts the consular-rights clock; for a child, the release clock)',
@@ -123,7 +133,10 @@ export const caseRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/persons/:id/detentions/:detentionId',
     {
-      config: { access: { permission: 'case:manage', personalData: true } },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: { 422: 'The end is before the detention started, or in the future.' },
+      },
       schema: {
         tags: ['cases'],
         summary: 'End a detention (409 on a stale version; 422 when it would end before it started)',
@@ -138,7 +151,11 @@ export const caseRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/consular-rights',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The time is in the future.' },
+      },
       schema: {
         tags: ['cases'],
         summary: 'Record that the person was informed of their consular rights (time, language) and their choice',
@@ -153,7 +170,15 @@ export const caseRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/consular-notifications',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: {
+          403: 'Only a supervisor may override a guard.',
+          409: 'Refused by the guard on sharing with the State of origin (`guard-refused`; `blockedBy` lists the obligations), or the person was merged into another record (`person-merged`).',
+          422: 'The time is in the future.',
+        },
+      },
       schema: {
         tags: ['cases'],
         summary: 'Record a notification sent to the consular post (guarded: refused while confidentiality stands unless the person asked)',

@@ -67,7 +67,11 @@ export const directoryRoutes: Feature = (app, platform) => {
   app.post(
     '/api/directory/providers',
     {
-      config: { access: { permission: 'directory:manage' }, idempotent: 201 },
+      config: {
+        access: { permission: 'directory:manage' },
+        idempotent: 201,
+        refusals: { 422: 'An agency named does not exist, or more places available than the capacity.' },
+      },
       schema: { tags: ['directory'], summary: 'Add a service provider to the directory', body: providerInputSchema, response: { 201: providerSchema } },
     },
     async (request, reply) => reply.code(201).send(await createProvider(platform, request.ctx, request.body)),
@@ -85,7 +89,12 @@ export const directoryRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/directory/providers/:id',
     {
-      config: { access: { permission: 'directory:manage' } },
+      config: {
+        access: { permission: 'directory:manage' },
+        refusals: {
+          422: 'An agency named does not exist, more places available than the capacity, or a service type dropped that a pathway still needs from this provider.',
+        },
+      },
       schema: {
         tags: ['directory'],
         summary: 'Change a service provider (409 on a stale version; 422 when a pathway still needs a service it drops)',
@@ -100,7 +109,10 @@ export const directoryRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/directory/providers/:id/availability',
     {
-      config: { access: { permission: 'referral:receive' } },
+      config: {
+        access: { permission: 'referral:receive' },
+        refusals: { 422: 'More places available than the capacity.' },
+      },
       schema: {
         tags: ['directory'],
         summary: "My agency's provider reports its free places now",
@@ -129,7 +141,14 @@ export const directoryRoutes: Feature = (app, platform) => {
   app.post(
     '/api/directory/pathways',
     {
-      config: { access: { permission: 'directory:manage' }, idempotent: 201 },
+      config: {
+        access: { permission: 'directory:manage' },
+        idempotent: 201,
+        refusals: {
+          409: 'The area already has a default provider for this service (`pathway-exists`).',
+          422: 'No such provider, or it does not offer the service.',
+        },
+      },
       schema: {
         tags: ['directory'],
         summary: 'Set the default provider for a service type in an area (409 when that area already has one)',
@@ -143,7 +162,10 @@ export const directoryRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/directory/pathways/:id',
     {
-      config: { access: { permission: 'directory:manage' } },
+      config: {
+        access: { permission: 'directory:manage' },
+        refusals: { 422: 'No such provider, or it does not offer the service.' },
+      },
       schema: { tags: ['directory'], summary: 'Change the default provider of a pathway', params: idParams, body: pathwayPatchSchema, response: { 200: pathwaySchema } },
     },
     async (request) => updatePathway(platform, request.ctx, request.params.id, request.body.version, request.body.providerId),

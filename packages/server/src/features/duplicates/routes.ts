@@ -22,7 +22,10 @@ export const duplicateRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/duplicates',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Your role may not read the identity fields that matching compares.' },
+      },
       schema: {
         tags: ['persons'],
         summary: 'Likely duplicates of a person among those I may see, best first, with the reasons',
@@ -36,7 +39,14 @@ export const duplicateRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/merge',
     {
-      config: { access: { permission: 'person:merge', personalData: true } },
+      config: {
+        access: { permission: 'person:merge', personalData: true },
+        refusals: {
+          403: 'Merging needs the identity fields of both records.',
+          409: 'One of the records was already merged into another (`already_merged`).',
+          422: 'A person cannot be merged with itself.',
+        },
+      },
       schema: {
         tags: ['persons'],
         summary: 'Merge a duplicate into this person (supervisor): records move, the engine runs again; audited and reversible',
@@ -51,7 +61,10 @@ export const duplicateRoutes: Feature = (app, platform) => {
   app.post(
     '/api/person-merges/:id/unmerge',
     {
-      config: { access: { permission: 'person:merge', personalData: true } },
+      config: {
+        access: { permission: 'person:merge', personalData: true },
+        refusals: { 409: 'The merge was already undone (`already_unmerged`).' },
+      },
       schema: { tags: ['persons'], summary: 'Undo a merge: both records as they were', params: personParams, response: { 200: personMergeSchema } },
     },
     async (request) => unmergePersons(platform, request.ctx, request.params.id),

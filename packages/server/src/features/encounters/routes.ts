@@ -54,7 +54,11 @@ export const encounterRoutes: Feature = (app, platform) => {
   app.post(
     '/api/encounters',
     {
-      config: { access: { permission: 'encounter:write' }, idempotent: 201 },
+      config: {
+        access: { permission: 'encounter:write' },
+        idempotent: 201,
+        refusals: { 422: 'The time is in the future.' },
+      },
       schema: { tags: ['encounters'], summary: 'Record an encounter (a rescue, an interception, an apprehension)', body: encounterInputSchema, response: { 201: encounterSchema } },
     },
     async (request, reply) => reply.code(201).send(await createEncounter(platform, request.ctx, request.body)),
@@ -81,7 +85,10 @@ export const encounterRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/encounters/:id',
     {
-      config: { access: { permission: 'encounter:write' } },
+      config: {
+        access: { permission: 'encounter:write' },
+        refusals: { 422: 'The time is in the future.' },
+      },
       schema: {
         tags: ['encounters'],
         summary: 'Correct an encounter (409 on a stale version); its persons’ obligations follow',
@@ -99,7 +106,11 @@ export const encounterRoutes: Feature = (app, platform) => {
   app.post(
     '/api/encounters/:id/persons',
     {
-      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'A birth date is in the future (`persons.N.birthDate`).' },
+      },
       schema: {
         tags: ['encounters'],
         summary: 'Mass registration: up to 1,000 persons, each with case, first indicators and obligations, in one transaction',
@@ -134,7 +145,11 @@ export const encounterRoutes: Feature = (app, platform) => {
   app.post(
     '/api/encounters/:id/assistance',
     {
-      config: { access: { permission: 'assistance:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'assistance:write', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The time given is in the future.' },
+      },
       schema: {
         tags: ['encounters'],
         summary: 'Quick logging: the same assistance given to everyone registered at the encounter',

@@ -43,7 +43,10 @@ export const exportRoutes: Feature = (app, platform) => {
   app.post(
     '/api/exports/cases',
     {
-      config: { access: { permission: 'case:export', personalData: true } },
+      config: {
+        access: { permission: 'case:export', personalData: true },
+        refusals: { 422: 'A personal-data export is a CSV (in a password-protected ZIP).' },
+      },
       schema: {
         tags: ['exports'],
         summary: "Queue an export of personal data of my agency: the case list, or trafficking referrals mapped to HTCDS (audited per person; downloaded only as an encrypted ZIP)",
@@ -75,7 +78,15 @@ export const exportRoutes: Feature = (app, platform) => {
   app.post(
     '/api/exports/:id/download',
     {
-      config: { access: {} },
+      config: {
+        access: {},
+        refusals: {
+          403: 'A personal-data export, and your role no longer allows such exports.',
+          409: 'The export is not finished (`export-not-ready`).',
+          410: 'The export has expired; request it again.',
+          422: 'A personal-data export needs a password of at least 12 characters.',
+        },
+      },
       schema: {
         tags: ['exports'],
         summary: `The finished file (409 while running, 410 once expired). A personal-data export needs a password of at least ${MIN_EXPORT_PASSWORD} characters and comes as an AES-256 ZIP; the password is never stored`,

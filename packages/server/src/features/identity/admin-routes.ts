@@ -82,7 +82,10 @@ export const adminRoutes: Feature = (app, platform) => {
   app.post(
     '/api/admin/agencies',
     {
-      config: { access: { permission: 'agencies:manage' } },
+      config: {
+        access: { permission: 'agencies:manage' },
+        refusals: { 409: 'An agency of that name exists (`agency-exists`).' },
+      },
       schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencySchema } },
     },
     async (request, reply) =>
@@ -110,7 +113,13 @@ export const adminRoutes: Feature = (app, platform) => {
   app.post(
     '/api/admin/users',
     {
-      config: { access: { permission: 'users:manage' } },
+      config: {
+        access: { permission: 'users:manage' },
+        refusals: {
+          409: 'The user name is taken (`username-taken`).',
+          422: 'The user name breaks the rule, the password is weak (`weak-password`), or the agency does not exist.',
+        },
+      },
       schema: { tags: ['admin'], summary: 'Create a user with a temporary password they must change', body: userInput, response: { 201: userSchema } },
     },
     async (request, reply) =>
@@ -122,7 +131,12 @@ export const adminRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/admin/users/:id',
     {
-      config: { access: { permission: 'users:manage' } },
+      config: {
+        access: { permission: 'users:manage' },
+        refusals: {
+          422: 'Disabling your own account, disabling or demoting the last active administrator, an agency that does not exist, or a weak password (`weak-password`).',
+        },
+      },
       schema: {
         tags: ['admin'],
         summary: 'Change a user: role, agency, disable, unlock, temporary password, reset second factor (ends their sessions and API tokens; 422 for the last active administrator)',

@@ -37,7 +37,14 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/login',
     {
-      config: { access: { public: true }, rateLimit: AUTH_RATE_LIMIT },
+      config: {
+        access: { public: true },
+        rateLimit: AUTH_RATE_LIMIT,
+        refusals: {
+          401: 'Wrong user name or password.',
+          429: 'The account is locked after repeated failures.',
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with user name and password; sets the session cookie',
@@ -108,7 +115,11 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/totp/enrol',
     {
-      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      config: {
+        access: { duringSignIn: true, sessionOnly: true },
+        rateLimit: AUTH_RATE_LIMIT,
+        refusals: { 409: 'A second factor is already enrolled (`totp-already-enrolled`).' },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Start second-factor enrolment: a TOTP secret for the authenticator app',
@@ -121,7 +132,16 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/totp/confirm',
     {
-      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      config: {
+        access: { duringSignIn: true, sessionOnly: true },
+        rateLimit: AUTH_RATE_LIMIT,
+        refusals: {
+          401: 'The code is wrong or was already used (`wrong-code`).',
+          409: 'A second factor is already enrolled (`totp-already-enrolled`).',
+          422: 'Enrolment was not started.',
+          429: 'The account is locked after repeated failures.',
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Confirm enrolment with a first code; returns recovery codes once and replaces the session (new cookie and CSRF token)',
@@ -139,7 +159,15 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/totp/verify',
     {
-      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      config: {
+        access: { duringSignIn: true, sessionOnly: true },
+        rateLimit: AUTH_RATE_LIMIT,
+        refusals: {
+          401: 'The code is wrong or was already used (`wrong-code`).',
+          422: 'No second factor is enrolled.',
+          429: 'The account is locked after repeated failures.',
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Second sign-in step: a TOTP code or a recovery code; replaces the session (new cookie and CSRF token)',
@@ -157,7 +185,14 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/password',
     {
-      config: { access: { duringSignIn: true, sessionOnly: true }, rateLimit: AUTH_RATE_LIMIT },
+      config: {
+        access: { duringSignIn: true, sessionOnly: true },
+        rateLimit: AUTH_RATE_LIMIT,
+        refusals: {
+          401: 'The current password is wrong (`wrong-password`).',
+          422: 'The new password is weak or the same as the current one (`weak-password`).',
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Change my password (ends my other sessions, revokes my API tokens, and replaces this session: new cookie and CSRF token)',
@@ -215,7 +250,13 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/conduct/accept',
     {
-      config: { access: { sessionOnly: true } },
+      config: {
+        access: { sessionOnly: true },
+        refusals: {
+          404: 'No code of conduct is published.',
+          409: 'The version is not the code in force (`conduct-version`; `currentVersion` names it).',
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Accept the code of conduct in force (needed before any access to personal data)',
@@ -235,7 +276,10 @@ export const authRoutes: Feature = (app, platform) => {
   app.post(
     '/api/auth/tokens',
     {
-      config: { access: { sessionOnly: true } },
+      config: {
+        access: { sessionOnly: true },
+        refusals: { 422: 'A scope your role does not have.' },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Create a scoped, expiring API token for an integration (the secret is shown once)',

@@ -107,7 +107,11 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.post(
     '/api/investigations',
     {
-      config: { access: { permission: 'justice:write' }, idempotent: 201 },
+      config: {
+        access: { permission: 'justice:write' },
+        idempotent: 201,
+        refusals: { 409: 'Your agency already has an investigation with this reference (`reference-taken`).' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Open an investigation or prosecution of smuggling of migrants in my agency (409 when the reference is taken)',
@@ -135,7 +139,10 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.get(
     '/api/investigations/:id',
     {
-      config: { access: { permission: 'justice:read', personalData: true } },
+      config: {
+        access: { permission: 'justice:read', personalData: true },
+        refusals: { 403: 'Justice data is not among the fields your role may see.' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'An investigation of my agency, with the victims and witnesses linked to it, their protection measures and its incidents',
@@ -149,7 +156,10 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/investigations/:id',
     {
-      config: { access: { permission: 'justice:write' } },
+      config: {
+        access: { permission: 'justice:write' },
+        refusals: { 409: 'A move not allowed (`transition-not-allowed`, naming what is), or the investigation is closed (`investigation-closed`).' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Change an investigation: aggravating circumstances, offence, status, or make it a prosecution (409 on a stale version or a move not allowed)',
@@ -164,7 +174,14 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/justice-links',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: {
+          409: 'The person is already linked in this role (`already-linked`), or the investigation is closed (`investigation-closed`).',
+          422: 'No such investigation.',
+        },
+      },
       schema: {
         tags: ['justice'],
         summary:
@@ -180,7 +197,10 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/justice-links/:id',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Only the agency working on the case or the investigating agency may change the link.' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Whether the person remains reachable for proceedings (the agency working on the case or the investigating agency; 409 on a stale version)',
@@ -195,7 +215,11 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.post(
     '/api/justice-links/:id/measures',
     {
-      config: { access: { permission: 'person:read', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        idempotent: 201,
+        refusals: { 403: 'Only the agency working on the case or the investigating agency may request a measure.' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Request a protection measure for a victim or witness (the agency working on the case or the investigating agency)',
@@ -210,7 +234,10 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/protection-measures/:id',
     {
-      config: { access: { permission: 'justice:write', personalData: true } },
+      config: {
+        access: { permission: 'justice:write', personalData: true },
+        refusals: { 409: 'The measure was already decided (`transition-not-allowed`).' },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Record the decision on a requested protection measure: granted or refused (the investigating agency; 409 when already decided)',
@@ -225,7 +252,10 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/justice',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Justice data is not among the fields shared with you.' },
+      },
       schema: {
         tags: ['justice'],
         summary: "A person's justice fields: the proceedings they take part in, protection measures and crimes against them (needs the justice field group)",
@@ -239,7 +269,14 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/incidents',
     {
-      config: { access: { permission: 'incident:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'incident:write', personalData: true },
+        idempotent: 201,
+        refusals: {
+          403: 'Only the agency working on the case or one that sees its justice fields may record it.',
+          422: 'No such investigation, or the time is in the future.',
+        },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Record a crime against the person, or an aggravating circumstance of their smuggling, optionally within an investigation',
@@ -254,7 +291,14 @@ export const justiceRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/incidents/:id',
     {
-      config: { access: { permission: 'incident:write', personalData: true } },
+      config: {
+        access: { permission: 'incident:write', personalData: true },
+        refusals: {
+          403: 'Only the agency that recorded it, the one working on the case or the investigating agency may change it.',
+          409: 'A status move not allowed (`transition-not-allowed`).',
+          422: 'No such investigation, or the time is in the future.',
+        },
+      },
       schema: {
         tags: ['justice'],
         summary: 'Change an incident: its investigation status, details, or the investigation it belongs to (409 on a stale version or a move not allowed)',

@@ -38,7 +38,10 @@ export const obligationRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/obligations',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Obligations are not among the fields shared with you.' },
+      },
       schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationSchema) } },
     },
     async (request) => personObligations(platform, request.ctx, request.params.id),
@@ -47,7 +50,13 @@ export const obligationRoutes: Feature = (app, platform) => {
   app.post(
     '/api/obligations/:id/waive',
     {
-      config: { access: { permission: 'obligation:waive', personalData: true } },
+      config: {
+        access: { permission: 'obligation:waive', personalData: true },
+        refusals: {
+          409: 'The obligation is not open (`obligation-not-open`).',
+          422: 'A standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived.',
+        },
+      },
       schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
     },
     async (request) => waiveObligation(platform, request.ctx, request.params.id, request.body.version, request.body.reason),
@@ -56,7 +65,13 @@ export const obligationRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/assessment',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: {
+          403: 'The assessment is not among the fields shared with you.',
+          409: 'The person was merged into another record (`person-merged`; `mergedInto` names it).',
+        },
+      },
       schema: {
         tags: ['obligations'],
         summary: 'The engine on the current facts: flags, obligations, referrals needed and guards (as `haven assess`)',
@@ -79,7 +94,13 @@ export const obligationRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/guards',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: {
+          403: 'Guards are not among the fields shared with you.',
+          409: 'The person was merged into another record (`person-merged`; `mergedInto` names it).',
+        },
+      },
       schema: { tags: ['obligations'], summary: 'Whether return, sharing with the State of origin, detention and a smuggling charge are allowed, and what blocks them', params: personParams, response: { 200: guardsSchema } },
     },
     async (request) => personGuards(platform, request.ctx, request.params.id),
@@ -88,7 +109,15 @@ export const obligationRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/actions/:action',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: {
+          403: 'Only a supervisor may override a guard.',
+          409: 'Refused by the guard (`guard-refused`; `blockedBy` lists the obligations), or the person was merged into another record (`person-merged`).',
+          422: 'Detention details are missing, the person is already detained, or the time is in the future.',
+        },
+      },
       schema: {
         tags: ['obligations'],
         summary: 'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason',

@@ -99,7 +99,13 @@ export const oversightRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/oversight/allegations/:id',
     {
-      config: { access: { permission: 'allegation:investigate', personalData: true } },
+      config: {
+        access: { permission: 'allegation:investigate', personalData: true },
+        refusals: {
+          409: 'A move not allowed (`transition-not-allowed`, naming what is), or the allegation is closed (`allegation-closed`).',
+          422: 'Findings or a remedy missing, or a person, obligation, incident or oversight agency that does not exist or does not fit.',
+        },
+      },
       schema: {
         tags: ['oversight'],
         summary:

@@ -25,7 +25,11 @@ export const personRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons',
     {
-      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The birth date is in the future.' },
+      },
       schema: {
         tags: ['persons'],
         summary: 'Register a person (with first indicators, if any) and open their case',
@@ -63,7 +67,13 @@ export const personRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/persons/:id',
     {
-      config: { access: { permission: 'person:write', personalData: true } },
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        refusals: {
+          403: 'Your role may not change a field group you sent.',
+          422: 'The birth date is in the future.',
+        },
+      },
       schema: {
         tags: ['persons'],
         summary: 'Change a person; refused with 409 when `version` is stale',
@@ -89,7 +99,11 @@ export const personRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/age-assessments',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The assessment date is in the future.' },
+      },
       schema: {
         tags: ['persons'],
         summary: 'Record an age assessment: the lower bound of its range settles a disputed age',
@@ -113,7 +127,15 @@ export const personRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/family-links',
     {
-      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        idempotent: 201,
+        refusals: {
+          403: 'Identity data is not among the fields shared with you.',
+          409: 'These persons are already linked this way (`family-link-exists`).',
+          422: 'The related person is this person, or not one in your scope.',
+        },
+      },
       schema: { tags: ['persons'], summary: 'Link a family member or travelling companion', params: personParams, body: familyLinkInputSchema, response: { 201: familyLinkSchema } },
     },
     async (request, reply) => reply.code(201).send(await linkFamily(platform, request.ctx, request.params.id, request.body)),
@@ -122,7 +144,10 @@ export const personRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/family-links',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Identity data is not among the fields shared with you.' },
+      },
       schema: { tags: ['persons'], summary: 'Family links of a person, in both directions', params: personParams, response: { 200: z.array(familyLinkSchema) } },
     },
     async (request) => familyLinks(platform, request.ctx, request.params.id),
@@ -131,7 +156,11 @@ export const personRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/documents',
     {
-      config: { access: { permission: 'person:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        idempotent: 201,
+        refusals: { 403: 'Identity data is not among the fields shared with you.' },
+      },
       schema: { tags: ['persons'], summary: 'Record an identity document', params: personParams, body: identityDocumentInputSchema, response: { 201: documentSchema } },
     },
     async (request, reply) => reply.code(201).send(await addDocument(platform, request.ctx, request.params.id, request.body)),
@@ -140,7 +169,10 @@ export const personRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/documents',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Identity data is not among the fields shared with you.' },
+      },
       schema: { tags: ['persons'], summary: 'Identity documents of a person', params: personParams, response: { 200: z.array(documentSchema) } },
     },
     async (request) => listDocuments(platform, request.ctx, request.params.id),

@@ -92,7 +92,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.get(
     '/api/referrals/proposal',
     {
-      config: { access: { permission: 'referral:send', personalData: true } },
+      config: {
+        access: { permission: 'referral:send', personalData: true },
+        refusals: {
+          404: 'No such person, or one your agency does not work on.',
+          422: 'Your agency has no area: name it (`query:area`), or an obligation that the service does not fulfil.',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: "The referral an obligation needs, ready to draft: the area's default provider, the obligations served, dueBy, default shared groups, consent on file",
@@ -106,7 +112,14 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals',
     {
-      config: { access: { permission: 'referral:send', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'referral:send', personalData: true },
+        idempotent: 201,
+        refusals: {
+          404: 'No such person, or one your agency does not work on.',
+          422: 'The provider, the service, the shared groups, the obligations or the consent does not fit (the field is named).',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: 'Draft a referral (422 naming service/providerId/sharedGroups/obligations/consentId when the provider, the sharing or the consent does not fit)',
@@ -129,7 +142,10 @@ export const referralRoutes: Feature = (app, platform) => {
   app.get(
     '/api/referrals/:id',
     {
-      config: { access: { personalData: true } },
+      config: {
+        access: { personalData: true },
+        refusals: { 403: 'Your role does not work with referrals.' },
+      },
       schema: { tags: ['referrals'], summary: 'A referral my agency sent or received', params: idParams, response: { 200: referralSchema } },
     },
     async (request) => readReferral(platform, request.ctx, request.params.id),
@@ -138,7 +154,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.get(
     '/api/referrals/:id/form.pdf',
     {
-      config: { access: { personalData: true } },
+      config: {
+        access: { personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'The referral is a draft (`referral-not-sent`) or has ended (`referral-ended`).',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: 'The printable referral form: reference, service, dueBy and only the shared fields of the person (audited)',
@@ -156,7 +178,14 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/send',
     {
-      config: { access: { permission: 'referral:send', personalData: true } },
+      config: {
+        access: { permission: 'referral:send', personalData: true },
+        refusals: {
+          403: 'Sending without consent for vital interests, or overriding a guard, is for supervisors.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is), or refused by a guard (`guard-refused`; `blockedBy` lists the obligations).',
+          422: 'No consent fits (`consentId`), or the vital-interest reason is not one that allows sending without consent.',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: transitionSummary(
@@ -173,7 +202,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/accept',
     {
-      config: { access: { permission: 'referral:receive', personalData: true } },
+      config: {
+        access: { permission: 'referral:receive', personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+        },
+      },
       schema: { tags: ['referrals'], summary: transitionSummary('Accept a referral to my agency'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
     },
     async (request) => moveReferral(platform, request.ctx, request.params.id, 'accept', request.body),
@@ -182,7 +217,14 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/decline',
     {
-      config: { access: { permission: 'referral:receive', personalData: true } },
+      config: {
+        access: { permission: 'referral:receive', personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+          422: 'A referral is declined with a reason.',
+        },
+      },
       schema: { tags: ['referrals'], summary: transitionSummary('Decline a referral to my agency, with a reason (its access ends)'), params: idParams, body: referralDeclineSchema, response: { 200: referralSchema } },
     },
     async (request) => moveReferral(platform, request.ctx, request.params.id, 'decline', request.body),
@@ -191,7 +233,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/start',
     {
-      config: { access: { permission: 'referral:receive', personalData: true } },
+      config: {
+        access: { permission: 'referral:receive', personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+        },
+      },
       schema: { tags: ['referrals'], summary: transitionSummary('Start the service of an accepted referral'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
     },
     async (request) => moveReferral(platform, request.ctx, request.params.id, 'start', request.body),
@@ -200,7 +248,14 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/complete',
     {
-      config: { access: { permission: 'referral:receive', personalData: true } },
+      config: {
+        access: { permission: 'referral:receive', personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+          422: 'Say what service was delivered (`feedback`).',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: transitionSummary('Record the service delivered (feedback, stored encrypted); the obligations it serves are fulfilled'),
@@ -215,7 +270,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/close',
     {
-      config: { access: { personalData: true } },
+      config: {
+        access: { personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: transitionSummary('Close a referral (the sender, or the recipient once accepted); the recipient’s access ends'),
@@ -230,7 +291,13 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/referrals/:id/revoke',
     {
-      config: { access: { permission: 'referral:revoke', personalData: true } },
+      config: {
+        access: { permission: 'referral:revoke', personalData: true },
+        refusals: {
+          403: 'Your role does not work with referrals.',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: transitionSummary("The sending agency's supervisor revokes a referral; the recipient's access ends"),
@@ -254,7 +321,14 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/consents',
     {
-      config: { access: { permission: 'case:manage', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: {
+          409: 'The person’s consent for this purpose and recipient stands (`consent-given`): withdraw it instead.',
+          422: 'No such recipient agency.',
+        },
+      },
       schema: {
         tags: ['referrals'],
         summary: "Record the person's decision on sharing with a recipient agency for a purpose (a service type), explained by me, in a language, with or without an interpreter",
@@ -278,7 +352,10 @@ export const referralRoutes: Feature = (app, platform) => {
   app.post(
     '/api/consents/:id/withdraw',
     {
-      config: { access: { permission: 'case:manage', personalData: true } },
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: { 409: 'Only a given consent can be withdrawn (`consent-not-given`).' },
+      },
       schema: {
         tags: ['referrals'],
         summary: 'The person withdraws a consent: the referrals resting on it are closed and the recipients’ access ends',

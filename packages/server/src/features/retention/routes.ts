@@ -73,7 +73,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/erasure-requests',
     {
-      config: { access: { permission: 'erasure:request', personalData: true } },
+      config: {
+        access: { permission: 'erasure:request', personalData: true },
+        refusals: { 409: 'The person’s personal data was already destroyed (`already-purged`).' },
+      },
       schema: {
         tags: ['retention'],
         summary:
@@ -106,7 +109,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/legal-holds',
     {
-      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      config: {
+        access: { permission: 'legal_hold:manage', personalData: true },
+        refusals: { 409: 'The person’s personal data was already destroyed (`already-purged`).' },
+      },
       schema: {
         tags: ['retention'],
         summary:
@@ -141,7 +147,10 @@ export const retentionRoutes: Feature = (app, platform) => {
   app.post(
     '/api/legal-holds/:id/release',
     {
-      config: { access: { permission: 'legal_hold:manage', personalData: true } },
+      config: {
+        access: { permission: 'legal_hold:manage', personalData: true },
+        refusals: { 409: 'The hold was already released (`already-released`).' },
+      },
       schema: {
         tags: ['retention'],
         summary:

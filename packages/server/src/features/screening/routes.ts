@@ -20,7 +20,11 @@ export const screeningRoutes: Feature = (app, platform) => {
   app.post(
     '/api/persons/:id/screenings',
     {
-      config: { access: { permission: 'screening:write', personalData: true }, idempotent: 201 },
+      config: {
+        access: { permission: 'screening:write', personalData: true },
+        idempotent: 201,
+        refusals: { 422: 'The screening time is in the future.' },
+      },
       schema: { tags: ['screening'], summary: 'Record a screening (a new version; earlier ones are kept)', params, body: screeningInputSchema, response: { 201: screeningSchema } },
     },
     async (request, reply) => reply.code(201).send(await screenPerson(platform, request.ctx, request.params.id, request.body)),
@@ -29,7 +33,10 @@ export const screeningRoutes: Feature = (app, platform) => {
   app.get(
     '/api/persons/:id/screenings',
     {
-      config: { access: { permission: 'person:read', personalData: true } },
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'Screening results are not among the fields shared with you.' },
+      },
       schema: { tags: ['screening'], summary: 'Screening history, oldest first', params, response: { 200: z.array(screeningSchema) } },
     },
     async (request) => screeningHistory(platform, request.ctx, request.params.id),

@@ -86,7 +86,10 @@ export const statsRoutes: Feature = async (app, platform) => {
   app.put(
     '/api/stats/threshold',
     {
-      config: { access: { permission: 'settings:manage' } },
+      config: {
+        access: { permission: 'settings:manage' },
+        refusals: { 422: 'k is below the minimum.' },
+      },
       schema: {
         tags: ['stats'],
         summary: `Set the suppression threshold k (at least ${MIN_K}; 422 naming k below it; 409 on a stale version)`,

@@ -28,7 +28,10 @@ export const systemRoutes: Feature = async (app, platform) => {
   app.get(
     '/readyz',
     {
-      config: { access: { public: true } },
+      config: {
+        access: { public: true },
+        refusals: { 503: 'The database is not reachable or not migrated.' },
+      },
       schema: { tags: ['system'], summary: 'The database answers and is migrated', response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']) }) } },
     },
     async () => {

@@ -6,12 +6,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from 'helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteAccess } from '../access/route-access.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
 import { clientErrorAnswer, handleError, sendProblem } from './errors.js';
 import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
+import { ApiDescription, API_INFO } from './openapi.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 import { badRequest, forbidden, HttpProblem, notFound, unauthorized } from './problem.js';
 import { fieldWithNul } from './text-input.js';
@@ -82,11 +83,14 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
 
   const routes: { method: string; url: string; access: RouteAccess }[] = [];
   app.decorate('havenRoutes', routes);
+  const description = new ApiDescription(config.publicUrl);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...(route.config ?? {}), access: { public: true } };
     const access = route.config?.access;
     if (!access) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
+    // A documented route without a summary, a described tag or a unique operationId stops the app here.
+    description.register(route);
   });
 
   await app.register(cookie);
@@ -168,23 +172,10 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
   app.addHook('onSend', async () => platform.database.durable());
 
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Haven API',
-        version: '0.1.0',
-        description: 'Protection of and assistance to smuggled migrants. Errors are RFC 9457 problem+json naming the failing field.',
-      },
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'haven_session' },
-          apiToken: { type: 'http', scheme: 'bearer' },
-        },
-      },
-    },
+    openapi: { openapi: '3.1.0', info: API_INFO },
     transform: jsonSchemaTransform,
-    // Fills components.schemas from the schemas given an id (`.meta({ id })`), which the routes' $refs point to.
-    transformObject: jsonSchemaTransformObject,
+    // Security, operationIds, problem answers, servers and tags from what each route declares.
+    transformObject: description.complete,
   });
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
@@ -192,9 +183,14 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     // The documentation page is never framed either.
     transformStaticCSP: (header) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
   });
-  app.get('/api/openapi.json', { config: { access: { public: true } } }, async () => app.swagger());
+  app.get(
+    '/api/openapi.json',
+    { config: { access: { public: true } }, schema: { tags: ['system'], summary: 'This API description (OpenAPI 3.1)' } },
+    async () => app.swagger(),
+  );
 
   for (const feature of options.features) await feature(app, platform);
+  description.checkOverrides();
   await app.ready();
   return app;
 }

@@ -89,11 +89,14 @@ function openApiViolations(doc: JsonObject): { violations: string[]; schemaPoint
         if (operationIds.has(op.operationId)) violations.push(`${where}: operationId ${op.operationId} is not unique`);
         operationIds.add(op.operationId);
       }
-      const parameters = (op.parameters ?? []) as JsonObject[];
+      // A parameter may be a reference to components.parameters (the Idempotency-Key header).
+      const given = (op.parameters ?? []) as JsonObject[];
+      const parameters = given.map((p) => (typeof p.$ref === 'string' ? ((resolvePointer(doc, p.$ref) ?? {}) as JsonObject) : p));
       for (const [i, p] of parameters.entries()) {
         if (typeof p.name !== 'string' || !['query', 'header', 'path', 'cookie'].includes(String(p.in))) violations.push(`${where}: parameter ${i} needs a name and a valid "in"`);
         if (p.in === 'path' && p.required !== true) violations.push(`${where}: path parameter ${String(p.name)} must be required`);
-        if (p.schema !== undefined) schemaPointers.push(pointer('paths', path, method, 'parameters', String(i), 'schema'));
+        const ref = given[i]!.$ref;
+        if (p.schema !== undefined) schemaPointers.push(typeof ref === 'string' ? `${ref}/schema` : pointer('paths', path, method, 'parameters', String(i), 'schema'));
       }
       const pathParams = parameters.filter((p) => p.in === 'path').map((p) => String(p.name)).sort();
       if (JSON.stringify(pathParams) !== JSON.stringify(templated)) violations.push(`${where}: path parameters ${pathParams.join(',')} do not match the template`);
@@ -229,7 +232,9 @@ describe.each(await databaseKinds())('HTTP security on %s', (kind) => {
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     ajv.addSchema(doc, 'openapi.json');
     expect(schemaPointers.length).toBeGreaterThan(20);
-    for (const pointer of schemaPointers) {
+    // Schemas written the same way compile the same way (every problem answer is one $ref): once each.
+    const distinct = new Map(schemaPointers.map((pointer) => [JSON.stringify(resolvePointer(doc, pointer)), pointer]));
+    for (const pointer of distinct.values()) {
       expect(() => ajv.compile({ $ref: `openapi.json${pointer}` }), pointer).not.toThrow();
     }
 

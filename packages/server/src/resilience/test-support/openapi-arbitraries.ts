@@ -8,6 +8,7 @@ export interface OpenApiDocument {
 export interface OpenApiOperation {
   parameters?: { in: 'path' | 'query' | 'header' | 'cookie'; name: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, unknown>;
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema as zod writes it
 export type JsonSchema = Record<string, any>;
