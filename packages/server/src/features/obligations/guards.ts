@@ -32,7 +32,7 @@ export interface OverrideRequest {
 }
 
 /** Problem codes of a refused guarded action; each is audited as a refusal before the 409 goes out. */
-export const GUARD_REFUSALS: ReadonlySet<string> = new Set(['guard-refused', 'override-not-permitted']);
+const GUARD_REFUSALS: ReadonlySet<string> = new Set(['guard-refused', 'override-not-permitted']);
 
 /** What may be done about a refusal, in the words of the problem's detail. */
 function overrideWords(action: GuardedAction, verdict: OverrideVerdict): string {
