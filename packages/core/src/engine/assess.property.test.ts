@@ -8,11 +8,13 @@ import {
   GUARDED_ACTIONS,
   OBSERVED_INDICATORS,
   SEXES,
+  TRAFFICKING_INDICATORS,
   type ObservedIndicator,
 } from '../codes.js';
 import { assess } from './assess.js';
 import { BASELINE_OBLIGATIONS } from './catalogue.js';
 import { parseAssessInput, type AssessInput } from './input.js';
+import { overrideFor } from './overrides.js';
 import { deadlineMs } from './time.js';
 
 // Properties of the engine over generated screenings: the floor never gives way, whatever the facts.
@@ -198,6 +200,59 @@ describe('assess, over generated screenings', () => {
       fc.property(screening, (document) => {
         const input = parse(document);
         expect(assess(input)).toEqual(assess(structuredClone(input)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('overrides, over generated screenings', () => {
+  // DOMAIN.md section 6, read off the facts the assessment states rather than off the guard's
+  // blockers, so the rule and the engine are checked against each other.
+  it('admits an override exactly where section 6 allows one, and of the kind it says', () => {
+    fc.assert(
+      fc.property(screening, (document) => {
+        const input = parse(document);
+        const output = assess(input);
+        const status = (code: string) => output.obligations.find((o) => o.code === code)?.status;
+        const child = output.flags.includes('child');
+        const trafficked = output.flags.some((flag) => (TRAFFICKING_INDICATORS as readonly string[]).includes(flag));
+
+        expect(overrideFor('charge_for_being_smuggled', output.guards.charge_for_being_smuggled)).toEqual({
+          override: 'never',
+          forbiddenBy: ['protection.non_criminalization'],
+        });
+
+        const confidential = status('protection.confidentiality') !== undefined && input.consular !== 'requested';
+        expect(overrideFor('share_with_origin_state', output.guards.share_with_origin_state)).toEqual(
+          confidential ? { override: 'never', forbiddenBy: ['protection.confidentiality'] } : { override: 'not_needed', forbiddenBy: [] },
+        );
+
+        const refouling = status('protection.non_refoulement') === 'open';
+        const otherwiseRefused = (child && status('children.best_interests') === 'open') || trafficked;
+        expect(overrideFor('return', output.guards.return)).toEqual(
+          refouling
+            ? { override: 'never', forbiddenBy: ['protection.non_refoulement'] }
+            : otherwiseRefused
+              ? { override: 'reason', forbiddenBy: [] }
+              : { override: 'not_needed', forbiddenBy: [] },
+        );
+
+        expect(overrideFor('detain', output.guards.detain)).toEqual(child ? { override: 'last_resort', forbiddenBy: [] } : { override: 'not_needed', forbiddenBy: [] });
+      }),
+      RUNS,
+    );
+  });
+
+  it('leaves the assessment as the contract states it: asking about overrides adds nothing to it', () => {
+    fc.assert(
+      fc.property(screening, (document) => {
+        const output = assess(parse(document));
+        const before = JSON.stringify(output);
+        for (const action of GUARDED_ACTIONS) overrideFor(action, output.guards[action]);
+        expect(JSON.stringify(output)).toBe(before);
+        expect(Object.keys(output)).toEqual(['flags', 'obligations', 'referrals', 'guards']);
+        for (const guard of Object.values(output.guards)) expect(Object.keys(guard)).toEqual(['allowed', 'blockedBy']);
       }),
       { numRuns: 200 },
     );

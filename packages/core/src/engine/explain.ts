@@ -3,6 +3,7 @@ import { evaluate, type AssessedStatus, type EvaluatedObligation, type Evaluatio
 import type { ObligationCode } from './catalogue.js';
 import type { FactName, Facts } from './facts.js';
 import type { AssessInput } from './input.js';
+import { blockerOverride, overrideFor, type OverrideVerdict } from './overrides.js';
 import { applyRule, isLogic, operationOf, truthy, type JsonLogicRule } from './logic.js';
 import { BASELINE_PROFILE, type Profile } from './profiles.js';
 import { formatInstant, formatSpan } from './time.js';
@@ -53,6 +54,8 @@ export interface GuardExplanation {
   blockedBy: BlockerExplanation[];
   /** Obligations that could refuse it and are listed, but do not: with the facts that release it. */
   notBlocking: BlockerExplanation[];
+  /** Whether a supervisor may override the refusal, how, and why (DOMAIN.md section 6). */
+  override: OverrideVerdict & { because: string[] };
 }
 
 export interface Explanation {
@@ -288,10 +291,14 @@ export function explain(input: AssessInput, profile: Profile = BASELINE_PROFILE)
       obligation: blocker.obligation,
       because: [...new Set(judge(blocker.rule, context).reasons)],
     });
+    const verdict = overrideFor(guard.action, { allowed: blockedBy.length === 0, blockedBy: blockedBy.map((blocker) => blocker.obligation) });
+    // The reasons of the blockers that decide it: those admitting no override, else the strictest.
+    const deciding = blockedBy.filter((blocker) => blockerOverride(guard.action, blocker.obligation).kind === verdict.override);
     return {
       action: guard.action,
       meaning: guard.meaning,
       allowed: blockedBy.length === 0,
+      override: { ...verdict, because: [...new Set(deciding.map((blocker) => blockerOverride(guard.action, blocker.obligation).why))] },
       blockedBy: blockedBy.map(explained),
       notBlocking: guard.blockers
         .filter((blocker) => !blocked.has(blocker) && context.listedByCode.has(blocker.obligation))
@@ -354,10 +361,10 @@ export function renderExplanation(explanation: Explanation): string {
       lines.push(`      not refused by ${blocker.obligation}: ${sentence(blocker.because)}`);
     }
     if (guard.allowed && guard.notBlocking.length === 0) lines.push('      Nothing in the facts refuses it.');
-  }
-  if (explanation.guards.some((guard) => !guard.allowed)) {
-    lines.push('');
-    lines.push('  A refused action can be overridden only by a supervisor with a written reason; the oversight body sees every override.');
+    const { override } = guard;
+    if (override.override === 'never') lines.push(`      No one may override it (${override.forbiddenBy.join(', ')}): ${listWords(override.because)}.`);
+    if (override.override === 'last_resort') lines.push(`      Override: ${listWords(override.because)}.`);
+    if (override.override === 'reason') lines.push('      Override: a supervisor may override it with a written reason, which the oversight body sees.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -68,6 +68,9 @@ export type {
 
 export { decodeProfileText, loadProfileText } from './profile-text.js';
 
+export { OVERRIDE_KINDS, OVERRIDE_RULES, blockerOverride, overrideFor } from './overrides.js';
+export type { BlockerOverride, GuardOverrides, OverrideKind, OverrideVerdict } from './overrides.js';
+
 export { explain, renderExplanation } from './explain.js';
 export type {
   BlockerExplanation,

@@ -1,11 +1,18 @@
 import type { GuardedAction, ServiceType } from '../codes.js';
 import { FACTS, type FactName } from './facts.js';
+import { blockerOverride, OVERRIDE_RULES, type OverrideKind } from './overrides.js';
 import { BASELINE_PROFILE, type Profile } from './profiles.js';
 import { formatSpan } from './time.js';
 import { describeFulfilment, describeRule } from './words.js';
 
 // docs/obligations.md is rendered from the catalogue, never written by hand: a test fails when
 // the committed copy differs (HAVEN_WRITE_DOCS=1 rewrites it).
+
+const OVERRIDE_WORDS: Readonly<Record<OverrideKind, string>> = {
+  reason: 'yes',
+  last_resort: 'last resort only',
+  never: '**never**',
+};
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string) => `\`${text}\``;
@@ -71,15 +78,30 @@ export function renderObligationsDoc(profile: Profile = BASELINE_PROFILE): strin
     '',
     'Some actions are refused, not merely warned about. Each guard is always answered, with the obligations that refuse it.',
     'A refused action can be overridden only by a supervisor with a written reason; the override is audited and the oversight body sees it.',
+    'Some refusals admit no override at all, because no reason can make them lawful; a child’s detention admits one only as a measure of last resort.',
+    'When several obligations refuse an action, the strictest decides. Whether an override is possible never changes what the engine outputs.',
     '',
-    '| action | meaning | refused by | when |',
-    '|---|---|---|---|',
+    '| action | meaning | refused by | when | override |',
+    '|---|---|---|---|---|',
   );
   for (const guard of profile.guards) {
     for (const blocker of guard.blockers) {
-      lines.push(`| ${[code(guard.action), guard.meaning, code(blocker.obligation), describeRule(blocker.rule)].map(cell).join(' | ')} |`);
+      const override = blockerOverride(guard.action, blocker.obligation);
+      lines.push(
+        `| ${[code(guard.action), guard.meaning, code(blocker.obligation), describeRule(blocker.rule), `${OVERRIDE_WORDS[override.kind]}: ${override.why}`].map(cell).join(' | ')} |`,
+      );
     }
   }
+  lines.push('', 'An obligation a jurisdiction profile adds to refuse an action (`blocks`) is overridden as follows:', '');
+  for (const guard of profile.guards) {
+    const added = OVERRIDE_RULES[guard.action].added;
+    lines.push(`- ${code(guard.action)}: ${OVERRIDE_WORDS[added.kind]}: ${added.why}.`);
+  }
+  lines.push(
+    '',
+    'Such an obligation refusing `share_with_origin_state` never refuses it when the person asked for their consulate (`consular` is `requested`):',
+    'a consular notification the person asked for is their right (VCCR 36(1)(b)), and only the baseline rule applies then.',
+  );
   lines.push(
     '',
     '## Mandatory consular notification',

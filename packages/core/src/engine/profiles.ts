@@ -344,7 +344,12 @@ function assemble(
       if (entry.origin !== 'profile') continue;
       const blocks = entry.definition.blocks ?? [];
       if (blocks.includes(guard.action)) {
-        const rule = open(entry.definition.code);
+        // A consular notification the person asked for is their right (VCCR 36(1)(b)): when they
+        // ask, only the baseline rule holds sharing back (DOMAIN.md section 9, rule 8).
+        const rule: JsonLogicRule =
+          guard.action === 'share_with_origin_state'
+            ? { and: [open(entry.definition.code), { '!=': [{ var: 'consular' }, 'requested'] }] }
+            : open(entry.definition.code);
         blockers.push({ obligation: entry.definition.code, rule, when: compileRule(rule) });
       }
     }

@@ -187,5 +187,10 @@ export const oversightItemSchema = z.object({
   reason: z.string(),
   by: z.string(),
   at: z.string(),
+  /**
+   * An override of the refusal to detain a child, made as a measure of last resort: the
+   * alternatives considered (null once destroyed under the retention policy) and the planned end.
+   */
+  lastResort: z.object({ alternativesConsidered: z.string().nullable(), plannedEnd: z.string() }).optional(),
 });
 export type OversightItem = z.infer<typeof oversightItemSchema>;

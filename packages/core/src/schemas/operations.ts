@@ -119,4 +119,17 @@ export const guardedActionRequestSchema = z.strictObject({
   overrideReason: textSchema(2000).refine((r) => r.length >= 10, 'must explain why, in at least 10 characters').optional(),
   /** For `detain`: where, since when, on what legal basis. */
   detention: z.strictObject({ place: textSchema(200), since: instantSchema, legalBasis: textSchema(500) }).optional(),
+  /**
+   * For overriding the refusal to detain a child, which the law allows only as a measure of last
+   * resort and for the shortest appropriate time (CRC 37(b)): the alternatives to detention that
+   * were considered and why none serves, and when the detention is planned to end (after its
+   * start, and no later than children.no_detention's deadline, which keeps running).
+   */
+  lastResort: z
+    .strictObject({
+      alternativesConsidered: textSchema(2000).refine((r) => r.length >= 10, 'must say which alternatives to detention were considered and why none serves, in at least 10 characters'),
+      plannedEnd: instantSchema,
+    })
+    .optional(),
 });
+export type GuardedActionRequest = z.infer<typeof guardedActionRequestSchema>;

@@ -33,6 +33,10 @@ describe('runAssess', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('children.guardian: OPEN, due by 2026-03-04T06:00:00Z');
     expect(result.stdout).toContain('Why: The person is a child (age 15).');
+    // Who may override each refusal (DOMAIN.md section 6): no one, for her return or a smuggling charge.
+    expect(result.stdout).toContain('No one may override it (protection.non_refoulement)');
+    expect(result.stdout).toContain('No one may override it (protection.non_criminalization)');
+    expect(result.stdout).toContain('Override: a child is detained only as a measure of last resort');
     expect(() => JSON.parse(result.stdout)).toThrow();
   });
 

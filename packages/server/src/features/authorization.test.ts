@@ -3,7 +3,7 @@ import { ROLES, type Role } from '@haven/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret, secretHash } from '../platform/auth/tokens.js';
 import { undocumentedAnswer, type DescribedAnswers } from '../test-support/api-description.js';
-import { AUTHORIZATION_MATRIX, DOCUMENTATION_PREFIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
+import { AUTHORIZATION_MATRIX, DOCUMENTATION_PREFIX, REFUSED_OVERRIDES, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
 import { databaseKinds } from '../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type HttpAnswer, type TestServer } from '../test-support/server.js';
 
@@ -276,6 +276,25 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     expect(docs.every((r) => r.access.public === true)).toBe(true);
     expect((await anonymous(server).get(`${DOCUMENTATION_PREFIX}/`)).status).toBe(200);
   });
+
+  for (const [name, refused] of Object.entries(REFUSED_OVERRIDES)) {
+    it(`refuses ${name} to a ${refused.role}, who holds guard:override`, async () => {
+      const { db } = server.platform.database;
+      const caller = await sessionFor(server, users.get(refused.role)!);
+      expect((await caller.get('/api/auth/me')).body.permissions).toContain('guard:override');
+      const stored = async () =>
+        Promise.all(
+          (['guard_overrides', 'case_actions', 'consular_notifications'] as const).map(async (table) => (await db.selectFrom(table).select('id').where('person_id', '=', world.personA).execute()).length),
+        );
+      const before = await stored();
+      const { path, body } = refused.request(world.personA);
+      const answer = await caller.request(refused.method, path, body);
+      expect(answer.status, describeAnswer(answer)).toBe(refused.status);
+      expect(problemCode(answer), describeAnswer(answer)).toBe(refused.problem);
+      expect(answer.body.protections).toEqual(refused.protections);
+      expect(await stored()).toEqual(before);
+    });
+  }
 
   for (const [key, rule] of Object.entries(AUTHORIZATION_MATRIX)) {
     const [method, pattern] = key.split(' ') as [string, string];

@@ -14,7 +14,7 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'assistance', columns: ['notes_enc'] },
   { table: 'identity_documents', columns: ['number_enc'] },
   { table: 'obligations', columns: ['waiver_reason_enc'] },
-  { table: 'guard_overrides', columns: ['reason_enc'] },
+  { table: 'guard_overrides', columns: ['reason_enc', 'last_resort_enc'] },
   { table: 'case_actions', columns: ['details_enc'] },
   { table: 'referrals', columns: ['vital_interest_reason_enc', 'reason_enc', 'decline_reason_enc', 'feedback_enc'] },
   { table: 'protection_measures', columns: ['notes_enc'] },

@@ -437,5 +437,58 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'POST /api/exports/:id/download': { callers: 'signed-in', request: () => ({ path: `/api/exports/${NO_SUCH_ID}/download`, body: {} }) },
 };
 
+/**
+ * Calls that must be refused to a role the matrix above lets through: overrides the law admits
+ * none of (DOMAIN.md section 6), asked by a supervisor, who holds `guard:override`. Each is made
+ * on the caller's own agency's person, a 16-year-old unaccompanied girl who fears return and is
+ * detained, so non-refoulement, confidentiality and non-criminalization all stand. Each must
+ * answer 409 `override-not-permitted` naming the protections, and store nothing.
+ */
+export interface RefusedCall {
+  role: Role;
+  method: 'POST';
+  request: (personId: string) => { path: string; body: unknown };
+  status: 409;
+  problem: 'override-not-permitted';
+  protections: readonly string[];
+}
+
+const OVERRIDE_REASON = 'Matrix: a supervisor insists in writing on this exception';
+
+export const REFUSED_OVERRIDES: Record<string, RefusedCall> = {
+  'overriding charge_for_being_smuggled': {
+    role: 'supervisor',
+    method: 'POST',
+    request: (id) => ({ path: `/api/persons/${id}/actions/charge_for_being_smuggled`, body: { overrideReason: OVERRIDE_REASON } }),
+    status: 409,
+    problem: 'override-not-permitted',
+    protections: ['protection.non_criminalization'],
+  },
+  'overriding share_with_origin_state while confidentiality stands': {
+    role: 'supervisor',
+    method: 'POST',
+    request: (id) => ({ path: `/api/persons/${id}/actions/share_with_origin_state`, body: { overrideReason: OVERRIDE_REASON, details: 'Identity check by the embassy' } }),
+    status: 409,
+    problem: 'override-not-permitted',
+    protections: ['protection.confidentiality'],
+  },
+  'overriding a consular notification while confidentiality stands': {
+    role: 'supervisor',
+    method: 'POST',
+    request: (id) => ({ path: `/api/persons/${id}/consular-notifications`, body: { post: 'Matrix consulate', sentAt: PAST, channel: 'email', overrideReason: OVERRIDE_REASON } }),
+    status: 409,
+    problem: 'override-not-permitted',
+    protections: ['protection.confidentiality'],
+  },
+  'overriding return while non_refoulement stands': {
+    role: 'supervisor',
+    method: 'POST',
+    request: (id) => ({ path: `/api/persons/${id}/actions/return`, body: { overrideReason: OVERRIDE_REASON, details: 'Readmission flight' } }),
+    status: 409,
+    problem: 'override-not-permitted',
+    protections: ['protection.non_refoulement'],
+  },
+};
+
 /** Routes served by the API documentation plugin: public, static. */
 export const DOCUMENTATION_PREFIX = '/api/docs';

@@ -22,6 +22,7 @@ describe.each(await databaseKinds())('cases, age disputes, detention and consula
   let responder: Caller;
   let colleagueId: string;
   let outsiderId: string;
+  let supervisor: Caller;
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
@@ -31,6 +32,7 @@ describe.each(await databaseKinds())('cases, age disputes, detention and consula
     responder = await sessionFor(server, await makeUser(server.platform, agency, 'first_responder', 'responder'));
     colleagueId = await makeUser(server.platform, agency, 'protection_officer', 'colleague');
     outsiderId = await makeUser(server.platform, other, 'protection_officer', 'outsider');
+    supervisor = await sessionFor(server, await makeUser(server.platform, agency, 'supervisor', 'supervisor'));
   });
   afterAll(() => server.close());
 
@@ -272,6 +274,13 @@ describe.each(await databaseKinds())('cases, age disputes, detention and consula
       expect(await db().selectFrom('consular_notifications').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
       const auditAfter = await db().selectFrom('audit_events').select('seq').where('action', '=', 'guard.refused').where('record_id', '=', personId).execute();
       expect(auditAfter.length).toBe(auditBefore.length + 1);
+      // Nothing goes to the State he fears on a supervisor's word either (DOMAIN.md section 6).
+      const overriding = await supervisor.post(`/api/persons/${personId}/consular-notifications`, { ...notification, overrideReason: 'The embassy asked to be told of every detention' });
+      expect(overriding.status).toBe(409);
+      expect(overriding.body.type).toMatch(/override-not-permitted$/);
+      expect(overriding.body).toMatchObject({ action: 'share_with_origin_state', protections: ['protection.confidentiality'] });
+      expect(await db().selectFrom('consular_notifications').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
+      expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
 
       const current = await caseOf(personId);
       expect((await officer.patch(`/api/cases/${current.id}`, { version: current.version, consular: 'requested' })).status).toBe(200);

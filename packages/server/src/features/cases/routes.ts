@@ -181,7 +181,7 @@ export const caseRoutes: Feature = (app, platform) => {
       },
       schema: {
         tags: ['cases'],
-        summary: 'Record a notification sent to the consular post (guarded: refused while confidentiality stands unless the person asked)',
+        summary: 'Record a notification sent to the consular post (guarded: refused while confidentiality stands unless the person asked; no override lifts that)',
         params: personParams,
         body: consularNotificationSchema.extend({ overrideReason: textSchema(2000).optional() }),
         response: { 201: z.object({ id: z.uuid(), overridden: z.boolean() }) },

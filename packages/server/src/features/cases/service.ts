@@ -214,7 +214,7 @@ export async function recordConsularNotification(
   const action: GuardedAction = 'share_with_origin_state';
   return withGuard(platform, ctx, personId, action, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
-    const clearance = await clearGuard(platform, trx, record, actor, personId, action, input.overrideReason);
+    const clearance = await clearGuard(platform, trx, record, actor, personId, action, { reason: input.overrideReason });
     const id = randomUUID();
     await trx
       .insertInto('consular_notifications')

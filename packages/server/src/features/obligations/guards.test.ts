@@ -57,8 +57,13 @@ describe.each(await databaseKinds())('guarded actions on %s', (kind) => {
   });
 
   it('lets only a supervisor override, with a written reason: stored, audited and in the oversight queue', async () => {
-    const personId = await newPerson({}, ['fear_of_return']);
-    const reason = 'Court order 2026/113 confirms the return; claim examined and rejected';
+    // Return is held back by the open trafficking referral alone: a refusal the law lets a supervisor override.
+    const personId = await newPerson({}, ['trafficking_deception']);
+    const reason = 'Court order 2026/113: the trafficking referral was assessed and closed by the national rapporteur';
+    const refused = await officer.post(`/api/persons/${personId}/actions/return`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ override: 'reason', protections: [] });
+    expect(refused.body.detail).toContain('A supervisor may override with a written reason.');
     const byOfficer = await officer.post(`/api/persons/${personId}/actions/return`, { overrideReason: reason });
     expect(byOfficer.status).toBe(403);
     expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
@@ -69,11 +74,10 @@ describe.each(await databaseKinds())('guarded actions on %s', (kind) => {
 
     const overridden = await supervisor.post(`/api/persons/${personId}/actions/return`, { overrideReason: reason, details: 'Flight AZ 123' });
     expect(overridden.status, JSON.stringify(overridden.body)).toBe(201);
-    expect(overridden.body).toMatchObject({ action: 'return', overridden: true });
-    expect(overridden.body.blockedBy).toContain('protection.non_refoulement');
+    expect(overridden.body).toMatchObject({ action: 'return', overridden: true, blockedBy: ['trafficking.referral'] });
     const stored = await db().selectFrom('guard_overrides').selectAll().where('person_id', '=', personId).execute();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ action: 'return', overridden_by: supervisorId });
+    expect(stored[0]).toMatchObject({ action: 'return', overridden_by: supervisorId, last_resort_enc: null, planned_end: null });
     expect(stored[0]!.reason_enc).not.toContain('Court order');
     const action = await db().selectFrom('case_actions').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow();
     expect(action).toMatchObject({ id: overridden.body.id, action: 'return', override_id: stored[0]!.id, performed_by: supervisorId });
@@ -83,9 +87,103 @@ describe.each(await databaseKinds())('guarded actions on %s', (kind) => {
     const queue = await inspector.get('/api/oversight/queue');
     expect(queue.status).toBe(200);
     const item = queue.body.find((i: { id: string }) => i.id === stored[0]!.id);
-    expect(item).toMatchObject({ kind: 'override', personId, reason, by: supervisorId });
-    expect(item.subject).toContain('return');
-    expect(item.subject).toContain('protection.non_refoulement');
+    expect(item).toMatchObject({ kind: 'override', personId, reason, by: supervisorId, subject: 'return (blocked by trafficking.referral)' });
+    expect(item.lastResort).toBeUndefined();
+  });
+
+  // DOMAIN.md section 6: refusals no reason can make lawful. Each is a 409 naming the protection,
+  // audited as a refusal, with nothing stored — for a supervisor, who holds guard:override, too.
+  it.each([
+    ['charge_for_being_smuggled', {}, [], ['protection.non_criminalization']],
+    ['share_with_origin_state', { nationality: 'ER' }, ['asylum_intent'], ['protection.confidentiality']],
+    ['return', {}, ['fear_of_return'], ['protection.non_refoulement']],
+    ['return', { ageClaimed: 15, accompaniment: 'unaccompanied' }, ['fear_of_return', 'trafficking_debt_bondage'], ['protection.non_refoulement']],
+  ] as const)('never lets anyone override %s for %j with %j', async (actionName, person, indicators, protections) => {
+    const personId = await newPerson(person, [...indicators]);
+    const plain = await officer.post(`/api/persons/${personId}/actions/${actionName}`, { details: 'Asked without an override' });
+    expect(plain.status).toBe(409);
+    expect(plain.body.type).toMatch(/guard-refused$/);
+    expect(plain.body).toMatchObject({ override: 'never', protections });
+    expect(plain.body.detail).toContain('No one may override it');
+    expect(plain.body.detail).not.toContain('A supervisor may override');
+
+    const reason = 'The supervisor takes responsibility for this exception in writing';
+    for (const caller of [supervisor, officer]) {
+      const answer = await caller.post(`/api/persons/${personId}/actions/${actionName}`, { overrideReason: reason, details: 'Asked with an override' });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(409);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body.type).toMatch(/override-not-permitted$/);
+      expect(answer.body).toMatchObject({ action: actionName, protections });
+      for (const code of protections) expect(answer.body.blockedBy).toContain(code);
+      expect(answer.body.detail).toContain(`No one may override it: ${protections[0]} stands`);
+    }
+    expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
+    expect(await actionsOf(personId)).toBe(0);
+    const audited = await refusals(personId);
+    // The trail names the action, and that an override was asked for (fields, never values; sorted by the recorder).
+    expect(audited.map((a) => JSON.parse(a.fields))).toEqual([[actionName], [actionName, 'override'].sort(), [actionName, 'override'].sort()]);
+    expect(audited[1]!.actor_user_id).toBe(supervisorId);
+  });
+
+  it('overrides the refusal to detain a child only as a measure of last resort, with the planned end, and children.no_detention keeps running', async () => {
+    const personId = await newPerson({ ageClaimed: 15, accompaniment: 'separated' });
+    const since = ago(HOUR);
+    const detention = { place: 'Police station, port area', since, legalBasis: 'Art. 13 (identification)' };
+    const reason = 'Night arrival; no foster place until the morning and the child ran from the shelter twice';
+    const alternativesConsidered = 'Emergency foster family and the night shelter were called: none could take him before 08:00';
+    const plannedEnd = new Date(server.clock.now().getTime() + 6 * HOUR).toISOString();
+
+    const refused = await supervisor.post(`/api/persons/${personId}/actions/detain`, { detention });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ blockedBy: ['children.no_detention'], override: 'last_resort', protections: [] });
+    expect(refused.body.detail).toContain('only as a measure of last resort');
+    const noStatement = await supervisor.post(`/api/persons/${personId}/actions/detain`, { detention, overrideReason: reason });
+    expect(noStatement.status).toBe(422);
+    expect(noStatement.body.errors.map((e: { field: string }) => e.field)).toEqual(['lastResort']);
+    const tooLong = await supervisor.post(`/api/persons/${personId}/actions/detain`, {
+      detention,
+      overrideReason: reason,
+      lastResort: { alternativesConsidered, plannedEnd: new Date(Date.parse(since) + 25 * HOUR).toISOString() },
+    });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.errors).toEqual([{ field: 'lastResort.plannedEnd', message: expect.stringContaining('children.no_detention') }]);
+    const past = await supervisor.post(`/api/persons/${personId}/actions/detain`, { detention, overrideReason: reason, lastResort: { alternativesConsidered, plannedEnd: ago(2 * HOUR) } });
+    expect(past.status).toBe(422);
+    expect(past.body.errors.map((e: { field: string }) => e.field)).toEqual(['lastResort.plannedEnd']);
+    const vague = await supervisor.post(`/api/persons/${personId}/actions/detain`, { detention, overrideReason: reason, lastResort: { alternativesConsidered: 'none', plannedEnd } });
+    expect(vague.status).toBe(400);
+    expect(vague.body.errors.map((e: { field: string }) => e.field)).toEqual(['lastResort.alternativesConsidered']);
+    const byOfficer = await officer.post(`/api/persons/${personId}/actions/detain`, { detention, overrideReason: reason, lastResort: { alternativesConsidered, plannedEnd } });
+    expect(byOfficer.status).toBe(403);
+    expect(await db().selectFrom('detentions').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
+    expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).toHaveLength(0);
+
+    const detained = await supervisor.post(`/api/persons/${personId}/actions/detain`, { detention, overrideReason: reason, lastResort: { alternativesConsidered, plannedEnd } });
+    expect(detained.status, JSON.stringify(detained.body)).toBe(201);
+    expect(detained.body).toMatchObject({ action: 'detain', overridden: true, blockedBy: ['children.no_detention'] });
+    const stored = await db().selectFrom('guard_overrides').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ action: 'detain', planned_end: plannedEnd });
+    expect(stored.last_resort_enc).not.toBeNull();
+    expect(stored.last_resort_enc).not.toContain('foster');
+    const audit = await db().selectFrom('audit_events').select('fields').where('action', '=', 'guard.overridden').where('record_id', '=', stored.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.fields).sort()).toEqual(['action', 'blockedBy', 'lastResort', 'reason']);
+    // The override does not stop the clock: the detention must still end within 24 hours of its start.
+    const owed = (await officer.get(`/api/persons/${personId}/obligations`)).body as { code: string; status: string; dueBy: string }[];
+    expect(owed.find((o) => o.code === 'children.no_detention')).toMatchObject({ status: 'open', dueBy: new Date(Date.parse(since) + 24 * HOUR).toISOString().replace('.000Z', 'Z') });
+
+    const queue = await inspector.get('/api/oversight/queue');
+    const item = queue.body.find((i: { id: string }) => i.id === stored.id);
+    expect(item).toMatchObject({ kind: 'override', reason, lastResort: { alternativesConsidered, plannedEnd } });
+    expect(item.subject).toBe(`detain (blocked by children.no_detention), as a last resort until ${plannedEnd}`);
+  });
+
+  it('asks for the last-resort statement only where the law needs it', async () => {
+    const lastResort = { alternativesConsidered: 'Reporting duties and a shelter were both considered', plannedEnd: new Date(server.clock.now().getTime() + HOUR).toISOString() };
+    const trafficked = await newPerson({}, ['trafficking_forced_labour']);
+    const wrongAction = await supervisor.post(`/api/persons/${trafficked}/actions/return`, { overrideReason: 'The referral was assessed and closed', lastResort });
+    expect(wrongAction.status).toBe(422);
+    expect(wrongAction.body.errors.map((e: { field: string }) => e.field)).toEqual(['lastResort']);
+    expect(await actionsOf(trafficked)).toBe(0);
   });
 
   it('always refuses to charge a person for having been smuggled', async () => {

@@ -120,7 +120,8 @@ export const obligationRoutes: Feature = (app, platform) => {
       },
       schema: {
         tags: ['obligations'],
-        summary: 'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason',
+        summary:
+          'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason where the law admits an override (a child’s detention: as a last resort, with lastResort); 409 override-not-permitted naming the protections where it admits none',
         params: z.strictObject({ id: idSchema, action: guardedActionSchema }),
         body: guardedActionRequestSchema,
         response: { 201: z.object({ id: z.uuid(), action: guardedActionSchema, overridden: z.boolean(), blockedBy: z.array(z.string()) }) },

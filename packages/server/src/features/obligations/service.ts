@@ -133,6 +133,27 @@ export interface ActionRequest {
   details?: string | undefined;
   overrideReason?: string | undefined;
   detention?: { place: string; since: string; legalBasis: string } | undefined;
+  lastResort?: { alternativesConsidered: string; plannedEnd: string } | undefined;
+}
+
+/**
+ * A last-resort detention is for the shortest appropriate time (CRC 37(b)): it is planned to end
+ * after it starts and after now, and no later than children.no_detention's deadline under the
+ * profile, which the override does not stop.
+ */
+function assertShortestTime(platform: Platform, request: ActionRequest): void {
+  const { lastResort, detention } = request;
+  if (!lastResort || !detention) return;
+  const field = 'lastResort.plannedEnd';
+  const end = Date.parse(lastResort.plannedEnd);
+  const since = Date.parse(detention.since);
+  if (end <= since) throw unprocessable(field, 'the planned end must come after the start of the detention');
+  if (end <= platform.clock().getTime()) throw unprocessable(field, 'the planned end must be in the future');
+  const deadline = platform.profile.obligations.find((entry) => entry.definition.code === 'children.no_detention')?.deadlineMs;
+  if (deadline != null && end > since + deadline) {
+    const latest = new Date(since + deadline).toISOString();
+    throw unprocessable(field, `a child's detention ends within the deadline of children.no_detention: plan its end no later than ${latest}`);
+  }
 }
 
 /**
@@ -149,6 +170,8 @@ export async function performAction(
   const actor = actorOf(ctx);
   if (action === 'detain' && !request.detention) throw unprocessable('detention', 'required to detain: place, since, legal basis');
   if (action === 'detain' && request.detention) assertNotFuture(platform, 'detention.since', request.detention.since);
+  if (action !== 'detain' && request.lastResort) throw unprocessable('lastResort', 'only the detention of a child is overridden as a measure of last resort');
+  assertShortestTime(platform, request);
   return withGuard(platform, ctx, personId, action, async (trx, record) => {
     await assertWorksOnCase(trx, actor, personId);
     if (action === 'detain') {
@@ -157,7 +180,7 @@ export async function performAction(
       const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
       if (open) throw unprocessable('detention', 'the person is already detained; end that detention first');
     }
-    const clearance = await clearGuard(platform, trx, record, actor, personId, action, request.overrideReason);
+    const clearance = await clearGuard(platform, trx, record, actor, personId, action, { reason: request.overrideReason, lastResort: request.lastResort });
     const id = randomUUID();
     const at = platform.clock().toISOString();
     await trx
@@ -271,15 +294,23 @@ export async function oversightQueue(platform: Platform, ctx: RequestContext, li
         id: o.id,
         personId: o.person_id,
         agencyId: o.agency_id,
-        subject: `${o.action} (blocked by ${(JSON.parse(o.blocked_by) as string[]).join(', ')})`,
+        subject: `${o.action} (blocked by ${(JSON.parse(o.blocked_by) as string[]).join(', ')})${o.planned_end ? `, as a last resort until ${o.planned_end}` : ''}`,
         reason: platform.cipher.decrypt(o.reason_enc, placeOf('guard_overrides', 'reason_enc', o.id)),
         by: o.overridden_by,
         at: o.created_at,
+        ...(o.planned_end
+          ? {
+              lastResort: {
+                alternativesConsidered: o.last_resort_enc === null ? null : platform.cipher.decrypt(o.last_resort_enc, placeOf('guard_overrides', 'last_resort_enc', o.id)),
+                plannedEnd: o.planned_end,
+              },
+            }
+          : {}),
       })),
     ]
       .sort((a, b) => (a.at < b.at ? 1 : -1))
       .slice(0, limit);
-    record({ action: 'oversight.read', recordType: 'oversight_queue', recordId: null, fields: ['reason'] });
+    record({ action: 'oversight.read', recordType: 'oversight_queue', recordId: null, fields: ['reason', 'lastResort'] });
     return items;
   });
 }

@@ -467,7 +467,7 @@ describe.each(await databaseKinds())('referrals on %s', (kind) => {
   });
 
   describe('guards on referrals', () => {
-    it('refuses a consular referral for an asylum seeker (confidentiality) with 409 listing the blocking obligation, unless a supervisor overrides in writing', async () => {
+    it('refuses a consular referral for an asylum seeker (confidentiality) with 409 listing the blocking obligation, which no one may override: only her own request lifts it', async () => {
       const personId = await newPerson({}, ['asylum_intent']);
       await consent(personId, w.agencies.consulate, 'consular');
       const referral = await draft({ personId, providerId: w.providers.consulate, service: 'consular' });
@@ -476,21 +476,27 @@ describe.each(await databaseKinds())('referrals on %s', (kind) => {
       const refused = await w.officer.caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version });
       expect(refused.status).toBe(409);
       expect(refused.body.type).toMatch(/guard-refused$/);
-      expect(refused.body).toMatchObject({ action: 'share_with_origin_state' });
+      expect(refused.body).toMatchObject({ action: 'share_with_origin_state', override: 'never', protections: ['protection.confidentiality'] });
       expect(refused.body.blockedBy).toContain('protection.confidentiality');
-      const byOfficer = await w.officer.caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version, overrideReason: 'The person asked to see their consul' });
-      expect(byOfficer.status).toBe(403);
+      expect(refused.body.detail).not.toContain('A supervisor may override');
+      for (const caller of [w.officer.caller, w.supervisor.caller]) {
+        const overriding = await caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version, overrideReason: 'The embassy asked for a list of the persons rescued' });
+        expect(overriding.status).toBe(409);
+        expect(overriding.body.type).toMatch(/override-not-permitted$/);
+        expect(overriding.body).toMatchObject({ action: 'share_with_origin_state', protections: ['protection.confidentiality'] });
+      }
       expect(await snapshot()).toEqual(before);
       expect(await grantOf(referral.id)).toEqual([]);
       const refusals = await db().selectFrom('audit_events').select('fields').where('action', '=', 'guard.refused').where('record_id', '=', personId).execute();
-      expect(refusals.map((r) => JSON.parse(r.fields))).toEqual([['share_with_origin_state']]);
+      expect(refusals.map((r) => JSON.parse(r.fields))).toEqual([['share_with_origin_state'], ['override', 'share_with_origin_state'], ['override', 'share_with_origin_state']]);
 
-      const overridden = await w.supervisor.caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version, overrideReason: 'The person asked in writing to see their consul' });
-      expect(overridden.status, JSON.stringify(overridden.body)).toBe(200);
-      expect(overridden.body.status).toBe('sent');
-      const override = await db().selectFrom('guard_overrides').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow();
-      expect(override).toMatchObject({ action: 'share_with_origin_state', overridden_by: w.supervisor.id });
-      expect(JSON.parse(override.blocked_by)).toContain('protection.confidentiality');
+      // She asks to see her consul: her request, not an override, lets the referral go.
+      const current = (await w.officer.caller.get(`/api/persons/${personId}/case`)).body as { id: string; version: number };
+      expect((await w.officer.caller.patch(`/api/cases/${current.id}`, { version: current.version, consular: 'requested' })).status).toBe(200);
+      const asked = await w.officer.caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+      expect(asked.body.status).toBe('sent');
+      expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).toEqual([]);
     });
 
     it('sends a consular referral for a person with no protection need without override', async () => {
@@ -500,7 +506,7 @@ describe.each(await databaseKinds())('referrals on %s', (kind) => {
       expect(referral.status).toBe('sent');
     });
 
-    it('refuses a voluntary-return referral while non-refoulement stands, and sends it for a person it does not protect', async () => {
+    it('refuses a voluntary-return referral while non-refoulement stands, to a supervisor too, and sends it for a person it does not protect', async () => {
       const fearing = await newPerson({}, ['fear_of_return']);
       await consent(fearing, w.agencies.iom, 'voluntary_return');
       const referral = await draft({ personId: fearing, providerId: w.providers.iom, service: 'voluntary_return' });
@@ -508,7 +514,21 @@ describe.each(await databaseKinds())('referrals on %s', (kind) => {
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ action: 'return' });
       expect(refused.body.blockedBy).toContain('protection.non_refoulement');
+      const overriding = await w.supervisor.caller.post(`/api/referrals/${referral.id}/send`, { version: referral.version, overrideReason: 'A return flight is booked for the whole group' });
+      expect(overriding.status).toBe(409);
+      expect(overriding.body).toMatchObject({ action: 'return', protections: ['protection.non_refoulement'] });
+      expect(overriding.body.type).toMatch(/override-not-permitted$/);
       expect((await db().selectFrom('referrals').select('status').where('id', '=', referral.id).executeTakeFirstOrThrow()).status).toBe('draft');
+      expect(await db().selectFrom('guard_overrides').select('id').where('person_id', '=', fearing).execute()).toEqual([]);
+
+      // Held back only by an open trafficking referral, the return may be overridden in writing.
+      const trafficked = await newPerson({}, ['trafficking_deception']);
+      await consent(trafficked, w.agencies.iom, 'voluntary_return');
+      const held = await draft({ personId: trafficked, providerId: w.providers.iom, service: 'voluntary_return' });
+      const overridden = await w.supervisor.caller.post(`/api/referrals/${held.id}/send`, { version: held.version, overrideReason: 'The anti-trafficking unit assessed her and she asked to go home with IOM' });
+      expect(overridden.status, JSON.stringify(overridden.body)).toBe(200);
+      const override = await db().selectFrom('guard_overrides').selectAll().where('person_id', '=', trafficked).executeTakeFirstOrThrow();
+      expect(override).toMatchObject({ action: 'return', overridden_by: w.supervisor.id, blocked_by: JSON.stringify(['trafficking.referral']) });
 
       const adult = await newPerson();
       await consent(adult, w.agencies.iom, 'voluntary_return');

@@ -404,7 +404,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
     } else {
       changes.consent_id = (await consentForReferralOrThrow(trx, row, input.consentId ?? row.consent_id, platform.database.dialect === 'postgres')).id;
     }
-    if (guarded) await clearGuard(platform, trx, record, actor, row.person_id, guarded, input.overrideReason);
+    if (guarded) await clearGuard(platform, trx, record, actor, row.person_id, guarded, { reason: input.overrideReason });
     if (!(await updateReferralRow(trx, id, row.version, changes, at))) throw staleVersion('referral', row.version + 1);
     const sent = (await findReferralRow(trx, id))!;
     await grantAccess(trx, sent, shared, at);

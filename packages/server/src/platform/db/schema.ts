@@ -343,6 +343,10 @@ export interface GuardOverrideTable {
   reason_enc: string;
   overridden_by: string;
   created_at: string;
+  /** For a child's detention (last resort only): the alternatives considered, encrypted; null otherwise. */
+  last_resort_enc: string | null;
+  /** For a child's detention: when it is planned to end (RFC 3339); null otherwise. */
+  planned_end: string | null;
 }
 
 export interface CaseActionTable {

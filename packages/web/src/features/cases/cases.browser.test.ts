@@ -34,6 +34,7 @@ describe('the protection officer and the service provider in Chromium', () => {
     expect((await admin.post('/api/directory/pathways', { serviceType: 'asylum', area: AREA, providerId: provider.body.id })).status).toBe(201);
     officerId = await web.makeUser('protection_officer', 'officer.cases');
     await web.makeUser('service_provider', 'asylum.caseworker', asylumOffice);
+    await web.makeUser('supervisor', 'supervisor.cases');
 
     const officer = await sessionFor(web.server, officerId);
     const now = web.server.clock.now().getTime();
@@ -253,6 +254,69 @@ describe('the protection officer and the service provider in Chromium', () => {
     expect(nav.x + nav.width).toBeCloseTo(viewport, 0);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'referral-detail-arabic');
+  });
+
+  it('offers the supervisor no override the law forbids, says why, and detains the child only as a last resort', async () => {
+    const { page } = web;
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+    await signOut(page);
+    await web.signIn('supervisor.cases');
+    await page.goto(`${web.baseUrl}/cases/${amal}`);
+    await page.getByRole('heading', { name: 'Amal Tesfay', level: 1 }).waitFor({ timeout: 60_000 });
+
+    // She fears return and seeks asylum: no one may override her return, sharing with Eritrea, or a smuggling charge.
+    const ret = page.getByTestId('guard-return');
+    await ret.locator('[data-override]').waitFor();
+    expect(await ret.locator('[data-override]').innerText()).toBe(
+      'No one may override this: the person fears persecution or torture in the State they would be sent to (non-refoulement).',
+    );
+    expect(await page.getByTestId('guard-share_with_origin_state').locator('[data-override]').innerText()).toContain(
+      'No one may override this: nothing goes to the authorities of the State the person fears',
+    );
+    expect(await page.getByTestId('guard-charge_for_being_smuggled').locator('[data-override]').innerText()).toContain('no one is prosecuted for having been smuggled');
+    expect(await page.getByTestId('guard-detain').locator('[data-override]').getAttribute('data-override')).toBe('last_resort');
+
+    // The form asks for no override reason where none may be given, and says why.
+    await page.locator('summary', { hasText: 'Record a guarded action' }).click();
+    const form = page.getByTestId('action-form');
+    await form.getByTestId('override-rule').filter({ hasText: 'No one may override this' }).waitFor();
+    expect(await form.locator('textarea[name=overrideReason]').count()).toBe(0);
+    expect(await form.getByTestId('last-resort').count()).toBe(0);
+
+    // Her detention: a supervisor may go ahead only as a last resort, with the alternatives and the planned end.
+    await form.locator('.field').filter({ has: page.getByText('Action', { exact: true }) }).locator('button.select-button').click();
+    await page.getByRole('option', { name: 'Detention' }).click();
+    await form.getByTestId('override-rule').filter({ hasText: 'only as a measure of last resort' }).waitFor();
+    const lastResort = form.getByTestId('last-resort');
+    await lastResort.waitFor();
+    expect(await lastResort.innerText()).toContain('Alternatives to detention considered');
+    expect(await lastResort.innerText()).toContain('Planned end of the detention');
+    const now = web.server.clock.now().getTime();
+    // datetime-local takes the browser's wall-clock time, which is this machine's.
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await form.locator('input[name=place]').fill('Harbour police station');
+    await form.locator('input[name=since]').fill(local(now - HOUR));
+    await form.locator('input[name=legalBasis]').fill('Art. 13 (identification)');
+    await form.locator('textarea[name=overrideReason]').fill('She arrived at night and the shelter could not take her before the morning.');
+    await form.getByTestId('record-action').click();
+    // Without the statement of last resort, the form does not send it.
+    await lastResort.getByText('Explain why, in at least 10 characters.').waitFor();
+    await lastResort.locator('textarea[name="lastResort.alternativesConsidered"]').fill('The night shelter and an emergency foster family were called; neither could take her until 08:00.');
+    await lastResort.locator('input[name="lastResort.plannedEnd"]').fill(local(now + 3 * HOUR));
+    await form.getByTestId('record-action').click();
+    await page.getByTestId('action-done').filter({ hasText: 'Detention recorded as a measure of last resort' }).waitFor();
+    const stored = await web.server.platform.database.db.selectFrom('guard_overrides').select(['action', 'planned_end', 'last_resort_enc']).where('person_id', '=', amal).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ action: 'detain' });
+    expect(stored[0]!.planned_end).not.toBeNull();
+    expect(stored[0]!.last_resort_enc).not.toContain('foster');
+    // The obligation to end her detention keeps running.
+    await page.getByTestId('obligations').locator('[data-code="children.no_detention"]').waitFor();
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await page.getByTestId('guards').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'case-guards-supervisor');
   });
 
   it('ran without a console error or a Content-Security-Policy violation', () => {

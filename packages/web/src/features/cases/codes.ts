@@ -7,3 +7,4 @@
 export { ASSISTANCE_TYPES, ASYLUM_CLAIM_STATES, CASE_STAGES, GUARDED_ACTIONS, OBSERVED_INDICATORS, SERVICE_TYPES } from '../../../../core/src/codes';
 export { screeningInputSchema } from '../../../../core/src/schemas/operations';
 export { REFERRAL_URGENCIES } from '../../../../core/src/schemas/referrals';
+export { overrideFor, type OverrideVerdict } from '../../../../core/src/engine/overrides';

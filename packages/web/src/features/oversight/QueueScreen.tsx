@@ -13,7 +13,8 @@ export const auditPath = (recordType: string, recordId: string) => `/oversight/a
 
 /**
  * Every waiver of an obligation and every override of a guard, in every agency, latest first,
- * with the supervisor's written reason: the decisions the oversight body reviews.
+ * with the supervisor's written reason: the decisions the oversight body reviews. A child's
+ * detention overridden as a last resort says so, with its planned end and the alternatives considered.
  */
 function QueueScreenBody() {
   const { t } = useTranslation();
@@ -49,7 +50,14 @@ function QueueScreenBody() {
                   <td>
                     <code>{item.subject}</code>
                   </td>
-                  <td className="reason">{item.reason}</td>
+                  <td className="reason">
+                    {item.reason}
+                    {item.lastResort ? (
+                      <p className="last-resort" data-testid="last-resort">
+                        {t('oversight.queue.lastResort', { end: format.dateTime(item.lastResort.plannedEnd), alternatives: item.lastResort.alternativesConsidered ?? t('oversight.queue.destroyed') })}
+                      </p>
+                    ) : null}
+                  </td>
                   <td>
                     <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>
                     <div className="muted">{t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>

@@ -82,7 +82,14 @@ function GuardsScreenBody() {
                   <td>
                     <code>{item.subject}</code>
                   </td>
-                  <td>{item.reason}</td>
+                  <td>
+                    {item.reason}
+                    {item.lastResort ? (
+                      <p className="last-resort">
+                        {t('supervision.guards.lastResort', { end: format.dateTime(item.lastResort.plannedEnd), alternatives: item.lastResort.alternativesConsidered ?? t('supervision.guards.destroyed') })}
+                      </p>
+                    ) : null}
+                  </td>
                   <td>
                     <Link to={`/supervision/persons/${item.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(item.personId) })}>
                       {caseLabel(item.personId)}

@@ -1,4 +1,4 @@
-import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core';
+import { GUARDED_ACTIONS, overrideFor, type GuardedAction, type OverrideVerdict } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -29,6 +29,8 @@ interface ActionDone {
   action: GuardedAction;
   overridden: boolean;
   blockedBy: string[];
+  /** The planned end of a child's detention overridden as a last resort. */
+  plannedEnd?: string;
 }
 
 const actionForm = z.object({
@@ -38,7 +40,23 @@ const actionForm = z.object({
   place: z.string().trim().max(200),
   since: z.string(),
   legalBasis: z.string().trim().max(500),
+  lastResort: z.object({ alternativesConsidered: z.string().trim().max(2000), plannedEnd: z.string() }),
 });
+
+/** Who may override a refusal, in words; null when nothing refuses the action. */
+function useOverrideWords(): (verdict: OverrideVerdict) => string | null {
+  const { t } = useTranslation();
+  const nameOf = useObligationName();
+  return (verdict) => {
+    if (verdict.override === 'not_needed') return null;
+    if (verdict.override === 'reason') return t('supervision.person.overrideExplain');
+    if (verdict.override === 'last_resort') return t('supervision.person.lastResortExplain');
+    const why = verdict.forbiddenBy.map((code) =>
+      t(`supervision.person.forbiddenBy.${code}`, { defaultValue: t('supervision.person.forbiddenBy.other', { obligation: nameOf(code) }) }),
+    );
+    return t('supervision.person.noOverride', { why: why.join(' ') });
+  };
+}
 
 function personName(person: Person | undefined): string | undefined {
   if (!person) return undefined;
@@ -125,33 +143,51 @@ function PersonGuardsScreenBody() {
   const guards = useResource<Guards>(`/api/persons/${personId}/guards`);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<ActionDone>();
+  const format = useFormat();
+  const overrideWords = useOverrideWords();
   const form = useForm({
     resolver: zodResolver(actionForm),
-    defaultValues: { action: 'return' as GuardedAction, details: '', overrideReason: '', place: '', since: '', legalBasis: '' },
+    defaultValues: { action: 'return' as GuardedAction, details: '', overrideReason: '', place: '', since: '', legalBasis: '', lastResort: { alternativesConsidered: '', plannedEnd: '' } },
   });
   const action = useWatch({ control: form.control, name: 'action' });
   const guard = guards.data?.[action];
+  const verdict = guard ? overrideFor(action, guard) : undefined;
   const refused = guard !== undefined && !guard.allowed;
+  // The law admits no override here: the form does not offer one, and has nothing to record.
+  const forbidden = verdict?.override === 'never';
+  const lastResort = verdict?.override === 'last_resort' && action === 'detain';
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
     setDone(undefined);
+    if (forbidden) return;
     if (refused && values.overrideReason.length < MIN_REASON) {
       form.setError('overrideReason', { type: 'required', message: t('supervision.reasonTooShort', { count: MIN_REASON }) });
       return;
     }
+    if (lastResort && values.lastResort.alternativesConsidered.length < MIN_REASON) {
+      form.setError('lastResort.alternativesConsidered', { type: 'required', message: t('supervision.reasonTooShort', { count: MIN_REASON }) });
+      return;
+    }
+    if (lastResort && !values.lastResort.plannedEnd) {
+      form.setError('lastResort.plannedEnd', { type: 'required', message: t('supervision.required') });
+      return;
+    }
+    const plannedEnd = lastResort ? new Date(values.lastResort.plannedEnd).toISOString() : undefined;
     const body = {
       ...(values.details ? { details: values.details } : {}),
       ...(refused ? { overrideReason: values.overrideReason } : {}),
       ...(values.action === 'detain' ? { detention: { place: values.place, since: values.since ? new Date(values.since).toISOString() : '', legalBasis: values.legalBasis } } : {}),
+      ...(plannedEnd ? { lastResort: { alternativesConsidered: values.lastResort.alternativesConsidered, plannedEnd } } : {}),
     };
     try {
-      setDone(await api<ActionDone>('POST', `/api/persons/${personId}/actions/${values.action}`, body, { idempotencyKey: newIdempotencyKey() }));
-      form.reset({ ...values, details: '', overrideReason: '' });
+      const result = await api<ActionDone>('POST', `/api/persons/${personId}/actions/${values.action}`, body, { idempotencyKey: newIdempotencyKey() });
+      setDone({ ...result, ...(result.overridden && plannedEnd ? { plannedEnd } : {}) });
+      form.reset({ ...values, details: '', overrideReason: '', lastResort: { alternativesConsidered: '', plannedEnd: '' } });
       guards.reload();
     } catch (caught) {
       // The facts changed since the page was read: show the guards as they are now.
-      if (caught instanceof ApiProblem && caught.code === 'guard-refused') guards.reload();
-      setError(applyProblem(caught, form.setError, ['details', 'overrideReason']));
+      if (caught instanceof ApiProblem && (caught.code === 'guard-refused' || caught.code === 'override-not-permitted')) guards.reload();
+      setError(applyProblem(caught, form.setError, ['details', 'overrideReason', 'place', 'since', 'legalBasis', 'lastResort.alternativesConsidered', 'lastResort.plannedEnd']));
     }
   });
   const name = personName(person.data);
@@ -183,6 +219,9 @@ function PersonGuardsScreenBody() {
                         <ObligationName code={code} />
                       </span>
                     ))}
+                    <div className="guard-override" data-override={overrideFor(value, entry).override}>
+                      {overrideWords(overrideFor(value, entry))}
+                    </div>
                   </>
                 )}
               </li>
@@ -203,24 +242,53 @@ function PersonGuardsScreenBody() {
             <TextInputField control={form.control} name="legalBasis" label={t('supervision.person.legalBasis')} isRequired />
           </div>
         ) : null}
-        {refused ? (
+        {refused && verdict ? (
           <>
-            <div role="note" className="alert alert-warning">
+            <div role="note" className={forbidden ? 'alert alert-error' : 'alert alert-warning'} data-testid="override-rule" data-override={verdict.override}>
               <p className="alert-title">{t('supervision.person.refusedTitle', { action: t(`supervision.guardedActions.${action}`) })}</p>
-              <p>{t('supervision.person.overrideExplain')}</p>
+              <p>{overrideWords(verdict)}</p>
             </div>
-            <TextInputField control={form.control} name="overrideReason" label={t('supervision.person.overrideReason')} description={t('supervision.reasonHint', { count: MIN_REASON })} multiline isRequired />
+            {forbidden ? null : (
+              <TextInputField control={form.control} name="overrideReason" label={t('supervision.person.overrideReason')} description={t('supervision.reasonHint', { count: MIN_REASON })} multiline isRequired />
+            )}
+            {lastResort ? (
+              <fieldset className="last-resort">
+                <legend>{t('supervision.person.lastResort.title')}</legend>
+                <TextInputField
+                  control={form.control}
+                  name="lastResort.alternativesConsidered"
+                  label={t('supervision.person.lastResort.alternativesConsidered')}
+                  description={t('supervision.person.lastResort.alternativesHint', { count: MIN_REASON })}
+                  multiline
+                  isRequired
+                />
+                <TextInputField
+                  control={form.control}
+                  name="lastResort.plannedEnd"
+                  type="datetime-local"
+                  label={t('supervision.person.lastResort.plannedEnd')}
+                  description={t('supervision.person.lastResort.plannedEndHint')}
+                  isRequired
+                />
+              </fieldset>
+            ) : null}
           </>
         ) : null}
         <ProblemAlert error={error} />
         {done ? (
           <p role="status" className="alert alert-ok">
-            {done.overridden ? t('supervision.person.overridden', { action: t(`supervision.guardedActions.${done.action}`) }) : t('supervision.person.performed', { action: t(`supervision.guardedActions.${done.action}`) })}
+            {done.plannedEnd
+              ? t('supervision.person.overriddenLastResort', { action: t(`supervision.guardedActions.${done.action}`), end: format.dateTime(done.plannedEnd) })
+              : done.overridden
+                ? t('supervision.person.overridden', { action: t(`supervision.guardedActions.${done.action}`) })
+                : t('supervision.person.performed', { action: t(`supervision.guardedActions.${done.action}`) })}
           </p>
         ) : null}
-        <Button type="submit" className={refused ? 'button button-danger' : 'button button-primary'}>
-          {refused ? t('supervision.person.override') : t('supervision.person.submit')}
-        </Button>
+        {forbidden ? null : (
+          <Button type="submit" className={refused ? 'button button-danger' : 'button button-primary'}>
+            {refused ? t('supervision.person.override') : t('supervision.person.submit')}
+          </Button>
+        )}
       </Form>
       <OpenObligations personId={personId} />
     </div>

@@ -5,7 +5,9 @@ import { makeAgency, makeUser, sessionFor } from '../../../../server/src/test-su
 import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
 
 const DAY = 86_400_000;
-const REASON = 'Court order 2026/113: the asylum claim was examined on appeal and finally rejected';
+const HOUR = 3_600_000;
+const REASON = 'Night arrival: no foster place until the morning, and he ran from the open shelter twice';
+const ALTERNATIVES = 'The night shelter, an emergency foster family and a guardian on call were tried; none could take him before 08:00.';
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -16,12 +18,14 @@ describe('supervision and oversight in Chromium', () => {
   let web: WebTest;
   let personId: string;
   let waivedCode: string;
+  let officerId: string;
 
   beforeAll(async () => {
     web = await startWebTest();
     const { platform } = web.server;
     const ombudsman = await makeAgency(platform, 'Ombudsman', 'oversight');
-    const officer = await sessionFor(web.server, await makeUser(platform, web.agencyId, 'protection_officer', 'officer.case'));
+    officerId = await makeUser(platform, web.agencyId, 'protection_officer', 'officer.case');
+    const officer = await sessionFor(web.server, officerId);
     await web.makeUser('supervisor', 'supervisor.desk');
     await web.makeUser('oversight', 'inspector.desk', ombudsman);
     // A man who fears return: non-refoulement holds his return back.
@@ -70,7 +74,7 @@ describe('supervision and oversight in Chromium', () => {
     waivedCode = code;
   });
 
-  it('refuses the return of a person who fears it until the supervisor overrides the guard in writing', async () => {
+  it('offers no override of the return of a person who fears it, and says why', async () => {
     const { page } = web;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
     await page.getByRole('table', { name: 'Cases with a guarded action held back' }).waitFor();
@@ -83,23 +87,60 @@ describe('supervision and oversight in Chromium', () => {
     expect(await obligations.getByRole('rowheader').filter({ hasText: waivedCode }).count()).toBe(0);
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
+    expect(await returnGuard.locator('.guard-override').innerText()).toBe(
+      'No one may override this: the person fears persecution or torture in the State they would be sent to (non-refoulement).',
+    );
+    // The form says so, and offers neither a reason to give nor a button to override.
     const form = page.locator('form[aria-labelledby=perform-action]');
-    await form.getByText('Return is refused by a guard.').waitFor();
-    await form.locator('textarea[name=details]').fill('Readmission agreement, flight AZ 123');
-    // No reason, no override: the form says so beside the field and nothing is stored.
+    const rule = form.getByTestId('override-rule');
+    await rule.getByText('Return is refused by a guard.').waitFor();
+    expect(await rule.getAttribute('data-override')).toBe('never');
+    expect(await rule.innerText()).toContain('No one may override this: the person fears persecution or torture');
+    expect(await form.locator('textarea[name=overrideReason]').count()).toBe(0);
+    expect(await form.getByRole('button', { name: 'Override the guard and record the action' }).count()).toBe(0);
+    expect(await web.server.platform.database.db.selectFrom('guard_overrides').select('id').execute()).toHaveLength(0);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
+  it('overrides the detention of a child only as a measure of last resort, with the alternatives considered and the planned end', async () => {
+    const { page } = web;
+    // A session opened now: the one of the setup ended while the clock moved four days on.
+    const officer = await sessionFor(web.server, officerId);
+    const child = await officer.post('/api/persons', { givenName: 'Dawit', familyName: 'Kidane', sex: 'male', ageClaimed: 15, nationality: 'ER', accompaniment: 'separated' });
+    expect(child.status, JSON.stringify(child.body)).toBe(201);
+    const dawit = child.body.id as string;
+    await page.goto(`${web.baseUrl}/supervision/persons/${dawit}`);
+    await page.getByRole('heading', { name: 'Guarded actions for Dawit Kidane' }).waitFor();
+    const form = page.locator('form[aria-labelledby=perform-action]');
+    await form.locator('.field').filter({ has: page.getByText('Action', { exact: true }) }).locator('button.select-button').click();
+    await page.getByRole('option', { name: 'Detain' }).click();
+    const rule = form.getByTestId('override-rule');
+    await rule.getByText('Detain is refused by a guard.').waitFor();
+    expect(await rule.innerText()).toContain('A child is detained only as a measure of last resort and for the shortest time.');
+    // datetime-local takes wall-clock time; the page's clock is the server's, four days on.
+    const now = web.server.clock.now().getTime();
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await form.locator('input[name=place]').fill('Harbour police station');
+    await form.locator('input[name=since]').fill(local(now - HOUR));
+    await form.locator('input[name=legalBasis]').fill('Art. 13 (identification)');
+    await form.locator('textarea[name=overrideReason]').fill(REASON);
+    // The reason alone is not enough for a child: the alternatives considered and the planned end are asked for.
     await form.getByRole('button', { name: 'Override the guard and record the action' }).click();
     await form.getByText('Explain why, in at least 10 characters.').waitFor();
     expect(await web.server.platform.database.db.selectFrom('guard_overrides').select('id').execute()).toHaveLength(0);
-    await form.locator('textarea[name=overrideReason]').fill(REASON);
+    await form.locator('textarea[name="lastResort.alternativesConsidered"]').fill(ALTERNATIVES);
+    await form.locator('input[name="lastResort.plannedEnd"]').fill(local(now + 3 * HOUR));
     await form.getByRole('button', { name: 'Override the guard and record the action' }).click();
-    await page.getByRole('status').filter({ hasText: 'Return recorded by overriding the guard.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Detain recorded as a measure of last resort' }).waitFor();
     const stored = await web.server.platform.database.db.selectFrom('guard_overrides').select(['action', 'person_id']).execute();
-    expect(stored).toEqual([{ action: 'return', person_id: personId }]);
+    expect(stored).toEqual([{ action: 'detain', person_id: dawit }]);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'supervision-override');
-    // The agency's own decisions list it, with the reason.
+    // The agency's own decisions list it, with the reason, as a last resort.
     await page.getByRole('link', { name: 'Back to guards and overrides' }).click();
-    await page.getByRole('table', { name: 'Waivers and overrides of the agency' }).getByText(REASON).waitFor();
+    const decisions = page.getByRole('table', { name: 'Waivers and overrides of the agency' });
+    await decisions.getByText(REASON).waitFor();
+    expect(await decisions.innerText()).toContain('A child’s detention, as a measure of last resort');
   });
 
   it('mirrors the guarded actions of a case in Arabic, and passes axe there too', async () => {
@@ -109,7 +150,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('option', { name: 'العربية' }).click();
     await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
     await page.getByRole('heading', { name: 'الأفعال الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
-    await page.locator('form[aria-labelledby=perform-action]').getByText('إعادة: مرفوض بموجب ضمانة.').waitFor();
+    await page.locator('form[aria-labelledby=perform-action]').getByText('الترحيل: مرفوض بموجب ضمانة.').waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('.language-switcher button').click();
     await page.getByRole('option', { name: 'English' }).click();
@@ -141,7 +182,9 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('heading', { name: 'Waivers and overrides', level: 1 }).waitFor();
     const override = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Override of a guard' }) });
     await expect.poll(() => override.innerText()).toContain(REASON);
-    expect(await override.innerText()).toContain('return (blocked by');
+    expect(await override.innerText()).toContain('detain (blocked by children.no_detention), as a last resort until');
+    expect(await override.getByTestId('last-resort').innerText()).toContain(`A child’s detention, as a measure of last resort, planned to end`);
+    expect(await override.getByTestId('last-resort').innerText()).toContain(ALTERNATIVES);
     expect(await page.getByRole('rowheader', { name: 'Waiver of an obligation' }).count()).toBe(1);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'oversight-queue');
