@@ -3,6 +3,7 @@ export * from './schemas/common.js';
 export * from './schemas/person.js';
 export * from './schemas/operations.js';
 export * from './schemas/referrals.js';
+export * from './schemas/access.js';
 export * from './schemas/justice.js';
 export * from './schemas/duplicates.js';
 export * from './engine/index.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JUSTICE_ROLES } from '../engine/catalogue.js';
+import { accessChangeSchema } from './access.js';
 import { idSchema, instantSchema, textSchema, versionSchema } from './common.js';
 
 // The criminal-justice side (seed paras 11, 15, 17, 18) and the oversight of failures to assist
@@ -178,19 +179,29 @@ export const allegationSchema = z
 export type Allegation = z.infer<typeof allegationSchema>;
 
 /** A waiver or a guard override, as the oversight queue lists it. */
-export const oversightItemSchema = z.object({
-  kind: z.enum(['waiver', 'override']),
-  id: z.uuid(),
-  personId: z.uuid(),
-  agencyId: z.uuid(),
-  subject: z.string(),
-  reason: z.string(),
-  by: z.string(),
-  at: z.string(),
-  /**
-   * An override of the refusal to detain a child, made as a measure of last resort: the
-   * alternatives considered (null once destroyed under the retention policy) and the planned end.
-   */
-  lastResort: z.object({ alternativesConsidered: z.string().nullable(), plannedEnd: z.string() }).optional(),
-});
+export const oversightDecisionSchema = z
+  .object({
+    kind: z.enum(['waiver', 'override']),
+    id: z.uuid(),
+    personId: z.uuid(),
+    agencyId: z.uuid(),
+    subject: z.string(),
+    reason: z.string(),
+    by: z.string(),
+    at: z.string(),
+    /**
+     * An override of the refusal to detain a child, made as a measure of last resort: the
+     * alternatives considered (null once destroyed under the retention policy) and the planned end.
+     */
+    lastResort: z.object({ alternativesConsidered: z.string().nullable(), plannedEnd: z.string() }).optional(),
+  })
+  .meta({ id: 'OversightDecision' });
+export type OversightDecision = z.infer<typeof oversightDecisionSchema>;
+
+/** A change of an account's access that needed a second administrator, pending or decided. */
+export const oversightAccessChangeSchema = z
+  .object({ kind: z.literal('access_change'), id: z.uuid(), at: z.string().describe('When it was decided, or requested while pending'), change: accessChangeSchema })
+  .meta({ id: 'OversightAccessChange' });
+
+export const oversightItemSchema = z.discriminatedUnion('kind', [oversightDecisionSchema, oversightAccessChangeSchema]);
 export type OversightItem = z.infer<typeof oversightItemSchema>;

@@ -434,3 +434,93 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     }
   });
 });
+
+/**
+ * Refusals the matrix above cannot express as "role × route": nobody grants themself access to
+ * case data, and one administrator alone grants nobody access to it (four eyes).
+ */
+describe.each(await databaseKinds())('self-granted access to case data, refused on %s', (kind) => {
+  let server: TestServer;
+  const world = { agencyA: '', agencyB: '', personB: '', adminA: '', colleague: '' };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    const { platform } = server;
+    world.agencyA = await makeAgency(platform, 'Agency A');
+    world.agencyB = await makeAgency(platform, 'Agency B', 'ngo');
+    world.adminA = await makeUser(platform, world.agencyA, 'admin', 'admin.a');
+    world.colleague = await makeUser(platform, world.agencyA, 'first_responder', 'colleague.a');
+    const officerB = await sessionFor(server, await makeUser(platform, world.agencyB, 'protection_officer', 'officer.b'));
+    const person = await officerB.post('/api/persons', { givenName: 'Hiwet', familyName: 'Gebremariam', sex: 'female' });
+    expect(person.status).toBe(201);
+    world.personB = person.body.id;
+  });
+  afterAll(() => server.close());
+
+  const fields = (answer: HttpAnswer): string[] => (answer.body?.errors ?? []).map((e: { field: string }) => e.field);
+  const roleOf = async (userId: string) =>
+    server.platform.database.db.selectFrom('users').select(['role', 'agency_id', 'version', 'approved']).where('id', '=', userId).executeTakeFirstOrThrow();
+
+  it('refuses an administrator changing their own role or agency with 422 naming the field', async () => {
+    const adminA = await sessionFor(server, world.adminA);
+    for (const [changes, field] of [
+      [{ role: 'supervisor' }, 'role'],
+      [{ agencyId: world.agencyB }, 'agencyId'],
+      [{ role: 'supervisor', agencyId: world.agencyB }, 'role'],
+    ] as const) {
+      const answer = await adminA.patch(`/api/admin/users/${world.adminA}`, { version: 1, ...changes });
+      expect(answer.status, describeAnswer(answer)).toBe(422);
+      expect(fields(answer)).toEqual([field]);
+    }
+    expect(await roleOf(world.adminA)).toMatchObject({ role: 'admin', agency_id: world.agencyA, version: 1 });
+    expect((await (await sessionFor(server, world.adminA)).get(`/api/persons/${world.personB}`)).status).toBe(403);
+  });
+
+  it('leaves a grant by the single administrator without effect: self-approval is refused, and the account still cannot read the other agency\'s persons', async () => {
+    const admins = await server.platform.database.db.selectFrom('users').select('id').where('role', '=', 'admin').execute();
+    expect(admins.map((a) => a.id)).toEqual([world.adminA]);
+    const adminA = await sessionFor(server, world.adminA);
+    const requested = await adminA.patch(`/api/admin/users/${world.colleague}`, { version: 1, role: 'supervisor', agencyId: world.agencyB });
+    expect(requested.status, describeAnswer(requested)).toBe(202);
+    const approval = await adminA.post(`/api/admin/access-changes/${requested.body.pendingChange.id}/approve`);
+    expect(approval.status, describeAnswer(approval)).toBe(403);
+    expect(problemCode(approval)).toBe('second-administrator-required');
+    expect(await roleOf(world.colleague)).toMatchObject({ role: 'first_responder', agency_id: world.agencyA });
+    expect((await (await sessionFor(server, world.colleague)).get(`/api/persons/${world.personB}`)).status).toBe(404);
+
+    // Nor can the single administrator make a second one to approve it: that account cannot sign
+    // in before a second administrator approves it, and decides nothing meanwhile.
+    const puppet = await adminA.post('/api/admin/users', { agencyId: world.agencyA, username: 'admin.puppet', displayName: 'Puppet', role: 'admin', password: 'puppet-harbour-lantern-5' });
+    expect(puppet.status).toBe(201);
+    expect(puppet.body).toMatchObject({ approved: false, pendingChange: { status: 'pending' } });
+    expect((await anonymous(server).post('/api/auth/login', { username: 'admin.puppet', password: 'puppet-harbour-lantern-5' })).status).toBe(401);
+    expect((await adminA.post(`/api/admin/access-changes/${puppet.body.pendingChange.id}/approve`)).status).toBe(403);
+    expect((await adminA.post(`/api/admin/access-changes/${requested.body.pendingChange.id}/withdraw`)).status).toBe(200);
+    expect((await adminA.post(`/api/admin/access-changes/${puppet.body.pendingChange.id}/withdraw`)).status).toBe(200);
+    expect(await roleOf(world.colleague)).toMatchObject({ role: 'first_responder', agency_id: world.agencyA });
+  });
+
+  it('closes the exploit end to end: with two administrators, A cannot make themself supervisor of B, and a colleague moved there reads B\'s persons only once B\'s administrator approves', async () => {
+    const adminB = await sessionFor(server, await makeUser(server.platform, world.agencyB, 'admin', 'admin.b'));
+    const adminA = await sessionFor(server, world.adminA);
+    const self = await adminA.patch(`/api/admin/users/${world.adminA}`, { version: 1, role: 'supervisor', agencyId: world.agencyB });
+    expect(self.status, describeAnswer(self)).toBe(422);
+    expect((await (await sessionFor(server, world.adminA)).get(`/api/persons/${world.personB}`)).status).toBe(403);
+
+    const { version } = await roleOf(world.colleague);
+    const moved = await adminA.patch(`/api/admin/users/${world.colleague}`, { version, role: 'supervisor', agencyId: world.agencyB });
+    expect(moved.status, describeAnswer(moved)).toBe(202);
+    expect(moved.body.pendingChange).toMatchObject({ roleFrom: 'first_responder', roleTo: 'supervisor', agencyFrom: { name: 'Agency A' }, agencyTo: { name: 'Agency B' } });
+    const before = await sessionFor(server, world.colleague);
+    const refused = await before.get(`/api/persons/${world.personB}`);
+    expect(refused.status).toBe(404);
+    expect(JSON.stringify(refused.body)).not.toContain('Hiwet');
+
+    const approved = await adminB.post(`/api/admin/access-changes/${moved.body.pendingChange.id}/approve`);
+    expect(approved.status, describeAnswer(approved)).toBe(200);
+    expect((await before.get('/api/auth/me')).status).toBe(401);
+    const after = await (await sessionFor(server, world.colleague)).get(`/api/persons/${world.personB}`);
+    expect(after.status, describeAnswer(after)).toBe(200);
+    expect(JSON.stringify(after.body)).toContain('Hiwet');
+  });
+});

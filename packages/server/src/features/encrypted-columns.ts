@@ -8,6 +8,7 @@ import { ENCRYPTED_PERSON_COLUMNS } from './persons/fields.js';
 export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly string[] }[] = [
   { table: 'persons', columns: ENCRYPTED_PERSON_COLUMNS },
   { table: 'users', columns: ['totp_secret_enc'] },
+  { table: 'access_changes', columns: ['refusal_reason_enc'] },
   { table: 'encounters', columns: ['notes_enc'] },
   { table: 'cases', columns: ['stage_reason_enc'] },
   { table: 'screenings', columns: ['statement_enc'] },

@@ -98,6 +98,14 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'user', crossAgency: true },
     request: (t) => ({ path: `/api/admin/users/${t!.id}`, body: { version: t!.version, displayName: 'Renamed by matrix' } }),
   },
+  // Four eyes: an administrator asks, a second decides (the explicit refusals are in authorization.test.ts).
+  'GET /api/admin/access-changes': { callers: ADMIN, request: () => ({ path: '/api/admin/access-changes' }) },
+  'POST /api/admin/access-changes/:id/approve': { callers: ADMIN, request: () => ({ path: `/api/admin/access-changes/${NO_SUCH_ID}/approve` }) },
+  'POST /api/admin/access-changes/:id/refuse': {
+    callers: ADMIN,
+    request: () => ({ path: `/api/admin/access-changes/${NO_SUCH_ID}/refuse`, body: { reason: 'Matrix: nobody asked for this change.' } }),
+  },
+  'POST /api/admin/access-changes/:id/withdraw': { callers: ADMIN, request: () => ({ path: `/api/admin/access-changes/${NO_SUCH_ID}/withdraw` }) },
   'GET /api/admin/roles': { callers: ADMIN, request: () => ({ path: '/api/admin/roles' }) },
   'GET /api/admin/sop-profile': { callers: ADMIN, request: () => ({ path: '/api/admin/sop-profile' }) },
   'POST /api/admin/conduct': { callers: ADMIN, request: () => ({ path: '/api/admin/conduct', body: { text: 'Matrix code of conduct: treat every person with humanity.' } }) },

@@ -1,12 +1,25 @@
 import { z } from 'zod';
-import { AGENCY_TYPES, DEADLINE_BASES, FIELD_GROUPS, GUARDED_ACTIONS, idSchema, RETENTION_RECORD_TYPES, ROLES, versionSchema } from '@haven/core';
+import {
+  ACCESS_CHANGE_STATUSES,
+  accessChangeRefusalSchema,
+  accessChangeSchema,
+  AGENCY_TYPES,
+  DEADLINE_BASES,
+  FIELD_GROUPS,
+  GUARDED_ACTIONS,
+  idSchema,
+  RETENTION_RECORD_TYPES,
+  ROLES,
+  versionSchema,
+} from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import { PERMISSIONS, ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Feature } from '../../platform/http/app.js';
+import { approveAccessChange, listAccessChanges, refuseAccessChange, withdrawAccessChange } from './access-changes.js';
 import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
 import { publishConduct } from './conduct.js';
 import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
-import { agencyView, userView } from './store.js';
+import { agencyView, userView, withPendingChanges } from './store.js';
 
 const agencySchema = z
   .object({ id: z.uuid(), name: z.string(), type: z.enum(AGENCY_TYPES), area: z.string().nullable(), version: z.number().int(), createdAt: z.string() })
@@ -21,6 +34,8 @@ const userSchema = z
     role: z.enum(ROLES),
     totpEnabled: z.boolean(),
     disabled: z.boolean(),
+    approved: z.boolean().describe('False while the account\'s creation awaits a second administrator\'s approval: it cannot sign in'),
+    pendingChange: accessChangeSchema.nullable().describe('A change of the account\'s access awaiting a second administrator'),
     lockedUntil: z.string().nullable(),
     mustChangePassword: z.boolean(),
     version: z.number().int(),
@@ -107,7 +122,7 @@ export const adminRoutes: Feature = (app, platform) => {
   app.get(
     '/api/admin/users',
     { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userSchema) } } },
-    async () => (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView),
+    async () => withPendingChanges(db, (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView)),
   );
 
   app.post(
@@ -120,12 +135,22 @@ export const adminRoutes: Feature = (app, platform) => {
           422: 'The user name breaks the rule, the password is weak (`weak-password`), or the agency does not exist.',
         },
       },
-      schema: { tags: ['admin'], summary: 'Create a user with a temporary password they must change', body: userInput, response: { 201: userSchema } },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Create a user with a temporary password they must change. An account in a role reading personal data (or an administrator) cannot sign in until a second administrator approves it (approved: false, pendingChange)',
+        body: userInput,
+        response: { 201: userSchema },
+      },
     },
     async (request, reply) =>
       reply
         .code(201)
-        .send(await withAudit(platform, request.ctx.audit, (trx, record) => createUser(trx, record, { ...request.body, mustChangePassword: true }, platform.clock()))),
+        .send(
+          await withAudit(platform, request.ctx.audit, (trx, record) =>
+            createUser(trx, record, { ...request.body, mustChangePassword: true, requestedBy: request.ctx.actor!.userId }, platform.clock()),
+          ),
+        ),
   );
 
   app.patch(
@@ -139,7 +164,8 @@ export const adminRoutes: Feature = (app, platform) => {
       },
       schema: {
         tags: ['admin'],
-        summary: 'Change a user: role, agency, disable, unlock, temporary password, reset second factor (ends their sessions and API tokens; 422 for the last active administrator)',
+        summary:
+          'Change a user: role, agency, disable, unlock, temporary password, reset second factor (ends their sessions and API tokens; 422 for the last active administrator, or for one\'s own role or agency). 202 when part of it gives the account access to personal data (a role reading it, a move between agencies, a temporary password or reset second factor of such an account or an administrator): that part waits for a second administrator (pendingChange); 409 while another change of the account awaits one',
         params: idParams,
         body: z.strictObject({
           version: versionSchema,
@@ -152,15 +178,74 @@ export const adminRoutes: Feature = (app, platform) => {
           password: z.string().min(1).max(1024).optional(),
           resetSecondFactor: z.literal(true).optional(),
         }),
-        response: { 200: userSchema },
+        response: { 200: userSchema, 202: userSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { version, ...changes } = request.body;
-      return withAudit(platform, request.ctx.audit, (trx, record) =>
+      const outcome = await withAudit(platform, request.ctx.audit, (trx, record) =>
         updateUser(trx, record, request.params.id, version, changes, platform.clock(), request.ctx.actor!.userId),
       );
+      return reply.code(outcome.held ? 202 : 200).send(outcome.user);
     },
+  );
+
+  app.get(
+    '/api/admin/access-changes',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Changes of access to personal data asked by one administrator for a second to decide: pending first, then the latest decided',
+        querystring: z.strictObject({ status: z.enum(ACCESS_CHANGE_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.array(accessChangeSchema) },
+      },
+    },
+    async (request) => listAccessChanges(platform, request.query.status, request.query.limit),
+  );
+
+  app.post(
+    '/api/admin/access-changes/:id/approve',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Approve a pending access change: it takes effect now (403 for its requester or the account it changes; 409 when already decided, or when the account\'s role or agency changed since the request)',
+        params: idParams,
+        response: { 200: accessChangeSchema },
+      },
+    },
+    async (request) => approveAccessChange(platform, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/api/admin/access-changes/:id/refuse',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Refuse a pending access change with a written reason: nothing changes (403 for its requester or the account it changes; 409 when already decided)',
+        params: idParams,
+        body: accessChangeRefusalSchema,
+        response: { 200: accessChangeSchema },
+      },
+    },
+    async (request) => refuseAccessChange(platform, request.ctx, request.params.id, request.body.reason),
+  );
+
+  app.post(
+    '/api/admin/access-changes/:id/withdraw',
+    {
+      config: { access: { permission: 'users:manage' } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Withdraw a pending access change one requested: nothing changes (403 for anyone but its requester; 409 when already decided)',
+        params: idParams,
+        response: { 200: accessChangeSchema },
+      },
+    },
+    async (request) => withdrawAccessChange(platform, request.ctx, request.params.id),
   );
 
   app.get(

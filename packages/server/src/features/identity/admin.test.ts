@@ -17,6 +17,8 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
   let agency: string;
   let adminId: string;
   let admin: Caller;
+  /** A second administrator, who approves what gives an account access to personal data. */
+  let second: Caller;
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
@@ -28,7 +30,14 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
   beforeEach(async () => {
     // A fresh session per test: no test depends on what the clock did in another.
     admin = await sessionFor(server, adminId);
+    const secondId = (await server.platform.database.db.selectFrom('users').select('id').where('username', '=', 'admin.second').executeTakeFirst())?.id;
+    second = await sessionFor(server, secondId ?? (await makeUser(server.platform, agency, 'admin', 'admin.second')));
   });
+
+  const approve = async (answer: HttpAnswer): Promise<void> => {
+    expect(answer.body.pendingChange).toMatchObject({ status: 'pending' });
+    expect((await second.post(`/api/admin/access-changes/${answer.body.pendingChange.id}/approve`)).status).toBe(200);
+  };
 
   const login = (username: string, password = TEST_PASSWORD) => anonymous(server).post('/api/auth/login', { username, password });
 
@@ -47,13 +56,18 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     expect(duplicate.status).toBe(409);
   });
 
-  it('creates a user who must change the temporary password and enrol a second factor', async () => {
+  it('creates a user who must change the temporary password and enrol a second factor, once a second administrator approves', async () => {
     const created = await newUser('officer.new');
-    expect(created.body).toMatchObject({ username: 'officer.new', role: 'protection_officer', agencyId: agency, mustChangePassword: true, totpEnabled: false, disabled: false, version: 1 });
+    expect(created.body).toMatchObject({ username: 'officer.new', role: 'protection_officer', agencyId: agency, mustChangePassword: true, totpEnabled: false, disabled: false, approved: false, version: 1 });
     expect(created.body).not.toHaveProperty('passwordHash');
     expect(JSON.stringify(created.body)).not.toContain('argon2');
     const listed = (await admin.get('/api/admin/users')).body.find((u: { id: string }) => u.id === created.body.id);
-    expect(listed).toMatchObject({ username: 'officer.new' });
+    expect(listed).toMatchObject({ username: 'officer.new', approved: false, pendingChange: { id: created.body.pendingChange.id, kind: 'create' } });
+    // Until approved, the account signs in no more than one that does not exist.
+    const early = await login('officer.new');
+    expect(early.status).toBe(401);
+    expect(early.body.detail).toBe((await login('nobody.at.all')).body.detail);
+    await approve(created);
     const signedIn = await login('officer.new');
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.next).toBe('totp_enrol');
@@ -110,15 +124,20 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     expect((await laptop.get('/api/auth/me')).status).toBe(401);
   });
 
-  it('ends the sessions of a user whose role or agency changes', async () => {
+  it('ends the sessions of a user whose role or agency changes, when the change is approved', async () => {
     const other = await makeAgency(server.platform, 'Regional Office', 'government');
     const userId = await makeUser(server.platform, agency, 'protection_officer', 'officer.moved');
     const before = await sessionFor(server, userId);
-    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 1, role: 'investigator' })).status).toBe(200);
+    const changed = await admin.patch(`/api/admin/users/${userId}`, { version: 1, role: 'investigator' });
+    expect(changed.status).toBe(202);
+    expect((await before.get('/api/auth/me')).body.role).toBe('protection_officer');
+    await approve(changed);
     expect((await before.get('/api/auth/me')).status).toBe(401);
     const after = await sessionFor(server, userId);
     expect((await after.get('/api/auth/me')).body.role).toBe('investigator');
-    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 2, agencyId: other })).status).toBe(200);
+    const moved = await admin.patch(`/api/admin/users/${userId}`, { version: 3, agencyId: other });
+    expect(moved.status).toBe(202);
+    await approve(moved);
     expect((await after.get('/api/auth/me')).status).toBe(401);
   });
 
@@ -178,7 +197,8 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
   });
 
   it('refuses every other role on every administration route with 403', async () => {
-    const { id: userId } = (await newUser('officer.target')).body;
+    const created = await newUser('officer.target');
+    const userId: string = created.body.id;
     const routes: [string, string, unknown][] = [
       ['GET', '/api/admin/agencies', undefined],
       ['POST', '/api/admin/agencies', { name: 'Rogue Agency', type: 'ngo' }],
@@ -186,6 +206,10 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
       ['GET', '/api/admin/users', undefined],
       ['POST', '/api/admin/users', { agencyId: agency, username: 'rogue.user', displayName: 'Rogue', role: 'admin', password: 'a-rogue-passphrase-31' }],
       ['PATCH', `/api/admin/users/${userId}`, { version: 1, role: 'admin' }],
+      ['GET', '/api/admin/access-changes', undefined],
+      ['POST', `/api/admin/access-changes/${created.body.pendingChange.id}/approve`, {}],
+      ['POST', `/api/admin/access-changes/${created.body.pendingChange.id}/refuse`, { reason: 'Refused by someone who may not.' }],
+      ['POST', `/api/admin/access-changes/${created.body.pendingChange.id}/withdraw`, {}],
       ['POST', '/api/admin/conduct', { text: 'A code of conduct nobody asked for.' }],
       ['GET', '/api/admin/settings/mfa-roles', undefined],
       ['PUT', '/api/admin/settings/mfa-roles', { roles: [] }],
@@ -203,7 +227,7 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     for (const [method, path, body] of routes) expect((await anonymous(server).request(method, path, body)).status).toBe(401);
     // Nothing was changed by the refused calls.
     const users = (await admin.get('/api/admin/users')).body;
-    expect(users.find((u: { id: string }) => u.id === userId)).toMatchObject({ role: 'protection_officer', version: 1 });
+    expect(users.find((u: { id: string }) => u.id === userId)).toMatchObject({ role: 'protection_officer', version: 1, approved: false, pendingChange: { status: 'pending' } });
     expect(users.map((u: { username: string }) => u.username)).not.toContain('rogue.user');
   });
 });
@@ -242,30 +266,34 @@ describe.each(await databaseKinds())('the last administrator on %s', (kind) => {
     const self = await sessionFor(server, selfId);
     expect((await self.patch(`/api/admin/users/${spareId}`, { version: 1, disabled: true })).status).toBe(200);
 
-    // admin.self is now the last: demoting themself is refused, as the service refuses disabling them.
-    const demoted = await self.patch(`/api/admin/users/${selfId}`, { version: await versionOf(selfId), role: 'supervisor' });
-    expect(demoted.status).toBe(422);
-    expect(fields(demoted)).toEqual(['role']);
-    const disabled = await withAudit(server.platform, SYSTEM, (trx, record) =>
-      updateUser(trx, record, selfId, 1, { disabled: true }, server.clock.now(), null),
-    ).catch((error: unknown) => error);
-    expect(disabled).toBeInstanceOf(HttpProblem);
-    expect((disabled as HttpProblem).status).toBe(422);
-    expect((disabled as HttpProblem).errors?.map((e) => e.field)).toEqual(['disabled']);
+    // admin.self is now the last: neither the system nor anyone else may demote or disable them.
+    for (const [changes, field] of [[{ role: 'coordinator' }, 'role'], [{ disabled: true }, 'disabled']] as const) {
+      const refused = await withAudit(server.platform, SYSTEM, (trx, record) =>
+        updateUser(trx, record, selfId, 1, changes, server.clock.now(), null),
+      ).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(HttpProblem);
+      expect((refused as HttpProblem).status).toBe(422);
+      expect((refused as HttpProblem).errors?.map((e) => e.field)).toEqual([field]);
+      expect((refused as HttpProblem).detail).toContain('last active administrator');
+    }
     expect(await row(selfId)).toEqual({ role: 'admin', disabled: 0 });
 
-    // Keeping the role, or moving to another agency, leaves them an administrator: allowed.
-    // (Naming a role ends the user's sessions even when it is the same one: a fresh session each time.)
-    expect((await self.patch(`/api/admin/users/${selfId}`, { version: 1, role: 'admin', displayName: 'Still Admin' })).status).toBe(200);
+    // Nor may they change their own role or agency, even to what it is already.
     const regional = await makeAgency(server.platform, 'Regional Office');
-    const moved = await (await sessionFor(server, selfId)).patch(`/api/admin/users/${selfId}`, { version: 2, agencyId: regional });
-    expect(moved.status).toBe(200);
+    for (const [changes, field] of [[{ role: 'supervisor' }, 'role'], [{ role: 'admin', displayName: 'Still Admin' }, 'role'], [{ agencyId: regional }, 'agencyId']] as const) {
+      const refused = await self.patch(`/api/admin/users/${selfId}`, { version: await versionOf(selfId), ...changes });
+      expect(refused.status).toBe(422);
+      expect(fields(refused)).toEqual([field]);
+    }
+    expect((await self.patch(`/api/admin/users/${selfId}`, { version: 1, displayName: 'Still Admin' })).status).toBe(200);
+    expect(await row(selfId)).toEqual({ role: 'admin', disabled: 0 });
 
-    // With a second active administrator again, the first may step down.
+    // With a second active administrator again, the first may be stepped down (to a role
+    // without personal data: at once).
     const successor = await makeUser(server.platform, agency, 'admin', 'admin.successor');
     const next = await sessionFor(server, successor);
-    expect((await next.patch(`/api/admin/users/${selfId}`, { version: 3, role: 'supervisor' })).status).toBe(200);
-    expect(await row(selfId)).toEqual({ role: 'supervisor', disabled: 0 });
+    expect((await next.patch(`/api/admin/users/${selfId}`, { version: 2, role: 'coordinator' })).status).toBe(200);
+    expect(await row(selfId)).toEqual({ role: 'coordinator', disabled: 0 });
   });
 
   it('lets only one of two administrators disabling each other at the same moment succeed', async () => {

@@ -169,10 +169,14 @@ describe.each(await databaseKinds())('API tokens on %s', (kind) => {
     // A fresh session: other tests move the clock past any session made in beforeAll.
     const admin = await sessionFor(server, adminId);
     const changed = await admin.patch(`/api/admin/users/${userId}`, { version: 1, role: 'investigator' });
-    expect(changed.status).toBe(200);
+    // A role reading personal data takes effect once a second administrator approves it.
+    expect(changed.status).toBe(202);
+    expect((await caller.post('/api/persons', PERSON)).status).toBe(201);
+    const second = await sessionFor(server, await makeUser(server.platform, agency, 'admin', 'admin.second'));
+    expect((await second.post(`/api/admin/access-changes/${changed.body.pendingChange.id}/approve`)).status).toBe(200);
     expect((await caller.post('/api/persons', PERSON)).status).toBe(403);
 
-    const disabled = await admin.patch(`/api/admin/users/${userId}`, { version: 2, disabled: true });
+    const disabled = await admin.patch(`/api/admin/users/${userId}`, { version: 3, disabled: true });
     expect(disabled.status).toBe(200);
     expect((await caller.get('/api/persons')).status).toBe(401);
   });
@@ -214,14 +218,22 @@ describe.each(await databaseKinds())('API tokens follow their owner on %s', (kin
   }
 
   it.each([
-    ['a password reset', 'officer.reset', () => ({ password: 'harbour-lantern-orchard-71' })],
-    ['disabling the account', 'officer.disabled', () => ({ disabled: true })],
-    ['a move to another agency', 'officer.moved', () => ({ agencyId: otherAgency })],
-    ['a reset of the second factor', 'officer.lost-phone', () => ({ resetSecondFactor: true })],
-  ] as const)('revokes the user’s tokens on %s by an administrator', async (_what, username, change) => {
+    ['a password reset', 'officer.reset', () => ({ password: 'harbour-lantern-orchard-71' }), true],
+    ['disabling the account', 'officer.disabled', () => ({ disabled: true }), false],
+    ['a move to another agency', 'officer.moved', () => ({ agencyId: otherAgency }), true],
+    ['a reset of the second factor', 'officer.lost-phone', () => ({ resetSecondFactor: true }), true],
+  ] as const)('revokes the user’s tokens on %s by an administrator (approved by a second one where it needs to be)', async (_what, username, change, held) => {
     const { userId, tokenId, token, bystander } = await withToken(username);
     const admin = await sessionFor(server, adminId);
-    expect((await admin.patch(`/api/admin/users/${userId}`, { version: 1, ...change() })).status).toBe(200);
+    const changed = await admin.patch(`/api/admin/users/${userId}`, { version: 1, ...change() });
+    expect(changed.status).toBe(held ? 202 : 200);
+    if (held) {
+      // Held for a second administrator: the token lives until the change is approved.
+      expect((await bearer(server, token).get('/api/persons')).status).toBe(200);
+      const secondId = (await server.platform.database.db.selectFrom('users').select('id').where('username', '=', 'admin.second').executeTakeFirst())?.id;
+      const second = await sessionFor(server, secondId ?? (await makeUser(server.platform, agency, 'admin', 'admin.second')));
+      expect((await second.post(`/api/admin/access-changes/${changed.body.pendingChange.id}/approve`)).status).toBe(200);
+    }
     await expectRevoked(tokenId, token, bystander);
   });
 

@@ -164,7 +164,8 @@ export async function login(platform: Platform, ctx: RequestContext, username: s
   const now = platform.clock();
   const { db } = platform.database;
   const user = await findUserByUsername(db, username);
-  if (!user || user.disabled) {
+  // An account awaiting a second administrator's approval does not exist yet, as far as signing in goes.
+  if (!user || user.disabled || !user.approved) {
     // The same steps in the same order as for an account: lock check, password hash, count.
     const unknown = unknownNameLockout(platform);
     const lockedFor = unknown.lockedFor(username, now);

@@ -173,7 +173,8 @@ export const obligationRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'oversight:read' } },
       schema: {
         tags: ['oversight'],
-        summary: 'Waivers and guard overrides, latest first (the oversight body sees every agency; a supervisor their own)',
+        summary:
+          'Waivers and guard overrides, latest first (the oversight body sees every agency; a supervisor their own); for the oversight body also the changes of staff access to personal data that needed a second administrator, pending and decided, by name',
         querystring: limitQuery,
         response: {
           200: z.array(oversightItemSchema),

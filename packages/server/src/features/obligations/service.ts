@@ -9,6 +9,7 @@ import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { lockCase } from '../cases/service.js';
+import { accessChangesForOversight } from '../identity/access-changes.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
 import { restatePersonStats } from '../stats/rollup.js';
@@ -266,7 +267,8 @@ export async function casesWithOpenGuards(platform: Platform, ctx: RequestContex
 
 /**
  * The oversight queue: every waiver and guard override, latest first. The oversight body sees
- * every agency's; a supervisor sees their own agency's.
+ * every agency's, and every change of staff access that needed a second administrator; a
+ * supervisor sees their own agency's waivers and overrides.
  */
 export async function oversightQueue(platform: Platform, ctx: RequestContext, limit: number): Promise<OversightItem[]> {
   const actor: Actor = actorOf(ctx);
@@ -278,7 +280,10 @@ export async function oversightQueue(platform: Platform, ctx: RequestContext, li
       waivers = waivers.where('agency_id', '=', actor.agencyId);
       overrides = overrides.where('agency_id', '=', actor.agencyId);
     }
+    // Changes of staff access to personal data are the oversight body's, not an agency's supervisor's.
+    const accessChanges = scoped ? [] : await accessChangesForOversight(trx, platform.cipher, limit);
     const items: OversightItem[] = [
+      ...accessChanges.map(({ at, change }) => ({ kind: 'access_change' as const, id: change.id, at, change })),
       ...(await waivers.orderBy('waived_at', 'desc').limit(limit).execute()).map((w) => ({
         kind: 'waiver' as const,
         id: w.id,

@@ -42,6 +42,7 @@ export const PERSON_ROWS: Readonly<Record<string, Ownership>> = {
 /** Tables with encrypted columns that are not a migrant's record, and why. */
 export const NOT_PERSONAL_RECORDS: Readonly<Record<string, string>> = {
   users: "staff sign-in secrets, not a migrant's record",
+  access_changes: "why an administrator refused a change of staff access, not a migrant's record",
 };
 
 /** Encrypted columns that may not be null: overwritten with this text, freshly encrypted, so readers still open them. */

@@ -124,3 +124,12 @@ export function roleCan(role: Role, permission: Permission): boolean {
 export function readsPersonalData(role: Role): boolean {
   return roleCan(role, 'person:read');
 }
+
+/**
+ * Whether one administrator alone may not give an account this role, nor take over an account
+ * holding it (temporary password, reset second factor): every role reading personal data, and
+ * administrators themselves, since a second administrator is what approves such changes.
+ */
+export function needsSecondAdministrator(role: Role): boolean {
+  return readsPersonalData(role) || roleCan(role, 'users:manage');
+}

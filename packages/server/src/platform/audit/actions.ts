@@ -50,6 +50,11 @@ export const AUDIT_ACTIONS = [
   'agency.update',
   'user.create',
   'user.update',
+  // four eyes: a change giving access to personal data waits for a second administrator
+  'access_change.requested',
+  'access_change.approved',
+  'access_change.refused',
+  'access_change.withdrawn',
   'settings.update',
   // operations on the system itself
   'keys.rotated',

@@ -28,9 +28,34 @@ export interface UserTable {
   failed_attempts: number;
   locked_until: string | null;
   disabled: number;
+  /** 0 while an account an administrator created awaits a second administrator's approval (it cannot sign in). */
+  approved: number;
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** A change of an account's access awaiting, or once awaiting, a second administrator (four eyes). */
+export interface AccessChangeTable {
+  id: string;
+  user_id: string;
+  /** 'create' or 'update'. */
+  kind: string;
+  requested_by: string;
+  requested_at: string;
+  user_version: number;
+  role_from: string | null;
+  role_to: string;
+  agency_from: string | null;
+  agency_to: string;
+  /** argon2id hash of a temporary password, never the password. */
+  password_hash: string | null;
+  reset_second_factor: number;
+  /** pending, approved, refused or withdrawn. */
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  refusal_reason_enc: string | null;
 }
 
 export interface RecoveryCodeTable {
@@ -643,6 +668,7 @@ export interface StatsLedgerTable {
 export interface HavenSchema {
   agencies: AgencyTable;
   users: UserTable;
+  access_changes: AccessChangeTable;
   recovery_codes: RecoveryCodeTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;

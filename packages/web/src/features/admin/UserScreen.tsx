@@ -11,6 +11,7 @@ import { useMe } from '../../app/session';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
+import { AccessChangeDecision, AccessChangeRequester, AccessChangeWhat } from './AccessChanges';
 import type { Agency } from './AgenciesScreen';
 import { UserState, type User } from './UsersScreen';
 import '../../app/ui/desk.css';
@@ -19,7 +20,10 @@ import { AdminStrings } from './strings';
 const assignmentForm = z.object({ role: z.enum(ROLES), agencyId: z.string().min(1), displayName: z.string().trim().min(1).max(200) });
 const passwordForm = z.object({ password: z.string().min(12).max(1024) });
 
-/** The user's role, agency and standing; a change of role or agency ends their sessions at once. */
+/**
+ * The user's role, agency and standing. What gives the account access to personal data waits for
+ * a second administrator; one's own role and agency are not offered at all.
+ */
 function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency[]; onChanged: (user: User, message: string) => void }) {
   const { t } = useTranslation();
   const me = useMe();
@@ -30,7 +34,9 @@ function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency
     setError(undefined);
     try {
       const updated = await api<User>('PATCH', `/api/admin/users/${user.id}`, { version: user.version, ...changes });
-      onChanged(updated, message);
+      // Part of it (or all) waits for a second administrator: say so rather than "saved".
+      const held = updated.pendingChange !== null && updated.pendingChange.id !== user.pendingChange?.id;
+      onChanged(updated, held ? t('admin.access.requestedNow') : message);
     } catch (caught) {
       setError(fields.length > 0 ? applyProblem(caught, form.setError, fields as ('role' | 'agencyId' | 'displayName')[]) : caught);
     }
@@ -47,15 +53,22 @@ function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency
     password.reset({ password: '' });
   });
   const locked = user.lockedUntil !== null && new Date(user.lockedUntil) > new Date();
+  const ownAccount = user.id === me.userId;
   return (
     <>
       <ProblemAlert error={error} />
       <Form onSubmit={saveAssignment} validationBehavior="aria" aria-labelledby="assignment" className="panel">
-        <h2 id="assignment">{t('admin.user.assignment')}</h2>
-        <p>{t('admin.user.assignmentExplain')}</p>
+        <h2 id="assignment">{t(ownAccount ? 'admin.users.displayName' : 'admin.user.assignment')}</h2>
         <TextInputField control={form.control} name="displayName" label={t('admin.users.displayName')} isRequired />
-        <SelectField control={form.control} name="role" label={t('admin.users.role')} options={ROLES.map((role) => ({ value: role, label: t(`app.roles.${role}`) }))} isRequired />
-        <SelectField control={form.control} name="agencyId" label={t('admin.users.agency')} options={agencies.map((agency) => ({ value: agency.id, label: agency.name }))} isRequired />
+        {ownAccount ? (
+          <p className="alert alert-warning">{t('admin.user.ownAccess')}</p>
+        ) : (
+          <>
+            <p>{t('admin.user.assignmentExplain')}</p>
+            <SelectField control={form.control} name="role" label={t('admin.users.role')} options={ROLES.map((role) => ({ value: role, label: t(`app.roles.${role}`) }))} isRequired />
+            <SelectField control={form.control} name="agencyId" label={t('admin.users.agency')} options={agencies.map((agency) => ({ value: agency.id, label: agency.name }))} isRequired />
+          </>
+        )}
         <Button type="submit" className="button button-primary">
           {t('admin.save')}
         </Button>
@@ -124,6 +137,22 @@ function UserScreenBody() {
             <p role="status" className="alert alert-ok">
               {done}
             </p>
+          ) : null}
+          {!user.approved && !user.pendingChange ? <p className="alert alert-warning">{t('admin.user.notApproved')}</p> : null}
+          {user.pendingChange ? (
+            <section aria-labelledby="pending-change" className="panel">
+              <h2 id="pending-change">{t('admin.user.pendingChange')}</h2>
+              <AccessChangeWhat change={user.pendingChange} />
+              <AccessChangeRequester change={user.pendingChange} />
+              <AccessChangeDecision
+                change={user.pendingChange}
+                onDecided={(_decided, message) => {
+                  setUpdated(undefined);
+                  setDone(message);
+                  users.reload();
+                }}
+              />
+            </section>
           ) : null}
           <UserForms
             key={user.version}

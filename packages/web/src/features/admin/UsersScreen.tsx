@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@haven/core';
+import { ROLES, type AccessChange, type Role } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -10,6 +10,7 @@ import { api } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { useResource } from '../../app/ui/resource';
+import { AccessChangesSection } from './AccessChanges';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
@@ -23,6 +24,10 @@ export interface User {
   role: Role;
   totpEnabled: boolean;
   disabled: boolean;
+  /** False while a second administrator has not approved the account's creation: it cannot sign in. */
+  approved: boolean;
+  /** A change of the account's access awaiting a second administrator. */
+  pendingChange: AccessChange | null;
   lockedUntil: string | null;
   mustChangePassword: boolean;
   version: number;
@@ -45,6 +50,8 @@ const userForm = z.object({
 export function UserState({ user }: { user: User }) {
   const { t } = useTranslation();
   const states = [
+    user.approved ? null : user.pendingChange ? t('admin.users.state.awaitingApproval') : t('admin.users.state.notApproved'),
+    user.approved && user.pendingChange ? t('admin.users.state.changePending') : null,
     user.disabled ? t('admin.users.state.disabled') : null,
     user.lockedUntil && new Date(user.lockedUntil) > new Date() ? t('admin.users.state.locked') : null,
     user.mustChangePassword ? t('admin.users.state.mustChangePassword') : null,
@@ -58,8 +65,10 @@ function UsersScreenBody() {
   const { t } = useTranslation();
   const users = useResource<User[]>('/api/admin/users');
   const agencies = useResource<Agency[]>('/api/admin/agencies');
+  const changes = useResource<AccessChange[]>('/api/admin/access-changes?limit=50');
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<User>();
+  const [decided, setDecided] = useState<string>();
   const form = useForm({
     resolver: zodResolver(userForm),
     defaultValues: { agencyId: '', username: '', displayName: '', email: '', role: 'first_responder' as Role, password: '' },
@@ -68,12 +77,14 @@ function UsersScreenBody() {
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
     setCreated(undefined);
+    setDecided(undefined);
     try {
       const { email, ...rest } = values;
       const user = await api<User>('POST', '/api/admin/users', { ...rest, ...(email ? { email } : {}) });
       setCreated(user);
       form.reset({ agencyId: values.agencyId, username: '', displayName: '', email: '', role: values.role, password: '' });
       users.reload();
+      changes.reload();
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['agencyId', 'username', 'displayName', 'email', 'role', 'password']));
     }
@@ -97,13 +108,26 @@ function UsersScreenBody() {
         <ProblemAlert error={error} />
         {created ? (
           <p role="status" className="alert alert-ok">
-            {t('admin.users.created', { username: created.username })}
+            {created.approved ? t('admin.users.created', { username: created.username }) : t('admin.users.createdAwaiting', { username: created.username })}
           </p>
         ) : null}
         <Button type="submit" className="button button-primary">
           {t('admin.users.create')}
         </Button>
       </Form>
+      {decided ? (
+        <p role="status" className="alert alert-ok">
+          {decided}
+        </p>
+      ) : null}
+      <AccessChangesSection
+        changes={changes}
+        onDecided={(message) => {
+          setDecided(message);
+          changes.reload();
+          users.reload();
+        }}
+      />
       <h2 id="user-list">{t('admin.users.list')}</h2>
       <ProblemAlert error={users.error} />
       {users.data ? (

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../../../server/src/platform/auth/totp.js';
+import { makeAgency } from '../../../../server/src/test-support/server.js';
 import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
 
 /** Picks an option of a react-aria select by the field's visible label, as a user does. */
@@ -58,29 +59,76 @@ describe('administration in Chromium', () => {
     await expect.poll(() => passwordField.locator('input').getAttribute('aria-invalid')).toBe('true');
     await page.locator(`${form} input[name=password]`).fill(TEMPORARY);
     await page.locator(`${form} button[type=submit]`).click();
-    await page.getByRole('status').filter({ hasText: 'User nadia.officer created.' }).waitFor();
+    // A protection officer reads personal data: the account waits for a second administrator.
+    await page.getByRole('status').filter({ hasText: 'User nadia.officer created. The account cannot sign in until a second administrator approves it.' }).waitFor();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'nadia.officer' }) });
     await expect.poll(() => row.innerText()).toContain('Lesvos Reception Centre');
     expect(await row.innerText()).toContain('Must change password');
+    expect(await row.innerText()).toContain("Awaiting a second administrator's approval");
+    const pending = page.getByRole('article', { name: 'Nadia Karimi (nadia.officer)' });
+    await expect.poll(() => pending.innerText()).toContain('New account: protection officer, Lesvos Reception Centre');
+    expect(await pending.innerText()).toContain('You asked for it, so another administrator decides.');
+    expect(await pending.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     const stored = await web.server.platform.database.db.selectFrom('users').innerJoin('agencies', 'agencies.id', 'users.agency_id').select(['users.role', 'agencies.name']).where('username', '=', 'nadia.officer').executeTakeFirstOrThrow();
     expect(stored).toEqual({ role: 'protection_officer', name: 'Lesvos Reception Centre' });
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'admin-users');
   });
 
-  it('changes a user’s role and deactivates them, which ends their access', async () => {
+  it('does not offer administrators their own role or agency, and says why', async () => {
+    const { page } = web;
+    await page.getByRole('link', { name: 'admin.desk', exact: true }).click();
+    await page.getByRole('heading', { name: 'admin.desk (admin.desk)' }).waitFor();
+    await page.getByText('You cannot change your own role or agency; ask another administrator.').waitFor();
+    expect(await page.locator('form[aria-labelledby=assignment] .field').filter({ has: page.getByText('Role', { exact: true }) }).count()).toBe(0);
+    expect(await page.locator('form[aria-labelledby=assignment] .field').filter({ has: page.getByText('Agency', { exact: true }) }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Back to all users' }).click();
+  });
+
+  it('holds a role reading personal data for a second administrator, who approves it; deactivation ends access at once', async () => {
     const { page } = web;
     await web.makeUser('first_responder', 'omar.responder');
+    await web.makeUser('admin', 'admin.second');
     await page.reload();
     await page.getByRole('link', { name: 'omar.responder' }).click();
     await page.getByRole('heading', { name: 'omar.responder (omar.responder)' }).waitFor();
     await choose(page, 'form[aria-labelledby=assignment]', 'Role', 'supervisor');
     await page.locator('form[aria-labelledby=assignment] button[type=submit]').click();
-    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: "The change of access awaits a second administrator's approval" }).waitFor();
+    const pending = page.getByRole('region', { name: 'Change of access awaiting approval' });
+    expect(await pending.innerText()).toContain('Role: first responder → supervisor');
+    expect(await pending.innerText()).toContain('You asked for it, so another administrator decides.');
+    expect(await pending.getByRole('button', { name: 'Withdraw the request' }).count()).toBe(1);
+    const before = await web.server.platform.database.db.selectFrom('users').select(['role', 'disabled']).where('username', '=', 'omar.responder').executeTakeFirstOrThrow();
+    expect(before).toEqual({ role: 'first_responder', disabled: 0 });
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+
+    // The second administrator sees both requests, and decides them.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await web.signIn('admin.second');
+    await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
+    const omar = page.getByRole('article', { name: 'omar.responder (omar.responder)' });
+    await expect.poll(() => omar.innerText()).toContain('Role: first responder → supervisor');
+    expect(await omar.innerText()).toContain('Requested by admin.desk (admin.desk)');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'admin-access-changes');
+    await omar.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'Approved: the change has taken effect.' }).waitFor();
+    await page.getByRole('article', { name: 'Nadia Karimi (nadia.officer)' }).getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('article', { name: 'Nadia Karimi (nadia.officer)' }).waitFor({ state: 'detached' });
+    await page.getByText('No change awaits approval.').waitFor();
+    const decided = page.getByRole('table', { name: 'Recently decided' });
+    await expect.poll(() => decided.innerText()).toContain('Approved by admin.second');
+
+    await page.getByRole('link', { name: 'omar.responder' }).first().click();
+    await page.getByRole('heading', { name: 'omar.responder (omar.responder)' }).waitFor();
     await page.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByRole('status').filter({ hasText: 'Deactivated' }).waitFor();
     const stored = await web.server.platform.database.db.selectFrom('users').select(['role', 'disabled']).where('username', '=', 'omar.responder').executeTakeFirstOrThrow();
     expect(stored).toEqual({ role: 'supervisor', disabled: 1 });
+    const approved = await web.server.platform.database.db.selectFrom('users').select('approved').where('username', '=', 'nadia.officer').executeTakeFirstOrThrow();
+    expect(approved.approved).toBe(1);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
   });
 
@@ -159,6 +207,25 @@ describe('administration in Chromium', () => {
     expect(await page.locator('main').innerText()).toContain('You work as protection officer.');
     // Administration is not part of this role.
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Users' }).count()).toBe(0);
+  });
+
+  it('shows the oversight body each change of access, by name', async () => {
+    const { page } = web;
+    const ombudsman = await makeAgency(web.server.platform, 'Ombudsman', 'oversight');
+    await web.makeUser('oversight', 'inspector.access', ombudsman);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await web.signIn('inspector.access');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Waivers, overrides and access changes' }).click();
+    const changes = page.getByRole('table', { name: 'Changes of staff access to personal data' });
+    const omar = changes.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /omar\.responder/ }) });
+    await expect.poll(() => omar.innerText()).toContain('Role: first responder → supervisor');
+    expect(await omar.innerText()).toContain('Approved by admin.second');
+    expect(await omar.innerText()).toContain('admin.desk');
+    const nadia = changes.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /Nadia Karimi/ }) });
+    expect(await nadia.innerText()).toContain('New account: protection officer, Lesvos Reception Centre');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await saveScreenshot(page, 'oversight-access-changes');
   });
 
   it('ran without a console error or a Content-Security-Policy violation', () => {

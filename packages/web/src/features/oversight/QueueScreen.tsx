@@ -1,4 +1,4 @@
-import type { OversightItem } from '@haven/core';
+import type { AccessChange, OversightDecision, OversightItem } from '@haven/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
@@ -11,15 +11,94 @@ import { shortReference } from '../../app/reference';
 /** Where each item's own history is kept in the audit trail. */
 export const auditPath = (recordType: string, recordId: string) => `/oversight/audit?recordType=${encodeURIComponent(recordType)}&recordId=${encodeURIComponent(recordId)}`;
 
+/** What an access change gives the account, in words. */
+function AccessChangeWhat({ change }: { change: AccessChange }) {
+  const { t } = useTranslation();
+  const role = (code: string) => t(`app.roles.${code}`);
+  const lines =
+    change.kind === 'create'
+      ? [t('oversight.access.newAccount', { role: role(change.roleTo), agency: change.agencyTo.name })]
+      : [
+          change.roleFrom !== null && change.roleFrom !== change.roleTo ? t('oversight.access.role', { from: role(change.roleFrom), to: role(change.roleTo) }) : null,
+          change.agencyFrom !== null && change.agencyFrom.id !== change.agencyTo.id ? t('oversight.access.agency', { from: change.agencyFrom.name, to: change.agencyTo.name }) : null,
+          change.setsPassword ? t('oversight.access.password') : null,
+          change.resetsSecondFactor ? t('oversight.access.secondFactor') : null,
+        ].filter((line): line is string => line !== null);
+  return (
+    <ul className="plain-list">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Changes of staff access to personal data that one administrator asked for and a second had to
+ * approve: who asked, who decided, which account, from what to what, by name.
+ */
+function AccessChangesTable({ changes }: { changes: { at: string; change: AccessChange }[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div className="table-scroll">
+      <table aria-labelledby="access-changes">
+        <thead>
+          <tr>
+            <th scope="col">{t('oversight.access.account')}</th>
+            <th scope="col">{t('oversight.access.change')}</th>
+            <th scope="col">{t('oversight.access.requestedBy')}</th>
+            <th scope="col">{t('oversight.access.decision')}</th>
+            <th scope="col">{t('oversight.queue.at')}</th>
+            <th scope="col">{t('oversight.queue.history')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map(({ at, change }) => (
+            <tr key={change.id}>
+              <th scope="row">
+                {change.account.displayName}
+                <div className="muted">{change.account.username}</div>
+              </th>
+              <td>
+                <AccessChangeWhat change={change} />
+              </td>
+              <td>{change.requestedBy.displayName}</td>
+              <td>
+                {t(`oversight.access.statuses.${change.status}`, { name: change.decidedBy?.displayName ?? '' })}
+                {change.refusalReason ? <div className="reason">{change.refusalReason}</div> : null}
+              </td>
+              <td>{format.dateTime(at)}</td>
+              <td>
+                <ul className="link-list">
+                  <li>
+                    <Link to={auditPath('access_change', change.id)}>{t('oversight.access.trail')}</Link>
+                  </li>
+                  <li>
+                    <Link to={auditPath('user', change.account.id)}>{t('oversight.access.trailOfAccount')}</Link>
+                  </li>
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /**
  * Every waiver of an obligation and every override of a guard, in every agency, latest first,
- * with the supervisor's written reason: the decisions the oversight body reviews. A child's
- * detention overridden as a last resort says so, with its planned end and the alternatives considered.
+ * with the supervisor's written reason: the decisions the oversight body reviews (a child's
+ * detention overridden as a last resort says so, with its planned end and the alternatives
+ * considered); and every change of staff access to personal data that needed a second administrator.
  */
 function QueueScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const queue = useResource<OversightItem[]>('/api/oversight/queue?limit=200');
+  const decisions = (queue.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
+  const accessChanges = (queue.data ?? []).flatMap((item) => (item.kind === 'access_change' ? [item] : []));
   return (
     <div className="page desk">
       <h1>{t('oversight.queue.title')}</h1>
@@ -27,7 +106,7 @@ function QueueScreenBody() {
       <ProblemAlert error={queue.error} />
       {queue.data === undefined ? (
         <p role="status">{t('app.loading')}</p>
-      ) : queue.data.length === 0 ? (
+      ) : decisions.length === 0 ? (
         <p>{t('oversight.queue.none')}</p>
       ) : (
         <div className="table-scroll">
@@ -44,7 +123,7 @@ function QueueScreenBody() {
               </tr>
             </thead>
             <tbody>
-              {queue.data.map((item) => (
+              {decisions.map((item) => (
                 <tr key={`${item.kind}:${item.id}`}>
                   <th scope="row">{t(`oversight.kinds.${item.kind}`)}</th>
                   <td>
@@ -79,6 +158,9 @@ function QueueScreenBody() {
           </table>
         </div>
       )}
+      <h2 id="access-changes">{t('oversight.access.title')}</h2>
+      <p>{t('oversight.access.explain')}</p>
+      {queue.data === undefined ? null : accessChanges.length === 0 ? <p>{t('oversight.access.none')}</p> : <AccessChangesTable changes={accessChanges} />}
     </div>
   );
 }

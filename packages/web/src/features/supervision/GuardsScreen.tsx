@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useResource } from '../../app/ui/resource';
-import { caseLabel, type OversightItem } from './model';
+import { caseLabel, type OversightDecision, type OversightItem } from './model';
 import { ObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
 import { SupervisionStrings } from './strings';
@@ -18,6 +18,8 @@ function GuardsScreenBody() {
   const format = useFormat();
   const guarded = useResource<{ personId: string; blockingObligations: string[] }[]>('/api/queues/open-guards?limit=200');
   const decisions = useResource<OversightItem[]>('/api/oversight/queue?limit=100');
+  // The queue also carries changes of staff access, for the oversight body only.
+  const agencyDecisions = (decisions.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
   return (
     <div className="page desk">
       <h1>{t('supervision.guards.title')}</h1>
@@ -61,7 +63,7 @@ function GuardsScreenBody() {
       )}
       <h2 id="agency-decisions">{t('supervision.guards.decisions')}</h2>
       <ProblemAlert error={decisions.error} />
-      {decisions.data === undefined ? null : decisions.data.length === 0 ? (
+      {decisions.data === undefined ? null : agencyDecisions.length === 0 ? (
         <p>{t('supervision.guards.noDecisions')}</p>
       ) : (
         <div className="table-scroll">
@@ -76,7 +78,7 @@ function GuardsScreenBody() {
               </tr>
             </thead>
             <tbody>
-              {decisions.data.map((item) => (
+              {agencyDecisions.map((item) => (
                 <tr key={item.id}>
                   <th scope="row">{t(`supervision.kinds.${item.kind}`)}</th>
                   <td>

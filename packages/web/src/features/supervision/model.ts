@@ -9,7 +9,7 @@ export interface Obligation {
   version: number;
 }
 
-export type { OversightItem } from '@haven/core';
+export type { OversightDecision, OversightItem } from '@haven/core';
 
 /** The minimum a reason must say (the server's rule for waivers and overrides). */
 export const MIN_REASON = 10;

@@ -178,8 +178,8 @@ describe('supervision and oversight in Chromium', () => {
     const { page } = web;
     await signOut(page);
     await web.signIn('inspector.desk');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Waivers and overrides' }).click();
-    await page.getByRole('heading', { name: 'Waivers and overrides', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Waivers, overrides and access changes' }).click();
+    await page.getByRole('heading', { name: 'Waivers, overrides and access changes', level: 1 }).waitFor();
     const override = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Override of a guard' }) });
     await expect.poll(() => override.innerText()).toContain(REASON);
     expect(await override.innerText()).toContain('detain (blocked by children.no_detention), as a last resort until');

@@ -36,6 +36,7 @@ export async function syntheticWorld(platform: Platform, persons: number, seed =
         failed_attempts: 0,
         locked_until: null,
         disabled: 1,
+        approved: 1,
         version: 1,
         created_at: at,
         updated_at: at,

@@ -9,6 +9,7 @@ import { retentionSelfAssessment } from './007_retention_self_assessment.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
 import { statsRollups } from './009_stats_rollups.js';
 import { statsDayRollups } from './010_stats_day_rollups.js';
+import { accessChanges } from './011_access_changes.js';
 import { legalHoldRelease } from './012_legal_hold_release.js';
 import { overrideLastResort } from './016_override_last_resort.js';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '008_shared_rate_limits': sharedRateLimits,
   '009_stats_rollups': statsRollups,
   '010_stats_day_rollups': statsDayRollups,
+  '011_access_changes': accessChanges,
   '012_legal_hold_release': legalHoldRelease,
   '016_override_last_resort': overrideLastResort,
 };
