@@ -20,6 +20,8 @@ export interface HavenConfig {
   /** smtp:// or smtps:// URL; reminders also go by e-mail when set. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How long a stopping server lets requests in flight and background passes finish. */
+  shutdownGraceMs: number;
 }
 
 const envSchema = z.object({
@@ -35,6 +37,7 @@ const envSchema = z.object({
   HAVEN_PROFILE: z.string().min(1).optional(),
   HAVEN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   HAVEN_MAIL_FROM: z.email().default('haven@localhost'),
+  HAVEN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
 });
 
 export class ConfigError extends Error {}
@@ -66,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HavenConfig {
     profileFile: e.HAVEN_PROFILE,
     smtpUrl: e.HAVEN_SMTP_URL,
     mailFrom: e.HAVEN_MAIL_FROM,
+    shutdownGraceMs: e.HAVEN_SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }

@@ -42,7 +42,25 @@ export interface Database {
    * request before. PostgreSQL commits are durable already; SQLite syncs its log off the event loop.
    */
   durable(): Promise<void>;
+  /**
+   * Something made for this database (a reader thread) that must stop with it: run by `close`,
+   * before the connections close.
+   */
+  onClose(stop: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+/** The close of a database: first what was made for it, then its own connections and threads. */
+function closing(close: () => Promise<void>): Pick<Database, 'onClose' | 'close'> {
+  const stops: (() => Promise<void>)[] = [];
+  let closed: Promise<void> | undefined;
+  return {
+    onClose: (stop) => void stops.push(stop),
+    close: () => {
+      closed ??= Promise.allSettled(stops.map((stop) => stop())).then(close);
+      return closed;
+    },
+  };
 }
 
 // COUNT(*) and BIGINT come back from pg as strings; Haven's counts and audit sequence numbers
@@ -278,7 +296,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, pipeline: true });
     const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), close: () => db.destroy() };
+    return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -295,14 +313,14 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const walSync = keptOpenSync();
   const log = new LogSync(`${path.resolve(file)}-wal`, walSync.sync);
   const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, log.noteCommit) }) });
-  if (file === ':memory:') return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: () => Promise.resolve(), close: () => db.destroy() };
+  if (file === ':memory:') return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   const stopCheckpointer = startCheckpointer(sqlite, path.resolve(file));
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
     await walSync.close();
   };
-  return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, close };
+  return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, ...closing(close) };
 }
 
 /**
