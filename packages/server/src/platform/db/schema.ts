@@ -372,6 +372,16 @@ export interface IdempotencyKeyTable {
   status: number;
   response_enc: string;
   created_at: string;
+  /** The lease of the process whose request holds the reservation ('' before leases existed). */
+  holder: string;
+}
+
+export interface ProcessLeaseTable {
+  id: string;
+  machine: string;
+  pid: number;
+  process_started: string;
+  expires_at: string;
 }
 
 export interface ReferralPathwayTable {
@@ -661,6 +671,7 @@ export interface HavenSchema {
   case_actions: CaseActionTable;
   notifications: NotificationTable;
   idempotency_keys: IdempotencyKeyTable;
+  process_leases: ProcessLeaseTable;
   referral_pathways: ReferralPathwayTable;
   consents: ConsentTable;
   referrals: ReferralTable;

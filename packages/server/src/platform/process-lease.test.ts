@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../test-support/databases.js';
+import { TestClock } from '../test-support/server.js';
+import type { Platform } from './context.js';
+import { holdProcessLease, LEASE_TTL_MS, leaseHolderGone, thisProcess } from './process-lease.js';
+
+describe('judging whether the holder of a lease is gone', () => {
+  const now = new Date('2026-03-01T06:00:00Z');
+  const lease = (fields: { machine?: string; pid?: number; started?: string; expiresIn?: number }) => ({
+    id: 'a-lease-not-held-here',
+    machine: fields.machine ?? thisProcess.machine,
+    pid: fields.pid ?? process.pid,
+    process_started: fields.started ?? thisProcess.started,
+    expires_at: new Date(now.getTime() + (fields.expiresIn ?? LEASE_TTL_MS)).toISOString(),
+  });
+
+  it('takes a lease that no longer exists for a process that is gone', () => {
+    expect(leaseHolderGone(undefined, now)).toBe(true);
+  });
+
+  it('asks the operating system about a process of this machine, whatever its lease says', () => {
+    expect(leaseHolderGone(lease({ pid: process.ppid, started: '', expiresIn: -60_000 }), now)).toBe(false);
+    expect(leaseHolderGone(lease({ pid: 2 ** 22 + 1, started: '' }), now)).toBe(true); // beyond Linux's largest pid
+  });
+
+  it('knows a reused pid from the process that held the lease by its start time', () => {
+    expect(leaseHolderGone(lease({ pid: process.ppid, started: 'another-start' }), now)).toBe(true);
+  });
+
+  it('takes a lease of this very process for gone unless this process holds it now', () => {
+    expect(leaseHolderGone(lease({}), now)).toBe(true); // a previous life with the same pid, or an app closed here
+  });
+
+  it('judges a process of another machine by its lease alone', () => {
+    expect(leaseHolderGone(lease({ machine: 'elsewhere', expiresIn: 1 }), now)).toBe(false);
+    expect(leaseHolderGone(lease({ machine: 'elsewhere', expiresIn: 0 }), now)).toBe(true);
+  });
+});
+
+describe.each(await databaseKinds())('a process lease on %s', (kind) => {
+  let database: TestDatabase;
+  let platform: Platform;
+  const clock = new TestClock();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    platform = await database.open(clock.now);
+  });
+  afterAll(async () => {
+    await platform?.database.close();
+    await database?.destroy();
+  });
+
+  const row = (id: string) => platform.database.db.selectFrom('process_leases').selectAll().where('id', '=', id).executeTakeFirst();
+
+  it('is written when taken, renewed while held, and deleted when released', { timeout: 20_000 }, async () => {
+    const lease = await holdProcessLease(platform);
+    const taken = await row(lease.id);
+    expect(taken).toMatchObject({ machine: thisProcess.machine, pid: process.pid, process_started: thisProcess.started });
+    expect(leaseHolderGone(taken, clock.now())).toBe(false);
+    clock.advance(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_500)); // one renewal
+    expect(Date.parse((await row(lease.id))!.expires_at)).toBe(clock.now().getTime() + LEASE_TTL_MS);
+    await lease.release();
+    expect(await row(lease.id)).toBeUndefined();
+    expect(leaseHolderGone(taken, clock.now())).toBe(true);
+  });
+
+  it('forgets leases that lapsed a day ago when another is taken', async () => {
+    const old = await holdProcessLease(platform);
+    clock.advance(25 * 60 * 60 * 1000);
+    const fresh = await holdProcessLease(platform);
+    try {
+      expect(await row(old.id)).toBeUndefined();
+    } finally {
+      await fresh.release();
+      await old.release();
+    }
+  });
+});
