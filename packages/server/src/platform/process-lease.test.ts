@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test-support/databases.js';
 import { TestClock } from '../test-support/server.js';
@@ -53,28 +54,42 @@ describe.each(await databaseKinds())('a process lease on %s', (kind) => {
 
   const row = (id: string) => platform.database.db.selectFrom('process_leases').selectAll().where('id', '=', id).executeTakeFirst();
 
-  it('is written when taken, renewed while held, and deleted when released', { timeout: 20_000 }, async () => {
+  it('is written when taken, renewed while held (on PostgreSQL), and deleted when released', { timeout: 20_000 }, async () => {
     const lease = await holdProcessLease(platform);
     const taken = await row(lease.id);
     expect(taken).toMatchObject({ machine: thisProcess.machine, pid: process.pid, process_started: thisProcess.started });
     expect(leaseHolderGone(taken, clock.now())).toBe(false);
     clock.advance(60_000);
-    await new Promise((resolve) => setTimeout(resolve, 3_500)); // one renewal
-    expect(Date.parse((await row(lease.id))!.expires_at)).toBe(clock.now().getTime() + LEASE_TTL_MS);
+    await new Promise((resolve) => setTimeout(resolve, 3_500)); // one renewal, where leases are renewed
+    const expires = (await row(lease.id))!.expires_at;
+    if (kind === 'postgres') expect(Date.parse(expires)).toBe(clock.now().getTime() + LEASE_TTL_MS);
+    // On SQLite every process is on this machine, where the operating system is asked: no renewals.
+    else expect(expires).toBe('9999-12-31T23:59:59.999Z');
     await lease.release();
     expect(await row(lease.id)).toBeUndefined();
     expect(leaseHolderGone(taken, clock.now())).toBe(true);
   });
 
-  it('forgets leases that lapsed a day ago when another is taken', async () => {
-    const old = await holdProcessLease(platform);
-    clock.advance(25 * 60 * 60 * 1000);
+  it('forgets, when another is taken, the leases of this machine’s stopped processes and those lapsed a day ago', async () => {
+    const { db } = platform.database;
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+    await db
+      .insertInto('process_leases')
+      .values([
+        { id: 'stopped-here', machine: thisProcess.machine, pid: child.pid!, process_started: '', expires_at: at(LEASE_TTL_MS) },
+        { id: 'lapsed-elsewhere', machine: 'elsewhere', pid: 1, process_started: '', expires_at: at(-25 * 60 * 60 * 1000) },
+        { id: 'lapsing-elsewhere', machine: 'elsewhere', pid: 1, process_started: '', expires_at: at(-60_000) },
+        { id: 'live-elsewhere', machine: 'elsewhere', pid: 1, process_started: '', expires_at: at(LEASE_TTL_MS) },
+      ])
+      .execute();
     const fresh = await holdProcessLease(platform);
     try {
-      expect(await row(old.id)).toBeUndefined();
+      const left = (await db.selectFrom('process_leases').select('id').where('id', '!=', fresh.id).orderBy('id').execute()).map((lease) => lease.id);
+      expect(left).toEqual(['lapsing-elsewhere', 'live-elsewhere']);
     } finally {
       await fresh.release();
-      await old.release();
     }
   });
 });

@@ -11,6 +11,12 @@ import type { ProcessLeaseTable } from './db/schema.js';
 // has lapsed. What was reserved under a lease must still be checked at commit time against its
 // holder: a process that only seemed gone (frozen longer than its lease) must not commit after
 // its work was taken over.
+//
+// On SQLite every process shares the machine (the file must be on a local disk), so the operating
+// system answers and the lease is not renewed: a write every few seconds from each process would
+// make the others' transactions that read before they write fail ("database is locked"). A lease
+// there never lapses by time; a process in another PID namespace (a container sharing the file)
+// is taken for gone only by the minute-old rule of the reservations.
 
 /** How long a lease stands without being renewed: what another machine waits for after a crash. */
 export const LEASE_TTL_MS = 10_000;
@@ -18,6 +24,8 @@ export const LEASE_TTL_MS = 10_000;
 const RENEW_EVERY_MS = 3_000;
 /** Leases lapsed this long ago are deleted when a process starts (none of their work is left). */
 const FORGET_LAPSED_MS = 24 * 60 * 60 * 1000;
+/** The expiry of a lease that is not renewed (SQLite). */
+const NEVER = '9999-12-31T23:59:59.999Z';
 
 /** Where a process id means something, and this process within it. */
 export interface ProcessIdentity {
@@ -104,15 +112,20 @@ export interface ProcessLease {
  */
 export async function holdProcessLease(platform: Platform, onError: (error: unknown) => void = () => undefined): Promise<ProcessLease> {
   const { db } = platform.database;
+  const renews = platform.database.dialect === 'postgres';
   const id = randomUUID();
   const row = (): ProcessLeaseTable => ({
     id,
     machine: self.machine,
     pid: self.pid,
     process_started: self.started,
-    expires_at: new Date(platform.clock().getTime() + LEASE_TTL_MS).toISOString(),
+    expires_at: renews ? new Date(platform.clock().getTime() + LEASE_TTL_MS).toISOString() : NEVER,
   });
   const now = platform.clock();
+  // Leases of this machine's stopped processes, and any that lapsed a day ago, have nothing left.
+  const here = await db.selectFrom('process_leases').select(['id', 'machine', 'pid', 'process_started', 'expires_at']).where('machine', '=', self.machine).execute();
+  const gone = here.filter((lease) => leaseHolderGone(lease, now)).map((lease) => lease.id);
+  if (gone.length > 0) await db.deleteFrom('process_leases').where('id', 'in', gone).execute();
   await db.deleteFrom('process_leases').where('expires_at', '<', new Date(now.getTime() - FORGET_LAPSED_MS).toISOString()).execute();
   await db.insertInto('process_leases').values(row()).execute();
   heldHere.add(id);
@@ -126,14 +139,16 @@ export async function holdProcessLease(platform: Platform, onError: (error: unkn
       .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: lease.expires_at }))
       .execute();
   };
-  const timer = setInterval(() => {
-    renewing ??= renew()
-      .catch(onError)
-      .finally(() => {
-        renewing = undefined;
-      });
-  }, RENEW_EVERY_MS);
-  timer.unref();
+  const timer = renews
+    ? setInterval(() => {
+        renewing ??= renew()
+          .catch(onError)
+          .finally(() => {
+            renewing = undefined;
+          });
+      }, RENEW_EVERY_MS)
+    : undefined;
+  timer?.unref();
   let released: Promise<void> | undefined;
   return {
     id,

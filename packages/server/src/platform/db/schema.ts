@@ -27,6 +27,8 @@ export interface UserTable {
   totp_last_step: number | null;
   failed_attempts: number;
   locked_until: string | null;
+  /** The last failed proof: failures older than a day are forgotten. */
+  last_failed_at: string | null;
   disabled: number;
   version: number;
   created_at: string;
@@ -376,6 +378,14 @@ export interface IdempotencyKeyTable {
   holder: string;
 }
 
+/** Failed sign-ins of a user name with no usable account, under a keyed hash of the name. */
+export interface UnknownLoginAttemptTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failed_at: string;
+}
+
 export interface ProcessLeaseTable {
   id: string;
   machine: string;
@@ -672,6 +682,7 @@ export interface HavenSchema {
   notifications: NotificationTable;
   idempotency_keys: IdempotencyKeyTable;
   process_leases: ProcessLeaseTable;
+  unknown_login_attempts: UnknownLoginAttemptTable;
   referral_pathways: ReferralPathwayTable;
   consents: ConsentTable;
   referrals: ReferralTable;

@@ -10,6 +10,7 @@ import { sharedRateLimits } from './008_shared_rate_limits.js';
 import { statsRollups } from './009_stats_rollups.js';
 import { statsDayRollups } from './010_stats_day_rollups.js';
 import { processLeases } from './013_process_leases.js';
+import { unknownLoginAttempts } from './014_unknown_login_attempts.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '009_stats_rollups': statsRollups,
   '010_stats_day_rollups': statsDayRollups,
   '013_process_leases': processLeases,
+  '014_unknown_login_attempts': unknownLoginAttempts,
 };
 
 export const migrationProvider: MigrationProvider = {
