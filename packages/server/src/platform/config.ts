@@ -15,6 +15,8 @@ export interface HavenConfig {
   logLevel: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
+  /** PostgreSQL: a transaction left idle this long is ended by the server (0: the server's setting). */
+  dbIdleInTransactionMs: number;
   /** The jurisdiction's SOP profile (YAML or JSON); the baseline (the Protocol floor) when unset. */
   profileFile: string | undefined;
   /** smtp:// or smtps:// URL; reminders also go by e-mail when set. */
@@ -34,6 +36,7 @@ const envSchema = z.object({
   HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HAVEN_BODY_LIMIT: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   HAVEN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  HAVEN_DB_IDLE_TRANSACTION_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   HAVEN_PROFILE: z.string().min(1).optional(),
   HAVEN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   HAVEN_MAIL_FROM: z.email().default('haven@localhost'),
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HavenConfig {
     logLevel: e.HAVEN_LOG_LEVEL,
     bodyLimitBytes: e.HAVEN_BODY_LIMIT,
     dbPoolSize: e.HAVEN_DB_POOL,
+    dbIdleInTransactionMs: e.HAVEN_DB_IDLE_TRANSACTION_SECONDS * 1000,
     profileFile: e.HAVEN_PROFILE,
     smtpUrl: e.HAVEN_SMTP_URL,
     mailFrom: e.HAVEN_MAIL_FROM,

@@ -290,11 +290,34 @@ function preparingPool(pool: pg.Pool): PostgresPool {
 
 export interface OpenOptions {
   poolSize?: number;
+  /**
+   * PostgreSQL: how long a connection may sit idle inside a transaction before the server ends it
+   * (idle_in_transaction_session_timeout); 0 leaves the server's setting.
+   */
+  idleInTransactionMs?: number;
+}
+
+/**
+ * A transaction waiting on its client holds its locks, among them the audit chain's head row
+ * that every writer of every process needs: a hung (not dead) process would stop all writes for
+ * as long as it hangs. Each connection therefore asks PostgreSQL to end a transaction left idle
+ * past the timeout (rolled back, locks released). A connection so ended, or lost, fails its next
+ * statement and leaves the pool; the error it raises meanwhile must not end the process.
+ */
+function endingIdleTransactions(pool: pg.Pool, idleInTransactionMs: number): void {
+  pool.on('error', () => undefined); // an idle connection lost: the pool has already dropped it
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined); // reported by the next statement on the connection
+    if (idleInTransactionMs > 0) {
+      client.query(`set idle_in_transaction_session_timeout = ${Math.round(idleInTransactionMs)}`).catch(() => undefined);
+    }
+  });
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, pipeline: true });
+    endingIdleTransactions(pool, options.idleInTransactionMs ?? 0);
     const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   }
@@ -358,8 +381,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 }
 
 /**
- * Serialises writers of one chain (the audit log) across every server process: a transaction-scoped
- * advisory lock on PostgreSQL; SQLite already admits one writer at a time.
+ * Serialises the writers of a chain that has no row to lock yet (the audit log's very first
+ * append), across every server process: a transaction-scoped advisory lock on PostgreSQL; SQLite
+ * already admits one writer at a time. Once the chain's head row exists, its row lock does this.
  */
 export async function lockForChain(trx: Tx, dialect: Dialect, lockId: number): Promise<void> {
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${lockId})`.execute(trx);
