@@ -46,7 +46,7 @@ export const IDEMPOTENCY_KEY_DESCRIPTION = [
   'A retry of a request that was answered gets the first answer again (header `Idempotency-Replayed: true`), from any server process, for 24 hours; the same key with a different request is refused with 422.',
   'A retry that arrives while the first request with its key is still being processed gets 409 `idempotency-key-in-use` with `Retry-After` (seconds): retry then, with the same key and the same request. Do not switch to a new key: the first attempt may still commit, and a new key would create the record twice.',
   `If the server process handling the first attempt stopped (crashed, killed, restarted), a retry with the same key is let through as soon as that is known: at once on the same machine, within ${LEASE_TTL_MS / 1000} s from another, and at most a minute after the first attempt began. An attempt that did not commit leaves no trace, and its retry creates the record once.`,
-  'Keep retrying a 409 or a lost answer with the same key until you get an answer other than 409 or 5xx.',
+  'Keep retrying a lost answer, a 5xx or a 409 `idempotency-key-in-use` with the same key. Any other answer is final: a refusal (4xx) stores nothing and frees the key, so the corrected request may be sent with the same key.',
 ].join('\n\n');
 
 /** Why an idempotent request answers 409, for the API description. */
