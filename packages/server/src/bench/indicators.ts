@@ -50,6 +50,7 @@ async function world(platform: Platform): Promise<{ agencyIds: string[]; officer
       totp_last_step: null,
       failed_attempts: 0,
       locked_until: null,
+      last_failed_at: null,
       disabled: 1,
       version: 1,
       created_at: at,

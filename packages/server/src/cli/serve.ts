@@ -1,8 +1,9 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startExportWorker } from '../features/exports/jobs.js';
 import { startReminders } from '../features/obligations/reminders.js';
-import { buildHavenApp } from '../server.js';
+import { buildHavenApp, shutDown } from '../server.js';
 import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform } from './platform.js';
 
@@ -18,6 +19,39 @@ function printCredentials(url: string, credentials: DemoCredential[]): void {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** After a clean stop, how long a handle left open may keep the process before it exits anyway. */
+const EXIT_BACKSTOP_MS = 1_000;
+
+/**
+ * Resolves once SIGTERM or SIGINT has stopped the server in order. A second signal during the
+ * drain exits at once, with the signal's conventional status (128 + its number).
+ */
+function untilStopped(stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`haven: ${signal} again while stopping: exiting without waiting for requests in flight\n`);
+        process.exit(128 + os.constants.signals[signal]);
+      }
+      stopping = true;
+      void stop().finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        // Everything Haven started is stopped; should anything else hold the event loop, it is
+        // named here and the process ends regardless (a container runtime would kill it).
+        setTimeout(() => {
+          process.stderr.write(`haven: still running ${EXIT_BACKSTOP_MS} ms after stopping; exiting\n`);
+          process.exit(process.exitCode ?? 0);
+        }, EXIT_BACKSTOP_MS).unref();
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }
 
 export function registerServe(program: Command): void {
@@ -49,17 +83,10 @@ export function registerServe(program: Command): void {
       );
       // Exports queued by any process, stale claims of stopped ones, and expiry of old files.
       const stopExports = startExportWorker(platform, 5_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'export pass failed'));
-      let closing = false;
-      const stop = async () => {
-        if (closing) return;
-        closing = true;
-        stopReminders();
-        stopExports();
-        await app.close();
-        await platform.database.close();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+      await untilStopped(() =>
+        shutDown(app, platform, [stopReminders, stopExports], config.shutdownGraceMs).then(({ cut }) => {
+          if (cut) app.log.warn(`requests still running after ${config.shutdownGraceMs / 1000} s were cut off`);
+        }),
+      );
     });
 }

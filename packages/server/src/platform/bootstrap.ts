@@ -43,7 +43,7 @@ export interface PlatformOptions extends OpenOptions {
  */
 export async function openPlatform(config: HavenConfig, options: PlatformOptions = {}): Promise<Platform> {
   const profile = loadJurisdictionProfile(config.profileFile);
-  const database = await openDatabase(config.db, { poolSize: options.poolSize ?? config.dbPoolSize });
+  const database = await openDatabase(config.db, { poolSize: options.poolSize ?? config.dbPoolSize, idleInTransactionMs: config.dbIdleInTransactionMs });
   try {
     const stored = await storedKeyCheck(database);
     if (stored !== undefined && !existsSync(config.keyFile)) {

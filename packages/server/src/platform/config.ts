@@ -15,11 +15,15 @@ export interface HavenConfig {
   logLevel: string;
   bodyLimitBytes: number;
   dbPoolSize: number;
+  /** PostgreSQL: a transaction left idle this long is ended by the server (0: the server's setting). */
+  dbIdleInTransactionMs: number;
   /** The jurisdiction's SOP profile (YAML or JSON); the baseline (the Protocol floor) when unset. */
   profileFile: string | undefined;
   /** smtp:// or smtps:// URL; reminders also go by e-mail when set. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How long a stopping server lets requests in flight and background passes finish. */
+  shutdownGraceMs: number;
 }
 
 const envSchema = z.object({
@@ -32,9 +36,11 @@ const envSchema = z.object({
   HAVEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HAVEN_BODY_LIMIT: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   HAVEN_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  HAVEN_DB_IDLE_TRANSACTION_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   HAVEN_PROFILE: z.string().min(1).optional(),
   HAVEN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   HAVEN_MAIL_FROM: z.email().default('haven@localhost'),
+  HAVEN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
 });
 
 export class ConfigError extends Error {}
@@ -63,8 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HavenConfig {
     logLevel: e.HAVEN_LOG_LEVEL,
     bodyLimitBytes: e.HAVEN_BODY_LIMIT,
     dbPoolSize: e.HAVEN_DB_POOL,
+    dbIdleInTransactionMs: e.HAVEN_DB_IDLE_TRANSACTION_SECONDS * 1000,
     profileFile: e.HAVEN_PROFILE,
     smtpUrl: e.HAVEN_SMTP_URL,
     mailFrom: e.HAVEN_MAIL_FROM,
+    shutdownGraceMs: e.HAVEN_SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }

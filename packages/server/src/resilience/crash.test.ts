@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,5 +140,55 @@ describe.each(await databaseKinds())('kill -9 under a registration load on %s', 
     process.stderr.write(
       `crash test on ${kind}: ${kills} kills, ${persons.length} acknowledged persons (${stored} stored), restarts ${Math.min(...restarts)}–${Math.max(...restarts)} ms, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
+  });
+});
+
+describe.each(await databaseKinds())('a key whose request died with its process, on %s', (kind) => {
+  let database: TestDatabase | undefined;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    if (server?.alive()) await server.kill9();
+    await database?.destroy();
+  });
+
+  it('is taken over by the retry as soon as the restarted process serves again', { timeout: 300_000 }, async () => {
+    database = await createTestDatabase(kind);
+    const watch = await database.open();
+    try {
+      const officer = await signedIn(watch, 'protection_officer', 'restart.officer');
+      const headers = { ...officer.headers, 'content-type': 'application/json' };
+      const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+        fetch(`${server!.url}${path}`, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+      const port = await freePort();
+      server = await startServerProcess(database.config, port);
+      const persons = Array.from({ length: 1000 }, (_, i) => ({ sex: i % 2 ? 'male' : 'female', ageClaimed: 18 + (i % 40) }));
+      // A registration of a boat's worth of persons, killed once its key is reserved and before it
+      // commits (should it commit first, the kill came too late: again, with a new key).
+      let killed: { key: string; encounterId: string } | undefined;
+      for (let attempt = 0; attempt < 5 && !killed; attempt += 1) {
+        const created = await post('/api/encounters', { type: 'rescue_at_sea', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), place: { name: `Restart ${attempt}` } });
+        const encounterId = ((await created.json()) as { id: string }).id;
+        const key = `restart-${randomUUID()}`;
+        void post(`/api/encounters/${encounterId}/persons`, { persons }, { 'idempotency-key': key }).catch(() => undefined);
+        const reserved = () => watch.database.db.selectFrom('idempotency_keys').select('status').where('key', '=', key).executeTakeFirst();
+        for (let waited = 0; !(await reserved()); waited += 2) {
+          if (waited > 20_000) throw new Error('the registration never reserved its key');
+          await sleep(2);
+        }
+        await server.kill9();
+        if ((await reserved())!.status === 0) killed = { key, encounterId };
+        server = await startServerProcess(database.config, port);
+      }
+      expect(killed, 'the kill landed before the commit in one of five attempts').toBeDefined();
+      const started = performance.now();
+      const retry = await post(`/api/encounters/${killed!.encounterId}/persons`, { persons }, { 'idempotency-key': killed!.key });
+      expect(retry.status, await retry.clone().text()).toBe(201);
+      expect(retry.headers.get('idempotency-replayed')).toBeNull();
+      expect(performance.now() - started).toBeLessThan(10_000); // the registration itself, never a minute's wait
+      const stored = await watch.database.db.selectFrom('persons').select('id').where('encounter_id', '=', killed!.encounterId).execute();
+      expect(stored).toHaveLength(1000);
+    } finally {
+      await watch.database.close();
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHaven } from '../cli/test-support/haven.js';
 import type { Platform } from '../platform/context.js';
@@ -29,6 +31,7 @@ describe.skipIf(!(await postgresAvailable()))('two server processes on one Postg
   let setup: Platform;
   let a: ServerProcess;
   let b: ServerProcess;
+  let portA: number;
   let officer: SignedIn;
   let agency: string;
   const either = (i: number) => (i % 2 === 0 ? a : b);
@@ -39,7 +42,8 @@ describe.skipIf(!(await postgresAvailable()))('two server processes on one Postg
     setup = await database.open();
     officer = await signedIn(setup, 'protection_officer', 'scale.officer');
     agency = officer.agencyId;
-    [a, b] = await Promise.all([startServerProcess(database.config, await freePort()), startServerProcess(database.config, await freePort())]);
+    portA = await freePort();
+    [a, b] = await Promise.all([startServerProcess(database.config, portA), startServerProcess(database.config, await freePort())]);
   }, 120_000);
   afterAll(async () => {
     for (const server of [a, b]) if (server?.alive()) await server.stop();
@@ -112,6 +116,39 @@ describe.skipIf(!(await postgresAvailable()))('two server processes on one Postg
     expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
   }, 60_000);
+
+  it('lets the retry on the other process through within seconds when the process holding its key is killed mid-request', async () => {
+    const key = `scale-${randomUUID()}`;
+    const place = `Killed mid-request ${randomUUID()}`;
+    const body = { type: 'rescue_at_sea', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), place: { name: place } };
+    const headers = { ...officer.headers, 'idempotency-key': key };
+    // The audit chain's head is held here, so the request on a waits inside its transaction,
+    // its key reserved; a is killed there.
+    await setup.database.db.transaction().execute(async (trx) => {
+      const holder = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+      await sql`select seq from audit_head where id = 1 for update`.execute(trx);
+      void call(a, 'POST', '/api/encounters', headers, body).catch(() => undefined);
+      for (let waited = 0; ; waited += 20) {
+        const blocked = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where ${holder} = any(pg_blocking_pids(pid))`.execute(setup.database.db);
+        if (Number(blocked.rows[0]!.n) > 0) break;
+        if (waited > 10_000) throw new Error('the request never reached the audit chain');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await a.kill9();
+    });
+    const reserved = await setup.database.db.selectFrom('idempotency_keys').select('status').where('key', '=', key).executeTakeFirstOrThrow();
+    expect(reserved.status).toBe(0); // the killed request left its key reserved, its work uncommitted
+
+    const started = performance.now();
+    const retry = await call(b, 'POST', '/api/encounters', headers, body);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const again = await call(b, 'POST', '/api/encounters', headers, body);
+    expect(again.body.id).toBe(retry.body.id);
+    const stored = await setup.database.db.selectFrom('encounters').select('id').where('place_name', '=', place).execute();
+    expect(stored).toEqual([{ id: retry.body.id }]);
+    a = await startServerProcess(database.config, portA);
+  }, 120_000);
 
   it('lets a second agency’s records stay out of reach through either process', async () => {
     const other = await signedIn(setup, 'protection_officer', 'scale.other', await makeAgency(setup, 'Other Agency'));

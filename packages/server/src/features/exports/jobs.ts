@@ -268,6 +268,7 @@ export async function drainExportQueue(platform: Platform, worker = processName)
     if (queued.length === 0) return ran;
     let claimedAny = false;
     for (const { id } of queued) {
+      if (stopped.has(platform)) return ran;
       if (!(await claim(platform, id, worker))) continue;
       claimedAny = true;
       ran += 1;
@@ -278,22 +279,34 @@ export async function drainExportQueue(platform: Platform, worker = processName)
 }
 
 const draining = new WeakMap<Platform, Promise<number>>();
+/** Platforms whose export worker has stopped: no pass starts there again, nor claims another job. */
+const stopped = new WeakSet<Platform>();
 
 /** Starts a pass in this process now (after a request), unless one is already running here. */
 export function kickExports(platform: Platform): Promise<number> {
   const current = draining.get(platform);
   if (current) return current;
+  if (stopped.has(platform)) return Promise.resolve(0);
   const pass = drainExportQueue(platform).finally(() => draining.delete(platform));
   draining.set(platform, pass);
   pass.catch(() => undefined);
   return pass;
 }
 
-/** The periodic pass of `haven serve` (jobs queued by other processes, stale claims, expiry). */
-export function startExportWorker(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => void {
+/**
+ * The periodic pass of `haven serve` (jobs queued by other processes, stale claims, expiry).
+ * Stopping it lets the job under way finish and claims no other; a job cut short when the process
+ * stops anyway is queued again once its claim is stale.
+ */
+export function startExportWorker(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
+  stopped.delete(platform);
   const timer = setInterval(() => {
     kickExports(platform).catch(onError);
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    stopped.add(platform);
+    await draining.get(platform)?.catch(() => undefined);
+  };
 }

@@ -112,6 +112,7 @@ export async function createUser(q: Queryable, record: RecordAudit, input: NewUs
     totp_last_step: null,
     failed_attempts: 0,
     locked_until: null,
+    last_failed_at: null,
     disabled: 0,
     approved: held ? 0 : 1,
     version: 1,
@@ -183,7 +184,7 @@ export async function applyUserChanges(q: Queryable, record: RecordAudit, row: U
     set.agency_id = changes.agencyId;
   }
   if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
-  if (changes.unlock) Object.assign(set, { locked_until: null, failed_attempts: 0 });
+  if (changes.unlock) Object.assign(set, { locked_until: null, failed_attempts: 0, last_failed_at: null });
   if (changes.password !== undefined) {
     const weakness = passwordWeakness(changes.password, row.username);
     if (weakness) throw unprocessable('password', weakness, 'weak-password');

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAudit } from '../../platform/audit/recorder.js';
 import { totpCode } from '../../platform/auth/totp.js';
+import type { Platform } from '../../platform/context.js';
+import type { HavenApp } from '../../platform/http/app.js';
+import { buildHavenApp } from '../../server.js';
 import { databaseKinds } from '../../test-support/databases.js';
-import { anonymous, makeAgency, makeUser, sessionCaller, startTestServer, TEST_PASSWORD, type HttpAnswer, type TestServer } from '../../test-support/server.js';
+import { anonymous, Caller, makeAgency, makeUser, sessionCaller, startTestServer, TEST_PASSWORD, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 import { updateUser } from './accounts.js';
 
 const MINUTE = 60_000;
@@ -150,5 +153,116 @@ describe.each(await databaseKinds())('unknown user names on %s', (kind) => {
     const released = (await Promise.all(names.map((name) => login(name, WRONG)))).map(seen);
     expect(released[0]!.status).toBe(401);
     for (const other of released.slice(1)) expect(other).toEqual(released[0]);
+  });
+});
+
+describe.each(await databaseKinds())('unknown user names behind several processes on %s', (kind) => {
+  // Two server processes on one database (each its own platform and app), one of them restarted
+  // midway: the answers to the same wrong passwords must not tell a real account from a name
+  // that does not exist. About 25 sign-ins: under the 30 a minute the login route allows one address.
+  let server: TestServer;
+  let agency: string;
+  const processes: { platform: Platform; app: HavenApp; url: string }[] = [];
+  const startProcess = async () => {
+    const platform = await server.database.open(server.clock.now);
+    platform.config.logLevel = 'warn';
+    const app = await buildHavenApp(platform);
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const started = { platform, app, url };
+    processes.push(started);
+    return started;
+  };
+  const stopProcess = async (stopped: { platform: Platform; app: HavenApp }) => {
+    await stopped.app.close();
+    await stopped.platform.database.close();
+  };
+  const seen = (answer: HttpAnswer) => {
+    const { requestId: _ignored, instance: _path, ...body } = answer.body ?? {};
+    return { status: answer.status, retryAfter: answer.headers.get('retry-after'), body };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    agency = await makeAgency(server.platform, 'Border Police');
+  });
+  afterAll(async () => {
+    for (const running of processes) await stopProcess(running).catch(() => undefined);
+    await server.close();
+  });
+
+  it('answers a real account and an unknown name alike at every step, on either process and across a restart', async () => {
+    await makeUser(server.platform, agency, 'first_responder', 'several.real');
+    const names = ['several.real', 'several.ghost'];
+    let a = await startProcess();
+    let b = await startProcess();
+    const on = (target: { url: string }, name: string, password: string) => new Caller(target.url).post('/api/auth/login', { username: name, password });
+
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      // Each name's attempts alternate between the processes; b is restarted after the second
+      // attempt and a after the fourth, so no process has seen all five.
+      if (attempt === 3) {
+        await stopProcess(b);
+        b = await startProcess();
+      }
+      if (attempt === 5) {
+        await stopProcess(a);
+        a = await startProcess();
+      }
+      const target = attempt % 2 === 1 ? a : b;
+      const [real, ghost] = (await Promise.all(names.map((name) => on(target, name, WRONG)))).map(seen);
+      expect(real!.status, `attempt ${attempt}`).toBe(attempt < 5 ? 401 : 429);
+      expect(ghost, `attempt ${attempt}`).toEqual(real);
+    }
+    // Locked on both processes, even with the right password, with the same time left.
+    server.clock.advance(MINUTE);
+    for (const target of [a, b]) {
+      const [real, ghost] = (await Promise.all(names.map((name) => on(target, name, TEST_PASSWORD)))).map(seen);
+      expect(real!.status).toBe(429);
+      expect(real!.retryAfter).toBe(String(14 * 60));
+      expect(ghost).toEqual(real);
+    }
+  });
+
+  it('keeps no typed-in name: an unknown name is counted under a keyed hash', async () => {
+    const rows = await server.platform.database.db.selectFrom('unknown_login_attempts').select('key').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { key } of rows) {
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(key).not.toContain('ghost');
+    }
+  });
+
+  it('forgets failures after a quiet day, for an account and an unknown name alike, and deletes the unknown name’s counter', async () => {
+    await makeUser(server.platform, agency, 'first_responder', 'quiet.real');
+    const names = ['quiet.real', 'quiet.ghost'];
+    const login = (name: string) => anonymous(server).post('/api/auth/login', { username: name, password: WRONG });
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      const [real, ghost] = (await Promise.all(names.map(login))).map(seen);
+      expect(real!.status).toBe(401);
+      expect(ghost).toEqual(real);
+    }
+    server.clock.advance(24 * 60 * MINUTE);
+    const counters = () => server.platform.database.db.selectFrom('unknown_login_attempts').select('key').execute();
+    const before = (await counters()).length;
+    // The fifth failure a day later is a first one again, for both.
+    const [real, ghost] = (await Promise.all(names.map(login))).map(seen);
+    expect(real!.status).toBe(401);
+    expect(ghost).toEqual(real);
+    // Counters with nothing left to count (the first test's names: lock over, failures a day old) are deleted.
+    for (let waited = 0; (await counters()).length >= before && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await counters()).length).toBeLessThan(before);
+  });
+
+  it('looks a name up as accounts are made (lower case, no spaces around), so spellings of one name count as one', async () => {
+    await makeUser(server.platform, agency, 'first_responder', 'spelt.real');
+    const spellings = (name: string) => [name.toUpperCase(), ` ${name}`, name, `${name[0]!.toUpperCase()}${name.slice(1)}`, `${name}\u00a0`];
+    const login = (name: string, password = WRONG) => anonymous(server).post('/api/auth/login', { username: name, password });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const [real, ghost] = (await Promise.all(['spelt.real', 'spelt.ghost'].map((name) => login(spellings(name)[attempt]!)))).map(seen);
+      expect(real!.status, `attempt ${attempt + 1}`).toBe(attempt < 4 ? 401 : 429);
+      expect(ghost, `attempt ${attempt + 1}`).toEqual(real);
+    }
+    server.clock.advance(15 * MINUTE);
+    expect((await login('Spelt.Real', TEST_PASSWORD)).status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@haven/core';
+import { sql } from 'kysely';
 import { ROLE_POLICIES, readsPersonalData } from '../../platform/access/roles.js';
 import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
 import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from '../../platform/auth/passwords.js';
@@ -14,6 +15,8 @@ import { findUser, findUserByUsername } from './store.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
+/** Failures followed by a quiet day are forgotten, for accounts and unknown names alike. */
+export const FAILURE_MEMORY_MS = 24 * 60 * 60 * 1000;
 const MFA_SETTING = 'auth.mfaRoles';
 
 /** Roles that must use a second factor: the configured list, always including every role that reads personal data. */
@@ -67,6 +70,12 @@ function lockSecondsLeft(lockedUntil: string | null, now: Date): number {
   return ms > 0 ? Math.ceil(ms / 1000) : 0;
 }
 
+/** The count a failure at `now` continues: the stored one, unless its last failure is a quiet day old. */
+function continuedCount(table: 'users' | 'unknown_login_attempts', column: 'failed_attempts' | 'failures', now: Date) {
+  const forgetBefore = new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString();
+  return sql<number>`case when ${sql.ref(`${table}.last_failed_at`)} is null or ${sql.ref(`${table}.last_failed_at`)} <= ${forgetBefore} then 1 else ${sql.ref(`${table}.${column}`)} + 1 end`;
+}
+
 /**
  * Counts one wrong proof (password, authenticator code or recovery code) against the account:
  * every factor feeds the same counter, so guessing the second factor locks the account exactly as
@@ -74,8 +83,12 @@ function lockSecondsLeft(lockedUntil: string | null, now: Date): number {
  * several processes all count; the fifth locks the account. Returns whether it is now locked.
  */
 async function countFailure(q: Queryable, record: RecordAudit, userId: string, action: 'auth.login_failed' | 'auth.totp_failed', now: Date): Promise<boolean> {
-  await q.updateTable('users').set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) })).where('id', '=', userId).execute();
-  const after = await q.selectFrom('users').select('failed_attempts').where('id', '=', userId).executeTakeFirstOrThrow();
+  const after = await q
+    .updateTable('users')
+    .set({ failed_attempts: continuedCount('users', 'failed_attempts', now), last_failed_at: now.toISOString() })
+    .where('id', '=', userId)
+    .returning('failed_attempts')
+    .executeTakeFirstOrThrow();
   record({ action, recordType: 'user', recordId: userId });
   if (after.failed_attempts < MAX_FAILED_LOGINS) return false;
   await q
@@ -105,84 +118,91 @@ async function clearFailures(q: Queryable, userId: string, now: Date): Promise<v
 }
 
 /**
- * Failed sign-ins for user names that have no usable account (unknown or disabled). Real accounts
- * lock after five failures; if unknown names never did, a 429 would tell an attacker which names
- * exist. So unknown names lock the same way, with the same answers and Retry-After.
- *
- * Kept in this process's memory (no table for it yet), under a keyed hash of the name so the heap
- * holds no typed-in names (people do type passwords into the name field). The name is hashed as
- * typed, not lower-cased: accounts are matched exactly, and merging "alice" with "ALICE" here would
- * itself tell the two cases apart. Residual differences, all needing far more effort than five
- * requests: a real lock is in the database and seen by every process, this one only by the
- * process that counted it, and it is forgotten at restart; the count is dropped for the least
- * recently failed names beyond MAX_TRACKED_NAMES; and a real failure writes an audit event, an
- * unknown one does not, a few milliseconds on top of the password hash both paths compute.
+ * A user name as it is looked up: accounts are made with lower-case ASCII names only, so "Alice"
+ * typed on a phone that capitalises, or with a trailing space, is the account "alice". Unknown
+ * names are counted under the same form, so two spellings of one name never behave apart.
  */
-class UnknownNameLockout {
-  static readonly MAX_TRACKED_NAMES = 10_000;
-  private readonly key = randomBytes(32);
-  private readonly names = new Map<string, { failures: number; lockedUntil: number }>();
-
-  private keyOf(username: string): string {
-    return createHmac('sha256', this.key).update(username, 'utf8').digest('base64url');
-  }
-
-  /** Seconds the name stays locked at `now`, or 0. */
-  lockedFor(username: string, now: Date): number {
-    const entry = this.names.get(this.keyOf(username));
-    const ms = entry ? entry.lockedUntil - now.getTime() : 0;
-    return ms > 0 ? Math.ceil(ms / 1000) : 0;
-  }
-
-  /** Counts a failure; returns whether the name is now locked (as countFailure does for an account). */
-  fail(username: string, now: Date): boolean {
-    const key = this.keyOf(username);
-    const entry = this.names.get(key) ?? { failures: 0, lockedUntil: 0 };
-    this.names.delete(key); // re-inserted below, so the map's order is least recently failed first
-    entry.failures += 1;
-    const locked = entry.failures >= MAX_FAILED_LOGINS;
-    if (locked) Object.assign(entry, { failures: 0, lockedUntil: now.getTime() + LOCKOUT_MS });
-    this.names.set(key, entry);
-    if (this.names.size > UnknownNameLockout.MAX_TRACKED_NAMES) this.names.delete(this.names.keys().next().value!);
-    return locked;
-  }
+export function normaliseUsername(typed: string): string {
+  return typed.normalize('NFKC').trim().toLowerCase();
 }
 
-const unknownNames = new WeakMap<Platform, UnknownNameLockout>();
-function unknownNameLockout(platform: Platform): UnknownNameLockout {
-  let lockout = unknownNames.get(platform);
-  if (!lockout) unknownNames.set(platform, (lockout = new UnknownNameLockout()));
-  return lockout;
+/**
+ * Failed sign-ins for user names that have no usable account (unknown or disabled). Real accounts
+ * lock after five failures; if unknown names never did, a 429 would tell an attacker which names
+ * exist. So unknown names lock the same way, with the same answers and Retry-After, counted in the
+ * database like an account (every process, every restart), under a keyed hash of the name (people
+ * type passwords into the name field), with the same audit events but no record id.
+ */
+function unknownNameKey(platform: Platform, username: string): string {
+  return platform.cipher.mac('unknown-login', username);
+}
+
+/** Counts a failure of an unknown name as countFailure does for an account; returns whether it is now locked. */
+async function countUnknownFailure(q: Queryable, record: RecordAudit, key: string, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  const after = await q
+    .insertInto('unknown_login_attempts')
+    .values({ key, failures: 1, locked_until: null, last_failed_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: continuedCount('unknown_login_attempts', 'failures', now), last_failed_at: at }))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  record({ action: 'auth.login_failed', recordType: 'user', recordId: null });
+  if (after.failures < MAX_FAILED_LOGINS) return false;
+  await q
+    .updateTable('unknown_login_attempts')
+    .set({ failures: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
+    .where('key', '=', key)
+    .execute();
+  record({ action: 'auth.locked', recordType: 'user', recordId: null });
+  return true;
+}
+
+/** How often a process deletes the counters of unknown names that have nothing left to count. */
+const FORGET_EVERY_MS = 60_000;
+const lastForgotten = new WeakMap<Platform, number>();
+
+/** Deletes unknown-name counters whose failures are forgotten and whose lock has ended. */
+async function forgetQuietUnknownNames(platform: Platform, now: Date): Promise<void> {
+  if (now.getTime() - (lastForgotten.get(platform) ?? 0) < FORGET_EVERY_MS) return;
+  lastForgotten.set(platform, now.getTime());
+  await platform.database.db
+    .deleteFrom('unknown_login_attempts')
+    .where('last_failed_at', '<=', new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString())
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]))
+    .execute();
 }
 
 /**
  * Password sign-in. Wrong credentials get one answer whichever part was wrong; five failures
  * lock the account for fifteen minutes (in the database, so every server process sees it), and
- * an unknown user name the same way (see UnknownNameLockout).
+ * an unknown user name the same way, in the same steps: both lookups, the lock check, a password
+ * hash verified (a decoy's for an unknown name), and the failure counted and audited in a unit of work.
  */
-export async function login(platform: Platform, ctx: RequestContext, username: string, password: string): Promise<SignInState & NewSession> {
+export async function login(platform: Platform, ctx: RequestContext, typed: string, password: string): Promise<SignInState & NewSession> {
   const now = platform.clock();
   const { db } = platform.database;
-  const user = await findUserByUsername(db, username);
+  const username = normaliseUsername(typed);
+  const nameKey = unknownNameKey(platform, username);
+  void forgetQuietUnknownNames(platform, now).catch(() => undefined);
+  const [found, unknown] = await Promise.all([
+    findUserByUsername(db, username),
+    db.selectFrom('unknown_login_attempts').select('locked_until').where('key', '=', nameKey).executeTakeFirst(),
+  ]);
   // An account awaiting a second administrator's approval does not exist yet, as far as signing in goes.
-  if (!user || user.disabled || !user.approved) {
-    // The same steps in the same order as for an account: lock check, password hash, count.
-    const unknown = unknownNameLockout(platform);
-    const lockedFor = unknown.lockedFor(username, now);
-    if (lockedFor > 0) throw lockedOut(lockedFor);
-    await verifyPassword(await decoyPasswordHash(), password);
-    if (unknown.fail(username, now)) throw lockedOut(LOCKOUT_MS / 1000);
-    throw badCredentials();
-  }
-  const lockedFor = lockSecondsLeft(user.locked_until, now);
+  const user = found && !found.disabled && found.approved ? found : undefined;
+  const lockedFor = lockSecondsLeft(user ? user.locked_until : (unknown?.locked_until ?? null), now);
   if (lockedFor > 0) throw lockedOut(lockedFor);
-  const audit = { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id };
-  if (!(await verifyPassword(user.password_hash, password))) {
+  const verified = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
+  if (!user || !verified) {
     // Its own transaction, committed although the request fails: the failure must count.
-    const locked = await withAudit(platform, audit, (trx, record) => countFailure(trx, record, user.id, 'auth.login_failed', now));
+    const audit = user ? { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id } : ctx.audit;
+    const locked = await withAudit(platform, audit, (trx, record) =>
+      user ? countFailure(trx, record, user.id, 'auth.login_failed', now) : countUnknownFailure(trx, record, nameKey, now),
+    );
     if (locked) throw lockedOut(LOCKOUT_MS / 1000);
     throw badCredentials();
   }
+  const audit = { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id };
   const mfa = (await mfaRequiredRoles(db)).has(user.role as Role);
   const stage: SessionStage = mfa ? 'password' : 'full';
   return withAudit(platform, audit, async (trx, record) => {

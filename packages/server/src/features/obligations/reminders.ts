@@ -78,17 +78,19 @@ async function mailReminder(platform: Platform, mailer: Mailer, kind: ReminderKi
 }
 
 /** Runs the reminder pass every `intervalMs` until stopped; a failed pass is logged and retried next time. */
-export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => void {
-  let running = false;
+export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sendReminders(platform)
-      .catch(onError)
+    running ??= sendReminders(platform)
+      .then(() => undefined, onError)
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // Stopping waits for a pass under way, so the database is not closed beneath it.
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -25,7 +25,7 @@ export interface AuditEvent {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-const AUDIT_LOCK_ID = 0x4156_4e31; // "AVN1": one advisory lock for the one chain
+const AUDIT_LOCK_ID = 0x4156_4e31; // "AVN1": the advisory lock of the chain's first append
 const HEAD_PURPOSE = 'audit-head';
 
 /** The canonical content of a row: a fixed-order JSON array of every column except the hashes. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Platform } from '../context.js';
 import { perDatabase, type Tx } from '../db/database.js';
-import { responsePlace } from '../http/idempotency.js';
+import { keyTakenOver, responsePlace } from '../http/idempotency.js';
 import { appendAudit, type AuditBatch, type AuditContext, type AuditEvent } from './chain.js';
 
 export type RecordAudit = (event: AuditEvent) => void;
@@ -86,25 +86,30 @@ class CommitGroups {
 
 const groupsOf = perDatabase(() => new CommitGroups());
 
-/** Answers per statement: four parameters each. */
+/** Answers per statement: five parameters each. */
 const ANSWER_CHUNK = 200;
 
 /**
  * Stores the answers of idempotent requests with the change they describe, or not at all: one
  * statement for all the units committing together (a field team's devices each send a key), not
- * one round trip each.
+ * one round trip each. Each answer is stored only where its request still holds the reservation:
+ * should another request have taken the key over (this process seemed gone), the units roll back
+ * and, run again one by one, only the one that lost its key fails.
  */
 async function storeIdempotentAnswers(trx: Tx, units: readonly Unit[], values: readonly unknown[]): Promise<void> {
   const answers = units.flatMap((unit, i) => {
     const idempotent = unit.context.idempotency;
     if (!idempotent || idempotent.stored) return [];
     const response = unit.platform.cipher.encrypt(JSON.stringify(values[i]), responsePlace(idempotent.userId, idempotent.key));
-    return [sql`select ${idempotent.userId} as user_id, ${idempotent.key} as key, cast(${idempotent.status} as integer) as status, ${response} as response`];
+    return [sql`select ${idempotent.userId} as user_id, ${idempotent.key} as key, cast(${idempotent.status} as integer) as status, ${response} as response, ${idempotent.holder} as holder`];
   });
   for (let i = 0; i < answers.length; i += ANSWER_CHUNK) {
-    await sql`update idempotency_keys set status = answer.status, response_enc = answer.response
-      from (${sql.join(answers.slice(i, i + ANSWER_CHUNK), sql` union all `)}) as answer
-      where idempotency_keys.user_id = answer.user_id and idempotency_keys.key = answer.key`.execute(trx);
+    const part = answers.slice(i, i + ANSWER_CHUNK);
+    const result = await sql`update idempotency_keys set status = answer.status, response_enc = answer.response
+      from (${sql.join(part, sql` union all `)}) as answer
+      where idempotency_keys.user_id = answer.user_id and idempotency_keys.key = answer.key
+        and idempotency_keys.holder = answer.holder and idempotency_keys.status = 0`.execute(trx);
+    if (Number(result.numAffectedRows ?? 0) !== part.length) throw keyTakenOver();
   }
 }
 

@@ -165,4 +165,45 @@ describe.skipIf(!(await databaseKinds()).includes('postgres'))('a PostgreSQL con
     const rows = await sql<{ id: number; body: string }>`select id, body from notes order by id`.execute(db);
     expect(rows.rows).toEqual([{ id: 1, body: 'kept' }]);
   });
+  it('ends a transaction its process left idle (hung) after the timeout, so a writer waiting on its lock proceeds', async () => {
+    test = await createTestDatabase('postgres');
+    database = await openDatabase(test.config.db, { poolSize: 2, idleInTransactionMs: 500 });
+    const other = await openDatabase(test.config.db, { poolSize: 1 }); // another server process
+    try {
+      await sql`create table notes (id integer primary key, body text not null)`.execute(database.db);
+      await sql`insert into notes values (1, 'before')`.execute(database.db);
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // The process takes a row lock, as an audit append takes the chain's head, and then hangs.
+      const hung = database.db.transaction().execute(async (trx) => {
+        await sql`select id from notes where id = 1 for update`.execute(trx);
+        await sleep(2_000);
+        await sql`select 1`.execute(trx);
+      });
+      hung.catch(() => undefined);
+      await sleep(100);
+      const waiting = performance.now();
+      await other.db.transaction().execute((trx) => sql`update notes set body = 'after' where id = 1`.execute(trx));
+      expect(performance.now() - waiting).toBeLessThan(1_500); // freed at the timeout, not when the process wakes
+      await expect(hung).rejects.toThrow(); // its transaction was rolled back: it commits nothing
+      // The connection so ended left the pool, which serves the next transaction on a new one.
+      const rows = await database.db.transaction().execute((trx) => sql<{ body: string }>`select body from notes where id = 1`.execute(trx));
+      expect(rows.rows).toEqual([{ body: 'after' }]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sets the timeout Haven is configured with (10 s unless told) on every connection, and leaves the server’s when told 0', async () => {
+    test = await createTestDatabase('postgres');
+    const platform = await test.open();
+    const setting = (db: Database['db']) => sql<{ value: string }>`select current_setting('idle_in_transaction_session_timeout') as value`.execute(db);
+    try {
+      expect((await setting(platform.database.db)).rows[0]!.value).toBe('10s');
+    } finally {
+      await platform.database.close();
+    }
+    database = await openDatabase(test.config.db, { poolSize: 1, idleInTransactionMs: 0 });
+    const server = await sql<{ value: string }>`select reset_val as value from pg_settings where name = 'idle_in_transaction_session_timeout'`.execute(database.db);
+    expect((await setting(database.db)).rows[0]!.value).toBe(server.rows[0]!.value === '0' ? '0' : expect.any(String));
+  });
 });

@@ -42,7 +42,25 @@ export interface Database {
    * request before. PostgreSQL commits are durable already; SQLite syncs its log off the event loop.
    */
   durable(): Promise<void>;
+  /**
+   * Something made for this database (a reader thread) that must stop with it: run by `close`,
+   * before the connections close.
+   */
+  onClose(stop: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+/** The close of a database: first what was made for it, then its own connections and threads. */
+function closing(close: () => Promise<void>): Pick<Database, 'onClose' | 'close'> {
+  const stops: (() => Promise<void>)[] = [];
+  let closed: Promise<void> | undefined;
+  return {
+    onClose: (stop) => void stops.push(stop),
+    close: () => {
+      closed ??= Promise.allSettled(stops.map((stop) => stop())).then(close);
+      return closed;
+    },
+  };
 }
 
 // COUNT(*) and BIGINT come back from pg as strings; Haven's counts and audit sequence numbers
@@ -272,13 +290,36 @@ function preparingPool(pool: pg.Pool): PostgresPool {
 
 export interface OpenOptions {
   poolSize?: number;
+  /**
+   * PostgreSQL: how long a connection may sit idle inside a transaction before the server ends it
+   * (idle_in_transaction_session_timeout); 0 leaves the server's setting.
+   */
+  idleInTransactionMs?: number;
+}
+
+/**
+ * A transaction waiting on its client holds its locks, among them the audit chain's head row
+ * that every writer of every process needs: a hung (not dead) process would stop all writes for
+ * as long as it hangs. Each connection therefore asks PostgreSQL to end a transaction left idle
+ * past the timeout (rolled back, locks released). A connection so ended, or lost, fails its next
+ * statement and leaves the pool; the error it raises meanwhile must not end the process.
+ */
+function endingIdleTransactions(pool: pg.Pool, idleInTransactionMs: number): void {
+  pool.on('error', () => undefined); // an idle connection lost: the pool has already dropped it
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined); // reported by the next statement on the connection
+    if (idleInTransactionMs > 0) {
+      client.query(`set idle_in_transaction_session_timeout = ${Math.round(idleInTransactionMs)}`).catch(() => undefined);
+    }
+  });
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, pipeline: true });
+    endingIdleTransactions(pool, options.idleInTransactionMs ?? 0);
     const db = new Kysely<HavenSchema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), close: () => db.destroy() };
+    return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -295,14 +336,14 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const walSync = keptOpenSync();
   const log = new LogSync(`${path.resolve(file)}-wal`, walSync.sync);
   const db = new Kysely<HavenSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, log.noteCommit) }) });
-  if (file === ':memory:') return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: () => Promise.resolve(), close: () => db.destroy() };
+  if (file === ':memory:') return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   const stopCheckpointer = startCheckpointer(sqlite, path.resolve(file));
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
     await walSync.close();
   };
-  return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, close };
+  return { db, dialect: 'sqlite', sqlitePath: file, sqlite, durable: log.durable, ...closing(close) };
 }
 
 /**
@@ -340,8 +381,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 }
 
 /**
- * Serialises writers of one chain (the audit log) across every server process: a transaction-scoped
- * advisory lock on PostgreSQL; SQLite already admits one writer at a time.
+ * Serialises the writers of a chain that has no row to lock yet (the audit log's very first
+ * append), across every server process: a transaction-scoped advisory lock on PostgreSQL; SQLite
+ * already admits one writer at a time. Once the chain's head row exists, its row lock does this.
  */
 export async function lockForChain(trx: Tx, dialect: Dialect, lockId: number): Promise<void> {
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${lockId})`.execute(trx);

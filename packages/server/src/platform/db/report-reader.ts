@@ -51,10 +51,12 @@ class ReaderThread {
   private next = 0;
   private readonly pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   private idle: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly file: string) {}
 
   query(text: string, parameters: readonly unknown[]): Promise<unknown[]> {
+    if (this.closed) return Promise.reject(new Error('the database is closed'));
     const worker = this.start();
     if (this.idle) clearTimeout(this.idle);
     const id = this.next++;
@@ -97,6 +99,13 @@ class ReaderThread {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
+  }
+
+  /** Stops the thread for good, with its database: a report still waiting fails, none starts again. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.idle) clearTimeout(this.idle);
+    await this.stop();
   }
 }
 
@@ -142,6 +151,7 @@ class ReaderDriver implements Driver {
 /** A worker thread's connection per SQLite file, opened on the first long report. */
 const threadReaderOf = perDatabase((database): Db => {
   const thread = new ReaderThread(path.resolve(database.sqlitePath!));
+  database.onClose(() => thread.close());
   return new Kysely<HavenSchema>({
     dialect: {
       createAdapter: () => new SqliteAdapter(),

@@ -27,6 +27,8 @@ export interface UserTable {
   totp_last_step: number | null;
   failed_attempts: number;
   locked_until: string | null;
+  /** The last failed proof: failures older than a day are forgotten. */
+  last_failed_at: string | null;
   disabled: number;
   /** 0 while an account an administrator created awaits a second administrator's approval (it cannot sign in). */
   approved: number;
@@ -401,6 +403,24 @@ export interface IdempotencyKeyTable {
   status: number;
   response_enc: string;
   created_at: string;
+  /** The lease of the process whose request holds the reservation ('' before leases existed). */
+  holder: string;
+}
+
+/** Failed sign-ins of a user name with no usable account, under a keyed hash of the name. */
+export interface UnknownLoginAttemptTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failed_at: string;
+}
+
+export interface ProcessLeaseTable {
+  id: string;
+  machine: string;
+  pid: number;
+  process_started: string;
+  expires_at: string;
 }
 
 export interface ReferralPathwayTable {
@@ -696,6 +716,8 @@ export interface HavenSchema {
   case_actions: CaseActionTable;
   notifications: NotificationTable;
   idempotency_keys: IdempotencyKeyTable;
+  process_leases: ProcessLeaseTable;
+  unknown_login_attempts: UnknownLoginAttemptTable;
   referral_pathways: ReferralPathwayTable;
   consents: ConsentTable;
   referrals: ReferralTable;

@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { RouteAccess } from '../access/route-access.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { Platform, RequestContext } from '../context.js';
+import { holdProcessLease } from '../process-lease.js';
 import { clientErrorAnswer, handleError, sendProblem } from './errors.js';
 import { idempotencyPreHandler, releaseUnusedReservation } from './idempotency.js';
 import { ApiDescription, API_INFO } from './openapi.js';
@@ -166,7 +167,10 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
       if (field) throw badRequest(field, 'must not contain the NUL character (U+0000)');
     }
   });
-  app.addHook('preHandler', async (request, reply) => idempotencyPreHandler(platform, request, reply));
+  // This process's lease: what its requests reserve is taken over once it is known to be gone.
+  const lease = await holdProcessLease(platform, (error) => app.log.warn({ err: { message: (error as Error).message } }, 'process lease not renewed'));
+  app.addHook('onClose', () => lease.release());
+  app.addHook('preHandler', async (request, reply) => idempotencyPreHandler(platform, lease, request, reply));
   app.addHook('onResponse', async (request) => releaseUnusedReservation(platform, request));
   // No answer leaves before what the request committed (its change, or the audit of a read) is on disk.
   app.addHook('onSend', async () => platform.database.durable());

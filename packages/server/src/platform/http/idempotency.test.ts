@@ -1,15 +1,27 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHavenApp } from '../../server.js';
 import { databaseKinds } from '../../test-support/databases.js';
 import { Caller, makeAgency, makeUser, sessionFor, startTestServer, type TestServer } from '../../test-support/server.js';
+import { withAudit, type RecordAudit } from '../audit/recorder.js';
 import { createSession } from '../auth/sessions.js';
 import type { Platform } from '../context.js';
+import type { Tx } from '../db/database.js';
+import { holdProcessLease, LEASE_TTL_MS, processOnThisMachine, thisProcess, type ProcessLease } from '../process-lease.js';
 import type { HavenApp } from './app.js';
 
-// Issue 4, point 10: every creating request accepts an Idempotency-Key; a repeat with the same key
-// (a field device retrying after a lost answer) returns the first answer and creates nothing new,
-// also when the repeat reaches another server process.
+// Every creating request accepts an Idempotency-Key; a repeat with the same key (a field device
+// retrying after a lost answer) returns the first answer and creates nothing new, also when the
+// repeat reaches another server process. A key whose process is gone is taken over at once.
+
+/** The pid of a process that has run and exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
 
 describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
   let server: TestServer;
@@ -20,6 +32,8 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
   let secondPlatform: Platform;
   let secondApp: HavenApp;
   let secondUrl: string;
+  /** A lease held by this (live) process, as a request of another app here would hold one. */
+  let liveLease: ProcessLease;
 
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
@@ -31,8 +45,10 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
     secondPlatform.config.logLevel = 'warn';
     secondApp = await buildHavenApp(secondPlatform);
     secondUrl = await secondApp.listen({ host: '127.0.0.1', port: 0 });
+    liveLease = await holdProcessLease(server.platform);
   });
   afterAll(async () => {
+    await liveLease?.release();
     await secondApp?.close();
     await secondPlatform?.database.close();
     await server.close();
@@ -51,6 +67,18 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
   }
   async function personsAt(encounterId: string): Promise<number> {
     return (await db().selectFrom('persons').select('id').where('encounter_id', '=', encounterId).execute()).length;
+  }
+  /** A reservation in progress, as a request holding the key would have left it. */
+  const reserve = (k: string, holder: string, fingerprint = 'of-another-request') =>
+    db().insertInto('idempotency_keys').values({ user_id: responderId, key: k, fingerprint, status: 0, response_enc: '', created_at: server.clock.now().toISOString(), holder }).execute();
+  /** A lease row, as another process would have written it. */
+  async function lease(fields: { machine: string; pid: number; started: string }, ttl = LEASE_TTL_MS): Promise<string> {
+    const id = randomUUID();
+    await db()
+      .insertInto('process_leases')
+      .values({ id, machine: fields.machine, pid: fields.pid, process_started: fields.started, expires_at: new Date(server.clock.now().getTime() + ttl).toISOString() })
+      .execute();
+    return id;
   }
 
   it('replays the first answer to a repeat with the same key and creates nothing new', async () => {
@@ -210,10 +238,7 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
     // is freed a moment later, as the refused request finishes answering.
     const k = key();
     const place = `Early retry ${randomUUID()}`;
-    await db()
-      .insertInto('idempotency_keys')
-      .values({ user_id: responderId, key: k, fingerprint: 'of-the-refused-request', status: 0, response_enc: '', created_at: server.clock.now().toISOString() })
-      .execute();
+    await reserve(k, liveLease.id, 'of-the-refused-request');
     const release = new Promise((resolve) => setTimeout(resolve, 300)).then(() => db().deleteFrom('idempotency_keys').where('user_id', '=', responderId).where('key', '=', k).execute());
     const retry = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
     await release;
@@ -224,21 +249,200 @@ describe.each(await databaseKinds())('idempotent creation on %s', (kind) => {
 
   it('answers 409 with retry-after while another request holds the key for too long', async () => {
     const k = key();
-    await db()
-      .insertInto('idempotency_keys')
-      .values({ user_id: responderId, key: k, fingerprint: 'still-working', status: 0, response_enc: '', created_at: server.clock.now().toISOString() })
-      .execute();
+    await reserve(k, liveLease.id, 'still-working');
     const place = `Busy ${randomUUID()}`;
     const answer = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
     expect(answer.status).toBe(409);
     expect(answer.headers.get('retry-after')).toBe('1');
+    expect(answer.body.type).toMatch(/idempotency-key-in-use$/);
     expect(await encountersAt(place)).toBe(0);
-    // A reservation abandoned by a crashed process (older than a minute) is taken over.
+    // A request a minute old has been given up by its client: its key is taken over even though
+    // its process still runs (and could no longer store its answer).
     server.clock.advance(61_000);
     responder = await sessionFor(server, responderId);
     const later = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
     expect(later.status, JSON.stringify(later.body)).toBe(201);
     expect(await encountersAt(place)).toBe(1);
+  });
+
+  it('takes a key over at once when the process holding it no longer runs on this machine', async () => {
+    for (const holder of [
+      // killed: its pid is gone
+      await lease({ machine: thisProcess.machine, pid: await deadPid(), started: '1' }),
+      // killed, and its pid now belongs to another process (this one), which started at another time
+      await lease({ machine: thisProcess.machine, pid: process.pid, started: `${thisProcess.started}0` }),
+    ]) {
+      const k = key();
+      await reserve(k, holder);
+      const place = `Taken over ${randomUUID()}`;
+      const started = performance.now();
+      const answer = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      expect(answer.headers.get('idempotency-replayed')).toBeNull();
+      expect(performance.now() - started).toBeLessThan(1_500); // not after waiting for the key
+      expect(await encountersAt(place)).toBe(1);
+      const again = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
+      expect(again.headers.get('idempotency-replayed')).toBe('true');
+      expect(again.body.id).toBe(answer.body.id);
+    }
+  });
+
+  it('takes a key over from a process that stopped cleanly (its lease released)', async () => {
+    const stopped = await holdProcessLease(server.platform);
+    const k = key();
+    await reserve(k, stopped.id);
+    await stopped.release();
+    const place = `Released ${randomUUID()}`;
+    expect((await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k })).status).toBe(201);
+    expect(await encountersAt(place)).toBe(1);
+  });
+
+  it('leaves the key to a process of this machine that still runs, whatever its lease says', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const k = key();
+      await reserve(k, await lease(processOnThisMachine(child.pid!)));
+      const place = `Still running ${randomUUID()}`;
+      expect((await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k })).status).toBe(409);
+      // Its lease has lapsed (it is frozen, say): on this machine the process itself is asked.
+      server.clock.advance(LEASE_TTL_MS + 1_000);
+      responder = await sessionFor(server, responderId);
+      expect((await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k })).status).toBe(409);
+      expect(await encountersAt(place)).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('takes a key over from a process on another machine once its lease has lapsed', async () => {
+    const k = key();
+    await reserve(k, await lease({ machine: 'another-machine', pid: process.pid, started: thisProcess.started }));
+    const place = `Elsewhere ${randomUUID()}`;
+    const waiting = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
+    expect(waiting.status).toBe(409);
+    expect(waiting.headers.get('retry-after')).toBe('1');
+    server.clock.advance(LEASE_TTL_MS);
+    responder = await sessionFor(server, responderId);
+    const after = await responder.post('/api/encounters', encounter(place), { 'idempotency-key': k });
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+    expect(await encountersAt(place)).toBe(1);
+  });
+
+  it('stores no answer, and rolls back the work, of a request whose key was taken over meanwhile', async () => {
+    const context = (k: string, holder: string) => ({
+      actorUserId: responderId,
+      actorAgencyId: null,
+      requestId: `fence-${k}`,
+      clientAddress: null,
+      idempotency: { userId: responderId, key: k, status: 201, holder, stored: false },
+    });
+    const work = (name: string) =>
+      async (trx: Tx, record: RecordAudit) => {
+        await trx.insertInto('meta').values({ key: name, value: 'created' }).execute();
+        record({ action: 'settings.update', recordType: 'setting', recordId: name });
+        return { name };
+      };
+    const meta = async (name: string) => (await db().selectFrom('meta').select('key').where('key', '=', name).execute()).length;
+    // Alone, and committing together with a request that still holds its key.
+    const [lost, kept] = [key(), key()];
+    await reserve(lost, 'the-lease-that-took-it-over');
+    await reserve(kept, liveLease.id);
+    const [lostName, keptName] = [`fence-lost-${randomUUID()}`, `fence-kept-${randomUUID()}`];
+    const [lostRun, keptRun] = await Promise.allSettled([
+      withAudit(server.platform, context(lost, liveLease.id), work(lostName)),
+      withAudit(server.platform, context(kept, liveLease.id), work(keptName)),
+    ]);
+    expect(lostRun.status).toBe('rejected');
+    expect((lostRun as PromiseRejectedResult).reason).toMatchObject({ status: 409, code: 'idempotency-key-in-use' });
+    expect(keptRun).toEqual({ status: 'fulfilled', value: { name: keptName } });
+    expect(await meta(lostName)).toBe(0);
+    expect(await meta(keptName)).toBe(1);
+    const rows = await db().selectFrom('idempotency_keys').select(['key', 'status', 'holder']).where('key', 'in', [lost, kept]).execute();
+    expect(rows.find((row) => row.key === lost)).toEqual({ key: lost, status: 0, holder: 'the-lease-that-took-it-over' });
+    expect(rows.find((row) => row.key === kept)).toMatchObject({ status: 201, holder: liveLease.id });
+  });
+
+  it.runIf(kind === 'postgres')('lets exactly one of a request and the one taking its key over commit, in either order', async () => {
+    /** Runs `hold` in a transaction of its own and, while it holds its locks, waits until a request waits on them. */
+    async function whileBlocking(hold: (trx: Tx) => Promise<void>, then: () => Promise<void>) {
+      await db().transaction().execute(async (trx) => {
+        const holder = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+        await hold(trx);
+        for (let waited = 0; ; waited += 20) {
+          const blocked = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where ${holder} = any(pg_blocking_pids(pid))`.execute(db());
+          if (Number(blocked.rows[0]!.n) > 0) break;
+          if (waited > 10_000) throw new Error('nothing waited on the lock');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await then();
+      });
+    }
+
+    // Taken over before the request stores its answer: the request's work rolls back, 409.
+    const k1 = key();
+    const place1 = `Overtaken ${randomUUID()}`;
+    let first: ReturnType<Caller['post']> | undefined;
+    await whileBlocking(
+      async (trx) => {
+        await sql`lock table encounters in share row exclusive mode`.execute(trx); // the request's insert waits
+        first = responder.post('/api/encounters', encounter(place1), { 'idempotency-key': k1 });
+      },
+      async () => {
+        await db().updateTable('idempotency_keys').set({ holder: 'the-process-that-took-over' }).where('user_id', '=', responderId).where('key', '=', k1).execute();
+      },
+    );
+    const overtaken = await first!;
+    expect(overtaken.status, JSON.stringify(overtaken.body)).toBe(409);
+    expect(overtaken.body.type).toMatch(/idempotency-key-in-use$/);
+    expect(await encountersAt(place1)).toBe(0);
+
+    // The takeover comes once the request has stored its answer, before it commits: the takeover
+    // waits for the commit and then finds nothing to take; the request is answered.
+    const k2 = key();
+    const place2 = `Committed ${randomUUID()}`;
+    let second: ReturnType<Caller['post']> | undefined;
+    let takeover: Promise<bigint> | undefined;
+    await whileBlocking(
+      async (trx) => {
+        await sql`select seq from audit_head where id = 1 for update`.execute(trx); // the request's audit append waits
+        second = responder.post('/api/encounters', encounter(place2), { 'idempotency-key': k2 });
+      },
+      async () => {
+        const reservation = await db().selectFrom('idempotency_keys').selectAll().where('user_id', '=', responderId).where('key', '=', k2).executeTakeFirstOrThrow();
+        expect(reservation.status).toBe(0); // its answer is not committed yet
+        takeover = db()
+          .updateTable('idempotency_keys')
+          .set({ holder: 'the-process-that-took-over' })
+          .where('user_id', '=', responderId)
+          .where('key', '=', k2)
+          .where('status', '=', 0)
+          .where('holder', '=', reservation.holder)
+          .executeTakeFirst()
+          .then((result) => result.numUpdatedRows);
+      },
+    );
+    const committed = await second!;
+    expect(committed.status, JSON.stringify(committed.body)).toBe(201);
+    expect(await takeover!).toBe(0n);
+    expect(await encountersAt(place2)).toBe(1);
+  });
+
+  it('tells clients the retry rule where the API describes each idempotent route', async () => {
+    const document = (await responder.get('/api/openapi.json')).body;
+    const operation = document.paths['/api/encounters'].post;
+    // A parameter may be written in place or referred to among the components.
+    const parameters = (operation.parameters as { $ref?: string; in?: string; name?: string }[]).map((p) =>
+      p.$ref ? document.components.parameters[p.$ref.split('/').pop()!] : p,
+    );
+    const header = parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+    expect(header.required).toBeFalsy();
+    expect(header.description).toContain('same key');
+    expect(header.description).toContain('Retry-After');
+    expect(operation.responses['409'].description).toContain('idempotency-key-in-use');
+    // Routes that create nothing do not take the header.
+    const list = document.paths['/api/encounters'].get;
+    expect(JSON.stringify(list.parameters ?? []).toLowerCase()).not.toContain('idempotency');
   });
 
   it('refuses a malformed key with 400 naming the header, and creates nothing', async () => {

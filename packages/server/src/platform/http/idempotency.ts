@@ -4,15 +4,21 @@ import type { Platform } from '../context.js';
 import { perDatabase, type Db } from '../db/database.js';
 import type { IdempotencyKeyTable } from '../db/schema.js';
 import { placeOf } from '../crypto/cipher.js';
+import { holderGone, LEASE_TTL_MS, type ProcessLease } from '../process-lease.js';
 import { badRequest, HttpProblem, unprocessable } from './problem.js';
 
-// Idempotent creation (issue 4): a field device that retries after a lost answer must not create
-// a second record. The key is reserved before the work (one winner across processes, by the
-// primary key) and the answer is stored in the same transaction as the creation (withAudit), so
-// a retry either replays the answer or finds no trace of the first attempt.
+// Idempotent creation: a field device that retries after a lost answer must not create a second
+// record. The key is reserved before the work (one winner across processes, by the primary key),
+// under the lease of the process doing the work, and the answer is stored in the same transaction
+// as the creation (withAudit) only while the reservation is still that process's: a retry either
+// replays the answer or finds no trace of the first attempt. A reservation whose process is gone
+// (killed, crashed: its lease says so) is taken over by the next request with its key.
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-/** A reservation older than this was abandoned by a crashed process and may be taken over. */
+/**
+ * A reservation older than this is taken over even if its process still runs (a request a
+ * minute old has been given up by its client), and so is one made before leases existed.
+ */
 const RESERVATION_TIMEOUT_MS = 60_000;
 /** How long a request waits for another one holding its key to answer or release it, before 409. */
 const RESERVATION_WAIT_MS = 2_000;
@@ -25,8 +31,36 @@ export interface IdempotentUnit {
   userId: string;
   key: string;
   status: number;
+  /** The lease under which the key is reserved: the answer is stored only while it still holds it. */
+  holder: string;
   stored: boolean;
 }
+
+/**
+ * What a client should know of the header, for the API description: when to send it, what a 409
+ * means and when to retry with the same key.
+ */
+export const IDEMPOTENCY_KEY_DESCRIPTION = [
+  'Makes a creating request safe to retry. Send a new key (8 to 200 visible ASCII characters; a UUID is ideal) with each new thing to create, and the same key, with the same request, on every retry of it.',
+  'A retry of a request that was answered gets the first answer again (header `Idempotency-Replayed: true`), from any server process, for 24 hours; the same key with a different request is refused with 422.',
+  'A retry that arrives while the first request with its key is still being processed gets 409 `idempotency-key-in-use` with `Retry-After` (seconds): retry then, with the same key and the same request. Do not switch to a new key: the first attempt may still commit, and a new key would create the record twice.',
+  `If the server process handling the first attempt stopped (crashed, killed, restarted), a retry with the same key is let through as soon as that is known: at once on the same machine, within ${LEASE_TTL_MS / 1000} s from another, and at most a minute after the first attempt began. An attempt that did not commit leaves no trace, and its retry creates the record once.`,
+  'Keep retrying a lost answer, a 5xx or a 409 `idempotency-key-in-use` with the same key. Any other answer is final: a refusal (4xx) stores nothing and frees the key, so the corrected request may be sent with the same key.',
+].join('\n\n');
+
+/** Why an idempotent request answers 409, for the API description. */
+export const IDEMPOTENCY_CONFLICT_DESCRIPTION =
+  '`idempotency-key-in-use`: another request with this Idempotency-Key is still being processed, or its server process stopped and that is not yet known. Retry after `Retry-After` seconds with the same key and the same request; never with a new key.';
+
+const keyInUse = () =>
+  new HttpProblem(409, 'idempotency-key-in-use', 'Request in progress', 'A request with this key is still being processed; retry shortly.', undefined, {}, { 'retry-after': '1' });
+
+/**
+ * The answer of a request whose reservation was taken over while it ran (its process seemed
+ * gone): its work rolls back, and its retry replays what the request that took over stored.
+ */
+export const keyTakenOver = () =>
+  new HttpProblem(409, 'idempotency-key-in-use', 'Request taken over', 'Another request with this key took over while this one ran; retry with the same key.', undefined, {}, { 'retry-after': '1' });
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -108,7 +142,7 @@ const reservationsOf = perDatabase((database) => new Reservations(database.db));
  * preHandler: replays a stored answer, refuses a key reused for a different request, or reserves
  * the key and marks the request's unit of work to store its answer.
  */
-export async function idempotencyPreHandler(platform: Platform, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+export async function idempotencyPreHandler(platform: Platform, lease: ProcessLease, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const status = request.routeOptions.config.idempotent;
   const header = request.headers[IDEMPOTENCY_HEADER];
   if (status === undefined || header === undefined || !request.ctx.actor) return undefined;
@@ -124,7 +158,7 @@ export async function idempotencyPreHandler(platform: Platform, request: Fastify
   const waitUntil = performance.now() + RESERVATION_WAIT_MS;
   for (;;) {
     const now = platform.clock();
-    if (await reservationsOf(platform.database).reserve({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString() })) break;
+    if (await reservationsOf(platform.database).reserve({ user_id: userId, key: header, fingerprint: print, status: 0, response_enc: '', created_at: now.toISOString(), holder: lease.id })) break;
     const existing = await db.selectFrom('idempotency_keys').selectAll().where('user_id', '=', userId).where('key', '=', header).executeTakeFirst();
     if (existing && existing.status > 0) {
       if (existing.fingerprint !== print) {
@@ -134,35 +168,46 @@ export async function idempotencyPreHandler(platform: Platform, request: Fastify
       reply.header('idempotency-replayed', 'true');
       return reply.code(existing.status).type('application/json').send(body);
     }
-    if (existing && Date.parse(existing.created_at) + RESERVATION_TIMEOUT_MS <= now.getTime()) {
-      // Abandoned by a crashed process: take it over (one winner, by the unchanged created_at).
+    if (existing && (await abandoned(platform, lease, existing, now))) {
+      // Taken over by one request only: the update is conditional on the holder and time read.
       const takeover = await db
         .updateTable('idempotency_keys')
-        .set({ created_at: now.toISOString(), fingerprint: print })
+        .set({ created_at: now.toISOString(), fingerprint: print, holder: lease.id })
         .where('user_id', '=', userId)
         .where('key', '=', header)
         .where('status', '=', 0)
+        .where('holder', '=', existing.holder)
         .where('created_at', '=', existing.created_at)
         .executeTakeFirst();
       if (Number(takeover.numUpdatedRows) === 1) break;
     }
-    if (performance.now() >= waitUntil) {
-      throw new HttpProblem(409, 'idempotency-key-in-use', 'Request in progress', 'A request with this key is still being processed; retry shortly.', undefined, {}, { 'retry-after': '1' });
-    }
+    if (performance.now() >= waitUntil) throw keyInUse();
     await new Promise((resolve) => setTimeout(resolve, RESERVATION_POLL_MS));
   }
-  request.ctx.audit = { ...request.ctx.audit, idempotency: { userId, key: header, status, stored: false } };
+  request.ctx.audit = { ...request.ctx.audit, idempotency: { userId, key: header, status, holder: lease.id, stored: false } };
   return undefined;
+}
+
+/**
+ * Whether a reservation still in progress was abandoned: its process is gone, or it is older than
+ * any request a client still waits for, or it was made before leases and is that old.
+ */
+async function abandoned(platform: Platform, lease: ProcessLease, reservation: IdempotencyKeyTable, now: Date): Promise<boolean> {
+  if (Date.parse(reservation.created_at) + RESERVATION_TIMEOUT_MS <= now.getTime()) return true;
+  if (reservation.holder === '' || reservation.holder === lease.id) return false;
+  return holderGone(platform.database.db, reservation.holder, now);
 }
 
 /** onResponse: a refused or failed request frees its key, so the device can correct and retry. */
 export async function releaseUnusedReservation(platform: Platform, request: FastifyRequest): Promise<void> {
   const unit = request.ctx?.audit.idempotency;
   if (!unit || unit.stored) return;
+  // Only its own: a request that took the key over meanwhile keeps it.
   await platform.database.db
     .deleteFrom('idempotency_keys')
     .where('user_id', '=', unit.userId)
     .where('key', '=', unit.key)
     .where('status', '=', 0)
+    .where('holder', '=', unit.holder)
     .execute();
 }

@@ -3,6 +3,7 @@ import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import type { RouteAccess } from '../access/route-access.js';
+import { IDEMPOTENCY_CONFLICT_DESCRIPTION, IDEMPOTENCY_KEY_DESCRIPTION } from './idempotency.js';
 
 /**
  * The API description a client can trust: every operation's security, operationId and problem
@@ -55,9 +56,7 @@ export const IDEMPOTENCY_KEY_PARAMETER: OpenAPIV3_1.ParameterObject = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description:
-    'Names this creation, so that sending it again cannot create a second record: 8 to 200 visible ASCII characters, a UUID is ideal. ' +
-    'A request with a key already answered gets that answer again (with `Idempotency-Replayed: true`); the same key with a different request is refused (422).',
+  description: IDEMPOTENCY_KEY_DESCRIPTION,
   schema: { type: 'string', minLength: 8, maxLength: 200, pattern: '^[!-~]+$' },
 };
 
@@ -257,7 +256,7 @@ function problemResponses(doc: Document, route: DescribedRoute, operation: Opera
   }
   if (pathIds) add(404, 'No such record, or one outside your scope: both get the same answer.');
   if (sendsVersion(doc, operation)) add(409, 'The version sent is stale: someone changed the record since (`stale-version`; `currentVersion` names the current one).');
-  if (route.idempotent) add(409, 'A request with the same Idempotency-Key is still being processed (`idempotency-key-in-use`): retry after the Retry-After header.');
+  if (route.idempotent) add(409, IDEMPOTENCY_CONFLICT_DESCRIPTION);
   if (body) {
     add(413, 'The request body is larger than the server accepts.');
     add(415, 'The request body is not `application/json`.');

@@ -31,13 +31,26 @@ export interface ServerProcess {
   /** kill -9, and wait until it is gone. */
   kill9(): Promise<void>;
   /** SIGTERM, and wait for the orderly shutdown. */
-  stop(): Promise<void>;
+  stop(): Promise<Exit>;
+  /** Sends a signal without waiting. */
+  signal(name: NodeJS.Signals): void;
+  /** Resolves once the process has exited. */
+  exited(): Promise<Exit>;
   /** Whether the process is still running. */
   alive(): boolean;
+  /** What the process wrote to standard error so far. */
+  stderr(): string;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function exited(child: ChildProcess): Promise<Exit> {
+  const exit = (): Exit => ({ code: child.exitCode, signal: child.signalCode });
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(exit()) : new Promise((resolve) => child.once('exit', () => resolve(exit())));
 }
 
 /** Starts `haven serve` from the sources on the given port and waits until it serves. */
@@ -70,13 +83,16 @@ export function startServerProcess(env: HavenEnv, port: number, extraEnv: Record
         pid: child.pid!,
         rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
         alive: () => child.exitCode === null && child.signalCode === null,
+        stderr: () => stderr,
+        signal: (name) => void child.kill(name),
+        exited: () => exited(child),
         async kill9() {
           child.kill('SIGKILL');
           await exited(child);
         },
-        async stop() {
+        stop() {
           child.kill('SIGTERM');
-          await exited(child);
+          return exited(child);
         },
       });
     });

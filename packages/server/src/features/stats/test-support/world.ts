@@ -35,6 +35,7 @@ export async function syntheticWorld(platform: Platform, persons: number, seed =
         totp_last_step: null,
         failed_attempts: 0,
         locked_until: null,
+        last_failed_at: null,
         disabled: 1,
         approved: 1,
         version: 1,

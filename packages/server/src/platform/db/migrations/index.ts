@@ -11,6 +11,8 @@ import { statsRollups } from './009_stats_rollups.js';
 import { statsDayRollups } from './010_stats_day_rollups.js';
 import { accessChanges } from './011_access_changes.js';
 import { legalHoldRelease } from './012_legal_hold_release.js';
+import { processLeases } from './013_process_leases.js';
+import { unknownLoginAttempts } from './014_unknown_login_attempts.js';
 import { overrideLastResort } from './016_override_last_resort.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
@@ -27,6 +29,8 @@ export const migrations: Record<string, Migration> = {
   '010_stats_day_rollups': statsDayRollups,
   '011_access_changes': accessChanges,
   '012_legal_hold_release': legalHoldRelease,
+  '013_process_leases': processLeases,
+  '014_unknown_login_attempts': unknownLoginAttempts,
   '016_override_last_resort': overrideLastResort,
 };
 
