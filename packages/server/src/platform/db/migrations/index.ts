@@ -9,6 +9,7 @@ import { retentionSelfAssessment } from './007_retention_self_assessment.js';
 import { sharedRateLimits } from './008_shared_rate_limits.js';
 import { statsRollups } from './009_stats_rollups.js';
 import { statsDayRollups } from './010_stats_day_rollups.js';
+import { birthDateAtRest } from './015_birth_date_at_rest.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '008_shared_rate_limits': sharedRateLimits,
   '009_stats_rollups': statsRollups,
   '010_stats_day_rollups': statsDayRollups,
+  '015_birth_date_at_rest': birthDateAtRest,
 };
 
 export const migrationProvider: MigrationProvider = {
