@@ -68,6 +68,8 @@ export async function restateAgesAtEncounter(q: Queryable, cipher: FieldCipher, 
 
 /** Dates encrypted per transaction by the catch-up: a start cut short loses at most one batch's work, which the next start does again. */
 const CATCH_UP_BATCH = 5000;
+/** Rows per UPDATE statement of a batch: few enough parameters for any engine and for the statements a connection keeps prepared. */
+const UPDATE_ROWS = 500;
 
 export interface CatchUpOptions {
   batchSize?: number;
@@ -103,14 +105,16 @@ export async function encryptPlaintextBirthDates(database: Database, cipher: Fie
       let batch = trx.selectFrom('persons').select(['id', 'birth_date', 'birth_date_precision']).where('birth_date', 'is not', null).orderBy('id').limit(batchSize);
       if (dialect === 'postgres') batch = batch.forUpdate();
       const rows = await batch.execute();
-      if (rows.length === 0) return 0;
-      const values = rows.map(
-        (row) =>
-          sql`select cast(${row.id} as text) as id, cast(${cipher.encrypt(row.birth_date!, placeOf('persons', 'birth_date_enc', row.id))} as text) as enc,
-            cast(${birthDateIndexOf(cipher, row.birth_date, row.birth_date_precision)} as text) as idx`,
-      );
-      await sql`update persons set birth_date_enc = sealed.enc, birth_date_index = sealed.idx, birth_date = null
-        from (${sql.join(values, sql` union all `)}) as sealed where persons.id = sealed.id`.execute(trx);
+      for (let i = 0; i < rows.length; i += UPDATE_ROWS) {
+        const values = rows.slice(i, i + UPDATE_ROWS).map(
+          (row) =>
+            sql`(cast(${row.id} as text), cast(${cipher.encrypt(row.birth_date!, placeOf('persons', 'birth_date_enc', row.id))} as text),
+              cast(${birthDateIndexOf(cipher, row.birth_date, row.birth_date_precision)} as text))`,
+        );
+        await sql`with sealed (id, enc, idx) as (values ${sql.join(values)})
+          update persons set birth_date_enc = sealed.enc, birth_date_index = sealed.idx, birth_date = null
+          from sealed where persons.id = sealed.id`.execute(trx);
+      }
       return rows.length;
     });
     if (encrypted === 0) break;
