@@ -98,12 +98,17 @@ describe('a SQLite database file', () => {
 
   const modeOf = (file: string) => statSync(file).mode & 0o777;
 
-  it('is created with its log and shared memory readable by the owner only, in directories only the owner may enter', async () => {
+  it('is created with its log and shared memory readable by the owner only, in directories only the owner may enter, even under a permissive umask', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'haven-db-'));
     const file = path.join(dir, 'new', 'place', 'haven.db');
-    database = await openDatabase(file);
-    await sql`create table notes (id integer primary key, body text not null)`.execute(database.db);
-    await sql`insert into notes (body) values ('x')`.execute(database.db);
+    const previous = process.umask(0o000);
+    try {
+      database = await openDatabase(file);
+      await sql`create table notes (id integer primary key, body text not null)`.execute(database.db);
+      await sql`insert into notes (body) values ('x')`.execute(database.db);
+    } finally {
+      process.umask(previous);
+    }
     for (const own of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(own), own).toBe(0o600);
     expect(modeOf(path.join(dir, 'new'))).toBe(0o700);
     expect(modeOf(path.join(dir, 'new', 'place'))).toBe(0o700);
