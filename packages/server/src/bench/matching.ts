@@ -3,6 +3,8 @@ import os from 'node:os';
 import pg from 'pg';
 import { matchPersons, pairwiseQuality, preparePerson, syntheticPersons, syntheticTruth, type SyntheticPerson } from '@haven/core';
 import { candidatePersonIds, storedMatchKeys } from '../features/duplicates/store.js';
+import { birthDateColumns } from '../features/persons/birth-date.js';
+import { placeOf } from '../platform/crypto/cipher.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { withAudit } from '../platform/audit/recorder.js';
 import type { Platform } from '../platform/context.js';
@@ -72,8 +74,9 @@ async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
 }
 
 /**
- * Stores only what candidate search reads: a person row with the plain values registration
- * stores (sex, date of birth, nationality; no names: candidate search never decrypts), its case
+ * Stores only what candidate search reads: a person row with the values registration stores
+ * beside the encrypted date of birth (sex, year of birth, the date's blind index, nationality; no
+ * names: candidate search never decrypts), its case
  * in the bench agency (the search keeps to the persons the agency may see) and its blind-indexed
  * keys, derived exactly as registration derives them. Bulk statements, since a million
  * registrations through the API would take the whole bench budget.
@@ -83,8 +86,8 @@ async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: str
   const at = platform.clock().toISOString();
   const sqlite = platform.database.sqlite;
   const insertPerson = sqlite?.prepare(
-    `insert into persons (id, registering_agency_id, created_by, sex, birth_date, birth_date_precision, nationality, languages, age_disputed, version, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?)`,
+    `insert into persons (id, registering_agency_id, created_by, sex, birth_date_enc, birth_date_precision, birth_year, birth_date_index, nationality, languages, age_disputed, version, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?)`,
   );
   const insertCase = sqlite?.prepare(
     `insert into cases (id, person_id, agency_id, officer_id, stage, consular_choice, asylum_claim, best_interests_determined, version, created_at, updated_at)
@@ -104,6 +107,8 @@ async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: str
     const sexes: string[] = [];
     const birthDates: (string | null)[] = [];
     const precisions: (string | null)[] = [];
+    const birthYears: (number | null)[] = [];
+    const birthIndexes: (string | null)[] = [];
     const nationalities: (string | null)[] = [];
     const keyIndexes: string[] = [];
     const keyPersons: string[] = [];
@@ -113,8 +118,11 @@ async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: str
       personIds.push(id);
       caseIds.push(randomUUID());
       sexes.push(record.sex ?? 'unknown');
-      birthDates.push(record.birthDate ?? null);
+      birthDates.push(platform.cipher.encryptNullable(record.birthDate, placeOf('persons', 'birth_date_enc', id)));
       precisions.push(record.birthDatePrecision ?? null);
+      const derived = birthDateColumns(platform.cipher, record.birthDate, record.birthDatePrecision, null);
+      birthYears.push(derived.birth_year);
+      birthIndexes.push(derived.birth_date_index);
       nationalities.push(record.nationality ?? null);
       for (const key of storedMatchKeys(platform.cipher, preparePerson({ ...record, id }))) {
         keyIndexes.push(key);
@@ -123,7 +131,7 @@ async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: str
     }
     if (sqlite && insertPerson && insertCase && insertKey) {
       sqlite.transaction(() => {
-        personIds.forEach((id, i) => insertPerson.run(id, store.agencyId, store.userId, sexes[i], birthDates[i], precisions[i], nationalities[i], at, at));
+        personIds.forEach((id, i) => insertPerson.run(id, store.agencyId, store.userId, sexes[i], birthDates[i], precisions[i], birthYears[i], birthIndexes[i], nationalities[i], at, at));
         personIds.forEach((id, i) => insertCase.run(caseIds[i], id, store.agencyId, store.userId, at, at));
         keyIndexes.forEach((key, i) => insertKey.run(key, keyPersons[i]));
       })();
@@ -133,10 +141,11 @@ async function bulkStore(store: Store, set: readonly SyntheticPerson[], ids: str
       try {
         await pool.query('begin');
         await pool.query(
-          `insert into persons (id, registering_agency_id, created_by, sex, birth_date, birth_date_precision, nationality, languages, age_disputed, version, created_at, updated_at)
-           select id, $2, $3, sex, birth_date, birth_date_precision, nationality, '[]', 0, 1, $4, $4
-           from unnest($1::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as t(id, sex, birth_date, birth_date_precision, nationality)`,
-          [personIds, store.agencyId, store.userId, at, sexes, birthDates, precisions, nationalities],
+          `insert into persons (id, registering_agency_id, created_by, sex, birth_date_enc, birth_date_precision, birth_year, birth_date_index, nationality, languages, age_disputed, version, created_at, updated_at)
+           select id, $2, $3, sex, birth_date_enc, birth_date_precision, birth_year, birth_date_index, nationality, '[]', 0, 1, $4, $4
+           from unnest($1::text[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::text[], $10::text[])
+             as t(id, sex, birth_date_enc, birth_date_precision, birth_year, birth_date_index, nationality)`,
+          [personIds, store.agencyId, store.userId, at, sexes, birthDates, precisions, birthYears, birthIndexes, nationalities],
         );
         await pool.query(
           `insert into cases (id, person_id, agency_id, officer_id, stage, consular_choice, asylum_claim, best_interests_determined, version, created_at, updated_at)

@@ -58,7 +58,14 @@ describe.each(await databaseKinds())('haven backup and haven restore on %s', (ki
     }
   }
 
-  it('backs up while the server runs, with a manifest only the owner can read', async () => {
+  if (kind === 'sqlite') {
+    it('keeps the database, its log and shared memory readable by the owner only while it runs', () => {
+      const file = server.database.sqliteFile!;
+      for (const own of [file, `${file}-wal`, `${file}-shm`]) expect(statSync(own).mode & 0o777, own).toBe(0o600);
+    });
+  }
+
+  it('backs up while the server runs, into a file and a manifest only the owner can read', async () => {
     beforeBackup = await snapshot(server.platform);
     expect(beforeBackup.persons).toHaveLength(3);
     const run = await runHaven(env(), ['backup', backupFile]);
@@ -70,6 +77,7 @@ describe.each(await databaseKinds())('haven backup and haven restore on %s', (ki
     const manifest = JSON.parse(readFileSync(`${backupFile}.manifest.json`, 'utf8'));
     expect(manifest).toMatchObject({ format: 'haven-backup/1', dialect: kind, auditRows });
     expect(statSync(`${backupFile}.manifest.json`).mode & 0o777).toBe(0o600);
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to overwrite an existing backup file', async () => {

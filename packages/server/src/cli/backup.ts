@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { isPostgresUrl } from '../platform/config.js';
 import { FieldCipher } from '../platform/crypto/cipher.js';
 import { KeyringError, loadKeyring } from '../platform/crypto/keyring.js';
 import { openDatabase, postgresSchema } from '../platform/db/database.js';
+import { createOwnerOnlyFile, OWNER_ONLY_FILE } from '../platform/private-files.js';
 import { CliError } from './errors.js';
 import { configFromEnv, openCliPlatform, redact, withPlatform } from './platform.js';
 
@@ -42,7 +43,7 @@ async function restorePostgres(db: string, file: string): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-restore-'));
   try {
     const list = path.join(dir, 'toc.list');
-    writeFileSync(list, `${entries.join('\n')}\n`, { mode: 0o600 });
+    writeFileSync(list, `${entries.join('\n')}\n`, { mode: OWNER_ONLY_FILE });
     await run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--use-list=${list}`, `--dbname=${db}`, file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -59,13 +60,20 @@ export function registerBackup(program: Command): void {
       await withPlatform(async (platform) => {
         const { database } = platform;
         const schema = await postgresSchema(database.db);
-        if (database.dialect === 'sqlite') {
-          await database.sqlite!.backup(file);
-        } else {
-          // Only Haven's schema: other schemas of the database are not Haven's to copy or to restore over.
-          await run('pg_dump', ['--format=custom', '--no-owner', `--schema=${exactSchema(schema!)}`, `--file=${file}`, platform.config.db]).catch((error: Error) => {
-            throw new CliError(`pg_dump failed: ${redact(error.message)}`);
-          });
+        // Made owner-only before SQLite or pg_dump writes into it (both keep an existing file's mode).
+        createOwnerOnlyFile(file, { exclusive: true });
+        try {
+          if (database.dialect === 'sqlite') {
+            await database.sqlite!.backup(file);
+          } else {
+            // Only Haven's schema: other schemas of the database are not Haven's to copy or to restore over.
+            await run('pg_dump', ['--format=custom', '--no-owner', `--schema=${exactSchema(schema!)}`, `--file=${file}`, platform.config.db]).catch((error: Error) => {
+              throw new CliError(`pg_dump failed: ${redact(error.message)}`);
+            });
+          }
+        } catch (error) {
+          rmSync(file, { force: true });
+          throw error;
         }
         const keyCheck = await database.db.selectFrom('meta').select('value').where('key', '=', 'key_check').executeTakeFirstOrThrow();
         const verdict = await verifyAuditChain(database.db, platform.cipher);
@@ -77,7 +85,7 @@ export function registerBackup(program: Command): void {
           auditRows: verdict.rows,
           ...(schema ? { schema } : {}),
         };
-        writeFileSync(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+        writeFileSync(manifestPath(file), `${JSON.stringify(manifest, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
         process.stdout.write(`backup written to ${file} (${verdict.rows} audit rows${verdict.ok ? '' : ', AUDIT CHAIN ALREADY BROKEN'})\n`);
       });
     });
@@ -119,6 +127,7 @@ export function registerBackup(program: Command): void {
         // Copied beside the database, then renamed over it: a restore cut short leaves the old file whole.
         const incoming = `${dbFile}.restoring`;
         copyFileSync(file, incoming);
+        chmodSync(incoming, OWNER_ONLY_FILE);
         for (const suffix of ['-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
         renameSync(incoming, dbFile);
       } else {

@@ -3,6 +3,7 @@ import { KeyMismatchError, openPlatform, type PlatformOptions } from '../platfor
 import { ProfileError } from '@haven/core';
 import type { Platform } from '../platform/context.js';
 import { KeyringError } from '../platform/crypto/keyring.js';
+import { encryptPlaintextBirthDates } from '../features/persons/birth-date.js';
 import { CliError } from './errors.js';
 
 export function configFromEnv(): HavenConfig {
@@ -16,8 +17,9 @@ export function configFromEnv(): HavenConfig {
 
 /** Opens the configured database and key file for a command, turning set-up faults into one clear line. */
 export async function openCliPlatform(config: HavenConfig = configFromEnv(), options: PlatformOptions = {}): Promise<Platform> {
+  let platform: Platform;
   try {
-    return await openPlatform(config, options);
+    platform = await openPlatform(config, options);
   } catch (error) {
     if (error instanceof KeyringError || error instanceof KeyMismatchError || error instanceof ProfileError) throw new CliError(error.message);
     if ((error as { code?: string }).code === 'ENOENT' && config.profileFile) throw new CliError(`HAVEN_PROFILE: cannot read ${config.profileFile}`);
@@ -27,6 +29,18 @@ export async function openCliPlatform(config: HavenConfig = configFromEnv(), opt
     }
     throw error;
   }
+  if (options.migrate ?? true) {
+    // The rest of migrating, which needs the key: no command reads a database half migrated.
+    try {
+      await encryptPlaintextBirthDates(platform.database, platform.cipher, {
+        onStart: (total) => process.stderr.write(`haven: encrypting ${total} dates of birth stored in plaintext\n`),
+      });
+    } catch (error) {
+      await platform.database.close();
+      throw error;
+    }
+  }
+  return platform;
 }
 
 /** A database URL without its password, for messages. */

@@ -5,6 +5,8 @@ import type { Queryable } from '../../platform/db/database.js';
 
 /** The purpose of the matcher's blind indexes: never equal to another kind of index. */
 const MATCH_KEY_PURPOSE = 'person.match-key';
+/** The purpose of the blind index of a date of birth taken to the day. */
+const BIRTH_DATE_PURPOSE = 'person.birth-date';
 /** Candidates fetched and decrypted per search: the likeliest by their keys and plain values. */
 export const MAX_CANDIDATES = 50;
 
@@ -30,6 +32,22 @@ export function matchPersonOf(id: string, fields: MatchFields): MatchPerson {
   // "stateless" and "unknown" say nothing about whether two records are one person.
   if (fields.nationality && /^[A-Z]{2}$/u.test(fields.nationality)) person.nationality = fields.nationality;
   return person;
+}
+
+/**
+ * Whether the ranking takes a stored date of birth to the day: its precision says so, or none was
+ * given and the date is not 1 January (how a year alone is often written as a date).
+ */
+export function isDayOfBirth(birthDate: string, precision: string | null | undefined): boolean {
+  return precision === 'day' || (precision == null && !birthDate.endsWith('-01-01'));
+}
+
+/**
+ * The blind index of a date of birth the ranking takes to the day, or null: the equal-date and
+ * swapped-date tests compare these, so the date itself is never stored in plaintext.
+ */
+export function birthDateIndexOf(cipher: FieldCipher, birthDate: string | null | undefined, precision: string | null | undefined): string | null {
+  return birthDate && isDayOfBirth(birthDate, precision) ? cipher.blindIndex(BIRTH_DATE_PURPOSE, birthDate) : null;
 }
 
 function blindKeys(cipher: FieldCipher, keys: readonly string[]): string[] {
@@ -83,30 +101,32 @@ function emphasisOf(key: string, person: PreparedPerson): number {
 }
 
 /**
- * How the record's own plain (not encrypted) values agree with the person searched for, in the
+ * How the record's own plaintext and keyed values agree with the person searched for, in the
  * units of the key weights (natural logs of rarity), roughly as likelihood ratios: a namesake
  * shares the exact day of birth about once in two thousand times, the same person nearly always
  * (a day and month swapped now and then), so an equal date outweighs any one key; a namesake has
  * the other sex half the time, the same person only through an entry error, so that weighs as
  * much against. A differing nationality is weaker (a second registration states another now and
- * then). Absent values say nothing.
+ * then). Absent values say nothing. The dates are compared through their blind indexes (a record
+ * has one when its date is taken to the day) and the plaintext year of birth.
  */
-function agreementOf(person: PreparedPerson) {
+function agreementOf(cipher: FieldCipher, person: PreparedPerson) {
   const parts = [sql`0`];
   if (person.sex) parts.push(sql`case when p.sex in ('male', 'female') and p.sex <> ${person.sex} then -6 else 0 end`);
   const birth = person.birth;
   if (birth) {
-    const year = String(birth.year).padStart(4, '0');
-    const candidateDay = sql`(p.birth_date_precision = 'day' or (p.birth_date_precision is null and p.birth_date not like '%-01-01'))`;
-    const sameYear = sql`case when substr(p.birth_date, 1, 4) = ${year} then 1 else 0 end`;
+    const sameYear = sql`case when p.birth_year = ${birth.year} then 1 else 0 end`;
     if (birth.precision === 'day') {
       const pad = (n: number): string => String(n).padStart(2, '0');
-      const date = `${year}-${pad(birth.month)}-${pad(birth.day)}`;
-      const swapped = `${year}-${pad(birth.day)}-${pad(birth.month)}`;
-      parts.push(sql`case when p.birth_date is null then 0 when not ${candidateDay} then ${sameYear}
-        when p.birth_date = ${date} then 6 when p.birth_date = ${swapped} then 4 else -2 end`);
+      const year = String(birth.year).padStart(4, '0');
+      const date = cipher.blindIndex(BIRTH_DATE_PURPOSE, `${year}-${pad(birth.month)}-${pad(birth.day)}`);
+      const swapped = cipher.blindIndex(BIRTH_DATE_PURPOSE, `${year}-${pad(birth.day)}-${pad(birth.month)}`);
+      // A record's date of no precision on 1 January has no index and weighs as another day (-2),
+      // as the ranking on plaintext dates weighed it (its test of the day came out unknown).
+      parts.push(sql`case when p.birth_year is null then 0 when p.birth_date_index is null and p.birth_date_precision is not null then ${sameYear}
+        when p.birth_date_index = ${date} then 6 when p.birth_date_index = ${swapped} then 4 else -2 end`);
     } else {
-      parts.push(sql`case when p.birth_date is null then 0 else ${sameYear} end`);
+      parts.push(sql`case when p.birth_year is null then 0 else ${sameYear} end`);
     }
   }
   if (person.nationality) parts.push(sql`case when length(p.nationality) <> 2 then 0 when p.nationality = ${person.nationality} then 1 else -1.5 end`);
@@ -149,8 +169,8 @@ function keyHitsOnPostgres(keys: readonly (readonly [string, number])[]): KeyHit
 
 /**
  * Persons within the scope sharing a blocking key with `person`, the likeliest first: found through
- * the blind indexes and the record's plain values (sex, date of birth, nationality) alone, without
- * decrypting anyone. Merged-away records are left out.
+ * the blind indexes and the record's plaintext values (sex, year of birth, nationality) alone,
+ * without decrypting anyone. Merged-away records are left out.
  *
  * Each key is read on its own with a limit (one short index range each), and a key whose block
  * overflows the limit is dropped. One `IN (…)` over all keys would read whole blocks of common
@@ -192,7 +212,7 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
     ) as best
     inner join persons as p on p.id = best.person_id
     where p.merged_into is null
-    order by best.affinity + ${agreementOf(person)} desc, best.person_id
+    order by best.affinity + ${agreementOf(cipher, person)} desc, best.person_id
     limit ${limit}`.execute(q);
   return rows.map((row) => row.person_id);
 }

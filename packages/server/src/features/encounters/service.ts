@@ -11,6 +11,7 @@ import { loadCaseFacts } from '../obligations/case-facts.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { restateEncounterStats } from '../stats/rollup.js';
 import { actorOf } from '../../platform/access/actor.js';
+import { restateAgesAtEncounter } from '../persons/birth-date.js';
 import { registerPersons } from '../persons/registration.js';
 import { toPersonRecord, type PersonRecord } from '../persons/store.js';
 import { countPersons, encounterRow, encounterView, findOwnEncounter, type EncounterView } from './store.js';
@@ -60,6 +61,8 @@ export async function updateEncounter(platform: Platform, ctx: RequestContext, i
     const result = await trx.updateTable('encounters').set(set).where('id', '=', id).where('version', '=', version).executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw staleVersion('encounter', version + 1);
     record({ action: 'encounter.update', recordType: 'encounter', recordId: id, fields: Object.keys(changes) });
+    // The age at the encounter the indicators count follows its time.
+    if (set.occurred_at !== undefined) await restateAgesAtEncounter(trx, platform.cipher, id, set.occurred_at);
     // Its type and time are facts of every person's case: a rescue at sea makes everyone endangered.
     if (changes.type !== undefined || changes.occurredAt !== undefined) {
       const persons = await trx.selectFrom('persons').select('id').where('encounter_id', '=', id).execute();
@@ -125,7 +128,7 @@ export async function triageList(platform: Platform, ctx: RequestContext, encoun
       .orderBy('persons.created_at')
       .orderBy('persons.id')
       .execute();
-    const facts = await loadCaseFacts(trx, rows.map((r) => r.id));
+    const facts = await loadCaseFacts(trx, platform.cipher, rows.map((r) => r.id));
     const entries = rows.map((row, index) => {
       const flags = triageFlags(facts.get(row.id)!.input);
       const person = toPersonRecord(platform.cipher, row, actor.fieldGroups).fields;

@@ -35,7 +35,7 @@ export async function caseList(platform: Platform, agencyId: string, progress: P
       given_name_enc: string | null;
       family_name_enc: string | null;
       sex: string;
-      birth_date: string | null;
+      birth_date_enc: string | null;
       age_claimed: number | null;
       nationality: string | null;
       accompaniment: string | null;
@@ -44,7 +44,7 @@ export async function caseList(platform: Platform, agencyId: string, progress: P
       type: string | null;
       open: number | string;
       overdue: number | string;
-    }>`select c.id as case_id, p.id as person_id, p.given_name_enc, p.family_name_enc, p.sex, p.birth_date, p.age_claimed, p.nationality,
+    }>`select c.id as case_id, p.id as person_id, p.given_name_enc, p.family_name_enc, p.sex, p.birth_date_enc, p.age_claimed, p.nationality,
           p.accompaniment, c.stage, e.occurred_at, e.type,
           (select count(*) from obligations o where o.person_id = p.id and o.status = 'open') as open,
           (select count(*) from obligations o where o.person_id = p.id and o.status = 'open' and o.due_by < ${now}) as overdue
@@ -53,14 +53,14 @@ export async function caseList(platform: Platform, agencyId: string, progress: P
         order by c.created_at, c.id
         limit ${BATCH} offset ${offset}`.execute(db);
     for (const r of rows.rows) {
-      const name = (column: 'given_name_enc' | 'family_name_enc') => platform.cipher.decryptNullable(r[column], placeOf('persons', column, r.person_id)) ?? '';
+      const plain = (column: 'given_name_enc' | 'family_name_enc' | 'birth_date_enc') => platform.cipher.decryptNullable(r[column], placeOf('persons', column, r.person_id)) ?? '';
       records.push([
         r.case_id,
         r.person_id,
-        name('given_name_enc'),
-        name('family_name_enc'),
+        plain('given_name_enc'),
+        plain('family_name_enc'),
         r.sex,
-        r.birth_date ?? '',
+        plain('birth_date_enc'),
         r.age_claimed === null ? '' : String(r.age_claimed),
         r.nationality ?? '',
         r.accompaniment ?? '',
@@ -120,14 +120,6 @@ function ageBroad(age: number | null): string {
   return bands.find(([top]) => age <= top)?.[1] ?? '48+';
 }
 
-function ageAt(birthDate: string | null, ageClaimed: number | null, at: string | null): number | null {
-  if (birthDate && at) {
-    const years = Number(at.slice(0, 4)) - Number(birthDate.slice(0, 4));
-    return at.slice(5, 10) < birthDate.slice(5, 10) ? years - 1 : years;
-  }
-  return ageClaimed;
-}
-
 /** The agency's sent anti-trafficking referrals (either side of them), one line per referral. */
 export async function htcdsReferrals(platform: Platform, agencyId: string, progress: Progress): Promise<PersonalExport> {
   const { db } = platform.database;
@@ -135,7 +127,7 @@ export async function htcdsReferrals(platform: Platform, agencyId: string, progr
     .selectFrom('referrals as r')
     .innerJoin('persons as p', 'p.id', 'r.person_id')
     .leftJoin('encounters as e', 'e.id', 'p.encounter_id')
-    .select(['r.reference', 'r.person_id', 'r.status', 'r.sent_at', 'r.accepted_at', 'r.completed_at', 'p.sex', 'p.birth_date', 'p.age_claimed', 'p.nationality', 'e.occurred_at'])
+    .select(['r.reference', 'r.person_id', 'r.status', 'r.sent_at', 'r.accepted_at', 'r.completed_at', 'p.sex', 'p.age_at_encounter', 'p.age_claimed', 'p.nationality', 'e.occurred_at'])
     .where('r.service_type', '=', 'anti_trafficking')
     .where('r.status', '<>', 'draft')
     .where((eb) => eb.or([eb('r.from_agency_id', '=', agencyId), eb('r.to_agency_id', '=', agencyId)]))
@@ -155,7 +147,8 @@ export async function htcdsReferrals(platform: Platform, agencyId: string, progr
   }
   await progress(0.8);
   const records = rows.map((r) => {
-    const age = ageAt(r.birth_date, r.age_claimed, r.occurred_at);
+    // The age the indicators count: no date of birth needs decrypting for a band.
+    const age = r.age_at_encounter ?? r.age_claimed;
     const observed = indicators.get(r.person_id) ?? new Set<string>();
     const value: Record<string, string> = {
       caseId: r.reference,

@@ -1,4 +1,5 @@
 import type { AssessInput, AsylumClaimState, ConsularChoice, EncounterType, ObservedIndicator } from '@haven/core';
+import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { AssistanceTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
 
@@ -46,7 +47,7 @@ export function ageAt(birthDate: string, precision: string | null, at: Date): nu
  * The engine's view of each person's case, read in a few queries whatever the number of persons.
  * Persons merged into another record are left out (none of their own facts holds any longer).
  */
-export async function loadCaseFacts(q: Queryable, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+export async function loadCaseFacts(q: Queryable, cipher: FieldCipher, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
   const out = new Map<string, CaseFacts>();
   for (const ids of chunks(personIds)) {
     if (ids.length === 0) continue;
@@ -57,7 +58,7 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
       .select([
         'persons.id',
         'persons.sex',
-        'persons.birth_date',
+        'persons.birth_date_enc',
         'persons.birth_date_precision',
         'persons.age_claimed',
         'persons.age_disputed',
@@ -119,7 +120,9 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
         ...(personLinks.some((l) => l.role === 'witness') ? ['witness'] : []),
         ...(personLinks.some((l) => l.role === 'victim') ? ['crime_victim'] : []),
       ];
-      const facts = buildFacts(p, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? [], fromLinks);
+      // The exact date, not the plaintext age at the encounter: a year-only date reads differently here.
+      const birth_date = cipher.decryptNullable(p.birth_date_enc, placeOf('persons', 'birth_date_enc', p.id));
+      const facts = buildFacts({ ...p, birth_date }, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? [], fromLinks);
       facts.consularNotifications = notifications.filter((n) => n.person_id === p.id).map((n) => ({ id: n.id, sent_at: n.sent_at }));
       facts.completedReferrals = referrals.filter((r) => r.person_id === p.id).map((r) => ({ id: r.id, service_type: r.service_type, completed_at: r.completed_at ?? '' }));
       facts.justiceLinks = personLinks.map((l) => ({ id: l.id, role: l.role, created_at: l.created_at }));
@@ -132,8 +135,10 @@ export async function loadCaseFacts(q: Queryable, personIds: readonly string[]):
 
 type PersonFactsRow = Pick<
   PersonTable,
-  'id' | 'sex' | 'birth_date' | 'birth_date_precision' | 'age_claimed' | 'age_disputed' | 'accompaniment' | 'nationality' | 'languages' | 'created_at'
+  'id' | 'sex' | 'birth_date_precision' | 'age_claimed' | 'age_disputed' | 'accompaniment' | 'nationality' | 'languages' | 'created_at'
 > & {
+  /** The date of birth, decrypted. */
+  birth_date: string | null;
   encounter_type: string | null;
   occurred_at: string | null;
   agency_id: string;
@@ -143,17 +148,19 @@ type PersonFactsRow = Pick<
 };
 
 /**
- * The facts of persons registered in this very transaction, from the rows just written: a new
- * person has no detention, assistance or assessment yet, so nothing else needs reading.
+ * The facts of persons registered in this very transaction, from the rows just written and the
+ * date of birth as given (not decrypted again): a new person has no detention, assistance or
+ * assessment yet, so nothing else needs reading.
  */
 export function factsOfNewPerson(
   person: PersonTable,
+  birthDate: string | null,
   caseRow: { agency_id: string; consular_choice: string; asylum_claim: string; best_interests_determined: number },
   encounter: { type: string; occurred_at: string } | undefined,
   indicators: string | undefined,
 ): CaseFacts {
   return buildFacts(
-    { ...person, encounter_type: encounter?.type ?? null, occurred_at: encounter?.occurred_at ?? null, ...caseRow },
+    { ...person, birth_date: birthDate, encounter_type: encounter?.type ?? null, occurred_at: encounter?.occurred_at ?? null, ...caseRow },
     indicators,
     undefined,
     undefined,

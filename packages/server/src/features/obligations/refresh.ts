@@ -85,7 +85,7 @@ export async function noFactsProblem(q: Queryable, personId: string): Promise<Ht
 export async function refreshObligations(platform: Platform, q: Queryable, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
   const results = new Map<string, RefreshResult>();
   if (personIds.length === 0) return results;
-  const factsByPerson = await loadCaseFacts(q, personIds);
+  const factsByPerson = await loadCaseFacts(q, platform.cipher, personIds);
   const at = platform.clock().toISOString();
   const inserts: ObligationTable[] = [];
   for (let i = 0; i < personIds.length; i += CHUNK) {

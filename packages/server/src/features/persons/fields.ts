@@ -19,7 +19,7 @@ export const PERSON_FIELDS: readonly PersonField[] = [
   { name: 'aliases', group: 'identity', column: 'aliases_enc', encrypted: true, encoding: 'json' },
   { name: 'otherNames', group: 'identity', column: 'other_names_enc', encrypted: true, encoding: 'json' },
   { name: 'sex', group: 'identity', column: 'sex', encrypted: false, encoding: 'plain' },
-  { name: 'birthDate', group: 'identity', column: 'birth_date', encrypted: false, encoding: 'plain' },
+  { name: 'birthDate', group: 'identity', column: 'birth_date_enc', encrypted: true, encoding: 'plain' },
   { name: 'birthDatePrecision', group: 'identity', column: 'birth_date_precision', encrypted: false, encoding: 'plain' },
   { name: 'ageClaimed', group: 'identity', column: 'age_claimed', encrypted: false, encoding: 'plain' },
   { name: 'ageDisputed', group: 'identity', column: 'age_disputed', encrypted: false, encoding: 'flag' },

@@ -86,6 +86,32 @@ describe.each(await databaseKinds())('persons on %s', (kind) => {
     expect((await officer.get('/api/persons?cursor=garbage')).status).toBe(400);
   });
 
+  it('keeps the exact date of birth only encrypted, with the year and the age at the encounter beside it, and reads it back as given', async () => {
+    const encounter = await officer.post('/api/encounters', { type: 'land_apprehension', occurredAt: '2026-02-10T08:00:00Z', place: { name: 'Border post' } });
+    expect(encounter.status).toBe(201);
+    const given = { ...NAME, sex: 'male', birthDate: '1987-11-23', birthDatePrecision: 'day', nationality: 'SY' };
+    const registered = await officer.post(`/api/encounters/${encounter.body.id}/persons`, { persons: [given] });
+    expect(registered.status).toBe(201);
+    const id = registered.body.persons[0].id as string;
+    expect(registered.body.persons[0].fields).toMatchObject({ birthDate: '1987-11-23', birthDatePrecision: 'day' });
+    expect((await officer.get(`/api/persons/${id}`)).body.fields).toMatchObject({ birthDate: '1987-11-23', birthDatePrecision: 'day', sex: 'male', nationality: 'SY' });
+    const { db } = server.platform.database;
+    const row = await db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toMatch(/1987-11-23|11-23/);
+    expect(row).toMatchObject({ birth_year: 1987, age_at_encounter: 38, birth_date_precision: 'day' });
+    expect(row.birth_date ?? null).toBeNull();
+
+    // A correction of the date moves the year and the age with it.
+    const corrected = await officer.patch(`/api/persons/${id}`, { version: 1, birthDate: '1988-02-20' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.fields.birthDate).toBe('1988-02-20');
+    expect(await db.selectFrom('persons').select(['birth_year', 'age_at_encounter']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ birth_year: 1988, age_at_encounter: 37 });
+    // And so does a correction of the encounter's time, past the birthday.
+    const moved = await officer.patch(`/api/encounters/${encounter.body.id}`, { version: 1, occurredAt: '2026-02-25T00:00:00Z' });
+    expect(moved.status).toBe(200);
+    expect((await db.selectFrom('persons').select('age_at_encounter').where('id', '=', id).executeTakeFirstOrThrow()).age_at_encounter).toBe(38);
+  });
+
   it('never writes a registered name to the log', () => {
     const log = server.logs.join('');
     expect(log.length).toBeGreaterThan(0);
@@ -94,6 +120,17 @@ describe.each(await databaseKinds())('persons on %s', (kind) => {
   });
 
   if (kind === 'sqlite') {
+    it('stores no exact date of birth in plaintext in the database file or its WAL', async () => {
+      const created = await officer.post('/api/persons', { ...NAME, sex: 'male', birthDate: '1979-10-17', birthDatePrecision: 'day' });
+      expect(created.status).toBe(201);
+      const files = [server.database.sqliteFile!, `${server.database.sqliteFile!}-wal`].filter((f) => existsSync(f));
+      expect(files.length).toBe(2);
+      for (const file of files) {
+        const bytes = readFileSync(file);
+        for (const needle of ['1979-10-17', '19791017']) expect(bytes.includes(needle), `${file} contains "${needle}"`).toBe(false);
+      }
+    });
+
     it('stores no registered name in plaintext in the database file or its WAL, in any case', async () => {
       await officer.post('/api/persons', { ...NAME, sex: 'male', otherNames: ['Mohammed Al-Hassan'], address: 'Mohammed Al-Hassan, care of the shelter' });
       const files = [server.database.sqliteFile!, `${server.database.sqliteFile!}-wal`].filter((f) => existsSync(f));

@@ -11,6 +11,7 @@ import { matchKeyRows } from '../duplicates/store.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { obligationsOfNewPersons } from '../obligations/refresh.js';
 import { restatePersonStats } from '../stats/rollup.js';
+import { birthDateColumns } from './birth-date.js';
 import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
 
 /** One person to register, and by whom. */
@@ -83,7 +84,7 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
       aliases_enc: null,
       other_names_enc: null,
       sex: fields.sex,
-      birth_date: null,
+      birth_date_enc: null,
       birth_date_precision: null,
       age_claimed: null,
       age_disputed: 0,
@@ -93,6 +94,7 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
       phone_enc: null,
       address_enc: null,
       ...encodePersonFields(platform.cipher, id, fields),
+      ...birthDateColumns(platform.cipher, fields.birthDate, fields.birthDatePrecision, encounter?.occurred_at),
       name_index: nameIndexOf(platform.cipher, fields.givenName, fields.familyName),
       version: 1,
       created_at: at,
@@ -129,7 +131,7 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
       };
       events.push({ action: 'screening.create', recordType: 'screening', recordId: screening.id, fields: ['indicators'] });
     }
-    const facts = new Map([[id, factsOfNewPerson(person, caseRow, encounter ?? undefined, screening?.indicators)]]);
+    const facts = new Map([[id, factsOfNewPerson(person, fields.birthDate ?? null, caseRow, encounter ?? undefined, screening?.indicators)]]);
     return {
       person,
       caseRow,

@@ -4,6 +4,7 @@ import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
 import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
 import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
+import { encryptPlaintextBirthDates } from './birth-date.js';
 import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
@@ -21,7 +22,14 @@ const personSchema = z
 const personPatchSchema = personInputSchema.partial().extend({ version: versionSchema });
 const personParams = z.strictObject({ id: idSchema });
 
-export const personRoutes: Feature = (app, platform) => {
+export const personRoutes: Feature = async (app, platform) => {
+  // Dates of birth a database from before their encryption holds in plaintext are encrypted
+  // before the server answers (the migration that made room for them had no key).
+  await encryptPlaintextBirthDates(platform.database, platform.cipher, {
+    onStart: (total) => app.log.info(`persons: encrypting ${total} dates of birth stored in plaintext`),
+    progress: (done, total) => app.log.info(`persons: ${done}/${total} dates of birth encrypted`),
+  });
+
   app.post(
     '/api/persons',
     {

@@ -7,6 +7,7 @@ import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { refreshObligations } from '../obligations/refresh.js';
+import { birthDateColumns, birthDateOf } from './birth-date.js';
 import { PERSON_FIELDS } from './fields.js';
 import { prepareRegistrations, storeRegistrations, type PreparedRegistration } from './registration.js';
 import {
@@ -76,6 +77,12 @@ export async function updatePerson(
     if (row.version !== version) throw staleVersion('person', row.version);
     if (changes.birthDate && changes.birthDate > at.slice(0, 10)) throw unprocessable('birthDate', `${changes.birthDate} is in the future`);
     const encoded = encodePersonFields(platform.cipher, personId, changes);
+    if ('birthDate' in changes || 'birthDatePrecision' in changes) {
+      const birthDate = 'birthDate' in changes ? changes.birthDate : birthDateOf(platform.cipher, row);
+      const precision = 'birthDatePrecision' in changes ? changes.birthDatePrecision : row.birth_date_precision;
+      const encounter = row.encounter_id ? await trx.selectFrom('encounters').select('occurred_at').where('id', '=', row.encounter_id).executeTakeFirst() : undefined;
+      Object.assign(encoded, birthDateColumns(platform.cipher, birthDate, precision, encounter?.occurred_at));
+    }
     if ('givenName' in changes || 'familyName' in changes) {
       const current = toPersonRecord(platform.cipher, row, new Set<FieldGroup>(['identity'])).fields;
       const given = 'givenName' in changes ? changes.givenName : (current.givenName as string | undefined);

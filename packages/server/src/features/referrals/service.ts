@@ -14,7 +14,7 @@ import { assertWorksOnCase, personFieldGroups } from '../../platform/access/scop
 import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
-import { placeOf } from '../../platform/crypto/cipher.js';
+import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable, Tx } from '../../platform/db/database.js';
 import type { ReferralTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, HttpProblem, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
@@ -177,8 +177,8 @@ async function servedObligationsOrThrow(
   return { codes: chosen.map((o) => o.code), dueBy: dues[0] ?? null };
 }
 
-async function isChild(q: Queryable, personId: string): Promise<boolean> {
-  const facts = (await loadCaseFacts(q, [personId])).get(personId);
+async function isChild(q: Queryable, cipher: FieldCipher, personId: string): Promise<boolean> {
+  const facts = (await loadCaseFacts(q, cipher, [personId])).get(personId);
   return facts !== undefined && deriveFlags(facts.input).includes('child');
 }
 
@@ -395,7 +395,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
     const changes: Partial<ReferralTable> = { status: 'sent', sent_at: at };
     if (input.vitalInterestReason !== undefined) {
       if (!actor.permissions.has('guard:override')) throw forbidden('Only a supervisor may send without consent for vital interests.');
-      if (service !== 'emergency_medical' && !(await isChild(trx, row.person_id))) {
+      if (service !== 'emergency_medical' && !(await isChild(trx, platform.cipher, row.person_id))) {
         throw unprocessable('vitalInterestReason', 'sending without consent is for emergency medical care or a child in danger only; record the consent');
       }
       changes.consent_id = null;

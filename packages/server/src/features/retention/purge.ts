@@ -4,6 +4,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import { type Queryable } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
+import { ageAtEncounter } from '../persons/birth-date.js';
 import { restatePersonStats } from '../stats/rollup.js';
 
 // Destroying a person's personal data (retention past closure, or an erasure request). What is
@@ -167,20 +168,30 @@ export async function purgePerson(platform: Platform, q: Queryable, personId: st
     fields.push(...columns.map((c) => `${table}.${c}`));
   }
 
-  const person = await q.selectFrom('persons').select(['birth_date', 'version']).where('id', '=', personId).executeTakeFirstOrThrow();
+  // The date of birth becomes 1 January of its year (the year stays in plaintext anyway), still
+  // encrypted so that every reader of the date reads it as before.
+  const person = await q
+    .selectFrom('persons')
+    .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
+    .select(['persons.birth_year', 'persons.version', 'encounters.occurred_at'])
+    .where('persons.id', '=', personId)
+    .executeTakeFirstOrThrow();
+  const yearOnly = person.birth_year === null ? null : `${String(person.birth_year).padStart(4, '0')}-01-01`;
   await q
     .updateTable('persons')
     .set({
       name_index: null,
-      birth_date: person.birth_date === null ? null : `${person.birth_date.slice(0, 4)}-01-01`,
-      birth_date_precision: person.birth_date === null ? null : 'year',
+      birth_date_enc: platform.cipher.encryptNullable(yearOnly, placeOf('persons', 'birth_date_enc', personId)),
+      birth_date_precision: yearOnly === null ? null : 'year',
+      birth_date_index: null,
+      age_at_encounter: ageAtEncounter(yearOnly, person.occurred_at),
       purged_at: at,
       version: person.version + 1,
       updated_at: at,
     })
     .where('id', '=', personId)
     .execute();
-  fields.push('persons.name_index', 'persons.birth_date');
+  fields.push('persons.name_index', 'persons.birth_date_index');
   // A birth date kept only to the year may move the person to another age band.
   await restatePersonStats(q, [personId]);
   await q.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();

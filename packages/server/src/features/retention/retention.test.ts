@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../platform/audit/chain.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
 import { openDatabase, postgresSchema } from '../../platform/db/database.js';
 import { migrationProvider } from '../../platform/db/migrations/index.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test-support/databases.js';
@@ -38,9 +39,9 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     investigator = await sessionFor(server, staff.investigator);
   };
 
-  const register = async (givenName: string, familyName: string): Promise<string> => {
+  const register = async (givenName: string, familyName: string, more: Record<string, unknown> = {}): Promise<string> => {
     const answer = await officer.post(`/api/encounters/${encounterId}/persons`, {
-      persons: [{ givenName, familyName, sex: 'male', ageClaimed: 30, phone: '+000 5550 1234', indicators: ['witness'] }],
+      persons: [{ givenName, familyName, sex: 'male', ageClaimed: 30, phone: '+000 5550 1234', indicators: ['witness'], ...more }],
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     return answer.body.persons[0].id as string;
@@ -75,15 +76,20 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
 
   it('purges a closed case past retention in batches, keeps a held one, and the name leaves the database files', async () => {
     const { db } = server.platform.database;
-    const purged = await register('Qorvash', 'Teldrimbek');
+    const purged = await register('Qorvash', 'Teldrimbek', { birthDate: '1995-08-17', birthDatePrecision: 'day' });
     const held = await register('Ulmaris', 'Fennoquay');
     const investigation = await investigator.post('/api/investigations', { reference: 'RET-1' });
     expect((await officer.post(`/api/persons/${held}/justice-links`, { investigationId: investigation.body.id, role: 'witness' })).status).toBe(201);
     await closeCase(purged);
     await closeCase(held);
 
-    const before = await db.selectFrom('persons').select(['given_name_enc', 'family_name_enc', 'name_index', 'phone_enc']).where('id', '=', purged).executeTakeFirstOrThrow();
-    const secrets = [before.given_name_enc!, before.family_name_enc!, before.name_index!, before.phone_enc!];
+    const before = await db
+      .selectFrom('persons')
+      .select(['given_name_enc', 'family_name_enc', 'name_index', 'phone_enc', 'birth_date_enc', 'birth_date_index', 'age_at_encounter'])
+      .where('id', '=', purged)
+      .executeTakeFirstOrThrow();
+    expect(before.age_at_encounter).toBe(30);
+    const secrets = [before.given_name_enc!, before.family_name_enc!, before.name_index!, before.phone_enc!, before.birth_date_enc!, before.birth_date_index!];
     const obligationsBefore = await db.selectFrom('obligations').select('code').where('person_id', '=', purged).orderBy('code').execute();
     expect(obligationsBefore.length).toBeGreaterThan(0);
 
@@ -103,6 +109,9 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     const after = await db.selectFrom('persons').selectAll().where('id', '=', purged).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ given_name_enc: null, family_name_enc: null, phone_enc: null, name_index: null, sex: 'male', age_claimed: 30 });
     expect(after.purged_at).not.toBeNull();
+    // The date of birth is kept to the year, encrypted as before; the age at the encounter follows it.
+    expect(after).toMatchObject({ birth_year: 1995, birth_date_precision: 'year', birth_date_index: null, age_at_encounter: 31 });
+    expect(server.platform.cipher.decrypt(after.birth_date_enc!, placeOf('persons', 'birth_date_enc', purged))).toBe('1995-01-01');
     // Aggregate facts stay: the obligations and their deadlines still count.
     expect(await db.selectFrom('obligations').select('code').where('person_id', '=', purged).orderBy('code').execute()).toEqual(obligationsBefore);
     const keptPerson = await db.selectFrom('persons').select(['given_name_enc', 'purged_at']).where('id', '=', held).executeTakeFirstOrThrow();

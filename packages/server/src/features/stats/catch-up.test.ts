@@ -33,7 +33,7 @@ describe.each(await databaseKinds())('rollups of a database from before them on 
         users: world.officerIds.map((id) => ({ id, agency_id: world.agencyIds[0], username: 'old.officer', display_name: 'Officer', email: null, role: 'protection_officer', password_hash: 'disabled', must_change_password: 1, totp_secret_enc: null, totp_enabled: 0, totp_last_step: null, failed_attempts: 0, locked_until: null, disabled: 1, version: 1, created_at: at, updated_at: at })),
         service_providers: world.providerIds.map((id) => ({ id, agency_id: world.agencyIds[0], name: 'Clinic', service_types: '[]', area: 'North', languages: '[]', capacity: 10, hours: null, contact: null, accepts_from: null, available: null, version: 1, created_at: at, updated_at: at })),
       });
-      await bulkInsert(old, syntheticRows(world, 400, 3));
+      await bulkInsert(old, syntheticRows(world, 400, 3, { plaintextBirthDates: true }));
     } finally {
       await old.close();
     }

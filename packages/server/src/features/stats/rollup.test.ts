@@ -9,6 +9,8 @@ import { restateAllStats, restateEncounterStats, restatePersonStats } from './ro
 import { reportReader } from '../../platform/db/report-reader.js';
 import { medianPrecision, type ExactMedian, type StatsFilter } from './store.js';
 import { syntheticWorld } from './test-support/world.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
+import { birthDateColumns, restateAgesAtEncounter } from '../persons/birth-date.js';
 
 // The rollups must say exactly what the direct queries say over the same rows (the medians within
 // half a bucket), for any filter, after any change made the way the write paths make it.
@@ -146,7 +148,11 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
     const { db } = server.platform.database;
     const moved = world.rows.encounters!.slice(0, 6).map((e) => String(e.id));
     await db.transaction().execute(async (trx) => {
-      for (const [i, id] of moved.entries()) await trx.updateTable('encounters').set({ occurred_at: iso(JAN - (i + 1) * 7 * 3_600_000) }).where('id', '=', id).execute();
+      for (const [i, id] of moved.entries()) {
+        const occurredAt = iso(JAN - (i + 1) * 7 * 3_600_000);
+        await trx.updateTable('encounters').set({ occurred_at: occurredAt }).where('id', '=', id).execute();
+        await restateAgesAtEncounter(trx, server.platform.cipher, id, occurredAt);
+      }
       await restateEncounterStats(trx, moved);
     });
   });
@@ -193,9 +199,23 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
       await db.transaction().execute(async (trx) => {
         for (const [i, id] of touched.entries()) {
           switch (i % 8) {
-            case 0:
-              await trx.updateTable('persons').set({ sex: 'female', nationality: rnd() < 0.5 ? null : 'LY', birth_date: '2015-06-30', age_claimed: null }).where('id', '=', id).execute();
+            case 0: {
+              // As a correction of the record writes the date: encrypted, with the year and the age at the encounter beside it.
+              const { occurred_at } = await trx.selectFrom('persons').innerJoin('encounters', 'encounters.id', 'persons.encounter_id').select('occurred_at').where('persons.id', '=', id).executeTakeFirstOrThrow();
+              const birthDate = '2015-06-30';
+              await trx
+                .updateTable('persons')
+                .set({
+                  sex: 'female',
+                  nationality: rnd() < 0.5 ? null : 'LY',
+                  birth_date_enc: server.platform.cipher.encrypt(birthDate, placeOf('persons', 'birth_date_enc', id)),
+                  ...birthDateColumns(server.platform.cipher, birthDate, 'day', occurred_at),
+                  age_claimed: null,
+                })
+                .where('id', '=', id)
+                .execute();
               break;
+            }
             case 1:
               await trx.updateTable('obligations').set({ status: 'fulfilled', fulfilled_at: iso(JAN + Math.floor(rnd() * 90 * DAY)) }).where('person_id', '=', id).execute();
               break;
@@ -229,7 +249,9 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
         await restatePersonStats(trx, touched);
         // An encounter corrected: its type, time and counts move every person met in it.
         const encounter = encounters[Math.floor(rnd() * encounters.length)]!;
-        await trx.updateTable('encounters').set({ type: 'airport', occurred_at: iso(JAN + Math.floor(rnd() * 200 * DAY)), dead: 3 }).where('id', '=', encounter).execute();
+        const occurredAt = iso(JAN + Math.floor(rnd() * 200 * DAY));
+        await trx.updateTable('encounters').set({ type: 'airport', occurred_at: occurredAt, dead: 3 }).where('id', '=', encounter).execute();
+        await restateAgesAtEncounter(trx, server.platform.cipher, encounter, occurredAt);
         await restateEncounterStats(trx, [encounter]);
       });
       for (const now of nows) for (const filter of filters(100 + round, 6)) await compare(db, dialect, filter, now);
@@ -324,6 +346,25 @@ describe.each(await databaseKinds())('the write paths keep the rollups on %s', (
     const corrected = await responder.patch(`/api/encounters/${encounterId}`, { version: 1, type: 'land_apprehension', dead: 4 });
     expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
     expect(Number((await sql<{ n: number }>`select sum(n) as n from stats_cells where measure = 'dead' and encounter_type = 'land_apprehension'`.execute(db)).rows[0]!.n)).toBe(4);
+    await expectKept();
+  });
+
+  it('counts a person by the age at the encounter, which follows corrections of the date of birth and of the encounter time', async () => {
+    const { db } = server.platform.database;
+    const bands = async () =>
+      (await sql<{ band: string; n: number | string }>`select k3 as band, sum(n) as n from stats_cells where measure = 'arrivals' and encounter_type = 'airport' group by k3 having sum(n) <> 0`.execute(db)).rows.map((r) => [r.band, Number(r.n)]);
+    const created = await responder.post('/api/encounters', { type: 'airport', occurredAt: '2026-02-20T10:00:00Z', place: { name: 'Terminal 2' } });
+    expect(created.status).toBe(201);
+    const registered = await responder.post(`/api/encounters/${created.body.id}/persons`, { persons: [{ givenName: 'Age', sex: 'female', birthDate: '2008-02-25', birthDatePrecision: 'day' }] });
+    expect(registered.status).toBe(201);
+    expect(await bands()).toEqual([['12-17', 1]]);
+    // The day after the eighteenth birthday.
+    expect((await responder.patch(`/api/encounters/${created.body.id}`, { version: 1, occurredAt: '2026-02-26T00:00:00Z' })).status).toBe(200);
+    expect(await bands()).toEqual([['18-24', 1]]);
+    await expectKept();
+    const personId = registered.body.persons[0].id as string;
+    expect((await officer.patch(`/api/persons/${personId}`, { version: 1, birthDate: '2008-02-27' })).status).toBe(200);
+    expect(await bands()).toEqual([['12-17', 1]]);
     await expectKept();
   });
 });

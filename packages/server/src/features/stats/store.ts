@@ -74,11 +74,12 @@ function cohort(filter: SliceFilter): RawBuilder<unknown> {
   return sql`persons p join encounters e on e.id = p.encounter_id where ${encounterConditions(filter)}`;
 }
 
-/** Age in whole years at the encounter: from the birth date when known, else the age claimed. */
-export const AGE = sql`case when p.birth_date is not null then
-    cast(substr(e.occurred_at, 1, 4) as integer) - cast(substr(p.birth_date, 1, 4) as integer)
-    - case when substr(e.occurred_at, 6, 5) < substr(p.birth_date, 6, 5) then 1 else 0 end
-  else p.age_claimed end`;
+/**
+ * Age in whole years at the encounter: from the birth date when known, else the age claimed. The
+ * date is encrypted; the persons feature keeps the age it gives at the encounter beside it
+ * (age_at_encounter, null without a date) wherever the date or the encounter's time is written.
+ */
+export const AGE = sql`coalesce(p.age_at_encounter, p.age_claimed)`;
 
 export const AGE_BANDS = ['0-4', '5-11', '12-17', '18-24', '25-59', '60+', 'unknown'] as const;
 /** The band of an age, as AGE_BAND says it in SQL. */

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ENCOUNTER_TYPES, OBSERVED_INDICATORS } from '@haven/core';
+import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Database } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
+import { birthDateIndexOf } from '../duplicates/store.js';
+import { ageAtEncounter } from '../persons/birth-date.js';
 
 // Synthetic case files for the indicator tests and the 1 M-case benchmark: rows written straight
 // into the tables (no engine, no audit), shaped like real ones. Never real people: no names at all,
-// and the encrypted columns the indicators never read hold a fixed placeholder.
+// and the encrypted columns the indicators never read hold a fixed placeholder (the date of birth
+// is encrypted as registration encrypts it when the cipher is given: the exports decrypt it).
 
 const PLACEHOLDER_CIPHERTEXT = 'synthetic';
 const NATIONALITIES = ['ER', 'SY', 'AF', 'SD', 'GM', 'NG', 'BD', 'TN', 'ML', 'GN', 'CI', 'SO'];
@@ -33,11 +37,21 @@ export interface SyntheticWorld {
 
 type Rows = { [T in keyof HavenSchema]?: Record<string, unknown>[] };
 
+export interface SyntheticOptions {
+  /** Persons per encounter, about. */
+  perEncounter?: number;
+  /** Encrypts and keys each date of birth as registration does; without it the encrypted date holds the placeholder. */
+  cipher?: FieldCipher;
+  /** Persons as a database from before the date of birth was encrypted holds them: the date in plaintext, nothing beside it. */
+  plaintextBirthDates?: boolean;
+}
+
 /**
  * Rows for `persons` persons in encounters of about `perEncounter` each, from seed `seed`.
  * Returns them table by table, in an order that respects the foreign keys.
  */
-export function syntheticRows(world: SyntheticWorld, persons: number, seed: number, perEncounter = 50): Rows {
+export function syntheticRows(world: SyntheticWorld, persons: number, seed: number, options: SyntheticOptions = {}): Rows {
+  const { perEncounter = 50, cipher, plaintextBirthDates = false } = options;
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const rows: Rows = { encounters: [], persons: [], cases: [], screenings: [], detentions: [], obligations: [], referrals: [], guard_overrides: [] };
@@ -74,6 +88,17 @@ export function syntheticRows(world: SyntheticWorld, persons: number, seed: numb
     const knownBirth = rnd() < 0.3;
     const accompaniment = age < 18 ? pick(['unaccompanied', 'separated', 'with_family', 'with_family']) : pick(['adult', 'adult', 'with_family']);
     const officer = pick(world.officerIds);
+    const sex = rnd() < 0.35 ? 'female' : rnd() < 0.98 ? 'male' : 'unknown';
+    const birthDate = knownBirth ? `${new Date(at).getUTCFullYear() - age}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}` : null;
+    const precision = knownBirth ? 'day' : null;
+    const birth = plaintextBirthDates
+      ? { birth_date: birthDate }
+      : {
+          birth_date_enc: birthDate === null ? null : cipher ? cipher.encrypt(birthDate, placeOf('persons', 'birth_date_enc', id)) : PLACEHOLDER_CIPHERTEXT,
+          birth_year: birthDate === null ? null : Number(birthDate.slice(0, 4)),
+          birth_date_index: cipher ? birthDateIndexOf(cipher, birthDate, precision) : null,
+          age_at_encounter: ageAtEncounter(birthDate, iso(at)),
+        };
     rows.persons!.push({
       id,
       registering_agency_id: encounter.agency,
@@ -82,9 +107,9 @@ export function syntheticRows(world: SyntheticWorld, persons: number, seed: numb
       family_name_enc: null,
       other_names_enc: null,
       name_index: null,
-      sex: rnd() < 0.35 ? 'female' : rnd() < 0.98 ? 'male' : 'unknown',
-      birth_date: knownBirth ? `${new Date(at).getUTCFullYear() - age}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}` : null,
-      birth_date_precision: knownBirth ? 'day' : null,
+      sex,
+      ...birth,
+      birth_date_precision: precision,
       age_claimed: knownBirth ? null : rnd() < 0.95 ? age : null,
       nationality: rnd() < 0.97 ? pick(NATIONALITIES) : null,
       languages: '[]',

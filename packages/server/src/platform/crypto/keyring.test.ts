@@ -19,7 +19,7 @@ describe('the key file', () => {
 
   const modeOf = (f: string) => statSync(f).mode & 0o777;
 
-  it('is created with mode 0600, once, even under a permissive umask', () => {
+  it('is created with mode 0600, in a directory it creates 0700, once, even under a permissive umask', () => {
     const previous = process.umask(0o000);
     try {
       expect(ensureKeyFile(file)).toBe(true);
@@ -27,6 +27,7 @@ describe('the key file', () => {
       process.umask(previous);
     }
     expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(path.dirname(file))).toBe(0o700);
     const content = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
     expect(content.format).toBe('haven-keyring/1');
     expect(content.keys).toHaveLength(1);

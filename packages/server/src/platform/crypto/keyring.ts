@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { makeDirectoryFor, OWNER_ONLY_FILE } from '../private-files.js';
 
 /**
  * The key file: data keys (AES-256-GCM) by id, the active one, and a separate key for keyed
@@ -34,10 +34,10 @@ function newKeyId(now: Date): string {
 }
 
 function writeKeyFile(file: string, content: KeyFile): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirectoryFor(file);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
+  writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
+  chmodSync(tmp, OWNER_ONLY_FILE);
   renameSync(tmp, file);
 }
 

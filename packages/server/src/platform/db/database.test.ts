@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -94,6 +94,39 @@ describe('a SQLite database file', () => {
     expect(statSync(file).size).toBeGreaterThan(before + 500_000);
     const count = await sql<{ n: number }>`select count(*) as n from notes`.execute(database.db);
     expect(count.rows[0]!.n).toBe(1000);
+  });
+
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+  it('is created with its log and shared memory readable by the owner only, in directories only the owner may enter, even under a permissive umask', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'haven-db-'));
+    const file = path.join(dir, 'new', 'place', 'haven.db');
+    const previous = process.umask(0o000);
+    try {
+      database = await openDatabase(file);
+      await sql`create table notes (id integer primary key, body text not null)`.execute(database.db);
+      await sql`insert into notes (body) values ('x')`.execute(database.db);
+    } finally {
+      process.umask(previous);
+    }
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(own), own).toBe(0o600);
+    expect(modeOf(path.join(dir, 'new'))).toBe(0o700);
+    expect(modeOf(path.join(dir, 'new', 'place'))).toBe(0o700);
+  });
+
+  it('takes the permissions of others off the files of an existing database, and leaves an existing directory as it is', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'haven-db-'));
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, 'haven.db');
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) {
+      closeSync(openSync(own, 'w'));
+      chmodSync(own, 0o644);
+    }
+    // An empty log and shared memory beside an empty database: SQLite starts over from them.
+    database = await openDatabase(file);
+    await sql`create table notes (id integer primary key)`.execute(database.db);
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(own), own).toBe(0o600);
+    expect(modeOf(dir)).toBe(0o755);
   });
 });
 

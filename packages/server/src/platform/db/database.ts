@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -21,6 +20,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from '../config.js';
+import { createOwnerOnlyFile, tightenToOwner } from '../private-files.js';
 import { migrationProvider } from './migrations/index.js';
 import type { HavenSchema } from './schema.js';
 
@@ -322,7 +322,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     return { db, dialect: 'postgres', sqlitePath: undefined, sqlite: undefined, durable: () => Promise.resolve(), ...closing(() => db.destroy()) };
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // SQLite creates the log and shared-memory files with the mode of the database file: created
+    // owner-only before SQLite opens it, all three are. Those of an older database are tightened.
+    const resolved = path.resolve(file);
+    createOwnerOnlyFile(resolved);
+    for (const own of [resolved, `${resolved}-wal`, `${resolved}-shm`]) tightenToOwner(own);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL: a commit writes the log without waiting for the disk; `durable()` then syncs the log in

@@ -123,8 +123,18 @@ export interface PersonTable {
   /** Keyed derived value of the normalised full name, for exact lookup without plaintext. */
   name_index: string | null;
   sex: string;
-  birth_date: string | null;
+  /** The exact date of birth (YYYY-MM-DD), encrypted. */
+  birth_date_enc: string | null;
+  /** Plaintext from databases before the date was encrypted, until the persons feature encrypts and clears it at start (optional: nothing writes it). */
+  birth_date?: string | null;
+  /** `day`, `year` or `estimated`: how far the date may be trusted. */
   birth_date_precision: string | null;
+  /** The year of the date of birth: what the duplicate ranking compares in plaintext. */
+  birth_year: number | null;
+  /** Keyed derived value of a date taken to the day (none for a year or an estimate), for the duplicate ranking's equal-date test. */
+  birth_date_index: string | null;
+  /** Whole years from the date of birth to the encounter; null without either: the age the statistics count. */
+  age_at_encounter: number | null;
   age_claimed: number | null;
   nationality: string | null;
   languages: string;

@@ -54,7 +54,7 @@ export async function syntheticWorld(platform: Platform, persons: number, seed =
     providerIds.push(id);
   }
   const world = { agencyIds: [north, south], officerIds, providerIds };
-  const rows = syntheticRows(world, persons, seed);
+  const rows = syntheticRows(world, persons, seed, { cipher: platform.cipher });
   // Names the exports decrypt: synthetic, encrypted as the registration would.
   for (const [i, person] of (rows.persons ?? []).entries()) {
     person.given_name_enc = platform.cipher.encrypt(`Test person ${i}`, placeOf('persons', 'given_name_enc', String(person.id)));

@@ -13,6 +13,7 @@ import { accessChanges } from './011_access_changes.js';
 import { legalHoldRelease } from './012_legal_hold_release.js';
 import { processLeases } from './013_process_leases.js';
 import { unknownLoginAttempts } from './014_unknown_login_attempts.js';
+import { birthDateAtRest } from './015_birth_date_at_rest.js';
 import { overrideLastResort } from './016_override_last_resort.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '012_legal_hold_release': legalHoldRelease,
   '013_process_leases': processLeases,
   '014_unknown_login_attempts': unknownLoginAttempts,
+  '015_birth_date_at_rest': birthDateAtRest,
   '016_override_last_resort': overrideLastResort,
 };
 
