@@ -327,7 +327,7 @@ describe.each(await databaseKinds())('legal holds placed before who may lift the
       const schema = await postgresSchema(old.db);
       const migrator = new Migrator({ db: old.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
       expect((await migrator.migrateTo('010_stats_day_rollups')).error).toBeUndefined();
-      const { encounters, persons } = syntheticRows(world, 1, 7);
+      const { encounters, persons } = syntheticRows(world, 1, 7, { plaintextBirthDates: true });
       await bulkInsert(old, {
         agencies: [{ id: world.agencyIds[0], name: 'Coast guard', type: 'government', area: null, version: 1, created_at: at, updated_at: at }],
         users: [{ id: world.officerIds[0], agency_id: world.agencyIds[0], username: 'old.supervisor', display_name: 'Supervisor', email: null, role: 'supervisor', password_hash: 'disabled', must_change_password: 1, totp_secret_enc: null, totp_enabled: 0, totp_last_step: null, failed_attempts: 0, locked_until: null, disabled: 1, version: 1, created_at: at, updated_at: at }],
