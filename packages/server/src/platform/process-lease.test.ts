@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../test-support/databases.js';
 import { TestClock } from '../test-support/server.js';
 import type { Platform } from './context.js';
-import { holdProcessLease, LEASE_TTL_MS, leaseHolderGone, thisProcess } from './process-lease.js';
+import { holdProcessLease, LEASE_TTL_MS, leaseHolderGone, NEVER, thisProcess } from './process-lease.js';
 
 describe('judging whether the holder of a lease is gone', () => {
   const now = new Date('2026-03-01T06:00:00Z');
@@ -30,6 +30,13 @@ describe('judging whether the holder of a lease is gone', () => {
 
   it('takes a lease of this very process for gone unless this process holds it now', () => {
     expect(leaseHolderGone(lease({}), now)).toBe(true); // a previous life with the same pid, or an app closed here
+  });
+
+  it('takes a SQLite process of an earlier boot for gone, and one of another PID namespace of this boot for alive', () => {
+    const sqlite = (machine: string) => ({ ...lease({ machine }), expires_at: NEVER });
+    const boot = thisProcess.machine.split('/')[0];
+    expect(leaseHolderGone(sqlite('an-earlier-boot/pid:[4026531836]'), now)).toBe(true);
+    expect(leaseHolderGone(sqlite(`${boot}/pid:[another-namespace]`), now)).toBe(false);
   });
 
   it('judges a process of another machine by its lease alone', () => {

@@ -15,8 +15,9 @@ import type { ProcessLeaseTable } from './db/schema.js';
 // On SQLite every process shares the machine (the file must be on a local disk), so the operating
 // system answers and the lease is not renewed: a write every few seconds from each process would
 // make the others' transactions that read before they write fail ("database is locked"). A lease
-// there never lapses by time; a process in another PID namespace (a container sharing the file)
-// is taken for gone only by the minute-old rule of the reservations.
+// there never lapses by time: one of an earlier boot of the machine is gone (a restart after a
+// power cut knows at once); a process in another PID namespace of the same boot (a container
+// sharing the file) is taken for gone only by the minute-old rule of the reservations.
 
 /** How long a lease stands without being renewed: what another machine waits for after a crash. */
 export const LEASE_TTL_MS = 10_000;
@@ -25,7 +26,7 @@ const RENEW_EVERY_MS = 3_000;
 /** Leases lapsed this long ago are deleted when a process starts (none of their work is left). */
 const FORGET_LAPSED_MS = 24 * 60 * 60 * 1000;
 /** The expiry of a lease that is not renewed (SQLite). */
-const NEVER = '9999-12-31T23:59:59.999Z';
+export const NEVER = '9999-12-31T23:59:59.999Z';
 
 /** Where a process id means something, and this process within it. */
 export interface ProcessIdentity {
@@ -90,8 +91,13 @@ export function leaseHolderGone(lease: ProcessLeaseTable | undefined, now: Date)
     if (lease.pid === self.pid && lease.process_started === self.started) return !heldHere.has(lease.id);
     return !runsHere(lease.pid, lease.process_started);
   }
+  // A lease that is never renewed is a SQLite process's, which shared this machine's kernel.
+  if (lease.expires_at === NEVER && bootOf(lease.machine) !== bootOf(self.machine)) return true;
   return Date.parse(lease.expires_at) <= now.getTime();
 }
+
+/** The boot a machine identity names (all of it where there is no boot id). */
+const bootOf = (machine: string) => machine.split('/')[0];
 
 /** Reads a lease and judges whether its holder is gone. */
 export async function holderGone(q: Queryable, leaseId: string, now: Date): Promise<boolean> {
