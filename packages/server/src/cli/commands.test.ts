@@ -112,18 +112,17 @@ describe.each(await databaseKinds())('haven seed-demo and haven migrate on %s', 
     database = undefined;
   });
 
-  it('seeds an empty database with one user per role, once', async () => {
+  it('seeds an empty database with one user per role and a second administrator, once', async () => {
     database = await createTestDatabase(kind);
     const first = await runHaven(database.config, ['seed-demo']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(ROLES.length + 1);
     for (const line of lines) expect(line).toHaveLength(4);
     const roles = lines.map((line) => line[2]);
-    expect(new Set(roles).size).toBe(8);
-    expect([...roles].sort()).toEqual([...ROLES].sort());
-    expect(new Set(lines.map((line) => line[1])).size).toBe(8);
+    expect([...roles].sort()).toEqual([...ROLES, 'admin'].sort());
+    expect(new Set(lines.map((line) => line[1])).size).toBe(ROLES.length + 1);
 
     const second = await runHaven(database.config, ['seed-demo']);
     expect(second.code).not.toBe(0);

@@ -6,7 +6,7 @@ import { withPlatform } from './platform.js';
 export function registerSeedDemo(program: Command): void {
   program
     .command('seed-demo')
-    .description('Create the demo jurisdiction (agencies, one user per role, a service directory) in an empty database')
+    .description('Create the demo jurisdiction (agencies, one user per role and a second administrator, a service directory) in an empty database')
     .action(async () => {
       await withPlatform(async (platform) => {
         const credentials = await seedDemoJurisdiction(platform);

@@ -27,6 +27,8 @@ const USERS: { username: string; displayName: string; role: Role; agency: string
   { username: 'inspector', displayName: 'Demo Ombudsman Inspector', role: 'oversight', agency: 'ombudsman' },
   { username: 'coordinator', displayName: 'Demo National Coordinator', role: 'coordinator', agency: 'coordination' },
   { username: 'admin', displayName: 'Demo System Administrator', role: 'admin', agency: 'coordination' },
+  // A second administrator, because what gives an account case data waits for one (four eyes).
+  { username: 'admin2', displayName: 'Demo Second Administrator', role: 'admin', agency: 'coordination' },
 ];
 
 const DIRECTORY: { agency: string; name: string; services: ServiceType[]; languages: string[]; capacity: number; hours: string }[] = [
