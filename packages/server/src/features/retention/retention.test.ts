@@ -238,6 +238,9 @@ describe.each(await databaseKinds())('who may lift a legal hold, on %s', (kind) 
     expect(refused.status, JSON.stringify(refused.body)).toBe(403);
     expect(refused.body.detail).toBe('Only the agency that placed it (Coast guard) or the oversight body may release this legal hold.');
     expect((await db.selectFrom('legal_holds').select(['released_at', 'version']).where('id', '=', hold.body.id).executeTakeFirstOrThrow())).toEqual({ released_at: null, version: 1 });
+    // The attempt stays in the audit trail, for the oversight body, though nothing changed.
+    const attempts = await db.selectFrom('audit_events').select(['actor_agency_id', 'record_type']).where('action', '=', 'legal_hold.release_refused').where('record_id', '=', hold.body.id).execute();
+    expect(attempts).toEqual([{ actor_agency_id: agencyB, record_type: 'legal_hold' }]);
     // An investigator of an agency that does not see the person learns nothing: the answer of a hold that does not exist.
     const outsider = await as.investigatorC.post(`/api/legal-holds/${hold.body.id}/release`, { version: 1, reason: 'Curious' });
     const unknown = await as.investigatorC.post(`/api/legal-holds/${randomUUID()}/release`, { version: 1, reason: 'Curious' });

@@ -9,7 +9,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ErasureRequestTable, LegalHoldTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
-import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { conflict, forbidden, HttpProblem, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { describeHold, holdsOn, holdsOnMany, legalHoldRecords, releasingAgency, type LegalHoldRecord } from './holds.js';
 import { compactAfterPurge, DESTROYED_TEXT, purgePerson } from './purge.js';
 
@@ -234,7 +234,19 @@ export async function legalHoldsOf(
  * anyone else gets the answer a hold that does not exist gets.
  */
 export async function releaseLegalHold(platform: Platform, ctx: RequestContext, holdId: string, input: { version: number; reason: string }): Promise<LegalHoldView> {
-  return holdView(platform, await release(platform, ctx, holdId, input, 'agency'));
+  try {
+    return holdView(platform, await release(platform, ctx, holdId, input, 'agency'));
+  } catch (error) {
+    // An attempt to lift another agency's hold is worth the oversight body's eye: audited in its
+    // own transaction, since the refused one rolled back.
+    if (error instanceof HttpProblem && error.status === 403) {
+      const { idempotency: _unused, ...audit } = ctx.audit;
+      await withAudit(platform, audit, async (_trx, record) => {
+        record({ action: 'legal_hold.release_refused', recordType: 'legal_hold', recordId: holdId });
+      });
+    }
+    throw error;
+  }
 }
 
 /** The oversight body releases any hold, with a written reason; its answer carries no free text. */

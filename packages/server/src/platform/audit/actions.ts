@@ -114,6 +114,7 @@ export const AUDIT_ACTIONS = [
   'erasure.read',
   'legal_hold.placed',
   'legal_hold.released',
+  'legal_hold.release_refused',
   'legal_hold.read',
   // the Framework-for-Action self-assessment (issue 8, point 5)
   'self_assessment.answered',
