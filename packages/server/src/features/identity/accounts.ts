@@ -49,6 +49,11 @@ export async function updateAgency(
   const row = await findAgency(q, id);
   if (!row) throw notFound('agency');
   if (row.version !== version) throw staleVersion('agency', row.version);
+  // Screens name agencies, not ids: two of one name could not be told apart.
+  if (changes.name !== undefined) {
+    const taken = await q.selectFrom('agencies').select('id').where('name', '=', changes.name).where('id', '!=', id).executeTakeFirst();
+    if (taken) throw conflict('agency-exists', `An agency named "${changes.name}" already exists.`);
+  }
   const result = await q
     .updateTable('agencies')
     .set({ ...changes, version: version + 1, updated_at: now.toISOString() })

@@ -110,7 +110,7 @@ export const adminRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/admin/agencies/:id',
     {
-      config: { access: { permission: 'agencies:manage' } },
+      config: { access: { permission: 'agencies:manage' }, refusals: { 409: 'Another agency has that name (`agency-exists`).' } },
       schema: { tags: ['admin'], summary: 'Change an agency (409 on a stale version)', params: idParams, body: agencyInput.partial().extend({ version: versionSchema }), response: { 200: agencySchema } },
     },
     async (request) => {

@@ -56,6 +56,18 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     expect(duplicate.status).toBe(409);
   });
 
+  it('refuses to rename an agency to the name of another with 409, and leaves it as it was', async () => {
+    const other = await admin.post('/api/admin/agencies', { name: 'Harbour Medical Team', type: 'ngo' });
+    expect(other.status).toBe(201);
+    const renamed = await admin.patch(`/api/admin/agencies/${other.body.id}`, { version: 1, name: 'Red Crescent Branch' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(409);
+    expect(renamed.body.type).toMatch(/agency-exists$/);
+    const kept = (await admin.get('/api/admin/agencies')).body.find((a: { id: string }) => a.id === other.body.id);
+    expect(kept).toMatchObject({ name: 'Harbour Medical Team', version: 1 });
+    // Its own name again is no conflict.
+    expect((await admin.patch(`/api/admin/agencies/${other.body.id}`, { version: 1, name: 'Harbour Medical Team' })).status).toBe(200);
+  });
+
   it('creates a user who must change the temporary password and enrol a second factor, once a second administrator approves', async () => {
     const created = await newUser('officer.new');
     expect(created.body).toMatchObject({ username: 'officer.new', role: 'protection_officer', agencyId: agency, mustChangePassword: true, totpEnabled: false, disabled: false, approved: false, version: 1 });
