@@ -111,7 +111,10 @@ export const retentionRoutes: Feature = (app, platform) => {
     {
       config: {
         access: { permission: 'legal_hold:manage', personalData: true },
-        refusals: { 409: 'The person’s personal data was already destroyed (`already-purged`).' },
+        refusals: {
+          409: 'The person’s personal data was already destroyed (`already-purged`).',
+          422: 'The investigation named is not one you can see (`investigationId`): neither your agency’s, nor one the person is linked to in a case your agency works on.',
+        },
       },
       schema: {
         tags: ['retention'],

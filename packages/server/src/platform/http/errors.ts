@@ -96,6 +96,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     // The message and stack only: request bodies (personal data) are never logged.
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
   }
+  // A body refused before it was read (too large, or of a type not accepted) is answered with the
+  // connection closing while the client may still be sending it: linger instead of cutting it.
+  if (!request.raw.complete && (problem.status === 413 || problem.status === 415)) {
+    const socket = request.raw.socket;
+    socket.destroySoon = () => {
+      socket.end();
+      lingerBeforeClosing(socket);
+    };
+  }
   return sendProblem(reply, problem);
 }
 
@@ -130,6 +139,15 @@ export function clientErrorAnswer(error: Error & { code?: string }, socket: Dupl
         : [400, 'malformed-request', 'Malformed request', 'The request is not valid HTTP.'];
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail });
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  lingerBeforeClosing(socket);
+}
+
+/**
+ * After the answer went out and the socket's writing side was closed: reads and drops what the
+ * client still sends, within LINGER_MS and LINGER_BYTES, and destroys the socket when the client
+ * closes its side or a bound is reached.
+ */
+function lingerBeforeClosing(socket: Duplex): void {
   const cut = setTimeout(() => socket.destroy(), LINGER_MS);
   cut.unref();
   let dropped = 0;
