@@ -224,13 +224,33 @@ async function forgetIdempotentAnswers(platform: Platform, q: Queryable, personI
   return deleted;
 }
 
+/** How long compactAfterPurge tries to truncate the log: up to 100 attempts, 20 ms apart. */
+const CHECKPOINT_ATTEMPTS = 100;
+const CHECKPOINT_RETRY_MS = 20;
+
+/**
+ * One attempt at checkpointing and truncating the log, answered at once: the connection's busy
+ * timeout would otherwise hold the event loop while another connection reads.
+ */
+function truncateLog(sqlite: NonNullable<Platform['database']['sqlite']>): boolean {
+  const patience = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result?.busy === 0;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${patience}`);
+  }
+}
+
 /**
  * Makes destroyed values unrecoverable from the database files. SQLite already zeroes freed space
  * (`secure_delete` is on for every connection); VACUUM rebuilds the file and the WAL is
  * checkpointed and truncated so no frame keeps an old page (a single erasure skips the VACUUM, which
  * would hold every writer for the whole file: secure_delete already zeroed the space). PostgreSQL: VACUUM removes the dead row
- * versions of the touched tables. Refused quietly (reported) when another connection holds a read
- * transaction on SQLite.
+ * versions of the touched tables. On SQLite, a checkpoint under way (the checkpointer thread's) or
+ * a read transaction of another connection holds the truncation back: it is tried again, without
+ * blocking the event loop, for up to two seconds, then reported as not done.
  */
 export async function compactAfterPurge(platform: Platform, options: { vacuum?: boolean } = {}): Promise<{ vacuumed: boolean; walTruncated: boolean | null }> {
   const { dialect, sqlite, db } = platform.database;
@@ -238,8 +258,14 @@ export async function compactAfterPurge(platform: Platform, options: { vacuum?: 
   if (dialect === 'sqlite' && sqlite) {
     sqlite.pragma('secure_delete = ON');
     if (vacuum) sqlite.exec('VACUUM');
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return { vacuumed: vacuum, walTruncated: result?.busy === 0 };
+    // The checkpointer thread may be copying the log at this very moment, and a second checkpoint
+    // then answers busy, leaving the destroyed values in the log and in the database file: wait
+    // for it to finish rather than report the files clean.
+    for (let attempt = 0; ; attempt++) {
+      if (truncateLog(sqlite)) return { vacuumed: vacuum, walTruncated: true };
+      if (attempt >= CHECKPOINT_ATTEMPTS) return { vacuumed: vacuum, walTruncated: false };
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_RETRY_MS));
+    }
   }
   for (const table of [...TOUCHED_TABLES, ...(await derivedValueTables(db, dialect))]) {
     await sql`vacuum ${sql.table(table)}`.execute(db);

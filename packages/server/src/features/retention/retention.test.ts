@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../platform/audit/chain.js';
@@ -10,7 +11,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 import { bulkInsert, syntheticRows } from '../stats/synthetic.js';
-import { NOT_PERSONAL_RECORDS, PERSON_ROWS, REQUIRED_CIPHERTEXTS } from './purge.js';
+import { compactAfterPurge, NOT_PERSONAL_RECORDS, PERSON_ROWS, REQUIRED_CIPHERTEXTS } from './purge.js';
 import { runRetention, type RetentionProgress } from './service.js';
 
 const YEAR = 366 * 24 * 3600 * 1000;
@@ -353,3 +354,35 @@ describe.each(await databaseKinds())('legal holds placed before who may lift the
     }
   });
 });
+
+describe('the log truncated after a purge, on sqlite', () => {
+  let database: TestDatabase | undefined;
+  afterAll(async () => database?.destroy());
+
+  it('waits for a reader that holds the log back, without holding the event loop, instead of leaving old pages in it', async () => {
+    database = await createTestDatabase('sqlite');
+    const platform = await database.open();
+    const reader = new BetterSqlite3(database.sqliteFile!);
+    try {
+      await makeAgency(platform, 'Coast guard');
+      // Another connection reads from the snapshot before the last write, for 150 ms.
+      reader.exec('begin');
+      reader.prepare('select count(*) from agencies').get();
+      await makeAgency(platform, 'Harbour clinic');
+      let turns = 0;
+      const ticking = setInterval(() => (turns += 1), 10);
+      const released = new Promise<void>((resolve) => setTimeout(() => { reader.exec('commit'); resolve(); }, 150));
+      const started = Date.now();
+      const result = await compactAfterPurge(platform, { vacuum: false });
+      clearInterval(ticking);
+      await released;
+      expect(result.walTruncated).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(turns, 'the event loop kept turning').toBeGreaterThan(5);
+    } finally {
+      reader.close();
+      await platform.database.close();
+    }
+  });
+});
+
