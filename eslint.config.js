@@ -1,6 +1,113 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The tables that hold personal data: only a feature's store (store.ts, store/), the scoped and
+// system stores (src/store/) and the migrations name them in a query. A service reaches them by
+// calling its store with the unit of work the scoped store gave it.
+const PERSONAL_TABLES = [
+  'persons', 'person_match_keys', 'person_merges', 'cases', 'access_grants', 'encounters', 'family_links',
+  'identity_documents', 'age_assessments', 'screenings', 'detentions', 'consular_notifications', 'assistance',
+  'obligations', 'guard_overrides', 'case_actions', 'consents', 'referrals', 'justice_links', 'protection_measures',
+  'incidents', 'allegations', 'legal_holds', 'erasure_requests',
+];
+const QUERY_METHODS = 'selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto|replaceInto';
+const personalQuery = {
+  selector: `CallExpression[callee.property.name=/^(${QUERY_METHODS})$/][arguments.0.type='Literal'][arguments.0.value=/^(${PERSONAL_TABLES.join('|')})( as \\w+)?$/]`,
+  message: 'A personal table is queried only in a feature store (store.ts) with the unit of work the scoped or system store gives it.',
+};
+const anyQuery = {
+  selector: `CallExpression[callee.property.name=/^(${QUERY_METHODS})$/]`,
+  message: 'A route holds no query: it calls its feature service with request.store.',
+};
+const rawSql = { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'A route holds no query: it calls its feature service with request.store.' };
+
+// Which feature changes which table. Another feature asks the owner, through its exported
+// functions (cases owns stage changes, notifications owns what lands on someone's list).
+const OWNERS = {
+  identity: ['agencies', 'users', 'access_changes', 'recovery_codes', 'sessions', 'api_tokens', 'settings', 'conduct_versions', 'conduct_acceptances', 'unknown_login_attempts'],
+  persons: ['persons', 'family_links', 'identity_documents', 'age_assessments'],
+  duplicates: ['person_match_keys', 'person_merges'],
+  encounters: ['encounters'],
+  cases: ['cases', 'detentions', 'consular_notifications'],
+  screening: ['screenings'],
+  assistance: ['assistance'],
+  obligations: ['obligations', 'guard_overrides', 'case_actions'],
+  notifications: ['notifications'],
+  directory: ['service_providers', 'referral_pathways'],
+  referrals: ['consents', 'referrals', 'access_grants'],
+  justice: ['investigations', 'justice_links', 'protection_measures', 'incidents'],
+  oversight: ['allegations'],
+  retention: ['legal_holds', 'erasure_requests'],
+  exports: ['export_jobs'],
+  'self-assessment': ['self_assessment_answers'],
+  stats: ['stats_cells', 'stats_day_cells', 'stats_ledger'],
+};
+const ALL_OWNED = Object.values(OWNERS).flat();
+const foreignWrite = (feature) => {
+  const foreign = ALL_OWNED.filter((table) => !OWNERS[feature].includes(table));
+  return {
+    selector: `CallExpression[callee.property.name=/^(updateTable|insertInto|deleteFrom|mergeInto|replaceInto)$/][arguments.0.type='Literal'][arguments.0.value=/^(${foreign.join('|')})( as \\w+)?$/]`,
+    message: `The ${feature} feature changes another feature's table only through that feature's exported functions.`,
+  };
+};
+
+// A transaction, scope checks and audit come from the scoped or system store, not from the
+// platform beneath it; another feature's tables are reached through that feature's functions.
+const storeOnly = [
+  { name: '../../platform/audit/recorder.js', importNames: ['withAudit', 'withAuditCoalesced'], message: 'Run units of work through request.store (or a named system store).' },
+  { name: '../../platform/access/scope.js', message: "Scope is the scoped store's: unit.visibleGroups, unit.caseGroups, unit.read." },
+];
+const otherFeatureStore = { regex: '^\\.\\./(?!\\.\\.)[^/]+/store(\\.js$|/)', message: "Another feature's tables are reached through its service's exported functions, not its store." };
+
+// Files not yet moved onto the scoped store; each is removed from this list as it moves.
+const NOT_YET_ON_THE_STORE = [
+  'packages/server/src/bench/matching.ts',
+  'packages/server/src/bench/offline-sync.ts',
+  'packages/server/src/bench/retention.ts',
+  'packages/server/src/features/assistance/service.ts',
+  'packages/server/src/features/audit/routes.ts',
+  'packages/server/src/features/cases/list.ts',
+  'packages/server/src/features/cases/service.ts',
+  'packages/server/src/features/directory/service.ts',
+  'packages/server/src/features/duplicates/merge.ts',
+  'packages/server/src/features/duplicates/service.ts',
+  'packages/server/src/features/encounters/service.ts',
+  'packages/server/src/features/exports/jobs.ts',
+  'packages/server/src/features/exports/personal.ts',
+  'packages/server/src/features/identity/access-changes.ts',
+  'packages/server/src/features/identity/admin-routes.ts',
+  'packages/server/src/features/identity/api-tokens.ts',
+  'packages/server/src/features/identity/auth-routes.ts',
+  'packages/server/src/features/identity/conduct.ts',
+  'packages/server/src/features/identity/sign-in.ts',
+  'packages/server/src/features/justice/service.ts',
+  'packages/server/src/features/obligations/case-facts.ts',
+  'packages/server/src/features/obligations/guards.ts',
+  'packages/server/src/features/obligations/refresh.ts',
+  'packages/server/src/features/obligations/reminders.ts',
+  'packages/server/src/features/obligations/routes.ts',
+  'packages/server/src/features/obligations/service.ts',
+  'packages/server/src/features/obligations/summary.ts',
+  'packages/server/src/features/oversight/service.ts',
+  'packages/server/src/features/persons/birth-date.ts',
+  'packages/server/src/features/persons/record-parts.ts',
+  'packages/server/src/features/persons/registration.ts',
+  'packages/server/src/features/referrals/access-log.ts',
+  'packages/server/src/features/referrals/consents.ts',
+  'packages/server/src/features/referrals/service.ts',
+  'packages/server/src/features/referrals/store.ts',
+  'packages/server/src/features/retention/holds.ts',
+  'packages/server/src/features/retention/purge.ts',
+  'packages/server/src/features/retention/service.ts',
+  'packages/server/src/features/screening/service.ts',
+  'packages/server/src/features/self-assessment/evidence.ts',
+  'packages/server/src/features/self-assessment/service.ts',
+  'packages/server/src/features/stats/rollup.ts',
+  'packages/server/src/features/stats/service.ts',
+  'packages/server/src/features/stats/synthetic.ts',
+  'packages/server/src/features/system/routes.ts',
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'packages/web/static/**'] },
   js.configs.recommended,
@@ -11,5 +118,41 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // Personal tables: through a store, everywhere in the server (the CLI, the demo and the
+    // benchmarks use the named system store).
+    files: ['packages/server/src/**/*.ts'],
+    ignores: [
+      '**/*.test.ts', '**/test-support/**', 'packages/server/src/store/**', 'packages/server/src/platform/db/migrations/**',
+      'packages/server/src/platform/access/scope.ts', ...NOT_YET_ON_THE_STORE,
+    ],
+    rules: { 'no-restricted-syntax': ['error', personalQuery] },
+  },
+  {
+    files: ['packages/server/src/features/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**', ...NOT_YET_ON_THE_STORE],
+    rules: { 'no-restricted-imports': ['error', { paths: storeOnly, patterns: [otherFeatureStore] }] },
+  },
+  {
+    files: ['packages/server/src/features/*/store.ts', 'packages/server/src/features/*/store/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  ...Object.keys(OWNERS).flatMap((feature) => [
+    {
+      files: [`packages/server/src/features/${feature}/**/*.ts`],
+      ignores: ['**/*.test.ts', '**/test-support/**', `packages/server/src/features/${feature}/store.ts`, `packages/server/src/features/${feature}/store/**`, ...NOT_YET_ON_THE_STORE],
+      rules: { 'no-restricted-syntax': ['error', personalQuery, foreignWrite(feature)] },
+    },
+    {
+      files: [`packages/server/src/features/${feature}/store.ts`, `packages/server/src/features/${feature}/store/**/*.ts`],
+      ignores: NOT_YET_ON_THE_STORE,
+      rules: { 'no-restricted-syntax': ['error', foreignWrite(feature)] },
+    },
+  ]),
+  {
+    files: ['packages/server/src/features/*/routes.ts', 'packages/server/src/features/*/*-routes.ts'],
+    ignores: NOT_YET_ON_THE_STORE,
+    rules: { 'no-restricted-syntax': ['error', personalQuery, anyQuery, rawSql] },
   },
 );

@@ -18,9 +18,11 @@ import { selfAssessmentRoutes } from './self-assessment/routes.js';
 import { statsRoutes } from './stats/routes.js';
 import { systemRoutes } from './system/routes.js';
 import type { Feature } from '../platform/http/app.js';
+import { scopedStores } from '../store/scoped-store.js';
 
 /** Every capability the server exposes, in the order their routes are registered. */
 export const features: Feature[] = [
+  scopedStores,
   systemRoutes,
   authRoutes,
   adminRoutes,

@@ -47,7 +47,7 @@ export const personRoutes: Feature = async (app, platform) => {
       },
     },
     async (request, reply) => {
-      const person = await createPerson(platform, request.ctx, request.body);
+      const person = await createPerson(request.store, request.body);
       if (request.query.duplicates !== 'true') return reply.code(201).send(person);
       const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, [person.id]);
       return reply.code(201).send({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] });
@@ -60,7 +60,7 @@ export const personRoutes: Feature = async (app, platform) => {
       config: { access: { permission: 'person:read', personalData: true } },
       schema: { tags: ['persons'], summary: 'Persons visible to my agency', querystring: pageQuerySchema, response: { 200: pageResponseSchema(personSchema) } },
     },
-    async (request) => listPersons(platform, request.ctx, decodeCursor(request.query.cursor), request.query.limit),
+    async (request) => listPersons(request.store, decodeCursor(request.query.cursor), request.query.limit),
   );
 
   app.get(
@@ -69,7 +69,7 @@ export const personRoutes: Feature = async (app, platform) => {
       config: { access: { permission: 'person:read', personalData: true } },
       schema: { tags: ['persons'], summary: 'Read a person (only the field groups I may see)', params: personParams, response: { 200: personSchema } },
     },
-    async (request) => readPerson(platform, request.ctx, request.params.id),
+    async (request) => readPerson(request.store, request.params.id),
   );
 
   app.patch(
@@ -92,7 +92,7 @@ export const personRoutes: Feature = async (app, platform) => {
     },
     async (request) => {
       const { version, ...changes } = request.body;
-      return updatePerson(platform, request.ctx, request.params.id, version, changes);
+      return updatePerson(request.store, request.params.id, version, changes);
     },
   );
 

@@ -1,17 +1,16 @@
 import type { FieldGroup, PersonInput, RegistrationPersonInput } from '@haven/core';
-import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import { actorOf } from '../../platform/access/actor.js';
-import { withAudit, withAuditCoalesced, type CoalescedWork } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import type { CoalescedWork } from '../../platform/audit/recorder.js';
+import type { Platform } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
-import { refreshObligations } from '../obligations/refresh.js';
 import { birthDateColumns, birthDateOf } from './birth-date.js';
 import { PERSON_FIELDS } from './fields.js';
 import { prepareRegistrations, storeRegistrations, type PreparedRegistration } from './registration.js';
 import {
   encodePersonFields,
+  encounterTime,
   findPersonRow,
   listVisiblePersonRows,
   nameIndexOf,
@@ -41,35 +40,36 @@ const singleRegistration: CoalescedWork<{ platform: Platform; prepared: Prepared
 };
 
 /** Registers one person (optionally with first indicators) and opens their case in the registering agency. */
-export async function createPerson(platform: Platform, ctx: RequestContext, input: RegistrationPersonInput): Promise<PersonRecord> {
-  const [prepared] = prepareRegistrations(platform, [{ actor: actorOf(ctx), input }], null);
-  return withAuditCoalesced(platform, ctx.audit, singleRegistration, { platform, prepared: prepared! });
+export async function createPerson(store: ScopedStore, input: RegistrationPersonInput): Promise<PersonRecord> {
+  const { platform } = store;
+  const [prepared] = prepareRegistrations(platform, [{ actor: store.actor, input }], null);
+  return store.coalesced(singleRegistration, { platform, prepared: prepared! });
 }
 
-export async function readPerson(platform: Platform, ctx: RequestContext, personId: string): Promise<PersonRecord> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    const row = await findPersonRow(trx, personId);
-    if (!row) throw notFound('person');
-    const person = toPersonRecord(platform.cipher, row, groups);
-    record({ action: 'person.read', recordType: 'person', recordId: personId, fields: presentFields(person) });
-    return person;
-  });
+export async function readPerson(store: ScopedStore, personId: string): Promise<PersonRecord> {
+  return store.unit((unit) =>
+    unit.read(
+      { personId, recordType: 'person', recordId: personId },
+      async (groups) => {
+        const row = await findPersonRow(unit, personId);
+        return row && toPersonRecord(store.platform.cipher, row, groups);
+      },
+      presentFields,
+    ),
+  );
 }
 
 export async function updatePerson(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   personId: string,
   version: number,
   changes: Partial<PersonInput>,
 ): Promise<PersonRecord> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await assertWorksOnCase(trx, actor, personId);
-    const row = await findPersonRow(trx, personId);
+  return store.unit(async (unit) => {
+    const groups = await unit.caseGroups(personId);
+    const row = await findPersonRow(unit, personId);
     if (!row) throw notFound('person');
     const touched = PERSON_FIELDS.filter((f) => f.name in changes);
     const hidden = touched.find((f) => !groups.has(f.group));
@@ -80,8 +80,8 @@ export async function updatePerson(
     if ('birthDate' in changes || 'birthDatePrecision' in changes) {
       const birthDate = 'birthDate' in changes ? changes.birthDate : birthDateOf(platform.cipher, row);
       const precision = 'birthDatePrecision' in changes ? changes.birthDatePrecision : row.birth_date_precision;
-      const encounter = row.encounter_id ? await trx.selectFrom('encounters').select('occurred_at').where('id', '=', row.encounter_id).executeTakeFirst() : undefined;
-      Object.assign(encoded, birthDateColumns(platform.cipher, birthDate, precision, encounter?.occurred_at));
+      const occurredAt = row.encounter_id ? await encounterTime(unit, row.encounter_id) : undefined;
+      Object.assign(encoded, birthDateColumns(platform.cipher, birthDate, precision, occurredAt));
     }
     if ('givenName' in changes || 'familyName' in changes) {
       const current = toPersonRecord(platform.cipher, row, new Set<FieldGroup>(['identity'])).fields;
@@ -89,36 +89,31 @@ export async function updatePerson(
       const family = 'familyName' in changes ? changes.familyName : (current.familyName as string | undefined);
       encoded.name_index = nameIndexOf(platform.cipher, given, family);
     }
-    if (!(await updatePersonRow(trx, personId, version, encoded, at))) {
-      const current = await findPersonRow(trx, personId);
-      throw staleVersion('person', current?.version ?? version);
-    }
-    record({ action: 'person.update', recordType: 'person', recordId: personId, fields: touched.map((f) => f.name) });
-    if (changesMatchFields(changes)) await refreshMatchKeys(platform, trx, personId);
+    await updatePersonRow(unit, personId, version, encoded, at);
+    unit.record({ action: 'person.update', recordType: 'person', recordId: personId, fields: touched.map((f) => f.name) });
+    if (changesMatchFields(changes)) await refreshMatchKeys(platform, unit.db, personId);
     // Age, sex, accompaniment and nationality change what the State owes the person.
-    await refreshObligations(platform, trx, [personId]);
-    const updated = await findPersonRow(trx, personId);
+    unit.factsChanged([personId]);
+    const updated = await findPersonRow(unit, personId);
     return toPersonRecord(platform.cipher, updated!, groups);
   });
 }
 
 export async function listPersons(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   cursor: Cursor | undefined,
   limit: number,
 ): Promise<{ items: PersonRecord[]; nextCursor: string | null }> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const rows = await listVisiblePersonRows(trx, actor.agencyId, cursor, limit + 1);
+  return store.unit(async (unit) => {
+    const rows = await listVisiblePersonRows(unit, cursor, limit + 1);
     const page = rows.slice(0, limit);
     const items: PersonRecord[] = [];
     for (const row of page) {
-      const groups = await personFieldGroups(trx, actor, row.id);
+      const groups = await unit.groupsOf(row.id);
       if (!groups) continue;
-      const person = toPersonRecord(platform.cipher, row, groups);
+      const person = toPersonRecord(store.platform.cipher, row, groups);
       // Listing names is reading them: each person listed gets a read event.
-      record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: presentFields(person) });
+      unit.readDone({ recordType: 'person', recordId: row.id }, presentFields(person));
       items.push(person);
     }
     const last = page[page.length - 1];

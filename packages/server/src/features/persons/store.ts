@@ -1,6 +1,7 @@
 import type { FieldGroup, PersonInput } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
+import type { ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import type { PersonTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
 import { PERSON_FIELDS } from './fields.js';
@@ -81,34 +82,26 @@ export function recordFromInput(row: PersonTable, input: Partial<PersonInput>, g
   return { id: row.id, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at, fieldGroups: [...groups], fields };
 }
 
-export async function insertPerson(q: Queryable, row: PersonTable): Promise<void> {
-  await q.insertInto('persons').values(row).execute();
+
+export async function findPersonRow(unit: StoreUnit, id: string): Promise<PersonTable | undefined> {
+  return unit.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findPersonRow(q: Queryable, id: string): Promise<PersonTable | undefined> {
-  return q.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+/** When the person's encounter took place (their age at it is kept beside the date of birth). */
+export async function encounterTime(unit: StoreUnit, encounterId: string): Promise<string | undefined> {
+  const encounter = await unit.db.selectFrom('encounters').select('occurred_at').where('id', '=', encounterId).executeTakeFirst();
+  return encounter?.occurred_at;
 }
 
-/** Applies a change only if the row is still at `expectedVersion`; returns false when it was not. */
-export async function updatePersonRow(
-  q: Queryable,
-  id: string,
-  expectedVersion: number,
-  changes: Partial<PersonTable>,
-  at: string,
-): Promise<boolean> {
-  const result = await q
-    .updateTable('persons')
-    .set({ ...changes, version: expectedVersion + 1, updated_at: at })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Applies a change only if the row is still at `expectedVersion`, else 409 with the current version. */
+export async function updatePersonRow(unit: StoreUnit, id: string, expectedVersion: number, changes: Partial<PersonTable>, at: string): Promise<void> {
+  await unit.updateVersioned({ table: 'persons', id, version: expectedVersion, set: changes, recordType: 'person', at });
 }
 
-/** Persons an agency may see: its own cases and live access grants, newest first. */
-export async function listVisiblePersonRows(q: Queryable, agencyId: string, cursor: Cursor | undefined, limit: number): Promise<PersonTable[]> {
-  let query = q
+/** Persons the caller's agency may see: its own cases and live access grants, newest first. */
+export async function listVisiblePersonRows(unit: ScopedUnit, cursor: Cursor | undefined, limit: number): Promise<PersonTable[]> {
+  const { agencyId } = unit.actor;
+  let query = unit.db
     .selectFrom('persons')
     .selectAll()
     .where('merged_into', 'is', null)

@@ -1,3 +1,4 @@
+import type { StoreUnit } from '../../store/unit.js';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SHARED_GROUPS,
@@ -523,7 +524,7 @@ export async function referralForm(platform: Platform, ctx: RequestContext, id: 
       if (ENDED_STATUSES.includes(status)) throw conflict('referral-ended', `The referral is ${status}: its form is no longer printed.`, { status });
       const visible = new Set<FieldGroup>(granted);
       const groups = new Set(shared.filter((g) => visible.has(g) && actor.fieldGroups.has(g)));
-      const person = await findPersonRow(trx, row.person_id);
+      const person = await findPersonRow({ db: trx } as StoreUnit, row.person_id);
       if (!person) throw notFound('person');
       const fields = toPersonRecord(platform.cipher, person, groups).fields;
       const printed = PERSON_FIELDS.filter((f) => fields[f.name] !== undefined).map((f) => ({ name: f.name, label: LABELS[f.name] ?? f.name, value: asText(fields[f.name]) }));
