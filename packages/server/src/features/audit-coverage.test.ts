@@ -10,14 +10,14 @@ import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type Ht
  * Every route that serves personal data leaves a trace naming the record it served: for each route
  * the server registers with `personalData: true`, a successful call must add at least one audit
  * event naming the route's record (the record of its path, the person a query names, or the record
- * it created), and a list must name every record it returns. Routes are read from the running
+ * the answer carries: created, or read through its person), and a list must name every record it
+ * returns. Routes are read from the running
  * server, and each is called as the authorization matrix describes it unless a call below says
  * otherwise, so a new personal route is held to this without editing the test; one the test cannot
  * call successfully fails by name.
  */
 
 const PAST = '2026-03-01T05:45:00Z';
-const OVERRIDE_REASON = 'Audit coverage: a supervisor insists in writing on this exception';
 
 /** Roles tried in this order among those the matrix lets call a route: the supervisor reaches the most. */
 const PREFERRED: readonly Role[] = ['supervisor', 'protection_officer', 'investigator', 'oversight', 'first_responder', 'service_provider', 'coordinator', 'admin'];
@@ -41,7 +41,11 @@ interface World {
   referral(status: 'draft' | 'sent' | 'accepted' | 'in_progress'): Promise<Targets & { personId: string }>;
 }
 
-/** A call the matrix's request cannot make succeed (the matrix asks for refusals), built here instead. */
+/**
+ * A call built here instead of the matrix's: where the matrix asks for a refusal (a person linked to
+ * themself, a provider that does not exist), or where the records the audit must name are others
+ * than the route's own.
+ */
 interface PersonalCall {
   role?: Role;
   build(world: World): Promise<Call>;
