@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretHash } from '../platform/auth/tokens.js';
 import { AUTHORIZATION_MATRIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
 import { databaseKinds } from '../test-support/databases.js';
-import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../test-support/server.js';
+import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../test-support/server.js';
 
 /**
  * Every route that serves personal data leaves a trace naming the record it served: for each route
@@ -18,6 +18,8 @@ import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type Ht
  */
 
 const PAST = '2026-03-01T05:45:00Z';
+/** Personal values every person of the world carries: no route that is not marked personal may answer them. */
+const MARK = { familyName: 'Leakmark Wolde', phone: '+39 333 909 1717' };
 
 /** Roles tried in this order among those the matrix lets call a route: the supervisor reaches the most. */
 const PREFERRED: readonly Role[] = ['supervisor', 'protection_officer', 'investigator', 'oversight', 'first_responder', 'service_provider', 'coordinator', 'admin'];
@@ -209,7 +211,7 @@ describe.each(await databaseKinds())('audit of every personal route on %s', (kin
     /** A 16-year-old unaccompanied girl who fears return: obligations, guards and a case stand. */
     const person = async (): Promise<string> => {
       const registered = await officer.post(`/api/encounters/${encounter.body.id}/persons`, {
-        persons: [{ givenName: 'Coverage', sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] }],
+        persons: [{ givenName: 'Coverage', familyName: MARK.familyName, phone: MARK.phone, sex: 'female', ageClaimed: 16, accompaniment: 'unaccompanied', indicators: ['fear_of_return'] }],
       });
       expect(registered.status, explain(registered)).toBe(201);
       return registered.body.persons[0].id as string;
@@ -287,8 +289,20 @@ describe.each(await databaseKinds())('audit of every personal route on %s', (kin
           const id = await created(await as('supervisor'), `/api/persons/${await person()}/legal-holds`, { reason: 'Audit coverage: evidence for a trial' });
           return { id, version: await versionOf('legal_holds', id) };
         }
+        case 'agency':
+          return { id: agency, version: (await db.selectFrom('agencies').select('version').where('id', '=', agency).executeTakeFirstOrThrow()).version };
+        case 'user': {
+          const id = users.get('first_responder')!;
+          return { id, version: (await db.selectFrom('users').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version };
+        }
+        case 'provider':
+          return { id: provider.body.id, version: (await db.selectFrom('service_providers').select('version').where('id', '=', provider.body.id).executeTakeFirstOrThrow()).version };
+        case 'pathway': {
+          const id = await created(await as('admin'), '/api/directory/pathways', { serviceType: 'health', area: `Coverage ${randomUUID()}`, providerId: provider.body.id });
+          return { id, version: 1, relatedId: provider.body.id };
+        }
         default:
-          throw new Error(`no ${kindOfRecord} to make: it is not a personal record`);
+          throw new Error(`no ${kindOfRecord} to make: it belongs to the caller (see callerTarget)`);
       }
     };
 
@@ -359,5 +373,48 @@ describe.each(await databaseKinds())('audit of every personal route on %s', (kin
       failures.push(`${key} as ${role}: no audit event names ${expected} (events: ${trail})`);
     }
     expect(failures, 'personal routes whose successful answer leaves no audit event naming their record').toEqual([]);
+  });
+
+  /** A record that belongs to the caller rather than to an agency: their own token or notification. */
+  async function callerTarget(kindOfRecord: TargetKind, userId: string): Promise<Targets | undefined> {
+    const { db } = server.platform.database;
+    const at = server.platform.clock();
+    const id = randomUUID();
+    if (kindOfRecord === 'api_token') {
+      const expires = new Date(at.getTime() + 86_400_000).toISOString();
+      await db.insertInto('api_tokens').values({ id, user_id: userId, name: 'coverage', token_hash: secretHash(randomUUID()), scopes: '[]', created_at: at.toISOString(), expires_at: expires, revoked_at: null, last_used_at: null }).execute();
+      return { id, version: 1 };
+    }
+    if (kindOfRecord === 'notification') {
+      await db.insertInto('notifications').values({ id, user_id: userId, kind: 'obligation_overdue', obligation_id: randomUUID(), person_id: null, created_at: at.toISOString(), read_at: null }).execute();
+      return { id, version: 1 };
+    }
+    return undefined;
+  }
+
+  // Last: some of these calls change settings (the roles that need a second factor, the code of conduct).
+  it('answers no personal value from a route not marked as serving personal data', { timeout: 120_000 }, async () => {
+    const leaks: string[] = [];
+    const unmarked = server.app.havenRoutes.filter((r) => r.method !== 'HEAD' && r.access.personalData !== true && !r.url.startsWith('/api/docs')).map((r) => `${r.method} ${r.url}`);
+    for (const key of unmarked) {
+      const [method] = key.split(' ') as [string];
+      const rule = AUTHORIZATION_MATRIX[key];
+      if (!rule) {
+        leaks.push(`${key} is not in the authorization matrix`);
+        continue;
+      }
+      const allowed = rule.callers === 'public' ? [] : rule.callers === 'signed-in' ? ROLES : rule.callers;
+      const role = PREFERRED.find((r) => allowed.includes(r));
+      const userId = role ? world.users.get(role)! : undefined;
+      const target = rule.target ? ((userId && (await callerTarget(rule.target.kind, userId))) ?? (await world.target(rule.target.kind))) : undefined;
+      const { path, body } = rule.request(target);
+      const caller = role ? await world.as(role) : anonymous(server);
+      const answer = await caller.request(method, path, method === 'GET' ? undefined : (body ?? {}));
+      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? '');
+      const shown = Object.values(MARK).filter((value) => text.includes(value));
+      if (shown.length > 0) leaks.push(`${key} as ${role ?? 'anyone'} answered ${shown.join(', ')}`);
+    }
+    expect(unmarked.length).toBeGreaterThan(50);
+    expect(leaks, 'routes not marked personal that answer a person\'s values').toEqual([]);
   });
 });
