@@ -191,10 +191,11 @@ export async function unmergePersons(platform: Platform, ctx: RequestContext, me
 /** Where a merged-away person went (null while the record stands on its own). */
 export async function mergedInto(platform: Platform, ctx: RequestContext, personId: string): Promise<{ personId: string; mergedInto: string | null; mergeId: string | null }> {
   const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx) => {
+  return withAudit(platform, ctx.audit, async (trx, record) => {
     await visibleGroupsOrThrow(trx, actor, personId);
     const row = await trx.selectFrom('persons').select(['merged_into']).where('id', '=', personId).executeTakeFirst();
     if (!row) throw notFound('person');
+    record({ action: 'person.read', recordType: 'person', recordId: personId, fields: ['mergedInto'] });
     const merge = row.merged_into
       ? await trx.selectFrom('person_merges').select('id').where('merged_id', '=', personId).where('unmerged_at', 'is', null).executeTakeFirst()
       : undefined;
