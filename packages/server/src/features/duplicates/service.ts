@@ -7,6 +7,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import type { PersonTable } from '../../platform/db/schema.js';
 import { forbidden, notFound } from '../../platform/http/problem.js';
 import { toPersonRecord } from '../persons/store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { candidatePersonIds, matchPersonOf, replaceMatchKeys, type MatchFields } from './store.js';
 
 /** The fields the matcher reads, all in the identity group. */
@@ -110,7 +111,10 @@ export function changesMatchFields(changes: object): boolean {
 }
 
 /** After a person's record changed: the blocking keys are derived again from the stored values. */
-export async function refreshMatchKeys(platform: Platform, q: Queryable, personId: string): Promise<void> {
-  const row = await personRow(q, personId);
-  if (row) await replaceMatchKeys(q, platform.cipher, personId, matchFieldsOf(platform, row));
+export async function refreshMatchKeys(unit: StoreUnit, personId: string): Promise<void> {
+  const row = await personRow(unit.db, personId);
+  if (row) await replaceMatchKeys(unit.db, unit.platform.cipher, personId, matchFieldsOf(unit.platform, row));
 }
+
+/** What registration stores of a person for matching, and the blind index of a date of birth taken to the day. */
+export { birthDateIndexOf, matchKeyRows } from './store.js';
