@@ -20,6 +20,8 @@ import {
   type PersonRecord,
 } from './store.js';
 
+/** How a person row reads for the caller's field groups, for features that list persons in their own terms. */
+export { toPersonRecord, type PersonRecord } from './store.js';
 
 /** Field names of a record that are present: what an audit event says was read or written. */
 function presentFields(record: PersonRecord): string[] {
