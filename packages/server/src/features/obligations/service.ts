@@ -177,7 +177,7 @@ export async function performAction(
     await assertWorksOnCase(trx, actor, personId);
     if (action === 'detain') {
       // As when recording a detention: one open detention at a time.
-      await lockCase(platform, trx, personId);
+      await lockCase({ platform, db: trx }, personId);
       const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
       if (open) throw unprocessable('detention', 'the person is already detained; end that detention first');
     }
