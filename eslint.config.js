@@ -66,8 +66,6 @@ const NOT_YET_ON_THE_STORE = [
   'packages/server/src/bench/retention.ts',
   'packages/server/src/features/audit/routes.ts',
   'packages/server/src/features/directory/service.ts',
-  'packages/server/src/features/duplicates/merge.ts',
-  'packages/server/src/features/duplicates/service.ts',
   'packages/server/src/features/exports/jobs.ts',
   'packages/server/src/features/exports/personal.ts',
   'packages/server/src/features/identity/access-changes.ts',

@@ -50,7 +50,7 @@ const encounterPatchSchema = encounterInputSchema
   .partial()
   .extend({ version: versionSchema });
 
-export const encounterRoutes: Feature = (app, platform) => {
+export const encounterRoutes: Feature = (app) => {
   app.post(
     '/api/encounters',
     {
@@ -123,7 +123,7 @@ export const encounterRoutes: Feature = (app, platform) => {
     async (request, reply) => {
       const registered = await registerAtEncounter(request.store, request.params.id, request.body.persons);
       if (request.query.duplicates !== 'true') return reply.code(201).send(registered);
-      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, registered.persons.map((person) => person.id));
+      const duplicates = await likelyDuplicatesOfRegistered(request.store, registered.persons.map((person) => person.id));
       return reply.code(201).send({ ...registered, persons: registered.persons.map((person) => ({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] })) });
     },
   );

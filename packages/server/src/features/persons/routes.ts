@@ -53,7 +53,7 @@ export const personRoutes: Feature = async (app, platform) => {
     async (request, reply) => {
       const person = await createPerson(request.store, request.body);
       if (request.query.duplicates !== 'true') return reply.code(201).send(person);
-      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, [person.id]);
+      const duplicates = await likelyDuplicatesOfRegistered(request.store, [person.id]);
       return reply.code(201).send({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] });
     },
   );

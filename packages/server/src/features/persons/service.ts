@@ -22,6 +22,8 @@ import {
 
 /** How a person row reads for the caller's field groups, for features that list persons in their own terms. */
 export { toPersonRecord, type PersonRecord } from './store.js';
+/** A merge of duplicate records marks the merged one (and an unmerge clears it). */
+export { setMergedInto } from './store.js';
 
 /** Field names of a record that are present: what an audit event says was read or written. */
 function presentFields(record: PersonRecord): string[] {

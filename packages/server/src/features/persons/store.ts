@@ -264,3 +264,8 @@ export async function sharedOnlyByGrant(unit: ScopedUnit, personId: string): Pro
   const grant = await unit.db.selectFrom('access_grants').select('id').where('agency_id', '=', unit.actor.agencyId).where('person_id', '=', personId).executeTakeFirst();
   return grant !== undefined;
 }
+
+/** Marks a person's record as merged into another (null: standing on its own again). */
+export async function setMergedInto(unit: StoreUnit, personId: string, survivorId: string | null, at: string): Promise<void> {
+  await unit.db.updateTable('persons').set({ merged_into: survivorId, updated_at: at }).where('id', '=', personId).execute();
+}

@@ -16,3 +16,12 @@ export async function insertScreening(unit: StoreUnit, row: ScreeningTable): Pro
 export async function screeningRows(unit: StoreUnit, personId: string): Promise<ScreeningTable[]> {
   return unit.db.selectFrom('screenings').selectAll().where('person_id', '=', personId).orderBy('screening_version').execute();
 }
+
+/** Re-points a screening version to another person under a new number (a merge of duplicate records, or its undoing). */
+export async function moveScreening(unit: StoreUnit, screeningId: string, toPersonId: string, version: number): Promise<void> {
+  await unit.db.updateTable('screenings').set({ person_id: toPersonId, screening_version: version }).where('id', '=', screeningId).execute();
+}
+
+export async function deleteScreening(unit: StoreUnit, screeningId: string): Promise<void> {
+  await unit.db.deleteFrom('screenings').where('id', '=', screeningId).execute();
+}
