@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { ENCOUNTER_TYPES, type RegistrationPersonInput } from '@haven/core';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { registerPersons } from '../features/persons/registration.js';
+import { StoreUnit } from '../store/unit.js';
 import { withAudit } from '../platform/audit/recorder.js';
 import { createSession } from '../platform/auth/sessions.js';
 import type { Actor, Platform } from '../platform/context.js';
@@ -119,7 +120,7 @@ async function rawInsert(kind: 'sqlite' | 'postgres'): Promise<number> {
     await platform.database.db
       .transaction()
       .execute(async (trx) => {
-        await registerPersons(platform, trx, () => {}, actor, inputs, null);
+        await registerPersons(new StoreUnit(platform, trx, () => {}, () => {}), actor, inputs, null);
         for (const table of ['persons', 'cases', 'screenings'] as const) built[table] = await trx.selectFrom(table).selectAll().execute();
         throw new Error('rollback');
       })

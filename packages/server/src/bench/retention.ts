@@ -9,6 +9,7 @@ import { withAudit } from '../platform/audit/recorder.js';
 import { openPlatform } from '../platform/bootstrap.js';
 import { loadConfig } from '../platform/config.js';
 import type { Actor } from '../platform/context.js';
+import { systemStore } from '../store/system-store.js';
 import type { BenchFigure, Benchmark } from './types.js';
 
 const PERSONS = 2000;
@@ -29,7 +30,7 @@ export const retentionBenchmark: Benchmark = {
       const policy = ROLE_POLICIES.protection_officer;
       const actor: Actor = { userId: user.id, username: 'bench', agencyId: agency.id, role: 'protection_officer', via: 'session', sessionId: undefined, permissions: new Set(policy.permissions), fieldGroups: new Set(policy.fieldGroups), pending: 'none' };
       const inputs = Array.from({ length: PERSONS }, (_, i) => ({ givenName: `Given${i}`, familyName: `Family${i}`, sex: i % 2 ? 'male' : 'female', ageClaimed: 20 + (i % 40), phone: `+000 555 ${i}` }) as const);
-      await withAudit(setup, SYSTEM, (trx, record) => registerPersons(setup, trx, record, actor, inputs, null));
+      await systemStore(setup, 'bench').unit((unit) => registerPersons(unit, actor, inputs, null));
       await setup.database.db.updateTable('cases').set({ stage: 'closed' }).execute();
       await setup.database.close();
 

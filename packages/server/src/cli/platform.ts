@@ -32,7 +32,7 @@ export async function openCliPlatform(config: HavenConfig = configFromEnv(), opt
   if (options.migrate ?? true) {
     // The rest of migrating, which needs the key: no command reads a database half migrated.
     try {
-      await encryptPlaintextBirthDates(platform.database, platform.cipher, {
+      await encryptPlaintextBirthDates(platform, {
         onStart: (total) => process.stderr.write(`haven: encrypting ${total} dates of birth stored in plaintext\n`),
       });
     } catch (error) {

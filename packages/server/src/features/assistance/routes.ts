@@ -17,7 +17,7 @@ export const assistanceSchema = z
   .meta({ id: 'Assistance' });
 const params = z.strictObject({ id: idSchema });
 
-export const assistanceRoutes: Feature = (app, platform) => {
+export const assistanceRoutes: Feature = (app) => {
   app.post(
     '/api/persons/:id/assistance',
     {
@@ -28,7 +28,7 @@ export const assistanceRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['assistance'], summary: 'Record assistance given to a person (discharges the obligations it fulfils)', params, body: assistanceInputSchema, response: { 201: assistanceSchema } },
     },
-    async (request, reply) => reply.code(201).send(await assistPerson(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await assistPerson(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -40,6 +40,6 @@ export const assistanceRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['assistance'], summary: 'The assistance log of a person', params, response: { 200: z.array(assistanceSchema) } },
     },
-    async (request) => assistanceLog(platform, request.ctx, request.params.id),
+    async (request) => assistanceLog(request.store, request.params.id),
   );
 };

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AssistanceType } from '@haven/core';
-import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import type { RecordAudit } from '../../platform/audit/recorder.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import type { Tx } from '../../platform/db/database.js';
 import type { AssistanceTable } from '../../platform/db/schema.js';
 import { forbidden, unprocessable } from '../../platform/http/problem.js';
-import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../../platform/access/actor.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
+import { assistanceRows, insertAssistanceRows } from './store.js';
 
 /** Clock skew tolerated for times given by field devices. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
@@ -28,15 +24,9 @@ export interface AssistanceGiven {
   encounterId?: string | undefined;
 }
 
-/** Records assistance given to these persons and lets it discharge their obligations, in the caller's transaction. */
-export async function recordAssistance(
-  platform: Platform,
-  trx: Tx,
-  record: RecordAudit,
-  actor: Actor,
-  personIds: readonly string[],
-  given: AssistanceGiven,
-): Promise<AssistanceTable[]> {
+/** Records assistance given to these persons and lets it discharge their obligations, in the caller's unit of work. */
+export async function recordAssistance(unit: ScopedUnit, personIds: readonly string[], given: AssistanceGiven): Promise<AssistanceTable[]> {
+  const { platform } = unit;
   assertNotFuture(platform, 'givenAt', given.givenAt);
   const at = platform.clock().toISOString();
   const rows: AssistanceTable[] = personIds.map((personId) => {
@@ -47,18 +37,18 @@ export async function recordAssistance(
       encounter_id: given.encounterId ?? null,
       type: given.type,
       given_at: new Date(given.givenAt).toISOString(),
-      given_by: actor.userId,
+      given_by: unit.actor.userId,
       place: given.place ?? null,
       language: given.language ?? null,
       notes_enc: platform.cipher.encryptNullable(given.notes, placeOf('assistance', 'notes_enc', id)),
       created_at: at,
     };
   });
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('assistance').values(rows.slice(i, i + 200)).execute();
+  await insertAssistanceRows(unit, rows);
   for (const row of rows) {
-    record({ action: 'assistance.create', recordType: 'assistance', recordId: row.id, fields: ['type', 'givenAt', ...(given.notes ? ['notes'] : [])] });
+    unit.record({ action: 'assistance.create', recordType: 'assistance', recordId: row.id, fields: ['type', 'givenAt', ...(given.notes ? ['notes'] : [])] });
   }
-  await refreshObligations(platform, trx, personIds);
+  unit.factsChanged(personIds);
   return rows;
 }
 
@@ -86,23 +76,24 @@ function view(platform: Platform, row: AssistanceTable): AssistanceView {
   };
 }
 
-export async function assistPerson(platform: Platform, ctx: RequestContext, personId: string, given: AssistanceGiven): Promise<AssistanceView> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const [row] = await recordAssistance(platform, trx, record, actor, [personId], given);
-    return view(platform, row!);
+export async function assistPerson(store: ScopedStore, personId: string, given: AssistanceGiven): Promise<AssistanceView> {
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    const [row] = await recordAssistance(unit, [personId], given);
+    return view(store.platform, row!);
   });
 }
 
 /** The assistance log of a person (protection field group). */
-export async function assistanceLog(platform: Platform, ctx: RequestContext, personId: string): Promise<AssistanceView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    if (!groups.has('protection')) throw forbidden('The assistance log is not among the fields shared with you.');
-    const rows = await trx.selectFrom('assistance').selectAll().where('person_id', '=', personId).orderBy('given_at').execute();
-    record({ action: 'assistance.read', recordType: 'person', recordId: personId, fields: ['assistance'] });
-    return rows.map((row) => view(platform, row));
-  });
+export async function assistanceLog(store: ScopedStore, personId: string): Promise<AssistanceView[]> {
+  return store.unit((unit) =>
+    unit.read(
+      { personId, recordType: 'person', recordId: personId, action: 'assistance.read' },
+      async (groups) => {
+        if (!groups.has('protection')) throw forbidden('The assistance log is not among the fields shared with you.');
+        return (await assistanceRows(unit, personId)).map((row) => view(store.platform, row));
+      },
+      () => ['assistance'],
+    ),
+  );
 }

@@ -63,7 +63,7 @@ const caseListQuerySchema = pageQuerySchema.extend({
   assigned: z.enum(['me', 'nobody']).optional().describe('me: assigned to me; nobody: not yet assigned'),
 });
 
-export const caseRoutes: Feature = (app, platform) => {
+export const caseRoutes: Feature = (app) => {
   app.get(
     '/api/cases',
     {
@@ -77,7 +77,7 @@ export const caseRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const { stage, assigned, cursor, limit } = request.query;
-      return listCases(platform, request.ctx, { stage, assigned }, decodeCursor(cursor), limit);
+      return listCases(request.store, { stage, assigned }, decodeCursor(cursor), limit);
     },
   );
 
@@ -90,7 +90,7 @@ export const caseRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['cases'], summary: 'The case of a person: stage, officer, and the facts the engine reads', params: personParams, response: { 200: caseSchema } },
     },
-    async (request) => readCase(platform, request.ctx, request.params.id),
+    async (request) => readCase(request.store, request.params.id),
   );
 
   app.patch(
@@ -108,7 +108,7 @@ export const caseRoutes: Feature = (app, platform) => {
         response: { 200: caseSchema },
       },
     },
-    async (request) => changeCase(platform, request.ctx, request.params.id, request.body),
+    async (request) => changeCase(request.store, request.params.id, request.body),
   );
 
   app.post(
@@ -127,7 +127,7 @@ export const caseRoutes: Feature = (app, platform) => {
         response: { 201: detentionSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordDetention(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordDetention(request.store, request.params.id, request.body)),
   );
 
   app.patch(
@@ -145,7 +145,7 @@ export const caseRoutes: Feature = (app, platform) => {
         response: { 200: detentionSchema },
       },
     },
-    async (request) => endDetention(platform, request.ctx, request.params.id, request.params.detentionId, request.body.version, request.body.until),
+    async (request) => endDetention(request.store, request.params.id, request.params.detentionId, request.body.version, request.body.until),
   );
 
   app.post(
@@ -164,7 +164,7 @@ export const caseRoutes: Feature = (app, platform) => {
         response: { 201: z.object({ consular: z.string() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordConsularRights(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordConsularRights(request.store, request.params.id, request.body)),
   );
 
   app.post(
@@ -187,6 +187,6 @@ export const caseRoutes: Feature = (app, platform) => {
         response: { 201: z.object({ id: z.uuid(), overridden: z.boolean() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordConsularNotification(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordConsularNotification(request.store, request.params.id, request.body)),
   );
 };

@@ -1,24 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { AsylumClaimState, CaseStage, ConsularChoice, GuardedAction } from '@haven/core';
-import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { ScopedUnit, type ScopedStore } from '../../store/scoped-store.js';
+import { settled, type StoreUnit } from '../../store/unit.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
-import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../../platform/access/actor.js';
+import {
+  findCase,
+  findCaseOfPerson,
+  findDetention,
+  insertConsularNotification,
+  insertDetention,
+  lockCaseRow,
+  officerOf,
+  openDetentionOf,
+  setCaseStageFrom,
+  setConsularChoice,
+} from './store.js';
 
 /**
  * Locks the person's case row until the transaction ends (PostgreSQL; SQLite admits one writer at
  * a time): writes that check the case file before changing it (one open detention, the next
  * screening version) then take their turn per person instead of both passing the check.
  */
-export async function lockCase(platform: Platform, trx: Tx, personId: string): Promise<void> {
-  if (platform.database.dialect === 'postgres') await trx.selectFrom('cases').select('id').where('person_id', '=', personId).forUpdate().execute();
+export function lockCase(unit: Pick<StoreUnit, 'platform' | 'db'>, personId: string): Promise<void> {
+  return lockCaseRow(unit, personId);
+}
+
+const STAGE_ORDER: readonly CaseStage[] = ['registered', 'screened', 'assisted', 'referred', 'closed'];
+
+/**
+ * Cases own their stage: another feature moves a case on through this. The case moves to `stage`
+ * only from an earlier open stage (never back, never out of closed); with `newVersion` the case
+ * gets a new version, so an edit based on the one before is refused.
+ */
+export async function advanceCaseStage(
+  unit: StoreUnit,
+  personId: string,
+  stage: Exclude<CaseStage, 'registered' | 'closed'>,
+  at: string,
+  { newVersion }: { newVersion: boolean },
+): Promise<void> {
+  await setCaseStageFrom(unit, personId, stage, STAGE_ORDER.slice(0, STAGE_ORDER.indexOf(stage)), at, newVersion);
 }
 
 export interface CaseView {
@@ -53,15 +79,14 @@ function caseView(platform: Platform, row: CaseTable, withProtection: boolean): 
   };
 }
 
-export async function readCase(platform: Platform, ctx: RequestContext, personId: string): Promise<CaseView> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+export async function readCase(store: ScopedStore, personId: string): Promise<CaseView> {
+  return store.unit(async (unit) => {
+    const groups = await unit.visibleGroups(personId);
     if (!groups.has('protection')) throw forbidden('The case is not among the fields shared with you.');
-    const row = await trx.selectFrom('cases').selectAll().where('person_id', '=', personId).executeTakeFirst();
+    const row = await findCaseOfPerson(unit, personId);
     if (!row) throw notFound('case');
-    record({ action: 'case.read', recordType: 'case', recordId: row.id, fields: ['stage', 'facts'] });
-    return caseView(platform, row, true);
+    unit.readDone({ recordType: 'case', recordId: row.id }, ['stage', 'facts']);
+    return caseView(store.platform, row, true);
   });
 }
 
@@ -76,23 +101,21 @@ export interface CaseChange {
   bestInterestsDetermined?: boolean | undefined;
 }
 
-const STAGE_ORDER: readonly string[] = ['registered', 'screened', 'assisted', 'referred', 'closed'];
-
 /** Moves a case on, closes or reopens it (with a reason), assigns it, or records facts the engine reads. */
-export async function changeCase(platform: Platform, ctx: RequestContext, caseId: string, change: CaseChange): Promise<CaseView> {
-  const actor = actorOf(ctx);
+export async function changeCase(store: ScopedStore, caseId: string, change: CaseChange): Promise<CaseView> {
+  const { platform } = store;
   const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  return store.unit(async (unit) => {
+    const row = await findCase(unit, caseId);
     if (!row) throw notFound('case');
-    await assertWorksOnCase(trx, actor, row.person_id, 'case');
+    await unit.caseGroups(row.person_id, 'case');
     if (row.version !== change.version) throw staleVersion('case', row.version);
-    const set: Partial<CaseTable> = { version: row.version + 1, updated_at: at };
+    const set: Partial<CaseTable> = {};
     if (change.stage !== undefined && change.stage !== row.stage) {
       const reopening = row.stage === 'closed';
       const closing = change.stage === 'closed';
       if ((reopening || closing) && !change.reason) throw unprocessable('reason', reopening ? 'required to reopen a case' : 'required to close a case');
-      if (!reopening && STAGE_ORDER.indexOf(change.stage) < STAGE_ORDER.indexOf(row.stage)) {
+      if (!reopening && STAGE_ORDER.indexOf(change.stage) < STAGE_ORDER.indexOf(row.stage as CaseStage)) {
         throw unprocessable('stage', `a case moves forward (${row.stage} → ${change.stage} is backwards); close and reopen it with a reason instead`);
       }
       set.stage = change.stage;
@@ -100,7 +123,7 @@ export async function changeCase(platform: Platform, ctx: RequestContext, caseId
     }
     if (change.officerId !== undefined) {
       if (change.officerId !== null) {
-        const officer = await trx.selectFrom('users').select(['agency_id', 'disabled']).where('id', '=', change.officerId).executeTakeFirst();
+        const officer = await officerOf(unit, change.officerId);
         if (!officer || officer.agency_id !== row.agency_id || officer.disabled) throw unprocessable('officerId', 'must be an active user of the agency working on the case');
       }
       set.officer_id = change.officerId;
@@ -109,12 +132,11 @@ export async function changeCase(platform: Platform, ctx: RequestContext, caseId
     if (change.consular !== undefined) set.consular_choice = change.consular;
     if (change.asylumClaim !== undefined) set.asylum_claim = change.asylumClaim;
     if (change.bestInterestsDetermined !== undefined) set.best_interests_determined = change.bestInterestsDetermined ? 1 : 0;
-    const result = await trx.updateTable('cases').set(set).where('id', '=', caseId).where('version', '=', change.version).executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('case', change.version + 1);
+    await unit.updateVersioned({ table: 'cases', id: caseId, version: change.version, set, recordType: 'case', at });
     const fields = Object.entries(change).filter(([k, v]) => k !== 'version' && v !== undefined).map(([k]) => k);
-    record({ action: 'case.update', recordType: 'case', recordId: caseId, fields });
-    await refreshObligations(platform, trx, [row.person_id]);
-    return caseView(platform, (await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow())!, true);
+    unit.record({ action: 'case.update', recordType: 'case', recordId: caseId, fields });
+    unit.factsChanged([row.person_id]);
+    return caseView(platform, (await findCase(unit, caseId))!, true);
   });
 }
 
@@ -129,17 +151,16 @@ export interface DetentionView {
 
 /** Records a detention that happened (a fact: it starts the consular-rights clock and, for a child, the release clock). */
 export async function recordDetention(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   personId: string,
   input: { place: string; since: string; until?: string | undefined; legalBasis: string },
 ): Promise<DetentionView> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   assertNotFuture(platform, 'since', input.since);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    await lockCase(platform, trx, personId);
-    const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    await lockCaseRow(unit, personId);
+    const open = await openDetentionOf(unit, personId);
     if (open && input.until === undefined) throw unprocessable('since', 'the person is already detained; end that detention first');
     const id = randomUUID();
     const at = platform.clock().toISOString();
@@ -150,78 +171,75 @@ export async function recordDetention(
       since: new Date(input.since).toISOString(),
       until: input.until ? new Date(input.until).toISOString() : null,
       legal_basis: input.legalBasis,
-      recorded_by: actor.userId,
+      recorded_by: unit.actor.userId,
       version: 1,
       created_at: at,
       updated_at: at,
     };
-    await trx.insertInto('detentions').values(row).execute();
-    record({ action: 'detention.create', recordType: 'detention', recordId: id, fields: Object.keys(input) });
-    await refreshObligations(platform, trx, [personId]);
+    await insertDetention(unit, row);
+    unit.record({ action: 'detention.create', recordType: 'detention', recordId: id, fields: Object.keys(input) });
+    unit.factsChanged([personId]);
     return { id, place: row.place, since: row.since, until: row.until, legalBasis: row.legal_basis, version: 1 };
   });
 }
 
-export async function endDetention(platform: Platform, ctx: RequestContext, personId: string, detentionId: string, version: number, until: string): Promise<DetentionView> {
-  const actor = actorOf(ctx);
+export async function endDetention(store: ScopedStore, personId: string, detentionId: string, version: number, until: string): Promise<DetentionView> {
+  const { platform } = store;
   assertNotFuture(platform, 'until', until);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const row = await trx.selectFrom('detentions').selectAll().where('id', '=', detentionId).where('person_id', '=', personId).executeTakeFirst();
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    const row = await findDetention(unit, personId, detentionId);
     if (!row) throw notFound('detention');
     if (row.version !== version) throw staleVersion('detention', row.version);
     const end = new Date(until).toISOString();
     if (end < row.since) throw unprocessable('until', `must not be before the detention started (${row.since})`);
-    await trx.updateTable('detentions').set({ until: end, version: version + 1, updated_at: platform.clock().toISOString() }).where('id', '=', detentionId).execute();
-    record({ action: 'detention.update', recordType: 'detention', recordId: detentionId, fields: ['until'] });
-    await refreshObligations(platform, trx, [personId]);
+    await unit.updateVersioned({ table: 'detentions', id: detentionId, version, set: { until: end }, recordType: 'detention', at: platform.clock().toISOString() });
+    unit.record({ action: 'detention.update', recordType: 'detention', recordId: detentionId, fields: ['until'] });
+    unit.factsChanged([personId]);
     return { id: row.id, place: row.place, since: row.since, until: end, legalBasis: row.legal_basis, version: version + 1 };
   });
 }
 
 /** Consular rights explained (VCCR 36(1)(b)): the assistance that fulfils consular.inform_rights, and the person's choice. */
 export async function recordConsularRights(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   personId: string,
   input: { informedAt: string; language: string; choice: 'requested' | 'declined' },
 ): Promise<{ consular: string }> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   assertNotFuture(platform, 'informedAt', input.informedAt);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
     // The choice is a fact of the case: a new version, so an edit based on the old one is refused.
-    await trx
-      .updateTable('cases')
-      .set((eb) => ({ consular_choice: input.choice, version: eb('version', '+', 1), updated_at: platform.clock().toISOString() }))
-      .where('person_id', '=', personId)
-      .execute();
-    record({ action: 'consular.rights_informed', recordType: 'person', recordId: personId, fields: ['informedAt', 'language', 'choice'] });
-    await recordAssistance(platform, trx, record, actor, [personId], { type: 'consular_rights_information', givenAt: input.informedAt, language: input.language });
+    await setConsularChoice(unit, personId, input.choice, platform.clock().toISOString());
+    unit.record({ action: 'consular.rights_informed', recordType: 'person', recordId: personId, fields: ['informedAt', 'language', 'choice'] });
+    await recordAssistance(unit, [personId], { type: 'consular_rights_information', givenAt: input.informedAt, language: input.language });
     return { consular: input.choice };
   });
 }
 
 /** Notifying the consular post shares data with the State of nationality: the share_with_origin_state guard applies. */
 export async function recordConsularNotification(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   personId: string,
   input: { post: string; sentAt: string; channel: string; overrideReason?: string | undefined },
 ): Promise<{ id: string; overridden: boolean }> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   assertNotFuture(platform, 'sentAt', input.sentAt);
   const action: GuardedAction = 'share_with_origin_state';
-  return withGuard(platform, ctx, personId, action, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const clearance = await clearGuard(platform, trx, record, actor, personId, action, { reason: input.overrideReason });
+  return guardedUnit(store, personId, action, async (unit) => {
+    await unit.caseGroups(personId);
+    const clearance = await clearGuard(platform, unit.db, (event) => unit.record(event), unit.actor, personId, action, { reason: input.overrideReason });
     const id = randomUUID();
-    await trx
-      .insertInto('consular_notifications')
-      .values({ id, person_id: personId, post: input.post, sent_at: new Date(input.sentAt).toISOString(), channel: input.channel, recorded_by: actor.userId, created_at: platform.clock().toISOString() })
-      .execute();
-    record({ action: 'consular.notification_sent', recordType: 'consular_notification', recordId: id, fields: ['post', 'sentAt', 'channel'] });
-    await refreshObligations(platform, trx, [personId]);
+    await insertConsularNotification(unit, { id, person_id: personId, post: input.post, sent_at: new Date(input.sentAt).toISOString(), channel: input.channel, recorded_by: unit.actor.userId, created_at: platform.clock().toISOString() });
+    unit.record({ action: 'consular.notification_sent', recordType: 'consular_notification', recordId: id, fields: ['post', 'sentAt', 'channel'] });
+    unit.factsChanged([personId]);
     return { id, overridden: clearance.overrideId !== null };
   });
+}
+
+/** A unit of work of the caller under a guard: a refusal of the guarded action is audited in its own transaction. */
+function guardedUnit<T>(store: ScopedStore, personId: string, action: GuardedAction, work: (unit: ScopedUnit) => Promise<T>): Promise<T> {
+  const { platform, actor } = store;
+  return withGuard(platform, store.context, personId, action, (trx, record, afterCommit) => settled(new ScopedUnit(platform, trx, record, afterCommit, actor), work));
 }

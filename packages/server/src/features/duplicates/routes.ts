@@ -18,7 +18,7 @@ export const registrationDuplicatesQuerySchema = z.strictObject({
   duplicates: z.enum(['true', 'false']).optional().describe('true: list likely duplicates of each person registered, with the reasons'),
 });
 
-export const duplicateRoutes: Feature = (app, platform) => {
+export const duplicateRoutes: Feature = (app) => {
   app.get(
     '/api/persons/:id/duplicates',
     {
@@ -33,7 +33,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ items: z.array(likelyDuplicateSchema) }) },
       },
     },
-    async (request) => ({ items: await likelyDuplicates(platform, request.ctx, request.params.id) }),
+    async (request) => ({ items: await likelyDuplicates(request.store, request.params.id) }),
   );
 
   app.post(
@@ -55,7 +55,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
         response: { 201: personMergeSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await mergePersons(platform, request.ctx, request.params.id, request.body.duplicateId, request.body.reason)),
+    async (request, reply) => reply.code(201).send(await mergePersons(request.store, request.params.id, request.body.duplicateId, request.body.reason)),
   );
 
   app.post(
@@ -67,7 +67,7 @@ export const duplicateRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['persons'], summary: 'Undo a merge: both records as they were', params: personParams, response: { 200: personMergeSchema } },
     },
-    async (request) => unmergePersons(platform, request.ctx, request.params.id),
+    async (request) => unmergePersons(request.store, request.params.id),
   );
 
   app.get(
@@ -81,6 +81,6 @@ export const duplicateRoutes: Feature = (app, platform) => {
         response: { 200: mergedIntoSchema },
       },
     },
-    async (request) => mergedInto(platform, request.ctx, request.params.id),
+    async (request) => mergedInto(request.store, request.params.id),
   );
 };

@@ -1,13 +1,11 @@
 import { DEFAULT_MATCH_THRESHOLD, preparePerson, scorePair, type FieldGroup, type LikelyDuplicate, type PreparedPerson } from '@haven/core';
-import { actorOf } from '../../platform/access/actor.js';
-import { visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
-import type { Queryable } from '../../platform/db/database.js';
+import type { Actor, Platform } from '../../platform/context.js';
 import type { PersonTable } from '../../platform/db/schema.js';
 import { forbidden, notFound } from '../../platform/http/problem.js';
-import { toPersonRecord } from '../persons/store.js';
-import { candidatePersonIds, matchPersonOf, replaceMatchKeys, type MatchFields } from './store.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { toPersonRecord } from '../persons/service.js';
+import { candidatePersonIds, matchPersonOf, personRow, personRows, replaceMatchKeys, type MatchFields } from './store.js';
 
 /** The fields the matcher reads, all in the identity group. */
 const MATCH_FIELDS = ['givenName', 'familyName', 'otherNames', 'sex', 'birthDate', 'birthDatePrecision', 'nationality'];
@@ -17,23 +15,18 @@ function matchFieldsOf(platform: Platform, row: PersonTable): MatchFields {
   return toPersonRecord(platform.cipher, row, IDENTITY).fields as MatchFields;
 }
 
-async function personRow(q: Queryable, id: string): Promise<PersonTable | undefined> {
-  return q.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /**
  * Likely duplicates of a person among those the caller may see: candidates are found by the
  * blind-indexed blocking keys alone, and only they are decrypted and scored. Persons of other
  * agencies stay unseen (not even counted), so a search reveals nothing the caller could not read.
  */
-export async function likelyDuplicates(platform: Platform, ctx: RequestContext, personId: string): Promise<LikelyDuplicate[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+export async function likelyDuplicates(store: ScopedStore, personId: string): Promise<LikelyDuplicate[]> {
+  return store.unit(async (unit) => {
+    const groups = await unit.visibleGroups(personId);
     if (!groups.has('identity')) throw forbidden('Your role may not read identity fields, which matching compares.');
-    const row = await personRow(trx, personId);
+    const row = await personRow(unit, personId);
     if (!row || row.merged_into) throw notFound('person');
-    return duplicatesOf(platform, trx, actor, new CandidateReading(platform, trx, record), row);
+    return duplicatesOf(unit, unit.actor, new CandidateReading(unit), row);
   });
 }
 
@@ -41,14 +34,13 @@ export async function likelyDuplicates(platform: Platform, ctx: RequestContext, 
  * Likely duplicates of persons the caller has just registered (a registration answer that asks
  * for them), in one audited unit. A role that may not read identity fields gets none listed.
  */
-export async function likelyDuplicatesOfRegistered(platform: Platform, ctx: RequestContext, personIds: readonly string[]): Promise<Map<string, LikelyDuplicate[]>> {
-  const actor = actorOf(ctx);
+export async function likelyDuplicatesOfRegistered(store: ScopedStore, personIds: readonly string[]): Promise<Map<string, LikelyDuplicate[]>> {
+  const { actor } = store;
   const found = new Map<string, LikelyDuplicate[]>(personIds.map((id) => [id, []]));
   if (personIds.length === 0 || !actor.fieldGroups.has('identity')) return found;
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const rows = await trx.selectFrom('persons').selectAll().where('id', 'in', [...personIds]).execute();
-    const reading = new CandidateReading(platform, trx, record);
-    for (const row of rows) found.set(row.id, await duplicatesOf(platform, trx, actor, reading, row));
+  return store.unit(async (unit) => {
+    const reading = new CandidateReading(unit);
+    for (const row of await personRows(unit, personIds)) found.set(row.id, await duplicatesOf(unit, actor, reading, row));
     return found;
   });
 }
@@ -61,11 +53,7 @@ export async function likelyDuplicatesOfRegistered(platform: Platform, ctx: Requ
 class CandidateReading {
   private readonly prepared = new Map<string, PreparedPerson>();
 
-  constructor(
-    private readonly platform: Platform,
-    private readonly q: Queryable,
-    private readonly record: RecordAudit,
-  ) {}
+  constructor(private readonly unit: ScopedUnit) {}
 
   /** The subject of a search, prepared (and its read audited) once. */
   subject(row: PersonTable): PreparedPerson {
@@ -75,28 +63,28 @@ class CandidateReading {
   /** The candidates, in the order asked for: rows not read yet in this request in one statement. */
   async candidates(ids: readonly string[]): Promise<PreparedPerson[]> {
     const missing = ids.filter((id) => !this.prepared.has(id));
-    if (missing.length > 0) for (const row of await this.q.selectFrom('persons').selectAll().where('id', 'in', missing).execute()) this.prepare(row);
+    for (const row of await personRows(this.unit, missing)) this.prepare(row);
     return ids.flatMap((id) => this.prepared.get(id) ?? []);
   }
 
   private prepare(row: PersonTable): PreparedPerson {
     let person = this.prepared.get(row.id);
     if (!person) {
-      this.record({ action: 'person.read', recordType: 'person', recordId: row.id, fields: MATCH_FIELDS });
-      person = preparePerson(matchPersonOf(row.id, matchFieldsOf(this.platform, row)));
+      this.unit.readDone({ recordType: 'person', recordId: row.id }, MATCH_FIELDS);
+      person = preparePerson(matchPersonOf(row.id, matchFieldsOf(this.unit.platform, row)));
       this.prepared.set(row.id, person);
     }
     return person;
   }
 }
 
-async function duplicatesOf(platform: Platform, trx: Queryable, actor: Actor, reading: CandidateReading, row: PersonTable): Promise<LikelyDuplicate[]> {
+async function duplicatesOf(unit: ScopedUnit, actor: Actor, reading: CandidateReading, row: PersonTable): Promise<LikelyDuplicate[]> {
   const subject = reading.subject(row);
   const found: LikelyDuplicate[] = [];
   // The search keeps to the persons whose identity fields the caller may read (a role without
   // them reads none), so the places among the best go to those only.
   if (!actor.fieldGroups.has('identity')) return found;
-  const candidateIds = await candidatePersonIds(trx, platform.cipher, subject, { agencyId: actor.agencyId });
+  const candidateIds = await candidatePersonIds(unit.db, unit.platform.cipher, subject, { agencyId: actor.agencyId });
   for (const candidate of await reading.candidates(candidateIds)) {
     const { score, reasons, explanations } = scorePair(subject, candidate);
     if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons, explanations });
@@ -110,7 +98,10 @@ export function changesMatchFields(changes: object): boolean {
 }
 
 /** After a person's record changed: the blocking keys are derived again from the stored values. */
-export async function refreshMatchKeys(platform: Platform, q: Queryable, personId: string): Promise<void> {
-  const row = await personRow(q, personId);
-  if (row) await replaceMatchKeys(q, platform.cipher, personId, matchFieldsOf(platform, row));
+export async function refreshMatchKeys(unit: StoreUnit, personId: string): Promise<void> {
+  const row = await personRow(unit, personId);
+  if (row) await replaceMatchKeys(unit.db, unit.platform.cipher, personId, matchFieldsOf(unit.platform, row));
 }
+
+/** What registration stores of a person for matching, and the blind index of a date of birth taken to the day. */
+export { birthDateIndexOf, matchKeyRows } from './store.js';

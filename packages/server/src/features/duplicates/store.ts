@@ -2,6 +2,8 @@ import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type Prepar
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
+import type { ObligationTable, PersonMergeTable, PersonTable } from '../../platform/db/schema.js';
+import type { StoreUnit } from '../../store/unit.js';
 
 /** The purpose of the matcher's blind indexes: never equal to another kind of index. */
 const MATCH_KEY_PURPOSE = 'person.match-key';
@@ -215,4 +217,84 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
     order by best.affinity + ${agreementOf(cipher, person)} desc, best.person_id
     limit ${limit}`.execute(q);
   return rows.map((row) => row.person_id);
+}
+
+// ---- the person rows matching reads, and merges -------------------------------------------
+
+export async function personRow(unit: StoreUnit, id: string): Promise<PersonTable | undefined> {
+  return unit.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function personRows(unit: StoreUnit, ids: readonly string[]): Promise<PersonTable[]> {
+  return ids.length === 0 ? [] : unit.db.selectFrom('persons').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+/**
+ * Records of a person that follow them into the survivor on a merge (simple re-pointing). Access
+ * grants do not: an agency shown one record by a referral must not see the other by a merge.
+ */
+export const MOVED_TABLES = ['assistance', 'referrals', 'consents', 'identity_documents', 'age_assessments', 'detentions', 'consular_notifications', 'case_actions', 'guard_overrides'] as const;
+export type RepointedTable = (typeof MOVED_TABLES)[number];
+
+export async function idsOf(unit: StoreUnit, table: RepointedTable, personId: string): Promise<string[]> {
+  const rows = await unit.db.selectFrom(table).select('id').where('person_id', '=', personId).execute();
+  return rows.map((row) => row.id);
+}
+
+/** Re-points rows of a person's record that carry nothing but the person's id to follow. */
+export async function repointRows(unit: StoreUnit, table: RepointedTable, ids: readonly string[], toPersonId: string): Promise<void> {
+  if (ids.length > 0) await unit.db.updateTable(table).set({ person_id: toPersonId }).where('id', 'in', [...ids]).execute();
+}
+
+export async function latestIndicators(unit: StoreUnit, personId: string): Promise<string[]> {
+  const row = await unit.db.selectFrom('screenings').select('indicators').where('person_id', '=', personId).orderBy('screening_version', 'desc').limit(1).executeTakeFirst();
+  return row ? (JSON.parse(row.indicators) as string[]) : [];
+}
+
+export async function topScreeningVersion(unit: StoreUnit, personId: string): Promise<number> {
+  const top = await unit.db.selectFrom('screenings').select('screening_version').where('person_id', '=', personId).orderBy('screening_version', 'desc').limit(1).executeTakeFirst();
+  return top?.screening_version ?? 0;
+}
+
+export async function screeningVersionsOf(unit: StoreUnit, personId: string): Promise<{ id: string; screening_version: number }[]> {
+  return unit.db.selectFrom('screenings').select(['id', 'screening_version']).where('person_id', '=', personId).orderBy('screening_version').execute();
+}
+
+export async function justiceLinksOf(unit: StoreUnit, personId: string): Promise<{ id: string; investigation_id: string; role: string }[]> {
+  return unit.db.selectFrom('justice_links').select(['id', 'investigation_id', 'role']).where('person_id', '=', personId).execute();
+}
+
+export async function obligationsOf(unit: StoreUnit, personId: string): Promise<ObligationTable[]> {
+  return unit.db.selectFrom('obligations').selectAll().where('person_id', '=', personId).execute();
+}
+
+/** Which of these obligations an allegation of failure to assist names. */
+export async function allegedObligations(unit: StoreUnit, obligationIds: readonly string[]): Promise<Set<string>> {
+  if (obligationIds.length === 0) return new Set();
+  const rows = await unit.db.selectFrom('allegations').select('obligation_id').where('obligation_id', 'in', [...obligationIds]).execute();
+  return new Set(rows.map((a) => a.obligation_id).filter((id): id is string => id !== null));
+}
+
+export async function insertMerge(unit: StoreUnit, row: PersonMergeTable): Promise<void> {
+  await unit.db.insertInto('person_merges').values(row).execute();
+}
+
+export async function findMerge(unit: StoreUnit, id: string): Promise<PersonMergeTable | undefined> {
+  return unit.db.selectFrom('person_merges').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The merge standing for a merged-away person. */
+export async function standingMergeOf(unit: StoreUnit, mergedId: string): Promise<{ id: string } | undefined> {
+  return unit.db.selectFrom('person_merges').select('id').where('merged_id', '=', mergedId).where('unmerged_at', 'is', null).executeTakeFirst();
+}
+
+/** Marks a merge undone if it is still at `version`; false when it changed meanwhile. */
+export async function markUnmerged(unit: StoreUnit, merge: Pick<PersonMergeTable, 'id' | 'version'>, by: string, at: string): Promise<boolean> {
+  const updated = await unit.db
+    .updateTable('person_merges')
+    .set({ unmerged_by: by, unmerged_at: at, version: merge.version + 1 })
+    .where('id', '=', merge.id)
+    .where('version', '=', merge.version)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }

@@ -50,7 +50,7 @@ const encounterPatchSchema = encounterInputSchema
   .partial()
   .extend({ version: versionSchema });
 
-export const encounterRoutes: Feature = (app, platform) => {
+export const encounterRoutes: Feature = (app) => {
   app.post(
     '/api/encounters',
     {
@@ -61,7 +61,7 @@ export const encounterRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['encounters'], summary: 'Record an encounter (a rescue, an interception, an apprehension)', body: encounterInputSchema, response: { 201: encounterSchema } },
     },
-    async (request, reply) => reply.code(201).send(await createEncounter(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await createEncounter(request.store, request.body)),
   );
 
   app.get(
@@ -70,7 +70,7 @@ export const encounterRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'encounter:read' } },
       schema: { tags: ['encounters'], summary: "My agency's encounters, latest first", querystring: pageQuerySchema, response: { 200: pageResponseSchema(encounterSchema) } },
     },
-    async (request) => listEncounters(platform, request.ctx, decodeCursor(request.query.cursor), request.query.limit),
+    async (request) => listEncounters(request.store, decodeCursor(request.query.cursor), request.query.limit),
   );
 
   app.get(
@@ -79,7 +79,7 @@ export const encounterRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'encounter:read' } },
       schema: { tags: ['encounters'], summary: 'An encounter', params, response: { 200: encounterSchema } },
     },
-    async (request) => readEncounter(platform, request.ctx, request.params.id),
+    async (request) => readEncounter(request.store, request.params.id),
   );
 
   app.patch(
@@ -99,7 +99,7 @@ export const encounterRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const { version, ...changes } = request.body;
-      return updateEncounter(platform, request.ctx, request.params.id, version, changes);
+      return updateEncounter(request.store, request.params.id, version, changes);
     },
   );
 
@@ -121,9 +121,9 @@ export const encounterRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const registered = await registerAtEncounter(platform, request.ctx, request.params.id, request.body.persons);
+      const registered = await registerAtEncounter(request.store, request.params.id, request.body.persons);
       if (request.query.duplicates !== 'true') return reply.code(201).send(registered);
-      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, registered.persons.map((person) => person.id));
+      const duplicates = await likelyDuplicatesOfRegistered(request.store, registered.persons.map((person) => person.id));
       return reply.code(201).send({ ...registered, persons: registered.persons.map((person) => ({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] })) });
     },
   );
@@ -139,7 +139,7 @@ export const encounterRoutes: Feature = (app, platform) => {
         response: { 200: z.array(triageEntrySchema) },
       },
     },
-    async (request) => triageList(platform, request.ctx, request.params.id),
+    async (request) => triageList(request.store, request.params.id),
   );
 
   app.post(
@@ -158,6 +158,6 @@ export const encounterRoutes: Feature = (app, platform) => {
         response: { 201: z.object({ recorded: z.number().int() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await assistEveryone(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await assistEveryone(request.store, request.params.id, request.body)),
   );
 };

@@ -1,7 +1,10 @@
 import type { EncounterInput, EncounterType } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
-import type { EncounterTable } from '../../platform/db/schema.js';
+import type { EncounterTable, PersonTable } from '../../platform/db/schema.js';
+import type { Cursor } from '../../platform/http/pagination.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { loadCaseFacts } from '../obligations/case-facts.js';
+import { restateEncounterStats } from '../stats/rollup.js';
 
 export interface EncounterView {
   id: string;
@@ -63,11 +66,66 @@ export function encounterView(cipher: FieldCipher, row: EncounterTable, register
 }
 
 /** The encounter if the agency is responsible for it; otherwise undefined (answered as not found). */
-export async function findOwnEncounter(q: Queryable, id: string, agencyId: string): Promise<EncounterTable | undefined> {
-  return q.selectFrom('encounters').selectAll().where('id', '=', id).where('agency_id', '=', agencyId).executeTakeFirst();
+export async function findOwnEncounter(unit: StoreUnit, id: string, agencyId: string): Promise<EncounterTable | undefined> {
+  return unit.db.selectFrom('encounters').selectAll().where('id', '=', id).where('agency_id', '=', agencyId).executeTakeFirst();
 }
 
-export async function countPersons(q: Queryable, encounterId: string): Promise<number> {
-  const row = await q.selectFrom('persons').select(({ fn }) => fn.countAll<number>().as('n')).where('encounter_id', '=', encounterId).executeTakeFirst();
+export async function countPersons(unit: StoreUnit, encounterId: string): Promise<number> {
+  const row = await unit.db.selectFrom('persons').select(({ fn }) => fn.countAll<number>().as('n')).where('encounter_id', '=', encounterId).executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Inserts an encounter; what the indicators count of it follows. */
+export async function insertEncounter(unit: StoreUnit, row: EncounterTable): Promise<void> {
+  await unit.db.insertInto('encounters').values(row).execute();
+  await restateEncounterStats(unit.db, [row.id]);
+}
+
+/** After an encounter changed: what the indicators count of it (type, time, dead and missing) again. */
+export async function encounterCountsChanged(unit: StoreUnit, id: string): Promise<void> {
+  await restateEncounterStats(unit.db, [id]);
+}
+
+/** The agency's encounters, latest first. */
+export async function listOwnEncounters(unit: StoreUnit, agencyId: string, cursor: Cursor | undefined, limit: number): Promise<EncounterTable[]> {
+  let query = unit.db.selectFrom('encounters').selectAll().where('agency_id', '=', agencyId);
+  if (cursor) query = query.where((eb) => eb.or([eb('occurred_at', '<', cursor.at), eb.and([eb('occurred_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  return query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Everyone met in the encounter (their case facts include it). */
+export async function personIdsMetAt(unit: StoreUnit, encounterId: string): Promise<string[]> {
+  return (await unit.db.selectFrom('persons').select('id').where('encounter_id', '=', encounterId).execute()).map((p) => p.id);
+}
+
+/** The persons met in the encounter whose case the agency works on, in the order registered. */
+export async function personIdsMetAtWithCase(unit: StoreUnit, encounterId: string, agencyId: string): Promise<string[]> {
+  const rows = await unit.db
+    .selectFrom('persons')
+    .innerJoin('cases', 'cases.person_id', 'persons.id')
+    .select('persons.id')
+    .where('persons.encounter_id', '=', encounterId)
+    .where('cases.agency_id', '=', agencyId)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** The triage list's persons: met in the encounter, in the agency's cases, not merged into another record. */
+export async function triageRows(unit: StoreUnit, encounterId: string, agencyId: string): Promise<PersonTable[]> {
+  return unit.db
+    .selectFrom('persons')
+    .innerJoin('cases', 'cases.person_id', 'persons.id')
+    .selectAll('persons')
+    .where('persons.encounter_id', '=', encounterId)
+    .where('cases.agency_id', '=', agencyId)
+    // A record merged into another has no case of its own any more: the survivor holds it.
+    .where('persons.merged_into', 'is', null)
+    .orderBy('persons.created_at')
+    .orderBy('persons.id')
+    .execute();
+}
+
+/** The case facts of these persons, as the engine reads them (triage derives its flags from them). */
+export function caseFactsOf(unit: StoreUnit, personIds: readonly string[]): ReturnType<typeof loadCaseFacts> {
+  return loadCaseFacts(unit.db, unit.platform.cipher, personIds);
 }

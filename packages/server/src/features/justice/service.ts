@@ -430,3 +430,6 @@ export async function incidentSubject(q: Queryable, incidentId: string): Promise
   const row = await q.selectFrom('incidents').select('person_id').where('id', '=', incidentId).executeTakeFirst();
   return row && { personId: row.person_id };
 }
+
+/** Justice links follow a person's record when duplicates are merged or unmerged. */
+export { moveJusticeLinks } from './store.js';

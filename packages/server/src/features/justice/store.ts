@@ -3,6 +3,7 @@ import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { IncidentTable, InvestigationTable, JusticeLinkTable, ProtectionMeasureTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
+import type { StoreUnit } from '../../store/unit.js';
 
 // Rows of the justice tables and how the API shows them. Free text (measure notes, incident
 // descriptions) is encrypted, bound to its table, column and row.
@@ -205,4 +206,9 @@ export async function incidentRows(q: Queryable, filter: { personId: string } | 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Re-points these justice links to another person (a merge of duplicate records, or its undoing). */
+export async function moveJusticeLinks(unit: StoreUnit, linkIds: readonly string[], toPersonId: string): Promise<void> {
+  if (linkIds.length > 0) await unit.db.updateTable('justice_links').set({ person_id: toPersonId }).where('id', 'in', [...linkIds]).execute();
 }

@@ -13,6 +13,7 @@ import { accessChangesForOversight } from '../identity/access-changes.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { clearGuard, guardsFor, withGuard } from './guards.js';
 import { restatePersonStats } from '../stats/rollup.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { noFactsProblem, refreshObligations } from './refresh.js';
 
 export interface ObligationView {
@@ -177,7 +178,7 @@ export async function performAction(
     await assertWorksOnCase(trx, actor, personId);
     if (action === 'detain') {
       // As when recording a detention: one open detention at a time.
-      await lockCase(platform, trx, personId);
+      await lockCase({ platform, db: trx }, personId);
       const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
       if (open) throw unprocessable('detention', 'the person is already detained; end that detention first');
     }
@@ -318,4 +319,19 @@ export async function oversightQueue(platform: Platform, ctx: RequestContext, li
     record({ action: 'oversight.read', recordType: 'oversight_queue', recordId: null, fields: ['reason', 'lastResort'] });
     return items;
   });
+}
+
+/** Re-points these obligations to another person (a merge of duplicate records, or its undoing). */
+export async function moveObligations(unit: StoreUnit, obligationIds: readonly string[], toPersonId: string): Promise<void> {
+  if (obligationIds.length > 0) await unit.db.updateTable('obligations').set({ person_id: toPersonId }).where('id', 'in', [...obligationIds]).execute();
+}
+
+/** Sets obligations aside (a merge: the survivor already has one of the same code); restoreObligations brings them back. */
+export async function setObligationsAside(unit: StoreUnit, obligationIds: readonly string[]): Promise<void> {
+  if (obligationIds.length > 0) await unit.db.deleteFrom('obligations').where('id', 'in', [...obligationIds]).execute();
+}
+
+/** Brings back obligations set aside, exactly as they were. */
+export async function restoreObligations(unit: StoreUnit, rows: readonly ObligationTable[]): Promise<void> {
+  if (rows.length > 0) await unit.db.insertInto('obligations').values([...rows]).execute();
 }

@@ -143,12 +143,12 @@ describe.each(await databaseKinds())('dates of birth of a database from before t
       const told: [number, number][] = [];
       let started = -1;
       const batchSize = 37;
-      const encrypted = await encryptPlaintextBirthDates(platform.database, platform.cipher, { batchSize, onStart: (total) => (started = total), progress: (done, total) => told.push([done, total]) });
+      const encrypted = await encryptPlaintextBirthDates(platform, { batchSize, onStart: (total) => (started = total), progress: (done, total) => told.push([done, total]) });
       const total = before.dates.size;
       expect([encrypted, started]).toEqual([total, total]);
       expect(told).toEqual(Array.from({ length: Math.ceil(total / batchSize) }, (_, i) => [Math.min((i + 1) * batchSize, total), total]));
       const first = await platform.database.db.selectFrom('persons').select(['id', 'birth_date_enc']).orderBy('id').execute();
-      expect(await encryptPlaintextBirthDates(platform.database, platform.cipher, { onStart: () => expect.unreachable('nothing is left to encrypt') })).toBe(0);
+      expect(await encryptPlaintextBirthDates(platform, { onStart: () => expect.unreachable('nothing is left to encrypt') })).toBe(0);
       expect(await platform.database.db.selectFrom('persons').select(['id', 'birth_date_enc']).orderBy('id').execute()).toEqual(first);
       expect(first.filter((r) => r.birth_date_enc !== null)).toHaveLength(total);
     } finally {

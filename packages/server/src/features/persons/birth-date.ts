@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import type { Platform } from '../../platform/context.js';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Database, Queryable } from '../../platform/db/database.js';
 import type { PersonTable } from '../../platform/db/schema.js';
-import { birthDateIndexOf } from '../duplicates/store.js';
+import { systemStore } from '../../store/system-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { birthDateIndexOf } from '../duplicates/service.js';
+import { cleanPersonsSpace, datedPersonsMetAt, encryptBirthDateBatch, plaintextBirthDateCount, setAgeAtEncounter } from './store.js';
 
 // The exact date of birth is encrypted like every personal field (birth_date_enc, through
 // PERSON_FIELDS). Beside it, in plaintext, only what reads it in bulk needs: the year (the
@@ -46,30 +48,18 @@ export function birthDateOf(cipher: FieldCipher, row: Pick<PersonTable, 'id' | '
  * After an encounter's time changed: the age at the encounter of every person met in it, again.
  * Only the persons whose age moves are written, a statement per age.
  */
-export async function restateAgesAtEncounter(q: Queryable, cipher: FieldCipher, encounterId: string, occurredAt: string): Promise<void> {
-  const rows = await q
-    .selectFrom('persons')
-    .select(['id', 'birth_date_enc', 'age_at_encounter'])
-    .where('encounter_id', '=', encounterId)
-    .where('birth_date_enc', 'is not', null)
-    .execute();
+export async function restateAgesAtEncounter(unit: StoreUnit, encounterId: string, occurredAt: string): Promise<void> {
   const moved = new Map<number | null, string[]>();
-  for (const row of rows) {
-    const age = ageAtEncounter(birthDateOf(cipher, row), occurredAt);
+  for (const row of await datedPersonsMetAt(unit, encounterId)) {
+    const age = ageAtEncounter(birthDateOf(unit.platform.cipher, row), occurredAt);
     if (age === row.age_at_encounter) continue;
     moved.set(age, [...(moved.get(age) ?? []), row.id]);
   }
-  for (const [age, ids] of moved) {
-    for (let i = 0; i < ids.length; i += 500) {
-      await q.updateTable('persons').set({ age_at_encounter: age }).where('id', 'in', ids.slice(i, i + 500)).execute();
-    }
-  }
+  for (const [age, ids] of moved) await setAgeAtEncounter(unit, age, ids);
 }
 
 /** Dates encrypted per transaction by the catch-up: a start cut short loses at most one batch's work, which the next start does again. */
 const CATCH_UP_BATCH = 5000;
-/** Rows per UPDATE statement of a batch: few enough parameters for any engine and for the statements a connection keeps prepared. */
-const UPDATE_ROWS = 500;
 
 export interface CatchUpOptions {
   batchSize?: number;
@@ -82,46 +72,30 @@ export interface CatchUpOptions {
 /**
  * Encrypts the plaintext dates of birth a database from before their encryption still holds
  * (migration 015 keeps them, having no key): each into birth_date_enc with its blind index, the
- * plaintext cleared, a batch per transaction. Idempotent, and safe with several processes starting
- * at once (on PostgreSQL a batch locks its rows; another process waits for them, finds them done,
- * and takes the next ones, so none serves before every date is encrypted). Then the space the
- * plaintext took is cleaned: on SQLite (secure_delete zeroed it in the pages) the log is
- * checkpointed and truncated, so no frame keeps an old page; on PostgreSQL the table is rewritten
- * (VACUUM FULL, once: a plain VACUUM leaves the bytes of dead row versions in the file).
- * PostgreSQL's own log keeps them until it recycles its segments.
- * Returns how many dates it encrypted.
+ * plaintext cleared, a batch per transaction of the start-up system store. Idempotent, and safe
+ * with several processes starting at once (on PostgreSQL a batch locks its rows; another process
+ * waits for them, finds them done, and takes the next ones, so none serves before every date is
+ * encrypted). Then the space the plaintext took is cleaned (cleanPersonsSpace). PostgreSQL's own
+ * log keeps them until it recycles its segments. Returns how many dates it encrypted.
  */
-export async function encryptPlaintextBirthDates(database: Database, cipher: FieldCipher, options: CatchUpOptions = {}): Promise<number> {
-  const { db, dialect } = database;
+export async function encryptPlaintextBirthDates(platform: Platform, options: CatchUpOptions = {}): Promise<number> {
+  const { cipher } = platform;
+  const startup = systemStore(platform, 'startup');
   const batchSize = options.batchSize ?? CATCH_UP_BATCH;
-  // The migration's partial index holds exactly these rows: the question costs nothing once none is left.
-  const pending = await db.selectFrom('persons').select('id').where('birth_date', 'is not', null).limit(1).executeTakeFirst();
-  if (!pending) return 0;
-  const total = Number((await db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).where('birth_date', 'is not', null).executeTakeFirstOrThrow()).n);
+  const total = await startup.unit((unit) => plaintextBirthDateCount(unit));
+  if (total === 0) return 0;
   options.onStart?.(total);
+  const seal = (row: { id: string; birth_date: string; birth_date_precision: string | null }) => ({
+    enc: cipher.encrypt(row.birth_date, placeOf('persons', 'birth_date_enc', row.id)),
+    index: birthDateIndexOf(cipher, row.birth_date, row.birth_date_precision),
+  });
   let done = 0;
   for (;;) {
-    const encrypted = await db.transaction().execute(async (trx) => {
-      let batch = trx.selectFrom('persons').select(['id', 'birth_date', 'birth_date_precision']).where('birth_date', 'is not', null).orderBy('id').limit(batchSize);
-      if (dialect === 'postgres') batch = batch.forUpdate();
-      const rows = await batch.execute();
-      for (let i = 0; i < rows.length; i += UPDATE_ROWS) {
-        const values = rows.slice(i, i + UPDATE_ROWS).map(
-          (row) =>
-            sql`(cast(${row.id} as text), cast(${cipher.encrypt(row.birth_date!, placeOf('persons', 'birth_date_enc', row.id))} as text),
-              cast(${birthDateIndexOf(cipher, row.birth_date, row.birth_date_precision)} as text))`,
-        );
-        await sql`with sealed (id, enc, idx) as (values ${sql.join(values)})
-          update persons set birth_date_enc = sealed.enc, birth_date_index = sealed.idx, birth_date = null
-          from sealed where persons.id = sealed.id`.execute(trx);
-      }
-      return rows.length;
-    });
+    const encrypted = await startup.unit((unit) => encryptBirthDateBatch(unit, batchSize, seal));
     if (encrypted === 0) break;
     done += encrypted;
     options.progress?.(Math.min(done, total), total);
   }
-  if (dialect === 'sqlite' && database.sqlite) database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  if (dialect === 'postgres') await sql`vacuum full persons`.execute(db);
+  await cleanPersonsSpace(platform.database);
   return done;
 }

@@ -1,18 +1,15 @@
 import type { RegistrationPersonInput } from '@haven/core';
 import type { AuditEvent } from '../../platform/audit/chain.js';
-import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/database.js';
 import type { CaseTable, EncounterTable, ObligationTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
-import { insertTogether } from '../../platform/db/insert-together.js';
 import { newRecordId } from '../../platform/db/record-id.js';
-import { matchKeyRows } from '../duplicates/store.js';
+import { matchKeyRows } from '../duplicates/service.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { obligationsOfNewPersons } from '../obligations/refresh.js';
-import { restatePersonStats } from '../stats/rollup.js';
 import { birthDateColumns } from './birth-date.js';
-import { encodePersonFields, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { encodePersonFields, insertRegistrationRows, nameIndexOf, recordFromInput, type PersonRecord } from './store.js';
 
 /** One person to register, and by whom. */
 export interface Registration {
@@ -28,17 +25,10 @@ type Where = Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null;
  * obligations the engine derives. Rows are inserted together (insertTogether), so a 1,000-person
  * encounter is a handful of statements, not thousands, and a few single registrations one.
  */
-export async function registerPersons(
-  platform: Platform,
-  trx: Tx,
-  record: RecordAudit,
-  actor: Actor,
-  inputs: readonly RegistrationPersonInput[],
-  encounter: Where,
-): Promise<PersonRecord[]> {
-  const prepared = prepareRegistrations(platform, inputs.map((input) => ({ actor, input })), encounter);
-  for (const registration of prepared) registration.events.forEach(record);
-  await storeRegistrations(platform, trx, prepared, encounter);
+export async function registerPersons(unit: StoreUnit, actor: Actor, inputs: readonly RegistrationPersonInput[], encounter: Where): Promise<PersonRecord[]> {
+  const prepared = prepareRegistrations(unit.platform, inputs.map((input) => ({ actor, input })), encounter);
+  for (const registration of prepared) registration.events.forEach((event) => unit.record(event));
+  await storeRegistrations(unit, prepared, encounter);
   return prepared.map((registration) => registration.answer);
 }
 
@@ -145,16 +135,16 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
   return prepared;
 }
 
-/** Writes prepared registrations in the caller's transaction, all together. */
-export async function storeRegistrations(platform: Platform, trx: Tx, prepared: readonly PreparedRegistration[], encounter: Where): Promise<void> {
-  await insertTogether(trx, platform.database.dialect, [
-    { table: 'persons', rows: prepared.map((registration) => registration.person) },
-    { table: 'cases', rows: prepared.map((registration) => registration.caseRow) },
-    { table: 'screenings', rows: prepared.flatMap((registration) => (registration.screening ? [registration.screening] : [])) },
-    { table: 'person_match_keys', rows: prepared.flatMap((registration) => registration.matchKeys) },
-    { table: 'obligations', rows: prepared.flatMap((registration) => registration.obligations) },
-  ]);
+/** Writes prepared registrations in the unit's transaction, all together. */
+export async function storeRegistrations(unit: StoreUnit, prepared: readonly PreparedRegistration[], encounter: Where): Promise<void> {
+  await insertRegistrationRows(unit, {
+    persons: prepared.map((registration) => registration.person),
+    cases: prepared.map((registration) => registration.caseRow),
+    screenings: prepared.flatMap((registration) => (registration.screening ? [registration.screening] : [])),
+    matchKeys: prepared.flatMap((registration) => registration.matchKeys),
+    obligations: prepared.flatMap((registration) => registration.obligations),
+  });
   // The indicators count persons met in an encounter; one registered on their own counts in none
   // until an encounter is recorded for them (which restates them), and has no ledger entry yet.
-  if (encounter) await restatePersonStats(trx, prepared.map((registration) => registration.person.id));
+  if (encounter) unit.statsChanged(prepared.map((registration) => registration.person.id));
 }

@@ -5,6 +5,7 @@ import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platfor
 import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
 import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { encryptPlaintextBirthDates } from './birth-date.js';
+import { auditRefusedPersonReads } from './refused-reads.js';
 import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
@@ -25,10 +26,13 @@ const personParams = z.strictObject({ id: idSchema });
 export const personRoutes: Feature = async (app, platform) => {
   // Dates of birth a database from before their encryption holds in plaintext are encrypted
   // before the server answers (the migration that made room for them had no key).
-  await encryptPlaintextBirthDates(platform.database, platform.cipher, {
+  await encryptPlaintextBirthDates(platform, {
     onStart: (total) => app.log.info(`persons: encrypting ${total} dates of birth stored in plaintext`),
     progress: (done, total) => app.log.info(`persons: ${done}/${total} dates of birth encrypted`),
   });
+
+  // A refused read of any person route by an agency a referral shared the person with is audited.
+  auditRefusedPersonReads(app, platform);
 
   app.post(
     '/api/persons',
@@ -49,7 +53,7 @@ export const personRoutes: Feature = async (app, platform) => {
     async (request, reply) => {
       const person = await createPerson(request.store, request.body);
       if (request.query.duplicates !== 'true') return reply.code(201).send(person);
-      const duplicates = await likelyDuplicatesOfRegistered(platform, request.ctx, [person.id]);
+      const duplicates = await likelyDuplicatesOfRegistered(request.store, [person.id]);
       return reply.code(201).send({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] });
     },
   );
@@ -120,7 +124,7 @@ export const personRoutes: Feature = async (app, platform) => {
         response: { 201: ageAssessmentSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordAgeAssessment(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordAgeAssessment(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -129,7 +133,7 @@ export const personRoutes: Feature = async (app, platform) => {
       config: { access: { permission: 'person:read', personalData: true } },
       schema: { tags: ['persons'], summary: 'Age assessments of a person', params: personParams, response: { 200: z.array(ageAssessmentSchema) } },
     },
-    async (request) => listAgeAssessments(platform, request.ctx, request.params.id),
+    async (request) => listAgeAssessments(request.store, request.params.id),
   );
 
   app.post(
@@ -146,7 +150,7 @@ export const personRoutes: Feature = async (app, platform) => {
       },
       schema: { tags: ['persons'], summary: 'Link a family member or travelling companion', params: personParams, body: familyLinkInputSchema, response: { 201: familyLinkSchema } },
     },
-    async (request, reply) => reply.code(201).send(await linkFamily(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await linkFamily(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -158,7 +162,7 @@ export const personRoutes: Feature = async (app, platform) => {
       },
       schema: { tags: ['persons'], summary: 'Family links of a person, in both directions', params: personParams, response: { 200: z.array(familyLinkSchema) } },
     },
-    async (request) => familyLinks(platform, request.ctx, request.params.id),
+    async (request) => familyLinks(request.store, request.params.id),
   );
 
   app.post(
@@ -171,7 +175,7 @@ export const personRoutes: Feature = async (app, platform) => {
       },
       schema: { tags: ['persons'], summary: 'Record an identity document', params: personParams, body: identityDocumentInputSchema, response: { 201: documentSchema } },
     },
-    async (request, reply) => reply.code(201).send(await addDocument(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await addDocument(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -183,6 +187,6 @@ export const personRoutes: Feature = async (app, platform) => {
       },
       schema: { tags: ['persons'], summary: 'Identity documents of a person', params: personParams, response: { 200: z.array(documentSchema) } },
     },
-    async (request) => listDocuments(platform, request.ctx, request.params.id),
+    async (request) => listDocuments(request.store, request.params.id),
   );
 };

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import { settled, StoreUnit } from '../../store/unit.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { birthDateColumns, birthDateOf } from './birth-date.js';
 import { PERSON_FIELDS } from './fields.js';
@@ -19,6 +20,10 @@ import {
   type PersonRecord,
 } from './store.js';
 
+/** How a person row reads for the caller's field groups, for features that list persons in their own terms. */
+export { toPersonRecord, type PersonRecord } from './store.js';
+/** A merge of duplicate records marks the merged one (and an unmerge clears it). */
+export { setMergedInto } from './store.js';
 
 /** Field names of a record that are present: what an audit event says was read or written. */
 function presentFields(record: PersonRecord): string[] {
@@ -34,7 +39,9 @@ const singleRegistration: CoalescedWork<{ platform: Platform; prepared: Prepared
   name: 'person registration',
   async run(trx, items) {
     for (const { input, record } of items) input.prepared.events.forEach(record);
-    await storeRegistrations(items[0]!.input.platform, trx, items.map(({ input }) => input.prepared), null);
+    // Each request recorded its own events above; the unit only carries the shared transaction.
+    const { platform } = items[0]!.input;
+    await settled(new StoreUnit(platform, trx, () => {}, items[0]!.afterCommit), (unit) => storeRegistrations(unit, items.map(({ input }) => input.prepared), null));
     return items.map(({ input }) => input.prepared.answer);
   },
 };
@@ -91,7 +98,7 @@ export async function updatePerson(
     }
     await updatePersonRow(unit, personId, version, encoded, at);
     unit.record({ action: 'person.update', recordType: 'person', recordId: personId, fields: touched.map((f) => f.name) });
-    if (changesMatchFields(changes)) await refreshMatchKeys(platform, unit.db, personId);
+    if (changesMatchFields(changes)) await refreshMatchKeys(unit, personId);
     // Age, sex, accompaniment and nationality change what the State owes the person.
     unit.factsChanged([personId]);
     const updated = await findPersonRow(unit, personId);

@@ -2,7 +2,19 @@ import type { FieldGroup, PersonInput } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
-import type { PersonTable } from '../../platform/db/schema.js';
+import { sql } from 'kysely';
+import type { Database } from '../../platform/db/database.js';
+import { insertTogether } from '../../platform/db/insert-together.js';
+import type {
+  AgeAssessmentTable,
+  CaseTable,
+  FamilyLinkTable,
+  IdentityDocumentTable,
+  ObligationTable,
+  PersonMatchKeyTable,
+  PersonTable,
+  ScreeningTable,
+} from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
 import { PERSON_FIELDS } from './fields.js';
 
@@ -117,4 +129,143 @@ export async function listVisiblePersonRows(unit: ScopedUnit, cursor: Cursor | u
     );
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+// ---- parts of the record beside the person row: age assessments, family links, documents ----
+
+export async function insertAgeAssessment(unit: StoreUnit, row: AgeAssessmentTable): Promise<void> {
+  await unit.db.insertInto('age_assessments').values(row).execute();
+}
+
+export async function ageAssessmentRows(unit: StoreUnit, personId: string): Promise<AgeAssessmentTable[]> {
+  return unit.db.selectFrom('age_assessments').selectAll().where('person_id', '=', personId).orderBy('created_at').execute();
+}
+
+export async function familyLinkExists(unit: StoreUnit, personId: string, relatedPersonId: string, relation: string): Promise<boolean> {
+  const row = await unit.db
+    .selectFrom('family_links')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('related_person_id', '=', relatedPersonId)
+    .where('relation', '=', relation)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertFamilyLink(unit: StoreUnit, row: FamilyLinkTable): Promise<void> {
+  await unit.db.insertInto('family_links').values(row).execute();
+}
+
+/** Links in both directions: a link recorded from the other person is the person's too. */
+export async function familyLinkRows(unit: StoreUnit, personId: string): Promise<FamilyLinkTable[]> {
+  return unit.db
+    .selectFrom('family_links')
+    .selectAll()
+    .where((eb) => eb.or([eb('person_id', '=', personId), eb('related_person_id', '=', personId)]))
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function insertIdentityDocument(unit: StoreUnit, row: IdentityDocumentTable): Promise<void> {
+  await unit.db.insertInto('identity_documents').values(row).execute();
+}
+
+export async function identityDocumentRows(unit: StoreUnit, personId: string): Promise<IdentityDocumentTable[]> {
+  return unit.db.selectFrom('identity_documents').selectAll().where('person_id', '=', personId).orderBy('created_at').execute();
+}
+
+// ---- the date of birth's companions ----------------------------------------------------------
+
+/** The persons met in an encounter who have a date of birth, with the age at the encounter kept for them. */
+export async function datedPersonsMetAt(unit: StoreUnit, encounterId: string): Promise<Pick<PersonTable, 'id' | 'birth_date_enc' | 'age_at_encounter'>[]> {
+  return unit.db
+    .selectFrom('persons')
+    .select(['id', 'birth_date_enc', 'age_at_encounter'])
+    .where('encounter_id', '=', encounterId)
+    .where('birth_date_enc', 'is not', null)
+    .execute();
+}
+
+/** Sets one age at the encounter for these persons, a statement per 500. */
+export async function setAgeAtEncounter(unit: StoreUnit, age: number | null, personIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < personIds.length; i += 500) {
+    await unit.db.updateTable('persons').set({ age_at_encounter: age }).where('id', 'in', personIds.slice(i, i + 500)).execute();
+  }
+}
+
+/** How many dates of birth an older database still holds in plaintext (the migration's partial index holds exactly these rows). */
+export async function plaintextBirthDateCount(unit: StoreUnit): Promise<number> {
+  const pending = await unit.db.selectFrom('persons').select('id').where('birth_date', 'is not', null).limit(1).executeTakeFirst();
+  if (!pending) return 0;
+  return Number((await unit.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).where('birth_date', 'is not', null).executeTakeFirstOrThrow()).n);
+}
+
+/** Rows per UPDATE statement: few enough parameters for any engine and for the statements a connection keeps prepared. */
+const UPDATE_ROWS = 500;
+
+/**
+ * Encrypts up to `batchSize` plaintext dates of birth into birth_date_enc with their blind index,
+ * clearing the plaintext. On PostgreSQL the batch locks its rows, so a process starting at the same
+ * time waits for them and finds them done. Returns how many it encrypted.
+ */
+export async function encryptBirthDateBatch(
+  unit: StoreUnit,
+  batchSize: number,
+  sealed: (row: { id: string; birth_date: string; birth_date_precision: string | null }) => { enc: string; index: string | null },
+): Promise<number> {
+  let batch = unit.db.selectFrom('persons').select(['id', 'birth_date', 'birth_date_precision']).where('birth_date', 'is not', null).orderBy('id').limit(batchSize);
+  if (unit.platform.database.dialect === 'postgres') batch = batch.forUpdate();
+  const rows = await batch.execute();
+  for (let i = 0; i < rows.length; i += UPDATE_ROWS) {
+    const values = rows.slice(i, i + UPDATE_ROWS).map((row) => {
+      const { enc, index } = sealed({ id: row.id, birth_date: row.birth_date!, birth_date_precision: row.birth_date_precision });
+      return sql`(cast(${row.id} as text), cast(${enc} as text), cast(${index} as text))`;
+    });
+    await sql`with sealed (id, enc, idx) as (values ${sql.join(values)})
+      update persons set birth_date_enc = sealed.enc, birth_date_index = sealed.idx, birth_date = null
+      from sealed where persons.id = sealed.id`.execute(unit.db);
+  }
+  return rows.length;
+}
+
+/**
+ * Cleans the space plaintext dates took, outside any transaction: on SQLite (secure_delete zeroed
+ * them in the pages) the log is checkpointed and truncated, so no frame keeps an old page; on
+ * PostgreSQL the table is rewritten (VACUUM FULL: a plain VACUUM leaves the bytes of dead row
+ * versions in the file).
+ */
+export async function cleanPersonsSpace(database: Database): Promise<void> {
+  if (database.dialect === 'sqlite' && database.sqlite) database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  if (database.dialect === 'postgres') await sql`vacuum full persons`.execute(database.db);
+}
+
+// ---- registration ----------------------------------------------------------------------------
+
+/** The rows registrations write, each table's in one statement (insertTogether). */
+export async function insertRegistrationRows(
+  unit: StoreUnit,
+  rows: { persons: PersonTable[]; cases: CaseTable[]; screenings: ScreeningTable[]; matchKeys: PersonMatchKeyTable[]; obligations: ObligationTable[] },
+): Promise<void> {
+  await insertTogether(unit.db, unit.platform.database.dialect, [
+    { table: 'persons', rows: rows.persons },
+    { table: 'cases', rows: rows.cases },
+    { table: 'screenings', rows: rows.screenings },
+    { table: 'person_match_keys', rows: rows.matchKeys },
+    { table: 'obligations', rows: rows.obligations },
+  ]);
+}
+
+/**
+ * Whether a refusal of this person's record to the caller is one the oversight body is told of:
+ * the caller's agency holds or held an access grant to the person and does not work on the case.
+ */
+export async function sharedOnlyByGrant(unit: ScopedUnit, personId: string): Promise<boolean> {
+  if (await unit.worksOnCase(personId)) return false;
+  const grant = await unit.db.selectFrom('access_grants').select('id').where('agency_id', '=', unit.actor.agencyId).where('person_id', '=', personId).executeTakeFirst();
+  return grant !== undefined;
+}
+
+/** Marks a person's record as merged into another (null: standing on its own again). */
+export async function setMergedInto(unit: StoreUnit, personId: string, survivorId: string | null, at: string): Promise<void> {
+  await unit.db.updateTable('persons').set({ merged_into: survivorId, updated_at: at }).where('id', '=', personId).execute();
 }

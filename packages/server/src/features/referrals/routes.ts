@@ -16,7 +16,6 @@ import {
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { providerSchema } from '../directory/routes.js';
-import { auditRefusedPersonReads } from './access-log.js';
 import { personConsents, recordConsent, withdrawConsent } from './consents.js';
 import { REFERRAL_ACTIONS } from './lifecycle.js';
 import { createReferral, inbox, moveReferral, personReferrals, proposeReferral, readReferral, referralForm, sendReferral } from './service.js';
@@ -87,8 +86,6 @@ const idParams = z.strictObject({ id: idSchema });
 const transitionSummary = (what: string) => `${what}; 409 when not allowed from the current status (naming it) or on a stale version`;
 
 export const referralRoutes: Feature = (app, platform) => {
-  auditRefusedPersonReads(app, platform);
-
   app.get(
     '/api/referrals/proposal',
     {

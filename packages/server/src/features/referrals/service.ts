@@ -26,7 +26,7 @@ import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from '../persons/fields.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { findPersonRow, toPersonRecord } from '../persons/store.js';
-import { auditRefusedRead } from './access-log.js';
+import { auditRefusedRead } from '../persons/refused-reads.js';
 import { consentForReferralOrThrow } from './consents.js';
 import { renderReferralForm } from './form.js';
 import { allowedActions, ENDED_STATUSES, GUARDED_SERVICES, sidesOf, transitionOrThrow, type ReferralAction, type ReferralSide, type Transition } from './lifecycle.js';

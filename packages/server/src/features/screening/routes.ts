@@ -16,7 +16,7 @@ const screeningSchema = z
   .meta({ id: 'Screening' });
 const params = z.strictObject({ id: idSchema });
 
-export const screeningRoutes: Feature = (app, platform) => {
+export const screeningRoutes: Feature = (app) => {
   app.post(
     '/api/persons/:id/screenings',
     {
@@ -27,7 +27,7 @@ export const screeningRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['screening'], summary: 'Record a screening (a new version; earlier ones are kept)', params, body: screeningInputSchema, response: { 201: screeningSchema } },
     },
-    async (request, reply) => reply.code(201).send(await screenPerson(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await screenPerson(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -39,6 +39,6 @@ export const screeningRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['screening'], summary: 'Screening history, oldest first', params, response: { 200: z.array(screeningSchema) } },
     },
-    async (request) => screeningHistory(platform, request.ctx, request.params.id),
+    async (request) => screeningHistory(request.store, request.params.id),
   );
 };

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ObservedIndicator } from '@haven/core';
-import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { forbidden } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
 import { assertNotFuture } from '../assistance/service.js';
-import { lockCase } from '../cases/service.js';
-import { refreshObligations } from '../obligations/refresh.js';
-import { actorOf } from '../../platform/access/actor.js';
+import { advanceCaseStage, lockCase } from '../cases/service.js';
+import { insertScreening, lastScreeningVersion, screeningRows } from './store.js';
 
 export interface ScreeningInput {
   indicators: ObservedIndicator[];
@@ -31,17 +28,16 @@ export interface ScreeningView {
 const statementPlace = (id: string) => placeOf('screenings', 'statement_enc', id);
 
 /** Adds a screening version: the previous ones stay as they were (history, never overwritten). */
-export async function screenPerson(platform: Platform, ctx: RequestContext, personId: string, input: ScreeningInput): Promise<ScreeningView> {
-  const actor = actorOf(ctx);
+export async function screenPerson(store: ScopedStore, personId: string, input: ScreeningInput): Promise<ScreeningView> {
+  const { platform, actor } = store;
   if (input.screenedAt) assertNotFuture(platform, 'screenedAt', input.screenedAt);
   const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
     // Concurrent screenings of one person take their turn, each reading the version the previous
     // one committed (no duplicate version, no 500).
-    await lockCase(platform, trx, personId);
-    const last = await trx.selectFrom('screenings').select(({ fn }) => fn.max('screening_version').as('v')).where('person_id', '=', personId).executeTakeFirst();
-    const version = Number(last?.v ?? 0) + 1;
+    await lockCase(unit, personId);
+    const version = (await lastScreeningVersion(unit, personId)) + 1;
     const id = randomUUID();
     const row = {
       id,
@@ -55,10 +51,10 @@ export async function screenPerson(platform: Platform, ctx: RequestContext, pers
       created_at: at,
     };
     // The unique (person, version) key refuses a concurrent screening that read the same last version.
-    await trx.insertInto('screenings').values(row).execute();
-    await trx.updateTable('cases').set({ stage: 'screened', updated_at: at }).where('person_id', '=', personId).where('stage', '=', 'registered').execute();
-    record({ action: 'screening.create', recordType: 'screening', recordId: id, fields: ['indicators', ...(input.statement ? ['statement'] : [])] });
-    await refreshObligations(platform, trx, [personId]);
+    await insertScreening(unit, row);
+    await advanceCaseStage(unit, personId, 'screened', at, { newVersion: false });
+    unit.record({ action: 'screening.create', recordType: 'screening', recordId: id, fields: ['indicators', ...(input.statement ? ['statement'] : [])] });
+    unit.factsChanged([personId]);
     return { id, version, indicators: JSON.parse(row.indicators) as string[], statement: input.statement ?? null, statementLanguage: row.statement_language, screenedBy: actor.userId, screenedAt: row.screened_at };
   });
 }
@@ -80,20 +76,18 @@ export const HEALTH_INDICATORS: ReadonlySet<string> = new Set([
  * Every screening version, oldest first. All indicators need the protection group; with the
  * health group alone only health indicators are shown; statements need the statements group.
  */
-export async function screeningHistory(platform: Platform, ctx: RequestContext, personId: string): Promise<ScreeningView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
+export async function screeningHistory(store: ScopedStore, personId: string): Promise<ScreeningView[]> {
+  const { platform } = store;
+  return store.unit(async (unit) => {
+    const groups = await unit.visibleGroups(personId);
     if (!groups.has('protection') && !groups.has('health')) throw forbidden('Screening results are not among the fields shared with you.');
     const visible = (indicators: string[]) => (groups.has('protection') ? indicators : indicators.filter((i) => HEALTH_INDICATORS.has(i)));
-    const rows = await trx.selectFrom('screenings').selectAll().where('person_id', '=', personId).orderBy('screening_version').execute();
+    const rows = await screeningRows(unit, personId);
     const withStatements = groups.has('statements');
-    record({
-      action: 'screening.read',
-      recordType: 'person',
-      recordId: personId,
-      fields: [groups.has('protection') ? 'indicators' : 'healthIndicators', ...(withStatements ? ['statement'] : [])],
-    });
+    unit.readDone(
+      { recordType: 'person', recordId: personId, action: 'screening.read' },
+      [groups.has('protection') ? 'indicators' : 'healthIndicators', ...(withStatements ? ['statement'] : [])],
+    );
     return rows.map((row) => ({
       id: row.id,
       version: row.screening_version,
@@ -105,3 +99,6 @@ export async function screeningHistory(platform: Platform, ctx: RequestContext, 
     }));
   });
 }
+
+/** What a merge of duplicate records does to screening versions: added, re-pointed and renumbered, removed on unmerge. */
+export { deleteScreening, insertScreening, moveScreening } from './store.js';

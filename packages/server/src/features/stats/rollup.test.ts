@@ -11,6 +11,7 @@ import { medianPrecision, type ExactMedian, type StatsFilter } from './store.js'
 import { syntheticWorld } from './test-support/world.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { birthDateColumns, restateAgesAtEncounter } from '../persons/birth-date.js';
+import { StoreUnit } from '../../store/unit.js';
 
 // The rollups must say exactly what the direct queries say over the same rows (the medians within
 // half a bucket), for any filter, after any change made the way the write paths make it.
@@ -151,7 +152,7 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
       for (const [i, id] of moved.entries()) {
         const occurredAt = iso(JAN - (i + 1) * 7 * 3_600_000);
         await trx.updateTable('encounters').set({ occurred_at: occurredAt }).where('id', '=', id).execute();
-        await restateAgesAtEncounter(trx, server.platform.cipher, id, occurredAt);
+        await restateAgesAtEncounter(new StoreUnit(server.platform, trx, () => {}, () => {}), id, occurredAt);
       }
       await restateEncounterStats(trx, moved);
     });
@@ -251,7 +252,7 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
         const encounter = encounters[Math.floor(rnd() * encounters.length)]!;
         const occurredAt = iso(JAN + Math.floor(rnd() * 200 * DAY));
         await trx.updateTable('encounters').set({ type: 'airport', occurred_at: occurredAt, dead: 3 }).where('id', '=', encounter).execute();
-        await restateAgesAtEncounter(trx, server.platform.cipher, encounter, occurredAt);
+        await restateAgesAtEncounter(new StoreUnit(server.platform, trx, () => {}, () => {}), encounter, occurredAt);
         await restateEncounterStats(trx, [encounter]);
       });
       for (const now of nows) for (const filter of filters(100 + round, 6)) await compare(db, dialect, filter, now);

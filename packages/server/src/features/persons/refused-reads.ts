@@ -1,19 +1,26 @@
 import { idSchema } from '@haven/core';
-import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { HavenApp } from '../../platform/http/app.js';
-import { everGranted } from './store.js';
+import { ScopedStore, type ScopedUnit } from '../../store/scoped-store.js';
+import { sharedOnlyByGrant } from './store.js';
 
-// Minimisation that can be checked afterwards (issue 5, point 3): an agency a referral shared some
-// field groups with, asking for a part of the person it was not given (or after its access ended),
-// gets nothing, and the attempt is in the audit trail for the oversight body.
+// Minimisation that can be checked afterwards: an agency a referral shared some field groups
+// with, asking for a part of the person it was not given (or after its access ended), gets
+// nothing, and the attempt is in the audit trail for the oversight body.
+
+/** A store for the refusal's own unit of work: the refused request's transaction rolled back, and its idempotency key is not this unit's. */
+function refusalStore(platform: Platform, ctx: RequestContext): ScopedStore {
+  const { idempotency: _unused, ...audit } = ctx.audit;
+  return new ScopedStore(platform, { ...ctx, audit });
+}
+
+function recordRefusal(unit: ScopedUnit, personId: string, asked: readonly string[]): void {
+  unit.record({ action: 'person.read_refused', recordType: 'person', recordId: personId, fields: asked });
+}
 
 /** Records a refused read of a person's record in its own transaction (the refused one rolled back). */
 export async function auditRefusedRead(platform: Platform, ctx: RequestContext, personId: string, asked: readonly string[]): Promise<void> {
-  const { idempotency: _unused, ...audit } = ctx.audit;
-  await withAudit(platform, audit, async (_trx, record) => {
-    record({ action: 'person.read_refused', recordType: 'person', recordId: personId, fields: asked });
-  });
+  await refusalStore(platform, ctx).unit(async (unit) => recordRefusal(unit, personId, asked));
 }
 
 const PERSON_ROUTE = '/api/persons/:id';
@@ -33,10 +40,9 @@ export function auditRefusedPersonReads(app: HavenApp, platform: Platform): void
     const personId = (request.params as { id?: unknown } | undefined)?.id;
     if (!idSchema.safeParse(personId).success) return payload;
     try {
-      const { db } = platform.database;
-      const worksOnCase = await db.selectFrom('cases').select('id').where('person_id', '=', personId as string).where('agency_id', '=', actor.agencyId).executeTakeFirst();
-      if (worksOnCase || !(await everGranted(db, actor.agencyId, personId as string))) return payload;
-      await auditRefusedRead(platform, request.ctx, personId as string, [`${request.method} ${route}`]);
+      await refusalStore(platform, request.ctx).unit(async (unit) => {
+        if (await sharedOnlyByGrant(unit, personId as string)) recordRefusal(unit, personId as string, [`${request.method} ${route}`]);
+      });
     } catch (error) {
       // The refusal stands either way; a failure to record it is logged for the operators.
       request.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'could not audit a refused read');

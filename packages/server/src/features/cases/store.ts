@@ -1,0 +1,113 @@
+import type { CaseStage } from '@haven/core';
+import type { CaseTable, ConsularNotificationTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
+import type { Cursor } from '../../platform/http/pagination.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { obligationSummaries, type ObligationSummary } from '../obligations/summary.js';
+
+/**
+ * Locks the person's case row until the transaction ends (PostgreSQL; SQLite admits one writer at
+ * a time): writes that check the case file before changing it (one open detention, the next
+ * screening version) then take their turn per person instead of both passing the check.
+ */
+export async function lockCaseRow(unit: Pick<StoreUnit, 'platform' | 'db'>, personId: string): Promise<void> {
+  if (unit.platform.database.dialect === 'postgres') await unit.db.selectFrom('cases').select('id').where('person_id', '=', personId).forUpdate().execute();
+}
+
+export async function findCaseOfPerson(unit: StoreUnit, personId: string): Promise<CaseTable | undefined> {
+  return unit.db.selectFrom('cases').selectAll().where('person_id', '=', personId).executeTakeFirst();
+}
+
+export async function findCase(unit: StoreUnit, caseId: string): Promise<CaseTable | undefined> {
+  return unit.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+}
+
+/** The agency and state of a user a case may be assigned to. */
+export async function officerOf(unit: StoreUnit, userId: string): Promise<{ agency_id: string; disabled: number } | undefined> {
+  return unit.db.selectFrom('users').select(['agency_id', 'disabled']).where('id', '=', userId).executeTakeFirst();
+}
+
+/** Moves the person's case to `stage` from any of `from`; with `newVersion`, an edit based on the version before is refused. */
+export async function setCaseStageFrom(unit: StoreUnit, personId: string, stage: CaseStage, from: readonly CaseStage[], at: string, newVersion: boolean): Promise<void> {
+  await unit.db
+    .updateTable('cases')
+    .set((eb) => ({ stage, updated_at: at, ...(newVersion ? { version: eb('version', '+', 1) } : {}) }))
+    .where('person_id', '=', personId)
+    .where('stage', 'in', [...from])
+    .execute();
+}
+
+/** The person's consular choice, as a new version of the case (an edit based on the old one is refused). */
+export async function setConsularChoice(unit: StoreUnit, personId: string, choice: CaseTable['consular_choice'], at: string): Promise<void> {
+  await unit.db
+    .updateTable('cases')
+    .set((eb) => ({ consular_choice: choice, version: eb('version', '+', 1), updated_at: at }))
+    .where('person_id', '=', personId)
+    .execute();
+}
+
+export async function openDetentionOf(unit: StoreUnit, personId: string): Promise<{ id: string } | undefined> {
+  return unit.db.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
+}
+
+export async function insertDetention(unit: StoreUnit, row: DetentionTable): Promise<void> {
+  await unit.db.insertInto('detentions').values(row).execute();
+}
+
+export async function findDetention(unit: StoreUnit, personId: string, detentionId: string): Promise<DetentionTable | undefined> {
+  return unit.db.selectFrom('detentions').selectAll().where('id', '=', detentionId).where('person_id', '=', personId).executeTakeFirst();
+}
+
+export async function insertConsularNotification(unit: StoreUnit, row: ConsularNotificationTable): Promise<void> {
+  await unit.db.insertInto('consular_notifications').values(row).execute();
+}
+
+/** A case of the list, with the person's row and the officer's name. */
+export type CaseListRow = PersonTable & {
+  case_id: string;
+  case_stage: string;
+  case_officer_id: string | null;
+  case_risk_level: string | null;
+  case_created_at: string;
+  case_updated_at: string;
+  officer_name: string | null;
+};
+
+/** The agency's cases, newest first: one stage, or every case not closed; assigned to a user, or to nobody. */
+export async function caseListRows(
+  unit: StoreUnit,
+  agencyId: string,
+  filter: { stage?: CaseStage | undefined; officer?: string | null | undefined },
+  cursor: Cursor | undefined,
+  limit: number,
+): Promise<CaseListRow[]> {
+  let query = unit.db
+    .selectFrom('cases')
+    .innerJoin('persons', 'persons.id', 'cases.person_id')
+    .leftJoin('users', 'users.id', 'cases.officer_id')
+    .selectAll('persons')
+    .select([
+      'cases.id as case_id',
+      'cases.stage as case_stage',
+      'cases.officer_id as case_officer_id',
+      'cases.risk_level as case_risk_level',
+      'cases.created_at as case_created_at',
+      'cases.updated_at as case_updated_at',
+      'users.display_name as officer_name',
+    ])
+    .where('cases.agency_id', '=', agencyId)
+    .where('persons.merged_into', 'is', null);
+  query = filter.stage ? query.where('cases.stage', '=', filter.stage) : query.where('cases.stage', '<>', 'closed');
+  if (filter.officer === null) query = query.where('cases.officer_id', 'is', null);
+  else if (filter.officer !== undefined) query = query.where('cases.officer_id', '=', filter.officer);
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([eb('cases.created_at', '<', cursor.at), eb.and([eb('cases.created_at', '=', cursor.at), eb('cases.id', '<', cursor.id)])]),
+    );
+  }
+  return query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(limit).execute();
+}
+
+/** Where each case stands against its obligations (open, overdue, next deadline). */
+export function obligationSummariesOf(unit: StoreUnit, personIds: readonly string[]): Promise<Map<string, ObligationSummary>> {
+  return obligationSummaries(unit.db, personIds, unit.platform.clock());
+}
