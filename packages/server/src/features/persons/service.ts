@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { birthDateColumns, birthDateOf } from './birth-date.js';
 import { PERSON_FIELDS } from './fields.js';
@@ -17,6 +18,7 @@ import {
   toPersonRecord,
   updatePersonRow,
   type PersonRecord,
+  type PersonValues,
 } from './store.js';
 
 
@@ -57,6 +59,16 @@ export async function readPerson(store: ScopedStore, personId: string): Promise<
       presentFields,
     ),
   );
+}
+
+/**
+ * The person's fields of these groups, for a feature that narrowed the groups itself (a referral's
+ * printed form, within what it shares); undefined when there is no such person. The caller
+ * records the read, naming the fields it returns.
+ */
+export async function personFieldsOf(unit: StoreUnit, personId: string, groups: ReadonlySet<FieldGroup>): Promise<PersonValues | undefined> {
+  const row = await findPersonRow(unit, personId);
+  return row && toPersonRecord(unit.platform.cipher, row, groups).fields;
 }
 
 export async function updatePerson(
