@@ -115,11 +115,21 @@ export class ScopedStore {
   }
 
   /**
-   * A unit of work audited under the request but with no caller's scope: the anonymous public
-   * forms (an allegation, its receipt) and sign-in, where there is no one signed in yet.
+   * A unit of work audited under the request but with no caller's scope: sign-in, where there is
+   * no one signed in yet.
    */
   unscoped<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
     return withAudit(this.platform, this.ctx.audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
+  }
+
+  /**
+   * A unit of work that keeps nothing of who asked: no user, agency or client address in its audit
+   * events and no stored answer tying it to an account, even when someone is signed in. The
+   * anonymous public forms (an allegation, its follow-up by receipt).
+   */
+  anonymous<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
+    const audit = { actorUserId: null, actorAgencyId: null, requestId: this.ctx.requestId, clientAddress: null };
+    return withAudit(this.platform, audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
   }
 }
 
