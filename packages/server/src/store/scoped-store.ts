@@ -2,6 +2,7 @@ import type { FieldGroup } from '@haven/core';
 import { actorOf } from '../platform/access/actor.js';
 import { personFieldGroups, worksOnCase } from '../platform/access/scope.js';
 import type { AuditAction } from '../platform/audit/actions.js';
+import type { AuditEvent } from '../platform/audit/chain.js';
 import type { AfterCommit, CoalescedWork, RecordAudit } from '../platform/audit/recorder.js';
 import { withAudit, withAuditCoalesced } from '../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../platform/context.js';
@@ -120,6 +121,17 @@ export class ScopedStore {
    */
   unscoped<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
     return withAudit(this.platform, this.ctx.audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
+  }
+
+  /**
+   * Records one event in a transaction of its own, apart from the work it is about, which failed
+   * and rolled back (a refusal worth the oversight body's eye). It stores no idempotent answer.
+   */
+  async recordApart(event: AuditEvent): Promise<void> {
+    const { idempotency: _unused, ...audit } = this.ctx.audit;
+    await withAudit(this.platform, audit, async (_trx, record) => {
+      record(event);
+    });
   }
 
   /**

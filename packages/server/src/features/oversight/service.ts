@@ -12,6 +12,7 @@ import {
   allegationView,
   auditEventRows,
   defaultOversightAgency,
+  eraseAllegationText,
   findAllegationByReceipt,
   handledAllegation,
   insertAllegation,
@@ -219,4 +220,10 @@ export async function recordAuditTrail(
       nextAfter: rows.length > limit ? Number(page[page.length - 1]!.seq) : null,
     };
   });
+}
+
+/** The retention run destroys the free text of an allegation closed long enough; it records the purge. */
+export async function purgeAllegation(unit: StoreUnit, id: string, at: string): Promise<void> {
+  await eraseAllegationText(unit, id, at);
+  unit.record({ action: 'allegation.purged', recordType: 'allegation', recordId: id, fields: ['description', 'findings', 'remedy'] });
 }

@@ -6,6 +6,7 @@ import type { Cursor } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { DESTROYED_TEXT } from '../retention/purge.js';
 
 // Allegations of failure to assist, as stored and as the oversight body sees them. The filer's
 // description, the findings and the remedy are encrypted; the receipt is kept only as its hash.
@@ -145,5 +146,14 @@ export async function auditEventRows(unit: StoreUnit, recordType: string, record
     .where('seq', '>', after)
     .orderBy('seq')
     .limit(limit + 1)
+    .execute();
+}
+
+/** Destroys an allegation's free text (description, findings, remedy) once it is past retention; its status and links stay. */
+export async function eraseAllegationText(unit: StoreUnit, id: string, at: string): Promise<void> {
+  await unit.db
+    .updateTable('allegations')
+    .set({ description_enc: unit.platform.cipher.encrypt(DESTROYED_TEXT, allegationPlace('description_enc', id)), findings_enc: null, remedy_enc: null, purged_at: at })
+    .where('id', '=', id)
     .execute();
 }
