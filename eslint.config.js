@@ -72,8 +72,6 @@ const NOT_YET_ON_THE_STORE = [
   'packages/server/src/features/duplicates/merge.ts',
   'packages/server/src/features/duplicates/service.ts',
   'packages/server/src/features/encounters/service.ts',
-  'packages/server/src/features/exports/jobs.ts',
-  'packages/server/src/features/exports/personal.ts',
   'packages/server/src/features/identity/access-changes.ts',
   'packages/server/src/features/identity/admin-routes.ts',
   'packages/server/src/features/identity/api-tokens.ts',
