@@ -103,4 +103,25 @@ describe.each(await databaseKinds())('the scoped store on %s', (kind) => {
     const row = await db().selectFrom('persons').select(['sex', 'version']).where('id', '=', person.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ sex: 'male', version: 2 });
   });
+
+  it('keeps nothing of who asked in an anonymous unit, even from a signed-in request', async () => {
+    const store = new ScopedStore(server.platform, contextOf(userId, agencyId, 'store-anonymous'));
+    await store.anonymous(async (unit) => {
+      unit.record({ action: 'allegation.followed_up', recordType: 'allegation', recordId: 'anonymous-record', fields: ['status'] });
+    });
+    const events = await db().selectFrom('audit_events').select(['actor_user_id', 'actor_agency_id', 'client_address']).where('request_id', '=', 'store-anonymous').execute();
+    expect(events).toEqual([{ actor_user_id: null, actor_agency_id: null, client_address: null }]);
+  });
+
+  it('records a refusal apart from the unit that failed and rolled back', async () => {
+    const store = new ScopedStore(server.platform, contextOf(userId, agencyId, 'store-apart'));
+    await expect(
+      store.unit(async (unit) => {
+        unit.record({ action: 'legal_hold.released', recordType: 'legal_hold', recordId: 'refused-hold', fields: ['releaseReason'] });
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await store.recordApart({ action: 'legal_hold.release_refused', recordType: 'legal_hold', recordId: 'refused-hold' });
+    expect(await eventsOf('store-apart')).toEqual([{ action: 'legal_hold.release_refused', record_id: 'refused-hold' }]);
+  });
 });

@@ -2,6 +2,7 @@ import type { FieldGroup } from '@haven/core';
 import { actorOf } from '../platform/access/actor.js';
 import { personFieldGroups, worksOnCase } from '../platform/access/scope.js';
 import type { AuditAction } from '../platform/audit/actions.js';
+import type { AuditEvent } from '../platform/audit/chain.js';
 import type { AfterCommit, CoalescedWork, RecordAudit } from '../platform/audit/recorder.js';
 import { withAudit, withAuditCoalesced } from '../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../platform/context.js';
@@ -115,11 +116,32 @@ export class ScopedStore {
   }
 
   /**
-   * A unit of work audited under the request but with no caller's scope: the anonymous public
-   * forms (an allegation, its receipt) and sign-in, where there is no one signed in yet.
+   * A unit of work audited under the request but with no caller's scope: sign-in, where there is
+   * no one signed in yet.
    */
   unscoped<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
     return withAudit(this.platform, this.ctx.audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
+  }
+
+  /**
+   * Records one event in a transaction of its own, apart from the work it is about, which failed
+   * and rolled back (a refusal worth the oversight body's eye). It stores no idempotent answer.
+   */
+  async recordApart(event: AuditEvent): Promise<void> {
+    const { idempotency: _unused, ...audit } = this.ctx.audit;
+    await withAudit(this.platform, audit, async (_trx, record) => {
+      record(event);
+    });
+  }
+
+  /**
+   * A unit of work that keeps nothing of who asked: no user, agency or client address in its audit
+   * events and no stored answer tying it to an account, even when someone is signed in. The
+   * anonymous public forms (an allegation, its follow-up by receipt).
+   */
+  anonymous<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
+    const audit = { actorUserId: null, actorAgencyId: null, requestId: this.ctx.requestId, clientAddress: null };
+    return withAudit(this.platform, audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
   }
 }
 

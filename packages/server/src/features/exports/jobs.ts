@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { AuditContext } from '../../platform/audit/chain.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import { actorOf } from '../../platform/access/actor.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ExportJobTable } from '../../platform/db/schema.js';
-import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../../platform/http/problem.js';
+import { conflict, forbidden, HttpProblem, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import { systemStore, type SystemStore } from '../../store/system-store.js';
 import { indicatorReport, type StatsFilter } from '../stats/service.js';
 import { caseList, htcdsReferrals } from './personal.js';
 import { renderIndicators, type AggregateFormat } from './render.js';
+import { claimJob, failJob, findJob, finishJob, insertJob, ownJob, ownJobs, queuedJobIds, reportProgress, tidyJobs } from './store.js';
 import { encryptedZip, MIN_EXPORT_PASSWORD } from './zip.js';
 
 // Exports run in the background (issue 8, item 4): a request queues a job; any server process
@@ -68,8 +68,8 @@ export interface ExportRequest {
   filter?: StatsFilter | undefined;
 }
 
-export async function requestExport(platform: Platform, ctx: RequestContext, input: ExportRequest): Promise<ExportJobView> {
-  const actor = actorOf(ctx);
+export async function requestExport(store: ScopedStore, input: ExportRequest): Promise<ExportJobView> {
+  const { platform, actor } = store;
   const personal = PERSONAL_EXPORT_KINDS.includes(input.kind);
   if (personal && !actor.permissions.has('case:export')) throw forbidden('Your role does not allow exports of personal data.');
   if (personal && input.format !== 'csv') throw unprocessable('format', 'a personal-data export is a CSV inside a password-protected ZIP');
@@ -96,30 +96,20 @@ export async function requestExport(platform: Platform, ctx: RequestContext, inp
     updated_at: at,
     expires_at: null,
   };
-  await withAudit(platform, ctx.audit, async (trx, record) => {
-    await trx.insertInto('export_jobs').values(row).execute();
-    record({ action: 'export.requested', recordType: 'export_job', recordId: row.id, fields: [input.kind, input.format] });
+  await store.unit(async (unit) => {
+    await insertJob(unit, row);
+    unit.record({ action: 'export.requested', recordType: 'export_job', recordId: row.id, fields: [input.kind, input.format] });
   });
   kickExports(platform);
   return view(row);
 }
 
-async function ownJob(platform: Platform, ctx: RequestContext, id: string): Promise<ExportJobTable> {
-  const actor = actorOf(ctx);
-  const row = await platform.database.db.selectFrom('export_jobs').selectAll().where('id', '=', id).executeTakeFirst();
-  // Only the requester sees a job; to anyone else it does not exist.
-  if (!row || row.requested_by !== actor.userId) throw notFound('export');
-  return row;
+export async function readExport(store: ScopedStore, id: string): Promise<ExportJobView> {
+  return view(await store.unit((unit) => ownJob(unit, id)));
 }
 
-export async function readExport(platform: Platform, ctx: RequestContext, id: string): Promise<ExportJobView> {
-  return view(await ownJob(platform, ctx, id));
-}
-
-export async function myExports(platform: Platform, ctx: RequestContext): Promise<ExportJobView[]> {
-  const actor = actorOf(ctx);
-  const rows = await platform.database.db.selectFrom('export_jobs').selectAll().where('requested_by', '=', actor.userId).orderBy('created_at', 'desc').orderBy('id').limit(50).execute();
-  return rows.map(view);
+export async function myExports(store: ScopedStore): Promise<ExportJobView[]> {
+  return (await store.unit((unit) => ownJobs(unit, 50))).map(view);
 }
 
 export interface Download {
@@ -129,9 +119,9 @@ export interface Download {
 }
 
 /** The finished file; a personal export comes zipped (AES-256) under the password given now. */
-export async function downloadExport(platform: Platform, ctx: RequestContext, id: string, password: string | undefined): Promise<Download> {
-  const actor = actorOf(ctx);
-  const row = await ownJob(platform, ctx, id);
+export async function downloadExport(store: ScopedStore, id: string, password: string | undefined): Promise<Download> {
+  const { platform, actor } = store;
+  const row = await store.unit((unit) => ownJob(unit, id));
   const personal = PERSONAL_EXPORT_KINDS.includes(row.kind as ExportKind);
   if (personal && !actor.permissions.has('case:export')) throw forbidden('Your role does not allow exports of personal data.');
   if (row.status === 'expired' || (row.expires_at !== null && row.expires_at <= platform.clock().toISOString())) {
@@ -145,29 +135,14 @@ export async function downloadExport(platform: Platform, ctx: RequestContext, id
   const file: Download = personal
     ? { fileName: row.file_name!.replace(/\.csv$/, '.zip'), mediaType: 'application/zip', bytes: await encryptedZip(row.file_name!, bytes, password!) }
     : { fileName: row.file_name!, mediaType: row.media_type!, bytes };
-  await withAudit(platform, ctx.audit, async (_trx, record) => {
-    record({ action: 'export.downloaded', recordType: 'export_job', recordId: row.id, fields: [row.kind, personal ? 'encrypted_zip' : row.format] });
+  await store.unit(async (unit) => {
+    unit.record({ action: 'export.downloaded', recordType: 'export_job', recordId: row.id, fields: [row.kind, personal ? 'encrypted_zip' : row.format] });
   });
   return file;
 }
 
 /** This process, as named in the claims it makes. */
 const processName = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
-/** Claims a queued job for this process: one conditional update, so one process wins. */
-async function claim(platform: Platform, id: string, worker: string): Promise<boolean> {
-  const at = platform.clock().toISOString();
-  const row = await platform.database.db.selectFrom('export_jobs').select(['attempts', 'version']).where('id', '=', id).executeTakeFirst();
-  if (!row) return false;
-  const result = await platform.database.db
-    .updateTable('export_jobs')
-    .set({ status: 'running', claimed_by: worker, claimed_at: at, attempts: row.attempts + 1, version: row.version + 1, updated_at: at })
-    .where('id', '=', id)
-    .where('status', '=', 'queued')
-    .where('version', '=', row.version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
 
 export interface ProducedExport {
   fileName: string;
@@ -177,11 +152,15 @@ export interface ProducedExport {
   personIds: string[];
 }
 
-/** Makes the file of an export (the worker and `haven export` share this), reporting progress 0–1. */
+/**
+ * Makes the file of an export (the worker and `haven export` share this), reporting progress 0–1;
+ * its reads run in the named system store given (the export worker's unless said otherwise).
+ */
 export async function produceExport(
   platform: Platform,
   job: { kind: ExportKind; format: string; filter: StatsFilter; agencyId: string },
   progress: (fraction: number) => Promise<void>,
+  store: SystemStore = systemStore(platform, 'exports'),
 ): Promise<ProducedExport> {
   if (job.kind === 'indicators') {
     await progress(0.05);
@@ -190,57 +169,42 @@ export async function produceExport(
     return { ...(await renderIndicators(report, job.format as AggregateFormat)), personIds: [] };
   }
   const produce = job.kind === 'case_list' ? caseList : htcdsReferrals;
-  const result = await produce(platform, job.agencyId, (f) => progress(0.05 + f * 0.85));
+  const result = await produce(store, job.agencyId, (f) => progress(0.05 + f * 0.85));
   return { fileName: result.fileName, mediaType: 'text/csv; charset=utf-8', bytes: result.csv, personIds: result.personIds };
 }
 
 /** Runs one claimed job to its end. Errors are stored as a short reason, never with data in it. */
 async function work(platform: Platform, id: string, worker: string): Promise<void> {
-  const { db } = platform.database;
-  const job = await db.selectFrom('export_jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const exports = systemStore(platform, 'exports');
+  const job = (await exports.unit((unit) => findJob(unit, id)))!;
+  // Each step is its own unit, committed at once: other processes see how far the job got.
   const progress = async (fraction: number) => {
     const at = platform.clock().toISOString();
-    await db
-      .updateTable('export_jobs')
-      .set({ progress: Math.max(1, Math.min(99, Math.round(fraction * 100))), claimed_at: at, updated_at: at })
-      .where('id', '=', id)
-      .where('claimed_by', '=', worker)
-      .execute();
+    await exports.unit((unit) => reportProgress(unit, id, worker, Math.max(1, Math.min(99, Math.round(fraction * 100))), at));
   };
   // The requester, for the audit trail: the events name who exported, not the process.
-  const audit: AuditContext = { actorUserId: job.requested_by, actorAgencyId: job.agency_id, requestId: `export:${job.id}`, clientAddress: null };
+  const asRequester = systemStore(platform, 'exports', { actorUserId: job.requested_by, actorAgencyId: job.agency_id, requestId: `export:${job.id}`, clientAddress: null });
   try {
-    const { fileName, mediaType, bytes, personIds } = await produceExport(platform, { kind: job.kind as ExportKind, format: job.format, filter: JSON.parse(job.filter) as StatsFilter, agencyId: job.agency_id }, progress);
+    const { fileName, mediaType, bytes, personIds } = await produceExport(platform, { kind: job.kind as ExportKind, format: job.format, filter: JSON.parse(job.filter) as StatsFilter, agencyId: job.agency_id }, progress, exports);
     const at = platform.clock();
-    await withAudit(platform, audit, async (trx, record) => {
-      const updated = await trx
-        .updateTable('export_jobs')
-        .set({
-          status: 'done',
-          progress: 100,
-          file_name: fileName,
-          media_type: mediaType,
-          records: job.kind === 'indicators' ? null : personIds.length,
-          result_enc: platform.cipher.encrypt(bytes.toString('base64'), placeOf('export_jobs', 'result_enc', job.id)),
-          updated_at: at.toISOString(),
-          expires_at: new Date(at.getTime() + EXPORT_RETENTION_MS).toISOString(),
-        })
-        .where('id', '=', id)
-        .where('claimed_by', '=', worker)
-        .where('status', '=', 'running')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new Error('the claim on this export was lost');
+    await asRequester.unit(async (unit) => {
+      const finished = await finishJob(unit, id, worker, {
+        status: 'done',
+        progress: 100,
+        file_name: fileName,
+        media_type: mediaType,
+        records: job.kind === 'indicators' ? null : personIds.length,
+        result_enc: platform.cipher.encrypt(bytes.toString('base64'), placeOf('export_jobs', 'result_enc', job.id)),
+        updated_at: at.toISOString(),
+        expires_at: new Date(at.getTime() + EXPORT_RETENTION_MS).toISOString(),
+      });
+      if (!finished) throw new Error('the claim on this export was lost');
       // Who exported which records: one event per person in the file.
-      for (const personId of personIds) record({ action: 'person.exported', recordType: 'person', recordId: personId, fields: [job.kind] });
+      for (const personId of personIds) unit.record({ action: 'person.exported', recordType: 'person', recordId: personId, fields: [job.kind] });
     });
   } catch (error) {
     const at = platform.clock().toISOString();
-    await db
-      .updateTable('export_jobs')
-      .set({ status: 'failed', error: error instanceof Error ? error.message.slice(0, 200) : 'failed', updated_at: at })
-      .where('id', '=', id)
-      .where('claimed_by', '=', worker)
-      .execute();
+    await exports.unit((unit) => failJob(unit, id, worker, error instanceof Error ? error.message.slice(0, 200) : 'failed', at));
     throw error;
   }
 }
@@ -250,26 +214,18 @@ async function work(platform: Platform, id: string, worker: string): Promise<voi
  * claim and run whatever is queued. Safe to run in every process at once.
  */
 export async function drainExportQueue(platform: Platform, worker = processName): Promise<number> {
-  const { db } = platform.database;
+  const exports = systemStore(platform, 'exports');
   const now = platform.clock();
   const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
-  await db.updateTable('export_jobs').set({ status: 'queued', claimed_by: null, updated_at: now.toISOString() }).where('status', '=', 'running').where('claimed_at', '<', stale).where('attempts', '<', MAX_ATTEMPTS).execute();
-  await db
-    .updateTable('export_jobs')
-    .set({ status: 'failed', error: 'stopped too often', updated_at: now.toISOString() })
-    .where('status', '=', 'running')
-    .where('claimed_at', '<', stale)
-    .where('attempts', '>=', MAX_ATTEMPTS)
-    .execute();
-  await db.updateTable('export_jobs').set({ status: 'expired', result_enc: null, updated_at: now.toISOString() }).where('status', '=', 'done').where('expires_at', '<=', now.toISOString()).execute();
+  await exports.unit((unit) => tidyJobs(unit, now.toISOString(), stale, MAX_ATTEMPTS));
   let ran = 0;
   for (;;) {
-    const queued = await db.selectFrom('export_jobs').select('id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(5).execute();
+    const queued = await exports.unit((unit) => queuedJobIds(unit, 5));
     if (queued.length === 0) return ran;
     let claimedAny = false;
-    for (const { id } of queued) {
+    for (const id of queued) {
       if (stopped.has(platform)) return ran;
-      if (!(await claim(platform, id, worker))) continue;
+      if (!(await exports.unit((unit) => claimJob(unit, id, worker, platform.clock().toISOString())))) continue;
       claimedAny = true;
       ran += 1;
       await work(platform, id, worker).catch(() => undefined); // stored as failed on the job

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import { TRAFFICKING_INDICATORS } from '@haven/core';
-import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
+import type { SystemStore } from '../../store/system-store.js';
+import { caseListRows, countCases, screenedIndicators, traffickingReferralRows } from './store.js';
 
 // Exports of personal data (issue 8, item 4), for roles allowed to export cases (supervisors):
 // the agency's own case list, and its trafficking referrals mapped to the Human Trafficking Case
@@ -20,39 +20,17 @@ type Progress = (fraction: number) => Promise<void>;
 
 const BATCH = 2000;
 
-/** The agency's open and closed cases: identity, stage and the obligations still owed. */
-export async function caseList(platform: Platform, agencyId: string, progress: Progress): Promise<PersonalExport> {
-  const { db } = platform.database;
-  const total = Number((await db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).where('agency_id', '=', agencyId).executeTakeFirstOrThrow()).n);
+/** The agency's open and closed cases: identity, stage and the obligations still owed. A batch per unit of work. */
+export async function caseList(store: SystemStore, agencyId: string, progress: Progress): Promise<PersonalExport> {
+  const { platform } = store;
+  const total = await store.unit((unit) => countCases(unit, agencyId));
   const header = ['case_id', 'person_id', 'given_name', 'family_name', 'sex', 'birth_date', 'age_claimed', 'nationality', 'accompaniment', 'stage', 'encounter_at', 'encounter_type', 'obligations_open', 'obligations_overdue'];
   const records: string[][] = [header];
   const personIds: string[] = [];
   const now = platform.clock().toISOString();
   for (let offset = 0; ; offset += BATCH) {
-    const rows = await sql<{
-      case_id: string;
-      person_id: string;
-      given_name_enc: string | null;
-      family_name_enc: string | null;
-      sex: string;
-      birth_date_enc: string | null;
-      age_claimed: number | null;
-      nationality: string | null;
-      accompaniment: string | null;
-      stage: string;
-      occurred_at: string | null;
-      type: string | null;
-      open: number | string;
-      overdue: number | string;
-    }>`select c.id as case_id, p.id as person_id, p.given_name_enc, p.family_name_enc, p.sex, p.birth_date_enc, p.age_claimed, p.nationality,
-          p.accompaniment, c.stage, e.occurred_at, e.type,
-          (select count(*) from obligations o where o.person_id = p.id and o.status = 'open') as open,
-          (select count(*) from obligations o where o.person_id = p.id and o.status = 'open' and o.due_by < ${now}) as overdue
-        from cases c join persons p on p.id = c.person_id left join encounters e on e.id = p.encounter_id
-        where c.agency_id = ${agencyId}
-        order by c.created_at, c.id
-        limit ${BATCH} offset ${offset}`.execute(db);
-    for (const r of rows.rows) {
+    const rows = await store.unit((unit) => caseListRows(unit, agencyId, now, offset, BATCH));
+    for (const r of rows) {
       const plain = (column: 'given_name_enc' | 'family_name_enc' | 'birth_date_enc') => platform.cipher.decryptNullable(r[column], placeOf('persons', column, r.person_id)) ?? '';
       records.push([
         r.case_id,
@@ -73,7 +51,7 @@ export async function caseList(platform: Platform, agencyId: string, progress: P
       personIds.push(r.person_id);
     }
     await progress(total === 0 ? 1 : Math.min(1, personIds.length / total));
-    if (rows.rows.length < BATCH) break;
+    if (rows.length < BATCH) break;
   }
   return { fileName: `haven-case-list-${now.slice(0, 10)}.csv`, csv: Buffer.from(stringify(records), 'utf8'), personIds };
 }
@@ -121,30 +99,12 @@ function ageBroad(age: number | null): string {
 }
 
 /** The agency's sent anti-trafficking referrals (either side of them), one line per referral. */
-export async function htcdsReferrals(platform: Platform, agencyId: string, progress: Progress): Promise<PersonalExport> {
-  const { db } = platform.database;
-  const rows = await db
-    .selectFrom('referrals as r')
-    .innerJoin('persons as p', 'p.id', 'r.person_id')
-    .leftJoin('encounters as e', 'e.id', 'p.encounter_id')
-    .select(['r.reference', 'r.person_id', 'r.status', 'r.sent_at', 'r.accepted_at', 'r.completed_at', 'p.sex', 'p.age_at_encounter', 'p.age_claimed', 'p.nationality', 'e.occurred_at'])
-    .where('r.service_type', '=', 'anti_trafficking')
-    .where('r.status', '<>', 'draft')
-    .where((eb) => eb.or([eb('r.from_agency_id', '=', agencyId), eb('r.to_agency_id', '=', agencyId)]))
-    .orderBy('r.sent_at')
-    .orderBy('r.reference')
-    .execute();
+export async function htcdsReferrals(store: SystemStore, agencyId: string, progress: Progress): Promise<PersonalExport> {
+  const { platform } = store;
+  const rows = await store.unit((unit) => traffickingReferralRows(unit, agencyId));
   await progress(0.4);
-  const indicators = new Map<string, Set<string>>();
   const personIds = [...new Set(rows.map((r) => r.person_id))];
-  for (let i = 0; i < personIds.length; i += 500) {
-    const screenings = await db.selectFrom('screenings').select(['person_id', 'indicators']).where('person_id', 'in', personIds.slice(i, i + 500)).execute();
-    for (const s of screenings) {
-      const set = indicators.get(s.person_id) ?? new Set<string>();
-      for (const code of JSON.parse(s.indicators) as string[]) set.add(code);
-      indicators.set(s.person_id, set);
-    }
-  }
+  const indicators = await store.unit((unit) => screenedIndicators(unit, personIds));
   await progress(0.8);
   const records = rows.map((r) => {
     // The age the indicators count: no date of birth needs decrypting for a band.

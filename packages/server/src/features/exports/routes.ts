@@ -25,7 +25,7 @@ const jobSchema = z
 
 const idParams = z.strictObject({ id: idSchema });
 
-export const exportRoutes: Feature = (app, platform) => {
+export const exportRoutes: Feature = (app) => {
   app.post(
     '/api/exports/indicators',
     {
@@ -37,7 +37,7 @@ export const exportRoutes: Feature = (app, platform) => {
         response: { 202: jobSchema },
       },
     },
-    async (request, reply) => reply.code(202).send(await requestExport(platform, request.ctx, { kind: 'indicators', format: request.body.format, filter: request.body.filter })),
+    async (request, reply) => reply.code(202).send(await requestExport(request.store, { kind: 'indicators', format: request.body.format, filter: request.body.filter })),
   );
 
   app.post(
@@ -54,7 +54,7 @@ export const exportRoutes: Feature = (app, platform) => {
         response: { 202: jobSchema },
       },
     },
-    async (request, reply) => reply.code(202).send(await requestExport(platform, request.ctx, { kind: request.body.kind, format: 'csv' })),
+    async (request, reply) => reply.code(202).send(await requestExport(request.store, { kind: request.body.kind, format: 'csv' })),
   );
 
   app.get(
@@ -63,7 +63,7 @@ export const exportRoutes: Feature = (app, platform) => {
       config: { access: {} },
       schema: { tags: ['exports'], summary: 'My last 50 exports with their progress', response: { 200: z.array(jobSchema) } },
     },
-    async (request) => myExports(platform, request.ctx),
+    async (request) => myExports(request.store),
   );
 
   app.get(
@@ -72,7 +72,7 @@ export const exportRoutes: Feature = (app, platform) => {
       config: { access: {} },
       schema: { tags: ['exports'], summary: 'An export I requested: status and progress (404 for anyone else)', params: idParams, response: { 200: jobSchema } },
     },
-    async (request) => readExport(platform, request.ctx, request.params.id),
+    async (request) => readExport(request.store, request.params.id),
   );
 
   app.post(
@@ -106,7 +106,7 @@ export const exportRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const file = await downloadExport(platform, request.ctx, request.params.id, request.body.password);
+      const file = await downloadExport(request.store, request.params.id, request.body.password);
       // The schema documents the bytes for OpenAPI; Fastify sends a Buffer as it is, unserialised.
       return reply
         .type(file.mediaType)

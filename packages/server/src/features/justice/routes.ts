@@ -103,7 +103,7 @@ const investigationDetailSchema = investigationSchema.extend({ links: z.array(li
 const personJusticeSchema = z.object({ personId: z.uuid(), links: z.array(linkSchema), incidents: z.array(incidentSchema) }).meta({ id: 'PersonJustice' });
 const idParams = z.strictObject({ id: idSchema });
 
-export const justiceRoutes: Feature = (app, platform) => {
+export const justiceRoutes: Feature = (app) => {
   app.post(
     '/api/investigations',
     {
@@ -119,7 +119,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 201: investigationSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createInvestigation(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await createInvestigation(request.store, request.body)),
   );
 
   app.get(
@@ -133,7 +133,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: pageResponseSchema(investigationSchema) },
       },
     },
-    async (request) => listInvestigations(platform, request.ctx, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
+    async (request) => listInvestigations(request.store, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
   );
 
   app.get(
@@ -150,7 +150,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: investigationDetailSchema },
       },
     },
-    async (request) => readInvestigation(platform, request.ctx, request.params.id),
+    async (request) => readInvestigation(request.store, request.params.id),
   );
 
   app.patch(
@@ -168,7 +168,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: investigationSchema },
       },
     },
-    async (request) => changeInvestigation(platform, request.ctx, request.params.id, request.body),
+    async (request) => changeInvestigation(request.store, request.params.id, request.body),
   );
 
   app.post(
@@ -191,7 +191,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 201: linkSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await linkPerson(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await linkPerson(request.store, request.params.id, request.body)),
   );
 
   app.patch(
@@ -209,7 +209,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: linkSchema },
       },
     },
-    async (request) => changeLink(platform, request.ctx, request.params.id, request.body),
+    async (request) => changeLink(request.store, request.params.id, request.body),
   );
 
   app.post(
@@ -228,7 +228,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 201: measureSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await requestMeasure(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await requestMeasure(request.store, request.params.id, request.body)),
   );
 
   app.patch(
@@ -246,7 +246,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: measureSchema },
       },
     },
-    async (request) => decideMeasure(platform, request.ctx, request.params.id, request.body),
+    async (request) => decideMeasure(request.store, request.params.id, request.body),
   );
 
   app.get(
@@ -263,7 +263,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: personJusticeSchema },
       },
     },
-    async (request) => personJustice(platform, request.ctx, request.params.id),
+    async (request) => personJustice(request.store, request.params.id),
   );
 
   app.post(
@@ -285,7 +285,7 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 201: incidentSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordIncident(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordIncident(request.store, request.params.id, request.body)),
   );
 
   app.patch(
@@ -307,6 +307,6 @@ export const justiceRoutes: Feature = (app, platform) => {
         response: { 200: incidentSchema },
       },
     },
-    async (request) => changeIncident(platform, request.ctx, request.params.id, request.body),
+    async (request) => changeIncident(request.store, request.params.id, request.body),
   );
 };

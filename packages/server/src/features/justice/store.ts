@@ -1,8 +1,9 @@
 import type { AggravatingCircumstance, IncidentKind, IncidentStatus, InvestigationKind, InvestigationStatus, JusticeRole, ProtectionMeasureStatus, ProtectionMeasureType, SmugglingOffence } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
 import type { IncidentTable, InvestigationTable, JusticeLinkTable, ProtectionMeasureTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
+import { forbidden, notFound, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 
 // Rows of the justice tables and how the API shows them. Free text (measure notes, incident
@@ -137,25 +138,115 @@ export function incidentView(cipher: FieldCipher, row: IncidentTable): IncidentV
   };
 }
 
-export async function findInvestigation(q: Queryable, id: string): Promise<InvestigationTable | undefined> {
-  return q.selectFrom('investigations').selectAll().where('id', '=', id).executeTakeFirst();
+async function findInvestigation(unit: StoreUnit, id: string): Promise<InvestigationTable | undefined> {
+  return unit.db.selectFrom('investigations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findLink(q: Queryable, id: string): Promise<JusticeLinkTable | undefined> {
-  return q.selectFrom('justice_links').selectAll().where('id', '=', id).executeTakeFirst();
+async function findLink(unit: StoreUnit, id: string): Promise<JusticeLinkTable | undefined> {
+  return unit.db.selectFrom('justice_links').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findMeasure(q: Queryable, id: string): Promise<ProtectionMeasureTable | undefined> {
-  return q.selectFrom('protection_measures').selectAll().where('id', '=', id).executeTakeFirst();
+async function findMeasure(unit: StoreUnit, id: string): Promise<ProtectionMeasureTable | undefined> {
+  return unit.db.selectFrom('protection_measures').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findIncident(q: Queryable, id: string): Promise<IncidentTable | undefined> {
-  return q.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+async function findIncident(unit: StoreUnit, id: string): Promise<IncidentTable | undefined> {
+  return unit.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** An agency's investigations, newest first, after the cursor. */
-export async function listInvestigationRows(q: Queryable, agencyId: string, status: InvestigationStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<InvestigationTable[]> {
-  let query = q.selectFrom('investigations').selectAll().where('agency_id', '=', agencyId);
+// ---- who reaches what: the justice scope, on the caller's unit ---------------------------------
+
+/** An investigation of the caller's agency; any other is not found (its existence is not revealed). */
+export async function ownInvestigation(unit: ScopedUnit, id: string): Promise<InvestigationTable> {
+  const row = await findInvestigation(unit, id);
+  if (!row || row.agency_id !== unit.actor.agencyId) throw notFound('investigation');
+  return row;
+}
+
+/** An investigation named in a request body: it must exist, or the request cannot be accepted. */
+export async function namedInvestigation(unit: StoreUnit, id: string): Promise<InvestigationTable> {
+  const row = await findInvestigation(unit, id);
+  if (!row) throw unprocessable('investigationId', 'no such investigation');
+  return row;
+}
+
+/**
+ * A justice link reached by its id, for one of its two parties: the agency working on the
+ * person's case (case managers) and the agency of the investigation (investigators). Anyone else
+ * who can see the person is refused; those who cannot do not learn the link exists.
+ */
+export async function linkAsParty(unit: ScopedUnit, linkId: string): Promise<{ link: JusticeLinkTable; investigation: InvestigationTable }> {
+  const { actor } = unit;
+  const link = await findLink(unit, linkId);
+  if (!link) throw notFound('justice link');
+  const investigation = (await findInvestigation(unit, link.investigation_id))!;
+  if (actor.permissions.has('case:manage') && (await unit.worksOnCase(link.person_id))) return { link, investigation };
+  if (actor.permissions.has('justice:write') && investigation.agency_id === actor.agencyId) return { link, investigation };
+  if (!(await unit.groupsOf(link.person_id)) && investigation.agency_id !== actor.agencyId) throw notFound('justice link');
+  throw forbidden('Only the agency working on the case or the agency of the investigation may change this link.');
+}
+
+/** A protection measure reached by its id, for the agency of its investigation alone (else not found). */
+export async function measureOfOwnInvestigation(unit: ScopedUnit, measureId: string): Promise<ProtectionMeasureTable> {
+  const measure = await findMeasure(unit, measureId);
+  const link = measure && (await findLink(unit, measure.justice_link_id));
+  const investigation = link && (await findInvestigation(unit, link.investigation_id));
+  if (!measure || !investigation || investigation.agency_id !== unit.actor.agencyId) throw notFound('protection measure');
+  return measure;
+}
+
+/**
+ * An incident reached by its id, for who may change it: the agency that recorded it, the one
+ * working on the case, or the agency of its investigation; refused to others who see the person,
+ * not found for the rest.
+ */
+export async function incidentAsParty(unit: ScopedUnit, incidentId: string): Promise<IncidentTable> {
+  const { actor } = unit;
+  const incident = await findIncident(unit, incidentId);
+  if (!incident) throw notFound('incident');
+  if (incident.agency_id === actor.agencyId) return incident;
+  if (incident.person_id && (await unit.worksOnCase(incident.person_id))) return incident;
+  if (incident.investigation_id && (await findInvestigation(unit, incident.investigation_id))?.agency_id === actor.agencyId) return incident;
+  if (incident.person_id && (await unit.groupsOf(incident.person_id))) throw forbidden('Only the agency that recorded it, the one working on the case or the investigating agency may change this incident.');
+  throw notFound('incident');
+}
+
+/**
+ * The justice links of a person the caller reads: all of them for the agency working on the case,
+ * else (an agency reading through a justice link) its own investigations' links only.
+ */
+export async function visibleLinkRowsOfPerson(unit: ScopedUnit, personId: string): Promise<JusticeLinkTable[]> {
+  const links = await unit.db.selectFrom('justice_links').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+  if (await unit.worksOnCase(personId)) return links;
+  const own = new Set((await unit.db.selectFrom('investigations').select('id').where('agency_id', '=', unit.actor.agencyId).execute()).map((i) => i.id));
+  return links.filter((l) => own.has(l.investigation_id));
+}
+
+/** For oversight: whether an incident exists and whose it is, without reading it. */
+export async function incidentPerson(unit: StoreUnit, incidentId: string): Promise<{ personId: string | null } | undefined> {
+  const row = await unit.db.selectFrom('incidents').select('person_id').where('id', '=', incidentId).executeTakeFirst();
+  return row && { personId: row.person_id };
+}
+
+// ---- investigations ----------------------------------------------------------------------------
+
+export async function investigationReferenceTaken(unit: StoreUnit, agencyId: string, reference: string): Promise<boolean> {
+  const existing = await unit.db.selectFrom('investigations').select('id').where('agency_id', '=', agencyId).where('reference', '=', reference).executeTakeFirst();
+  return existing !== undefined;
+}
+
+export async function insertInvestigation(unit: StoreUnit, row: InvestigationTable): Promise<void> {
+  await unit.db.insertInto('investigations').values(row).execute();
+}
+
+export async function updateInvestigation(unit: StoreUnit, row: InvestigationTable, set: Partial<InvestigationTable>, at: string): Promise<InvestigationTable> {
+  await unit.updateVersioned({ table: 'investigations', id: row.id, version: row.version, set, recordType: 'investigation', at });
+  return (await findInvestigation(unit, row.id))!;
+}
+
+/** The caller agency's investigations, newest first, after the cursor. */
+export async function listInvestigationRows(unit: ScopedUnit, status: InvestigationStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<InvestigationTable[]> {
+  let query = unit.db.selectFrom('investigations').selectAll().where('agency_id', '=', unit.actor.agencyId);
   if (status) query = query.where('status', '=', status);
   if (cursor) {
     query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
@@ -163,12 +254,44 @@ export async function listInvestigationRows(q: Queryable, agencyId: string, stat
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+// ---- justice links and protection measures ---------------------------------------------------
+
+export async function isLinked(unit: StoreUnit, investigationId: string, personId: string, role: string): Promise<boolean> {
+  const existing = await unit.db
+    .selectFrom('justice_links')
+    .select('id')
+    .where('investigation_id', '=', investigationId)
+    .where('person_id', '=', personId)
+    .where('role', '=', role)
+    .executeTakeFirst();
+  return existing !== undefined;
+}
+
+export async function insertLink(unit: StoreUnit, link: JusticeLinkTable): Promise<void> {
+  await unit.db.insertInto('justice_links').values(link).execute();
+}
+
+export async function updateLink(unit: StoreUnit, link: JusticeLinkTable, set: Partial<JusticeLinkTable>, at: string): Promise<JusticeLinkTable> {
+  await unit.updateVersioned({ table: 'justice_links', id: link.id, version: link.version, set, recordType: 'justice link', at });
+  return (await findLink(unit, link.id))!;
+}
+
+export async function insertMeasure(unit: StoreUnit, row: ProtectionMeasureTable): Promise<void> {
+  await unit.db.insertInto('protection_measures').values(row).execute();
+}
+
+/** A measure changes only by its one decision, so the version read stands for its status too. */
+export async function updateMeasure(unit: StoreUnit, measure: ProtectionMeasureTable, set: Partial<ProtectionMeasureTable>): Promise<ProtectionMeasureTable> {
+  await unit.updateVersioned({ table: 'protection_measures', id: measure.id, version: measure.version, set, recordType: 'protection measure' });
+  return (await findMeasure(unit, measure.id))!;
+}
+
 /** Links with their investigation and measures, in the order given (oldest first). */
-export async function linkViews(q: Queryable, cipher: FieldCipher, links: readonly JusticeLinkTable[]): Promise<JusticeLinkView[]> {
+export async function linkViews(unit: StoreUnit, links: readonly JusticeLinkTable[]): Promise<JusticeLinkView[]> {
   if (links.length === 0) return [];
   const investigationIds = [...new Set(links.map((l) => l.investigation_id))];
-  const investigations = new Map((await q.selectFrom('investigations').selectAll().where('id', 'in', investigationIds).execute()).map((i) => [i.id, i]));
-  const measures = await q
+  const investigations = new Map((await unit.db.selectFrom('investigations').selectAll().where('id', 'in', investigationIds).execute()).map((i) => [i.id, i]));
+  const measures = await unit.db
     .selectFrom('protection_measures')
     .selectAll()
     .where(
@@ -183,23 +306,30 @@ export async function linkViews(q: Queryable, cipher: FieldCipher, links: readon
     linkView(
       link,
       investigations.get(link.investigation_id)!,
-      measures.filter((m) => m.justice_link_id === link.id).map((m) => measureView(cipher, m)),
+      measures.filter((m) => m.justice_link_id === link.id).map((m) => measureView(unit.platform.cipher, m)),
     ),
   );
 }
 
-export async function linkRowsOfPerson(q: Queryable, personId: string): Promise<JusticeLinkTable[]> {
-  return q.selectFrom('justice_links').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+export async function linkRowsOfInvestigation(unit: StoreUnit, investigationId: string): Promise<JusticeLinkTable[]> {
+  return unit.db.selectFrom('justice_links').selectAll().where('investigation_id', '=', investigationId).orderBy('created_at').orderBy('id').execute();
 }
 
-export async function linkRowsOfInvestigation(q: Queryable, investigationId: string): Promise<JusticeLinkTable[]> {
-  return q.selectFrom('justice_links').selectAll().where('investigation_id', '=', investigationId).orderBy('created_at').orderBy('id').execute();
-}
+// ---- incidents ---------------------------------------------------------------------------------
 
-export async function incidentRows(q: Queryable, filter: { personId: string } | { investigationId: string }): Promise<IncidentTable[]> {
-  let query = q.selectFrom('incidents').selectAll();
+export async function incidentRows(unit: StoreUnit, filter: { personId: string } | { investigationId: string }): Promise<IncidentTable[]> {
+  let query = unit.db.selectFrom('incidents').selectAll();
   query = 'personId' in filter ? query.where('person_id', '=', filter.personId) : query.where('investigation_id', '=', filter.investigationId);
   return query.orderBy('created_at').orderBy('id').execute();
+}
+
+export async function insertIncident(unit: StoreUnit, row: IncidentTable): Promise<void> {
+  await unit.db.insertInto('incidents').values(row).execute();
+}
+
+export async function updateIncident(unit: StoreUnit, row: IncidentTable, set: Partial<IncidentTable>, at: string): Promise<IncidentTable> {
+  await unit.updateVersioned({ table: 'incidents', id: row.id, version: row.version, set, recordType: 'incident', at });
+  return (await findIncident(unit, row.id))!;
 }
 
 /** Whether a unique constraint refused the write (a concurrent duplicate), on either engine. */

@@ -6,6 +6,7 @@ import type { Actor, Platform, RequestContext } from '../../platform/context.js'
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { Tx } from '../../platform/db/database.js';
 import { forbidden, HttpProblem, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import { restatePersonStats } from '../stats/rollup.js';
 import { noFactsProblem, refreshObligations } from './refresh.js';
 
@@ -133,16 +134,30 @@ export async function withGuard<T>(
   try {
     return await withAudit(platform, ctx.audit, work);
   } catch (error) {
-    if (error instanceof HttpProblem && GUARD_REFUSALS.has(error.code)) {
-      const { idempotency: _unused, ...audit } = ctx.audit;
-      // A forbidden override is a refusal too; its fields say an override was asked for.
-      const fields = error.code === 'override-not-permitted' ? [action, 'override'] : [action];
-      await withAudit(platform, audit, async (_trx, record) => {
-        record({ action: 'guard.refused', recordType: 'person', recordId: personId, fields });
-      });
-    }
+    await auditRefusal(platform, ctx, personId, action, error);
     throw error;
   }
+}
+
+/** Runs a guarded unit of work of the caller's scoped store; a refusal is audited in its own transaction before the 409 goes out. */
+export async function guardedUnit<T>(store: ScopedStore, personId: string, action: GuardedAction, work: (unit: ScopedUnit) => Promise<T>): Promise<T> {
+  try {
+    return await store.unit(work);
+  } catch (error) {
+    await auditRefusal(store.platform, store.context, personId, action, error);
+    throw error;
+  }
+}
+
+/** Records a guard's refusal, apart from the work it refused (which rolled back). */
+async function auditRefusal(platform: Platform, ctx: RequestContext, personId: string, action: GuardedAction, error: unknown): Promise<void> {
+  if (!(error instanceof HttpProblem && GUARD_REFUSALS.has(error.code))) return;
+  const { idempotency: _unused, ...audit } = ctx.audit;
+  // A forbidden override is a refusal too; its fields say an override was asked for.
+  const fields = error.code === 'override-not-permitted' ? [action, 'override'] : [action];
+  await withAudit(platform, audit, async (_trx, record) => {
+    record({ action: 'guard.refused', recordType: 'person', recordId: personId, fields });
+  });
 }
 
 export { GUARDED_ACTIONS };

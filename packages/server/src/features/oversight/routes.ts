@@ -28,7 +28,7 @@ const recordEventSchema = z.object({
   hash: z.string(),
 });
 
-export const oversightRoutes: Feature = (app, platform) => {
+export const oversightRoutes: Feature = (app) => {
   app.post(
     '/api/allegations',
     {
@@ -40,7 +40,7 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 201: receiptSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await fileAllegationAsUser(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await fileAllegationAsUser(request.store, request.body)),
   );
 
   app.post(
@@ -56,7 +56,7 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 201: receiptSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await fileAllegationAnonymously(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await fileAllegationAnonymously(request.store, request.body)),
   );
 
   app.get(
@@ -70,7 +70,7 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ status: z.enum(ALLEGATION_STATUSES), updatedAt: z.string() }).meta({ id: 'AllegationFollowUp' }) },
       },
     },
-    async (request) => followUpAllegation(platform, request.ctx, request.params.receipt),
+    async (request) => followUpAllegation(request.store, request.params.receipt),
   );
 
   app.get(
@@ -84,7 +84,7 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 200: pageResponseSchema(allegationSchema) },
       },
     },
-    async (request) => listAllegations(platform, request.ctx, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
+    async (request) => listAllegations(request.store, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
   );
 
   app.get(
@@ -93,7 +93,7 @@ export const oversightRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'allegation:investigate', personalData: true } },
       schema: { tags: ['oversight'], summary: 'An allegation my oversight agency handles', params: z.strictObject({ id: idSchema }), response: { 200: allegationSchema } },
     },
-    async (request) => readAllegation(platform, request.ctx, request.params.id),
+    async (request) => readAllegation(request.store, request.params.id),
   );
 
   app.patch(
@@ -115,7 +115,7 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 200: allegationSchema },
       },
     },
-    async (request) => changeAllegation(platform, request.ctx, request.params.id, request.body),
+    async (request) => changeAllegation(request.store, request.params.id, request.body),
   );
 
   app.get(
@@ -136,6 +136,6 @@ export const oversightRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ recordType: z.string(), recordId: z.string(), items: z.array(recordEventSchema), nextAfter: z.number().int().nullable() }) },
       },
     },
-    async (request) => recordAuditTrail(platform, request.ctx, request.params.recordType, request.params.recordId, request.query.after, request.query.limit),
+    async (request) => recordAuditTrail(request.store, request.params.recordType, request.params.recordId, request.query.after, request.query.limit),
   );
 };

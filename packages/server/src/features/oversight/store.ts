@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AllegationStatus } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
 import type { AllegationTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
+import { notFound } from '../../platform/http/problem.js';
+import type { ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { DESTROYED_TEXT } from '../retention/purge.js';
 
 // Allegations of failure to assist, as stored and as the oversight body sees them. The filer's
 // description, the findings and the remedy are encrypted; the receipt is kept only as its hash.
@@ -70,29 +73,49 @@ export function newReceipt(): string {
 }
 
 /** The oversight agency an allegation goes to unless handed on: the first one registered. */
-export async function defaultOversightAgency(q: Queryable): Promise<string | null> {
-  const row = await q.selectFrom('agencies').select('id').where('type', '=', 'oversight').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+export async function defaultOversightAgency(unit: StoreUnit): Promise<string | null> {
+  const row = await unit.db.selectFrom('agencies').select('id').where('type', '=', 'oversight').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   return row?.id ?? null;
 }
 
-export async function isOversightAgency(q: Queryable, agencyId: string): Promise<boolean> {
-  return (await q.selectFrom('agencies').select('id').where('id', '=', agencyId).where('type', '=', 'oversight').executeTakeFirst()) !== undefined;
+export async function isOversightAgency(unit: StoreUnit, agencyId: string): Promise<boolean> {
+  return (await unit.db.selectFrom('agencies').select('id').where('id', '=', agencyId).where('type', '=', 'oversight').executeTakeFirst()) !== undefined;
 }
 
-export async function findAllegation(q: Queryable, id: string): Promise<AllegationTable | undefined> {
-  return q.selectFrom('allegations').selectAll().where('id', '=', id).executeTakeFirst();
+export async function insertAllegation(unit: StoreUnit, row: AllegationTable): Promise<void> {
+  await unit.db.insertInto('allegations').values(row).execute();
 }
 
-export async function findAllegationByReceipt(q: Queryable, receiptHash: string): Promise<Pick<AllegationTable, 'id' | 'status' | 'updated_at'> | undefined> {
-  return q.selectFrom('allegations').select(['id', 'status', 'updated_at']).where('receipt_hash', '=', receiptHash).executeTakeFirst();
+async function findAllegation(unit: StoreUnit, id: string): Promise<AllegationTable | undefined> {
+  return unit.db.selectFrom('allegations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /**
- * Allegations an oversight agency handles: those assigned to it, and those not yet assigned to
- * any (filed while no oversight agency existed), newest first.
+ * An allegation reached by its id, for the oversight agency that handles it (or any, while it is
+ * not yet assigned); to everyone else it does not exist.
  */
-export async function listAllegationRows(q: Queryable, agencyId: string, status: AllegationStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<AllegationTable[]> {
-  let query = q
+export async function handledAllegation(unit: ScopedUnit, id: string): Promise<AllegationTable> {
+  const row = await findAllegation(unit, id);
+  if (!row || (row.oversight_agency_id !== null && row.oversight_agency_id !== unit.actor.agencyId)) throw notFound('allegation');
+  return row;
+}
+
+export async function updateAllegation(unit: StoreUnit, row: AllegationTable, set: Partial<AllegationTable>, at: string): Promise<AllegationTable> {
+  await unit.updateVersioned({ table: 'allegations', id: row.id, version: row.version, set, recordType: 'allegation', at });
+  return (await findAllegation(unit, row.id))!;
+}
+
+export async function findAllegationByReceipt(unit: StoreUnit, receiptHash: string): Promise<Pick<AllegationTable, 'id' | 'status' | 'updated_at'> | undefined> {
+  return unit.db.selectFrom('allegations').select(['id', 'status', 'updated_at']).where('receipt_hash', '=', receiptHash).executeTakeFirst();
+}
+
+/**
+ * Allegations the caller's oversight agency handles: those assigned to it, and those not yet
+ * assigned to any (filed while no oversight agency existed), newest first.
+ */
+export async function listAllegationRows(unit: ScopedUnit, status: AllegationStatus | undefined, cursor: Cursor | undefined, limit: number): Promise<AllegationTable[]> {
+  const { agencyId } = unit.actor;
+  let query = unit.db
     .selectFrom('allegations')
     .selectAll()
     .where((eb) => eb.or([eb('oversight_agency_id', '=', agencyId), eb('oversight_agency_id', 'is', null)]));
@@ -104,11 +127,33 @@ export async function listAllegationRows(q: Queryable, agencyId: string, status:
 }
 
 /** The person an obligation is owed to, if the obligation exists. */
-export async function obligationSubject(q: Queryable, obligationId: string): Promise<{ personId: string } | undefined> {
-  const row = await q.selectFrom('obligations').select('person_id').where('id', '=', obligationId).executeTakeFirst();
+export async function obligationSubject(unit: StoreUnit, obligationId: string): Promise<{ personId: string } | undefined> {
+  const row = await unit.db.selectFrom('obligations').select('person_id').where('id', '=', obligationId).executeTakeFirst();
   return row && { personId: row.person_id };
 }
 
-export async function personExists(q: Queryable, personId: string): Promise<boolean> {
-  return (await q.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst()) !== undefined;
+export async function personExists(unit: StoreUnit, personId: string): Promise<boolean> {
+  return (await unit.db.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst()) !== undefined;
+}
+
+/** One page of a record's audit trail, oldest first, after `after`: one more row than asked tells whether more follow. */
+export async function auditEventRows(unit: StoreUnit, recordType: string, recordId: string, after: number, limit: number) {
+  return unit.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('record_type', '=', recordType)
+    .where('record_id', '=', recordId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** Destroys an allegation's free text (description, findings, remedy) once it is past retention; its status and links stay. */
+export async function eraseAllegationText(unit: StoreUnit, id: string, at: string): Promise<void> {
+  await unit.db
+    .updateTable('allegations')
+    .set({ description_enc: unit.platform.cipher.encrypt(DESTROYED_TEXT, allegationPlace('description_enc', id)), findings_enc: null, remedy_enc: null, purged_at: at })
+    .where('id', '=', id)
+    .execute();
 }

@@ -18,6 +18,7 @@ import {
   toPersonRecord,
   updatePersonRow,
   type PersonRecord,
+  type PersonValues,
 } from './store.js';
 
 /** How a person row reads for the caller's field groups, for features that list persons in their own terms. */
@@ -64,6 +65,16 @@ export async function readPerson(store: ScopedStore, personId: string): Promise<
       presentFields,
     ),
   );
+}
+
+/**
+ * The person's fields of these groups, for a feature that narrowed the groups itself (a referral's
+ * printed form, within what it shares); undefined when there is no such person. The caller
+ * records the read, naming the fields it returns.
+ */
+export async function personFieldsOf(unit: StoreUnit, personId: string, groups: ReadonlySet<FieldGroup>): Promise<PersonValues | undefined> {
+  const row = await findPersonRow(unit, personId);
+  return row && toPersonRecord(unit.platform.cipher, row, groups).fields;
 }
 
 export async function updatePerson(

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsentInput, ReferralLifecycleStatus, ServiceType } from '@haven/core';
-import { assertWorksOnCase } from '../../platform/access/scope.js';
-import type { RecordAudit } from '../../platform/audit/recorder.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
-import type { Queryable, Tx } from '../../platform/db/database.js';
 import type { ConsentTable, ReferralTable } from '../../platform/db/schema.js';
-import { conflict, HttpProblem, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import { actorOf } from '../../platform/access/actor.js';
+import { conflict, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { notifyUsers } from './foreign-writes.js';
 import { ENDED_STATUSES, REFERRAL_TRANSITIONS } from './lifecycle.js';
 import {
+  agencyExists,
   agencyUsersWith,
+  caseConsentRows,
   consentDecisionRows,
-  consentRowsOfPerson,
+  consentInScope,
   findConsentRow,
   insertConsentRow,
   latestConsentRow,
   liveConsentedReferralRows,
-  notify,
   revokeAccess,
   updateReferralRow,
   withdrawConsentRow,
@@ -58,15 +56,13 @@ export function consentView(row: ConsentTable): ConsentView {
 }
 
 /** Records the person's decision, explained by the caller. */
-export async function recordConsent(platform: Platform, ctx: RequestContext, personId: string, input: ConsentInput): Promise<ConsentView> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const agency = await trx.selectFrom('agencies').select('id').where('id', '=', input.recipientAgencyId).executeTakeFirst();
-    if (!agency) throw unprocessable('recipientAgencyId', 'no such agency');
+export async function recordConsent(store: ScopedStore, personId: string, input: ConsentInput): Promise<ConsentView> {
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    if (!(await agencyExists(unit, input.recipientAgencyId))) throw unprocessable('recipientAgencyId', 'no such agency');
     if (input.status === 'declined') {
       // Saying no once consent was given is a withdrawal: it must end the referrals and access that rest on it.
-      const latest = await latestConsentRow(trx, personId, input.recipientAgencyId, input.purpose);
+      const latest = await latestConsentRow(unit, personId, input.recipientAgencyId, input.purpose);
       if (latest?.status === 'given') {
         throw conflict('consent-given', `The person's consent for ${input.purpose} with this recipient stands; withdraw it instead (POST /api/consents/${latest.id}/withdraw).`, { consentId: latest.id });
       }
@@ -77,25 +73,23 @@ export async function recordConsent(platform: Platform, ctx: RequestContext, per
       purpose: input.purpose,
       recipient_agency_id: input.recipientAgencyId,
       status: input.status,
-      explained_by: actor.userId,
+      explained_by: unit.actor.userId,
       language: input.language,
       interpreter: input.interpreter ? 1 : 0,
-      recorded_at: platform.clock().toISOString(),
+      recorded_at: store.platform.clock().toISOString(),
       withdrawn_at: null,
       version: 1,
     };
-    await insertConsentRow(trx, row);
-    record({ action: 'consent.create', recordType: 'consent', recordId: row.id, fields: ['purpose', 'recipientAgencyId', 'status', 'language', 'interpreter'] });
+    await insertConsentRow(unit, row);
+    unit.record({ action: 'consent.create', recordType: 'consent', recordId: row.id, fields: ['purpose', 'recipientAgencyId', 'status', 'language', 'interpreter'] });
     return consentView(row);
   });
 }
 
-export async function personConsents(platform: Platform, ctx: RequestContext, personId: string): Promise<ConsentView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const rows = await consentRowsOfPerson(trx, personId);
-    record({ action: 'consent.read', recordType: 'person', recordId: personId, fields: ['consents'] });
+export async function personConsents(store: ScopedStore, personId: string): Promise<ConsentView[]> {
+  return store.unit(async (unit) => {
+    const rows = await caseConsentRows(unit, personId);
+    unit.readDone({ action: 'consent.read', recordType: 'person', recordId: personId }, ['consents']);
     return rows.map(consentView);
   });
 }
@@ -110,14 +104,14 @@ const DID: Readonly<Record<string, string>> = { given: 'gave', declined: 'declin
  * decisions (PostgreSQL) until the sending transaction ends, so a withdrawal cannot slip past it.
  */
 export async function consentForReferralOrThrow(
-  q: Queryable,
+  unit: StoreUnit,
   referral: Pick<ReferralTable, 'person_id' | 'to_agency_id' | 'service_type'>,
   consentId: string | null | undefined,
   lock = false,
 ): Promise<ConsentTable> {
-  const latest = await latestConsentRow(q, referral.person_id, referral.to_agency_id, referral.service_type, lock);
+  const latest = await latestConsentRow(unit, referral.person_id, referral.to_agency_id, referral.service_type, lock);
   if (consentId) {
-    const named = await findConsentRow(q, consentId);
+    const named = await findConsentRow(unit, consentId);
     if (!named || named.person_id !== referral.person_id) throw unprocessable('consentId', 'no such consent of this person');
     if (named.recipient_agency_id !== referral.to_agency_id) throw unprocessable('consentId', 'the consent was given for another recipient agency');
     if (named.purpose !== referral.service_type) throw unprocessable('consentId', `the consent is for ${named.purpose}, not ${referral.service_type}`);
@@ -137,49 +131,38 @@ export async function consentForReferralOrThrow(
 }
 
 /** Ends a referral because the person withdrew their consent: closed, access revoked, the recipient told. */
-async function endOnWithdrawal(trx: Tx, record: RecordAudit, referral: ReferralTable, at: string): Promise<boolean> {
+async function endOnWithdrawal(unit: StoreUnit, referral: ReferralTable, at: string): Promise<boolean> {
   const status = referral.status as ReferralLifecycleStatus;
   // A draft was never shared: it simply cannot be sent on this consent any more.
   if (status === 'draft' || ENDED_STATUSES.includes(status)) return false;
   const close = REFERRAL_TRANSITIONS[status].close;
   if (!close) return false;
-  if (!(await updateReferralRow(trx, referral.id, referral.version, { status: close.to, ended_at: at }, at))) throw staleVersion('referral', referral.version + 1);
-  await revokeAccess(trx, referral.id, at);
-  await notify(trx, await agencyUsersWith(trx, referral.to_agency_id, 'referral:receive'), 'referral_consent_withdrawn', referral.person_id, at);
-  record({ action: 'referral.closed', recordType: 'referral', recordId: referral.id, fields: ['status', 'consentWithdrawn'] });
+  await updateReferralRow(unit, referral, { status: close.to, ended_at: at }, at);
+  await revokeAccess(unit, referral.id, at);
+  await notifyUsers(unit, await agencyUsersWith(unit, referral.to_agency_id, 'referral:receive'), 'referral_consent_withdrawn', referral.person_id, at);
+  unit.record({ action: 'referral.closed', recordType: 'referral', recordId: referral.id, fields: ['status', 'consentWithdrawn'] });
   return true;
 }
 
-export async function withdrawConsent(
-  platform: Platform,
-  ctx: RequestContext,
-  consentId: string,
-  version: number,
-): Promise<ConsentView & { endedReferrals: string[] }> {
-  const actor = actorOf(ctx);
-  const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const row = await findConsentRow(trx, consentId);
-    if (!row) throw notFound('consent');
-    await assertWorksOnCase(trx, actor, row.person_id, 'consent').catch((error: unknown) => {
-      // Consents are read by the agency working on the case alone: to an agency that only sees the person it does not exist either.
-      throw error instanceof HttpProblem && error.status === 403 ? notFound('consent') : error;
-    });
+export async function withdrawConsent(store: ScopedStore, consentId: string, version: number): Promise<ConsentView & { endedReferrals: string[] }> {
+  const at = store.platform.clock().toISOString();
+  return store.unit(async (unit) => {
+    const row = await consentInScope(unit, consentId);
     if (row.version !== version) throw staleVersion('consent', row.version);
     if (row.status !== 'given') throw conflict('consent-not-given', `The person ${DID[row.status] ?? row.status} this consent; only a given consent can be withdrawn.`, { status: row.status });
-    if (!(await withdrawConsentRow(trx, consentId, version, at))) throw staleVersion('consent', version + 1);
-    record({ action: 'consent.withdrawn', recordType: 'consent', recordId: consentId, fields: ['status', 'withdrawnAt'] });
+    await withdrawConsentRow(unit, row, at);
+    unit.record({ action: 'consent.withdrawn', recordType: 'consent', recordId: consentId, fields: ['status', 'withdrawnAt'] });
     // The person withdraws their consent to this recipient for this purpose: every consent they gave
     // for it ends, and so does every referral sent on one (those sent for vital interests stay).
-    const decisions = await consentDecisionRows(trx, row.person_id, row.recipient_agency_id, row.purpose);
+    const decisions = await consentDecisionRows(unit, row.person_id, row.recipient_agency_id, row.purpose);
     for (const other of decisions.filter((c) => c.id !== consentId && c.status === 'given')) {
-      if (!(await withdrawConsentRow(trx, other.id, other.version, at))) throw staleVersion('consent', other.version + 1);
-      record({ action: 'consent.withdrawn', recordType: 'consent', recordId: other.id, fields: ['status', 'withdrawnAt'] });
+      await withdrawConsentRow(unit, other, at);
+      unit.record({ action: 'consent.withdrawn', recordType: 'consent', recordId: other.id, fields: ['status', 'withdrawnAt'] });
     }
     const ended: string[] = [];
-    for (const referral of await liveConsentedReferralRows(trx, row.person_id, row.recipient_agency_id, row.purpose)) {
-      if (await endOnWithdrawal(trx, record, referral, at)) ended.push(referral.id);
+    for (const referral of await liveConsentedReferralRows(unit, row.person_id, row.recipient_agency_id, row.purpose)) {
+      if (await endOnWithdrawal(unit, referral, at)) ended.push(referral.id);
     }
-    return { ...consentView((await findConsentRow(trx, consentId))!), endedReferrals: ended };
+    return { ...consentView((await findConsentRow(unit, consentId))!), endedReferrals: ended };
   });
 }

@@ -85,7 +85,7 @@ const proposalSchema = z
 const idParams = z.strictObject({ id: idSchema });
 const transitionSummary = (what: string) => `${what}; 409 when not allowed from the current status (naming it) or on a stale version`;
 
-export const referralRoutes: Feature = (app, platform) => {
+export const referralRoutes: Feature = (app) => {
   app.get(
     '/api/referrals/proposal',
     {
@@ -103,7 +103,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: proposalSchema },
       },
     },
-    async (request) => proposeReferral(platform, request.ctx, request.query),
+    async (request) => proposeReferral(request.store, request.query),
   );
 
   app.post(
@@ -124,7 +124,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 201: referralSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createReferral(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await createReferral(request.store, request.body)),
   );
 
   app.get(
@@ -133,7 +133,7 @@ export const referralRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'referral:receive', personalData: true } },
       schema: { tags: ['referrals'], summary: 'Referrals to my agency waiting for it (or of one status), the earliest due first', querystring: inboxQuerySchema, response: { 200: z.array(referralSchema) } },
     },
-    async (request) => inbox(platform, request.ctx, request.query.status, request.query.limit),
+    async (request) => inbox(request.store, request.query.status, request.query.limit),
   );
 
   app.get(
@@ -145,7 +145,7 @@ export const referralRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['referrals'], summary: 'A referral my agency sent or received', params: idParams, response: { 200: referralSchema } },
     },
-    async (request) => readReferral(platform, request.ctx, request.params.id),
+    async (request) => readReferral(request.store, request.params.id),
   );
 
   app.get(
@@ -166,7 +166,7 @@ export const referralRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { reference, pdf } = await referralForm(platform, request.ctx, request.params.id);
+      const { reference, pdf } = await referralForm(request.store, request.params.id);
       // The schema documents the bytes for OpenAPI; Fastify sends a Buffer as it is, unserialised.
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="${reference}.pdf"`).send(pdf as unknown as string);
     },
@@ -193,7 +193,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: referralSchema },
       },
     },
-    async (request) => sendReferral(platform, request.ctx, request.params.id, request.body),
+    async (request) => sendReferral(request.store, request.params.id, request.body),
   );
 
   app.post(
@@ -208,7 +208,7 @@ export const referralRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['referrals'], summary: transitionSummary('Accept a referral to my agency'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'accept', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'accept', request.body),
   );
 
   app.post(
@@ -224,7 +224,7 @@ export const referralRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['referrals'], summary: transitionSummary('Decline a referral to my agency, with a reason (its access ends)'), params: idParams, body: referralDeclineSchema, response: { 200: referralSchema } },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'decline', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'decline', request.body),
   );
 
   app.post(
@@ -239,7 +239,7 @@ export const referralRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['referrals'], summary: transitionSummary('Start the service of an accepted referral'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'start', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'start', request.body),
   );
 
   app.post(
@@ -261,7 +261,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: referralSchema },
       },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'complete', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'complete', request.body),
   );
 
   app.post(
@@ -282,7 +282,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: referralSchema },
       },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'close', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'close', request.body),
   );
 
   app.post(
@@ -303,7 +303,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: referralSchema },
       },
     },
-    async (request) => moveReferral(platform, request.ctx, request.params.id, 'revoke', request.body),
+    async (request) => moveReferral(request.store, request.params.id, 'revoke', request.body),
   );
 
   app.get(
@@ -312,7 +312,7 @@ export const referralRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'referral:send', personalData: true } },
       schema: { tags: ['referrals'], summary: 'Every referral of a person (the agency working on the case)', params: idParams, response: { 200: z.array(referralSchema) } },
     },
-    async (request) => personReferrals(platform, request.ctx, request.params.id),
+    async (request) => personReferrals(request.store, request.params.id),
   );
 
   app.post(
@@ -334,7 +334,7 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 201: consentSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await recordConsent(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await recordConsent(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -343,7 +343,7 @@ export const referralRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'case:manage', personalData: true } },
       schema: { tags: ['referrals'], summary: "The person's consent decisions, oldest first", params: idParams, response: { 200: z.array(consentSchema) } },
     },
-    async (request) => personConsents(platform, request.ctx, request.params.id),
+    async (request) => personConsents(request.store, request.params.id),
   );
 
   app.post(
@@ -361,6 +361,6 @@ export const referralRoutes: Feature = (app, platform) => {
         response: { 200: consentSchema.extend({ endedReferrals: z.array(z.uuid()) }) },
       },
     },
-    async (request) => withdrawConsent(platform, request.ctx, request.params.id, request.body.version),
+    async (request) => withdrawConsent(request.store, request.params.id, request.body.version),
   );
 };

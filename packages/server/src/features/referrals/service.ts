@@ -1,5 +1,3 @@
-import type { StoreUnit } from '../../store/unit.js';
-import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SHARED_GROUPS,
   deriveFlags,
@@ -11,29 +9,29 @@ import {
   type ReferralSend,
   type ServiceType,
 } from '@haven/core';
-import { assertWorksOnCase, personFieldGroups } from '../../platform/access/scope.js';
-import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
-import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable, Tx } from '../../platform/db/database.js';
+import { randomUUID } from 'node:crypto';
+import type { Actor, Platform } from '../../platform/context.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ReferralTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, HttpProblem, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { acceptsReferralsFrom, findProvider, offers, pathwayProvider, type ProviderView } from '../directory/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
-import { clearGuard, withGuard } from '../obligations/guards.js';
-import { refreshObligations } from '../obligations/refresh.js';
+import { clearGuard, guardedUnit } from '../obligations/guards.js';
 import { PERSON_FIELDS } from '../persons/fields.js';
-import { actorOf } from '../../platform/access/actor.js';
-import { findPersonRow, toPersonRecord } from '../persons/store.js';
+import { personFieldsOf } from '../persons/service.js';
 import { auditRefusedRead } from '../persons/refused-reads.js';
 import { consentForReferralOrThrow } from './consents.js';
+import { markCaseReferred, notifyUsers } from './foreign-writes.js';
 import { renderReferralForm } from './form.js';
 import { allowedActions, ENDED_STATUSES, GUARDED_SERVICES, sidesOf, transitionOrThrow, type ReferralAction, type ReferralSide, type Transition } from './lifecycle.js';
 import {
+  agencyArea,
   agencyNames,
   agencyUsersWith,
-  findReferralRow,
+  caseReferralRows,
+  emailsOf,
   grantAccess,
   inboxRows,
   insertReferralRow,
@@ -41,11 +39,11 @@ import {
   latestConsentRow,
   liveGrantGroups,
   nextReference,
-  notify,
   openObligationRows,
-  referralRowsOfPerson,
+  referralInScope,
   revokeAccess,
   updateReferralRow,
+  type AccessGrant,
 } from './store.js';
 
 // Referrals (issue 5, points 2-6): a draft names the person, the provider, the service, the
@@ -121,24 +119,6 @@ function referralView(platform: Platform, row: ReferralTable, sides: ReadonlySet
   };
 }
 
-/**
- * The sides the actor takes on a referral: 404 when their agency is neither the sender nor the
- * recipient (a draft is the sender's alone), 403 when it is but their role works with no referral.
- */
-function sidesOrThrow(actor: Actor, row: ReferralTable): Set<ReferralSide> {
-  const involved = actor.agencyId === row.from_agency_id || (actor.agencyId === row.to_agency_id && row.status !== 'draft');
-  if (!involved) throw notFound('referral');
-  const sides = sidesOf(actor, row);
-  if (sides.size === 0) throw forbidden('Your role does not work with referrals.');
-  return sides;
-}
-
-async function referralOrThrow(q: Queryable, actor: Actor, id: string): Promise<{ row: ReferralTable; sides: Set<ReferralSide> }> {
-  const row = await findReferralRow(q, id);
-  if (!row) throw notFound('referral');
-  return { row, sides: sidesOrThrow(actor, row) };
-}
-
 // ---- what a referral needs --------------------------------------------------------------------
 
 function providerOrThrow(provider: ProviderView | undefined, service: ServiceType, agencyId: string): ProviderView {
@@ -163,12 +143,12 @@ function servicesOf(fulfilledBy: Fulfilment): ServiceType[] {
 
 /** The person's open obligations a service fulfils: those named (each checked), or all of them; and the earliest dueBy. */
 async function servedObligationsOrThrow(
-  q: Queryable,
+  unit: StoreUnit,
   personId: string,
   service: ServiceType,
   named: readonly string[] | undefined,
 ): Promise<{ codes: string[]; dueBy: string | null }> {
-  const serving = (await openObligationRows(q, personId)).filter((o) => servicesOf(JSON.parse(o.fulfilled_by) as Fulfilment).includes(service));
+  const serving = (await openObligationRows(unit, personId)).filter((o) => servicesOf(JSON.parse(o.fulfilled_by) as Fulfilment).includes(service));
   if (named !== undefined) {
     const unknown = named.find((code) => !serving.some((o) => o.code === code));
     if (unknown) throw unprocessable('obligations', `${unknown} is not an open obligation of this person that ${service} fulfils`);
@@ -178,8 +158,8 @@ async function servedObligationsOrThrow(
   return { codes: chosen.map((o) => o.code), dueBy: dues[0] ?? null };
 }
 
-async function isChild(q: Queryable, cipher: FieldCipher, personId: string): Promise<boolean> {
-  const facts = (await loadCaseFacts(q, cipher, [personId])).get(personId);
+async function isChild(unit: StoreUnit, personId: string): Promise<boolean> {
+  const facts = (await loadCaseFacts(unit.db, unit.platform.cipher, [personId])).get(personId);
   return facts !== undefined && deriveFlags(facts.input).includes('child');
 }
 
@@ -201,24 +181,24 @@ export interface ReferralProposal {
 }
 
 /** Everything a draft needs, from the pathway of the area (by default the caller agency's): one click to draft it. */
-export async function proposeReferral(platform: Platform, ctx: RequestContext, query: { personId: string; service: ServiceType; area?: string | undefined }): Promise<ReferralProposal> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, query.personId);
-    const area = query.area ?? (await trx.selectFrom('agencies').select('area').where('id', '=', actor.agencyId).executeTakeFirst())?.area ?? undefined;
-    if (area === undefined || area === null) throw unprocessable('query:area', 'your agency has no area: name the area to find its pathway');
-    const { codes, dueBy } = await servedObligationsOrThrow(trx, query.personId, query.service, undefined);
-    record({ action: 'obligation.read', recordType: 'person', recordId: query.personId, fields: ['obligations'] });
-    const found = await pathwayProvider(trx, query.service, area);
+export async function proposeReferral(store: ScopedStore, query: { personId: string; service: ServiceType; area?: string | undefined }): Promise<ReferralProposal> {
+  return store.unit(async (unit) => {
+    const { actor } = unit;
+    await unit.caseGroups(query.personId);
+    const area = query.area ?? (await agencyArea(unit, actor.agencyId));
+    if (area === undefined) throw unprocessable('query:area', 'your agency has no area: name the area to find its pathway');
+    const { codes, dueBy } = await servedObligationsOrThrow(unit, query.personId, query.service, undefined);
+    unit.readDone({ action: 'obligation.read', recordType: 'person', recordId: query.personId }, ['obligations']);
+    const found = await pathwayProvider(unit.db, query.service, area);
     let problem: string | null = null;
     if (!found) problem = `no default provider for ${query.service} in ${area}`;
     else if (!offers(found.provider, query.service)) problem = `${found.provider.name} no longer offers ${query.service}`;
     else if (!acceptsReferralsFrom(found.provider, actor.agencyId)) problem = `${found.provider.name} does not accept referrals from your agency`;
     let consentId: string | null = null;
     if (found && problem === null) {
-      const consent = await latestConsentRow(trx, query.personId, found.provider.agencyId, query.service);
+      const consent = await latestConsentRow(unit, query.personId, found.provider.agencyId, query.service);
       if (consent?.status === 'given') consentId = consent.id;
-      record({ action: 'consent.read', recordType: 'person', recordId: query.personId, fields: ['consents'] });
+      unit.readDone({ action: 'consent.read', recordType: 'person', recordId: query.personId }, ['consents']);
     }
     return {
       personId: query.personId,
@@ -235,21 +215,22 @@ export async function proposeReferral(platform: Platform, ctx: RequestContext, q
   });
 }
 
-export async function createReferral(platform: Platform, ctx: RequestContext, input: ReferralInput): Promise<ReferralView> {
-  const actor = actorOf(ctx);
+export async function createReferral(store: ScopedStore, input: ReferralInput): Promise<ReferralView> {
+  const { platform } = store;
   const now = platform.clock();
   const at = now.toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, input.personId);
-    const provider = providerOrThrow(await findProvider(trx, input.providerId), input.service, actor.agencyId);
+  return store.unit(async (unit) => {
+    const { actor } = unit;
+    await unit.caseGroups(input.personId);
+    const provider = providerOrThrow(await findProvider(unit.db, input.providerId), input.service, actor.agencyId);
     const sharedGroups = sharedGroupsOrThrow(actor, input.service, input.sharedGroups);
-    const served = await servedObligationsOrThrow(trx, input.personId, input.service, input.obligations);
+    const served = await servedObligationsOrThrow(unit, input.personId, input.service, input.obligations);
     const target = { person_id: input.personId, to_agency_id: provider.agencyId, service_type: input.service };
-    if (input.consentId) await consentForReferralOrThrow(trx, target, input.consentId);
+    if (input.consentId) await consentForReferralOrThrow(unit, target, input.consentId);
     const id = randomUUID();
     const row: ReferralTable = {
       id,
-      reference: await nextReference(trx, platform.database.dialect, now.getUTCFullYear()),
+      reference: await nextReference(unit, now.getUTCFullYear()),
       person_id: input.personId,
       from_agency_id: actor.agencyId,
       sender_id: actor.userId,
@@ -275,46 +256,50 @@ export async function createReferral(platform: Platform, ctx: RequestContext, in
       created_at: at,
       updated_at: at,
     };
-    await insertReferralRow(trx, row);
-    record({ action: 'referral.create', recordType: 'referral', recordId: id, fields: Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined) });
+    await insertReferralRow(unit, row);
+    unit.record({ action: 'referral.create', recordType: 'referral', recordId: id, fields: Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined) });
     return referralView(platform, row, sidesOf(actor, row));
   });
 }
 
 // ---- reading ----------------------------------------------------------------------------------
 
-export async function readReferral(platform: Platform, ctx: RequestContext, id: string): Promise<ReferralView> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const { row, sides } = await referralOrThrow(trx, actor, id);
-    record({ action: 'referral.read', recordType: 'referral', recordId: id, fields: ['referral'] });
-    return referralView(platform, row, sides);
+export async function readReferral(store: ScopedStore, id: string): Promise<ReferralView> {
+  return store.unit(async (unit) => {
+    const { row, sides } = await referralInScope(unit, id);
+    unit.readDone({ recordType: 'referral', recordId: id }, ['referral']);
+    return referralView(store.platform, row, sides);
   });
 }
 
 const INBOX: readonly ReferralLifecycleStatus[] = ['sent', 'accepted', 'in_progress'];
 
 /** Referrals to my agency that wait for it (sent, accepted, in progress), or those of one status; the earliest due first. */
-export async function inbox(platform: Platform, ctx: RequestContext, status: ReferralLifecycleStatus | undefined, limit: number): Promise<ReferralView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const rows = await inboxRows(trx, actor.agencyId, status ? [status] : INBOX, limit);
+export async function inbox(store: ScopedStore, status: ReferralLifecycleStatus | undefined, limit: number): Promise<ReferralView[]> {
+  return store.unit(async (unit) => {
+    const rows = await inboxRows(unit, status ? [status] : INBOX, limit);
     return rows.map((row) => {
-      record({ action: 'referral.read', recordType: 'referral', recordId: row.id, fields: ['referral'] });
-      return referralView(platform, row, sidesOf(actor, row));
+      unit.readDone({ recordType: 'referral', recordId: row.id }, ['referral']);
+      return referralView(store.platform, row, sidesOf(unit.actor, row));
     });
   });
 }
 
 /** Every referral of a person, for the agency working on the case. */
-export async function personReferrals(platform: Platform, ctx: RequestContext, personId: string): Promise<ReferralView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
-    const rows = await referralRowsOfPerson(trx, personId);
-    record({ action: 'referral.read', recordType: 'person', recordId: personId, fields: ['referrals'] });
-    return rows.map((row) => referralView(platform, row, sidesOf(actor, row)));
+export async function personReferrals(store: ScopedStore, personId: string): Promise<ReferralView[]> {
+  return store.unit(async (unit) => {
+    const rows = await caseReferralRows(unit, personId);
+    unit.readDone({ action: 'referral.read', recordType: 'person', recordId: personId }, ['referrals']);
+    return rows.map((row) => referralView(store.platform, row, sidesOf(unit.actor, row)));
   });
+}
+
+/**
+ * Grants an agency some field groups of a person because of a record (a justice link); the
+ * grant ends with it. Answers the grant's id.
+ */
+export async function grantAccessFor(unit: StoreUnit, grant: AccessGrant): Promise<string> {
+  return grantAccess(unit, grant);
 }
 
 // ---- the lifecycle ----------------------------------------------------------------------------
@@ -344,32 +329,24 @@ const MAIL_SUBJECT: Record<string, string> = {
  * recipient's staff otherwise) and, when SMTP is configured, by e-mail after the commit. The
  * e-mail names the referral's reference only, never the person.
  */
-async function tellOtherSide(
-  platform: Platform,
-  trx: Tx,
-  afterCommit: AfterCommit,
-  actor: Actor,
-  row: ReferralTable,
-  step: Transition,
-  sides: ReadonlySet<ReferralSide>,
-  at: string,
-): Promise<void> {
+async function tellOtherSide(unit: ScopedUnit, row: ReferralTable, step: Transition, sides: ReadonlySet<ReferralSide>, at: string): Promise<void> {
+  const { platform, actor } = unit;
   const asRecipient = sides.has('recipient') && step.by.includes('recipient');
   const asSender = step.by.some((side) => side !== 'recipient' && sides.has(side));
   const users: string[] = [];
-  if (asRecipient && (await isActiveUser(trx, row.sender_id))) users.push(row.sender_id);
+  if (asRecipient && (await isActiveUser(unit, row.sender_id))) users.push(row.sender_id);
   // A draft the sender discards was never the recipient's to see.
   const recipientSeesIt = step.to === 'sent' || row.status !== 'draft';
-  if (asSender && recipientSeesIt) users.push(...(await agencyUsersWith(trx, row.to_agency_id, 'referral:receive')));
+  if (asSender && recipientSeesIt) users.push(...(await agencyUsersWith(unit, row.to_agency_id, 'referral:receive')));
   const recipients = users.filter((u) => u !== actor.userId);
-  await notify(trx, recipients, `referral_${step.to === 'in_progress' ? 'started' : step.to}`, row.person_id, at);
+  await notifyUsers(unit, recipients, `referral_${step.to === 'in_progress' ? 'started' : step.to}`, row.person_id, at);
   const mailer = platform.mailer;
   if (!mailer || recipients.length === 0) return;
-  const addresses = await trx.selectFrom('users').select('email').where('id', 'in', recipients).where('email', 'is not', null).execute();
+  const addresses = await emailsOf(unit, recipients);
   const subject = `Haven: ${MAIL_SUBJECT[step.to] ?? 'a referral changed'} (${row.reference})`;
   const text = `${subject}.\n\nSign in to ${platform.config.publicUrl ?? 'Haven'} to see it.\n`;
-  afterCommit(async () => {
-    await Promise.allSettled(addresses.map((a) => mailer.send(a.email!, subject, text)));
+  unit.afterCommit(async () => {
+    await Promise.allSettled(addresses.map((address) => mailer.send(address, subject, text)));
   });
 }
 
@@ -378,65 +355,57 @@ async function tellOtherSide(
  * service to the sender, the person's consent (or a supervisor's vital-interest override) and,
  * for consular and return services, the guard. Then the recipient gets its access grant.
  */
-export async function sendReferral(platform: Platform, ctx: RequestContext, id: string, input: ReferralSend): Promise<ReferralView> {
-  const actor = actorOf(ctx);
+export async function sendReferral(store: ScopedStore, id: string, input: ReferralSend): Promise<ReferralView> {
+  const { platform } = store;
   const at = platform.clock().toISOString();
-  const before = await findReferralRow(platform.database.db, id);
-  if (!before) throw notFound('referral');
-  sidesOrThrow(actor, before);
+  // Whether sending it is a guarded action decides how the unit runs: a refusal is audited apart.
+  const { row: before } = await store.unit((unit) => referralInScope(unit, id));
   const guarded = GUARDED_SERVICES[before.service_type as ServiceType];
 
-  const work = async (trx: Tx, record: RecordAudit, afterCommit: AfterCommit): Promise<ReferralView> => {
-    const { row, sides } = await referralOrThrow(trx, actor, id);
+  const work = async (unit: ScopedUnit): Promise<ReferralView> => {
+    const { actor } = unit;
+    const { row, sides } = await referralInScope(unit, id);
     const step = transitionOrThrow(row.status as ReferralLifecycleStatus, 'send', sides);
     if (row.version !== input.version) throw staleVersion('referral', row.version);
     const service = row.service_type as ServiceType;
     const shared = sharedGroupsOrThrow(actor, service, JSON.parse(row.shared_groups) as FieldGroup[]);
-    providerOrThrow(await findProvider(trx, row.provider_id), service, row.from_agency_id);
+    providerOrThrow(await findProvider(unit.db, row.provider_id), service, row.from_agency_id);
     const changes: Partial<ReferralTable> = { status: 'sent', sent_at: at };
     if (input.vitalInterestReason !== undefined) {
       if (!actor.permissions.has('guard:override')) throw forbidden('Only a supervisor may send without consent for vital interests.');
-      if (service !== 'emergency_medical' && !(await isChild(trx, platform.cipher, row.person_id))) {
+      if (service !== 'emergency_medical' && !(await isChild(unit, row.person_id))) {
         throw unprocessable('vitalInterestReason', 'sending without consent is for emergency medical care or a child in danger only; record the consent');
       }
       changes.consent_id = null;
       changes.vital_interest_by = actor.userId;
       changes.vital_interest_reason_enc = platform.cipher.encrypt(input.vitalInterestReason, place(id, 'vital_interest_reason_enc'));
     } else {
-      changes.consent_id = (await consentForReferralOrThrow(trx, row, input.consentId ?? row.consent_id, platform.database.dialect === 'postgres')).id;
+      changes.consent_id = (await consentForReferralOrThrow(unit, row, input.consentId ?? row.consent_id, platform.database.dialect === 'postgres')).id;
     }
-    if (guarded) await clearGuard(platform, trx, record, actor, row.person_id, guarded, { reason: input.overrideReason });
-    if (!(await updateReferralRow(trx, id, row.version, changes, at))) throw staleVersion('referral', row.version + 1);
-    const sent = (await findReferralRow(trx, id))!;
-    await grantAccess(trx, sent, shared, at);
-    // The case moves on to `referred` (a newer version: an edit based on the old one is refused).
-    await trx
-      .updateTable('cases')
-      .set((eb) => ({ stage: 'referred', version: eb('version', '+', 1), updated_at: at }))
-      .where('person_id', '=', row.person_id)
-      .where('stage', 'in', ['registered', 'screened', 'assisted'])
-      .execute();
-    await tellOtherSide(platform, trx, afterCommit, actor, row, step, sides, at);
-    record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
+    if (guarded) await clearGuard(platform, unit.db, (event) => unit.record(event), actor, row.person_id, guarded, { reason: input.overrideReason });
+    const sent = await updateReferralRow(unit, row, changes, at);
+    await grantAccess(unit, { personId: sent.person_id, agencyId: sent.to_agency_id, groups: shared, sourceType: 'referral', sourceId: sent.id, at });
+    await markCaseReferred(unit, row.person_id, at);
+    await tellOtherSide(unit, row, step, sides, at);
+    unit.record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
     return referralView(platform, sent, sides);
   };
-  return guarded ? withGuard(platform, ctx, before.person_id, guarded, work) : withAudit(platform, ctx.audit, work);
+  return guarded ? guardedUnit(store, before.person_id, guarded, work) : store.unit(work);
 }
 
 export type LaterAction = Exclude<ReferralAction, 'send'>;
 
 /** Accept, decline (with a reason), start, complete (with the service delivered), close or revoke. */
 export async function moveReferral(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   id: string,
   action: LaterAction,
   input: { version: number; reason?: string | undefined; feedback?: string | undefined },
 ): Promise<ReferralView> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record, afterCommit) => {
-    const { row, sides } = await referralOrThrow(trx, actor, id);
+  return store.unit(async (unit) => {
+    const { row, sides } = await referralInScope(unit, id);
     const step = transitionOrThrow(row.status as ReferralLifecycleStatus, action, sides);
     if (row.version !== input.version) throw staleVersion('referral', row.version);
     const changes: Partial<ReferralTable> = { status: step.to };
@@ -455,14 +424,14 @@ export async function moveReferral(
     }
     const ended = ENDED_STATUSES.includes(step.to);
     if (ended) changes.ended_at = at;
-    if (!(await updateReferralRow(trx, id, row.version, changes, at))) throw staleVersion('referral', row.version + 1);
+    const moved = await updateReferralRow(unit, row, changes, at);
     // The recipient's access ends with the referral.
-    if (ended) await revokeAccess(trx, id, at);
-    await tellOtherSide(platform, trx, afterCommit, actor, row, step, sides, at);
-    record({ action: AUDIT_OF[step.to as keyof typeof AUDIT_OF], recordType: 'referral', recordId: id, fields });
+    if (ended) await revokeAccess(unit, id, at);
+    await tellOtherSide(unit, row, step, sides, at);
+    unit.record({ action: AUDIT_OF[step.to as keyof typeof AUDIT_OF], recordType: 'referral', recordId: id, fields });
     // A completed referral fulfils the obligations it serves, in the same transaction.
-    if (step.to === 'completed') await refreshObligations(platform, trx, [row.person_id]);
-    return referralView(platform, (await findReferralRow(trx, id))!, sides);
+    if (step.to === 'completed') unit.factsChanged([row.person_id]);
+    return referralView(platform, moved, sides);
   });
 }
 
@@ -507,29 +476,29 @@ class AccessEnded extends HttpProblem {
  * The printable form: the referral, and the person's record fields of the groups this referral
  * shares and the caller may still see (the recipient: only while its access lasts).
  */
-export async function referralForm(platform: Platform, ctx: RequestContext, id: string): Promise<{ reference: string; pdf: Buffer }> {
-  const actor = actorOf(ctx);
+export async function referralForm(store: ScopedStore, id: string): Promise<{ reference: string; pdf: Buffer }> {
+  const { platform } = store;
   const printedAt = platform.clock().toISOString();
   try {
-    return await withAudit(platform, ctx.audit, async (trx, record) => {
-      const { row, sides } = await referralOrThrow(trx, actor, id);
+    return await store.unit(async (unit) => {
+      const { actor } = unit;
+      const { row, sides } = await referralInScope(unit, id);
       const status = row.status as ReferralLifecycleStatus;
       const shared = JSON.parse(row.shared_groups) as FieldGroup[];
       const sending = sides.has('sender') || sides.has('supervisor');
       // Paper is sharing too: no form before the consent (or override) and the guards allowed sending.
       if (status === 'draft') throw conflict('referral-not-sent', 'Send the referral first: its form is printed once the consent (or an override) and the guards allow sharing.');
       // The sender prints what it sees of the shared groups; the recipient what its live grant still gives.
-      const granted = sending ? await personFieldGroups(trx, actor, row.person_id) : await liveGrantGroups(trx, id);
+      const granted = sending ? await unit.groupsOf(row.person_id) : await liveGrantGroups(unit, id);
       if (!granted) throw new AccessEnded(row.person_id);
       if (ENDED_STATUSES.includes(status)) throw conflict('referral-ended', `The referral is ${status}: its form is no longer printed.`, { status });
       const visible = new Set<FieldGroup>(granted);
       const groups = new Set(shared.filter((g) => visible.has(g) && actor.fieldGroups.has(g)));
-      const person = await findPersonRow({ db: trx } as StoreUnit, row.person_id);
-      if (!person) throw notFound('person');
-      const fields = toPersonRecord(platform.cipher, person, groups).fields;
+      const fields = await personFieldsOf(unit, row.person_id, groups);
+      if (!fields) throw notFound('person');
       const printed = PERSON_FIELDS.filter((f) => fields[f.name] !== undefined).map((f) => ({ name: f.name, label: LABELS[f.name] ?? f.name, value: asText(fields[f.name]) }));
-      const provider = await findProvider(trx, row.provider_id);
-      const names = await agencyNames(trx, [row.from_agency_id]);
+      const provider = await findProvider(unit.db, row.provider_id);
+      const names = await agencyNames(unit, [row.from_agency_id]);
       const pdf = await renderReferralForm({
         reference: row.reference,
         service: row.service_type as ServiceType,
@@ -547,12 +516,12 @@ export async function referralForm(platform: Platform, ctx: RequestContext, id: 
         printedBy: actor.username,
       });
       const printedFields = printed.map((p) => p.name);
-      record({ action: 'person.read', recordType: 'person', recordId: row.person_id, fields: printedFields });
-      record({ action: 'referral.form_printed', recordType: 'referral', recordId: id, fields: printedFields });
+      unit.readDone({ action: 'person.read', recordType: 'person', recordId: row.person_id }, printedFields);
+      unit.record({ action: 'referral.form_printed', recordType: 'referral', recordId: id, fields: printedFields });
       return { reference: row.reference, pdf };
     });
   } catch (error) {
-    if (error instanceof AccessEnded) await auditRefusedRead(platform, ctx, error.personId, ['referral form']);
+    if (error instanceof AccessEnded) await auditRefusedRead(platform, store.context, error.personId, ['referral form']);
     throw error;
   }
 }

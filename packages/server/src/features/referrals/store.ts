@@ -3,42 +3,67 @@ import { ROLES, type FieldGroup, type ReferralLifecycleStatus } from '@haven/cor
 import { sql } from 'kysely';
 import type { Permission } from '../../platform/access/roles.js';
 import { ROLE_POLICIES } from '../../platform/access/roles.js';
-import { lockForChain, type Dialect, type Queryable, type Tx } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/context.js';
+import { lockForChain, type Queryable } from '../../platform/db/database.js';
 import type { ConsentTable, ObligationTable, ReferralTable } from '../../platform/db/schema.js';
-import { restatePersonStats } from '../stats/rollup.js';
+import { forbidden, HttpProblem, notFound } from '../../platform/http/problem.js';
+import type { ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { sidesOf, type ReferralSide } from './lifecycle.js';
 
 // ---- referrals --------------------------------------------------------------------------------
 
-export async function insertReferralRow(q: Queryable, row: ReferralTable): Promise<void> {
-  await q.insertInto('referrals').values(row).execute();
-  await restatePersonStats(q, [row.person_id]);
+export async function insertReferralRow(unit: StoreUnit, row: ReferralTable): Promise<void> {
+  await unit.db.insertInto('referrals').values(row).execute();
+  unit.statsChanged([row.person_id]);
 }
 
-export async function findReferralRow(q: Queryable, id: string): Promise<ReferralTable | undefined> {
-  return q.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
+async function findReferralRow(unit: StoreUnit, id: string): Promise<ReferralTable | undefined> {
+  return unit.db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Applies a change only if the row is still at `expectedVersion`; false when it was not. */
-export async function updateReferralRow(q: Queryable, id: string, expectedVersion: number, changes: Partial<ReferralTable>, at: string): Promise<boolean> {
-  const result = await q
-    .updateTable('referrals')
-    .set({ ...changes, version: expectedVersion + 1, updated_at: at })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
+/**
+ * The sides the caller takes on a referral: 404 when their agency is neither the sender nor the
+ * recipient (a draft is the sender's alone), 403 when it is but their role works with no referral.
+ */
+function sidesOrThrow(actor: Actor, row: ReferralTable): Set<ReferralSide> {
+  const involved = actor.agencyId === row.from_agency_id || (actor.agencyId === row.to_agency_id && row.status !== 'draft');
+  if (!involved) throw notFound('referral');
+  const sides = sidesOf(actor, row);
+  if (sides.size === 0) throw forbidden('Your role does not work with referrals.');
+  return sides;
+}
+
+export interface ScopedReferral {
+  row: ReferralTable;
+  /** The sides the caller takes on it (never empty). */
+  sides: Set<ReferralSide>;
+}
+
+/**
+ * A referral reached by its id, as the caller's agency takes part in it: the one way to it, so
+ * its scope (the sending and the receiving agency, by role) cannot be skipped.
+ */
+export async function referralInScope(unit: ScopedUnit, id: string): Promise<ScopedReferral> {
+  const row = await findReferralRow(unit, id);
+  if (!row) throw notFound('referral');
+  return { row, sides: sidesOrThrow(unit.actor, row) };
+}
+
+/** Applies a change if the referral is still at the version read (else 409); answers the changed row. */
+export async function updateReferralRow(unit: StoreUnit, row: ReferralTable, changes: Partial<ReferralTable>, at: string): Promise<ReferralTable> {
+  await unit.updateVersioned({ table: 'referrals', id: row.id, version: row.version, set: changes, recordType: 'referral', at });
   // Every step of a referral moves the indicators (status, times, the provider's load).
-  const moved = await q.selectFrom('referrals').select('person_id').where('id', '=', id).executeTakeFirstOrThrow();
-  await restatePersonStats(q, [moved.person_id]);
-  return true;
+  unit.statsChanged([row.person_id]);
+  return (await findReferralRow(unit, row.id))!;
 }
 
-/** Referrals to an agency in the given statuses, the earliest due first (no due date last). */
-export async function inboxRows(q: Queryable, agencyId: string, statuses: readonly ReferralLifecycleStatus[], limit: number): Promise<ReferralTable[]> {
-  return q
+/** Referrals to the caller's agency in the given statuses, the earliest due first (no due date last). */
+export async function inboxRows(unit: ScopedUnit, statuses: readonly ReferralLifecycleStatus[], limit: number): Promise<ReferralTable[]> {
+  return unit.db
     .selectFrom('referrals')
     .selectAll()
-    .where('to_agency_id', '=', agencyId)
+    .where('to_agency_id', '=', unit.actor.agencyId)
     .where('status', 'in', [...statuses])
     .orderBy(sql`case when due_by is null then 1 else 0 end`)
     .orderBy('due_by')
@@ -48,13 +73,15 @@ export async function inboxRows(q: Queryable, agencyId: string, statuses: readon
     .execute();
 }
 
-export async function referralRowsOfPerson(q: Queryable, personId: string): Promise<ReferralTable[]> {
-  return q.selectFrom('referrals').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+/** Every referral of a person, for the agency working on the case (404/403 otherwise). */
+export async function caseReferralRows(unit: ScopedUnit, personId: string): Promise<ReferralTable[]> {
+  await unit.caseGroups(personId);
+  return unit.db.selectFrom('referrals').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
 }
 
 /** Referrals sent on the person's consent to a recipient for a purpose, and not ended (vital-interest ones aside). */
-export async function liveConsentedReferralRows(q: Queryable, personId: string, recipientAgencyId: string, purpose: string): Promise<ReferralTable[]> {
-  return q
+export async function liveConsentedReferralRows(unit: StoreUnit, personId: string, recipientAgencyId: string, purpose: string): Promise<ReferralTable[]> {
+  return unit.db
     .selectFrom('referrals')
     .selectAll()
     .where('person_id', '=', personId)
@@ -71,10 +98,10 @@ const REFERENCE_LOCK = 0x4856_4e52; // "HVNR": numbering referrals, one at a tim
  * The next reference of the year, `HVN-2026-00042`: numbered under a lock (PostgreSQL; SQLite
  * admits one writer) so two referrals never get the same one; the unique key backs it up.
  */
-export async function nextReference(trx: Tx, dialect: Dialect, year: number): Promise<string> {
-  await lockForChain(trx, dialect, REFERENCE_LOCK);
+export async function nextReference(unit: StoreUnit, year: number): Promise<string> {
+  await lockForChain(unit.db, unit.platform.database.dialect, REFERENCE_LOCK);
   const prefix = `HVN-${year}-`;
-  const last = await trx
+  const last = await unit.db
     .selectFrom('referrals')
     .select('reference')
     .where('reference', 'like', `${prefix}%`)
@@ -88,25 +115,39 @@ export async function nextReference(trx: Tx, dialect: Dialect, year: number): Pr
 
 // ---- access grants: what the recipient may read ------------------------------------------------
 
-export async function grantAccess(q: Queryable, referral: ReferralTable, groups: readonly FieldGroup[], at: string): Promise<void> {
-  await q
+/** What an access grant gives: an agency, some field groups of a person, because of a record. */
+export interface AccessGrant {
+  personId: string;
+  agencyId: string;
+  groups: readonly FieldGroup[];
+  /** What the grant rests on (`referral`, `justice_link`): it ends with it. */
+  sourceType: 'referral' | 'justice_link';
+  sourceId: string;
+  at: string;
+}
+
+/** Stores an access grant; answers its id. */
+export async function grantAccess(unit: StoreUnit, grant: AccessGrant): Promise<string> {
+  const id = randomUUID();
+  await unit.db
     .insertInto('access_grants')
     .values({
-      id: randomUUID(),
-      person_id: referral.person_id,
-      agency_id: referral.to_agency_id,
-      field_groups: JSON.stringify(groups),
-      source_type: 'referral',
-      source_id: referral.id,
-      created_at: at,
+      id,
+      person_id: grant.personId,
+      agency_id: grant.agencyId,
+      field_groups: JSON.stringify(grant.groups),
+      source_type: grant.sourceType,
+      source_id: grant.sourceId,
+      created_at: grant.at,
       revoked_at: null,
     })
     .execute();
+  return id;
 }
 
 /** Ends the recipient's access through this referral; returns how many grants ended. */
-export async function revokeAccess(q: Queryable, referralId: string, at: string): Promise<number> {
-  const result = await q
+export async function revokeAccess(unit: StoreUnit, referralId: string, at: string): Promise<number> {
+  const result = await unit.db
     .updateTable('access_grants')
     .set({ revoked_at: at })
     .where('source_type', '=', 'referral')
@@ -117,8 +158,8 @@ export async function revokeAccess(q: Queryable, referralId: string, at: string)
 }
 
 /** The groups this referral's live grant gives, or undefined when its access has ended. */
-export async function liveGrantGroups(q: Queryable, referralId: string): Promise<FieldGroup[] | undefined> {
-  const rows = await q
+export async function liveGrantGroups(unit: StoreUnit, referralId: string): Promise<FieldGroup[] | undefined> {
+  const rows = await unit.db
     .selectFrom('access_grants')
     .select('field_groups')
     .where('source_type', '=', 'referral')
@@ -137,16 +178,31 @@ export async function everGranted(q: Queryable, agencyId: string, personId: stri
 
 // ---- consents ---------------------------------------------------------------------------------
 
-export async function insertConsentRow(q: Queryable, row: ConsentTable): Promise<void> {
-  await q.insertInto('consents').values(row).execute();
+export async function insertConsentRow(unit: StoreUnit, row: ConsentTable): Promise<void> {
+  await unit.db.insertInto('consents').values(row).execute();
 }
 
-export async function findConsentRow(q: Queryable, id: string): Promise<ConsentTable | undefined> {
-  return q.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findConsentRow(unit: StoreUnit, id: string): Promise<ConsentTable | undefined> {
+  return unit.db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function consentRowsOfPerson(q: Queryable, personId: string): Promise<ConsentTable[]> {
-  return q.selectFrom('consents').selectAll().where('person_id', '=', personId).orderBy('recorded_at').orderBy('id').execute();
+/**
+ * A consent reached by its id, for the agency working on the person's case. Consents are read by
+ * that agency alone: to one that only sees the person (or not even that) it does not exist.
+ */
+export async function consentInScope(unit: ScopedUnit, id: string): Promise<ConsentTable> {
+  const row = await findConsentRow(unit, id);
+  if (!row) throw notFound('consent');
+  await unit.caseGroups(row.person_id, 'consent').catch((error: unknown) => {
+    throw error instanceof HttpProblem && error.status === 403 ? notFound('consent') : error;
+  });
+  return row;
+}
+
+/** The person's consent decisions, oldest first, for the agency working on the case (404/403 otherwise). */
+export async function caseConsentRows(unit: ScopedUnit, personId: string): Promise<ConsentTable[]> {
+  await unit.caseGroups(personId);
+  return unit.db.selectFrom('consents').selectAll().where('person_id', '=', personId).orderBy('recorded_at').orderBy('id').execute();
 }
 
 const CAUTION: Readonly<Record<string, number>> = { withdrawn: 0, declined: 1, given: 2 };
@@ -155,8 +211,8 @@ const CAUTION: Readonly<Record<string, number>> = { withdrawn: 0, declined: 1, g
  * The person's latest decision for a recipient and purpose: it replaces every earlier one. Of two
  * recorded at the same instant, the more cautious (withdrawn, declined) wins.
  */
-export async function latestConsentRow(q: Queryable, personId: string, recipientAgencyId: string, purpose: string, lock = false): Promise<ConsentTable | undefined> {
-  return (await consentDecisionRows(q, personId, recipientAgencyId, purpose, lock))[0];
+export async function latestConsentRow(unit: StoreUnit, personId: string, recipientAgencyId: string, purpose: string, lock = false): Promise<ConsentTable | undefined> {
+  return (await consentDecisionRows(unit, personId, recipientAgencyId, purpose, lock))[0];
 }
 
 /**
@@ -164,8 +220,8 @@ export async function latestConsentRow(q: Queryable, personId: string, recipient
  * holds them until the transaction ends, so a withdrawal waits for a send relying on them, or the
  * send sees the withdrawal.
  */
-export async function consentDecisionRows(q: Queryable, personId: string, recipientAgencyId: string, purpose: string, lock = false): Promise<ConsentTable[]> {
-  let query = q
+export async function consentDecisionRows(unit: StoreUnit, personId: string, recipientAgencyId: string, purpose: string, lock = false): Promise<ConsentTable[]> {
+  let query = unit.db
     .selectFrom('consents')
     .selectAll()
     .where('person_id', '=', personId)
@@ -178,51 +234,51 @@ export async function consentDecisionRows(q: Queryable, personId: string, recipi
   return rows.sort((a, b) => (decidedAt(a) === decidedAt(b) ? (CAUTION[a.status] ?? 0) - (CAUTION[b.status] ?? 0) : decidedAt(a) > decidedAt(b) ? -1 : 1));
 }
 
-export async function withdrawConsentRow(q: Queryable, id: string, expectedVersion: number, at: string): Promise<boolean> {
-  const result = await q
-    .updateTable('consents')
-    .set({ status: 'withdrawn', withdrawn_at: at, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('status', '=', 'given')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+/** Withdraws a given consent if it is still at the version read (a consent changes only by its withdrawal), else 409. */
+export async function withdrawConsentRow(unit: StoreUnit, row: Pick<ConsentTable, 'id' | 'version'>, at: string): Promise<void> {
+  await unit.updateVersioned({ table: 'consents', id: row.id, version: row.version, set: { status: 'withdrawn', withdrawn_at: at }, recordType: 'consent' });
 }
 
 // ---- what the referral serves -----------------------------------------------------------------
 
 /** Open obligations of a person (overdue ones included: overdue is open past dueBy). */
-export async function openObligationRows(q: Queryable, personId: string): Promise<Pick<ObligationTable, 'code' | 'due_by' | 'fulfilled_by'>[]> {
-  return q.selectFrom('obligations').select(['code', 'due_by', 'fulfilled_by']).where('person_id', '=', personId).where('status', '=', 'open').orderBy('code').execute();
+export async function openObligationRows(unit: StoreUnit, personId: string): Promise<Pick<ObligationTable, 'code' | 'due_by' | 'fulfilled_by'>[]> {
+  return unit.db.selectFrom('obligations').select(['code', 'due_by', 'fulfilled_by']).where('person_id', '=', personId).where('status', '=', 'open').orderBy('code').execute();
 }
 
-// ---- people to tell ---------------------------------------------------------------------------
+// ---- agencies and people to tell --------------------------------------------------------------
 
 /** Active users of an agency whose role has a permission. */
-export async function agencyUsersWith(q: Queryable, agencyId: string, permission: Permission): Promise<string[]> {
+export async function agencyUsersWith(unit: StoreUnit, agencyId: string, permission: Permission): Promise<string[]> {
   const roles = ROLES.filter((role) => ROLE_POLICIES[role].permissions.includes(permission));
   if (roles.length === 0) return [];
-  const rows = await q.selectFrom('users').select('id').where('agency_id', '=', agencyId).where('role', 'in', roles).where('disabled', '=', 0).execute();
+  const rows = await unit.db.selectFrom('users').select('id').where('agency_id', '=', agencyId).where('role', 'in', roles).where('disabled', '=', 0).execute();
   return rows.map((r) => r.id);
 }
 
-export async function isActiveUser(q: Queryable, userId: string): Promise<boolean> {
-  const row = await q.selectFrom('users').select('id').where('id', '=', userId).where('disabled', '=', 0).executeTakeFirst();
+export async function isActiveUser(unit: StoreUnit, userId: string): Promise<boolean> {
+  const row = await unit.db.selectFrom('users').select('id').where('id', '=', userId).where('disabled', '=', 0).executeTakeFirst();
   return row !== undefined;
 }
 
-/** In-app notifications (the notifications table has no referral column: they name the person). */
-export async function notify(q: Queryable, userIds: readonly string[], kind: string, personId: string, at: string): Promise<void> {
-  const unique = [...new Set(userIds)];
-  if (unique.length === 0) return;
-  await q
-    .insertInto('notifications')
-    .values(unique.map((userId) => ({ id: randomUUID(), user_id: userId, kind, obligation_id: null, person_id: personId, created_at: at, read_at: null })))
-    .execute();
+/** The e-mail addresses of these users, of those who have one. */
+export async function emailsOf(unit: StoreUnit, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await unit.db.selectFrom('users').select('email').where('id', 'in', [...userIds]).where('email', 'is not', null).execute();
+  return rows.map((r) => r.email!);
 }
 
-export async function agencyNames(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+export async function agencyNames(unit: StoreUnit, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await q.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await unit.db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function agencyExists(unit: StoreUnit, id: string): Promise<boolean> {
+  return (await unit.db.selectFrom('agencies').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** The area an agency works in, if it has one. */
+export async function agencyArea(unit: StoreUnit, id: string): Promise<string | undefined> {
+  return (await unit.db.selectFrom('agencies').select('area').where('id', '=', id).executeTakeFirst())?.area ?? undefined;
 }

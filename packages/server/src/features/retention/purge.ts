@@ -5,7 +5,7 @@ import { type Queryable } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 import { ageAtEncounter } from '../persons/birth-date.js';
-import { restatePersonStats } from '../stats/rollup.js';
+import type { StoreUnit } from '../../store/unit.js';
 
 // Destroying a person's personal data (retention past closure, or an erasure request). What is
 // encrypted comes from the one registry of encrypted columns; this file only says how the rows of
@@ -123,7 +123,8 @@ async function rowIdsOf(q: Queryable, table: string, ownership: Ownership, perso
  * Destroys one person's personal data inside the caller's transaction. The person row stays, with
  * no name, contact, blind index or exact birth date (the year is kept for age statistics).
  */
-export async function purgePerson(platform: Platform, q: Queryable, personId: string, at: string): Promise<PurgeSummary> {
+export async function purgePerson(unit: StoreUnit, personId: string, at: string): Promise<PurgeSummary> {
+  const { platform, db: q } = unit;
   const fields: string[] = [];
   let rowsDeleted = 0;
 
@@ -193,7 +194,7 @@ export async function purgePerson(platform: Platform, q: Queryable, personId: st
     .execute();
   fields.push('persons.name_index', 'persons.birth_date_index');
   // A birth date kept only to the year may move the person to another age band.
-  await restatePersonStats(q, [personId]);
+  unit.statsChanged([personId]);
   await q.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();
 
   // Nobody reads a purged record through a referral any more.

@@ -89,7 +89,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 201: erasureRequestSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await requestErasure(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await requestErasure(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -103,7 +103,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, requests: z.array(erasureRequestSchema) }).meta({ id: 'ErasureRequests' }) },
       },
     },
-    async (request) => erasureRequestsOf(platform, request.ctx, request.params.id),
+    async (request) => erasureRequestsOf(request.store, request.params.id),
   );
 
   app.post(
@@ -130,7 +130,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 201: legalHoldSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await placeLegalHold(platform, request.ctx, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await placeLegalHold(request.store, request.params.id, request.body)),
   );
 
   app.get(
@@ -144,7 +144,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldSchema) }).meta({ id: 'LegalHolds' }) },
       },
     },
-    async (request) => legalHoldsOf(platform, request.ctx, request.params.id),
+    async (request) => legalHoldsOf(request.store, request.params.id),
   );
 
   app.post(
@@ -163,7 +163,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 200: legalHoldSchema },
       },
     },
-    async (request) => releaseLegalHold(platform, request.ctx, request.params.id, request.body),
+    async (request) => releaseLegalHold(request.store, request.params.id, request.body),
   );
 
   app.get(
@@ -177,7 +177,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 200: pageResponseSchema(legalHoldOverviewSchema) },
       },
     },
-    async (request) => legalHoldsOverview(platform, request.ctx, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
+    async (request) => legalHoldsOverview(request.store, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
   );
 
   app.post(
@@ -192,7 +192,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         response: { 200: legalHoldOverviewSchema },
       },
     },
-    async (request) => releaseAnyLegalHold(platform, request.ctx, request.params.id, request.body),
+    async (request) => releaseAnyLegalHold(request.store, request.params.id, request.body),
   );
 
   app.get(
