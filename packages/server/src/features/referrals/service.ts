@@ -23,7 +23,8 @@ import { PERSON_FIELDS } from '../persons/fields.js';
 import { personFieldsOf } from '../persons/service.js';
 import { auditRefusedRead } from '../persons/refused-reads.js';
 import { consentForReferralOrThrow } from './consents.js';
-import { markCaseReferred, notifyUsers } from './foreign-writes.js';
+import { advanceCaseStage } from '../cases/service.js';
+import { notifyUsers } from './foreign-writes.js';
 import { renderReferralForm } from './form.js';
 import { allowedActions, ENDED_STATUSES, GUARDED_SERVICES, sidesOf, transitionOrThrow, type ReferralAction, type ReferralSide, type Transition } from './lifecycle.js';
 import {
@@ -385,7 +386,7 @@ export async function sendReferral(store: ScopedStore, id: string, input: Referr
     if (guarded) await clearGuard(platform, unit.db, (event) => unit.record(event), actor, row.person_id, guarded, { reason: input.overrideReason });
     const sent = await updateReferralRow(unit, row, changes, at);
     await grantAccess(unit, { personId: sent.person_id, agencyId: sent.to_agency_id, groups: shared, sourceType: 'referral', sourceId: sent.id, at });
-    await markCaseReferred(unit, row.person_id, at);
+    await advanceCaseStage(unit, row.person_id, 'referred', at, { newVersion: true });
     await tellOtherSide(unit, row, step, sides, at);
     unit.record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
     return referralView(platform, sent, sides);
