@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { SERVICE_TYPES, type ServiceType } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -10,7 +11,9 @@ import { useFormat } from '../../app/format';
 import { CheckboxGroupField } from '../../app/ui/choices';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { newIdempotencyKey, useResource } from '../../app/ui/resource';
+import { newIdempotencyKey } from '../../app/idempotency';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
@@ -118,9 +121,9 @@ function ProviderEdit({ provider, onDone }: { provider: Provider; onDone: () => 
 function DirectoryScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
-  const providers = useResource<Provider[]>('/api/directory/providers');
-  const pathways = useResource<Pathway[]>('/api/directory/pathways');
-  const agencies = useResource<Agency[]>('/api/admin/agencies');
+  const providers = useQuery(apiQuery<Provider[]>(queryKeys.providers(), '/api/directory/providers'));
+  const pathways = useQuery(apiQuery<Pathway[]>(queryKeys.pathways(), '/api/directory/pathways'));
+  const agencies = useQuery(apiQuery<Agency[]>(queryKeys.agencies(), '/api/admin/agencies'));
   const [editing, setEditing] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [pathwayError, setPathwayError] = useState<unknown>();
@@ -152,7 +155,7 @@ function DirectoryScreenBody() {
         { idempotencyKey: newIdempotencyKey() },
       );
       form.reset();
-      providers.reload();
+      void invalidate(queryKeys.providers());
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['agencyId', 'name', 'serviceTypes', 'area', 'languages', 'capacity', 'available', 'hours', 'contact']));
     }
@@ -162,7 +165,7 @@ function DirectoryScreenBody() {
     try {
       await api('POST', '/api/directory/pathways', values, { idempotencyKey: newIdempotencyKey() });
       pathway.reset({ serviceType: values.serviceType, area: '', providerId: '' });
-      pathways.reload();
+      void invalidate(queryKeys.pathways());
     } catch (caught) {
       setPathwayError(applyProblem(caught, pathway.setError, ['serviceType', 'area', 'providerId']));
     }
@@ -171,7 +174,7 @@ function DirectoryScreenBody() {
     setPathwayError(undefined);
     try {
       await api('DELETE', `/api/directory/pathways/${entry.id}?version=${entry.version}`);
-      pathways.reload();
+      void invalidate(queryKeys.pathways());
     } catch (caught) {
       setPathwayError(caught);
     }
@@ -218,7 +221,7 @@ function DirectoryScreenBody() {
                           provider={provider}
                           onDone={() => {
                             setEditing(undefined);
-                            providers.reload();
+                            void invalidate(queryKeys.providers());
                           }}
                         />
                       ) : (
