@@ -18,6 +18,8 @@ export const queryKeys = {
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
 
   referral: (referralId: string) => ['referral', referralId] as const,
+  /** The directory's proposal is asked anew at each attempt: the directory and consents may have changed. */
+  referralProposal: (personId: string, service: string, area: string, attempt: number) => ['referral-proposal', personId, service, area, attempt] as const,
   inbox: (status?: string) => (status === undefined ? (['referral-inbox'] as const) : (['referral-inbox', status] as const)),
 
   notifications: () => ['notifications'] as const,
@@ -67,6 +69,18 @@ export const staleAfter = {
     queryKeys.personCase(personId),
     ...derivedFromFacts(personId),
   ],
-  /** A merge or its undo moves every record between the two persons. */
-  personsMerged: (...personIds: string[]) => [...personIds.map(queryKeys.person), queryKeys.agencyObligations(), queryKeys.openGuards()],
+  /**
+   * A merge or its undo moves records between two persons. What the engine derives is not asked
+   * of a record merged away: asking would give it obligations again, which an undo trips over.
+   */
+  recordsMoved: (personId: string, { mergedAway }: { mergedAway: boolean }) => [
+    queryKeys.personRecord(personId),
+    queryKeys.personCase(personId),
+    queryKeys.mergedInto(personId),
+    queryKeys.duplicates(personId),
+    queryKeys.screenings(personId),
+    queryKeys.assistance(personId),
+    queryKeys.personReferrals(personId),
+    ...(mergedAway ? [queryKeys.agencyObligations(), queryKeys.openGuards()] : derivedFromFacts(personId)),
+  ],
 };

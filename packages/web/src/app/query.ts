@@ -1,4 +1,4 @@
-import { QueryClient, queryOptions, type QueryKey } from '@tanstack/react-query';
+import { partialMatchKey, QueryClient, queryOptions, type QueryKey } from '@tanstack/react-query';
 import { api, ApiProblem } from './api';
 
 const STALE_MS = 30_000;
@@ -35,7 +35,10 @@ export function apiQuery<T>(queryKey: QueryKey, path: string) {
   return queryOptions({ queryKey, queryFn: () => api<T>('GET', path) });
 }
 
-/** Asks again for these records (and those under their keys), after a change to them. */
+/**
+ * Asks again for these records (and those under their keys), after a change to them: each once,
+ * however many of the keys reach it.
+ */
 export function invalidate(...keys: QueryKey[]): Promise<void> {
-  return Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey }))).then(() => undefined);
+  return queryClient.invalidateQueries({ predicate: (query) => keys.some((key) => partialMatchKey(query.queryKey, key)) });
 }
