@@ -62,9 +62,9 @@ export const staleAfter = {
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
-  referralMoved: (personId: string, referralId: string) => [
+  /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */
+  referralMoved: (personId: string) => [
     queryKeys.personReferrals(personId),
-    queryKeys.referral(referralId),
     queryKeys.inbox(),
     queryKeys.personCase(personId),
     ...derivedFromFacts(personId),

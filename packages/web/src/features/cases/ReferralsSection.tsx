@@ -32,7 +32,7 @@ type Proposed = Proposal & { provider: NonNullable<Proposal['provider']> };
 function useSendReferral(personId: string) {
   return useMutation({
     mutationFn: ({ draft, consentId }: { draft: Referral; consentId?: string }) => api<Referral>('POST', `/api/referrals/${draft.id}/send`, { version: draft.version, ...(consentId ? { consentId } : {}) }),
-    onSuccess: (referral) => invalidate(...staleAfter.referralMoved(personId, referral.id)),
+    onSuccess: () => invalidate(...staleAfter.referralMoved(personId)),
   });
 }
 
