@@ -81,6 +81,8 @@ describe('what a case page and a referral page ask the server', () => {
 
   it('opens a referral in the provider inbox asking for each shared record once', async () => {
     const { page } = web;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
     await web.signIn('asylum.requests');
     const watch = watchReads(page);
     await page.goto(`${web.baseUrl}/referrals/${referralId}`);
