@@ -125,7 +125,10 @@ function AllegationScreenBody() {
               {t('oversight.allegation.saved')}
             </p>
           ) : null}
-          <AllegationForm key={allegation.version} allegation={allegation} onChanged={(next) => {
+          <AllegationForm
+            key={allegation.version}
+            allegation={allegation}
+            onChanged={(next) => {
               setChanged(next);
               void invalidate(queryKeys.allegations());
             }}
