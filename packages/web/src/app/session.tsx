@@ -1,6 +1,7 @@
 import type { FieldGroup, Role } from '@haven/core';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ApiProblem, NetworkUnavailable, onSignedOut, setCsrfToken } from './api';
+import { queryClient } from './query';
 import { lockVault } from '../offline/vault';
 
 export interface Conduct {
@@ -63,6 +64,7 @@ async function loadSession(): Promise<SessionState> {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const started = useRef<Promise<SessionState>>(undefined);
 
   const refresh = useCallback(async () => {
     const next = await loadSession();
@@ -72,8 +74,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    void refresh();
-    return onSignedOut(() => setState({ status: 'signed-out' }));
+    // Once per app, even when React runs this effect twice (strict mode): the session is asked once.
+    started.current ??= refresh();
+    return onSignedOut(() => {
+      // What one user read is not kept for whoever signs in next on this device.
+      queryClient.clear();
+      setState({ status: 'signed-out' });
+    });
   }, [refresh]);
 
   const value = useMemo<SessionApi>(
@@ -90,6 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setCsrfToken(undefined);
         // The outbox stays on the device, encrypted; the key leaves memory.
         lockVault();
+        queryClient.clear();
         setState({ status: 'signed-out', deliberate: true });
       },
     }),

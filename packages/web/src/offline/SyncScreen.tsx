@@ -3,7 +3,7 @@ import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../app/session';
 import { useFormat } from '../app/format';
-import { useOnline, usePendingChanges } from './connectivity';
+import { useOnline, useOutboxRevision } from './connectivity';
 import { outboxItems, resolveItem, syncNow, type OutboxItem } from './outbox';
 import { UnlockPanel, useUnlockedUser } from './UnlockPanel';
 
@@ -13,13 +13,13 @@ export default function SyncScreen() {
   const format = useFormat();
   const me = useMe();
   const online = useOnline();
-  const pending = usePendingChanges();
+  const revision = useOutboxRevision();
   const unlocked = useUnlockedUser();
   const [items, setItems] = useState<OutboxItem[]>([]);
   const load = useCallback(async () => setItems(await outboxItems()), []);
   useEffect(() => {
     void load();
-  }, [load, pending, unlocked]);
+  }, [load, revision, unlocked]);
   return (
     <div className="page">
       <h1>{t('offline.sync.title')}</h1>

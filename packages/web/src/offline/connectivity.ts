@@ -5,6 +5,8 @@ import { useSyncExternalStore } from 'react';
  * outbox. The outbox reports its count here; screens read it through the hooks.
  */
 let pending = 0;
+/** Counts every report: an item can change state (pending to conflict) while the count stays. */
+let revision = 0;
 const listeners = new Set<() => void>();
 
 function subscribe(listener: () => void): () => void {
@@ -19,8 +21,9 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function reportPendingChanges(count: number): void {
-  if (count === pending) return;
   pending = count;
+  revision += 1;
+  // Hooks re-render only when what they read changed: the count for most, the revision for the list.
   for (const listener of listeners) listener();
 }
 
@@ -30,4 +33,9 @@ export function useOnline(): boolean {
 
 export function usePendingChanges(): number {
   return useSyncExternalStore(subscribe, () => pending);
+}
+
+/** Changes after every pass of the outbox, for a screen that lists its items and their states. */
+export function useOutboxRevision(): number {
+  return useSyncExternalStore(subscribe, () => revision);
 }

@@ -11,7 +11,6 @@ import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { TextInputField } from '../../app/ui/fields';
-import type { Resource } from '../../app/ui/resource';
 
 /** What the change gives the account, in words: one line per part. */
 export function AccessChangeWhat({ change }: { change: AccessChange }) {
@@ -100,7 +99,7 @@ export function AccessChangeRequester({ change }: { change: AccessChange }) {
  * Changes of access waiting for a second administrator, each to decide here, and the latest
  * decided. `changes` is the list as loaded by the screen, which reloads its users too.
  */
-export function AccessChangesSection({ changes, onDecided }: { changes: Resource<AccessChange[]>; onDecided: (message: string) => void }) {
+export function AccessChangesSection({ changes, onDecided }: { changes: { data: AccessChange[] | undefined; error: unknown }; onDecided: (message: string) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const pending = (changes.data ?? []).filter((change) => change.status === 'pending');

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { AGENCY_TYPES, type AgencyType } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -9,7 +10,8 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
@@ -91,7 +93,7 @@ function AgencyRow({ agency, onChanged }: { agency: Agency; onChanged: () => voi
 /** The agencies of the jurisdiction: every user belongs to one, and record scope follows it. */
 function AgenciesScreenBody() {
   const { t } = useTranslation();
-  const agencies = useResource<Agency[]>('/api/admin/agencies');
+  const agencies = useQuery(apiQuery<Agency[]>(queryKeys.agencies(), '/api/admin/agencies'));
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<string>();
   const form = useForm<AgencyForm>({ resolver: zodResolver(agencyForm), defaultValues: { name: '', type: 'government', area: '' } });
@@ -102,7 +104,7 @@ function AgenciesScreenBody() {
       const agency = await api<Agency>('POST', '/api/admin/agencies', { name: values.name, type: values.type, ...(values.area ? { area: values.area } : {}) });
       setCreated(agency.name);
       form.reset({ name: '', type: values.type, area: '' });
-      agencies.reload();
+      void invalidate(queryKeys.agencies());
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['name', 'type', 'area']));
     }
@@ -139,7 +141,7 @@ function AgenciesScreenBody() {
             </thead>
             <tbody>
               {agencies.data.map((agency) => (
-                <AgencyRow key={`${agency.id}:${agency.version}`} agency={agency} onChanged={agencies.reload} />
+                <AgencyRow key={`${agency.id}:${agency.version}`} agency={agency} onChanged={() => void invalidate(queryKeys.agencies())} />
               ))}
             </tbody>
           </table>

@@ -1,7 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import type { FieldGroup, Role } from '@haven/core';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
@@ -15,7 +17,7 @@ interface RolePolicy {
 /** What each role may do and see: fixed in the access policy, shown here so an administrator chooses a role knowingly. */
 function RolesScreenBody() {
   const { t } = useTranslation();
-  const roles = useResource<RolePolicy[]>('/api/admin/roles');
+  const roles = useQuery(apiQuery<RolePolicy[]>(queryKeys.roles(), '/api/admin/roles'));
   return (
     <div className="page admin">
       <h1>{t('admin.roles.title')}</h1>

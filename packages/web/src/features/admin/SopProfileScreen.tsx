@@ -1,7 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import type { GuardedAction } from '@haven/core';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
@@ -54,7 +56,7 @@ function usePeriod() {
  */
 function SopProfileScreenBody() {
   const { t, i18n } = useTranslation();
-  const profile = useResource<SopProfile>('/api/admin/sop-profile');
+  const profile = useQuery(apiQuery<SopProfile>(queryKeys.sopProfile(), '/api/admin/sop-profile'));
   const span = useSpan();
   const period = usePeriod();
   const data = profile.data;

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { ROLES } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -10,7 +11,8 @@ import { api } from '../../app/api';
 import { useMe } from '../../app/session';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import { AccessChangeDecision, AccessChangeRequester, AccessChangeWhat } from './AccessChanges';
 import type { Agency } from './AgenciesScreen';
 import { UserState, type User } from './UsersScreen';
@@ -113,8 +115,8 @@ function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency
 function UserScreenBody() {
   const { t } = useTranslation();
   const { userId } = useParams();
-  const users = useResource<User[]>('/api/admin/users');
-  const agencies = useResource<Agency[]>('/api/admin/agencies');
+  const users = useQuery(apiQuery<User[]>(queryKeys.users(), '/api/admin/users'));
+  const agencies = useQuery(apiQuery<Agency[]>(queryKeys.agencies(), '/api/admin/agencies'));
   const [updated, setUpdated] = useState<User>();
   // Kept here, not in the forms: they start afresh on each new version of the user.
   const [done, setDone] = useState<string>();
@@ -149,7 +151,7 @@ function UserScreenBody() {
                 onDecided={(_decided, message) => {
                   setUpdated(undefined);
                   setDone(message);
-                  users.reload();
+                  void invalidate(queryKeys.users(), queryKeys.accessChanges());
                 }}
               />
             </section>
@@ -161,6 +163,7 @@ function UserScreenBody() {
             onChanged={(next, message) => {
               setUpdated(next);
               setDone(message);
+              void invalidate(queryKeys.users(), queryKeys.accessChanges());
             }}
           />
         </>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { ROLES, type AccessChange, type Role } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -9,7 +10,8 @@ import { z } from 'zod';
 import { api } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import { AccessChangesSection } from './AccessChanges';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
@@ -63,9 +65,9 @@ export function UserState({ user }: { user: User }) {
 /** Staff accounts: who works in which agency, in which role. A new user enrols their second factor at first sign-in. */
 function UsersScreenBody() {
   const { t } = useTranslation();
-  const users = useResource<User[]>('/api/admin/users');
-  const agencies = useResource<Agency[]>('/api/admin/agencies');
-  const changes = useResource<AccessChange[]>('/api/admin/access-changes?limit=50');
+  const users = useQuery(apiQuery<User[]>(queryKeys.users(), '/api/admin/users'));
+  const agencies = useQuery(apiQuery<Agency[]>(queryKeys.agencies(), '/api/admin/agencies'));
+  const changes = useQuery(apiQuery<AccessChange[]>(queryKeys.accessChanges(), '/api/admin/access-changes?limit=50'));
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<User>();
   const [decided, setDecided] = useState<string>();
@@ -83,8 +85,7 @@ function UsersScreenBody() {
       const user = await api<User>('POST', '/api/admin/users', { ...rest, ...(email ? { email } : {}) });
       setCreated(user);
       form.reset({ agencyId: values.agencyId, username: '', displayName: '', email: '', role: values.role, password: '' });
-      users.reload();
-      changes.reload();
+      void invalidate(queryKeys.users(), queryKeys.accessChanges());
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['agencyId', 'username', 'displayName', 'email', 'role', 'password']));
     }
@@ -124,8 +125,7 @@ function UsersScreenBody() {
         changes={changes}
         onDecided={(message) => {
           setDecided(message);
-          changes.reload();
-          users.reload();
+          void invalidate(queryKeys.accessChanges(), queryKeys.users());
         }}
       />
       <h2 id="user-list">{t('admin.users.list')}</h2>

@@ -1,3 +1,4 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { ASSISTANCE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
@@ -9,9 +10,8 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
-import type { Assistance } from './model';
 import { useDisplayNames } from './PersonFacts';
-import { useResource } from '../../app/ui/resource';
+import { caseReads } from './queries';
 
 const formSchema = z.object({
   type: z.enum(ASSISTANCE_TYPES),
@@ -24,12 +24,12 @@ type AssistanceForm = z.infer<typeof formSchema>;
 /** Information on rights and interpretation count only in a language the person understands: the language is asked for them. */
 const IN_A_LANGUAGE = new Set(['rights_information', 'consular_rights_information', 'interpretation']);
 
-/** What was given, by whom and when; each entry may fulfil obligations (the engine decides which). */
+/** What was given, by whom and when; each entry may fulfil obligations (the engine decides which, so `onChange` asks again). */
 export function AssistanceSection({ personId, languages, onChange }: { personId: string; languages: string[]; onChange: () => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
-  const log = useResource<Assistance[]>(`/api/persons/${personId}/assistance`);
+  const log = useQuery(caseReads.assistance(personId));
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<string>();
   const form = useForm<AssistanceForm>({ resolver: zodResolver(formSchema), defaultValues: { type: 'rights_information', place: '', language: '', notes: '' } });
@@ -39,11 +39,9 @@ export function AssistanceSection({ personId, languages, onChange }: { personId:
   useEffect(() => {
     if (!form.getValues('language')) form.setValue('language', firstLanguage);
   }, [firstLanguage, form]);
-  const submit = form.handleSubmit(async (values) => {
-    setError(undefined);
-    setSaved(undefined);
-    try {
-      await api(
+  const record = useMutation({
+    mutationFn: (values: AssistanceForm) =>
+      api(
         'POST',
         `/api/persons/${personId}/assistance`,
         {
@@ -54,11 +52,18 @@ export function AssistanceSection({ personId, languages, onChange }: { personId:
           ...(values.notes.trim() ? { notes: values.notes.trim() } : {}),
         },
         { idempotencyKey: crypto.randomUUID() },
-      );
+      ),
+    onSuccess: (_answer, values) => {
       setSaved(values.type);
       form.reset({ type: values.type, place: '', language: firstLanguage, notes: '' });
-      log.reload();
       onChange();
+    },
+  });
+  const submit = form.handleSubmit(async (values) => {
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      await record.mutateAsync(values);
     } catch (failure) {
       setError(applyProblem(failure, form.setError, ['type', 'place', 'language', 'notes']));
     }

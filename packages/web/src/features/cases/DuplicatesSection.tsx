@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import type { LikelyDuplicate, MergedInto, PersonMerge } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -13,7 +14,9 @@ import { useMe } from '../../app/session';
 import { ChoiceField, TextInputField } from '../../app/ui/fields';
 import { MatchReasons } from '../../app/ui/match-reasons';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
+import { caseReads } from './queries';
 import { personName, shortId, type Person } from './model';
 
 /** A person as named on this screen: their recorded name, or the case's short reference. */
@@ -169,7 +172,7 @@ function DuplicateItem({
   onMerged: (merge: PersonMerge, labels: (id: string) => string) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const other = useResource<Person>(`/api/persons/${duplicate.personId}`);
+  const other = useQuery(caseReads.person(duplicate.personId));
   const labels = (id: string) => labelOf(t, id, id === personId ? self : other.data);
   return (
     <li className="case-obligation" data-testid="duplicate" data-person-id={duplicate.personId}>
@@ -193,13 +196,12 @@ function DuplicateItem({
 export function DuplicatesSection({ personId, person, onChanged }: { personId: string; person: Person | undefined; onChanged: (merge: PersonMerge) => void }) {
   const { t } = useTranslation();
   const mayMerge = useMe().permissions.includes('person:merge');
-  const duplicates = useResource<{ items: LikelyDuplicate[] }>(`/api/persons/${personId}/duplicates`);
+  const duplicates = useQuery(apiQuery<{ items: LikelyDuplicate[] }>(queryKeys.duplicates(personId), `/api/persons/${personId}/duplicates`));
   const [merge, setMerge] = useState<PersonMerge>();
   const [labelsOfMerge, setLabelsOfMerge] = useState<Record<string, string>>({});
   const changed = (next: PersonMerge, labels?: (id: string) => string) => {
     if (labels) setLabelsOfMerge({ [next.survivorId]: labels(next.survivorId), [next.mergedId]: labels(next.mergedId) });
     setMerge(next);
-    duplicates.reload();
     onChanged(next);
   };
   const forbidden = duplicates.error instanceof ApiProblem && duplicates.error.status === 403;

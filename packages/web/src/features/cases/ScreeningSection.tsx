@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { OBSERVED_INDICATORS, screeningInputSchema } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
@@ -11,7 +12,7 @@ import { TextInputField } from '../../app/ui/fields';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import type { Screening } from './model';
 import { useDisplayNames } from './PersonFacts';
-import { useResource } from '../../app/ui/resource';
+import { caseReads } from './queries';
 
 const formSchema = z.object({
   indicators: screeningInputSchema.shape.indicators,
@@ -29,7 +30,7 @@ export function ScreeningSection({ personId, onChange }: { personId: string; onC
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
-  const history = useResource<Screening[]>(`/api/persons/${personId}/screenings`);
+  const history = useQuery(caseReads.screenings(personId));
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<number>();
   const form = useForm<ScreeningForm>({ resolver: zodResolver(formSchema), defaultValues: { indicators: [], statement: '', statementLanguage: '' } });
@@ -53,7 +54,6 @@ export function ScreeningSection({ personId, onChange }: { personId: string; onC
         { idempotencyKey: crypto.randomUUID() },
       );
       setSaved(screening.version);
-      history.reload();
       onChange();
     } catch (failure) {
       setError(applyProblem(failure, form.setError, ['indicators', 'statement', 'statementLanguage']));

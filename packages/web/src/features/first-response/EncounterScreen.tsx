@@ -72,45 +72,30 @@ const TriageItem = memo(function TriageItem({ entry, category }: { entry: Triage
   );
 });
 
-export default function EncounterScreen() {
-  const { encounterId = '' } = useParams();
-  const { t } = useTranslation();
-  const me = useMe();
-  const online = useOnline();
-  const pending = usePendingChanges();
-  const unlocked = useUnlockedUser();
-  const [encounter, setEncounter] = useState<LocalEncounter>();
+type Translate = ReturnType<typeof useTranslation>['t'];
+const choices = <T extends string>(t: Translate, codes: readonly T[], prefix: string) => codes.map((code) => ({ value: code, label: t(`${prefix}.${code}`) }));
+
+/**
+ * The persons registered at this encounter on this device. They are read (and decrypted) once;
+ * then the list changes in memory: a registration is appended, a sync marks only the persons it
+ * synced, and the likely duplicates a sync found are read for those persons alone.
+ */
+function useEncounterPersons(parent: string, open: boolean) {
   const [persons, setPersons] = useState<LocalPerson[]>([]);
-  const [triage, setTriage] = useState<TriageEntry[]>();
-  const [error, setError] = useState<unknown>();
-  const [assisted, setAssisted] = useState<string>();
-  const parent = `encounter:${encounterId}`;
-  const form = useForm({ resolver: zodResolver(personSchema), defaultValues: EMPTY });
-  const registration = useRef<HTMLFormElement>(null);
-  const assistance = useForm({ defaultValues: { type: 'water' } });
-  const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '' } });
-  const [corrected, setCorrected] = useState(false);
-  const [personsShown, setPersonsShown] = useState(LIST_STEP);
-  const [triageShown, setTriageShown] = useState(LIST_STEP);
   /** Every sync heard of while this screen is open: a person read or added after it still shows it. */
   const syncedHere = useRef(new Map<string, string>());
-
   const markSynced = useCallback((person: LocalPerson): LocalPerson => {
     const serverId = syncedHere.current.get(person.localId);
     return serverId && !person.synced ? { ...person, serverId, synced: true } : person;
   }, []);
-
-  // The persons are read (and decrypted) once; then the list changes in memory: a registration
-  // is appended, a sync marks only the persons it synced.
   useEffect(() => {
-    if (unlocked !== me.username) return;
+    if (!open) return;
     syncedHere.current = new Map();
     let current = true;
     const stop = onSynced((ids) => {
       const synced = ids.filter(({ localId }) => !syncedHere.current.has(localId));
       for (const { localId, serverId } of synced) syncedHere.current.set(localId, serverId);
       if (synced.length > 0) setPersons((list) => list.map(markSynced));
-      // Likely duplicates found: their list is in the person's sealed record, read for those alone.
       const flagged = ids.filter((id) => id.duplicates);
       if (flagged.length === 0) return;
       void Promise.all(flagged.map(({ localId }) => readRecord<LocalPerson>(`person:${localId}`))).then((records) => {
@@ -137,15 +122,22 @@ export default function EncounterScreen() {
       stop();
       setPersons([]);
     };
-  }, [unlocked, me.username, parent, markSynced]);
+  }, [open, parent, markSynced]);
+  const registered = useCallback((person: LocalPerson) => setPersons((list) => [...list, markSynced(person)]), [markSynced]);
+  const putAway = useCallback((localIds: readonly string[]) => {
+    const away = new Set(localIds);
+    setPersons((list) => list.map((person) => (away.has(person.localId) ? { ...person, duplicatesSeen: true } : person)));
+    void putAwayDuplicates(localIds);
+  }, []);
+  return { persons, registered, putAway };
+}
 
-  // The encounter itself (its server id and version) is read again when a sync changes it.
-  const syncTick = online ? pending : -1;
-  useEffect(() => {
-    if (unlocked !== me.username) return;
-    void readRecord<LocalEncounter>(parent).then(setEncounter);
-  }, [unlocked, me.username, parent, syncTick]);
-
+/** Triage comes from the server, for an encounter it knows: asked once a sync settles a moment. */
+function useTriage(encounterId: string, open: boolean) {
+  const online = useOnline();
+  const pending = usePendingChanges();
+  const [triage, setTriage] = useState<TriageEntry[]>();
+  const [error, setError] = useState<unknown>();
   const loadTriage = useCallback(async () => {
     const id = await serverIdOf(encounterId);
     if (!id || !navigator.onLine) return setTriage(undefined);
@@ -156,20 +148,55 @@ export default function EncounterScreen() {
     }
   }, [encounterId]);
   useEffect(() => {
-    if (!online || !unlocked) return;
+    if (!online || !open) return;
     const timer = setTimeout(() => void loadTriage(), TRIAGE_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [online, unlocked, pending, loadTriage]);
+  }, [online, open, pending, loadTriage]);
+  return { triage, error };
+}
 
+/**
+ * One encounter at the quay, on this device: registering each person (kept and queued here, sent
+ * when there is a network), what was given to everyone, the corrected counts and the triage.
+ */
+export default function EncounterScreen() {
+  const { encounterId = '' } = useParams();
+  const { t } = useTranslation();
+  const me = useMe();
+  const online = useOnline();
+  const pending = usePendingChanges();
+  const unlocked = useUnlockedUser();
+  const open = unlocked === me.username;
+  const parent = `encounter:${encounterId}`;
+  const [encounter, setEncounter] = useState<LocalEncounter>();
+  const { persons, registered, putAway } = useEncounterPersons(parent, open);
+  const { triage, error } = useTriage(encounterId, Boolean(unlocked));
   const withDuplicates = useMemo(() => persons.filter(hasDuplicatesToShow), [persons]);
-  const putAway = useCallback((localIds: readonly string[]) => {
-    const away = new Set(localIds);
-    setPersons((list) => list.map((person) => (away.has(person.localId) ? { ...person, duplicatesSeen: true } : person)));
-    void putAwayDuplicates(localIds);
-  }, []);
+  // The encounter itself (its server id and version) is read again when a sync changes it.
+  const syncTick = online ? pending : -1;
+  useEffect(() => {
+    if (open) void readRecord<LocalEncounter>(parent).then(setEncounter);
+  }, [open, parent, syncTick]);
+  if (!open) return <UnlockPanel username={me.username} online={online} />;
+  return (
+    <div className="page">
+      <h1>{encounter ? `${encounter.place.name} · ${t(`firstResponse.encounterTypes.${encounter.type}`)}` : t('firstResponse.encounter.title')}</h1>
+      <ProblemAlert error={error} />
+      <RegisterPersonStep encounterId={encounterId} number={persons.length + 1} onRegistered={registered} />
+      <DuplicateNotices persons={withDuplicates} onPutAway={putAway} />
+      <RegisteredPersons persons={persons} />
+      <AssistEveryoneStep encounterId={encounterId} />
+      {encounter?.version ? <CorrectCountsStep encounterId={encounterId} version={encounter.version} /> : null}
+      <TriageList triage={triage} />
+    </div>
+  );
+}
 
-  if (unlocked !== me.username) return <UnlockPanel username={me.username} online={online} />;
-
+/** Six inputs per person, then the next person at once, with the focus back on the first input. */
+function RegisterPersonStep({ encounterId, number, onRegistered }: { encounterId: string; number: number; onRegistered: (person: LocalPerson) => void }) {
+  const { t } = useTranslation();
+  const form = useForm({ resolver: zodResolver(personSchema), defaultValues: EMPTY });
+  const registration = useRef<HTMLFormElement>(null);
   const register = form.handleSubmit(async (values) => {
     const person = registrationPersonSchema.parse({
       sex: values.sex,
@@ -180,56 +207,37 @@ export default function EncounterScreen() {
       ...(values.urgent !== 'none' ? { indicators: [values.urgent] } : {}),
     });
     const localId = await queuePersonRegistration(encounterId, person);
-    setPersons((list) => [...list, markSynced({ ...person, localId, synced: false })]);
-    // The next person, at once.
+    onRegistered({ ...person, localId, synced: false });
     form.reset(EMPTY);
     // After the press has finished with the button, which would otherwise keep the focus.
     requestAnimationFrame(() => registration.current?.querySelector<HTMLInputElement>('input[name=givenName]')?.focus());
   });
-
-  const assistEveryone = assistance.handleSubmit(async ({ type }) => {
-    await enqueue({ kind: 'assist-everyone', encounterId, body: { type, givenAt: new Date().toISOString() } });
-    setAssisted(type);
-  });
-
-  // Counts are corrected on the version this device last saw; a newer one on the server is a
-  // conflict the user resolves on the sync screen, never overwritten.
-  const correctCounts = counts.handleSubmit(async (values) => {
-    if (!encounter?.version) return;
-    const body = {
-      version: encounter.version,
-      ...(values.peopleOnBoard ? { peopleOnBoard: Number(values.peopleOnBoard) } : {}),
-      ...(values.dead ? { dead: Number(values.dead) } : {}),
-      ...(values.missing ? { missing: Number(values.missing) } : {}),
-    };
-    await enqueue({ kind: 'correct-encounter', encounterId, body });
-    setCorrected(true);
-  });
-
-  const latest = persons.slice(-personsShown).reverse();
-  const waitingCount = persons.reduce((count, person) => (person.synced ? count : count + 1), 0);
-  const options = <T extends string>(codes: readonly T[], prefix: string) => codes.map((code) => ({ value: code, label: t(`${prefix}.${code}`) }));
   return (
-    <div className="page">
-      <h1>{encounter ? `${encounter.place.name} · ${t(`firstResponse.encounterTypes.${encounter.type}`)}` : t('firstResponse.encounter.title')}</h1>
-      <ProblemAlert error={error} />
-      <Form ref={registration} onSubmit={register} validationBehavior="aria" aria-labelledby="register-title" className="registration" data-testid="registration-form">
-        <h2 id="register-title">{t('firstResponse.register.title', { number: persons.length + 1 })}</h2>
-        <div className="row">
-          <TextInputField control={form.control} name="givenName" label={t('firstResponse.register.givenName')} autoFocus />
-          <TextInputField control={form.control} name="familyName" label={t('firstResponse.register.familyName')} />
-        </div>
-        <ChoiceField control={form.control} name="sex" label={t('firstResponse.register.sex')} options={options(SEXES, 'firstResponse.sexes')} />
-        <TextInputField control={form.control} name="ageClaimed" label={t('firstResponse.register.age')} inputMode="numeric" />
-        <ChoiceField control={form.control} name="accompaniment" label={t('firstResponse.register.accompaniment')} options={options(ACCOMPANIMENTS, 'firstResponse.accompaniments')} />
-        <ChoiceField control={form.control} name="urgent" label={t('firstResponse.register.urgent')} options={options(URGENT, 'firstResponse.urgent')} />
-        <Button type="submit" className="button button-primary button-large" data-testid="register-person">
-          {t('firstResponse.register.submit')}
-        </Button>
-      </Form>
+    <Form ref={registration} onSubmit={register} validationBehavior="aria" aria-labelledby="register-title" className="registration" data-testid="registration-form">
+      <h2 id="register-title">{t('firstResponse.register.title', { number })}</h2>
+      <div className="row">
+        <TextInputField control={form.control} name="givenName" label={t('firstResponse.register.givenName')} autoFocus />
+        <TextInputField control={form.control} name="familyName" label={t('firstResponse.register.familyName')} />
+      </div>
+      <ChoiceField control={form.control} name="sex" label={t('firstResponse.register.sex')} options={choices(t, SEXES, 'firstResponse.sexes')} />
+      <TextInputField control={form.control} name="ageClaimed" label={t('firstResponse.register.age')} inputMode="numeric" />
+      <ChoiceField control={form.control} name="accompaniment" label={t('firstResponse.register.accompaniment')} options={choices(t, ACCOMPANIMENTS, 'firstResponse.accompaniments')} />
+      <ChoiceField control={form.control} name="urgent" label={t('firstResponse.register.urgent')} options={choices(t, URGENT, 'firstResponse.urgent')} />
+      <Button type="submit" className="button button-primary button-large" data-testid="register-person">
+        {t('firstResponse.register.submit')}
+      </Button>
+    </Form>
+  );
+}
 
-      <DuplicateNotices persons={withDuplicates} onPutAway={putAway} />
-
+/** The latest registered first, a step at a time, with how many still wait for a sync. */
+function RegisteredPersons({ persons }: { persons: LocalPerson[] }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(LIST_STEP);
+  const latest = persons.slice(-shown).reverse();
+  const waitingCount = persons.reduce((count, person) => (person.synced ? count : count + 1), 0);
+  return (
+    <>
       <h2 id="registered-title">{t('firstResponse.registered.title', { count: persons.length })}</h2>
       {waitingCount > 0 ? <p data-testid="registered-waiting">{t('firstResponse.registered.waitingCount', { waiting: waitingCount })}</p> : null}
       <table data-testid="registered-persons" data-count={persons.length} aria-labelledby="registered-title" aria-describedby={latest.length < persons.length ? 'registered-shown' : undefined}>
@@ -250,48 +258,88 @@ export default function EncounterScreen() {
       {latest.length < persons.length ? (
         <p>
           <span id="registered-shown">{t('firstResponse.registered.shown', { shown: latest.length, total: persons.length })}</span>{' '}
-          <Button className="button" onPress={() => setPersonsShown((shown) => shown + LIST_STEP * 4)} data-testid="registered-more">
+          <Button className="button" onPress={() => setShown((n) => n + LIST_STEP * 4)} data-testid="registered-more">
             {t('firstResponse.showMore')}
           </Button>
         </p>
       ) : null}
+    </>
+  );
+}
 
-      <Form onSubmit={assistEveryone} aria-labelledby="assist-title" className="registration">
-        <h2 id="assist-title">{t('firstResponse.assist.title')}</h2>
-        <SelectField control={assistance.control} name="type" label={t('firstResponse.assist.type')} options={options(ASSISTANCE_TYPES, 'firstResponse.assistanceTypes')} />
-        <Button type="submit" className="button button-large">
-          {t('firstResponse.assist.submit')}
-        </Button>
-        {assisted ? <p role="status">{t('firstResponse.assist.recorded', { type: t(`firstResponse.assistanceTypes.${assisted}`) })}</p> : null}
-      </Form>
+/** Water, food, blankets… given to everyone at the encounter, queued as one record. */
+function AssistEveryoneStep({ encounterId }: { encounterId: string }) {
+  const { t } = useTranslation();
+  const assistance = useForm({ defaultValues: { type: 'water' } });
+  const [assisted, setAssisted] = useState<string>();
+  const assistEveryone = assistance.handleSubmit(async ({ type }) => {
+    await enqueue({ kind: 'assist-everyone', encounterId, body: { type, givenAt: new Date().toISOString() } });
+    setAssisted(type);
+  });
+  return (
+    <Form onSubmit={assistEveryone} aria-labelledby="assist-title" className="registration">
+      <h2 id="assist-title">{t('firstResponse.assist.title')}</h2>
+      <SelectField control={assistance.control} name="type" label={t('firstResponse.assist.type')} options={choices(t, ASSISTANCE_TYPES, 'firstResponse.assistanceTypes')} />
+      <Button type="submit" className="button button-large">
+        {t('firstResponse.assist.submit')}
+      </Button>
+      {assisted ? <p role="status">{t('firstResponse.assist.recorded', { type: t(`firstResponse.assistanceTypes.${assisted}`) })}</p> : null}
+    </Form>
+  );
+}
 
-      {encounter?.version ? (
-        <Form onSubmit={correctCounts} validationBehavior="aria" aria-labelledby="counts-title" className="registration" data-testid="counts-form">
-          <h2 id="counts-title">{t('firstResponse.counts.title')}</h2>
-          <div className="row">
-            <TextInputField control={counts.control} name="peopleOnBoard" label={t('firstResponse.encounters.peopleOnBoard')} inputMode="numeric" />
-            <TextInputField control={counts.control} name="dead" label={t('firstResponse.counts.dead')} inputMode="numeric" />
-            <TextInputField control={counts.control} name="missing" label={t('firstResponse.counts.missing')} inputMode="numeric" />
-          </div>
-          <Button type="submit" className="button">
-            {t('firstResponse.counts.submit')}
-          </Button>
-          {corrected ? <p role="status">{t('firstResponse.counts.queued')}</p> : null}
-        </Form>
-      ) : null}
+/**
+ * Counts are corrected on the version this device last saw; a newer one on the server is a
+ * conflict the user resolves on the sync screen, never overwritten.
+ */
+function CorrectCountsStep({ encounterId, version }: { encounterId: string; version: number }) {
+  const { t } = useTranslation();
+  const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '' } });
+  const [corrected, setCorrected] = useState(false);
+  const correctCounts = counts.handleSubmit(async (values) => {
+    const body = {
+      version,
+      ...(values.peopleOnBoard ? { peopleOnBoard: Number(values.peopleOnBoard) } : {}),
+      ...(values.dead ? { dead: Number(values.dead) } : {}),
+      ...(values.missing ? { missing: Number(values.missing) } : {}),
+    };
+    await enqueue({ kind: 'correct-encounter', encounterId, body });
+    setCorrected(true);
+  });
+  return (
+    <Form onSubmit={correctCounts} validationBehavior="aria" aria-labelledby="counts-title" className="registration" data-testid="counts-form">
+      <h2 id="counts-title">{t('firstResponse.counts.title')}</h2>
+      <div className="row">
+        <TextInputField control={counts.control} name="peopleOnBoard" label={t('firstResponse.encounters.peopleOnBoard')} inputMode="numeric" />
+        <TextInputField control={counts.control} name="dead" label={t('firstResponse.counts.dead')} inputMode="numeric" />
+        <TextInputField control={counts.control} name="missing" label={t('firstResponse.counts.missing')} inputMode="numeric" />
+      </div>
+      <Button type="submit" className="button">
+        {t('firstResponse.counts.submit')}
+      </Button>
+      {corrected ? <p role="status">{t('firstResponse.counts.queued')}</p> : null}
+    </Form>
+  );
+}
 
+/** The most urgent first, a step at a time; before the first sync the server has none to give. */
+function TriageList({ triage }: { triage: TriageEntry[] | undefined }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(LIST_STEP);
+  return (
+    <>
       <h2>{t('firstResponse.triage.title')}</h2>
       {triage ? (
         <>
           <ol data-testid="triage" data-count={triage.length}>
-            {triage.slice(0, triageShown).map((entry) => (
+            {triage.slice(0, shown).map((entry) => (
               <TriageItem key={entry.personId} entry={entry} category={t(`firstResponse.triage.${entry.category}`)} />
             ))}
           </ol>
-          {triageShown < triage.length ? (
+          {shown < triage.length ? (
             <p>
-              {t('firstResponse.triage.shown', { shown: triageShown, total: triage.length })}{' '}
-              <Button className="button" onPress={() => setTriageShown((shown) => shown + LIST_STEP * 4)} data-testid="triage-more">
+              {t('firstResponse.triage.shown', { shown, total: triage.length })}{' '}
+              <Button className="button" onPress={() => setShown((n) => n + LIST_STEP * 4)} data-testid="triage-more">
                 {t('firstResponse.showMore')}
               </Button>
             </p>
@@ -300,6 +348,6 @@ export default function EncounterScreen() {
       ) : (
         <p>{t('firstResponse.triage.needsSync')}</p>
       )}
-    </div>
+    </>
   );
 }

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { AGGRAVATING_CIRCUMSTANCES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, PROTECTION_MEASURE_TYPES, SMUGGLING_OFFENCES } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -11,7 +12,9 @@ import { useFormat } from '../../app/format';
 import { CheckboxGroupField } from '../../app/ui/choices';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { newIdempotencyKey, useResource } from '../../app/ui/resource';
+import { newIdempotencyKey } from '../../app/idempotency';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import type { Investigation, InvestigationDetail, JusticeLink, ProtectionMeasure } from './model';
 import '../../app/ui/desk.css';
 import { JusticeStrings } from './strings';
@@ -28,7 +31,7 @@ const measureForm = z.object({ type: z.enum(PROTECTION_MEASURE_TYPES), notes: z.
 /** The name of a linked person, as far as the justice link lets this agency see it. */
 function PersonName({ personId }: { personId: string }) {
   const { t } = useTranslation();
-  const person = useResource<{ fields: Record<string, unknown> }>(`/api/persons/${personId}`);
+  const person = useQuery(apiQuery<{ fields: Record<string, unknown> }>(queryKeys.personRecord(personId), `/api/persons/${personId}`));
   const name = [person.data?.fields.givenName, person.data?.fields.familyName].filter((part) => typeof part === 'string' && part).join(' ');
   return <>{name || t('justice.links.unnamed', { label: shortReference(personId) })}</>;
 }
@@ -170,7 +173,9 @@ function InvestigationScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const { investigationId = '' } = useParams();
-  const detail = useResource<InvestigationDetail>(`/api/investigations/${investigationId}`);
+  // The list shows each investigation's status: it follows a change made here.
+  const changed = () => void invalidate(queryKeys.investigation(investigationId), queryKeys.investigations());
+  const detail = useQuery(apiQuery<InvestigationDetail>(queryKeys.investigation(investigationId), `/api/investigations/${investigationId}`));
   const data = detail.data;
   return (
     <div className="page desk">
@@ -184,10 +189,10 @@ function InvestigationScreenBody() {
           <p>
             {t(`justice.kinds.${data.kind}`)} · {t(`justice.offences.${data.offence}`)} · {t(`justice.statuses.${data.status}`)}
           </p>
-          <InvestigationForm key={data.version} investigation={data} onChanged={detail.reload} />
+          <InvestigationForm key={data.version} investigation={data} onChanged={changed} />
           <h2>{t('justice.links.title')}</h2>
           <p>{t('justice.links.explain')}</p>
-          {data.links.length === 0 ? <p>{t('justice.links.none')}</p> : data.links.map((link) => <LinkSection key={`${link.id}:${link.version}`} link={link} onChanged={detail.reload} />)}
+          {data.links.length === 0 ? <p>{t('justice.links.none')}</p> : data.links.map((link) => <LinkSection key={`${link.id}:${link.version}`} link={link} onChanged={changed} />)}
           <h2 id="incidents">{t('justice.incidents.title')}</h2>
           {data.incidents.length === 0 ? (
             <p>{t('justice.incidents.none')}</p>

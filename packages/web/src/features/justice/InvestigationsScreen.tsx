@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { AGGRAVATING_CIRCUMSTANCES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, SMUGGLING_OFFENCES, type AggravatingCircumstance, type InvestigationStatus } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -11,7 +12,9 @@ import { useFormat } from '../../app/format';
 import { CheckboxGroupField } from '../../app/ui/choices';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { newIdempotencyKey, useResource } from '../../app/ui/resource';
+import { newIdempotencyKey } from '../../app/idempotency';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import type { Investigation } from './model';
 import '../../app/ui/desk.css';
 import { JusticeStrings } from './strings';
@@ -29,7 +32,7 @@ function InvestigationsScreenBody() {
   const format = useFormat();
   const navigate = useNavigate();
   const [status, setStatus] = useState<InvestigationStatus | ''>('');
-  const list = useResource<{ items: Investigation[]; nextCursor: string | null }>(`/api/investigations?limit=100${status ? `&status=${status}` : ''}`);
+  const list = useQuery(apiQuery<{ items: Investigation[]; nextCursor: string | null }>(queryKeys.investigations(status), `/api/investigations?limit=100${status ? `&status=${status}` : ''}`));
   const [error, setError] = useState<unknown>();
   const form = useForm({
     resolver: zodResolver(investigationForm),
@@ -39,6 +42,7 @@ function InvestigationsScreenBody() {
     setError(undefined);
     try {
       const created = await api<Investigation>('POST', '/api/investigations', values, { idempotencyKey: newIdempotencyKey() });
+      void invalidate(queryKeys.investigations());
       navigate(`/investigations/${created.id}`);
     } catch (caught) {
       setError(applyProblem(caught, form.setError, ['reference', 'kind', 'offence', 'aggravating']));

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -6,8 +7,9 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
-import { KNOWN_KINDS, NOTIFICATIONS_CHANGED, type Notification } from './model';
+import { invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
+import { KNOWN_KINDS, notificationsQuery, type Notification } from './model';
 import './notifications.css';
 
 /** My notifications, latest first: deadlines coming or passed, and referrals that moved. Read ones stay, marked. */
@@ -15,7 +17,7 @@ export default function NotificationsScreen() {
   const { t } = useTranslation();
   const format = useFormat();
   const me = useMe();
-  const list = useResource<Notification[]>('/api/notifications?limit=100');
+  const list = useQuery(notificationsQuery());
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const markRead = async (items: Notification[]) => {
@@ -27,8 +29,8 @@ export default function NotificationsScreen() {
       setError(caught);
     } finally {
       setBusy(false);
-      list.reload();
-      window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
+      // The list here and the count in the header read the same notifications.
+      void invalidate(queryKeys.notifications());
     }
   };
   const unread = (list.data ?? []).filter((item) => item.readAt === null);

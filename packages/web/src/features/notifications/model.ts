@@ -1,4 +1,5 @@
-import { api } from '../../app/api';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 
 export interface Notification {
   id: string;
@@ -8,9 +9,6 @@ export interface Notification {
   createdAt: string;
   readAt: string | null;
 }
-
-/** Sent on window when notifications were marked read here, so the header's count follows at once. */
-export const NOTIFICATIONS_CHANGED = 'haven:notifications-changed';
 
 /** The kinds the server sends today; anything else is shown by its code. */
 export const KNOWN_KINDS = new Set([
@@ -26,4 +24,5 @@ export const KNOWN_KINDS = new Set([
   'referral_consent_withdrawn',
 ]);
 
-export const loadNotifications = (signal?: AbortSignal) => api<Notification[]>('GET', '/api/notifications?limit=100', undefined, signal ? { signal } : {});
+/** My latest hundred notifications: the screen lists them, the header counts the unread. */
+export const notificationsQuery = () => apiQuery<Notification[]>(queryKeys.notifications(), '/api/notifications?limit=100');

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -10,7 +11,8 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import { auditPath } from './QueueScreen';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
@@ -84,7 +86,7 @@ function AllegationScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const { allegationId = '' } = useParams();
-  const loaded = useResource<Allegation>(`/api/oversight/allegations/${allegationId}`);
+  const loaded = useQuery(apiQuery<Allegation>(queryKeys.allegation(allegationId), `/api/oversight/allegations/${allegationId}`));
   const [changed, setChanged] = useState<Allegation>();
   const allegation = changed ?? loaded.data;
   return (
@@ -123,7 +125,14 @@ function AllegationScreenBody() {
               {t('oversight.allegation.saved')}
             </p>
           ) : null}
-          <AllegationForm key={allegation.version} allegation={allegation} onChanged={setChanged} />
+          <AllegationForm
+            key={allegation.version}
+            allegation={allegation}
+            onChanged={(next) => {
+              setChanged(next);
+              void invalidate(queryKeys.allegations());
+            }}
+          />
         </>
       ) : loaded.error ? null : (
         <p role="status">{t('app.loading')}</p>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
 import { useState } from 'react';
 import { Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Button } from 'react-aria-components';
@@ -5,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 
@@ -14,7 +16,7 @@ function AllegationsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const [status, setStatus] = useState<AllegationStatus | 'all'>('all');
-  const list = useResource<{ items: Allegation[]; nextCursor: string | null }>(`/api/oversight/allegations?limit=100${status === 'all' ? '' : `&status=${status}`}`);
+  const list = useQuery(apiQuery<{ items: Allegation[]; nextCursor: string | null }>(queryKeys.allegations(status), `/api/oversight/allegations?limit=100${status === 'all' ? '' : `&status=${status}`}`));
   return (
     <div className="page desk">
       <h1>{t('oversight.allegations.title')}</h1>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -9,7 +10,8 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { TextInputField } from '../../app/ui/fields';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
@@ -77,7 +79,7 @@ function AuditScreenBody() {
   const recordType = params.get('recordType') ?? '';
   const recordId = params.get('recordId') ?? '';
   const chosen = recordForm.safeParse({ recordType, recordId }).success;
-  const trail = useResource<Trail>(chosen ? `/api/oversight/records/${recordType}/${recordId}/audit?limit=500` : null);
+  const trail = useQuery({ ...apiQuery<Trail>(queryKeys.auditTrail(recordType, recordId), `/api/oversight/records/${recordType}/${recordId}/audit?limit=500`), enabled: chosen });
   const form = useForm({ resolver: zodResolver(recordForm), defaultValues: { recordType: recordType || 'person', recordId } });
   const submit = form.handleSubmit((values) => setParams(values));
   return (

@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import type { AccessChange, OversightDecision, OversightItem } from '@haven/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
@@ -96,7 +98,7 @@ function AccessChangesTable({ changes }: { changes: { at: string; change: Access
 function QueueScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
-  const queue = useResource<OversightItem[]>('/api/oversight/queue?limit=200');
+  const queue = useQuery(apiQuery<OversightItem[]>(queryKeys.oversightQueue(200), '/api/oversight/queue?limit=200'));
   const decisions = (queue.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
   const accessChanges = (queue.data ?? []).flatMap((item) => (item.kind === 'access_change' ? [item] : []));
   return (

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -5,7 +6,8 @@ import { useFormat } from '../../app/format';
 import { SelectField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import type { Referral } from '../cases/model';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import { useNow } from '../cases/clock';
 import '../cases/cases.css';
 import { CaseStrings } from '../cases/strings';
@@ -23,7 +25,7 @@ function InboxScreenContent() {
   const now = useNow();
   const filter = useForm({ defaultValues: { status: 'waiting' as (typeof STATUSES)[number] } });
   const status = filter.watch('status');
-  const inbox = useResource<Referral[]>(`/api/referrals/inbox${status === 'waiting' ? '' : `?status=${status}`}`);
+  const inbox = useQuery(apiQuery<Referral[]>(queryKeys.inbox(status), `/api/referrals/inbox${status === 'waiting' ? '' : `?status=${status}`}`));
   return (
     <div className="page">
       <h1>{t('referralsInbox.title')}</h1>

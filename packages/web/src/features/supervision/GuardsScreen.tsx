@@ -1,8 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery } from '../../app/query';
+import { queryKeys } from '../../app/query-keys';
 import { caseLabel, type OversightDecision, type OversightItem } from './model';
 import { ObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
@@ -16,8 +18,8 @@ import { SupervisionStrings } from './strings';
 function GuardsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
-  const guarded = useResource<{ personId: string; blockingObligations: string[] }[]>('/api/queues/open-guards?limit=200');
-  const decisions = useResource<OversightItem[]>('/api/oversight/queue?limit=100');
+  const guarded = useQuery(apiQuery<{ personId: string; blockingObligations: string[] }[]>(queryKeys.openGuards(), '/api/queues/open-guards?limit=200'));
+  const decisions = useQuery(apiQuery<OversightItem[]>(queryKeys.oversightQueue(100), '/api/oversight/queue?limit=100'));
   // The queue also carries changes of staff access, for the oversight body only.
   const agencyDecisions = (decisions.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
   return (

@@ -1,10 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Radio, RadioGroup, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
-import { useResource } from '../../app/ui/resource';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys, staleAfter } from '../../app/query-keys';
 import { caseLabel, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
 import { ObligationName, useObligationName } from './ObligationName';
@@ -21,7 +23,7 @@ function OverdueScreenBody() {
   const [queueWindow, setQueueWindow] = useState<QueueWindow>('overdue');
   const [waiving, setWaiving] = useState<string>();
   const [waived, setWaived] = useState<string>();
-  const queue = useResource<Obligation[]>(`/api/queues/agency-obligations?window=${queueWindow}&limit=200`);
+  const queue = useQuery(apiQuery<Obligation[]>(queryKeys.agencyObligations(queueWindow), `/api/queues/agency-obligations?window=${queueWindow}&limit=200`));
   return (
     <div className="page desk">
       <h1>{t('supervision.overdue.title')}</h1>
@@ -89,7 +91,7 @@ function OverdueScreenBody() {
                         onDone={() => {
                           setWaiving(undefined);
                           setWaived(obligation.code);
-                          queue.reload();
+                          void invalidate(...staleAfter.obligationWaived(obligation.personId));
                         }}
                       />
                     ) : (

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { GUARDED_ACTIONS, overrideFor, type GuardedAction, type OverrideVerdict } from '@haven/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -9,7 +10,9 @@ import { z } from 'zod';
 import { api, ApiProblem } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { newIdempotencyKey, useResource } from '../../app/ui/resource';
+import { newIdempotencyKey } from '../../app/idempotency';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys, staleAfter } from '../../app/query-keys';
 import { useFormat } from '../../app/format';
 import { caseLabel, MIN_REASON, type Obligation } from './model';
 import { WaiveForm } from './WaiveForm';
@@ -69,7 +72,7 @@ function OpenObligations({ personId }: { personId: string }) {
   const { t } = useTranslation();
   const nameOf = useObligationName();
   const format = useFormat();
-  const obligations = useResource<Obligation[]>(`/api/persons/${personId}/obligations`);
+  const obligations = useQuery(apiQuery<Obligation[]>(queryKeys.obligations(personId), `/api/persons/${personId}/obligations`));
   const [waiving, setWaiving] = useState<string>();
   const [waived, setWaived] = useState<string>();
   const open = (obligations.data ?? []).filter((obligation) => obligation.status === 'open' || obligation.status === 'overdue');
@@ -112,7 +115,7 @@ function OpenObligations({ personId }: { personId: string }) {
                         onDone={() => {
                           setWaiving(undefined);
                           setWaived(obligation.code);
-                          obligations.reload();
+                          void invalidate(...staleAfter.obligationWaived(personId));
                         }}
                       />
                     ) : (
@@ -139,8 +142,8 @@ function OpenObligations({ personId }: { personId: string }) {
 function PersonGuardsScreenBody() {
   const { t } = useTranslation();
   const { personId = '' } = useParams();
-  const person = useResource<Person>(`/api/persons/${personId}`);
-  const guards = useResource<Guards>(`/api/persons/${personId}/guards`);
+  const person = useQuery(apiQuery<Person>(queryKeys.personRecord(personId), `/api/persons/${personId}`));
+  const guards = useQuery(apiQuery<Guards>(queryKeys.guards(personId), `/api/persons/${personId}/guards`));
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<ActionDone>();
   const format = useFormat();
@@ -183,10 +186,10 @@ function PersonGuardsScreenBody() {
       const result = await api<ActionDone>('POST', `/api/persons/${personId}/actions/${values.action}`, body, { idempotencyKey: newIdempotencyKey() });
       setDone({ ...result, ...(result.overridden && plannedEnd ? { plannedEnd } : {}) });
       form.reset({ ...values, details: '', overrideReason: '', lastResort: { alternativesConsidered: '', plannedEnd: '' } });
-      guards.reload();
+      void invalidate(...staleAfter.guardedActionRecorded(personId));
     } catch (caught) {
       // The facts changed since the page was read: show the guards as they are now.
-      if (caught instanceof ApiProblem && (caught.code === 'guard-refused' || caught.code === 'override-not-permitted')) guards.reload();
+      if (caught instanceof ApiProblem && (caught.code === 'guard-refused' || caught.code === 'override-not-permitted')) void invalidate(queryKeys.guards(personId));
       setError(applyProblem(caught, form.setError, ['details', 'overrideReason', 'place', 'since', 'legalBasis', 'lastResort.alternativesConsidered', 'lastResort.plannedEnd']));
     }
   });

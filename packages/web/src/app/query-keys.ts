@@ -1,0 +1,86 @@
+/**
+ * The cache keys of what screens read, one place for every feature: a change made on one screen
+ * invalidates what another shows (a referral accepted in the provider's inbox is a status on the
+ * officer's case). A key is a prefix of the keys under it, so `person(id)` reaches every record of
+ * that person (after a merge) and `inbox()` every status filter of the inbox.
+ */
+export const queryKeys = {
+  person: (personId: string) => ['person', personId] as const,
+  personRecord: (personId: string) => ['person', personId, 'record'] as const,
+  personCase: (personId: string) => ['person', personId, 'case'] as const,
+  mergedInto: (personId: string) => ['person', personId, 'merged-into'] as const,
+  duplicates: (personId: string) => ['person', personId, 'duplicates'] as const,
+  screenings: (personId: string) => ['person', personId, 'screenings'] as const,
+  obligations: (personId: string) => ['person', personId, 'obligations'] as const,
+  guards: (personId: string) => ['person', personId, 'guards'] as const,
+  assessment: (personId: string) => ['person', personId, 'assessment'] as const,
+  assistance: (personId: string) => ['person', personId, 'assistance'] as const,
+  personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
+
+  referral: (referralId: string) => ['referral', referralId] as const,
+  /** The directory's proposal is asked anew at each attempt: the directory and consents may have changed. */
+  referralProposal: (personId: string, service: string, area: string, attempt: number) => ['referral-proposal', personId, service, area, attempt] as const,
+  inbox: (status?: string) => (status === undefined ? (['referral-inbox'] as const) : (['referral-inbox', status] as const)),
+
+  notifications: () => ['notifications'] as const,
+
+  users: () => ['admin', 'users'] as const,
+  agencies: () => ['admin', 'agencies'] as const,
+  accessChanges: () => ['admin', 'access-changes'] as const,
+  roles: () => ['admin', 'roles'] as const,
+  sopProfile: () => ['admin', 'sop-profile'] as const,
+  providers: () => ['directory', 'providers'] as const,
+  pathways: () => ['directory', 'pathways'] as const,
+
+  agencyObligations: (window?: string) => (window === undefined ? (['queue', 'agency-obligations'] as const) : (['queue', 'agency-obligations', window] as const)),
+  openGuards: () => ['queue', 'open-guards'] as const,
+  oversightQueue: (limit?: number) => (limit === undefined ? (['oversight', 'queue'] as const) : (['oversight', 'queue', limit] as const)),
+  allegations: (status?: string) => (status === undefined ? (['oversight', 'allegations'] as const) : (['oversight', 'allegations', status] as const)),
+  allegation: (allegationId: string) => ['oversight', 'allegation', allegationId] as const,
+  auditTrail: (recordType: string, recordId: string) => ['oversight', 'audit', recordType, recordId] as const,
+
+  investigations: (status?: string) => (status === undefined ? (['investigations'] as const) : (['investigations', status] as const)),
+  investigation: (investigationId: string) => ['investigation', investigationId] as const,
+};
+
+/** What the engine works out from a person's facts, read again whenever the facts change. */
+const derivedFromFacts = (personId: string) => [
+  queryKeys.obligations(personId),
+  queryKeys.guards(personId),
+  queryKeys.assessment(personId),
+  queryKeys.agencyObligations(),
+  queryKeys.openGuards(),
+];
+
+/**
+ * The keys a change makes stale: what it wrote and what the server derives from that. Only the
+ * screens on view ask again; the rest are asked when next shown.
+ */
+export const staleAfter = {
+  caseFactsChanged: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId)],
+  screeningSaved: (personId: string) => [queryKeys.screenings(personId), queryKeys.personCase(personId), ...derivedFromFacts(personId)],
+  assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
+  obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
+  guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
+  /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */
+  referralMoved: (personId: string) => [
+    queryKeys.personReferrals(personId),
+    queryKeys.inbox(),
+    queryKeys.personCase(personId),
+    ...derivedFromFacts(personId),
+  ],
+  /**
+   * A merge or its undo moves records between two persons. What the engine derives is not asked
+   * of a record merged away: asking would give it obligations again, which an undo trips over.
+   */
+  recordsMoved: (personId: string, { mergedAway }: { mergedAway: boolean }) => [
+    queryKeys.personRecord(personId),
+    queryKeys.personCase(personId),
+    queryKeys.mergedInto(personId),
+    queryKeys.duplicates(personId),
+    queryKeys.screenings(personId),
+    queryKeys.assistance(personId),
+    queryKeys.personReferrals(personId),
+    ...(mergedAway ? [queryKeys.agencyObligations(), queryKeys.openGuards()] : derivedFromFacts(personId)),
+  ],
+};
