@@ -84,7 +84,7 @@ export async function listCases(
     }
     const rows = await query.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
-    const summaries = await obligationSummaries(trx, page.map((row) => row.id), platform.clock());
+    const summaries = await obligationSummaries({ db: trx }, page.map((row) => row.id), platform.clock());
     const items = page.map((row): CaseListItem => {
       const fields = toPersonRecord(platform.cipher, row, groups).fields;
       const person = Object.fromEntries(LISTED_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, fields[name]])) as CaseListPerson;

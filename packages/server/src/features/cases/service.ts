@@ -9,6 +9,8 @@ import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
+import { ScopedStore } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { actorOf } from '../../platform/access/actor.js';
 
@@ -212,9 +214,11 @@ export async function recordConsularNotification(
   const actor = actorOf(ctx);
   assertNotFuture(platform, 'sentAt', input.sentAt);
   const action: GuardedAction = 'share_with_origin_state';
-  return withGuard(platform, ctx, personId, action, async (trx, record) => {
+  return withGuard(new ScopedStore(platform, ctx), personId, action, async (unit) => {
+    const trx = unit.db;
+    const record = unit.record.bind(unit);
     await assertWorksOnCase(trx, actor, personId);
-    const clearance = await clearGuard(platform, trx, record, actor, personId, action, { reason: input.overrideReason });
+    const clearance = await clearGuard(unit, personId, action, { reason: input.overrideReason });
     const id = randomUUID();
     await trx
       .insertInto('consular_notifications')
@@ -224,4 +228,36 @@ export async function recordConsularNotification(
     await refreshObligations(platform, trx, [personId]);
     return { id, overridden: clearance.overrideId !== null };
   });
+}
+
+/** Whether the person is detained now (a detention without an end). */
+export async function isDetained(unit: StoreUnit, personId: string): Promise<boolean> {
+  const open = await unit.db.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
+  return open !== undefined;
+}
+
+/**
+ * Opens the detention a guarded action decided once its guard cleared (the caller checked that
+ * none is open): audited, and the case's obligations follow before the commit.
+ */
+export async function openDetention(unit: StoreUnit & { actor: { userId: string } }, personId: string, detention: { place: string; since: string; legalBasis: string }, at: string): Promise<string> {
+  const id = randomUUID();
+  await unit.db
+    .insertInto('detentions')
+    .values({
+      id,
+      person_id: personId,
+      place: detention.place,
+      since: new Date(detention.since).toISOString(),
+      until: null,
+      legal_basis: detention.legalBasis,
+      recorded_by: unit.actor.userId,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  unit.record({ action: 'detention.create', recordType: 'detention', recordId: id, fields: ['place', 'since', 'legalBasis'] });
+  unit.factsChanged([personId]);
+  return id;
 }

@@ -128,7 +128,7 @@ export async function triageList(platform: Platform, ctx: RequestContext, encoun
       .orderBy('persons.created_at')
       .orderBy('persons.id')
       .execute();
-    const facts = await loadCaseFacts(trx, platform.cipher, rows.map((r) => r.id));
+    const facts = await loadCaseFacts({ db: trx, platform }, rows.map((r) => r.id));
     const entries = rows.map((row, index) => {
       const flags = triageFlags(facts.get(row.id)!.input);
       const person = toPersonRecord(platform.cipher, row, actor.fieldGroups).fields;

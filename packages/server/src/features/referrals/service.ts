@@ -22,6 +22,7 @@ import { conflict, forbidden, HttpProblem, notFound, staleVersion, unprocessable
 import { acceptsReferralsFrom, findProvider, offers, pathwayProvider, type ProviderView } from '../directory/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
+import { ScopedStore, type ScopedUnit } from '../../store/scoped-store.js';
 import { refreshObligations } from '../obligations/refresh.js';
 import { PERSON_FIELDS } from '../persons/fields.js';
 import { actorOf } from '../../platform/access/actor.js';
@@ -179,7 +180,7 @@ async function servedObligationsOrThrow(
 }
 
 async function isChild(q: Queryable, cipher: FieldCipher, personId: string): Promise<boolean> {
-  const facts = (await loadCaseFacts(q, cipher, [personId])).get(personId);
+  const facts = (await loadCaseFacts({ db: q, platform: { cipher } }, [personId])).get(personId);
   return facts !== undefined && deriveFlags(facts.input).includes('child');
 }
 
@@ -386,7 +387,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
   sidesOrThrow(actor, before);
   const guarded = GUARDED_SERVICES[before.service_type as ServiceType];
 
-  const work = async (trx: Tx, record: RecordAudit, afterCommit: AfterCommit): Promise<ReferralView> => {
+  const work = async (trx: Tx, record: RecordAudit, afterCommit: AfterCommit, unit?: ScopedUnit): Promise<ReferralView> => {
     const { row, sides } = await referralOrThrow(trx, actor, id);
     const step = transitionOrThrow(row.status as ReferralLifecycleStatus, 'send', sides);
     if (row.version !== input.version) throw staleVersion('referral', row.version);
@@ -405,7 +406,7 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
     } else {
       changes.consent_id = (await consentForReferralOrThrow(trx, row, input.consentId ?? row.consent_id, platform.database.dialect === 'postgres')).id;
     }
-    if (guarded) await clearGuard(platform, trx, record, actor, row.person_id, guarded, { reason: input.overrideReason });
+    if (guarded && unit) await clearGuard(unit, row.person_id, guarded, { reason: input.overrideReason });
     if (!(await updateReferralRow(trx, id, row.version, changes, at))) throw staleVersion('referral', row.version + 1);
     const sent = (await findReferralRow(trx, id))!;
     await grantAccess(trx, sent, shared, at);
@@ -420,7 +421,9 @@ export async function sendReferral(platform: Platform, ctx: RequestContext, id: 
     record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
     return referralView(platform, sent, sides);
   };
-  return guarded ? withGuard(platform, ctx, before.person_id, guarded, work) : withAudit(platform, ctx.audit, work);
+  return guarded
+    ? withGuard(new ScopedStore(platform, ctx), before.person_id, guarded, (unit) => work(unit.db, unit.record.bind(unit), unit.afterCommit, unit))
+    : withAudit(platform, ctx.audit, work);
 }
 
 export type LaterAction = Exclude<ReferralAction, 'send'>;
