@@ -65,7 +65,6 @@ const NOT_YET_ON_THE_STORE = [
   'packages/server/src/bench/offline-sync.ts',
   'packages/server/src/bench/retention.ts',
   'packages/server/src/features/assistance/service.ts',
-  'packages/server/src/features/audit/routes.ts',
   'packages/server/src/features/cases/list.ts',
   'packages/server/src/features/cases/service.ts',
   'packages/server/src/features/directory/service.ts',
@@ -93,12 +92,6 @@ const NOT_YET_ON_THE_STORE = [
   'packages/server/src/features/retention/purge.ts',
   'packages/server/src/features/retention/service.ts',
   'packages/server/src/features/screening/service.ts',
-  'packages/server/src/features/self-assessment/evidence.ts',
-  'packages/server/src/features/self-assessment/service.ts',
-  'packages/server/src/features/stats/rollup.ts',
-  'packages/server/src/features/stats/service.ts',
-  'packages/server/src/features/stats/synthetic.ts',
-  'packages/server/src/features/system/routes.ts',
 ];
 
 export default tseslint.config(

@@ -114,3 +114,6 @@ export async function refreshMatchKeys(platform: Platform, q: Queryable, personI
   const row = await personRow(q, personId);
   if (row) await replaceMatchKeys(q, platform.cipher, personId, matchFieldsOf(platform, row));
 }
+
+/** The blind index of a date of birth kept beside a person for matching (null where the date is not to the day). */
+export { birthDateIndexOf } from './store.js';
