@@ -261,3 +261,8 @@ export async function openDetention(unit: StoreUnit & { actor: { userId: string 
   unit.factsChanged([personId]);
   return id;
 }
+
+/** Closes every case (the retention benchmark's closed case files). */
+export async function closeEveryCase(unit: StoreUnit): Promise<void> {
+  await unit.db.updateTable('cases').set({ stage: 'closed' }).execute();
+}

@@ -216,3 +216,9 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
     limit ${limit}`.execute(q);
   return rows.map((row) => row.person_id);
 }
+
+/** How many blocking keys are stored, every person's. */
+export async function countMatchKeys(q: Queryable): Promise<number> {
+  const row = await q.selectFrom('person_match_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -118,3 +118,10 @@ export async function listVisiblePersonRows(unit: ScopedUnit, cursor: Cursor | u
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Every person registered at the encounter where this person was (the person among them). */
+export async function personsMetWith(unit: StoreUnit, personId: string): Promise<string[]> {
+  const person = await unit.db.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirstOrThrow();
+  const rows = await unit.db.selectFrom('persons').select('id').where('encounter_id', '=', person.encounter_id).execute();
+  return rows.map((row) => row.id);
+}
