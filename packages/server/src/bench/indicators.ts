@@ -110,7 +110,7 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<BenchFigure[]> {
     process.stderr.write('\n');
     const loadMs = performance.now() - loadStart;
     const rollupStart = performance.now();
-    await restateAllStats(platform.database.db, { progress: (done, of) => process.stderr.write(`\r  ${kind}: rollups ${done}/${of}`) });
+    await restateAllStats(platform, { progress: (done, of) => process.stderr.write(`\r  ${kind}: rollups ${done}/${of}`) });
     process.stderr.write('\n');
     const rollupMs = performance.now() - rollupStart;
     await sql`analyze`.execute(platform.database.db);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { matchPersons, pairwiseQuality, preparePerson, syntheticPersons, syntheticTruth, type SyntheticPerson } from '@haven/core';
-import { candidatePersonIds, storedMatchKeys } from '../features/duplicates/store.js';
+import { candidatePersonIds, countMatchKeys, storedMatchKeys } from '../features/duplicates/store.js';
 import { birthDateColumns } from '../features/persons/birth-date.js';
 import { placeOf } from '../platform/crypto/cipher.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
 import type { Platform } from '../platform/context.js';
 import type { BenchFigure, Benchmark } from './types.js';
 import { openBenchPlatform } from './store.js';
@@ -60,10 +60,10 @@ interface Store {
 
 async function openStore(kind: 'sqlite' | 'postgres'): Promise<Store> {
   const { platform, cleanup } = await openBenchPlatform(kind, 4);
-  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
-  const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: 'Bench matching', type: 'government' }, platform.clock()));
-  const user = await withAudit(platform, audit, (trx, record) =>
-    createUser(trx, record, { agencyId: agency.id, username: 'bench.matching', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
+  const bench = systemStore(platform, 'bench');
+  const agency = await bench.unit((unit) => createAgency(unit.db, (event) => unit.record(event), { name: 'Bench matching', type: 'government' }, platform.clock()));
+  const user = await bench.unit((unit) =>
+    createUser(unit.db, (event) => unit.record(event), { agencyId: agency.id, username: 'bench.matching', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
   );
   return {
     platform,
@@ -181,7 +181,7 @@ async function searchFigures(kind: 'sqlite' | 'postgres', set: readonly Syntheti
     const loadStarted = performance.now();
     await bulkStore(store, set, ids);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const keyRows = await store.platform.database.db.selectFrom('person_match_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const keyRows = await systemStore(store.platform, 'bench').unit((unit) => countMatchKeys(unit.db));
     const step = Math.floor(set.length / SEARCHES);
     const timings: number[] = [];
     let found = 0;
@@ -206,7 +206,7 @@ async function searchFigures(kind: 'sqlite' | 'postgres', set: readonly Syntheti
       {
         figure: `candidate search (blind-index keys, ranked by key rarity and plain date/sex/nationality, within the agency's scope → up to 50 candidates), ${set.length.toLocaleString('en')} persons stored, ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
         target: 'p95 ≤ 20 ms',
-        measured: `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms; 1-min load ${loadNow()} (${(found / SEARCHES).toFixed(1)} candidates per search, ${duplicatesFound} of ${duplicates} other registrations of the person among them; ${Number(keyRows.n).toLocaleString('en')} key rows, loaded in ${loadSeconds.toFixed(0)} s)`,
+        measured: `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms; 1-min load ${loadNow()} (${(found / SEARCHES).toFixed(1)} candidates per search, ${duplicatesFound} of ${duplicates} other registrations of the person among them; ${keyRows.toLocaleString('en')} key rows, loaded in ${loadSeconds.toFixed(0)} s)`,
       },
     ];
   } finally {

@@ -7,7 +7,8 @@ import { chromium, type BrowserContext, type Page, type Request } from 'playwrig
 import { build } from 'vite';
 import type { RegistrationPersonInput } from '@haven/core';
 import { createAgency, createUser } from '../features/identity/accounts.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
+import { personsMetWith } from '../features/persons/store.js';
 import { totpCode } from '../platform/auth/totp.js';
 import { createSession } from '../platform/auth/sessions.js';
 import type { Platform } from '../platform/context.js';
@@ -110,10 +111,10 @@ interface Setup {
 
 async function setUp(kind: 'sqlite' | 'postgres'): Promise<Setup> {
   const { platform, cleanup } = await openBenchPlatform(kind, 10);
-  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
-  const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: 'Coast Guard Bench', type: 'government' }, platform.clock()));
-  const user = await withAudit(platform, audit, (trx, record) =>
-    createUser(trx, record, { agencyId: agency.id, username: USERNAME, displayName: 'Bench responder', role: 'first_responder', password: PASSWORD, mustChangePassword: false }, platform.clock()),
+  const bench = systemStore(platform, 'bench');
+  const agency = await bench.unit((unit) => createAgency(unit.db, (event) => unit.record(event), { name: 'Coast Guard Bench', type: 'government' }, platform.clock()));
+  const user = await bench.unit((unit) =>
+    createUser(unit.db, (event) => unit.record(event), { agencyId: agency.id, username: USERNAME, displayName: 'Bench responder', role: 'first_responder', password: PASSWORD, mustChangePassword: false }, platform.clock()),
   );
   return {
     platform,
@@ -236,10 +237,8 @@ async function verify(page: Page, platform: Platform, localIds: string[], alsoTh
   const distinct = new Set(mapped.filter((id): id is string => id !== null));
   const first = mapped.find((id): id is string => id !== null);
   if (!first) return { ok: false, onServer: 0, detail: 'nothing mapped to the server' };
-  const { db } = platform.database;
-  const encounter = await db.selectFrom('persons').select('encounter_id').where('id', '=', first).executeTakeFirstOrThrow();
-  const rows = await db.selectFrom('persons').select('id').where('encounter_id', '=', encounter.encounter_id).execute();
-  const onServer = new Set(rows.map((row) => row.id));
+  const rows = await systemStore(platform, 'bench').unit((unit) => personsMetWith(unit, first));
+  const onServer = new Set(rows);
   const unknown = [...onServer].filter((id) => !distinct.has(id)).length;
   const absent = [...distinct].filter((id) => !onServer.has(id)).length;
   const ok = missing === 0 && distinct.size === localIds.length && unknown === alsoThroughForm && absent === 0;

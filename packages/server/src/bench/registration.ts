@@ -6,7 +6,7 @@ import { ENCOUNTER_TYPES, type RegistrationPersonInput } from '@haven/core';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { registerPersons } from '../features/persons/registration.js';
 import { StoreUnit } from '../store/unit.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
 import { createSession } from '../platform/auth/sessions.js';
 import type { Actor, Platform } from '../platform/context.js';
 import { ROLE_POLICIES } from '../platform/access/roles.js';
@@ -85,10 +85,10 @@ interface Setup {
 
 async function setUp(kind: 'sqlite' | 'postgres', label: string): Promise<Setup> {
   const { platform, cleanup } = await openBenchPlatform(kind, 10);
-  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'bench', clientAddress: null };
-  const agency = await withAudit(platform, audit, (trx, record) => createAgency(trx, record, { name: `Bench ${label}`, type: 'government' }, platform.clock()));
-  const user = await withAudit(platform, audit, (trx, record) =>
-    createUser(trx, record, { agencyId: agency.id, username: 'bench.officer', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
+  const bench = systemStore(platform, 'bench');
+  const agency = await bench.unit((unit) => createAgency(unit.db, (event) => unit.record(event), { name: `Bench ${label}`, type: 'government' }, platform.clock()));
+  const user = await bench.unit((unit) =>
+    createUser(unit.db, (event) => unit.record(event), { agencyId: agency.id, username: 'bench.officer', displayName: 'Bench', role: 'protection_officer', password: 'bench-passphrase-2026', mustChangePassword: false }, platform.clock()),
   );
   const policy = ROLE_POLICIES.protection_officer;
   const actor: Actor = {

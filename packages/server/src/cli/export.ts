@@ -5,7 +5,7 @@ import { produceExport, type ExportKind } from '../features/exports/jobs.js';
 import { encryptedZip, MIN_EXPORT_PASSWORD } from '../features/exports/zip.js';
 import type { StatsFilter } from '../features/stats/service.js';
 import { roleCan } from '../platform/access/roles.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
 import { CliError } from './errors.js';
 import { withPlatform } from './platform.js';
 
@@ -95,8 +95,8 @@ export function registerExport(program: Command): void {
           bytes = await encryptedZip(fileName, bytes, password!);
           fileName = fileName.replace(/\.csv$/, '.zip');
           // Who exported which records, as from the web app.
-          await withAudit(platform, { actorUserId: userId, actorAgencyId: agencyId, requestId: 'cli:export', clientAddress: null }, async (_trx, record) => {
-            for (const personId of produced.personIds) record({ action: 'person.exported', recordType: 'person', recordId: personId, fields: [kind] });
+          await systemStore(platform, 'cli', { actorUserId: userId, actorAgencyId: agencyId, requestId: 'cli:export', clientAddress: null }).unit(async (unit) => {
+            for (const personId of produced.personIds) unit.record({ action: 'person.exported', recordType: 'person', recordId: personId, fields: [kind] });
           });
         }
         const out = options.out ?? fileName;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ENCRYPTED_COLUMNS } from '../features/encrypted-columns.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
 import { addDataKey, KEY_FILE_CHECK_MS } from '../platform/crypto/keyring.js';
 import { countStale, reencryptAll } from '../platform/crypto/rotation.js';
 import { CliError } from './errors.js';
@@ -27,8 +27,8 @@ export function registerKeys(program: Command): void {
           if (p.rewritten > 0) process.stdout.write(`  ${p.table}: ${p.rewritten} values re-encrypted\n`);
         });
         const stale = await countStale(platform, ENCRYPTED_COLUMNS);
-        await withAudit(platform, { actorUserId: null, actorAgencyId: null, requestId: 'cli-keys-rotate', clientAddress: null }, async (_trx, record) =>
-          record({ action: 'keys.rotated', recordType: 'keyring', recordId: id }),
+        await systemStore(platform, 'cli', { actorUserId: null, actorAgencyId: null, requestId: 'cli-keys-rotate', clientAddress: null }).unit(async (unit) =>
+          unit.record({ action: 'keys.rotated', recordType: 'keyring', recordId: id }),
         );
         if (stale > 0) throw new CliError(`${stale} values are still under an old key (busy rows); run haven keys rotate again`);
         process.stdout.write(`re-encrypted ${total} values; every value is under key ${id}\n`);

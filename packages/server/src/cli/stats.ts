@@ -24,7 +24,7 @@ export function registerStats(program: Command): void {
     .action(async (options: { page: number; rebuild?: boolean }) => {
       await withPlatform(async (platform) => {
         const started = performance.now();
-        await recountStats(platform.database.db, {
+        await recountStats(platform, {
           pageSize: options.page,
           rebuild: options.rebuild ?? false,
           progress: (done, of) => process.stderr.write(`stats: ${done}/${of} pages counted\n`),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '@haven/core';
 import { createUser } from '../features/identity/accounts.js';
-import { withAudit } from '../platform/audit/recorder.js';
+import { systemStore } from '../store/system-store.js';
 import { HttpProblem } from '../platform/http/problem.js';
 import { CliError } from './errors.js';
 import { withPlatform } from './platform.js';
@@ -43,10 +43,10 @@ export function registerUser(program: Command): void {
         if (!agency) throw new CliError(`--agency: no agency named or identified "${options.agency}"`);
         const audit = { actorUserId: null, actorAgencyId: null, requestId: 'cli-user-create', clientAddress: null };
         try {
-          const created = await withAudit(platform, audit, (trx, record) =>
+          const created = await systemStore(platform, 'cli', audit).unit((unit) =>
             createUser(
-              trx,
-              record,
+              unit.db,
+              (event) => unit.record(event),
               { agencyId: agency.id, username: options.username, displayName: options.displayName ?? options.username, role: options.role as Role, password, mustChangePassword: true },
               platform.clock(),
             ),

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AgencyType, Role, ServiceType } from '@haven/core';
-import { withAudit } from '../platform/audit/recorder.js';
+import type { AuditEvent } from '../platform/audit/chain.js';
+import { systemStore } from '../store/system-store.js';
 import type { Platform } from '../platform/context.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { publishConduct } from '../features/identity/conduct.js';
@@ -57,7 +58,9 @@ export interface DemoCredential {
 export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCredential[] | undefined> {
   const now = platform.clock();
   const audit = { actorUserId: null, actorAgencyId: null, requestId: 'seed-demo', clientAddress: null };
-  return withAudit(platform, audit, async (trx, record) => {
+  return systemStore(platform, 'demo', audit).unit(async (unit) => {
+    const trx = unit.db;
+    const record = (event: AuditEvent) => unit.record(event);
     const existing = await trx.selectFrom('agencies').select('id').limit(1).execute();
     if (existing.length > 0) return undefined;
     const agencyIds = new Map<string, string>();

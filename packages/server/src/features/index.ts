@@ -8,6 +8,7 @@ import { exportRoutes } from './exports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { justiceRoutes } from './justice/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { obligationRoutes } from './obligations/routes.js';
 import { oversightRoutes } from './oversight/routes.js';
 import { personRoutes } from './persons/routes.js';
@@ -33,6 +34,7 @@ export const features: Feature[] = [
   caseRoutes,
   assistanceRoutes,
   obligationRoutes,
+  notificationRoutes,
   directoryRoutes,
   referralRoutes,
   justiceRoutes,

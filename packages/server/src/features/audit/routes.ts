@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { withAudit } from '../../platform/audit/recorder.js';
-import { verifyAuditChain } from '../../platform/audit/chain.js';
 import type { Feature } from '../../platform/http/app.js';
-import { badRequest } from '../../platform/http/problem.js';
+import { auditEvents, verifyAuditTrail } from './service.js';
 
 const eventSchema = z
   .object({
@@ -37,34 +35,7 @@ export const auditRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ items: z.array(eventSchema), nextAfter: z.number().int().nullable() }) },
       },
     },
-    async (request) => {
-      const { after, limit, recordType, recordId } = request.query;
-      if (recordId && !recordType) throw badRequest('query:recordType', 'required with recordId');
-      return withAudit(platform, request.ctx.audit, async (trx, record) => {
-        let query = trx.selectFrom('audit_events').selectAll().where('seq', '>', after);
-        if (recordType) query = query.where('record_type', '=', recordType);
-        if (recordId) query = query.where('record_id', '=', recordId);
-        const rows = await query.orderBy('seq').limit(limit + 1).execute();
-        const page = rows.slice(0, limit);
-        record({ action: 'audit.read', recordType: 'audit_event', recordId: null });
-        return {
-          items: page.map((r) => ({
-            seq: Number(r.seq),
-            at: r.at,
-            actorUserId: r.actor_user_id,
-            actorAgencyId: r.actor_agency_id,
-            action: r.action,
-            recordType: r.record_type,
-            recordId: r.record_id,
-            fields: JSON.parse(r.fields) as string[],
-            requestId: r.request_id,
-            clientAddress: r.client_address,
-            hash: r.hash,
-          })),
-          nextAfter: rows.length > limit ? Number(page[page.length - 1]!.seq) : null,
-        };
-      });
-    },
+    async (request) => auditEvents(request.store, request.query),
   );
 
   app.get(
@@ -77,6 +48,6 @@ export const auditRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ ok: z.boolean(), rows: z.number().int(), firstBad: z.object({ seq: z.number().int(), reason: z.string() }).optional() }) },
       },
     },
-    async () => verifyAuditChain(platform.database.db, platform.cipher),
+    async () => verifyAuditTrail(platform),
   );
 };

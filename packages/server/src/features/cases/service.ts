@@ -4,8 +4,8 @@ import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import { ScopedUnit, type ScopedStore } from '../../store/scoped-store.js';
-import { settled, type StoreUnit } from '../../store/unit.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import {
@@ -227,9 +227,9 @@ export async function recordConsularNotification(
   const { platform } = store;
   assertNotFuture(platform, 'sentAt', input.sentAt);
   const action: GuardedAction = 'share_with_origin_state';
-  return guardedUnit(store, personId, action, async (unit) => {
+  return withGuard(store, personId, action, async (unit) => {
     await unit.caseGroups(personId);
-    const clearance = await clearGuard(platform, unit.db, (event) => unit.record(event), unit.actor, personId, action, { reason: input.overrideReason });
+    const clearance = await clearGuard(unit, personId, action, { reason: input.overrideReason });
     const id = randomUUID();
     await insertConsularNotification(unit, { id, person_id: personId, post: input.post, sent_at: new Date(input.sentAt).toISOString(), channel: input.channel, recorded_by: unit.actor.userId, created_at: platform.clock().toISOString() });
     unit.record({ action: 'consular.notification_sent', recordType: 'consular_notification', recordId: id, fields: ['post', 'sentAt', 'channel'] });
@@ -238,8 +238,4 @@ export async function recordConsularNotification(
   });
 }
 
-/** A unit of work of the caller under a guard: a refusal of the guarded action is audited in its own transaction. */
-function guardedUnit<T>(store: ScopedStore, personId: string, action: GuardedAction, work: (unit: ScopedUnit) => Promise<T>): Promise<T> {
-  const { platform, actor } = store;
-  return withGuard(platform, store.context, personId, action, (trx, record, afterCommit) => settled(new ScopedUnit(platform, trx, record, afterCommit, actor), work));
-}
+export { closeEveryCase, isDetained, openDetention } from './store.js';

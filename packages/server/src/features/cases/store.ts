@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CaseStage } from '@haven/core';
 import type { CaseTable, ConsularNotificationTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
@@ -109,5 +110,42 @@ export async function caseListRows(
 
 /** Where each case stands against its obligations (open, overdue, next deadline). */
 export function obligationSummariesOf(unit: StoreUnit, personIds: readonly string[]): Promise<Map<string, ObligationSummary>> {
-  return obligationSummaries(unit.db, personIds, unit.platform.clock());
+  return obligationSummaries(unit, personIds, unit.platform.clock());
+}
+
+/** Whether the person is detained now (a detention without an end). */
+export async function isDetained(unit: StoreUnit, personId: string): Promise<boolean> {
+  const open = await unit.db.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
+  return open !== undefined;
+}
+
+/**
+ * Opens the detention a guarded action decided once its guard cleared (the caller checked that
+ * none is open): audited, and the case's obligations follow before the commit.
+ */
+export async function openDetention(unit: StoreUnit & { actor: { userId: string } }, personId: string, detention: { place: string; since: string; legalBasis: string }, at: string): Promise<string> {
+  const id = randomUUID();
+  await unit.db
+    .insertInto('detentions')
+    .values({
+      id,
+      person_id: personId,
+      place: detention.place,
+      since: new Date(detention.since).toISOString(),
+      until: null,
+      legal_basis: detention.legalBasis,
+      recorded_by: unit.actor.userId,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  unit.record({ action: 'detention.create', recordType: 'detention', recordId: id, fields: ['place', 'since', 'legalBasis'] });
+  unit.factsChanged([personId]);
+  return id;
+}
+
+/** Closes every case (the retention benchmark's closed case files). */
+export async function closeEveryCase(unit: StoreUnit): Promise<void> {
+  await unit.db.updateTable('cases').set({ stage: 'closed' }).execute();
 }

@@ -298,3 +298,9 @@ export async function markUnmerged(unit: StoreUnit, merge: Pick<PersonMergeTable
     .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1;
 }
+
+/** How many blocking keys are stored, every person's. */
+export async function countMatchKeys(q: Queryable): Promise<number> {
+  const row = await q.selectFrom('person_match_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -127,5 +127,5 @@ export async function triageRows(unit: StoreUnit, encounterId: string, agencyId:
 
 /** The case facts of these persons, as the engine reads them (triage derives its flags from them). */
 export function caseFactsOf(unit: StoreUnit, personIds: readonly string[]): ReturnType<typeof loadCaseFacts> {
-  return loadCaseFacts(unit.db, unit.platform.cipher, personIds);
+  return loadCaseFacts(unit, personIds);
 }

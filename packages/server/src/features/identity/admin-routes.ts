@@ -328,6 +328,6 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) },
       },
     },
-    async (request) => ({ roles: await setMfaRequiredRoles(platform, request.ctx, request.body.roles) }),
+    async (request) => ({ roles: await setMfaRequiredRoles(request.store, request.body.roles) }),
   );
 };

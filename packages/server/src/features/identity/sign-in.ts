@@ -12,6 +12,8 @@ import type { Queryable } from '../../platform/db/database.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, HttpProblem, tooManyRequests, unauthorized, unprocessable } from '../../platform/http/problem.js';
 import { findUser, findUserByUsername } from './store.js';
+import { saveSetting } from './settings.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -26,20 +28,11 @@ export async function mfaRequiredRoles(q: Queryable): Promise<Set<Role>> {
   return new Set([...configured, ...ROLES.filter(readsPersonalData)]);
 }
 
-export async function setMfaRequiredRoles(platform: Platform, ctx: RequestContext, roles: Role[]): Promise<Role[]> {
-  const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const effective = [...new Set([...roles, ...ROLES.filter(readsPersonalData)])].sort();
-    const value = JSON.stringify(effective);
-    const existing = await trx.selectFrom('settings').select('version').where('key', '=', MFA_SETTING).executeTakeFirst();
-    if (existing) {
-      await trx.updateTable('settings').set({ value, version: existing.version + 1, updated_at: at, updated_by: ctx.audit.actorUserId }).where('key', '=', MFA_SETTING).execute();
-    } else {
-      await trx.insertInto('settings').values({ key: MFA_SETTING, value, version: 1, updated_at: at, updated_by: ctx.audit.actorUserId }).execute();
-    }
-    record({ action: 'settings.update', recordType: 'setting', recordId: MFA_SETTING, fields: ['value'] });
-    return effective;
-  });
+export async function setMfaRequiredRoles(store: ScopedStore, roles: Role[]): Promise<Role[]> {
+  const at = store.platform.clock().toISOString();
+  const effective = [...new Set([...roles, ...ROLES.filter(readsPersonalData)])].sort();
+  await store.unit((unit) => saveSetting(unit, { key: MFA_SETTING, value: JSON.stringify(effective), at }));
+  return effective;
 }
 
 export type NextStep = 'totp_enrol' | 'totp_verify' | 'change_password' | null;

@@ -1,6 +1,6 @@
 import type { AccessChange, AccessChangeStatus, AgencyType, NamedUser, Role } from '@haven/core';
 import type { Queryable } from '../../platform/db/database.js';
-import type { AccessChangeTable, AgencyTable, UserTable } from '../../platform/db/schema.js';
+import type { AccessChangeTable, AgencyTable, SettingTable, UserTable } from '../../platform/db/schema.js';
 
 export async function findUserByUsername(q: Queryable, username: string): Promise<UserTable | undefined> {
   return q.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -134,4 +134,19 @@ export async function withPendingChanges(q: Queryable, users: readonly UserView[
   if (users.length === 1) pending = pending.where('user_id', '=', users[0]!.id);
   const byUser = new Map((await accessChangeViews(q, await pending.execute())).map((change) => [change.account.id, change]));
   return users.map((user) => ({ ...user, pendingChange: byUser.get(user.id) ?? null }));
+}
+
+export async function findSetting(q: Queryable, key: string): Promise<SettingTable | undefined> {
+  return q.selectFrom('settings').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+/** Writes a setting over the version read (0: none yet); false when someone else wrote it meanwhile. */
+export async function writeSetting(q: Queryable, row: Omit<SettingTable, 'version'>, readVersion: number): Promise<boolean> {
+  if (readVersion === 0) {
+    await q.insertInto('settings').values({ ...row, version: 1 }).execute();
+    return true;
+  }
+  const { key, ...set } = row;
+  const updated = await q.updateTable('settings').set({ ...set, version: readVersion + 1 }).where('key', '=', key).where('version', '=', readVersion).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }

@@ -1,7 +1,7 @@
 import type { AssessInput, AsylumClaimState, ConsularChoice, EncounterType, ObservedIndicator } from '@haven/core';
-import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
+import { placeOf } from '../../platform/crypto/cipher.js';
 import type { AssistanceTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
+import { caseFileRows, type CaseFileUnit } from './store.js';
 
 // The one place that reads across the case file (person, encounter, case, screening, age
 // assessment, detention, assistance) to state the facts the engine needs. Features write those
@@ -47,72 +47,30 @@ export function ageAt(birthDate: string, precision: string | null, at: Date): nu
  * The engine's view of each person's case, read in a few queries whatever the number of persons.
  * Persons merged into another record are left out (none of their own facts holds any longer).
  */
-export async function loadCaseFacts(q: Queryable, cipher: FieldCipher, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+export async function loadCaseFacts(unit: CaseFileUnit, personIds: readonly string[]): Promise<Map<string, CaseFacts>> {
   const out = new Map<string, CaseFacts>();
+  const { cipher } = unit.platform;
   for (const ids of chunks(personIds)) {
     if (ids.length === 0) continue;
-    const persons = await q
-      .selectFrom('persons')
-      .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
-      .innerJoin('cases', 'cases.person_id', 'persons.id')
-      .select([
-        'persons.id',
-        'persons.sex',
-        'persons.birth_date_enc',
-        'persons.birth_date_precision',
-        'persons.age_claimed',
-        'persons.age_disputed',
-        'persons.accompaniment',
-        'persons.nationality',
-        'persons.languages',
-        'persons.created_at',
-        'encounters.type as encounter_type',
-        'encounters.occurred_at',
-        'cases.agency_id',
-        'cases.consular_choice',
-        'cases.asylum_claim',
-        'cases.best_interests_determined',
-      ])
-      .where('persons.id', 'in', ids)
-      // A merged-away record has no case of its own: its facts are the survivor's now.
-      .where('persons.merged_into', 'is', null)
-      .execute();
-    const screenings = await q
-      .selectFrom('screenings')
-      .select(['person_id', 'screening_version', 'indicators'])
-      .where('person_id', 'in', ids)
-      .execute();
+    const { persons, screenings, assessments, detentions, assistance, notifications, referrals, links, incidents } = await caseFileRows(unit, ids);
     const latestScreening = new Map<string, { v: number; indicators: string }>();
     for (const s of screenings) {
       const seen = latestScreening.get(s.person_id);
       if (!seen || s.screening_version > seen.v) latestScreening.set(s.person_id, { v: s.screening_version, indicators: s.indicators });
     }
-    const assessments = await q.selectFrom('age_assessments').select(['person_id', 'min_age', 'created_at']).where('person_id', 'in', ids).orderBy('created_at').execute();
     const assessedAge = new Map(assessments.map((a) => [a.person_id, a.min_age]));
-    const detentions = await q.selectFrom('detentions').select(['id', 'person_id', 'since', 'until']).where('person_id', 'in', ids).orderBy('since').execute();
     const detentionOf = new Map<string, CaseFacts['detention']>();
     for (const d of detentions) {
       const current = detentionOf.get(d.person_id);
       // An open detention always wins; otherwise the latest one.
       if (!current || current.until !== null || d.until === null) detentionOf.set(d.person_id, { id: d.id, since: d.since, until: d.until });
     }
-    const assistance = await q.selectFrom('assistance').select(['id', 'person_id', 'type', 'language', 'given_at']).where('person_id', 'in', ids).execute();
     const assistanceOf = new Map<string, CaseFacts['assistance']>();
     for (const a of assistance) {
       const list = assistanceOf.get(a.person_id) ?? [];
       list.push({ id: a.id, type: a.type, language: a.language, given_at: a.given_at });
       assistanceOf.set(a.person_id, list);
     }
-    const notifications = await q.selectFrom('consular_notifications').select(['id', 'person_id', 'sent_at']).where('person_id', 'in', ids).execute();
-    const referrals = await q
-      .selectFrom('referrals')
-      .select(['id', 'person_id', 'service_type', 'completed_at'])
-      .where('person_id', 'in', ids)
-      // Completed once is delivered, even if the referral was closed afterwards.
-      .where('completed_at', 'is not', null)
-      .execute();
-    const links = await q.selectFrom('justice_links').select(['id', 'person_id', 'role', 'created_at']).where('person_id', 'in', ids).execute();
-    const incidents = await q.selectFrom('incidents').select(['id', 'person_id', 'kind', 'created_at']).where('person_id', 'in', ids).execute();
     for (const p of persons) {
       const personLinks = links.filter((l) => l.person_id === p.id);
       // Being linked to an investigation as a witness or victim is a fact of the case for the engine.

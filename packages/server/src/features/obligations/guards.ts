@@ -1,20 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { blockerOverride, GUARDED_ACTIONS, overrideFor, type GuardedAction, type GuardResult, type OverrideVerdict } from '@haven/core';
-import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import { blockerOverride, GUARDED_ACTIONS, overrideFor, type GuardedAction, type GuardResult, type OverrideVerdict, type Profile } from '@haven/core';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import type { Tx } from '../../platform/db/database.js';
 import { forbidden, HttpProblem, unprocessable } from '../../platform/http/problem.js';
-import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
-import { restatePersonStats } from '../stats/rollup.js';
-import { noFactsProblem, refreshObligations } from './refresh.js';
+import { ScopedStore, type ScopedUnit } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { noFactsProblem } from './refresh.js';
+import { caseAgency, insertGuardOverride } from './store.js';
 
 /** The engine's verdict on every guarded action for a person's current facts. */
-export async function guardsFor(platform: Platform, trx: Tx, personId: string): Promise<Record<GuardedAction, GuardResult>> {
-  const result = (await refreshObligations(platform, trx, [personId])).get(personId);
-  if (!result) throw await noFactsProblem(trx, personId);
+export async function guardsFor(unit: StoreUnit, personId: string): Promise<Record<GuardedAction, GuardResult>> {
+  const result = (await unit.refreshNow([personId])).get(personId);
+  if (!result) throw await noFactsProblem(unit, personId);
   return result.assessment.guards;
+}
+
+/**
+ * The obligations that can hold a guarded action back for some persons and not others, from the
+ * guards of the profile in force (a profile's added blockers among them). A blocker that holds for
+ * everyone (no charge for having been smuggled) marks no case out, so it is left out.
+ */
+export function guardBlockingCodes(profile: Profile): string[] {
+  const codes = new Set<string>();
+  for (const guard of profile.guards) {
+    for (const blocker of guard.blockers) if (blocker.rule !== true) codes.add(blocker.obligation);
+  }
+  return [...codes].sort();
 }
 
 export interface GuardClearance {
@@ -77,16 +87,9 @@ function overrideNotPermitted(action: GuardedAction, blockedBy: string[], verdic
  * override is possible, the protections that forbid one); the caller records that refusal
  * separately so it survives the rollback.
  */
-export async function clearGuard(
-  platform: Platform,
-  trx: Tx,
-  record: RecordAudit,
-  actor: Actor,
-  personId: string,
-  action: GuardedAction,
-  request: OverrideRequest,
-): Promise<GuardClearance> {
-  const guard = (await guardsFor(platform, trx, personId))[action];
+export async function clearGuard(unit: ScopedUnit, personId: string, action: GuardedAction, request: OverrideRequest): Promise<GuardClearance> {
+  const { actor, platform } = unit;
+  const guard = (await guardsFor(unit, personId))[action];
   if (guard.allowed) return { allowed: true, blockedBy: [], overrideId: null };
   const verdict = overrideFor(action, guard);
   const asked = request.reason !== undefined || request.lastResort !== undefined;
@@ -102,62 +105,40 @@ export async function clearGuard(
     throw unprocessable('lastResort', 'only the detention of a child is overridden as a measure of last resort; this refusal takes the written reason alone');
   }
   const id = randomUUID();
-  const caseRow = await trx.selectFrom('cases').select('agency_id').where('person_id', '=', personId).executeTakeFirstOrThrow();
-  await trx
-    .insertInto('guard_overrides')
-    .values({
-      id,
-      person_id: personId,
-      agency_id: caseRow.agency_id,
-      action,
-      blocked_by: JSON.stringify(guard.blockedBy),
-      reason_enc: platform.cipher.encrypt(request.reason, placeOf('guard_overrides', 'reason_enc', id)),
-      overridden_by: actor.userId,
-      created_at: platform.clock().toISOString(),
-      last_resort_enc: lastResort ? platform.cipher.encrypt(lastResort.alternativesConsidered, placeOf('guard_overrides', 'last_resort_enc', id)) : null,
-      planned_end: lastResort ? new Date(lastResort.plannedEnd).toISOString() : null,
-    })
-    .execute();
-  await restatePersonStats(trx, [personId]);
-  record({ action: 'guard.overridden', recordType: 'guard_override', recordId: id, fields: ['action', 'blockedBy', 'reason', ...(lastResort ? ['lastResort'] : [])] });
+  await insertGuardOverride(unit, {
+    id,
+    person_id: personId,
+    agency_id: await caseAgency(unit, personId),
+    action,
+    blocked_by: JSON.stringify(guard.blockedBy),
+    reason_enc: platform.cipher.encrypt(request.reason, placeOf('guard_overrides', 'reason_enc', id)),
+    overridden_by: actor.userId,
+    created_at: platform.clock().toISOString(),
+    last_resort_enc: lastResort ? platform.cipher.encrypt(lastResort.alternativesConsidered, placeOf('guard_overrides', 'last_resort_enc', id)) : null,
+    planned_end: lastResort ? new Date(lastResort.plannedEnd).toISOString() : null,
+  });
+  // Overrides are counted among the indicators.
+  unit.statsChanged([personId]);
+  unit.record({ action: 'guard.overridden', recordType: 'guard_override', recordId: id, fields: ['action', 'blockedBy', 'reason', ...(lastResort ? ['lastResort'] : [])] });
   return { allowed: false, blockedBy: guard.blockedBy, overrideId: id };
 }
 
 /** Runs a guarded unit of work; a refusal is audited in its own transaction before the 409 goes out. */
-export async function withGuard<T>(
-  platform: Platform,
-  ctx: RequestContext,
-  personId: string,
-  action: GuardedAction,
-  work: (trx: Tx, record: RecordAudit, afterCommit: AfterCommit) => Promise<T>,
-): Promise<T> {
-  try {
-    return await withAudit(platform, ctx.audit, work);
-  } catch (error) {
-    await auditRefusal(platform, ctx, personId, action, error);
-    throw error;
-  }
-}
-
-/** Runs a guarded unit of work of the caller's scoped store; a refusal is audited in its own transaction before the 409 goes out. */
-export async function guardedUnit<T>(store: ScopedStore, personId: string, action: GuardedAction, work: (unit: ScopedUnit) => Promise<T>): Promise<T> {
+export async function withGuard<T>(store: ScopedStore, personId: string, action: GuardedAction, work: (unit: ScopedUnit) => Promise<T>): Promise<T> {
   try {
     return await store.unit(work);
   } catch (error) {
-    await auditRefusal(store.platform, store.context, personId, action, error);
+    if (error instanceof HttpProblem && GUARD_REFUSALS.has(error.code)) {
+      // The refusal is no answer to keep for a retry of the request: its own unit, without the key.
+      const { idempotency: _unused, ...audit } = store.context.audit;
+      // A forbidden override is a refusal too; its fields say an override was asked for.
+      const fields = error.code === 'override-not-permitted' ? [action, 'override'] : [action];
+      await new ScopedStore(store.platform, { ...store.context, audit }).unit(async (unit) => {
+        unit.record({ action: 'guard.refused', recordType: 'person', recordId: personId, fields });
+      });
+    }
     throw error;
   }
-}
-
-/** Records a guard's refusal, apart from the work it refused (which rolled back). */
-async function auditRefusal(platform: Platform, ctx: RequestContext, personId: string, action: GuardedAction, error: unknown): Promise<void> {
-  if (!(error instanceof HttpProblem && GUARD_REFUSALS.has(error.code))) return;
-  const { idempotency: _unused, ...audit } = ctx.audit;
-  // A forbidden override is a refusal too; its fields say an override was asked for.
-  const fields = error.code === 'override-not-permitted' ? [action, 'override'] : [action];
-  await withAudit(platform, audit, async (_trx, record) => {
-    record({ action: 'guard.refused', recordType: 'person', recordId: personId, fields });
-  });
 }
 
 export { GUARDED_ACTIONS };

@@ -1,12 +1,13 @@
 import { assess, type Assessment, type ObligationResult } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { conflict, notFound, type HttpProblem } from '../../platform/http/problem.js';
-import type { Queryable } from '../../platform/db/database.js';
+import type { Tx } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { newRecordId } from '../../platform/db/record-id.js';
 import { restatePersonStats } from '../stats/rollup.js';
 import { loadCaseFacts, type CaseFacts } from './case-facts.js';
 import { findFulfilment } from './fulfilment.js';
+import { insertObligations, mergedInto, obligationRowsOf, updateObligationAsRead, type CaseFileUnit } from './store.js';
 
 const CHUNK = 400;
 
@@ -69,9 +70,9 @@ function newObligationRow(personId: string, o: ObligationResult, facts: CaseFact
  * holds the facts and obligations now; asking the engine about the merged-away id must not give
  * it obligations again, which would stand in the way of an unmerge).
  */
-export async function noFactsProblem(q: Queryable, personId: string): Promise<HttpProblem> {
-  const row = await q.selectFrom('persons').select('merged_into').where('id', '=', personId).executeTakeFirst();
-  if (row?.merged_into) return conflict('person-merged', 'This record was merged into another; its case is there.', { mergedInto: row.merged_into });
+export async function noFactsProblem(unit: CaseFileUnit, personId: string): Promise<HttpProblem> {
+  const survivor = await mergedInto(unit, personId);
+  if (survivor) return conflict('person-merged', 'This record was merged into another; its case is there.', { mergedInto: survivor });
   return notFound('person');
 }
 
@@ -80,17 +81,19 @@ export async function noFactsProblem(q: Queryable, personId: string): Promise<Ht
  * deadlines follow the facts, an open obligation whose trigger no longer holds lapses (kept, with
  * fulfilled and waived ones, as history), and each open one is marked fulfilled when the
  * facts or a record (assistance, an ended detention) discharge it. Runs in the caller's
- * transaction so the change and its consequences commit together.
+ * transaction so the change and its consequences commit together: a unit of work calls it as it
+ * settles (or at once, `refreshNow`) with its own transaction.
  */
-export async function refreshObligations(platform: Platform, q: Queryable, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
+export async function refreshObligations(platform: Platform, db: Tx, personIds: readonly string[]): Promise<Map<string, RefreshResult>> {
   const results = new Map<string, RefreshResult>();
   if (personIds.length === 0) return results;
-  const factsByPerson = await loadCaseFacts(q, platform.cipher, personIds);
+  const unit: CaseFileUnit = { db, platform };
+  const factsByPerson = await loadCaseFacts(unit, personIds);
   const at = platform.clock().toISOString();
   const inserts: ObligationTable[] = [];
   for (let i = 0; i < personIds.length; i += CHUNK) {
     const ids = personIds.slice(i, i + CHUNK);
-    const existingRows = await q.selectFrom('obligations').selectAll().where('person_id', 'in', ids).execute();
+    const existingRows = await obligationRowsOf(unit, ids);
     const existingByPerson = new Map<string, Map<string, ObligationTable>>();
     for (const row of existingRows) {
       const map = existingByPerson.get(row.person_id) ?? new Map<string, ObligationTable>();
@@ -127,32 +130,18 @@ export async function refreshObligations(platform: Platform, q: Queryable, perso
           // Fulfilled by the facts (a lodged claim, an ended detention) and the facts changed back.
           Object.assign(change, { status: 'open', fulfilment_type: null, fulfilment_id: null, fulfilled_at: null });
         }
-        if (Object.keys(change).length > 0) {
-          // Only the row as read: a concurrent waiver (or fulfilment) that committed meanwhile is
-          // not overwritten with what was derived from the older row.
-          await q
-            .updateTable('obligations')
-            .set({ ...change, version: row.version + 1, updated_at: at })
-            .where('id', '=', row.id)
-            .where('version', '=', row.version)
-            .execute();
-        }
+        if (Object.keys(change).length > 0) await updateObligationAsRead(unit, row, change, at);
       }
       // An open obligation whose trigger no longer holds lapses; it is never deleted, so a deadline
       // missed before the facts changed (rights not given before release) stays visible.
       for (const row of existing.values()) {
         if (listed.has(row.code) || row.status !== 'open') continue;
-        await q
-          .updateTable('obligations')
-          .set({ status: 'lapsed', version: row.version + 1, updated_at: at })
-          .where('id', '=', row.id)
-          .where('version', '=', row.version)
-          .execute();
+        await updateObligationAsRead(unit, row, { status: 'lapsed' }, at);
       }
     }
   }
-  for (let i = 0; i < inserts.length; i += 200) await q.insertInto('obligations').values(inserts.slice(i, i + 200)).execute();
+  await insertObligations(unit, inserts);
   // The indicators count these persons again, with whatever changed their facts.
-  await restatePersonStats(q, personIds);
+  await restatePersonStats(db, personIds);
   return results;
 }

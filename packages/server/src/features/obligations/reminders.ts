@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../platform/context.js';
 import type { Mailer } from '../../platform/mail.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../platform/http/idempotency.js';
+import { systemStore } from '../../store/system-store.js';
+import { notify } from '../notifications/service.js';
+import { activeSupervisors, caseOfficer, claimReminder, emailsOf, reminderCandidates } from './store.js';
 
 export const DUE_SOON_MS = 2 * 60 * 60 * 1000;
 const BATCH = 500;
@@ -18,37 +20,21 @@ export async function sendReminders(platform: Platform, mailer: Mailer | undefin
   const now = platform.clock();
   const soon = new Date(now.getTime() + DUE_SOON_MS).toISOString();
   const iso = now.toISOString();
-  const { db } = platform.database;
+  const reminders = systemStore(platform, 'reminders');
   const counts = { dueSoon: 0, overdue: 0 };
   for (const kind of ['obligation_due_soon', 'obligation_overdue'] as ReminderKind[]) {
     const column = kind === 'obligation_due_soon' ? 'due_soon_notified_at' : 'overdue_notified_at';
-    // A closed case owes nothing more until it is reopened.
-    let query = db
-      .selectFrom('obligations')
-      .innerJoin('cases', 'cases.person_id', 'obligations.person_id')
-      .select(['obligations.id', 'obligations.person_id', 'obligations.agency_id'])
-      .where('obligations.status', '=', 'open')
-      .where('cases.stage', '!=', 'closed')
-      .where(`obligations.${column}`, 'is', null);
-    query =
-      kind === 'obligation_due_soon'
-        ? query.where('obligations.due_by', '>=', iso).where('obligations.due_by', '<', soon)
-        : query.where('obligations.due_by', '<', iso);
-    const candidates = await query.limit(BATCH).execute();
+    const due = kind === 'obligation_due_soon' ? { from: iso, before: soon } : { before: iso };
+    const candidates = await reminders.unit((unit) => reminderCandidates(unit, column, due, BATCH));
     for (const obligation of candidates) {
-      const sent = await db.transaction().execute(async (trx) => {
-        const claim = await trx.updateTable('obligations').set({ [column]: iso }).where('id', '=', obligation.id).where(column, 'is', null).executeTakeFirst();
-        if (Number(claim.numUpdatedRows) !== 1) return false;
-        const officer = await trx.selectFrom('cases').select('officer_id').where('person_id', '=', obligation.person_id).executeTakeFirst();
-        const supervisors = await trx.selectFrom('users').select('id').where('agency_id', '=', obligation.agency_id).where('role', '=', 'supervisor').where('disabled', '=', 0).execute();
-        const recipients = new Set([...(officer?.officer_id ? [officer.officer_id] : []), ...supervisors.map((s) => s.id)]);
-        if (recipients.size === 0) return [];
-        await trx
-          .insertInto('notifications')
-          .values([...recipients].map((userId) => ({ id: randomUUID(), user_id: userId, kind, obligation_id: obligation.id, person_id: obligation.person_id, created_at: iso, read_at: null })))
-          .execute();
-        const addresses = await trx.selectFrom('users').select('email').where('id', 'in', [...recipients]).where('email', 'is not', null).execute();
-        return addresses.map((a) => a.email!);
+      const sent = await reminders.unit(async (unit) => {
+        if (!(await claimReminder(unit, obligation.id, column, iso))) return false;
+        const officer = await caseOfficer(unit, obligation.person_id);
+        const supervisors = await activeSupervisors(unit, obligation.agency_id);
+        const recipients = [...new Set([...(officer ? [officer] : []), ...supervisors])];
+        if (recipients.length === 0) return [];
+        await notify(unit, { userIds: recipients, kind, obligationId: obligation.id, personId: obligation.person_id, at: iso });
+        return emailsOf(unit, recipients);
       });
       if (sent === false) continue;
       counts[kind === 'obligation_due_soon' ? 'dueSoon' : 'overdue'] += 1;
@@ -56,7 +42,7 @@ export async function sendReminders(platform: Platform, mailer: Mailer | undefin
     }
   }
   // Answers kept for idempotent retries are not kept forever.
-  await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString()).execute();
+  await platform.database.db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS).toISOString()).execute();
   return counts;
 }
 

@@ -1,8 +1,6 @@
 import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { notFound } from '../../platform/http/problem.js';
-import { actorOf } from '../../platform/access/actor.js';
 import {
   agencyObligations,
   casesWithOpenGuards,
@@ -34,7 +32,7 @@ const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, 
 const personParams = z.strictObject({ id: idSchema });
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-export const obligationRoutes: Feature = (app, platform) => {
+export const obligationRoutes: Feature = (app) => {
   app.get(
     '/api/persons/:id/obligations',
     {
@@ -44,7 +42,7 @@ export const obligationRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationSchema) } },
     },
-    async (request) => personObligations(platform, request.ctx, request.params.id),
+    async (request) => personObligations(request.store, request.params.id),
   );
 
   app.post(
@@ -59,7 +57,7 @@ export const obligationRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
     },
-    async (request) => waiveObligation(platform, request.ctx, request.params.id, request.body.version, request.body.reason),
+    async (request) => waiveObligation(request.store, request.params.id, request.body.version, request.body.reason),
   );
 
   app.get(
@@ -88,7 +86,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         },
       },
     },
-    async (request) => personAssessment(platform, request.ctx, request.params.id),
+    async (request) => personAssessment(request.store, request.params.id),
   );
 
   app.get(
@@ -103,7 +101,7 @@ export const obligationRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['obligations'], summary: 'Whether return, sharing with the State of origin, detention and a smuggling charge are allowed, and what blocks them', params: personParams, response: { 200: guardsSchema } },
     },
-    async (request) => personGuards(platform, request.ctx, request.params.id),
+    async (request) => personGuards(request.store, request.params.id),
   );
 
   app.post(
@@ -127,7 +125,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         response: { 201: z.object({ id: z.uuid(), action: guardedActionSchema, overridden: z.boolean(), blockedBy: z.array(z.string()) }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await performAction(platform, request.ctx, request.params.id, request.params.action, request.body)),
+    async (request, reply) => reply.code(201).send(await performAction(request.store, request.params.id, request.params.action, request.body)),
   );
 
   app.get(
@@ -136,7 +134,7 @@ export const obligationRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'person:write' } },
       schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationSchema) } },
     },
-    async (request) => myObligations(platform, request.ctx, request.query.limit),
+    async (request) => myObligations(request.store, request.query.limit),
   );
 
   app.get(
@@ -150,7 +148,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         response: { 200: z.array(obligationSchema) },
       },
     },
-    async (request) => agencyObligations(platform, request.ctx, request.query.window, request.query.limit),
+    async (request) => agencyObligations(request.store, request.query.window, request.query.limit),
   );
 
   app.get(
@@ -164,7 +162,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         response: { 200: z.array(z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) })) },
       },
     },
-    async (request) => casesWithOpenGuards(platform, request.ctx, request.query.limit),
+    async (request) => casesWithOpenGuards(request.store, request.query.limit),
   );
 
   app.get(
@@ -181,45 +179,6 @@ export const obligationRoutes: Feature = (app, platform) => {
         },
       },
     },
-    async (request) => oversightQueue(platform, request.ctx, request.query.limit),
-  );
-
-  app.get(
-    '/api/notifications',
-    {
-      config: { access: {} },
-      schema: {
-        tags: ['notifications'],
-        summary: 'My notifications, latest first',
-        querystring: limitQuery,
-        response: {
-          200: z.array(z.object({ id: z.uuid(), kind: z.string(), obligationId: z.string().nullable(), personId: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable() })),
-        },
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const rows = await platform.database.db.selectFrom('notifications').selectAll().where('user_id', '=', actor.userId).orderBy('created_at', 'desc').limit(request.query.limit).execute();
-      return rows.map((n) => ({ id: n.id, kind: n.kind, obligationId: n.obligation_id, personId: n.person_id, createdAt: n.created_at, readAt: n.read_at }));
-    },
-  );
-
-  app.post(
-    '/api/notifications/:id/read',
-    {
-      config: { access: {} },
-      schema: { tags: ['notifications'], summary: 'Mark one of my notifications read', params: personParams, response: { 200: z.object({ ok: z.literal(true) }) } },
-    },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const result = await platform.database.db
-        .updateTable('notifications')
-        .set({ read_at: platform.clock().toISOString() })
-        .where('id', '=', request.params.id)
-        .where('user_id', '=', actor.userId)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw notFound('notification');
-      return { ok: true as const };
-    },
+    async (request) => oversightQueue(request.store, request.query.limit),
   );
 };

@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Assessment, GuardedAction, GuardResult, OversightItem } from '@haven/core';
-import { visibleGroupsOrThrow, assertWorksOnCase, worksOnCase } from '../../platform/access/scope.js';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
 import { assertNotFuture } from '../assistance/service.js';
-import { lockCase } from '../cases/service.js';
+import { isDetained, lockCase, openDetention } from '../cases/service.js';
 import { accessChangesForOversight } from '../identity/access-changes.js';
-import { actorOf } from '../../platform/access/actor.js';
-import { clearGuard, guardsFor, withGuard } from './guards.js';
-import { restatePersonStats } from '../stats/rollup.js';
-import type { StoreUnit } from '../../store/unit.js';
-import { noFactsProblem, refreshObligations } from './refresh.js';
+import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.js';
+import { noFactsProblem } from './refresh.js';
+import { findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
 
 export interface ObligationView {
   id: string;
@@ -55,16 +51,21 @@ export function obligationView(platform: Platform, row: ObligationTable, now: Da
 }
 
 /** Obligations of a person, by dueBy. They reveal what was observed, so they need the protection group. */
-export async function personObligations(platform: Platform, ctx: RequestContext, personId: string): Promise<ObligationView[]> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    if (!groups.has('protection')) throw forbidden('Obligations are not among the fields shared with you.');
-    const rows = await trx.selectFrom('obligations').selectAll().where('person_id', '=', personId).execute();
-    const ownCase = await worksOnCase(trx, actor, personId);
-    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ownCase ? ['obligations', 'waiverReasons'] : ['obligations'] });
-    const now = platform.clock();
-    return rows.map((r) => obligationView(platform, r, now, ownCase)).sort(byDue);
+export async function personObligations(store: ScopedStore, personId: string): Promise<ObligationView[]> {
+  const { platform } = store;
+  return store.unit(async (unit) => {
+    const { views } = await unit.read(
+      { personId, recordType: 'person', recordId: personId, action: 'obligation.read' },
+      async (groups) => {
+        if (!groups.has('protection')) throw forbidden('Obligations are not among the fields shared with you.');
+        const rows = await personObligationRows(unit, personId);
+        const ownCase = await unit.worksOnCase(personId);
+        const now = platform.clock();
+        return { ownCase, views: rows.map((r) => obligationView(platform, r, now, ownCase)).sort(byDue) };
+      },
+      ({ ownCase }) => (ownCase ? ['obligations', 'waiverReasons'] : ['obligations']),
+    );
+    return views;
   });
 }
 
@@ -76,59 +77,63 @@ function byDue(a: { dueBy: string | null }, b: { dueBy: string | null }): number
 }
 
 /** A supervisor waives an open obligation with a written reason; audited and queued for oversight. */
-export async function waiveObligation(platform: Platform, ctx: RequestContext, obligationId: string, version: number, reason: string): Promise<ObligationView> {
-  const actor = actorOf(ctx);
+export async function waiveObligation(store: ScopedStore, obligationId: string, version: number, reason: string): Promise<ObligationView> {
+  const { platform } = store;
   const now = platform.clock();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const row = await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirst();
+  return store.unit(async (unit) => {
+    const row = await findObligation(unit, obligationId);
     if (!row) throw notFound('obligation');
-    await assertWorksOnCase(trx, actor, row.person_id, 'obligation');
+    await unit.caseGroups(row.person_id, 'obligation');
     if (row.version !== version) throw staleVersion('obligation', row.version);
     if (row.status !== 'open') throw conflict('obligation-not-open', `The obligation is ${row.status}; only an open one can be waived.`);
     if (row.due_by === null) throw unprocessable('obligationId', 'a standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived');
-    const result = await trx
-      .updateTable('obligations')
-      .set({
+    // Every change of an obligation bumps its version: a concurrent waiver or fulfilment wins the row, and this waiver does not happen.
+    await unit.updateVersioned({
+      table: 'obligations',
+      id: obligationId,
+      version,
+      set: {
         status: 'waived',
-        waived_by: actor.userId,
+        waived_by: unit.actor.userId,
         waiver_reason_enc: platform.cipher.encrypt(reason, placeOf('obligations', 'waiver_reason_enc', obligationId)),
         waived_at: now.toISOString(),
-        version: version + 1,
-        updated_at: now.toISOString(),
-      })
-      .where('id', '=', obligationId)
-      .where('version', '=', version)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    // A concurrent change (another waiver, a fulfilment) won the row: this waiver did not happen.
-    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('obligation', version + 1);
-    await restatePersonStats(trx, [row.person_id]);
-    record({ action: 'obligation.waived', recordType: 'obligation', recordId: obligationId, fields: ['status', 'reason'] });
-    return obligationView(platform, (await trx.selectFrom('obligations').selectAll().where('id', '=', obligationId).executeTakeFirstOrThrow())!, now);
+      },
+      recordType: 'obligation',
+      at: now.toISOString(),
+    });
+    unit.statsChanged([row.person_id]);
+    unit.record({ action: 'obligation.waived', recordType: 'obligation', recordId: obligationId, fields: ['status', 'reason'] });
+    return obligationView(platform, (await findObligation(unit, obligationId))!, now);
   });
 }
 
 /** The engine's full assessment of the person's current facts: flags, obligations, referrals needed, guards. */
-export async function personAssessment(platform: Platform, ctx: RequestContext, personId: string): Promise<Assessment> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    if (!groups.has('protection')) throw forbidden('The assessment is not among the fields shared with you.');
-    const result = (await refreshObligations(platform, trx, [personId])).get(personId);
-    if (!result) throw await noFactsProblem(trx, personId);
-    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ['assessment'] });
-    return result.assessment;
-  });
+export async function personAssessment(store: ScopedStore, personId: string): Promise<Assessment> {
+  return store.unit((unit) =>
+    unit.read(
+      { personId, recordType: 'person', recordId: personId, action: 'obligation.read' },
+      async (groups) => {
+        if (!groups.has('protection')) throw forbidden('The assessment is not among the fields shared with you.');
+        const result = (await unit.refreshNow([personId])).get(personId);
+        if (!result) throw await noFactsProblem(unit, personId);
+        return result.assessment;
+      },
+      () => ['assessment'],
+    ),
+  );
 }
 
-export async function personGuards(platform: Platform, ctx: RequestContext, personId: string): Promise<Record<GuardedAction, GuardResult>> {
-  const actor = actorOf(ctx);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const groups = await visibleGroupsOrThrow(trx, actor, personId);
-    if (!groups.has('protection')) throw forbidden('Guards are not among the fields shared with you.');
-    record({ action: 'obligation.read', recordType: 'person', recordId: personId, fields: ['guards'] });
-    return guardsFor(platform, trx, personId);
-  });
+export async function personGuards(store: ScopedStore, personId: string): Promise<Record<GuardedAction, GuardResult>> {
+  return store.unit((unit) =>
+    unit.read(
+      { personId, recordType: 'person', recordId: personId, action: 'obligation.read' },
+      async (groups) => {
+        if (!groups.has('protection')) throw forbidden('Guards are not among the fields shared with you.');
+        return guardsFor(unit, personId);
+      },
+      () => ['guards'],
+    ),
+  );
 }
 
 export interface ActionRequest {
@@ -163,129 +168,89 @@ function assertShortestTime(platform: Platform, request: ActionRequest): void {
  * having been smuggled. Done only when the engine allows it or a supervisor overrides in writing.
  */
 export async function performAction(
-  platform: Platform,
-  ctx: RequestContext,
+  store: ScopedStore,
   personId: string,
   action: GuardedAction,
   request: ActionRequest,
 ): Promise<{ id: string; action: GuardedAction; overridden: boolean; blockedBy: string[] }> {
-  const actor = actorOf(ctx);
+  const { platform } = store;
   if (action === 'detain' && !request.detention) throw unprocessable('detention', 'required to detain: place, since, legal basis');
   if (action === 'detain' && request.detention) assertNotFuture(platform, 'detention.since', request.detention.since);
   if (action !== 'detain' && request.lastResort) throw unprocessable('lastResort', 'only the detention of a child is overridden as a measure of last resort');
   assertShortestTime(platform, request);
-  return withGuard(platform, ctx, personId, action, async (trx, record) => {
-    await assertWorksOnCase(trx, actor, personId);
+  return withGuard(store, personId, action, async (unit) => {
+    await unit.caseGroups(personId);
     if (action === 'detain') {
       // As when recording a detention: one open detention at a time.
-      await lockCase({ platform, db: trx }, personId);
-      const open = await trx.selectFrom('detentions').select('id').where('person_id', '=', personId).where('until', 'is', null).executeTakeFirst();
-      if (open) throw unprocessable('detention', 'the person is already detained; end that detention first');
+      await lockCase(unit, personId);
+      if (await isDetained(unit, personId)) throw unprocessable('detention', 'the person is already detained; end that detention first');
     }
-    const clearance = await clearGuard(platform, trx, record, actor, personId, action, { reason: request.overrideReason, lastResort: request.lastResort });
+    const clearance = await clearGuard(unit, personId, action, { reason: request.overrideReason, lastResort: request.lastResort });
     const id = randomUUID();
     const at = platform.clock().toISOString();
-    await trx
-      .insertInto('case_actions')
-      .values({
-        id,
-        person_id: personId,
-        action,
-        override_id: clearance.overrideId,
-        details_enc: platform.cipher.encryptNullable(request.details, placeOf('case_actions', 'details_enc', id)),
-        performed_by: actor.userId,
-        created_at: at,
-      })
-      .execute();
-    record({ action: 'case_action.performed', recordType: 'case_action', recordId: id, fields: ['action', ...(request.details ? ['details'] : [])] });
-    if (action === 'detain' && request.detention) {
-      const detentionId = randomUUID();
-      await trx
-        .insertInto('detentions')
-        .values({
-          id: detentionId,
-          person_id: personId,
-          place: request.detention.place,
-          since: new Date(request.detention.since).toISOString(),
-          until: null,
-          legal_basis: request.detention.legalBasis,
-          recorded_by: actor.userId,
-          version: 1,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-      record({ action: 'detention.create', recordType: 'detention', recordId: detentionId, fields: ['place', 'since', 'legalBasis'] });
-      await refreshObligations(platform, trx, [personId]);
-    }
+    await insertCaseAction(unit, {
+      id,
+      person_id: personId,
+      action,
+      override_id: clearance.overrideId,
+      details_enc: platform.cipher.encryptNullable(request.details, placeOf('case_actions', 'details_enc', id)),
+      performed_by: unit.actor.userId,
+      created_at: at,
+    });
+    unit.record({ action: 'case_action.performed', recordType: 'case_action', recordId: id, fields: ['action', ...(request.details ? ['details'] : [])] });
+    if (action === 'detain' && request.detention) await openDetention(unit, personId, request.detention, at);
     return { id, action, overridden: clearance.overrideId !== null, blockedBy: clearance.blockedBy };
   });
 }
 
 export type QueueWindow = 'overdue' | 'due24h';
 
-async function queue(platform: Platform, q: Queryable, filter: { officerId?: string; agencyId?: string; window?: QueueWindow }, limit: number): Promise<ObligationView[]> {
+async function queue(store: ScopedStore, filterOf: (actor: { userId: string; agencyId: string }, now: Date) => QueueFilter, limit: number): Promise<ObligationView[]> {
+  const { platform } = store;
   const now = platform.clock();
-  let query = q.selectFrom('obligations').innerJoin('cases', 'cases.person_id', 'obligations.person_id').selectAll('obligations').where('obligations.status', '=', 'open').where('obligations.due_by', 'is not', null);
-  if (filter.officerId) query = query.where('cases.officer_id', '=', filter.officerId);
-  if (filter.agencyId) query = query.where('obligations.agency_id', '=', filter.agencyId);
-  if (filter.window === 'overdue') query = query.where('obligations.due_by', '<', now.toISOString());
-  if (filter.window === 'due24h') {
-    query = query.where('obligations.due_by', '>=', now.toISOString()).where('obligations.due_by', '<', new Date(now.getTime() + 86_400_000).toISOString());
-  }
-  const rows = await query.orderBy('obligations.due_by').limit(limit).execute();
+  const rows = await store.unit((unit) => queueRows(unit, filterOf(unit.actor, now), limit));
   return rows.map((r) => obligationView(platform, r, now));
 }
 
-export async function myObligations(platform: Platform, ctx: RequestContext, limit: number): Promise<ObligationView[]> {
-  const actor = actorOf(ctx);
-  return queue(platform, platform.database.db, { officerId: actor.userId }, limit);
+export async function myObligations(store: ScopedStore, limit: number): Promise<ObligationView[]> {
+  return queue(store, (actor) => ({ officerId: actor.userId }), limit);
 }
 
-export async function agencyObligations(platform: Platform, ctx: RequestContext, window: QueueWindow, limit: number): Promise<ObligationView[]> {
-  const actor = actorOf(ctx);
-  return queue(platform, platform.database.db, { agencyId: actor.agencyId, window }, limit);
+export async function agencyObligations(store: ScopedStore, window: QueueWindow, limit: number): Promise<ObligationView[]> {
+  return queue(
+    store,
+    (actor, now) =>
+      window === 'overdue'
+        ? { agencyId: actor.agencyId, dueBefore: now.toISOString() }
+        : { agencyId: actor.agencyId, dueFrom: now.toISOString(), dueBefore: new Date(now.getTime() + 86_400_000).toISOString() },
+    limit,
+  );
 }
 
-/** Obligations that block a guarded action (cases where return, sharing or detention is refused). */
-export const GUARD_BLOCKING_CODES = ['protection.non_refoulement', 'protection.confidentiality', 'children.best_interests', 'trafficking.referral', 'children.no_detention'];
-
-export async function casesWithOpenGuards(platform: Platform, ctx: RequestContext, limit: number): Promise<{ personId: string; blockingObligations: string[] }[]> {
-  const actor = actorOf(ctx);
-  const rows = await platform.database.db
-    .selectFrom('obligations')
-    .select(['person_id', 'code'])
-    .where('agency_id', '=', actor.agencyId)
-    .where('status', '=', 'open')
-    .where('code', 'in', GUARD_BLOCKING_CODES)
-    .orderBy('person_id')
-    .execute();
+/** Cases of the caller's agency where a guarded action is held back, with the obligations holding it (the profile's blockers). */
+export async function casesWithOpenGuards(store: ScopedStore, limit: number): Promise<{ personId: string; blockingObligations: string[] }[]> {
+  const codes = guardBlockingCodes(store.platform.profile);
+  const rows = await store.unit((unit) => openAgencyObligations(unit, codes));
   const byPerson = new Map<string, string[]>();
   for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r.code]);
   return [...byPerson.entries()].slice(0, limit).map(([personId, blockingObligations]) => ({ personId, blockingObligations: blockingObligations.sort() }));
 }
-
 
 /**
  * The oversight queue: every waiver and guard override, latest first. The oversight body sees
  * every agency's, and every change of staff access that needed a second administrator; a
  * supervisor sees their own agency's waivers and overrides.
  */
-export async function oversightQueue(platform: Platform, ctx: RequestContext, limit: number): Promise<OversightItem[]> {
-  const actor: Actor = actorOf(ctx);
-  const scoped = actor.role !== 'oversight';
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    let waivers = trx.selectFrom('obligations').selectAll().where('status', '=', 'waived');
-    let overrides = trx.selectFrom('guard_overrides').selectAll();
-    if (scoped) {
-      waivers = waivers.where('agency_id', '=', actor.agencyId);
-      overrides = overrides.where('agency_id', '=', actor.agencyId);
-    }
+export async function oversightQueue(store: ScopedStore, limit: number): Promise<OversightItem[]> {
+  const { platform } = store;
+  return store.unit(async (unit) => {
+    const scoped = unit.actor.role !== 'oversight';
+    const { waivers, overrides } = await waiversAndOverrides(unit, scoped ? unit.actor.agencyId : undefined, limit);
     // Changes of staff access to personal data are the oversight body's, not an agency's supervisor's.
-    const accessChanges = scoped ? [] : await accessChangesForOversight(trx, platform.cipher, limit);
+    const accessChanges = scoped ? [] : await accessChangesForOversight(unit.db, platform.cipher, limit);
     const items: OversightItem[] = [
       ...accessChanges.map(({ at, change }) => ({ kind: 'access_change' as const, id: change.id, at, change })),
-      ...(await waivers.orderBy('waived_at', 'desc').limit(limit).execute()).map((w) => ({
+      ...waivers.map((w) => ({
         kind: 'waiver' as const,
         id: w.id,
         personId: w.person_id,
@@ -295,7 +260,7 @@ export async function oversightQueue(platform: Platform, ctx: RequestContext, li
         by: w.waived_by!,
         at: w.waived_at!,
       })),
-      ...(await overrides.orderBy('created_at', 'desc').limit(limit).execute()).map((o) => ({
+      ...overrides.map((o) => ({
         kind: 'override' as const,
         id: o.id,
         personId: o.person_id,
@@ -316,22 +281,9 @@ export async function oversightQueue(platform: Platform, ctx: RequestContext, li
     ]
       .sort((a, b) => (a.at < b.at ? 1 : -1))
       .slice(0, limit);
-    record({ action: 'oversight.read', recordType: 'oversight_queue', recordId: null, fields: ['reason', 'lastResort'] });
+    unit.record({ action: 'oversight.read', recordType: 'oversight_queue', recordId: null, fields: ['reason', 'lastResort'] });
     return items;
   });
 }
 
-/** Re-points these obligations to another person (a merge of duplicate records, or its undoing). */
-export async function moveObligations(unit: StoreUnit, obligationIds: readonly string[], toPersonId: string): Promise<void> {
-  if (obligationIds.length > 0) await unit.db.updateTable('obligations').set({ person_id: toPersonId }).where('id', 'in', [...obligationIds]).execute();
-}
-
-/** Sets obligations aside (a merge: the survivor already has one of the same code); restoreObligations brings them back. */
-export async function setObligationsAside(unit: StoreUnit, obligationIds: readonly string[]): Promise<void> {
-  if (obligationIds.length > 0) await unit.db.deleteFrom('obligations').where('id', 'in', [...obligationIds]).execute();
-}
-
-/** Brings back obligations set aside, exactly as they were. */
-export async function restoreObligations(unit: StoreUnit, rows: readonly ObligationTable[]): Promise<void> {
-  if (rows.length > 0) await unit.db.insertInto('obligations').values([...rows]).execute();
-}
+export { moveObligations, restoreObligations, setObligationsAside } from './store.js';

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../platform/db/database.js';
+import type { StoreUnit } from '../../store/unit.js';
+import { openObligationsOf } from './store.js';
 
 /** Where a case stands against what the State owes the person: for a case list, one line per case. */
 export interface ObligationSummary {
@@ -19,18 +20,10 @@ const EMPTY: ObligationSummary = { open: 0, overdue: 0, nextDueBy: null, nextCod
  * One query for a page of persons: their open obligations, summed up per person. Overdue is
  * derived here as everywhere (open, past `due_by`), so the list agrees with the case page.
  */
-export async function obligationSummaries(q: Queryable, personIds: readonly string[], now: Date): Promise<Map<string, ObligationSummary>> {
+export async function obligationSummaries(unit: Pick<StoreUnit, 'db'>, personIds: readonly string[], now: Date): Promise<Map<string, ObligationSummary>> {
   const summaries = new Map<string, ObligationSummary>(personIds.map((id) => [id, { ...EMPTY, standing: [] }]));
   if (personIds.length === 0) return summaries;
-  const rows = await q
-    .selectFrom('obligations')
-    .select(['person_id', 'code', 'due_by'])
-    .where('person_id', 'in', [...personIds])
-    .where('status', '=', 'open')
-    .orderBy('person_id')
-    .orderBy('due_by')
-    .orderBy('code')
-    .execute();
+  const rows = await openObligationsOf(unit, personIds);
   const at = now.getTime();
   for (const row of rows) {
     const summary = summaries.get(row.person_id)!;

@@ -269,3 +269,10 @@ export async function sharedOnlyByGrant(unit: ScopedUnit, personId: string): Pro
 export async function setMergedInto(unit: StoreUnit, personId: string, survivorId: string | null, at: string): Promise<void> {
   await unit.db.updateTable('persons').set({ merged_into: survivorId, updated_at: at }).where('id', '=', personId).execute();
 }
+
+/** Every person registered at the encounter where this person was (the person among them). */
+export async function personsMetWith(unit: StoreUnit, personId: string): Promise<string[]> {
+  const person = await unit.db.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirstOrThrow();
+  const rows = await unit.db.selectFrom('persons').select('id').where('encounter_id', '=', person.encounter_id).execute();
+  return rows.map((row) => row.id);
+}

@@ -4,7 +4,7 @@ import type { ConsentTable, ReferralTable } from '../../platform/db/schema.js';
 import { conflict, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
-import { notifyUsers } from './foreign-writes.js';
+import { notify } from '../notifications/service.js';
 import { ENDED_STATUSES, REFERRAL_TRANSITIONS } from './lifecycle.js';
 import {
   agencyExists,
@@ -139,7 +139,7 @@ async function endOnWithdrawal(unit: StoreUnit, referral: ReferralTable, at: str
   if (!close) return false;
   await updateReferralRow(unit, referral, { status: close.to, ended_at: at }, at);
   await revokeAccess(unit, referral.id, at);
-  await notifyUsers(unit, await agencyUsersWith(unit, referral.to_agency_id, 'referral:receive'), 'referral_consent_withdrawn', referral.person_id, at);
+  await notify(unit, { userIds: await agencyUsersWith(unit, referral.to_agency_id, 'referral:receive'), kind: 'referral_consent_withdrawn', personId: referral.person_id, at });
   unit.record({ action: 'referral.closed', recordType: 'referral', recordId: referral.id, fields: ['status', 'consentWithdrawn'] });
   return true;
 }

@@ -18,13 +18,13 @@ import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { acceptsReferralsFrom, findProvider, offers, pathwayProvider, type ProviderView } from '../directory/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
-import { clearGuard, guardedUnit } from '../obligations/guards.js';
+import { clearGuard, withGuard } from '../obligations/guards.js';
 import { PERSON_FIELDS } from '../persons/fields.js';
 import { personFieldsOf } from '../persons/service.js';
 import { auditRefusedRead } from '../persons/refused-reads.js';
 import { consentForReferralOrThrow } from './consents.js';
 import { advanceCaseStage } from '../cases/service.js';
-import { notifyUsers } from './foreign-writes.js';
+import { notify } from '../notifications/service.js';
 import { renderReferralForm } from './form.js';
 import { allowedActions, ENDED_STATUSES, GUARDED_SERVICES, sidesOf, transitionOrThrow, type ReferralAction, type ReferralSide, type Transition } from './lifecycle.js';
 import {
@@ -160,7 +160,7 @@ async function servedObligationsOrThrow(
 }
 
 async function isChild(unit: StoreUnit, personId: string): Promise<boolean> {
-  const facts = (await loadCaseFacts(unit.db, unit.platform.cipher, [personId])).get(personId);
+  const facts = (await loadCaseFacts(unit, [personId])).get(personId);
   return facts !== undefined && deriveFlags(facts.input).includes('child');
 }
 
@@ -340,7 +340,7 @@ async function tellOtherSide(unit: ScopedUnit, row: ReferralTable, step: Transit
   const recipientSeesIt = step.to === 'sent' || row.status !== 'draft';
   if (asSender && recipientSeesIt) users.push(...(await agencyUsersWith(unit, row.to_agency_id, 'referral:receive')));
   const recipients = users.filter((u) => u !== actor.userId);
-  await notifyUsers(unit, recipients, `referral_${step.to === 'in_progress' ? 'started' : step.to}`, row.person_id, at);
+  await notify(unit, { userIds: recipients, kind: `referral_${step.to === 'in_progress' ? 'started' : step.to}`, personId: row.person_id, at });
   const mailer = platform.mailer;
   if (!mailer || recipients.length === 0) return;
   const addresses = await emailsOf(unit, recipients);
@@ -383,7 +383,7 @@ export async function sendReferral(store: ScopedStore, id: string, input: Referr
     } else {
       changes.consent_id = (await consentForReferralOrThrow(unit, row, input.consentId ?? row.consent_id, platform.database.dialect === 'postgres')).id;
     }
-    if (guarded) await clearGuard(platform, unit.db, (event) => unit.record(event), actor, row.person_id, guarded, { reason: input.overrideReason });
+    if (guarded) await clearGuard(unit, row.person_id, guarded, { reason: input.overrideReason });
     const sent = await updateReferralRow(unit, row, changes, at);
     await grantAccess(unit, { personId: sent.person_id, agencyId: sent.to_agency_id, groups: shared, sourceType: 'referral', sourceId: sent.id, at });
     await advanceCaseStage(unit, row.person_id, 'referred', at, { newVersion: true });
@@ -391,7 +391,7 @@ export async function sendReferral(store: ScopedStore, id: string, input: Referr
     unit.record({ action: 'referral.sent', recordType: 'referral', recordId: id, fields: ['status', 'sharedGroups', changes.vital_interest_by ? 'vitalInterest' : 'consentId'] });
     return referralView(platform, sent, sides);
   };
-  return guarded ? guardedUnit(store, before.person_id, guarded, work) : store.unit(work);
+  return guarded ? withGuard(store, before.person_id, guarded, work) : store.unit(work);
 }
 
 export type LaterAction = Exclude<ReferralAction, 'send'>;

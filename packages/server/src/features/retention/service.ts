@@ -8,13 +8,12 @@ import { conflict, forbidden, HttpProblem, notFound, staleVersion } from '../../
 import type { ScopedStore } from '../../store/scoped-store.js';
 import { systemStore } from '../../store/system-store.js';
 import { purgeAllegation } from '../oversight/service.js';
-import { forgetNotificationsBefore } from './foreign-writes.js';
+import { forgetNotificationsBefore, notificationsBefore } from '../notifications/service.js';
 import { describeHold, releasingAgency } from './holds.js';
 import { compactAfterPurge, purgePerson } from './purge.js';
 import {
   countDueAllegations,
   countDuePersons,
-  countNotificationsBefore,
   dueAllegationIds,
   duePersonIds,
   erasureRequestRows,
@@ -371,7 +370,7 @@ export async function runRetention(
 
   // Notifications to staff: deleted.
   const notifications = report.types.notification;
-  notifications.due = await retention.unit((unit) => countNotificationsBefore(unit, cutoffs.notification));
+  notifications.due = await retention.unit((unit) => notificationsBefore(unit, cutoffs.notification));
   if (!dryRun && notifications.due > 0) {
     await retention.unit(async (unit) => {
       notifications.purged = await forgetNotificationsBefore(unit, cutoffs.notification);

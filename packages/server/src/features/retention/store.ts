@@ -167,6 +167,3 @@ export async function dueAllegationIds(unit: StoreUnit, cutoff: string, batch: n
   return (await dueAllegations(unit, cutoff).select('id').orderBy('id').limit(batch).execute()).map((r) => r.id);
 }
 
-export async function countNotificationsBefore(unit: StoreUnit, cutoff: string): Promise<number> {
-  return Number((await unit.db.selectFrom('notifications').where('created_at', '<', cutoff).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-}

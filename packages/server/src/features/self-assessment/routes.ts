@@ -150,7 +150,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
         response: { 201: itemSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(itemView(await answerItem(platform, request.ctx, request.params.itemId, request.body))),
+    async (request, reply) => reply.code(201).send(itemView(await answerItem(request.store, request.params.itemId, request.body))),
   );
 
   app.get(
@@ -160,7 +160,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
       schema: { tags: ['self-assessment'], summary: `${reportSummary} (HTML page)`, response: { 200: { description: 'The gap report', content: { 'text/html': { schema: z.string() } } } } },
     },
     async (request, reply) => {
-      const view = await reportForDownload(platform, request.ctx, 'html');
+      const view = await reportForDownload(request.store, 'html');
       return reply.type('text/html; charset=utf-8').send(renderGapReportHtml({ jurisdictionName: view.jurisdictionName, measuredAt: view.measuredAt, preparedBy: view.preparedBy, report: view.report }));
     },
   );
@@ -176,7 +176,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const view = await reportForDownload(platform, request.ctx, 'pdf');
+      const view = await reportForDownload(request.store, 'pdf');
       const pdf = await renderGapReportPdf({ jurisdictionName: view.jurisdictionName, measuredAt: view.measuredAt, preparedBy: view.preparedBy, report: view.report });
       return reply
         .type('application/pdf')

@@ -5,7 +5,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { directIndicatorData, normalizeFilter, periodPlan, rollupIndicatorData, type IndicatorData } from './indicator-data.js';
-import { restateAllStats, restateEncounterStats, restatePersonStats } from './rollup.js';
+import { recountStats, restateEncounterStats, restatePersonStats } from './rollup.js';
 import { reportReader } from '../../platform/db/report-reader.js';
 import { medianPrecision, type ExactMedian, type StatsFilter } from './store.js';
 import { syntheticWorld } from './test-support/world.js';
@@ -259,20 +259,10 @@ describe.each(await databaseKinds())('indicator rollups on %s', (kind) => {
     }
     // And the cells kept on write are the cells a recount from nothing gives.
     const kept = await cells(db);
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('stats_cells').execute();
-      await trx.deleteFrom('stats_day_cells').execute();
-      await trx.deleteFrom('stats_ledger').execute();
-      await restateAllStats(trx);
-    });
+    await recountStats(server.platform, { rebuild: true });
     expect(await cells(db)).toEqual(kept);
     // In many small id ranges (a million rows are counted 20,000 at a time): nothing counted twice or missed.
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('stats_cells').execute();
-      await trx.deleteFrom('stats_day_cells').execute();
-      await trx.deleteFrom('stats_ledger').execute();
-      await restateAllStats(trx, { pageSize: 7 });
-    });
+    await recountStats(server.platform, { rebuild: true, pageSize: 7 });
     expect(await cells(db)).toEqual(kept);
   });
 
@@ -312,12 +302,7 @@ describe.each(await databaseKinds())('the write paths keep the rollups on %s', (
     const { db, dialect } = server.platform.database;
     await compare(db, dialect, {}, server.platform.clock().toISOString());
     const kept = await cells(db);
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('stats_cells').execute();
-      await trx.deleteFrom('stats_day_cells').execute();
-      await trx.deleteFrom('stats_ledger').execute();
-      await restateAllStats(trx);
-    });
+    await recountStats(server.platform, { rebuild: true });
     expect(await cells(db)).toEqual(kept);
   }
 

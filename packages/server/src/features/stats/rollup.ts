@@ -1,7 +1,9 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { OBSERVED_INDICATORS } from '@haven/core';
-import type { Db, Dialect, Queryable } from '../../platform/db/database.js';
-import { AGE, ageBand, ageGroup, durationBucket } from './store.js';
+import type { Platform } from '../../platform/context.js';
+import type { Dialect, Queryable } from '../../platform/db/database.js';
+import { systemStore } from '../../store/system-store.js';
+import { AGE, ageBand, ageGroup, durationBucket, emptyRollups, personsMetIn } from './store.js';
 
 // The indicator rollups kept on write (issue 8, item 7). stats_cells holds counts per month of
 // the encounter × responsible agency × encounter type × the indicator's own codes, and
@@ -283,8 +285,7 @@ export async function restateEncounterStats(q: Queryable, encounterIds: readonly
   for (let i = 0; i < unique.length; i += ID_CHUNK) {
     const scope = { ids: unique.slice(i, i + ID_CHUNK) };
     await restate(q, dialect, 'e:', scope, await encounterShares(q, scope));
-    const persons = await q.selectFrom('persons').select('id').where('encounter_id', 'in', scope.ids).execute();
-    await restatePersonStats(q, persons.map((p) => p.id));
+    await restatePersonStats(q, await personsMetIn(q, scope.ids));
   }
 }
 
@@ -318,24 +319,23 @@ export interface RecountOptions {
 
 /**
  * Counts every person and encounter again, page by page (a repair if the cells were ever in doubt
- * of the ledger, the catch-up after a rule change, the bench's load). Given a transaction, it runs
- * in it; given the database, each page is its own transaction, so a running server's writes go on
- * between pages, and on PostgreSQL a page holds the ledger against the restates of concurrent
- * writes (their SELECT ... FOR UPDATE waits), which therefore read the ledger the page leaves.
+ * of the ledger, the catch-up after a rule change, the bench's load), each page a unit of the
+ * statistics' system store: a running server's writes go on between pages, and on PostgreSQL a
+ * page holds the ledger against the restates of concurrent writes (their SELECT ... FOR UPDATE
+ * waits), which therefore read the ledger the page leaves.
  */
-export async function restateAllStats(db: Queryable, options: RecountOptions = {}): Promise<void> {
+export async function restateAllStats(platform: Platform, options: RecountOptions = {}): Promise<void> {
   const { progress, pageSize = RECOUNT_PAGE } = options;
-  const dialect = dialectOf(db);
+  const { db, dialect } = platform.database;
+  const stats = systemStore(platform, 'stats');
   const encounterRanges = await idRanges(db, 'encounters', pageSize);
   const personRanges = await idRanges(db, 'persons', pageSize);
   const steps = encounterRanges.length + personRanges.length;
-  const page = async (work: (q: Queryable) => Promise<void>) => {
-    if (db.isTransaction) return work(db);
-    await db.transaction().execute(async (trx) => {
-      if (dialect === 'postgres') await sql`lock table stats_ledger in exclusive mode`.execute(trx);
-      await work(trx);
+  const page = (work: (q: Queryable) => Promise<void>) =>
+    stats.unit(async (unit) => {
+      if (dialect === 'postgres') await sql`lock table stats_ledger in exclusive mode`.execute(unit.db);
+      await work(unit.db);
     });
-  };
   let done = 0;
   for (const scope of encounterRanges) {
     await page(async (q) => restate(q, dialect, 'e:', scope, await encounterShares(q, scope)));
@@ -361,16 +361,10 @@ const VERSION_KEY = 'stats_rollups';
  * the cells no longer agree with the ledger; writes meanwhile stay exact, as a share missing from
  * the ledger is added whole.
  */
-export async function recountStats(db: Db, options: RecountOptions & { rebuild?: boolean } = {}): Promise<void> {
-  if (options.rebuild) {
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('stats_ledger').execute();
-      await trx.deleteFrom('stats_cells').execute();
-      await trx.deleteFrom('stats_day_cells').execute();
-    });
-  }
-  await restateAllStats(db, options);
-  await db
+export async function recountStats(platform: Platform, options: RecountOptions & { rebuild?: boolean } = {}): Promise<void> {
+  if (options.rebuild) await systemStore(platform, 'stats').unit((unit) => emptyRollups(unit.db));
+  await restateAllStats(platform, options);
+  await platform.database.db
     .insertInto('meta')
     .values({ key: VERSION_KEY, value: STATS_ROLLUP_VERSION })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: STATS_ROLLUP_VERSION }))
@@ -381,10 +375,10 @@ export async function recountStats(db: Db, options: RecountOptions & { rebuild?:
  * At start: counts the case files into the rollups if they were counted by other rules or never
  * (a database from before the rollups, or the day cells of migration 010). Returns whether it did.
  */
-export async function countStatsIfBehind(db: Db, options: RecountOptions & { onStart?: () => void } = {}): Promise<boolean> {
-  const row = await db.selectFrom('meta').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
+export async function countStatsIfBehind(platform: Platform, options: RecountOptions & { onStart?: () => void } = {}): Promise<boolean> {
+  const row = await platform.database.db.selectFrom('meta').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
   if (row?.value === STATS_ROLLUP_VERSION) return false;
   options.onStart?.();
-  await recountStats(db, options);
+  await recountStats(platform, options);
   return true;
 }

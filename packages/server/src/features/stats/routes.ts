@@ -55,7 +55,7 @@ const thresholdSchema = z
 export const statsRoutes: Feature = async (app, platform) => {
   // The rollups of a database from before them, or counted by older rules, are counted before
   // the server answers (migrations only create the tables: the platform knows no feature).
-  await countStatsIfBehind(platform.database.db, {
+  await countStatsIfBehind(platform, {
     onStart: () => app.log.info('statistics: counting the stored case files into the indicator rollups'),
     progress: (done, of) => app.log.info(`statistics: rollups ${done}/${of} pages counted`),
   });
@@ -97,6 +97,6 @@ export const statsRoutes: Feature = async (app, platform) => {
         response: { 200: thresholdSchema },
       },
     },
-    async (request) => setThreshold(platform, request.ctx, request.body.k, request.body.version),
+    async (request) => setThreshold(request.store, request.body.k, request.body.version),
   );
 };

@@ -17,10 +17,11 @@ import {
   type CountTable,
   type PublishedTable,
 } from '@haven/core';
-import { withAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import { saveSetting } from '../identity/settings.js';
+import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
-import { staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { unprocessable } from '../../platform/http/problem.js';
 import { normalizeFilter, rollupIndicatorData } from './indicator-data.js';
 import { reportReader } from '../../platform/db/report-reader.js';
 import { AGE_BANDS, type StatsFilter } from './store.js';
@@ -80,31 +81,15 @@ export async function thresholdSetting(platform: Platform): Promise<{ k: number;
   return { k: await currentThreshold(db), minimum: MIN_K, default: DEFAULT_K, version: row?.version ?? 0 };
 }
 
-export async function setThreshold(platform: Platform, ctx: RequestContext, k: number, version: number): Promise<{ k: number; minimum: number; default: number; version: number }> {
+export async function setThreshold(store: ScopedStore, k: number, version: number): Promise<{ k: number; minimum: number; default: number; version: number }> {
   try {
     assertThreshold(k);
   } catch {
     throw unprocessable('k', `must be an integer of at least ${MIN_K}`);
   }
-  const at = platform.clock().toISOString();
-  await withAudit(platform, ctx.audit, async (trx, record) => {
-    const existing = await trx.selectFrom('settings').select('version').where('key', '=', K_SETTING).executeTakeFirst();
-    const current = existing?.version ?? 0;
-    if (current !== version) throw staleVersion('setting', current);
-    if (existing) {
-      const updated = await trx
-        .updateTable('settings')
-        .set({ value: String(k), version: current + 1, updated_at: at, updated_by: ctx.audit.actorUserId })
-        .where('key', '=', K_SETTING)
-        .where('version', '=', current)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw staleVersion('setting', current);
-    } else {
-      await trx.insertInto('settings').values({ key: K_SETTING, value: String(k), version: 1, updated_at: at, updated_by: ctx.audit.actorUserId }).execute();
-    }
-    record({ action: 'settings.update', recordType: 'setting', recordId: K_SETTING, fields: ['value'] });
-  });
-  return thresholdSetting(platform);
+  const at = store.platform.clock().toISOString();
+  await store.unit((unit) => saveSetting(unit, { key: K_SETTING, value: String(k), version, at }));
+  return thresholdSetting(store.platform);
 }
 
 /** Rows in a stable order: the canonical codes first, then anything else the data holds. */

@@ -476,3 +476,16 @@ export async function allegationRows(db: Queryable, filter: SliceFilter): Promis
     select status, count(*) as n from allegations where ${sql.join(parts, sql` and `)} group by status`.execute(db);
   return new Map(result.rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** The persons met in these encounters. */
+export async function personsMetIn(q: Queryable, encounterIds: readonly string[]): Promise<string[]> {
+  const rows = await q.selectFrom('persons').select('id').where('encounter_id', 'in', [...encounterIds]).execute();
+  return rows.map((p) => p.id);
+}
+
+/** Empties the cells and the ledger (a rebuild counts everything into them again). */
+export async function emptyRollups(q: Queryable): Promise<void> {
+  await q.deleteFrom('stats_ledger').execute();
+  await q.deleteFrom('stats_cells').execute();
+  await q.deleteFrom('stats_day_cells').execute();
+}

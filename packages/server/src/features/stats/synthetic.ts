@@ -4,7 +4,7 @@ import { ENCOUNTER_TYPES, OBSERVED_INDICATORS } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Database } from '../../platform/db/database.js';
 import type { HavenSchema } from '../../platform/db/schema.js';
-import { birthDateIndexOf } from '../duplicates/store.js';
+import { birthDateIndexOf } from '../duplicates/service.js';
 import { ageAtEncounter } from '../persons/birth-date.js';
 
 // Synthetic case files for the indicator tests and the 1 M-case benchmark: rows written straight

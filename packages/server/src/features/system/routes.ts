@@ -3,12 +3,11 @@ import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { migrations } from '../../platform/db/migrations/index.js';
 import type { Feature } from '../../platform/http/app.js';
 import { sendProblem } from '../../platform/http/errors.js';
-import { HttpProblem, notFound } from '../../platform/http/problem.js';
+import { notFound } from '../../platform/http/problem.js';
+import { readiness } from './service.js';
 
 /** The web app as `vite build` writes it (the same depth from src/ and dist/). */
 const WEB_ROOT = fileURLToPath(new URL('../../../../web/dist/', import.meta.url));
@@ -34,16 +33,7 @@ export const systemRoutes: Feature = async (app, platform) => {
       },
       schema: { tags: ['system'], summary: 'The database answers and is migrated', response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['sqlite', 'postgres']) }) } },
     },
-    async () => {
-      try {
-        await sql`select 1`.execute(platform.database.db);
-        const applied = await platform.database.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-        if (applied.length < Object.keys(migrations).length) throw new Error('migrations pending');
-      } catch {
-        throw new HttpProblem(503, 'not-ready', 'Not ready', 'The database is not reachable or not migrated.');
-      }
-      return { status: 'ready' as const, database: platform.database.dialect };
-    },
+    async () => readiness(platform),
   );
 
   // The web app: its files, and index.html for every client route (/cases/…) so a deep link or a

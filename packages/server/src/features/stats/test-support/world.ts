@@ -61,7 +61,7 @@ export async function syntheticWorld(platform: Platform, persons: number, seed =
   }
   await bulkInsert(platform.database, rows);
   // Written past the services, so counted here as the migration counts existing case files.
-  await restateAllStats(platform.database.db);
+  await restateAllStats(platform);
   return { ...world, rows };
 }
 

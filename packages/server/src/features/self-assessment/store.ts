@@ -1,6 +1,8 @@
 import { EVIDENCE_INDICATOR_IDS, type EvidenceIndicator, type Measure } from '@haven/core';
 import { sql } from 'kysely';
 import type { Queryable } from '../../platform/db/database.js';
+import type { SelfAssessmentAnswerTable } from '../../platform/db/schema.js';
+import type { StoreUnit } from '../../store/unit.js';
 
 // Evidence from Haven's own records for the self-assessment (DOMAIN.md section 11), computed on
 // every read so it is always current. Counts only: no person is named, and the catalogue's rules
@@ -91,4 +93,49 @@ export async function measureEvidence(q: Queryable, now: Date): Promise<Measure[
 
   const order = new Map(EVIDENCE_INDICATOR_IDS.map((id, i) => [id, i]));
   return measures.sort((a, b) => (order.get(a.indicator) ?? 0) - (order.get(b.indicator) ?? 0));
+}
+
+/** The latest answer to each item of the jurisdiction. */
+export async function currentAnswerRows(q: Queryable, jurisdiction: string): Promise<SelfAssessmentAnswerTable[]> {
+  return q
+    .selectFrom('self_assessment_answers as a')
+    .selectAll('a')
+    .where('a.jurisdiction', '=', jurisdiction)
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'a.answer_version',
+        '=',
+        selectFrom('self_assessment_answers as b')
+          .select((b) => b.fn.max('b.answer_version').as('v'))
+          .whereRef('b.jurisdiction', '=', 'a.jurisdiction')
+          .whereRef('b.item_id', '=', 'a.item_id'),
+      ),
+    )
+    .execute();
+}
+
+/** Every version of the answer to one item, newest first. */
+export async function answerRows(q: Queryable, jurisdiction: string, itemId: string): Promise<SelfAssessmentAnswerTable[]> {
+  return q.selectFrom('self_assessment_answers').selectAll().where('jurisdiction', '=', jurisdiction).where('item_id', '=', itemId).orderBy('answer_version', 'desc').execute();
+}
+
+/** The version of the current answer to an item (0: not answered yet). */
+export async function latestAnswerVersion(unit: StoreUnit, jurisdiction: string, itemId: string): Promise<number> {
+  const latest = await unit.db
+    .selectFrom('self_assessment_answers')
+    .select((eb) => eb.fn.max('answer_version').as('v'))
+    .where('jurisdiction', '=', jurisdiction)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  return latest?.v == null ? 0 : Number(latest.v);
+}
+
+/** Stores a new version of an answer; false when another writer stored that version first. */
+export async function insertAnswer(unit: StoreUnit, row: SelfAssessmentAnswerTable): Promise<boolean> {
+  const inserted = await unit.db
+    .insertInto('self_assessment_answers')
+    .values(row)
+    .onConflict((oc) => oc.columns(['jurisdiction', 'item_id', 'answer_version']).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
 }

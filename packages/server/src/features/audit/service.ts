@@ -1,0 +1,54 @@
+import { verifyAuditChain } from '../../platform/audit/chain.js';
+import type { Platform } from '../../platform/context.js';
+import { badRequest } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import { auditEventRows } from './store.js';
+
+export interface AuditEventView {
+  seq: number;
+  at: string;
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  action: string;
+  recordType: string;
+  recordId: string | null;
+  fields: string[];
+  requestId: string | null;
+  clientAddress: string | null;
+  hash: string;
+}
+
+/** A page of the audit trail, oldest first; reading it is itself audited. */
+export async function auditEvents(
+  store: ScopedStore,
+  query: { after: number; limit: number; recordType?: string | undefined; recordId?: string | undefined },
+): Promise<{ items: AuditEventView[]; nextAfter: number | null }> {
+  const { after, limit, recordType, recordId } = query;
+  if (recordId && !recordType) throw badRequest('query:recordType', 'required with recordId');
+  return store.unit(async (unit) => {
+    const rows = await auditEventRows(unit, { after, limit: limit + 1, recordType, recordId });
+    const page = rows.slice(0, limit);
+    unit.record({ action: 'audit.read', recordType: 'audit_event', recordId: null });
+    return {
+      items: page.map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        actorUserId: r.actor_user_id,
+        actorAgencyId: r.actor_agency_id,
+        action: r.action,
+        recordType: r.record_type,
+        recordId: r.record_id,
+        fields: JSON.parse(r.fields) as string[],
+        requestId: r.request_id,
+        clientAddress: r.client_address,
+        hash: r.hash,
+      })),
+      nextAfter: rows.length > limit ? Number(page[page.length - 1]!.seq) : null,
+    };
+  });
+}
+
+/** Recomputes the hash chain and its keyed anchor. */
+export function verifyAuditTrail(platform: Platform): ReturnType<typeof verifyAuditChain> {
+  return verifyAuditChain(platform.database.db, platform.cipher);
+}
