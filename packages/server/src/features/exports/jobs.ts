@@ -135,7 +135,7 @@ export async function downloadExport(platform: Platform, ctx: RequestContext, id
   const personal = PERSONAL_EXPORT_KINDS.includes(row.kind as ExportKind);
   if (personal && !actor.permissions.has('case:export')) throw forbidden('Your role does not allow exports of personal data.');
   if (row.status === 'expired' || (row.expires_at !== null && row.expires_at <= platform.clock().toISOString())) {
-    throw new HttpProblem(410, 'export-expired', 'Gone', 'This export has expired; request it again.');
+    throw new HttpProblem('export-expired', 'This export has expired; request it again.');
   }
   if (row.status !== 'done' || row.result_enc === null) throw conflict('export-not-ready', `The export is ${row.status} (${row.progress} %).`, { status: row.status, progress: row.progress });
   if (personal && (password === undefined || password.length < MIN_EXPORT_PASSWORD)) {

@@ -83,7 +83,7 @@ export const exportRoutes: Feature = (app, platform) => {
         refusals: {
           403: 'A personal-data export, and your role no longer allows such exports.',
           409: 'The export is not finished (`export-not-ready`).',
-          410: 'The export has expired; request it again.',
+          410: 'The export has expired (`export-expired`); request it again.',
           422: 'A personal-data export needs a password of at least 12 characters.',
         },
       },

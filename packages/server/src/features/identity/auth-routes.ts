@@ -204,7 +204,7 @@ export const authRoutes: Feature = (app, platform) => {
       const actor = actorOf(request.ctx);
       // The same refusal as every other route before the second factor: the session is valid, just not complete.
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
-        throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
+        throw new HttpProblem('sign-in-incomplete', 'Finish signing in first: verify your second factor.', { extra: { pending: actor.pending } });
       }
       const { token, csrfToken } = await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
       setSessionCookie(reply, token);

@@ -114,7 +114,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         idempotent: 201,
         refusals: {
           403: 'Only a supervisor may override a guard.',
-          409: 'Refused by the guard (`guard-refused`; `blockedBy` lists the obligations), or the person was merged into another record (`person-merged`).',
+          409: 'Refused by the guard (`guard-refused`; `blockedBy` lists the obligations; `override-not-permitted` when an override was asked where the law admits none), or the person was merged into another record (`person-merged`).',
           422: 'Detention details are missing, the person is already detained, or the time is in the future.',
         },
       },

@@ -81,12 +81,7 @@ export function transitionOrThrow(status: ReferralLifecycleStatus, action: Refer
   const why = transition
     ? `only the ${transition.by.join(' or ')} may ${action} a ${status} referral`
     : `a ${status} referral cannot become ${requested}`;
-  throw new HttpProblem(
-    409,
-    'referral-transition-not-allowed',
-    'Transition not allowed',
-    `The referral is ${status}: ${why}.${allowed.length > 0 ? ` You may: ${allowed.join(', ')}.` : ''}`,
-    undefined,
-    { currentStatus: status, requestedStatus: requested, allowedActions: allowed },
-  );
+  throw new HttpProblem('referral-transition-not-allowed', `The referral is ${status}: ${why}.${allowed.length > 0 ? ` You may: ${allowed.join(', ')}.` : ''}`, {
+    extra: { currentStatus: status, requestedStatus: requested, allowedActions: allowed },
+  });
 }

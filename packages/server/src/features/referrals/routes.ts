@@ -182,7 +182,7 @@ export const referralRoutes: Feature = (app, platform) => {
         access: { permission: 'referral:send', personalData: true },
         refusals: {
           403: 'Sending without consent for vital interests, or overriding a guard, is for supervisors.',
-          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is), or refused by a guard (`guard-refused`; `blockedBy` lists the obligations).',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is), or refused by a guard (`guard-refused`; `blockedBy` lists the obligations; `override-not-permitted` when an override was asked where the law admits none).',
           422: 'No consent fits (`consentId`), or the vital-interest reason is not one that allows sending without consent.',
         },
       },

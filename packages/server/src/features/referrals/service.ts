@@ -498,7 +498,7 @@ function asText(value: unknown): string {
 
 class AccessEnded extends HttpProblem {
   constructor(readonly personId: string) {
-    super(403, 'forbidden', 'Forbidden', 'The access this referral gave to the person has ended.');
+    super('forbidden', 'The access this referral gave to the person has ended.');
   }
 }
 

@@ -40,7 +40,7 @@ export const systemRoutes: Feature = async (app, platform) => {
         const applied = await platform.database.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
         if (applied.length < Object.keys(migrations).length) throw new Error('migrations pending');
       } catch {
-        throw new HttpProblem(503, 'not-ready', 'Not ready', 'The database is not reachable or not migrated.');
+        throw new HttpProblem('not-ready', 'The database is not reachable or not migrated.');
       }
       return { status: 'ready' as const, database: platform.database.dialect };
     },
