@@ -5,3 +5,5 @@ export * from './referrals.js';
 export * from './access.js';
 export * from './justice.js';
 export * from './duplicates.js';
+export * from './cases.js';
+export * from './obligations.js';

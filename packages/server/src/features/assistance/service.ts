@@ -1,5 +1,5 @@
+import type { AssistanceType, AssistanceView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
-import type { AssistanceType } from '@haven/core';
 import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { withAudit } from '../../platform/audit/recorder.js';
@@ -62,16 +62,7 @@ export async function recordAssistance(
   return rows;
 }
 
-export interface AssistanceView {
-  id: string;
-  type: string;
-  givenAt: string;
-  givenBy: string;
-  place: string | null;
-  language: string | null;
-  notes: string | null;
-  encounterId: string | null;
-}
+export type { AssistanceView } from '@haven/core';
 
 function view(platform: Platform, row: AssistanceTable): AssistanceView {
   return {

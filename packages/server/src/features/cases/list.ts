@@ -1,39 +1,18 @@
-import type { CaseStage, FieldGroup } from '@haven/core';
+import type { CaseListItem, CaseListPerson, CaseStage, FieldGroup } from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
-import { obligationSummaries, type ObligationSummary } from '../obligations/summary.js';
+import { obligationSummaries } from '../obligations/summary.js';
 import { toPersonRecord } from '../persons/store.js';
 
 /** The person's fields a case list shows: who they are at a glance, nothing more. */
 const LISTED_FIELDS: readonly (keyof CaseListPerson)[] = ['givenName', 'familyName', 'sex', 'birthDate', 'ageClaimed', 'ageDisputed', 'nationality', 'accompaniment'];
 const LISTED_GROUPS: readonly FieldGroup[] = ['identity'];
 
-/** The person at a glance; a field is absent when not recorded. */
-export interface CaseListPerson {
-  givenName?: string;
-  familyName?: string;
-  sex?: string;
-  birthDate?: string;
-  ageClaimed?: number;
-  ageDisputed?: boolean;
-  nationality?: string;
-  accompaniment?: string;
-}
+export type { CaseListPerson } from '@haven/core';
 
-export interface CaseListItem {
-  caseId: string;
-  personId: string;
-  stage: CaseStage;
-  officerId: string | null;
-  officerName: string | null;
-  riskLevel: string | null;
-  createdAt: string;
-  updatedAt: string;
-  person: CaseListPerson;
-  obligations: ObligationSummary;
-}
+export type { CaseListItem } from '@haven/core';
 
 export interface CaseListFilter {
   /** One stage; without it, every case not closed. */

@@ -1,4 +1,4 @@
-import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
+import { assessmentViewSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/problem.js';
@@ -15,22 +15,6 @@ import {
   waiveObligation,
 } from './service.js';
 
-const obligationSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    code: z.string(),
-    status: z.enum(['open', 'overdue', 'fulfilled', 'waived', 'lapsed']).describe('lapsed: its trigger ended while it was still open (kept as history)'),
-    basis: z.array(z.string()),
-    dueBy: z.string().nullable(),
-    fulfilledBy: z.unknown(),
-    fulfilment: z.object({ type: z.string(), id: z.string().nullable(), at: z.string() }).nullable(),
-    waiver: z.object({ by: z.string(), reason: z.string(), at: z.string() }).nullable(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Obligation' });
-const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
-const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
 const personParams = z.strictObject({ id: idSchema });
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
@@ -42,7 +26,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'Obligations are not among the fields shared with you.' },
       },
-      schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationSchema) } },
+      schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationViewSchema) } },
     },
     async (request) => personObligations(platform, request.ctx, request.params.id),
   );
@@ -57,7 +41,7 @@ export const obligationRoutes: Feature = (app, platform) => {
           422: 'A standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived.',
         },
       },
-      schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
+      schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationViewSchema } },
     },
     async (request) => waiveObligation(platform, request.ctx, request.params.id, request.body.version, request.body.reason),
   );
@@ -77,14 +61,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         summary: 'The engine on the current facts: flags, obligations, referrals needed and guards (as `haven assess`)',
         params: personParams,
         response: {
-          200: z
-            .object({
-              flags: z.array(z.string()),
-              obligations: z.array(z.object({ code: z.string(), status: z.string(), basis: z.array(z.string()).readonly(), dueBy: z.string().nullable(), fulfilledBy: z.unknown() })),
-              referrals: z.array(z.object({ service: z.string(), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
-              guards: guardsSchema,
-            })
-            .meta({ id: 'Assessment' }),
+          200: assessmentViewSchema,
         },
       },
     },
@@ -134,7 +111,7 @@ export const obligationRoutes: Feature = (app, platform) => {
     '/api/queues/my-obligations',
     {
       config: { access: { permission: 'person:write' } },
-      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationSchema) } },
+      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationViewSchema) } },
     },
     async (request) => myObligations(platform, request.ctx, request.query.limit),
   );
@@ -147,7 +124,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         tags: ['queues'],
         summary: "My agency's overdue obligations, or those due in the next 24 hours",
         querystring: limitQuery.extend({ window: z.enum(['overdue', 'due24h']) }),
-        response: { 200: z.array(obligationSchema) },
+        response: { 200: z.array(obligationViewSchema) },
       },
     },
     async (request) => agencyObligations(platform, request.ctx, request.query.window, request.query.limit),

@@ -1,12 +1,11 @@
-import type { GuardedAction, ReferralLifecycleStatus, ServiceType } from '@haven/core';
+import { REFERRAL_ACTIONS, type GuardedAction, type ReferralAction, type ReferralLifecycleStatus, type ServiceType } from '@haven/core';
 import type { Actor } from '../../platform/context.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 
 // The referral lifecycle as data (issue 5, point 2). A transition not in this table is refused
 // with 409 naming the current and the requested status, whoever asks.
 
-export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'start', 'complete', 'close', 'revoke'] as const;
-export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+export { REFERRAL_ACTIONS, type ReferralAction };
 
 /**
  * Who acts on a referral: the sending agency's caseworkers (`sender`), its supervisors

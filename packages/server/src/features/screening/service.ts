@@ -1,5 +1,5 @@
+import type { ObservedIndicator, ScreeningView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
-import type { ObservedIndicator } from '@haven/core';
 import { assertWorksOnCase, visibleGroupsOrThrow } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
@@ -17,16 +17,7 @@ export interface ScreeningInput {
   screenedAt?: string | undefined;
 }
 
-export interface ScreeningView {
-  id: string;
-  version: number;
-  indicators: string[];
-  /** The person's own words; only for those who may read statements. */
-  statement?: string | null;
-  statementLanguage: string | null;
-  screenedBy: string;
-  screenedAt: string;
-}
+export type { ScreeningView } from '@haven/core';
 
 const statementPlace = (id: string) => placeOf('screenings', 'statement_enc', id);
 
