@@ -7,3 +7,4 @@ export * from './justice.js';
 export * from './duplicates.js';
 export * from './cases.js';
 export * from './obligations.js';
+export * from './identity.js';

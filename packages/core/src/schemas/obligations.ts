@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GUARDED_ACTIONS, type GuardedAction } from '../codes.js';
+import { GUARDED_ACTIONS, SERVICE_TYPES, type GuardedAction } from '../codes.js';
 
 // What the obligation routes answer.
 
@@ -27,11 +27,15 @@ export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) 
 /** Each guarded action: whether the engine allows it now, and the obligations that block it. */
 export type Guards = Record<GuardedAction, z.infer<typeof guardSchema>>;
 
+/** A guarded action taken: refused, it is a 409 instead. */
+export const guardedActionResultSchema = z.object({ id: z.uuid(), action: z.enum(GUARDED_ACTIONS), overridden: z.boolean(), blockedBy: z.array(z.string()) });
+export type GuardedActionResult = z.infer<typeof guardedActionResultSchema>;
+
 export const assessmentViewSchema = z
   .object({
     flags: z.array(z.string()),
     obligations: z.array(z.object({ code: z.string(), status: z.string(), basis: z.array(z.string()).readonly(), dueBy: z.string().nullable(), fulfilledBy: z.unknown() })),
-    referrals: z.array(z.object({ service: z.string(), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
+    referrals: z.array(z.object({ service: z.enum(SERVICE_TYPES), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
     guards: guardsSchema,
   })
   .meta({ id: 'Assessment' });

@@ -1,4 +1,4 @@
-import { assessmentViewSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
+import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/problem.js';
@@ -101,7 +101,7 @@ export const obligationRoutes: Feature = (app, platform) => {
           'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason where the law admits an override (a child’s detention: as a last resort, with lastResort); 409 override-not-permitted naming the protections where it admits none',
         params: z.strictObject({ id: idSchema, action: guardedActionSchema }),
         body: guardedActionRequestSchema,
-        response: { 201: z.object({ id: z.uuid(), action: guardedActionSchema, overridden: z.boolean(), blockedBy: z.array(z.string()) }) },
+        response: { 201: guardedActionResultSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await performAction(platform, request.ctx, request.params.id, request.params.action, request.body)),
