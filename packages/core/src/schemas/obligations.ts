@@ -27,6 +27,17 @@ export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) 
 /** Each guarded action: whether the engine allows it now, and the obligations that block it. */
 export type Guards = Record<GuardedAction, z.infer<typeof guardSchema>>;
 
+/** A notice to a user: a reminder of an obligation, a referral's news. */
+export const notificationViewSchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  obligationId: z.string().nullable(),
+  personId: z.string().nullable(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+export type NotificationView = z.infer<typeof notificationViewSchema>;
+
 /** A guarded action taken: refused, it is a 409 instead. */
 export const guardedActionResultSchema = z.object({ id: z.uuid(), action: z.enum(GUARDED_ACTIONS), overridden: z.boolean(), blockedBy: z.array(z.string()) });
 export type GuardedActionResult = z.infer<typeof guardedActionResultSchema>;

@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  IncidentChange,
-  IncidentInput,
-  IncidentStatus,
-  InvestigationChange,
-  InvestigationInput,
-  InvestigationStatus,
-  JusticeLinkInput,
-  ProtectionMeasureDecision,
-  ProtectionMeasureInput,
-} from '@haven/core';
+import type { IncidentChange, IncidentInput, IncidentStatus, InvestigationChange, InvestigationDetail, InvestigationInput, InvestigationStatus, JusticeLinkInput, PersonJustice, ProtectionMeasureDecision, ProtectionMeasureInput } from '@haven/core';
 import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow, worksOnCase } from '../../platform/access/scope.js';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Actor, Platform, RequestContext } from '../../platform/context.js';
@@ -147,10 +137,7 @@ export async function listInvestigations(
   });
 }
 
-export interface InvestigationDetail extends InvestigationView {
-  links: JusticeLinkView[];
-  incidents: IncidentView[];
-}
+export type { InvestigationDetail } from '@haven/core';
 
 /** An investigation of my agency with the persons linked to it, their protection measures and the incidents it covers. */
 export async function readInvestigation(platform: Platform, ctx: RequestContext, id: string): Promise<InvestigationDetail> {
@@ -328,11 +315,7 @@ export async function decideMeasure(platform: Platform, ctx: RequestContext, mea
 
 // The justice fields of a person ---------------------------------------------------------------------
 
-export interface PersonJustice {
-  personId: string;
-  links: JusticeLinkView[];
-  incidents: IncidentView[];
-}
+export type { PersonJustice } from '@haven/core';
 
 /**
  * The justice group of a person: proceedings they take part in, protection measures, crimes

@@ -1,4 +1,4 @@
-import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
+import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, notificationViewSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/problem.js';
@@ -170,7 +170,7 @@ export const obligationRoutes: Feature = (app, platform) => {
         summary: 'My notifications, latest first',
         querystring: limitQuery,
         response: {
-          200: z.array(z.object({ id: z.uuid(), kind: z.string(), obligationId: z.string().nullable(), personId: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable() })),
+          200: z.array(notificationViewSchema),
         },
       },
     },

@@ -1,13 +1,7 @@
+import type { NotificationView as Notification } from '@haven/core/schemas';
 import { api } from '../../app/api';
 
-export interface Notification {
-  id: string;
-  kind: string;
-  obligationId: string | null;
-  personId: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+export type { Notification };
 
 /** Sent on window when notifications were marked read here, so the header's count follows at once. */
 export const NOTIFICATIONS_CHANGED = 'haven:notifications-changed';
