@@ -8,3 +8,4 @@ export * from './duplicates.js';
 export * from './cases.js';
 export * from './obligations.js';
 export * from './identity.js';
+export * from './stats.js';

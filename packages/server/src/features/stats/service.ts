@@ -1,22 +1,4 @@
-import {
-  ALLEGATION_STATUSES,
-  assertThreshold,
-  DEFAULT_K,
-  ENCOUNTER_TYPES,
-  GUARDED_ACTIONS,
-  MIN_K,
-  OBLIGATION_CODES,
-  OBSERVED_INDICATORS,
-  SERVICE_TYPES,
-  SEXES,
-  suppressCounts,
-  suppressMeasure,
-  suppressShare,
-  suppressSiblings,
-  suppressTable,
-  type CountTable,
-  type PublishedTable,
-} from '@haven/core';
+import { ALLEGATION_STATUSES, assertThreshold, type CountTable, DEFAULT_K, ENCOUNTER_TYPES, GUARDED_ACTIONS, type IndicatorList, type IndicatorMeasure, type IndicatorReport, type IndicatorTable, MIN_K, OBLIGATION_CODES, OBSERVED_INDICATORS, type PublishedTable, SERVICE_TYPES, SEXES, suppressCounts, suppressMeasure, suppressShare, suppressSiblings, suppressTable } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
@@ -34,36 +16,13 @@ export type { StatsFilter } from './store.js';
 // limit: the domain makes a few totals equal across tables (every person has `info.rights`), so
 // secondary suppression prefers interior cells and hides a total only when nothing else does.
 
-/** A published table with what its rows and columns are. */
-export interface IndicatorTable extends PublishedTable {
-  id: string;
-  rowDimension: string;
-  columnDimension: string;
-}
+export type { IndicatorTable } from '@haven/core';
 
-/** Counts that overlap (a person has several vulnerabilities): no total, primary suppression only. */
-export interface IndicatorList {
-  id: string;
-  dimension: string;
-  items: { label: string; count: number | null }[];
-}
+export type { IndicatorList } from '@haven/core';
 
-/** Shares (0–1) and medians (hours) per row; null when suppressed. */
-export interface IndicatorMeasure {
-  id: string;
-  dimension: string;
-  unit: 'share' | 'hours' | 'cases';
-  items: { label: string; value: number | null }[];
-}
+export type { IndicatorMeasure } from '@haven/core';
 
-export interface IndicatorReport {
-  k: number;
-  filter: StatsFilter;
-  generatedAt: string;
-  tables: IndicatorTable[];
-  lists: IndicatorList[];
-  measures: IndicatorMeasure[];
-}
+export type { IndicatorReport } from '@haven/core';
 
 const K_SETTING = 'stats.k';
 
