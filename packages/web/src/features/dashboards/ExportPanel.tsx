@@ -5,7 +5,6 @@ import { api } from '../../app/api';
 import { ProblemAlert } from '../../app/ui/problem';
 import { filterQuery, type DashboardFilter } from './model';
 
-
 type Format = 'csv' | 'xlsx' | 'pdf';
 
 /** The filter as the export API takes it (the same fields the indicators were read with). */
