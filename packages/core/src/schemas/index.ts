@@ -9,3 +9,4 @@ export * from './cases.js';
 export * from './obligations.js';
 export * from './identity.js';
 export * from './stats.js';
+export * from './encounters.js';

@@ -1,4 +1,4 @@
-import type { AssistanceType, EncounterInput, RegistrationPersonInput } from '@haven/core';
+import type { AssistanceType, EncounterInput, RegistrationPersonInput, TriageEntry } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
@@ -15,7 +15,7 @@ import { restateAgesAtEncounter } from '../persons/birth-date.js';
 import { registerPersons } from '../persons/registration.js';
 import { toPersonRecord, type PersonRecord } from '../persons/store.js';
 import { countPersons, encounterRow, encounterView, findOwnEncounter, type EncounterView } from './store.js';
-import { TRIAGE_CATEGORIES, triageCategory, triageFlags, type TriageCategory } from './triage.js';
+import { TRIAGE_CATEGORIES, triageCategory, triageFlags } from './triage.js';
 
 export async function createEncounter(platform: Platform, ctx: RequestContext, input: EncounterInput): Promise<EncounterView> {
   const actor = actorOf(ctx);
@@ -101,15 +101,7 @@ export async function registerAtEncounter(
   });
 }
 
-export interface TriageEntry {
-  personId: string;
-  category: TriageCategory;
-  flags: string[];
-  givenName?: string;
-  familyName?: string;
-  sex?: string;
-  ageClaimed?: number;
-}
+export type { TriageEntry } from '@haven/core';
 
 /** The encounter's triage list: medical emergencies, then children (unaccompanied first), pregnant women, others. */
 export async function triageList(platform: Platform, ctx: RequestContext, encounterId: string): Promise<TriageEntry[]> {

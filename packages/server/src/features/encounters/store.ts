@@ -1,23 +1,9 @@
-import type { EncounterInput, EncounterType } from '@haven/core';
+import type { EncounterInput, EncounterType, EncounterView } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { EncounterTable } from '../../platform/db/schema.js';
 
-export interface EncounterView {
-  id: string;
-  type: EncounterType;
-  occurredAt: string;
-  place: { name: string; latitude?: number; longitude?: number };
-  agencyId: string;
-  vessel: string | null;
-  peopleOnBoard: number | null;
-  dead: number;
-  missing: number;
-  notes: string | null;
-  registeredPersons: number;
-  version: number;
-  createdAt: string;
-}
+export type { EncounterView } from '@haven/core';
 
 export function encounterRow(cipher: FieldCipher, id: string, input: EncounterInput, agencyId: string, userId: string, at: string): EncounterTable {
   return {
