@@ -10,3 +10,4 @@ export * from './obligations.js';
 export * from './identity.js';
 export * from './stats.js';
 export * from './encounters.js';
+export * from './audit.js';

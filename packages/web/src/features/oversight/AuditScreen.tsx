@@ -1,3 +1,4 @@
+import type { AuditVerification as Verification, RecordTrail as Trail } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -13,19 +14,6 @@ import { useResource } from '../../app/ui/resource';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
-
-interface Trail {
-  recordType: string;
-  recordId: string;
-  items: { seq: number; at: string; actorUserId: string | null; actorAgencyId: string | null; action: string; fields: string[]; requestId: string | null; clientAddress: string | null; hash: string }[];
-  nextAfter: number | null;
-}
-
-interface Verification {
-  ok: boolean;
-  rows: number;
-  firstBad?: { seq: number; reason: string };
-}
 
 const recordForm = z.object({
   recordType: z.string().regex(/^[a-z][a-z_]{0,49}$/),
