@@ -11,3 +11,5 @@ export * from './identity.js';
 export * from './stats.js';
 export * from './encounters.js';
 export * from './audit.js';
+export * from './retention.js';
+export * from './self-assessment.js';

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { retentionCutoff, RETENTION_RECORD_TYPES, type RetentionRecordType } from '@haven/core';
+import {
+  ERASURE_REQUESTERS,
+  retentionCutoff,
+  RETENTION_RECORD_TYPES,
+  type ErasureRequester,
+  type ErasureRequestView,
+  type LegalHoldOverview,
+  type LegalHoldView,
+  type RetentionRecordType,
+  type RetentionReport,
+} from '@haven/core';
 import { actorOf } from '../../platform/access/actor.js';
 import { assertWorksOnCase, personFieldGroups, visibleGroupsOrThrow, worksOnCase } from '../../platform/access/scope.js';
 import type { AuditContext } from '../../platform/audit/chain.js';
@@ -13,42 +23,8 @@ import { conflict, forbidden, HttpProblem, notFound, staleVersion, unprocessable
 import { describeHold, holdsOn, holdsOnMany, legalHoldRecords, releasingAgency, type LegalHoldRecord } from './holds.js';
 import { compactAfterPurge, DESTROYED_TEXT, purgePerson } from './purge.js';
 
-export const ERASURE_REQUESTERS = ['person', 'legal_representative', 'guardian'] as const;
-export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
-
-export interface ErasureRequestView {
-  id: string;
-  personId: string;
-  requestedBy: ErasureRequester;
-  reason: string | null;
-  recordedBy: string;
-  recordedAt: string;
-  status: 'carried_out' | 'refused';
-  refusedBecause: string[];
-  carriedOutAt: string | null;
-}
-
-/** A hold as the oversight body sees it: who placed it, for what investigation, who may release it — no free text. */
-export interface LegalHoldOverview {
-  id: string;
-  personId: string;
-  agencyId: string;
-  agencyName: string;
-  investigationId: string | null;
-  investigationReference: string | null;
-  releasableBy: { agencyId: string; agencyName: string };
-  placedBy: string;
-  placedAt: string;
-  releasedBy: string | null;
-  releasedAt: string | null;
-  version: number;
-}
-
-/** A hold as the agencies that see the person see it: with why it was placed and why it was released. */
-export interface LegalHoldView extends LegalHoldOverview {
-  reason: string | null;
-  releaseReason: string | null;
-}
+export { ERASURE_REQUESTERS, type ErasureRequester };
+export type { ErasureRequestView, LegalHoldOverview, LegalHoldView, RetentionReport } from '@haven/core';
 
 function erasureView(platform: Platform, row: ErasureRequestTable): ErasureRequestView {
   return {
@@ -315,14 +291,6 @@ export interface RetentionProgress {
   done: number;
   total: number;
   held: number;
-}
-
-export interface RetentionReport {
-  dryRun: boolean;
-  at: string;
-  /** Per record type: the cut-off (closed before it is due), how many were due, purged and held. */
-  types: Record<RetentionRecordType, { period: string; cutoff: string; due: number; purged: number; held: number }>;
-  compacted: { vacuumed: boolean; walTruncated: boolean | null } | null;
 }
 
 const SYSTEM: Omit<AuditContext, 'requestId'> = { actorUserId: null, actorAgencyId: null, clientAddress: null };
