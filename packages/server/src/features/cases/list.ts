@@ -10,9 +10,7 @@ import { toPersonRecord } from '../persons/store.js';
 const LISTED_FIELDS: readonly (keyof CaseListPerson)[] = ['givenName', 'familyName', 'sex', 'birthDate', 'ageClaimed', 'ageDisputed', 'nationality', 'accompaniment'];
 const LISTED_GROUPS: readonly FieldGroup[] = ['identity'];
 
-export type { CaseListPerson } from '@haven/core';
-
-export type { CaseListItem } from '@haven/core';
+export type { CaseListPerson, CaseListItem } from '@haven/core';
 
 export interface CaseListFilter {
   /** One stage; without it, every case not closed. */

@@ -7,13 +7,7 @@ import type { Cursor } from '../../platform/http/pagination.js';
 // Rows of the justice tables and how the API shows them. Free text (measure notes, incident
 // descriptions) is encrypted, bound to its table, column and row.
 
-export type { InvestigationView } from '@haven/core';
-
-export type { ProtectionMeasureView } from '@haven/core';
-
-export type { JusticeLinkView } from '@haven/core';
-
-export type { IncidentView } from '@haven/core';
+export type { InvestigationView, ProtectionMeasureView, JusticeLinkView, IncidentView } from '@haven/core';
 
 export function investigationView(row: InvestigationTable): InvestigationView {
   return {

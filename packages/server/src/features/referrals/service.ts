@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_SHARED_GROUPS, deriveFlags, FIELD_GROUPS, type FieldGroup, type Fulfilment, type ReferralInput, type ReferralLifecycleStatus, type ReferralProposal, type ReferralSend, type ReferralView, type ServiceType } from '@haven/core';
+import {
+  DEFAULT_SHARED_GROUPS,
+  deriveFlags,
+  FIELD_GROUPS,
+  type FieldGroup,
+  type Fulfilment,
+  type ReferralInput,
+  type ReferralLifecycleStatus,
+  type ReferralProposal,
+  type ReferralSend,
+  type ReferralView,
+  type ServiceType,
+} from '@haven/core';
 import { assertWorksOnCase, personFieldGroups } from '../../platform/access/scope.js';
 import type { AfterCommit, RecordAudit } from '../../platform/audit/recorder.js';
 import { withAudit } from '../../platform/audit/recorder.js';

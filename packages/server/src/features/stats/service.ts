@@ -1,4 +1,26 @@
-import { ALLEGATION_STATUSES, assertThreshold, type CountTable, DEFAULT_K, ENCOUNTER_TYPES, GUARDED_ACTIONS, type IndicatorList, type IndicatorMeasure, type IndicatorReport, type IndicatorTable, MIN_K, OBLIGATION_CODES, OBSERVED_INDICATORS, type PublishedTable, SERVICE_TYPES, SEXES, suppressCounts, suppressMeasure, suppressShare, suppressSiblings, suppressTable } from '@haven/core';
+import {
+  ALLEGATION_STATUSES,
+  assertThreshold,
+  DEFAULT_K,
+  ENCOUNTER_TYPES,
+  GUARDED_ACTIONS,
+  MIN_K,
+  OBLIGATION_CODES,
+  OBSERVED_INDICATORS,
+  SERVICE_TYPES,
+  SEXES,
+  suppressCounts,
+  suppressMeasure,
+  suppressShare,
+  suppressSiblings,
+  suppressTable,
+  type CountTable,
+  type IndicatorList,
+  type IndicatorMeasure,
+  type IndicatorReport,
+  type IndicatorTable,
+  type PublishedTable,
+} from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
@@ -16,13 +38,7 @@ export type { StatsFilter } from './store.js';
 // limit: the domain makes a few totals equal across tables (every person has `info.rights`), so
 // secondary suppression prefers interior cells and hides a total only when nothing else does.
 
-export type { IndicatorTable } from '@haven/core';
-
-export type { IndicatorList } from '@haven/core';
-
-export type { IndicatorMeasure } from '@haven/core';
-
-export type { IndicatorReport } from '@haven/core';
+export type { IndicatorTable, IndicatorList, IndicatorMeasure, IndicatorReport } from '@haven/core';
 
 const K_SETTING = 'stats.k';
 
