@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // Tests run against the TypeScript sources of every package, never a stale dist/.
 export default defineConfig({
   resolve: {
-    alias: { '@haven/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
+    // `@haven/core` → core/src (its index.ts), `@haven/core/problems` → core/src/problems.ts, and so on.
+    alias: { '@haven/core': fileURLToPath(new URL('./packages/core/src', import.meta.url)) },
   },
   test: {
     testTimeout: 30_000,

@@ -5,7 +5,9 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
   // The web app reads core's TypeScript sources: one build step, and only what it imports ships.
-  resolve: { alias: { '@haven/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) } },
+  // `@haven/core/codes` → core/src/codes.ts, `@haven/core/schemas` → core/src/schemas/index.ts: the
+  // subpaths of core's package exports, which the server reads built.
+  resolve: { alias: { '@haven/core': fileURLToPath(new URL('../core/src', import.meta.url)) } },
   // The manifest lets the "web" benchmark add up what the first route loads.
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, sourcemap: false, manifest: true },
   plugins: [

@@ -154,6 +154,43 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const AGENCY_TYPES = ['government', 'ngo', 'international', 'service_provider', 'oversight'] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];
 
+/** What a caller may do. Routes name the permission they need; roles grant permissions as data. */
+export const PERMISSIONS = [
+  'person:read',
+  'person:write',
+  'encounter:read',
+  'encounter:write',
+  'screening:write',
+  'assistance:write',
+  'case:manage',
+  'obligation:waive',
+  'guard:override',
+  'oversight:read',
+  'users:manage',
+  'agencies:manage',
+  'settings:manage',
+  'audit:read',
+  'justice:read',
+  'justice:write',
+  'incident:write',
+  'allegation:file',
+  'allegation:investigate',
+  'directory:read',
+  'directory:manage',
+  'referral:send',
+  'referral:receive',
+  'referral:revoke',
+  'erasure:request',
+  'legal_hold:manage',
+  'legal_hold:oversee',
+  'self_assessment:read',
+  'self_assessment:answer',
+  'stats:read',
+  'case:export',
+  'person:merge',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
 export const ROLES = [
   'first_responder',
   'protection_officer',

@@ -22,3 +22,8 @@ export const versionSchema = z.number().int().min(1);
 export function textSchema(max: number) {
   return z.string().trim().min(1).max(max);
 }
+
+/** A page of a keyset-paginated list: `nextCursor` fetches the next one, null on the last. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}

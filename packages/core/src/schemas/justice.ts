@@ -205,3 +205,84 @@ export const oversightAccessChangeSchema = z
 
 export const oversightItemSchema = z.discriminatedUnion('kind', [oversightDecisionSchema, oversightAccessChangeSchema]);
 export type OversightItem = z.infer<typeof oversightItemSchema>;
+
+// What the justice routes answer.
+
+export const investigationViewSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    agencyId: z.uuid(),
+    kind: z.enum(INVESTIGATION_KINDS),
+    offence: z.enum(SMUGGLING_OFFENCES),
+    aggravating: z.array(z.enum(AGGRAVATING_CIRCUMSTANCES)),
+    status: z.enum(INVESTIGATION_STATUSES),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Investigation' });
+export type InvestigationView = z.infer<typeof investigationViewSchema>;
+
+export const protectionMeasureViewSchema = z
+  .object({
+    id: z.uuid(),
+    justiceLinkId: z.uuid(),
+    type: z.enum(PROTECTION_MEASURE_TYPES),
+    status: z.enum(PROTECTION_MEASURE_STATUSES),
+    notes: z.string().nullable(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    decidedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ProtectionMeasure' });
+export type ProtectionMeasureView = z.infer<typeof protectionMeasureViewSchema>;
+
+export const justiceLinkViewSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    investigationId: z.uuid(),
+    /** Enough of the investigation to know whose it is and where it stands. */
+    investigation: z.object({ reference: z.string(), agencyId: z.uuid(), kind: z.enum(INVESTIGATION_KINDS), status: z.enum(INVESTIGATION_STATUSES) }),
+    role: z.enum(JUSTICE_ROLES),
+    reachable: z.boolean().describe('Whether the person remains reachable for proceedings'),
+    measures: z.array(protectionMeasureViewSchema),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'JusticeLink' });
+export type JusticeLinkView = z.infer<typeof justiceLinkViewSchema>;
+
+export const incidentViewSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(INCIDENT_KINDS),
+    personId: z.uuid().nullable(),
+    investigationId: z.uuid().nullable(),
+    agencyId: z.uuid(),
+    occurredAt: z.string().nullable(),
+    place: z.string().nullable(),
+    description: z.string().nullable(),
+    status: z.enum(INCIDENT_STATUSES),
+    createdBy: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Incident' });
+export type IncidentView = z.infer<typeof incidentViewSchema>;
+
+export const investigationDetailSchema = investigationViewSchema
+  .extend({ links: z.array(justiceLinkViewSchema), incidents: z.array(incidentViewSchema) })
+  .meta({ id: 'InvestigationDetail' });
+export type InvestigationDetail = z.infer<typeof investigationDetailSchema>;
+
+export const personJusticeSchema = z
+  .object({ personId: z.uuid(), links: z.array(justiceLinkViewSchema), incidents: z.array(incidentViewSchema) })
+  .meta({ id: 'PersonJustice' });
+export type PersonJustice = z.infer<typeof personJusticeSchema>;

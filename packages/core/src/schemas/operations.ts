@@ -133,3 +133,33 @@ export const guardedActionRequestSchema = z.strictObject({
     .optional(),
 });
 export type GuardedActionRequest = z.infer<typeof guardedActionRequestSchema>;
+
+// What the screening and assistance routes answer.
+
+export const screeningViewSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int(),
+    indicators: z.array(z.string()),
+    statement: z.string().nullable().optional(),
+    statementLanguage: z.string().nullable(),
+    screenedBy: z.string(),
+    screenedAt: z.string(),
+  })
+  .meta({ id: 'Screening' });
+/** `statement`, the person's own words, is present only for those who may read statements. */
+export type ScreeningView = z.infer<typeof screeningViewSchema>;
+
+export const assistanceViewSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    givenAt: z.string(),
+    givenBy: z.string(),
+    place: z.string().nullable(),
+    language: z.string().nullable(),
+    notes: z.string().nullable(),
+    encounterId: z.string().nullable(),
+  })
+  .meta({ id: 'Assistance' });
+export type AssistanceView = z.infer<typeof assistanceViewSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOMPANIMENTS, BIRTH_DATE_PRECISIONS, OBSERVED_INDICATORS, SEXES } from '../codes.js';
+import { ACCOMPANIMENTS, BIRTH_DATE_PRECISIONS, FIELD_GROUPS, OBSERVED_INDICATORS, SEXES } from '../codes.js';
 import { calendarDateSchema, countryCodeSchema, languageCodeSchema, textSchema } from './common.js';
 
 /**
@@ -77,3 +77,21 @@ export const registrationPersonSchema = z.strictObject({
   indicators: z.array(observedIndicatorSchema).max(40).optional(),
 });
 export type RegistrationPersonInput = z.infer<typeof registrationPersonSchema>;
+
+// What the person routes answer.
+
+/** A person's fields as answered: only those of the groups the caller may see are present. */
+export type PersonFields = Partial<PersonInput>;
+
+export const personViewSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    fieldGroups: z.array(z.enum(FIELD_GROUPS)).describe('The field groups of this record the caller may see'),
+    fields: z.record(z.string(), z.unknown()).describe('Only the fields of the visible groups'),
+  })
+  .meta({ id: 'Person' });
+/** The fields are described loosely (which are present depends on the caller); their values are a person's input. */
+export type PersonView = Omit<z.infer<typeof personViewSchema>, 'fields'> & { fields: PersonFields };

@@ -146,3 +146,99 @@ export const inboxQuerySchema = z.strictObject({
   status: z.enum(['sent', 'accepted', 'in_progress', 'completed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// What the directory and the referral routes answer.
+
+/** What a caller may do to a referral, each allowed from some statuses to some sides. */
+export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'start', 'complete', 'close', 'revoke'] as const;
+export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+
+export const providerViewSchema = z
+  .object({
+    id: z.uuid(),
+    agencyId: z.uuid(),
+    name: z.string(),
+    serviceTypes: z.array(z.enum(SERVICE_TYPES)),
+    area: z.string(),
+    languages: z.array(z.string()),
+    capacity: z.number().int().nullable(),
+    available: z.number().int().nullable().describe('Free places now'),
+    hours: z.string().nullable(),
+    contact: z.string().nullable().describe("The provider's office contact"),
+    acceptsFrom: z.array(z.uuid()).nullable().describe('Agencies that may refer to this provider; null: any agency'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ServiceProvider' });
+export type ProviderView = z.infer<typeof providerViewSchema>;
+
+export const pathwayViewSchema = z
+  .object({ id: z.uuid(), serviceType: z.enum(SERVICE_TYPES), area: z.string(), providerId: z.uuid(), version: z.number().int(), updatedAt: z.string() })
+  .meta({ id: 'ReferralPathway' });
+export type PathwayView = z.infer<typeof pathwayViewSchema>;
+
+export const referralViewSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string().describe('HVN-<year>-<number>, unique'),
+    personId: z.uuid(),
+    fromAgencyId: z.uuid(),
+    senderId: z.uuid(),
+    providerId: z.uuid(),
+    toAgencyId: z.uuid(),
+    service: z.enum(SERVICE_TYPES),
+    urgency: z.string(),
+    obligations: z.array(z.string()).describe('Obligation codes the referral fulfils'),
+    dueBy: z.string().nullable(),
+    status: z.enum(REFERRAL_LIFECYCLE_STATUSES),
+    consentId: z.uuid().nullable(),
+    vitalInterest: z.object({ by: z.uuid(), reason: z.string().nullable() }).nullable().describe("Sent without consent on a supervisor's vital-interest override"),
+    sharedGroups: z.array(z.enum(FIELD_GROUPS)).describe('Field groups of the person the recipient may read while the referral lasts'),
+    reason: z.string().nullable(),
+    declineReason: z.string().nullable(),
+    feedback: z.string().nullable().describe('The service delivered'),
+    sentAt: z.string().nullable(),
+    acceptedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    allowedActions: z.array(z.enum(REFERRAL_ACTIONS)).describe('What the caller may do next'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Referral' });
+export type ReferralView = z.infer<typeof referralViewSchema>;
+
+export const consentViewSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    purpose: z.enum(SERVICE_TYPES),
+    recipientAgencyId: z.uuid(),
+    status: z.enum(['given', 'declined', 'withdrawn']),
+    explainedBy: z.uuid(),
+    language: z.string(),
+    interpreter: z.boolean(),
+    recordedAt: z.string(),
+    withdrawnAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Consent' });
+export type ConsentView = z.infer<typeof consentViewSchema>;
+
+export const referralProposalSchema = z
+  .object({
+    personId: z.uuid(),
+    service: z.enum(SERVICE_TYPES),
+    area: z.string(),
+    pathwayId: z.uuid().nullable(),
+    provider: providerViewSchema.nullable(),
+    problem: z.string().nullable().describe('Why no default provider can be proposed'),
+    obligations: z.array(z.string()),
+    dueBy: z.string().nullable(),
+    sharedGroups: z.array(z.enum(FIELD_GROUPS)),
+    consentId: z.uuid().nullable(),
+  })
+  .meta({ id: 'ReferralProposal' });
+export type ReferralProposal = z.infer<typeof referralProposalSchema>;

@@ -85,7 +85,7 @@ async function compilePageModule(): Promise<string> {
     logLevel: 'warn',
     // A library build leaves process.env to its user; the page has none.
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    resolve: { alias: { '@haven/core': fileURLToPath(new URL('../../../core/src/index.ts', import.meta.url)) } },
+    resolve: { alias: { '@haven/core': fileURLToPath(new URL('../../../core/src', import.meta.url)) } },
     build: {
       write: false,
       target: 'es2022',

@@ -303,7 +303,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
       // The web app's page and files are not API operations.
       const described = !(method === 'GET' && (pattern === '/' || pattern === '/*'));
       const expectDescribed = (answer: HttpAnswer, label: string) => {
-        if (described) expect(undocumentedAnswer(description, method, pattern, answer.status), label).toBeUndefined();
+        if (described) expect(undocumentedAnswer(description, method, pattern, answer.status, answer.body), label).toBeUndefined();
       };
       const registered = server.app.havenRoutes.find((r) => r.method === method && r.url === pattern);
       expect(registered, `${key} is registered`).toBeDefined();

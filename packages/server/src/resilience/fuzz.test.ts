@@ -86,11 +86,12 @@ describe.each(kinds)('fuzzing every route as every role on %s', (kind) => {
         sent += 1;
         return;
       }
-      await response.arrayBuffer();
+      const text = await response.text();
       const contentType = response.headers.get('content-type') ?? '';
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       const refusedWell = response.status < 400 || contentType.startsWith('application/problem+json');
-      const undocumented = undocumentedAnswer(doc, request.method, request.route, response.status);
+      const problem: unknown = refusedWell && response.status >= 400 ? JSON.parse(text) : undefined;
+      const undocumented = undocumentedAnswer(doc, request.method, request.route, response.status, problem);
       if (response.status >= 500 || !refusedWell || undocumented) {
         failures.push({ request: { ...request, body: summarise(request) }, status: response.status, contentType, ...(undocumented ? { undocumented } : {}) });
       }

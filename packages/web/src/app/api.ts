@@ -1,3 +1,5 @@
+import { problemCodeOf, type ProblemCode } from '@haven/core/problems';
+
 /**
  * The one way the web app talks to the server: JSON over fetch, the session cookie, the CSRF
  * header on every state-changing request, and RFC 9457 problems turned into `ApiProblem` with the
@@ -9,11 +11,16 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * The code of a refusal: one of core's registered problem codes (the last segment of the problem's
+ * `type`), or `http-<status>` for an answer that is not one of the server's problems (a proxy's page).
+ */
+export type ApiProblemCode = ProblemCode | `http-${number}`;
+
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
-    /** The problem's code: the last segment of its `type` (`stale-version`, `invalid-input`…). */
-    readonly code: string,
+    readonly code: ApiProblemCode,
     readonly title: string,
     readonly detail: string | undefined,
     readonly errors: FieldProblem[],
@@ -80,7 +87,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   if (response.status === 401 && !path.startsWith('/api/auth/login')) for (const listener of signedOutListeners) listener();
   throw new ApiProblem(
     response.status,
-    typeof problem.type === 'string' ? problem.type.split('/').pop()! : `http-${response.status}`,
+    problemCodeOf(problem.type) ?? `http-${response.status}`,
     typeof problem.title === 'string' ? problem.title : response.statusText,
     typeof problem.detail === 'string' ? problem.detail : undefined,
     Array.isArray(problem.errors) ? (problem.errors as FieldProblem[]) : [],

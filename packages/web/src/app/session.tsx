@@ -1,28 +1,13 @@
-import type { FieldGroup, Role } from '@haven/core';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { MeView as Me } from '@haven/core/schemas';
 import { api, ApiProblem, NetworkUnavailable, onSignedOut, setCsrfToken } from './api';
 import { queryClient } from './query';
 import { lockVault } from '../offline/vault';
 
-export interface Conduct {
-  version: number;
-  text: string;
-  publishedAt: string;
-  acceptedAt: string | null;
-}
+export type { ConductView as Conduct } from '@haven/core/schemas';
 
 /** `GET /api/auth/me`: who is signed in, what they may do, and what sign-in step remains. */
-export interface Me {
-  userId: string;
-  username: string;
-  displayName: string;
-  agencyId: string;
-  role: Role;
-  permissions: string[];
-  fieldGroups: FieldGroup[];
-  pending: 'none' | 'mfa_verify' | 'mfa_enrol' | 'password_change';
-  conduct: Conduct | null;
-}
+export type { MeView as Me } from '@haven/core/schemas';
 
 export type SessionState =
   | { status: 'loading' }

@@ -1,5 +1,5 @@
 import type { EncounterInput, LikelyDuplicate, RegistrationPersonInput } from '@haven/core';
-import { api, ApiProblem, NetworkUnavailable } from '../app/api';
+import { api, ApiProblem, NetworkUnavailable, type ApiProblemCode } from '../app/api';
 import { reportPendingChanges } from './connectivity';
 import { offlineDb, type OutboxRow, type RecordRow } from './store';
 import { seal, unlockedUser, unseal } from './vault';
@@ -20,7 +20,7 @@ export type OutboxAction =
 
 export interface OutboxProblem {
   status: number;
-  code: string;
+  code: ApiProblemCode;
   detail: string;
   fields: { field: string; message: string }[];
   currentVersion?: number;

@@ -1,20 +1,8 @@
-import { assistanceInputSchema, idSchema } from '@haven/core';
+import { assistanceInputSchema, assistanceViewSchema, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { assistanceLog, assistPerson } from './service.js';
 
-export const assistanceSchema = z
-  .object({
-    id: z.uuid(),
-    type: z.string(),
-    givenAt: z.string(),
-    givenBy: z.string(),
-    place: z.string().nullable(),
-    language: z.string().nullable(),
-    notes: z.string().nullable(),
-    encounterId: z.string().nullable(),
-  })
-  .meta({ id: 'Assistance' });
 const params = z.strictObject({ id: idSchema });
 
 export const assistanceRoutes: Feature = (app) => {
@@ -26,7 +14,7 @@ export const assistanceRoutes: Feature = (app) => {
         idempotent: 201,
         refusals: { 422: 'The time given is in the future.' },
       },
-      schema: { tags: ['assistance'], summary: 'Record assistance given to a person (discharges the obligations it fulfils)', params, body: assistanceInputSchema, response: { 201: assistanceSchema } },
+      schema: { tags: ['assistance'], summary: 'Record assistance given to a person (discharges the obligations it fulfils)', params, body: assistanceInputSchema, response: { 201: assistanceViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await assistPerson(request.store, request.params.id, request.body)),
   );
@@ -38,7 +26,7 @@ export const assistanceRoutes: Feature = (app) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'The assistance log is not among the fields shared with you.' },
       },
-      schema: { tags: ['assistance'], summary: 'The assistance log of a person', params, response: { 200: z.array(assistanceSchema) } },
+      schema: { tags: ['assistance'], summary: 'The assistance log of a person', params, response: { 200: z.array(assistanceViewSchema) } },
     },
     async (request) => assistanceLog(request.store, request.params.id),
   );

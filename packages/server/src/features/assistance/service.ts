@@ -1,5 +1,5 @@
+import type { AssistanceType, AssistanceView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
-import type { AssistanceType } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { AssistanceTable } from '../../platform/db/schema.js';
@@ -52,16 +52,7 @@ export async function recordAssistance(unit: ScopedUnit, personIds: readonly str
   return rows;
 }
 
-export interface AssistanceView {
-  id: string;
-  type: string;
-  givenAt: string;
-  givenBy: string;
-  place: string | null;
-  language: string | null;
-  notes: string | null;
-  encounterId: string | null;
-}
+export type { AssistanceView } from '@haven/core';
 
 function view(platform: Platform, row: AssistanceTable): AssistanceView {
   return {

@@ -1,22 +1,7 @@
+import { auditEventsPageSchema, auditVerificationSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { auditEvents, verifyAuditTrail } from './service.js';
-
-const eventSchema = z
-  .object({
-    seq: z.number().int(),
-    at: z.string(),
-    actorUserId: z.string().nullable(),
-    actorAgencyId: z.string().nullable(),
-    action: z.string(),
-    recordType: z.string(),
-    recordId: z.string().nullable(),
-    fields: z.array(z.string()).describe('Names of the fields touched; never their values'),
-    requestId: z.string().nullable(),
-    clientAddress: z.string().nullable(),
-    hash: z.string(),
-  })
-  .meta({ id: 'AuditEvent' });
 
 export const auditRoutes: Feature = (app, platform) => {
   app.get(
@@ -32,7 +17,7 @@ export const auditRoutes: Feature = (app, platform) => {
           recordType: z.string().max(50).optional(),
           recordId: z.string().max(100).optional(),
         }),
-        response: { 200: z.object({ items: z.array(eventSchema), nextAfter: z.number().int().nullable() }) },
+        response: { 200: auditEventsPageSchema },
       },
     },
     async (request) => auditEvents(request.store, request.query),
@@ -45,7 +30,7 @@ export const auditRoutes: Feature = (app, platform) => {
       schema: {
         tags: ['audit'],
         summary: 'Recompute the hash chain and its keyed anchor',
-        response: { 200: z.object({ ok: z.boolean(), rows: z.number().int(), firstBad: z.object({ seq: z.number().int(), reason: z.string() }).optional() }) },
+        response: { 200: auditVerificationSchema },
       },
     },
     async () => verifyAuditTrail(platform),

@@ -1,7 +1,6 @@
-import type { CaseStage, FieldGroup } from '@haven/core';
+import type { CaseListItem, CaseListPerson, CaseStage, FieldGroup } from '@haven/core';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
-import type { ObligationSummary } from '../obligations/summary.js';
 import { toPersonRecord } from '../persons/service.js';
 import { caseListRows, obligationSummariesOf } from './store.js';
 
@@ -9,30 +8,7 @@ import { caseListRows, obligationSummariesOf } from './store.js';
 const LISTED_FIELDS: readonly (keyof CaseListPerson)[] = ['givenName', 'familyName', 'sex', 'birthDate', 'ageClaimed', 'ageDisputed', 'nationality', 'accompaniment'];
 const LISTED_GROUPS: readonly FieldGroup[] = ['identity'];
 
-/** The person at a glance; a field is absent when not recorded. */
-export interface CaseListPerson {
-  givenName?: string;
-  familyName?: string;
-  sex?: string;
-  birthDate?: string;
-  ageClaimed?: number;
-  ageDisputed?: boolean;
-  nationality?: string;
-  accompaniment?: string;
-}
-
-export interface CaseListItem {
-  caseId: string;
-  personId: string;
-  stage: CaseStage;
-  officerId: string | null;
-  officerName: string | null;
-  riskLevel: string | null;
-  createdAt: string;
-  updatedAt: string;
-  person: CaseListPerson;
-  obligations: ObligationSummary;
-}
+export type { CaseListPerson, CaseListItem } from '@haven/core';
 
 export interface CaseListFilter {
   /** One stage; without it, every case not closed. */

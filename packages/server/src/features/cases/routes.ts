@@ -1,63 +1,12 @@
-import { CASE_STAGES, caseChangeSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
+import { CASE_STAGES, caseChangeSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
+import { decodeCursor, pageQuerySchema } from '../../platform/http/pagination.js';
 import { listCases } from './list.js';
 import { changeCase, endDetention, readCase, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
 
-const caseSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    agencyId: z.uuid(),
-    officerId: z.string().nullable(),
-    stage: z.string(),
-    stageReason: z.string().nullable(),
-    riskLevel: z.string().nullable(),
-    consular: z.string(),
-    asylumClaim: z.string(),
-    bestInterestsDetermined: z.boolean(),
-    version: z.number().int(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Case' });
-const detentionSchema = z
-  .object({ id: z.uuid(), place: z.string(), since: z.string(), until: z.string().nullable(), legalBasis: z.string(), version: z.number().int() })
-  .meta({ id: 'Detention' });
 const personParams = z.strictObject({ id: idSchema });
 
-const caseListItemSchema = z
-  .object({
-    caseId: z.uuid(),
-    personId: z.uuid(),
-    stage: z.enum(CASE_STAGES),
-    officerId: z.string().nullable(),
-    officerName: z.string().nullable().describe('Display name of the assigned officer'),
-    riskLevel: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    person: z
-      .object({
-        givenName: z.string(),
-        familyName: z.string(),
-        sex: z.string(),
-        birthDate: z.string(),
-        ageClaimed: z.number(),
-        ageDisputed: z.boolean(),
-        nationality: z.string(),
-        accompaniment: z.string(),
-      })
-      .partial()
-      .describe('Who the person is at a glance (identity fields, when the role may see them)'),
-    obligations: z.object({
-      open: z.number().int().describe('Open obligations with a deadline, overdue ones included'),
-      overdue: z.number().int().describe('Open obligations past their deadline'),
-      nextDueBy: z.string().nullable(),
-      nextCode: z.string().nullable().describe('The obligation due first'),
-      standing: z.array(z.string()).describe('Standing obligations in force (they hold back guarded actions)'),
-    }),
-  })
-  .meta({ id: 'CaseListItem' });
 const caseListQuerySchema = pageQuerySchema.extend({
   stage: z.enum(CASE_STAGES).optional().describe('One stage; without it, every case not closed'),
   assigned: z.enum(['me', 'nobody']).optional().describe('me: assigned to me; nobody: not yet assigned'),
@@ -72,7 +21,7 @@ export const caseRoutes: Feature = (app) => {
         tags: ['cases'],
         summary: "My agency's cases, newest first: stage, officer, the person at a glance, open and overdue obligations and the next deadline",
         querystring: caseListQuerySchema,
-        response: { 200: pageResponseSchema(caseListItemSchema) },
+        response: { 200: caseListPageSchema },
       },
     },
     async (request) => {
@@ -88,7 +37,7 @@ export const caseRoutes: Feature = (app) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'The case is not among the fields shared with you.' },
       },
-      schema: { tags: ['cases'], summary: 'The case of a person: stage, officer, and the facts the engine reads', params: personParams, response: { 200: caseSchema } },
+      schema: { tags: ['cases'], summary: 'The case of a person: stage, officer, and the facts the engine reads', params: personParams, response: { 200: caseViewSchema } },
     },
     async (request) => readCase(request.store, request.params.id),
   );
@@ -105,7 +54,7 @@ export const caseRoutes: Feature = (app) => {
         summary: 'Move a case on, close or reopen it with a reason, assign it, or record consular choice, asylum claim, best-interests determination',
         params: personParams,
         body: caseChangeSchema,
-        response: { 200: caseSchema },
+        response: { 200: caseViewSchema },
       },
     },
     async (request) => changeCase(request.store, request.params.id, request.body),
@@ -124,7 +73,7 @@ export const caseRoutes: Feature = (app) => {
         summary: 'Record a detention that happened (starts the consular-rights clock; for a child, the release clock)',
         params: personParams,
         body: detentionInputSchema,
-        response: { 201: detentionSchema },
+        response: { 201: detentionViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await recordDetention(request.store, request.params.id, request.body)),
@@ -142,7 +91,7 @@ export const caseRoutes: Feature = (app) => {
         summary: 'End a detention (409 on a stale version; 422 when it would end before it started)',
         params: z.strictObject({ id: idSchema, detentionId: idSchema }),
         body: detentionEndSchema,
-        response: { 200: detentionSchema },
+        response: { 200: detentionViewSchema },
       },
     },
     async (request) => endDetention(request.store, request.params.id, request.params.detentionId, request.body.version, request.body.until),
@@ -175,7 +124,7 @@ export const caseRoutes: Feature = (app) => {
         idempotent: 201,
         refusals: {
           403: 'Only a supervisor may override a guard.',
-          409: 'Refused by the guard on sharing with the State of origin (`guard-refused`; `blockedBy` lists the obligations), or the person was merged into another record (`person-merged`).',
+          409: 'Refused by the guard on sharing with the State of origin (`guard-refused`; `blockedBy` lists the obligations; `override-not-permitted` when an override was asked where the law admits none), or the person was merged into another record (`person-merged`).',
           422: 'The time is in the future.',
         },
       },

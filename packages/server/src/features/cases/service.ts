@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AsylumClaimState, CaseStage, ConsularChoice, GuardedAction } from '@haven/core';
+import type { AsylumClaimState, CaseStage, CaseView, ConsularChoice, DetentionView, GuardedAction } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { CaseTable } from '../../platform/db/schema.js';
@@ -47,20 +47,7 @@ export async function advanceCaseStage(
   await setCaseStageFrom(unit, personId, stage, STAGE_ORDER.slice(0, STAGE_ORDER.indexOf(stage)), at, newVersion);
 }
 
-export interface CaseView {
-  id: string;
-  personId: string;
-  agencyId: string;
-  officerId: string | null;
-  stage: string;
-  stageReason: string | null;
-  riskLevel: string | null;
-  consular: string;
-  asylumClaim: string;
-  bestInterestsDetermined: boolean;
-  version: number;
-  updatedAt: string;
-}
+export type { CaseView } from '@haven/core';
 
 function caseView(platform: Platform, row: CaseTable, withProtection: boolean): CaseView {
   return {
@@ -68,7 +55,8 @@ function caseView(platform: Platform, row: CaseTable, withProtection: boolean): 
     personId: row.person_id,
     agencyId: row.agency_id,
     officerId: row.officer_id,
-    stage: row.stage,
+    // Written only through caseChangeSchema and the features' own stage moves, all of them CASE_STAGES.
+    stage: row.stage as CaseStage,
     stageReason: withProtection ? platform.cipher.decryptNullable(row.stage_reason_enc, placeOf('cases', 'stage_reason_enc', row.id)) : null,
     riskLevel: row.risk_level,
     consular: row.consular_choice,
@@ -140,14 +128,7 @@ export async function changeCase(store: ScopedStore, caseId: string, change: Cas
   });
 }
 
-export interface DetentionView {
-  id: string;
-  place: string;
-  since: string;
-  until: string | null;
-  legalBasis: string;
-  version: number;
-}
+export type { DetentionView } from '@haven/core';
 
 /** Records a detention that happened (a fact: it starts the consular-rights clock and, for a child, the release clock). */
 export async function recordDetention(

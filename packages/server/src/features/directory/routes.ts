@@ -1,11 +1,12 @@
 import {
   idSchema,
   pathwayInputSchema,
+  pathwayViewSchema,
   pathwayPatchSchema,
   providerAvailabilitySchema,
   providerInputSchema,
   providerPatchSchema,
-  SERVICE_TYPES,
+  providerViewSchema,
   serviceTypeSchema,
   textSchema,
   versionSchema,
@@ -24,28 +25,7 @@ import {
   updateProvider,
 } from './service.js';
 
-export const providerSchema = z
-  .object({
-    id: z.uuid(),
-    agencyId: z.uuid(),
-    name: z.string(),
-    serviceTypes: z.array(z.enum(SERVICE_TYPES)),
-    area: z.string(),
-    languages: z.array(z.string()),
-    capacity: z.number().int().nullable(),
-    available: z.number().int().nullable().describe('Free places now'),
-    hours: z.string().nullable(),
-    contact: z.string().nullable().describe("The provider's office contact"),
-    acceptsFrom: z.array(z.uuid()).nullable().describe('Agencies that may refer to this provider; null: any agency'),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'ServiceProvider' });
 
-const pathwaySchema = z
-  .object({ id: z.uuid(), serviceType: z.enum(SERVICE_TYPES), area: z.string(), providerId: z.uuid(), version: z.number().int(), updatedAt: z.string() })
-  .meta({ id: 'ReferralPathway' });
 
 const idParams = z.strictObject({ id: idSchema });
 
@@ -58,7 +38,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         tags: ['directory'],
         summary: 'Service providers, optionally those offering a service, in an area, or run by an agency',
         querystring: z.strictObject({ service: serviceTypeSchema.optional(), area: textSchema(200).optional(), agencyId: idSchema.optional() }),
-        response: { 200: z.array(providerSchema) },
+        response: { 200: z.array(providerViewSchema) },
       },
     },
     async (request) => listProviders(platform, request.query),
@@ -72,7 +52,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         idempotent: 201,
         refusals: { 422: 'An agency named does not exist, or more places available than the capacity.' },
       },
-      schema: { tags: ['directory'], summary: 'Add a service provider to the directory', body: providerInputSchema, response: { 201: providerSchema } },
+      schema: { tags: ['directory'], summary: 'Add a service provider to the directory', body: providerInputSchema, response: { 201: providerViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await createProvider(platform, request.ctx, request.body)),
   );
@@ -81,7 +61,7 @@ export const directoryRoutes: Feature = (app, platform) => {
     '/api/directory/providers/:id',
     {
       config: { access: { permission: 'directory:read' } },
-      schema: { tags: ['directory'], summary: 'One service provider', params: idParams, response: { 200: providerSchema } },
+      schema: { tags: ['directory'], summary: 'One service provider', params: idParams, response: { 200: providerViewSchema } },
     },
     async (request) => readProvider(platform, request.params.id),
   );
@@ -100,7 +80,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         summary: 'Change a service provider (409 on a stale version; 422 when a pathway still needs a service it drops)',
         params: idParams,
         body: providerPatchSchema,
-        response: { 200: providerSchema },
+        response: { 200: providerViewSchema },
       },
     },
     async (request) => updateProvider(platform, request.ctx, request.params.id, request.body),
@@ -118,7 +98,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         summary: "My agency's provider reports its free places now",
         params: idParams,
         body: providerAvailabilitySchema,
-        response: { 200: providerSchema },
+        response: { 200: providerViewSchema },
       },
     },
     async (request) => updateAvailability(platform, request.ctx, request.params.id, request.body.version, request.body.available),
@@ -132,7 +112,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         tags: ['directory'],
         summary: 'Referral pathways: the default provider per service type and area',
         querystring: z.strictObject({ service: serviceTypeSchema.optional(), area: textSchema(200).optional() }),
-        response: { 200: z.array(pathwaySchema) },
+        response: { 200: z.array(pathwayViewSchema) },
       },
     },
     async (request) => listPathways(platform, { serviceType: request.query.service, area: request.query.area }),
@@ -153,7 +133,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         tags: ['directory'],
         summary: 'Set the default provider for a service type in an area (409 when that area already has one)',
         body: pathwayInputSchema,
-        response: { 201: pathwaySchema },
+        response: { 201: pathwayViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await createPathway(platform, request.ctx, request.body)),
@@ -166,7 +146,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         access: { permission: 'directory:manage' },
         refusals: { 422: 'No such provider, or it does not offer the service.' },
       },
-      schema: { tags: ['directory'], summary: 'Change the default provider of a pathway', params: idParams, body: pathwayPatchSchema, response: { 200: pathwaySchema } },
+      schema: { tags: ['directory'], summary: 'Change the default provider of a pathway', params: idParams, body: pathwayPatchSchema, response: { 200: pathwayViewSchema } },
     },
     async (request) => updatePathway(platform, request.ctx, request.params.id, request.body.version, request.body.providerId),
   );

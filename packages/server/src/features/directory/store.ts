@@ -1,27 +1,10 @@
-import type { ServiceType } from '@haven/core';
+import type { PathwayView, ProviderView, ServiceType } from '@haven/core';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ReferralPathwayTable, ServiceProviderTable } from '../../platform/db/schema.js';
 
 export type ProviderRow = ServiceProviderTable;
 
-/** A provider as the API shows it (no personal data: the office contact is the provider's own). */
-export interface ProviderView {
-  id: string;
-  agencyId: string;
-  name: string;
-  serviceTypes: ServiceType[];
-  area: string;
-  languages: string[];
-  capacity: number | null;
-  available: number | null;
-  hours: string | null;
-  contact: string | null;
-  /** Agencies that may refer; null means any agency. */
-  acceptsFrom: string[] | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ProviderView } from '@haven/core';
 
 export function providerView(row: ProviderRow): ProviderView {
   return {
@@ -42,14 +25,7 @@ export function providerView(row: ProviderRow): ProviderView {
   };
 }
 
-export interface PathwayView {
-  id: string;
-  serviceType: ServiceType;
-  area: string;
-  providerId: string;
-  version: number;
-  updatedAt: string;
-}
+export type { PathwayView } from '@haven/core';
 
 export function pathwayView(row: ReferralPathwayTable): PathwayView {
   return { id: row.id, serviceType: row.service_type as ServiceType, area: row.area, providerId: row.provider_id, version: row.version, updatedAt: row.updated_at };

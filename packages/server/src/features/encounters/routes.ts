@@ -1,47 +1,11 @@
-import { assistanceInputSchema, encounterInputSchema, ENCOUNTER_TYPES, FIELD_GROUPS, idSchema, massRegistrationSchema, versionSchema } from '@haven/core';
+import { assistanceInputSchema, encounterInputSchema, encounterViewSchema, idSchema, massRegistrationSchema, registeredPersonSchema, triageEntrySchema, versionSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
-import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
+import { registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
 import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { assistEveryone, createEncounter, listEncounters, readEncounter, registerAtEncounter, triageList, updateEncounter } from './service.js';
-import { TRIAGE_CATEGORIES } from './triage.js';
 
-const encounterSchema = z
-  .object({
-    id: z.uuid(),
-    type: z.enum(ENCOUNTER_TYPES),
-    occurredAt: z.string(),
-    place: z.object({ name: z.string(), latitude: z.number().optional(), longitude: z.number().optional() }),
-    agencyId: z.uuid(),
-    vessel: z.string().nullable(),
-    peopleOnBoard: z.number().int().nullable(),
-    dead: z.number().int(),
-    missing: z.number().int(),
-    notes: z.string().nullable(),
-    registeredPersons: z.number().int(),
-    version: z.number().int(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Encounter' });
-const registeredSchema = z.object({
-  id: z.uuid(),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  fieldGroups: z.array(z.enum(FIELD_GROUPS)),
-  fields: z.record(z.string(), z.unknown()),
-  likelyDuplicates: z.array(likelyDuplicateSchema).optional(),
-});
-const triageEntrySchema = z.object({
-  personId: z.uuid(),
-  category: z.enum(TRIAGE_CATEGORIES),
-  flags: z.array(z.string()),
-  givenName: z.string().optional(),
-  familyName: z.string().optional(),
-  sex: z.string().optional(),
-  ageClaimed: z.number().optional(),
-});
 const params = z.strictObject({ id: idSchema });
 // A correction changes only what it names: without the defaults of creation (dead and missing
 // default to 0), or correcting the time would wipe the count of the dead and the missing.
@@ -59,7 +23,7 @@ export const encounterRoutes: Feature = (app) => {
         idempotent: 201,
         refusals: { 422: 'The time is in the future.' },
       },
-      schema: { tags: ['encounters'], summary: 'Record an encounter (a rescue, an interception, an apprehension)', body: encounterInputSchema, response: { 201: encounterSchema } },
+      schema: { tags: ['encounters'], summary: 'Record an encounter (a rescue, an interception, an apprehension)', body: encounterInputSchema, response: { 201: encounterViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await createEncounter(request.store, request.body)),
   );
@@ -68,7 +32,7 @@ export const encounterRoutes: Feature = (app) => {
     '/api/encounters',
     {
       config: { access: { permission: 'encounter:read' } },
-      schema: { tags: ['encounters'], summary: "My agency's encounters, latest first", querystring: pageQuerySchema, response: { 200: pageResponseSchema(encounterSchema) } },
+      schema: { tags: ['encounters'], summary: "My agency's encounters, latest first", querystring: pageQuerySchema, response: { 200: pageResponseSchema(encounterViewSchema) } },
     },
     async (request) => listEncounters(request.store, decodeCursor(request.query.cursor), request.query.limit),
   );
@@ -77,7 +41,7 @@ export const encounterRoutes: Feature = (app) => {
     '/api/encounters/:id',
     {
       config: { access: { permission: 'encounter:read' } },
-      schema: { tags: ['encounters'], summary: 'An encounter', params, response: { 200: encounterSchema } },
+      schema: { tags: ['encounters'], summary: 'An encounter', params, response: { 200: encounterViewSchema } },
     },
     async (request) => readEncounter(request.store, request.params.id),
   );
@@ -94,7 +58,7 @@ export const encounterRoutes: Feature = (app) => {
         summary: 'Correct an encounter (409 on a stale version); its persons’ obligations follow',
         params,
         body: encounterPatchSchema,
-        response: { 200: encounterSchema },
+        response: { 200: encounterViewSchema },
       },
     },
     async (request) => {
@@ -117,7 +81,7 @@ export const encounterRoutes: Feature = (app) => {
         params,
         querystring: registrationDuplicatesQuerySchema,
         body: massRegistrationSchema,
-        response: { 201: z.object({ encounterId: z.uuid(), persons: z.array(registeredSchema) }) },
+        response: { 201: z.object({ encounterId: z.uuid(), persons: z.array(registeredPersonSchema) }) },
       },
     },
     async (request, reply) => {

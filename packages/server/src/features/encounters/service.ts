@@ -1,4 +1,4 @@
-import type { AssistanceType, EncounterInput, RegistrationPersonInput } from '@haven/core';
+import type { AssistanceType, EncounterInput, RegistrationPersonInput, TriageEntry } from '@haven/core';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { EncounterTable } from '../../platform/db/schema.js';
 import { newRecordId } from '../../platform/db/record-id.js';
@@ -23,7 +23,7 @@ import {
   triageRows,
   type EncounterView,
 } from './store.js';
-import { TRIAGE_CATEGORIES, triageCategory, triageFlags, type TriageCategory } from './triage.js';
+import { TRIAGE_CATEGORIES, triageCategory, triageFlags } from './triage.js';
 
 export async function createEncounter(store: ScopedStore, input: EncounterInput): Promise<EncounterView> {
   const { platform, actor } = store;
@@ -104,15 +104,7 @@ export async function registerAtEncounter(
   });
 }
 
-export interface TriageEntry {
-  personId: string;
-  category: TriageCategory;
-  flags: string[];
-  givenName?: string;
-  familyName?: string;
-  sex?: string;
-  ageClaimed?: number;
-}
+export type { TriageEntry } from '@haven/core';
 
 /** The encounter's triage list: medical emergencies, then children (unaccompanied first), pregnant women, others. */
 export async function triageList(store: ScopedStore, encounterId: string): Promise<TriageEntry[]> {

@@ -1,4 +1,4 @@
-import type { EncounterInput, EncounterType } from '@haven/core';
+import type { EncounterInput, EncounterType, EncounterView } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { EncounterTable, PersonTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
@@ -6,21 +6,7 @@ import type { StoreUnit } from '../../store/unit.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { restateEncounterStats } from '../stats/rollup.js';
 
-export interface EncounterView {
-  id: string;
-  type: EncounterType;
-  occurredAt: string;
-  place: { name: string; latitude?: number; longitude?: number };
-  agencyId: string;
-  vessel: string | null;
-  peopleOnBoard: number | null;
-  dead: number;
-  missing: number;
-  notes: string | null;
-  registeredPersons: number;
-  version: number;
-  createdAt: string;
-}
+export type { EncounterView } from '@haven/core';
 
 export function encounterRow(cipher: FieldCipher, id: string, input: EncounterInput, agencyId: string, userId: string, at: string): EncounterTable {
   return {

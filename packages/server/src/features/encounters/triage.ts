@@ -1,8 +1,6 @@
-import { deriveFlags, type AssessInput, type Indicator } from '@haven/core';
+import { deriveFlags, TRIAGE_CATEGORIES, type AssessInput, type Indicator, type TriageCategory } from '@haven/core';
 
-/** Triage categories, most urgent first (issue 4; DOMAIN.md section 2: medical emergencies and children first). */
-export const TRIAGE_CATEGORIES = ['medical_emergency', 'unaccompanied_child', 'child', 'pregnant', 'other'] as const;
-export type TriageCategory = (typeof TRIAGE_CATEGORIES)[number];
+export { TRIAGE_CATEGORIES, type TriageCategory };
 
 /** Where a person falls in the encounter's triage: the first category that applies. */
 export function triageCategory(flags: ReadonlySet<Indicator>): TriageCategory {

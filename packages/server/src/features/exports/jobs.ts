@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EXPORT_KINDS, EXPORT_STATUSES, type ExportJobView, type ExportKind } from '@haven/core';
 import os from 'node:os';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
@@ -17,10 +18,8 @@ import { encryptedZip, MIN_EXPORT_PASSWORD } from './zip.js';
 // the file encrypted at rest until it expires. Personal exports are stored as CSV and zipped with
 // the requester's password only when downloaded, so the password is never stored anywhere.
 
-export const EXPORT_KINDS = ['indicators', 'case_list', 'htcds'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+export { EXPORT_KINDS, EXPORT_STATUSES, type ExportKind };
 export const PERSONAL_EXPORT_KINDS: readonly ExportKind[] = ['case_list', 'htcds'];
-export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'expired'] as const;
 
 /** How long a finished export can be downloaded. */
 export const EXPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -28,21 +27,7 @@ export const EXPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const STALE_CLAIM_MS = 10 * 60 * 1000;
 const MAX_ATTEMPTS = 3;
 
-export interface ExportJobView {
-  id: string;
-  kind: ExportKind;
-  format: string;
-  filter: StatsFilter;
-  status: (typeof EXPORT_STATUSES)[number];
-  progress: number;
-  personal: boolean;
-  fileName: string | null;
-  records: number | null;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string | null;
-}
+export type { ExportJobView } from '@haven/core';
 
 function view(row: ExportJobTable): ExportJobView {
   return {
@@ -125,7 +110,7 @@ export async function downloadExport(store: ScopedStore, id: string, password: s
   const personal = PERSONAL_EXPORT_KINDS.includes(row.kind as ExportKind);
   if (personal && !actor.permissions.has('case:export')) throw forbidden('Your role does not allow exports of personal data.');
   if (row.status === 'expired' || (row.expires_at !== null && row.expires_at <= platform.clock().toISOString())) {
-    throw new HttpProblem(410, 'export-expired', 'Gone', 'This export has expired; request it again.');
+    throw new HttpProblem('export-expired', 'This export has expired; request it again.');
   }
   if (row.status !== 'done' || row.result_enc === null) throw conflict('export-not-ready', `The export is ${row.status} (${row.progress} %).`, { status: row.status, progress: row.progress });
   if (personal && (password === undefined || password.length < MIN_EXPORT_PASSWORD)) {

@@ -1,27 +1,8 @@
-import { idSchema } from '@haven/core';
+import { exportJobViewSchema, idSchema, statsFilterSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { statsFilterSchema } from '../stats/routes.js';
-import { downloadExport, EXPORT_KINDS, EXPORT_STATUSES, myExports, readExport, requestExport } from './jobs.js';
+import { downloadExport, myExports, readExport, requestExport } from './jobs.js';
 import { MIN_EXPORT_PASSWORD } from './zip.js';
-
-const jobSchema = z
-  .object({
-    id: z.uuid(),
-    kind: z.enum(EXPORT_KINDS),
-    format: z.string(),
-    filter: statsFilterSchema,
-    status: z.enum(EXPORT_STATUSES),
-    progress: z.number().int().describe('0–100'),
-    personal: z.boolean().describe('Personal data: downloaded only as a ZIP encrypted with a password given at download'),
-    fileName: z.string().nullable(),
-    records: z.number().int().nullable().describe('Persons in a personal-data export'),
-    error: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    expiresAt: z.string().nullable(),
-  })
-  .meta({ id: 'ExportJob' });
 
 const idParams = z.strictObject({ id: idSchema });
 
@@ -34,7 +15,7 @@ export const exportRoutes: Feature = (app) => {
         tags: ['exports'],
         summary: 'Queue an export of the suppressed indicators: CSV with an HXL hashtag row, XLSX, or a PDF report with charts; follow it at GET /api/exports/{id}',
         body: z.strictObject({ format: z.enum(['csv', 'xlsx', 'pdf']), filter: statsFilterSchema.optional() }),
-        response: { 202: jobSchema },
+        response: { 202: exportJobViewSchema },
       },
     },
     async (request, reply) => reply.code(202).send(await requestExport(request.store, { kind: 'indicators', format: request.body.format, filter: request.body.filter })),
@@ -51,7 +32,7 @@ export const exportRoutes: Feature = (app) => {
         tags: ['exports'],
         summary: "Queue an export of personal data of my agency: the case list, or trafficking referrals mapped to HTCDS (audited per person; downloaded only as an encrypted ZIP)",
         body: z.strictObject({ kind: z.enum(['case_list', 'htcds']) }),
-        response: { 202: jobSchema },
+        response: { 202: exportJobViewSchema },
       },
     },
     async (request, reply) => reply.code(202).send(await requestExport(request.store, { kind: request.body.kind, format: 'csv' })),
@@ -61,7 +42,7 @@ export const exportRoutes: Feature = (app) => {
     '/api/exports',
     {
       config: { access: {} },
-      schema: { tags: ['exports'], summary: 'My last 50 exports with their progress', response: { 200: z.array(jobSchema) } },
+      schema: { tags: ['exports'], summary: 'My last 50 exports with their progress', response: { 200: z.array(exportJobViewSchema) } },
     },
     async (request) => myExports(request.store),
   );
@@ -70,7 +51,7 @@ export const exportRoutes: Feature = (app) => {
     '/api/exports/:id',
     {
       config: { access: {} },
-      schema: { tags: ['exports'], summary: 'An export I requested: status and progress (404 for anyone else)', params: idParams, response: { 200: jobSchema } },
+      schema: { tags: ['exports'], summary: 'An export I requested: status and progress (404 for anyone else)', params: idParams, response: { 200: exportJobViewSchema } },
     },
     async (request) => readExport(request.store, request.params.id),
   );
@@ -83,7 +64,7 @@ export const exportRoutes: Feature = (app) => {
         refusals: {
           403: 'A personal-data export, and your role no longer allows such exports.',
           409: 'The export is not finished (`export-not-ready`).',
-          410: 'The export has expired; request it again.',
+          410: 'The export has expired (`export-expired`); request it again.',
           422: 'A personal-data export needs a password of at least 12 characters.',
         },
       },

@@ -20,7 +20,7 @@ function reasonOpener(cipher: FieldCipher) {
 }
 
 function secondAdministratorRequired(detail: string): HttpProblem {
-  return new HttpProblem(403, 'second-administrator-required', 'A second administrator must decide', detail);
+  return new HttpProblem('second-administrator-required', detail);
 }
 
 /** The change, still pending, that the caller may decide: never its requester, never the account it changes. */
@@ -135,7 +135,7 @@ export async function withdrawAccessChange(platform: Platform, ctx: RequestConte
     if (!change) throw notFound('access change');
     if (change.status !== 'pending') throw conflict('access-change-decided', `This access change is already ${change.status}.`, { status: change.status });
     if (change.requested_by !== actor.userId) {
-      throw new HttpProblem(403, 'not-the-requester', 'Only its requester withdraws a change', 'Only the administrator who requested this change may withdraw it; another administrator refuses it instead.');
+      throw new HttpProblem('not-the-requester', 'Only the administrator who requested this change may withdraw it; another administrator refuses it instead.');
     }
     await decide(trx, change, 'withdrawn', actor.userId, at);
     record({ action: 'access_change.withdrawn', recordType: 'access_change', recordId: id });

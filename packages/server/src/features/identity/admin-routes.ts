@@ -4,16 +4,17 @@ import {
   accessChangeRefusalSchema,
   accessChangeSchema,
   AGENCY_TYPES,
-  DEADLINE_BASES,
-  FIELD_GROUPS,
-  GUARDED_ACTIONS,
+  agencyViewSchema,
   idSchema,
   RETENTION_RECORD_TYPES,
+  rolePolicyViewSchema,
   ROLES,
+  sopProfileViewSchema,
+  userViewSchema,
   versionSchema,
 } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
-import { PERMISSIONS, ROLE_POLICIES } from '../../platform/access/roles.js';
+import { ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Feature } from '../../platform/http/app.js';
 import { approveAccessChange, listAccessChanges, refuseAccessChange, withdrawAccessChange } from './access-changes.js';
 import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
@@ -21,27 +22,6 @@ import { publishConduct } from './conduct.js';
 import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
 import { agencyView, userView, withPendingChanges } from './store.js';
 
-const agencySchema = z
-  .object({ id: z.uuid(), name: z.string(), type: z.enum(AGENCY_TYPES), area: z.string().nullable(), version: z.number().int(), createdAt: z.string() })
-  .meta({ id: 'Agency' });
-const userSchema = z
-  .object({
-    id: z.uuid(),
-    agencyId: z.uuid(),
-    username: z.string(),
-    displayName: z.string(),
-    email: z.string().nullable(),
-    role: z.enum(ROLES),
-    totpEnabled: z.boolean(),
-    disabled: z.boolean(),
-    approved: z.boolean().describe('False while the account\'s creation awaits a second administrator\'s approval: it cannot sign in'),
-    pendingChange: accessChangeSchema.nullable().describe('A change of the account\'s access awaiting a second administrator'),
-    lockedUntil: z.string().nullable(),
-    mustChangePassword: z.boolean(),
-    version: z.number().int(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'User' });
 const agencyInput = z.strictObject({ name: z.string().trim().min(2).max(200), type: z.enum(AGENCY_TYPES), area: z.string().trim().min(1).max(200).optional() });
 const userInput = z.strictObject({
   agencyId: idSchema,
@@ -54,43 +34,14 @@ const userInput = z.strictObject({
 });
 const idParams = z.strictObject({ id: idSchema });
 
-const rolePolicySchema = z
-  .object({
-    role: z.enum(ROLES),
-    permissions: z.array(z.enum(PERMISSIONS)),
-    fieldGroups: z.array(z.enum(FIELD_GROUPS)).describe('Groups of a person\'s record the role may ever see; a referral or justice link can narrow, never widen'),
-    mfaRequired: z.boolean().describe('Always true for a role that reads personal data'),
-  })
-  .meta({ id: 'RolePolicy' });
 
-const sopProfileSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    obligations: z.array(
-      z.object({
-        code: z.string(),
-        origin: z.enum(['baseline', 'profile']).describe('profile: added by the jurisdiction to the Protocol floor'),
-        summary: z.string(),
-        basis: z.array(z.string()),
-        deadlineMs: z.number().int().nullable().describe('The deadline in force; null for a standing obligation'),
-        baselineDeadlineMs: z.number().int().nullable().describe('The baseline deadline, when the profile shortened it'),
-        base: z.enum(DEADLINE_BASES),
-        fulfilledBy: z.record(z.string(), z.unknown()),
-      }),
-    ),
-    guards: z.array(z.object({ action: z.enum(GUARDED_ACTIONS), meaning: z.string(), blockedBy: z.array(z.string()) })),
-    mandatoryConsularNotification: z.array(z.string()).describe('Nationalities whose consulate is notified of a detention even unasked'),
-    retention: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string().describe('ISO 8601 duration') })),
-  })
-  .meta({ id: 'SopProfile' });
 
 export const adminRoutes: Feature = (app, platform) => {
   const { db } = platform.database;
 
   app.get(
     '/api/admin/agencies',
-    { config: { access: { permission: 'agencies:manage' } }, schema: { tags: ['admin'], summary: 'All agencies', response: { 200: z.array(agencySchema) } } },
+    { config: { access: { permission: 'agencies:manage' } }, schema: { tags: ['admin'], summary: 'All agencies', response: { 200: z.array(agencyViewSchema) } } },
     async () => (await db.selectFrom('agencies').selectAll().orderBy('name').execute()).map(agencyView),
   );
 
@@ -101,7 +52,7 @@ export const adminRoutes: Feature = (app, platform) => {
         access: { permission: 'agencies:manage' },
         refusals: { 409: 'An agency of that name exists (`agency-exists`).' },
       },
-      schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencySchema } },
+      schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencyViewSchema } },
     },
     async (request, reply) =>
       reply.code(201).send(await withAudit(platform, request.ctx.audit, (trx, record) => createAgency(trx, record, request.body, platform.clock()))),
@@ -111,7 +62,7 @@ export const adminRoutes: Feature = (app, platform) => {
     '/api/admin/agencies/:id',
     {
       config: { access: { permission: 'agencies:manage' }, refusals: { 409: 'Another agency has that name (`agency-exists`).' } },
-      schema: { tags: ['admin'], summary: 'Change an agency (409 on a stale version)', params: idParams, body: agencyInput.partial().extend({ version: versionSchema }), response: { 200: agencySchema } },
+      schema: { tags: ['admin'], summary: 'Change an agency (409 on a stale version)', params: idParams, body: agencyInput.partial().extend({ version: versionSchema }), response: { 200: agencyViewSchema } },
     },
     async (request) => {
       const { version, ...changes } = request.body;
@@ -121,7 +72,7 @@ export const adminRoutes: Feature = (app, platform) => {
 
   app.get(
     '/api/admin/users',
-    { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userSchema) } } },
+    { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userViewSchema) } } },
     async () => withPendingChanges(db, (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView)),
   );
 
@@ -140,7 +91,7 @@ export const adminRoutes: Feature = (app, platform) => {
         summary:
           'Create a user with a temporary password they must change. An account in a role reading personal data (or an administrator) cannot sign in until a second administrator approves it (approved: false, pendingChange)',
         body: userInput,
-        response: { 201: userSchema },
+        response: { 201: userViewSchema },
       },
     },
     async (request, reply) =>
@@ -178,7 +129,7 @@ export const adminRoutes: Feature = (app, platform) => {
           password: z.string().min(1).max(1024).optional(),
           resetSecondFactor: z.literal(true).optional(),
         }),
-        response: { 200: userSchema, 202: userSchema },
+        response: { 200: userViewSchema, 202: userViewSchema },
       },
     },
     async (request, reply) => {
@@ -252,7 +203,7 @@ export const adminRoutes: Feature = (app, platform) => {
     '/api/admin/roles',
     {
       config: { access: { permission: 'users:manage' } },
-      schema: { tags: ['admin'], summary: 'What each role may do and which parts of a person\'s record it may see (fixed in the code; read-only)', response: { 200: z.array(rolePolicySchema) } },
+      schema: { tags: ['admin'], summary: 'What each role may do and which parts of a person\'s record it may see (fixed in the code; read-only)', response: { 200: z.array(rolePolicyViewSchema) } },
     },
     async () => ROLES.map((role) => ({ role, ...ROLE_POLICIES[role], permissions: [...ROLE_POLICIES[role].permissions], fieldGroups: [...ROLE_POLICIES[role].fieldGroups] })),
   );
@@ -264,7 +215,7 @@ export const adminRoutes: Feature = (app, platform) => {
       schema: {
         tags: ['admin'],
         summary: 'The SOP profile in force: obligations with their deadlines and legal basis, guards, mandatory consular notification, retention (read-only; set by HAVEN_PROFILE at start)',
-        response: { 200: sopProfileSchema },
+        response: { 200: sopProfileViewSchema },
       },
     },
     async () => {

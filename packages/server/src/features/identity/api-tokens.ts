@@ -1,3 +1,4 @@
+import type { ApiTokenView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
 import { withAudit } from '../../platform/audit/recorder.js';
 import { formatApiToken, newSecret, secretHash } from '../../platform/auth/tokens.js';
@@ -7,15 +8,7 @@ import { notFound, unprocessable } from '../../platform/http/problem.js';
 
 export const MAX_TOKEN_DAYS = 365;
 
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  scopes: Permission[];
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+export type { ApiTokenView } from '@haven/core';
 
 /**
  * An integration token: scoped to some of the creator's permissions, expiring, revocable.

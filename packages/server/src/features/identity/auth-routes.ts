@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { idSchema, ROLES, FIELD_GROUPS } from '@haven/core';
+import { apiTokenViewSchema, conductViewSchema, idSchema, meViewSchema } from '@haven/core';
 import { PERMISSIONS } from '../../platform/access/roles.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { SESSION_COOKIE, SESSION_MAX_MS } from '../../platform/auth/sessions.js';
@@ -14,16 +14,6 @@ import { findUser } from './store.js';
 const nextSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
 const codeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
 const okSchema = z.object({ ok: z.literal(true) });
-const conductSchema = z.object({ version: z.number().int(), text: z.string(), publishedAt: z.string(), acceptedAt: z.string().nullable() }).meta({ id: 'CodeOfConduct' });
-const tokenViewSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  scopes: z.array(z.enum(PERMISSIONS)),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-});
 
 // Sign-in routes are rate-limited per client address on top of the per-account lockout.
 const AUTH_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
@@ -67,17 +57,7 @@ export const authRoutes: Feature = (app, platform) => {
         tags: ['auth'],
         summary: 'Who I am, what I may do, and what sign-in step remains',
         response: {
-          200: z.object({
-            userId: z.uuid(),
-            username: z.string(),
-            displayName: z.string(),
-            agencyId: z.uuid(),
-            role: z.enum(ROLES),
-            permissions: z.array(z.enum(PERMISSIONS)),
-            fieldGroups: z.array(z.enum(FIELD_GROUPS)),
-            pending: z.enum(['none', 'mfa_verify', 'mfa_enrol', 'password_change']),
-            conduct: conductSchema.nullable(),
-          }),
+          200: meViewSchema,
         },
       },
     },
@@ -204,7 +184,7 @@ export const authRoutes: Feature = (app, platform) => {
       const actor = actorOf(request.ctx);
       // The same refusal as every other route before the second factor: the session is valid, just not complete.
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
-        throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
+        throw new HttpProblem('sign-in-incomplete', 'Finish signing in first: verify your second factor.', { extra: { pending: actor.pending } });
       }
       const { token, csrfToken } = await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
       setSessionCookie(reply, token);
@@ -242,7 +222,7 @@ export const authRoutes: Feature = (app, platform) => {
     '/api/conduct',
     {
       config: { access: {} },
-      schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductSchema.nullable() } },
+      schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductViewSchema.nullable() } },
     },
     async (request) => (await currentConduct(platform.database.db, actorOf(request.ctx).userId)) ?? null,
   );
@@ -261,7 +241,7 @@ export const authRoutes: Feature = (app, platform) => {
         tags: ['auth'],
         summary: 'Accept the code of conduct in force (needed before any access to personal data)',
         body: z.strictObject({ version: z.number().int().min(1) }),
-        response: { 200: conductSchema },
+        response: { 200: conductViewSchema },
       },
     },
     async (request) => acceptConduct(platform, request.ctx, actorOf(request.ctx).userId, request.body.version),
@@ -269,7 +249,7 @@ export const authRoutes: Feature = (app, platform) => {
 
   app.get(
     '/api/auth/tokens',
-    { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(tokenViewSchema) } } },
+    { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(apiTokenViewSchema) } } },
     async (request) => listApiTokens(platform, actorOf(request.ctx)),
   );
 
@@ -288,7 +268,7 @@ export const authRoutes: Feature = (app, platform) => {
           scopes: z.array(z.enum(PERMISSIONS)).min(1),
           expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
         }),
-        response: { 201: tokenViewSchema.extend({ token: z.string() }) },
+        response: { 201: apiTokenViewSchema.extend({ token: z.string() }) },
       },
     },
     async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, actorOf(request.ctx), request.body)),

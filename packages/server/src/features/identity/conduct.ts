@@ -1,15 +1,11 @@
+import type { ConductView } from '@haven/core';
 import { withAudit } from '../../platform/audit/recorder.js';
 import { currentConductVersion } from '../../platform/access/conduct.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { conflict, notFound } from '../../platform/http/problem.js';
 import type { Queryable } from '../../platform/db/database.js';
 
-export interface ConductView {
-  version: number;
-  text: string;
-  publishedAt: string;
-  acceptedAt: string | null;
-}
+export type { ConductView } from '@haven/core';
 
 export async function currentConduct(q: Queryable, userId: string): Promise<ConductView | undefined> {
   const version = await currentConductVersion(q);

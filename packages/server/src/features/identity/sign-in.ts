@@ -226,7 +226,7 @@ export async function beginTotpEnrolment(platform: Platform, actor: Actor): Prom
 type CodeField = 'code' | 'recoveryCode';
 
 const wrongCode = (field: CodeField) =>
-  new HttpProblem(401, 'wrong-code', 'Wrong code', 'The code is wrong or was already used.', [{ field, message: 'wrong or already used' }]);
+  new HttpProblem('wrong-code', 'The code is wrong or was already used.', { errors: [{ field, message: 'wrong or already used' }] });
 
 async function acceptTotpCode(platform: Platform, q: Queryable, user: UserTable, code: string, now: Date): Promise<boolean> {
   if (!user.totp_secret_enc) return false;
@@ -343,7 +343,7 @@ export async function changePassword(platform: Platform, ctx: RequestContext, ac
   if (!sessionId) throw forbidden('This needs a signed-in browser session, not an API token.');
   const user = (await findUser(platform.database.db, actor.userId))!;
   if (!(await verifyPassword(user.password_hash, current))) {
-    throw new HttpProblem(401, 'wrong-password', 'Wrong password', 'currentPassword: wrong password', [{ field: 'currentPassword', message: 'wrong password' }]);
+    throw new HttpProblem('wrong-password', 'currentPassword: wrong password', { errors: [{ field: 'currentPassword', message: 'wrong password' }] });
   }
   const weakness = passwordWeakness(next, user.username);
   if (weakness) throw unprocessable('newPassword', weakness, 'weak-password');

@@ -1,4 +1,4 @@
-import type { AccessChange, AccessChangeStatus, AgencyType, NamedUser, Role } from '@haven/core';
+import type { AccessChange, AccessChangeStatus, AgencyType, AgencyView, NamedUser, Role, UserView } from '@haven/core';
 import type { Queryable } from '../../platform/db/database.js';
 import type { AccessChangeTable, AgencyTable, SettingTable, UserTable } from '../../platform/db/schema.js';
 
@@ -22,25 +22,7 @@ export async function insertUser(q: Queryable, user: UserTable): Promise<void> {
   await q.insertInto('users').values(user).execute();
 }
 
-/** A user as administrators see it: no secrets. */
-export interface UserView {
-  id: string;
-  agencyId: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  role: Role;
-  totpEnabled: boolean;
-  disabled: boolean;
-  /** False while a second administrator has not approved the account's creation: it cannot sign in. */
-  approved: boolean;
-  /** A change of the account's access awaiting a second administrator, if any. */
-  pendingChange: AccessChange | null;
-  lockedUntil: string | null;
-  mustChangePassword: boolean;
-  version: number;
-  createdAt: string;
-}
+export type { UserView } from '@haven/core';
 
 /** The user as administrators see it, without its pending change (see withPendingChanges). */
 export function userView(row: UserTable): UserView {
@@ -62,14 +44,7 @@ export function userView(row: UserTable): UserView {
   };
 }
 
-export interface AgencyView {
-  id: string;
-  name: string;
-  type: AgencyType;
-  area: string | null;
-  version: number;
-  createdAt: string;
-}
+export type { AgencyView } from '@haven/core';
 
 export function agencyView(row: AgencyTable): AgencyView {
   return { id: row.id, name: row.name, type: row.type as AgencyType, area: row.area, version: row.version, createdAt: row.created_at };

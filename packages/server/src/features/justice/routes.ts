@@ -1,22 +1,20 @@
 import {
-  AGGRAVATING_CIRCUMSTANCES,
   idSchema,
-  INCIDENT_KINDS,
-  INCIDENT_STATUSES,
+  incidentViewSchema,
+  investigationDetailSchema,
+  investigationViewSchema,
+  justiceLinkViewSchema,
+  personJusticeSchema,
+  protectionMeasureViewSchema,
   incidentChangeSchema,
   incidentInputSchema,
-  INVESTIGATION_KINDS,
   INVESTIGATION_STATUSES,
   investigationChangeSchema,
   investigationInputSchema,
-  JUSTICE_ROLES,
   justiceLinkChangeSchema,
   justiceLinkInputSchema,
-  PROTECTION_MEASURE_STATUSES,
-  PROTECTION_MEASURE_TYPES,
   protectionMeasureDecisionSchema,
   protectionMeasureInputSchema,
-  SMUGGLING_OFFENCES,
 } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
@@ -35,72 +33,6 @@ import {
   requestMeasure,
 } from './service.js';
 
-const investigationSchema = z
-  .object({
-    id: z.uuid(),
-    reference: z.string(),
-    agencyId: z.uuid(),
-    kind: z.enum(INVESTIGATION_KINDS),
-    offence: z.enum(SMUGGLING_OFFENCES),
-    aggravating: z.array(z.enum(AGGRAVATING_CIRCUMSTANCES)),
-    status: z.enum(INVESTIGATION_STATUSES),
-    createdBy: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Investigation' });
-
-const measureSchema = z
-  .object({
-    id: z.uuid(),
-    justiceLinkId: z.uuid(),
-    type: z.enum(PROTECTION_MEASURE_TYPES),
-    status: z.enum(PROTECTION_MEASURE_STATUSES),
-    notes: z.string().nullable(),
-    requestedBy: z.string(),
-    requestedAt: z.string(),
-    decidedAt: z.string().nullable(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'ProtectionMeasure' });
-
-const linkSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    investigationId: z.uuid(),
-    investigation: z.object({ reference: z.string(), agencyId: z.uuid(), kind: z.enum(INVESTIGATION_KINDS), status: z.enum(INVESTIGATION_STATUSES) }),
-    role: z.enum(JUSTICE_ROLES),
-    reachable: z.boolean().describe('Whether the person remains reachable for proceedings'),
-    measures: z.array(measureSchema),
-    createdBy: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'JusticeLink' });
-
-const incidentSchema = z
-  .object({
-    id: z.uuid(),
-    kind: z.enum(INCIDENT_KINDS),
-    personId: z.uuid().nullable(),
-    investigationId: z.uuid().nullable(),
-    agencyId: z.uuid(),
-    occurredAt: z.string().nullable(),
-    place: z.string().nullable(),
-    description: z.string().nullable(),
-    status: z.enum(INCIDENT_STATUSES),
-    createdBy: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Incident' });
-
-const investigationDetailSchema = investigationSchema.extend({ links: z.array(linkSchema), incidents: z.array(incidentSchema) }).meta({ id: 'InvestigationDetail' });
-const personJusticeSchema = z.object({ personId: z.uuid(), links: z.array(linkSchema), incidents: z.array(incidentSchema) }).meta({ id: 'PersonJustice' });
 const idParams = z.strictObject({ id: idSchema });
 
 export const justiceRoutes: Feature = (app) => {
@@ -116,7 +48,7 @@ export const justiceRoutes: Feature = (app) => {
         tags: ['justice'],
         summary: 'Open an investigation or prosecution of smuggling of migrants in my agency (409 when the reference is taken)',
         body: investigationInputSchema,
-        response: { 201: investigationSchema },
+        response: { 201: investigationViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await createInvestigation(request.store, request.body)),
@@ -130,7 +62,7 @@ export const justiceRoutes: Feature = (app) => {
         tags: ['justice'],
         summary: "My agency's investigations and prosecutions, newest first",
         querystring: pageQuerySchema.extend({ status: z.enum(INVESTIGATION_STATUSES).optional() }),
-        response: { 200: pageResponseSchema(investigationSchema) },
+        response: { 200: pageResponseSchema(investigationViewSchema) },
       },
     },
     async (request) => listInvestigations(request.store, { status: request.query.status }, decodeCursor(request.query.cursor), request.query.limit),
@@ -165,7 +97,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Change an investigation: aggravating circumstances, offence, status, or make it a prosecution (409 on a stale version or a move not allowed)',
         params: idParams,
         body: investigationChangeSchema,
-        response: { 200: investigationSchema },
+        response: { 200: investigationViewSchema },
       },
     },
     async (request) => changeInvestigation(request.store, request.params.id, request.body),
@@ -188,7 +120,7 @@ export const justiceRoutes: Feature = (app) => {
           "Link my case's person to an investigation (by its id) as victim or witness; the investigation's agency then sees the person's identity, contact and justice fields, never health (422 when the investigation does not exist)",
         params: idParams,
         body: justiceLinkInputSchema,
-        response: { 201: linkSchema },
+        response: { 201: justiceLinkViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await linkPerson(request.store, request.params.id, request.body)),
@@ -206,7 +138,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Whether the person remains reachable for proceedings (the agency working on the case or the investigating agency; 409 on a stale version)',
         params: idParams,
         body: justiceLinkChangeSchema,
-        response: { 200: linkSchema },
+        response: { 200: justiceLinkViewSchema },
       },
     },
     async (request) => changeLink(request.store, request.params.id, request.body),
@@ -225,7 +157,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Request a protection measure for a victim or witness (the agency working on the case or the investigating agency)',
         params: idParams,
         body: protectionMeasureInputSchema,
-        response: { 201: measureSchema },
+        response: { 201: protectionMeasureViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await requestMeasure(request.store, request.params.id, request.body)),
@@ -243,7 +175,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Record the decision on a requested protection measure: granted or refused (the investigating agency; 409 when already decided)',
         params: idParams,
         body: protectionMeasureDecisionSchema,
-        response: { 200: measureSchema },
+        response: { 200: protectionMeasureViewSchema },
       },
     },
     async (request) => decideMeasure(request.store, request.params.id, request.body),
@@ -282,7 +214,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Record a crime against the person, or an aggravating circumstance of their smuggling, optionally within an investigation',
         params: idParams,
         body: incidentInputSchema,
-        response: { 201: incidentSchema },
+        response: { 201: incidentViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await recordIncident(request.store, request.params.id, request.body)),
@@ -304,7 +236,7 @@ export const justiceRoutes: Feature = (app) => {
         summary: 'Change an incident: its investigation status, details, or the investigation it belongs to (409 on a stale version or a move not allowed)',
         params: idParams,
         body: incidentChangeSchema,
-        response: { 200: incidentSchema },
+        response: { 200: incidentViewSchema },
       },
     },
     async (request) => changeIncident(request.store, request.params.id, request.body),

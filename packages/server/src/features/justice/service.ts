@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  IncidentChange,
-  IncidentInput,
-  IncidentStatus,
-  InvestigationChange,
-  InvestigationInput,
-  InvestigationStatus,
-  JusticeLinkInput,
-  ProtectionMeasureDecision,
-  ProtectionMeasureInput,
-} from '@haven/core';
+import type { IncidentChange, IncidentInput, IncidentStatus, InvestigationChange, InvestigationDetail, InvestigationInput, InvestigationStatus, JusticeLinkInput, PersonJustice, ProtectionMeasureDecision, ProtectionMeasureInput } from '@haven/core';
 import type { IncidentTable, InvestigationTable, JusticeLinkTable, ProtectionMeasureTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { conflict, forbidden, staleVersion } from '../../platform/http/problem.js';
@@ -129,10 +119,7 @@ export async function listInvestigations(
   });
 }
 
-export interface InvestigationDetail extends InvestigationView {
-  links: JusticeLinkView[];
-  incidents: IncidentView[];
-}
+export type { InvestigationDetail } from '@haven/core';
 
 /** An investigation of my agency with the persons linked to it, their protection measures and the incidents it covers. */
 export async function readInvestigation(store: ScopedStore, id: string): Promise<InvestigationDetail> {
@@ -267,11 +254,7 @@ export async function decideMeasure(store: ScopedStore, measureId: string, decis
 
 // The justice fields of a person ---------------------------------------------------------------------
 
-export interface PersonJustice {
-  personId: string;
-  links: JusticeLinkView[];
-  incidents: IncidentView[];
-}
+export type { PersonJustice } from '@haven/core';
 
 /**
  * The justice group of a person: proceedings they take part in, protection measures, crimes

@@ -1,4 +1,4 @@
-import type { AggravatingCircumstance, IncidentKind, IncidentStatus, InvestigationKind, InvestigationStatus, JusticeRole, ProtectionMeasureStatus, ProtectionMeasureType, SmugglingOffence } from '@haven/core';
+import type { AggravatingCircumstance, IncidentKind, IncidentStatus, IncidentView, InvestigationKind, InvestigationStatus, InvestigationView, JusticeLinkView, JusticeRole, ProtectionMeasureStatus, ProtectionMeasureType, ProtectionMeasureView, SmugglingOffence } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { IncidentTable, InvestigationTable, JusticeLinkTable, ProtectionMeasureTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
@@ -9,62 +9,7 @@ import type { StoreUnit } from '../../store/unit.js';
 // Rows of the justice tables and how the API shows them. Free text (measure notes, incident
 // descriptions) is encrypted, bound to its table, column and row.
 
-export interface InvestigationView {
-  id: string;
-  reference: string;
-  agencyId: string;
-  kind: InvestigationKind;
-  offence: SmugglingOffence;
-  aggravating: AggravatingCircumstance[];
-  status: InvestigationStatus;
-  createdBy: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ProtectionMeasureView {
-  id: string;
-  justiceLinkId: string;
-  type: ProtectionMeasureType;
-  status: ProtectionMeasureStatus;
-  notes: string | null;
-  requestedBy: string;
-  requestedAt: string;
-  decidedAt: string | null;
-  version: number;
-}
-
-export interface JusticeLinkView {
-  id: string;
-  personId: string;
-  investigationId: string;
-  /** Enough of the investigation to know whose it is and where it stands. */
-  investigation: { reference: string; agencyId: string; kind: InvestigationKind; status: InvestigationStatus };
-  role: JusticeRole;
-  reachable: boolean;
-  measures: ProtectionMeasureView[];
-  createdBy: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface IncidentView {
-  id: string;
-  kind: IncidentKind;
-  personId: string | null;
-  investigationId: string | null;
-  agencyId: string;
-  occurredAt: string | null;
-  place: string | null;
-  description: string | null;
-  status: IncidentStatus;
-  createdBy: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { InvestigationView, ProtectionMeasureView, JusticeLinkView, IncidentView } from '@haven/core';
 
 export function investigationView(row: InvestigationTable): InvestigationView {
   return {

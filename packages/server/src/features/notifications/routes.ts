@@ -1,4 +1,4 @@
-import { idSchema } from '@haven/core';
+import { idSchema, notificationViewSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { markRead, myNotifications } from './service.js';
@@ -15,7 +15,7 @@ export const notificationRoutes: Feature = (app) => {
         summary: 'My notifications, latest first',
         querystring: limitQuery,
         response: {
-          200: z.array(z.object({ id: z.uuid(), kind: z.string(), obligationId: z.string().nullable(), personId: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable() })),
+          200: z.array(notificationViewSchema),
         },
       },
     },

@@ -1,3 +1,4 @@
+import type { NotificationView } from '@haven/core';
 import { notFound } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
@@ -5,14 +6,7 @@ import { countNotificationsBefore, deleteNotificationsBefore, deleteNotification
 
 export type { Notice };
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  obligationId: string | null;
-  personId: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+export type { NotificationView } from '@haven/core';
 
 /**
  * Puts a notice on each user's list (each once) in the unit's transaction: the one way a feature

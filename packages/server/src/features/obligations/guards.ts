@@ -58,26 +58,16 @@ function overrideWords(action: GuardedAction, verdict: OverrideVerdict): string 
 }
 
 function refusal(action: GuardedAction, blockedBy: string[], verdict: OverrideVerdict): HttpProblem {
-  return new HttpProblem(
-    409,
-    'guard-refused',
-    'Refused by a guard',
-    `The action "${action}" is refused while these obligations stand: ${blockedBy.join(', ')}. ${overrideWords(action, verdict)}`,
-    undefined,
-    { action, blockedBy, override: verdict.override, protections: verdict.forbiddenBy },
-  );
+  return new HttpProblem('guard-refused', `The action "${action}" is refused while these obligations stand: ${blockedBy.join(', ')}. ${overrideWords(action, verdict)}`, {
+    extra: { action, blockedBy, override: verdict.override, protections: verdict.forbiddenBy },
+  });
 }
 
 /** An override asked where the law admits none (DOMAIN.md section 6), naming the protections that forbid it. */
 function overrideNotPermitted(action: GuardedAction, blockedBy: string[], verdict: OverrideVerdict): HttpProblem {
-  return new HttpProblem(
-    409,
-    'override-not-permitted',
-    'No override is permitted',
-    `The action "${action}" is refused and cannot be overridden. ${overrideWords(action, verdict)}`,
-    undefined,
-    { action, blockedBy, protections: verdict.forbiddenBy },
-  );
+  return new HttpProblem('override-not-permitted', `The action "${action}" is refused and cannot be overridden. ${overrideWords(action, verdict)}`, {
+    extra: { action, blockedBy, protections: verdict.forbiddenBy },
+  });
 }
 
 /**

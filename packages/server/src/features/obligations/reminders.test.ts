@@ -59,7 +59,7 @@ async function startReminderProcesses(config: HavenConfig, count: number): Promi
   );
   const script = path.join(dir, 'child.mjs');
   writeFileSync(script, CHILD);
-  const coreSrc = path.resolve(serverSrc, '../../core/src/index.ts');
+  const coreSrc = path.resolve(serverSrc, '../../core/src');
   const children = Array.from({ length: count }, () => {
     const child = spawn(process.execPath, [script, import.meta.resolve('vite'), entry, coreSrc], {
       env: { ...process.env, HAVEN_TEST_CONFIG: JSON.stringify(config) },

@@ -1,4 +1,4 @@
-import { GUARDED_ACTIONS, guardedActionRequestSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
+import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import {
@@ -13,22 +13,6 @@ import {
   waiveObligation,
 } from './service.js';
 
-const obligationSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    code: z.string(),
-    status: z.enum(['open', 'overdue', 'fulfilled', 'waived', 'lapsed']).describe('lapsed: its trigger ended while it was still open (kept as history)'),
-    basis: z.array(z.string()),
-    dueBy: z.string().nullable(),
-    fulfilledBy: z.unknown(),
-    fulfilment: z.object({ type: z.string(), id: z.string().nullable(), at: z.string() }).nullable(),
-    waiver: z.object({ by: z.string(), reason: z.string(), at: z.string() }).nullable(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Obligation' });
-const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
-const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
 const personParams = z.strictObject({ id: idSchema });
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
@@ -40,7 +24,7 @@ export const obligationRoutes: Feature = (app) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'Obligations are not among the fields shared with you.' },
       },
-      schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationSchema) } },
+      schema: { tags: ['obligations'], summary: 'What the State owes this person, by dueBy (overdue when open past dueBy)', params: personParams, response: { 200: z.array(obligationViewSchema) } },
     },
     async (request) => personObligations(request.store, request.params.id),
   );
@@ -55,7 +39,7 @@ export const obligationRoutes: Feature = (app) => {
           422: 'A standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived.',
         },
       },
-      schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationSchema } },
+      schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationViewSchema } },
     },
     async (request) => waiveObligation(request.store, request.params.id, request.body.version, request.body.reason),
   );
@@ -75,14 +59,7 @@ export const obligationRoutes: Feature = (app) => {
         summary: 'The engine on the current facts: flags, obligations, referrals needed and guards (as `haven assess`)',
         params: personParams,
         response: {
-          200: z
-            .object({
-              flags: z.array(z.string()),
-              obligations: z.array(z.object({ code: z.string(), status: z.string(), basis: z.array(z.string()).readonly(), dueBy: z.string().nullable(), fulfilledBy: z.unknown() })),
-              referrals: z.array(z.object({ service: z.string(), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
-              guards: guardsSchema,
-            })
-            .meta({ id: 'Assessment' }),
+          200: assessmentViewSchema,
         },
       },
     },
@@ -112,7 +89,7 @@ export const obligationRoutes: Feature = (app) => {
         idempotent: 201,
         refusals: {
           403: 'Only a supervisor may override a guard.',
-          409: 'Refused by the guard (`guard-refused`; `blockedBy` lists the obligations), or the person was merged into another record (`person-merged`).',
+          409: 'Refused by the guard (`guard-refused`; `blockedBy` lists the obligations; `override-not-permitted` when an override was asked where the law admits none), or the person was merged into another record (`person-merged`).',
           422: 'Detention details are missing, the person is already detained, or the time is in the future.',
         },
       },
@@ -122,7 +99,7 @@ export const obligationRoutes: Feature = (app) => {
           'A guarded action; 409 listing the blocking obligations when refused, unless a supervisor overrides with a written reason where the law admits an override (a child’s detention: as a last resort, with lastResort); 409 override-not-permitted naming the protections where it admits none',
         params: z.strictObject({ id: idSchema, action: guardedActionSchema }),
         body: guardedActionRequestSchema,
-        response: { 201: z.object({ id: z.uuid(), action: guardedActionSchema, overridden: z.boolean(), blockedBy: z.array(z.string()) }) },
+        response: { 201: guardedActionResultSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await performAction(request.store, request.params.id, request.params.action, request.body)),
@@ -132,7 +109,7 @@ export const obligationRoutes: Feature = (app) => {
     '/api/queues/my-obligations',
     {
       config: { access: { permission: 'person:write' } },
-      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationSchema) } },
+      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationViewSchema) } },
     },
     async (request) => myObligations(request.store, request.query.limit),
   );
@@ -145,7 +122,7 @@ export const obligationRoutes: Feature = (app) => {
         tags: ['queues'],
         summary: "My agency's overdue obligations, or those due in the next 24 hours",
         querystring: limitQuery.extend({ window: z.enum(['overdue', 'due24h']) }),
-        response: { 200: z.array(obligationSchema) },
+        response: { 200: z.array(obligationViewSchema) },
       },
     },
     async (request) => agencyObligations(request.store, request.query.window, request.query.limit),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Assessment, GuardedAction, GuardResult, OversightItem } from '@haven/core';
+import type { Assessment, GuardedAction, GuardResult, ObligationView, OversightItem } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
@@ -12,19 +12,7 @@ import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.j
 import { noFactsProblem } from './refresh.js';
 import { findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
 
-export interface ObligationView {
-  id: string;
-  personId: string;
-  code: string;
-  /** open, fulfilled, waived, lapsed (its trigger ended while open) — or overdue: open with its dueBy passed. */
-  status: 'open' | 'overdue' | 'fulfilled' | 'waived' | 'lapsed';
-  basis: string[];
-  dueBy: string | null;
-  fulfilledBy: unknown;
-  fulfilment: { type: string; id: string | null; at: string } | null;
-  waiver: { by: string; reason: string; at: string } | null;
-  version: number;
-}
+export type { ObligationView } from '@haven/core';
 
 /** `withReasons`: the waiver's written reason, for the agency working on the case only (not a referral's recipient). */
 export function obligationView(platform: Platform, row: ObligationTable, now: Date, withReasons = true): ObligationView {

@@ -1,18 +1,8 @@
+import type { ObligationSummary } from '@haven/core';
 import type { StoreUnit } from '../../store/unit.js';
 import { openObligationsOf } from './store.js';
 
-/** Where a case stands against what the State owes the person: for a case list, one line per case. */
-export interface ObligationSummary {
-  /** Open obligations with a deadline, overdue ones included. */
-  open: number;
-  /** Open obligations whose deadline has passed. */
-  overdue: number;
-  /** The earliest deadline of the open obligations, and its obligation. */
-  nextDueBy: string | null;
-  nextCode: string | null;
-  /** Standing obligations in force (non-refoulement, confidentiality…): they hold back guarded actions. */
-  standing: string[];
-}
+export type { ObligationSummary } from '@haven/core';
 
 const EMPTY: ObligationSummary = { open: 0, overdue: 0, nextDueBy: null, nextCode: null, standing: [] };
 

@@ -1,4 +1,4 @@
-import { ALLEGATION_STATUSES, allegationChangeSchema, allegationSchema, allegationInputSchema, allegationReceiptSchema, idSchema } from '@haven/core';
+import { ALLEGATION_STATUSES, allegationChangeSchema, allegationSchema, allegationInputSchema, allegationReceiptSchema, idSchema, recordTrailSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -15,18 +15,6 @@ const receiptSchema = z
     status: z.enum(ALLEGATION_STATUSES),
   })
   .meta({ id: 'AllegationReceipt' });
-
-const recordEventSchema = z.object({
-  seq: z.number().int(),
-  at: z.string(),
-  actorUserId: z.string().nullable(),
-  actorAgencyId: z.string().nullable(),
-  action: z.string(),
-  fields: z.array(z.string()).describe('Names of the fields touched; never their values'),
-  requestId: z.string().nullable(),
-  clientAddress: z.string().nullable(),
-  hash: z.string(),
-});
 
 export const oversightRoutes: Feature = (app) => {
   app.post(
@@ -133,7 +121,7 @@ export const oversightRoutes: Feature = (app) => {
           after: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ recordType: z.string(), recordId: z.string(), items: z.array(recordEventSchema), nextAfter: z.number().int().nullable() }) },
+        response: { 200: recordTrailSchema },
       },
     },
     async (request) => recordAuditTrail(request.store, request.params.recordType, request.params.recordId, request.query.after, request.query.limit),

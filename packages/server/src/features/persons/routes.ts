@@ -1,4 +1,4 @@
-import { ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, FIELD_GROUPS, idSchema } from '@haven/core';
+import { personViewSchema, ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -9,16 +9,6 @@ import { auditRefusedPersonReads } from './refused-reads.js';
 import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
-const personSchema = z
-  .object({
-    id: z.uuid(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    fieldGroups: z.array(z.enum(FIELD_GROUPS)).describe('The field groups of this record the caller may see'),
-    fields: z.record(z.string(), z.unknown()).describe('Only the fields of the visible groups'),
-  })
-  .meta({ id: 'Person' });
 
 const personPatchSchema = personInputSchema.partial().extend({ version: versionSchema });
 const personParams = z.strictObject({ id: idSchema });
@@ -47,7 +37,7 @@ export const personRoutes: Feature = async (app, platform) => {
         summary: 'Register a person (with first indicators, if any) and open their case',
         querystring: registrationDuplicatesQuerySchema,
         body: registrationPersonSchema,
-        response: { 201: personSchema.extend({ likelyDuplicates: z.array(likelyDuplicateSchema).optional() }).meta({ id: 'RegisteredPerson' }) },
+        response: { 201: personViewSchema.extend({ likelyDuplicates: z.array(likelyDuplicateSchema).optional() }).meta({ id: 'RegisteredPerson' }) },
       },
     },
     async (request, reply) => {
@@ -62,7 +52,7 @@ export const personRoutes: Feature = async (app, platform) => {
     '/api/persons',
     {
       config: { access: { permission: 'person:read', personalData: true } },
-      schema: { tags: ['persons'], summary: 'Persons visible to my agency', querystring: pageQuerySchema, response: { 200: pageResponseSchema(personSchema) } },
+      schema: { tags: ['persons'], summary: 'Persons visible to my agency', querystring: pageQuerySchema, response: { 200: pageResponseSchema(personViewSchema) } },
     },
     async (request) => listPersons(request.store, decodeCursor(request.query.cursor), request.query.limit),
   );
@@ -71,7 +61,7 @@ export const personRoutes: Feature = async (app, platform) => {
     '/api/persons/:id',
     {
       config: { access: { permission: 'person:read', personalData: true } },
-      schema: { tags: ['persons'], summary: 'Read a person (only the field groups I may see)', params: personParams, response: { 200: personSchema } },
+      schema: { tags: ['persons'], summary: 'Read a person (only the field groups I may see)', params: personParams, response: { 200: personViewSchema } },
     },
     async (request) => readPerson(request.store, request.params.id),
   );
@@ -91,7 +81,7 @@ export const personRoutes: Feature = async (app, platform) => {
         summary: 'Change a person; refused with 409 when `version` is stale',
         params: personParams,
         body: personPatchSchema,
-        response: { 200: personSchema },
+        response: { 200: personViewSchema },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsentInput, ReferralLifecycleStatus, ServiceType } from '@haven/core';
+import type { ConsentInput, ConsentView, ReferralLifecycleStatus, ServiceType } from '@haven/core';
 import type { ConsentTable, ReferralTable } from '../../platform/db/schema.js';
 import { conflict, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
@@ -25,19 +25,7 @@ import {
 // language, with an interpreter or not. A referral is sent on the person's latest decision for
 // that recipient and purpose; withdrawing it ends the referrals that rest on it, and the access.
 
-export interface ConsentView {
-  id: string;
-  personId: string;
-  purpose: ServiceType;
-  recipientAgencyId: string;
-  status: 'given' | 'declined' | 'withdrawn';
-  explainedBy: string;
-  language: string;
-  interpreter: boolean;
-  recordedAt: string;
-  withdrawnAt: string | null;
-  version: number;
-}
+export type { ConsentView } from '@haven/core';
 
 export function consentView(row: ConsentTable): ConsentView {
   return {

@@ -1,12 +1,11 @@
-import type { GuardedAction, ReferralLifecycleStatus, ServiceType } from '@haven/core';
+import { REFERRAL_ACTIONS, type GuardedAction, type ReferralAction, type ReferralLifecycleStatus, type ServiceType } from '@haven/core';
 import type { Actor } from '../../platform/context.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 
 // The referral lifecycle as data (issue 5, point 2). A transition not in this table is refused
 // with 409 naming the current and the requested status, whoever asks.
 
-export const REFERRAL_ACTIONS = ['send', 'accept', 'decline', 'start', 'complete', 'close', 'revoke'] as const;
-export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+export { REFERRAL_ACTIONS, type ReferralAction };
 
 /**
  * Who acts on a referral: the sending agency's caseworkers (`sender`), its supervisors
@@ -81,12 +80,7 @@ export function transitionOrThrow(status: ReferralLifecycleStatus, action: Refer
   const why = transition
     ? `only the ${transition.by.join(' or ')} may ${action} a ${status} referral`
     : `a ${status} referral cannot become ${requested}`;
-  throw new HttpProblem(
-    409,
-    'referral-transition-not-allowed',
-    'Transition not allowed',
-    `The referral is ${status}: ${why}.${allowed.length > 0 ? ` You may: ${allowed.join(', ')}.` : ''}`,
-    undefined,
-    { currentStatus: status, requestedStatus: requested, allowedActions: allowed },
-  );
+  throw new HttpProblem('referral-transition-not-allowed', `The referral is ${status}: ${why}.${allowed.length > 0 ? ` You may: ${allowed.join(', ')}.` : ''}`, {
+    extra: { currentStatus: status, requestedStatus: requested, allowedActions: allowed },
+  });
 }

@@ -1,86 +1,25 @@
 import {
   consentInputSchema,
+  consentViewSchema,
   consentWithdrawalSchema,
-  FIELD_GROUPS,
   idSchema,
   inboxQuerySchema,
   proposalQuerySchema,
-  REFERRAL_LIFECYCLE_STATUSES,
+  referralProposalSchema,
+  referralViewSchema,
   referralCompletionSchema,
   referralDeclineSchema,
   referralInputSchema,
   referralSendSchema,
   referralTransitionSchema,
-  SERVICE_TYPES,
 } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { providerSchema } from '../directory/routes.js';
 import { personConsents, recordConsent, withdrawConsent } from './consents.js';
-import { REFERRAL_ACTIONS } from './lifecycle.js';
 import { createReferral, inbox, moveReferral, personReferrals, proposeReferral, readReferral, referralForm, sendReferral } from './service.js';
 
-const referralSchema = z
-  .object({
-    id: z.uuid(),
-    reference: z.string().describe('HVN-<year>-<number>, unique'),
-    personId: z.uuid(),
-    fromAgencyId: z.uuid(),
-    senderId: z.uuid(),
-    providerId: z.uuid(),
-    toAgencyId: z.uuid(),
-    service: z.enum(SERVICE_TYPES),
-    urgency: z.string(),
-    obligations: z.array(z.string()).describe('Obligation codes the referral fulfils'),
-    dueBy: z.string().nullable(),
-    status: z.enum(REFERRAL_LIFECYCLE_STATUSES),
-    consentId: z.uuid().nullable(),
-    vitalInterest: z.object({ by: z.uuid(), reason: z.string().nullable() }).nullable().describe("Sent without consent on a supervisor's vital-interest override"),
-    sharedGroups: z.array(z.enum(FIELD_GROUPS)).describe('Field groups of the person the recipient may read while the referral lasts'),
-    reason: z.string().nullable(),
-    declineReason: z.string().nullable(),
-    feedback: z.string().nullable().describe('The service delivered'),
-    sentAt: z.string().nullable(),
-    acceptedAt: z.string().nullable(),
-    completedAt: z.string().nullable(),
-    endedAt: z.string().nullable(),
-    allowedActions: z.array(z.enum(REFERRAL_ACTIONS)).describe('What the caller may do next'),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Referral' });
 
-const consentSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    purpose: z.enum(SERVICE_TYPES),
-    recipientAgencyId: z.uuid(),
-    status: z.enum(['given', 'declined', 'withdrawn']),
-    explainedBy: z.uuid(),
-    language: z.string(),
-    interpreter: z.boolean(),
-    recordedAt: z.string(),
-    withdrawnAt: z.string().nullable(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Consent' });
 
-const proposalSchema = z
-  .object({
-    personId: z.uuid(),
-    service: z.enum(SERVICE_TYPES),
-    area: z.string(),
-    pathwayId: z.uuid().nullable(),
-    provider: providerSchema.nullable(),
-    problem: z.string().nullable().describe('Why no default provider can be proposed'),
-    obligations: z.array(z.string()),
-    dueBy: z.string().nullable(),
-    sharedGroups: z.array(z.enum(FIELD_GROUPS)),
-    consentId: z.uuid().nullable(),
-  })
-  .meta({ id: 'ReferralProposal' });
 
 const idParams = z.strictObject({ id: idSchema });
 const transitionSummary = (what: string) => `${what}; 409 when not allowed from the current status (naming it) or on a stale version`;
@@ -100,7 +39,7 @@ export const referralRoutes: Feature = (app) => {
         tags: ['referrals'],
         summary: "The referral an obligation needs, ready to draft: the area's default provider, the obligations served, dueBy, default shared groups, consent on file",
         querystring: proposalQuerySchema,
-        response: { 200: proposalSchema },
+        response: { 200: referralProposalSchema },
       },
     },
     async (request) => proposeReferral(request.store, request.query),
@@ -121,7 +60,7 @@ export const referralRoutes: Feature = (app) => {
         tags: ['referrals'],
         summary: 'Draft a referral (422 naming service/providerId/sharedGroups/obligations/consentId when the provider, the sharing or the consent does not fit)',
         body: referralInputSchema,
-        response: { 201: referralSchema },
+        response: { 201: referralViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await createReferral(request.store, request.body)),
@@ -131,7 +70,7 @@ export const referralRoutes: Feature = (app) => {
     '/api/referrals/inbox',
     {
       config: { access: { permission: 'referral:receive', personalData: true } },
-      schema: { tags: ['referrals'], summary: 'Referrals to my agency waiting for it (or of one status), the earliest due first', querystring: inboxQuerySchema, response: { 200: z.array(referralSchema) } },
+      schema: { tags: ['referrals'], summary: 'Referrals to my agency waiting for it (or of one status), the earliest due first', querystring: inboxQuerySchema, response: { 200: z.array(referralViewSchema) } },
     },
     async (request) => inbox(request.store, request.query.status, request.query.limit),
   );
@@ -143,7 +82,7 @@ export const referralRoutes: Feature = (app) => {
         access: { personalData: true },
         refusals: { 403: 'Your role does not work with referrals.' },
       },
-      schema: { tags: ['referrals'], summary: 'A referral my agency sent or received', params: idParams, response: { 200: referralSchema } },
+      schema: { tags: ['referrals'], summary: 'A referral my agency sent or received', params: idParams, response: { 200: referralViewSchema } },
     },
     async (request) => readReferral(request.store, request.params.id),
   );
@@ -179,7 +118,7 @@ export const referralRoutes: Feature = (app) => {
         access: { permission: 'referral:send', personalData: true },
         refusals: {
           403: 'Sending without consent for vital interests, or overriding a guard, is for supervisors.',
-          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is), or refused by a guard (`guard-refused`; `blockedBy` lists the obligations).',
+          409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is), or refused by a guard (`guard-refused`; `blockedBy` lists the obligations; `override-not-permitted` when an override was asked where the law admits none).',
           422: 'No consent fits (`consentId`), or the vital-interest reason is not one that allows sending without consent.',
         },
       },
@@ -190,7 +129,7 @@ export const referralRoutes: Feature = (app) => {
         ),
         params: idParams,
         body: referralSendSchema,
-        response: { 200: referralSchema },
+        response: { 200: referralViewSchema },
       },
     },
     async (request) => sendReferral(request.store, request.params.id, request.body),
@@ -206,7 +145,7 @@ export const referralRoutes: Feature = (app) => {
           409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
         },
       },
-      schema: { tags: ['referrals'], summary: transitionSummary('Accept a referral to my agency'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Accept a referral to my agency'), params: idParams, body: referralTransitionSchema, response: { 200: referralViewSchema } },
     },
     async (request) => moveReferral(request.store, request.params.id, 'accept', request.body),
   );
@@ -222,7 +161,7 @@ export const referralRoutes: Feature = (app) => {
           422: 'A referral is declined with a reason.',
         },
       },
-      schema: { tags: ['referrals'], summary: transitionSummary('Decline a referral to my agency, with a reason (its access ends)'), params: idParams, body: referralDeclineSchema, response: { 200: referralSchema } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Decline a referral to my agency, with a reason (its access ends)'), params: idParams, body: referralDeclineSchema, response: { 200: referralViewSchema } },
     },
     async (request) => moveReferral(request.store, request.params.id, 'decline', request.body),
   );
@@ -237,7 +176,7 @@ export const referralRoutes: Feature = (app) => {
           409: 'Not allowed from the current status (`referral-transition-not-allowed`, naming what is).',
         },
       },
-      schema: { tags: ['referrals'], summary: transitionSummary('Start the service of an accepted referral'), params: idParams, body: referralTransitionSchema, response: { 200: referralSchema } },
+      schema: { tags: ['referrals'], summary: transitionSummary('Start the service of an accepted referral'), params: idParams, body: referralTransitionSchema, response: { 200: referralViewSchema } },
     },
     async (request) => moveReferral(request.store, request.params.id, 'start', request.body),
   );
@@ -258,7 +197,7 @@ export const referralRoutes: Feature = (app) => {
         summary: transitionSummary('Record the service delivered (feedback, stored encrypted); the obligations it serves are fulfilled'),
         params: idParams,
         body: referralCompletionSchema,
-        response: { 200: referralSchema },
+        response: { 200: referralViewSchema },
       },
     },
     async (request) => moveReferral(request.store, request.params.id, 'complete', request.body),
@@ -279,7 +218,7 @@ export const referralRoutes: Feature = (app) => {
         summary: transitionSummary('Close a referral (the sender, or the recipient once accepted); the recipient’s access ends'),
         params: idParams,
         body: referralTransitionSchema,
-        response: { 200: referralSchema },
+        response: { 200: referralViewSchema },
       },
     },
     async (request) => moveReferral(request.store, request.params.id, 'close', request.body),
@@ -300,7 +239,7 @@ export const referralRoutes: Feature = (app) => {
         summary: transitionSummary("The sending agency's supervisor revokes a referral; the recipient's access ends"),
         params: idParams,
         body: referralTransitionSchema,
-        response: { 200: referralSchema },
+        response: { 200: referralViewSchema },
       },
     },
     async (request) => moveReferral(request.store, request.params.id, 'revoke', request.body),
@@ -310,7 +249,7 @@ export const referralRoutes: Feature = (app) => {
     '/api/persons/:id/referrals',
     {
       config: { access: { permission: 'referral:send', personalData: true } },
-      schema: { tags: ['referrals'], summary: 'Every referral of a person (the agency working on the case)', params: idParams, response: { 200: z.array(referralSchema) } },
+      schema: { tags: ['referrals'], summary: 'Every referral of a person (the agency working on the case)', params: idParams, response: { 200: z.array(referralViewSchema) } },
     },
     async (request) => personReferrals(request.store, request.params.id),
   );
@@ -331,7 +270,7 @@ export const referralRoutes: Feature = (app) => {
         summary: "Record the person's decision on sharing with a recipient agency for a purpose (a service type), explained by me, in a language, with or without an interpreter",
         params: idParams,
         body: consentInputSchema,
-        response: { 201: consentSchema },
+        response: { 201: consentViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await recordConsent(request.store, request.params.id, request.body)),
@@ -341,7 +280,7 @@ export const referralRoutes: Feature = (app) => {
     '/api/persons/:id/consents',
     {
       config: { access: { permission: 'case:manage', personalData: true } },
-      schema: { tags: ['referrals'], summary: "The person's consent decisions, oldest first", params: idParams, response: { 200: z.array(consentSchema) } },
+      schema: { tags: ['referrals'], summary: "The person's consent decisions, oldest first", params: idParams, response: { 200: z.array(consentViewSchema) } },
     },
     async (request) => personConsents(request.store, request.params.id),
   );
@@ -358,7 +297,7 @@ export const referralRoutes: Feature = (app) => {
         summary: 'The person withdraws a consent: the referrals resting on it are closed and the recipients’ access ends',
         params: idParams,
         body: consentWithdrawalSchema,
-        response: { 200: consentSchema.extend({ endedReferrals: z.array(z.uuid()) }) },
+        response: { 200: consentViewSchema.extend({ endedReferrals: z.array(z.uuid()) }) },
       },
     },
     async (request) => withdrawConsent(request.store, request.params.id, request.body.version),

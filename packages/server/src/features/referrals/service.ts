@@ -6,7 +6,9 @@ import {
   type Fulfilment,
   type ReferralInput,
   type ReferralLifecycleStatus,
+  type ReferralProposal,
   type ReferralSend,
+  type ReferralView,
   type ServiceType,
 } from '@haven/core';
 import { randomUUID } from 'node:crypto';
@@ -52,36 +54,7 @@ import {
 // (or a supervisor's vital-interest override) and, for consular and return services, the guard;
 // it grants the recipient those groups until the referral ends or the consent is withdrawn.
 
-export interface ReferralView {
-  id: string;
-  reference: string;
-  personId: string;
-  fromAgencyId: string;
-  senderId: string;
-  providerId: string;
-  toAgencyId: string;
-  service: ServiceType;
-  urgency: string;
-  obligations: string[];
-  dueBy: string | null;
-  status: ReferralLifecycleStatus;
-  consentId: string | null;
-  /** Sent without consent for vital interests: by whom, and why (the reason only for the sending agency). */
-  vitalInterest: { by: string; reason: string | null } | null;
-  sharedGroups: FieldGroup[];
-  reason: string | null;
-  declineReason: string | null;
-  feedback: string | null;
-  sentAt: string | null;
-  acceptedAt: string | null;
-  completedAt: string | null;
-  endedAt: string | null;
-  /** What the caller may do next. */
-  allowedActions: ReferralAction[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ReferralView } from '@haven/core';
 
 const place = (id: string, column: string) => placeOf('referrals', column, id);
 
@@ -166,20 +139,7 @@ async function isChild(unit: StoreUnit, personId: string): Promise<boolean> {
 
 // ---- proposing and drafting -------------------------------------------------------------------
 
-export interface ReferralProposal {
-  personId: string;
-  service: ServiceType;
-  area: string;
-  pathwayId: string | null;
-  provider: ProviderView | null;
-  /** Why the default provider cannot be proposed, when it cannot. */
-  problem: string | null;
-  obligations: string[];
-  dueBy: string | null;
-  sharedGroups: FieldGroup[];
-  /** The person's consent on file for that provider's agency and this service, if any. */
-  consentId: string | null;
-}
+export type { ReferralProposal } from '@haven/core';
 
 /** Everything a draft needs, from the pathway of the area (by default the caller agency's): one click to draft it. */
 export async function proposeReferral(store: ScopedStore, query: { personId: string; service: ServiceType; area?: string | undefined }): Promise<ReferralProposal> {
@@ -469,7 +429,7 @@ function asText(value: unknown): string {
 
 class AccessEnded extends HttpProblem {
   constructor(readonly personId: string) {
-    super(403, 'forbidden', 'Forbidden', 'The access this referral gave to the person has ended.');
+    super('forbidden', 'The access this referral gave to the person has ended.');
   }
 }
 

@@ -1,71 +1,12 @@
-import { idSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, textSchema, versionSchema } from '@haven/core';
+import { ERASURE_REQUESTERS, erasureRequestViewSchema, idSchema, legalHoldOverviewSchema, legalHoldViewSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, retentionReportSchema, textSchema, versionSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
-import { ERASURE_REQUESTERS, erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
-
-const erasureRequestSchema = z
-  .object({
-    id: z.uuid(),
-    personId: z.uuid(),
-    requestedBy: z.enum(ERASURE_REQUESTERS),
-    reason: z.string().nullable().describe('Why, as recorded; destroyed with the rest when the request is carried out'),
-    recordedBy: z.uuid(),
-    recordedAt: z.string(),
-    status: z.enum(['carried_out', 'refused']),
-    refusedBecause: z.array(z.string()).describe('Each hold that refused it, in plain words (no personal data); empty when carried out'),
-    carriedOutAt: z.string().nullable(),
-  })
-  .meta({ id: 'ErasureRequest' });
-
-const legalHoldFields = {
-  id: z.uuid(),
-  personId: z.uuid(),
-  agencyId: z.uuid().describe('The agency that placed it'),
-  agencyName: z.string(),
-  investigationId: z.uuid().nullable().describe('The investigation or prosecution it was placed for, if any'),
-  investigationReference: z.string().nullable(),
-  releasableBy: z
-    .object({ agencyId: z.uuid(), agencyName: z.string() })
-    .describe("Who may release it besides the oversight body: the investigation's agency for a hold placed for one, else the agency that placed it"),
-  placedBy: z.uuid(),
-  placedAt: z.string(),
-  releasedBy: z.uuid().nullable(),
-  releasedAt: z.string().nullable(),
-  version: z.number().int(),
-};
-
-const legalHoldOverviewSchema = z.object(legalHoldFields).meta({ id: 'LegalHoldOverview' });
-
-const legalHoldSchema = z
-  .object({
-    ...legalHoldFields,
-    reason: z.string().nullable().describe('Why it was placed; null once the person\'s data is destroyed'),
-    releaseReason: z.string().nullable().describe('Why it was released; null while it stands'),
-  })
-  .meta({ id: 'LegalHold' });
+import { erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
 
 const releaseBody = z.strictObject({ version: versionSchema, reason: textSchema(2000).describe('Why the hold is released, in writing (encrypted, audited)') });
 
 const standing = z.array(z.string()).describe('Every hold standing now: recorded holds, open or suspended investigations where the person is a victim or witness, allegations not closed');
-
-const retentionReportSchema = z
-  .object({
-    dryRun: z.boolean(),
-    at: z.string(),
-    types: z.record(
-      z.enum(RETENTION_RECORD_TYPES),
-      z.object({
-        period: z.string().describe('ISO 8601 duration from the SOP profile'),
-        cutoff: z.string().describe('Records closed before this instant are due'),
-        due: z.number().int(),
-        purged: z.number().int(),
-        held: z.number().int().describe('Due but kept by a hold'),
-      }),
-    ),
-    compacted: z.object({ vacuumed: z.boolean(), walTruncated: z.boolean().nullable() }).nullable(),
-  })
-  .meta({ id: 'RetentionReport' });
 
 const personParams = z.strictObject({ id: idSchema });
 
@@ -86,7 +27,7 @@ export const retentionRoutes: Feature = (app, platform) => {
           requestedBy: z.enum(ERASURE_REQUESTERS).describe('Who asked: the person, their legal representative or guardian'),
           reason: textSchema(2000).nullable().optional(),
         }),
-        response: { 201: erasureRequestSchema },
+        response: { 201: erasureRequestViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await requestErasure(request.store, request.params.id, request.body)),
@@ -100,7 +41,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         tags: ['retention'],
         summary: "A person's erasure requests, whether the record is purged, and the holds standing now",
         params: personParams,
-        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, requests: z.array(erasureRequestSchema) }).meta({ id: 'ErasureRequests' }) },
+        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, requests: z.array(erasureRequestViewSchema) }).meta({ id: 'ErasureRequests' }) },
       },
     },
     async (request) => erasureRequestsOf(request.store, request.params.id),
@@ -127,7 +68,7 @@ export const retentionRoutes: Feature = (app, platform) => {
             .optional()
             .describe("The investigation or prosecution it is for: one of your agency, or one the person is linked to in a case your agency works on (422 for any other, as for one that does not exist)"),
         }),
-        response: { 201: legalHoldSchema },
+        response: { 201: legalHoldViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await placeLegalHold(request.store, request.params.id, request.body)),
@@ -141,7 +82,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         tags: ['retention'],
         summary: 'The legal holds recorded on a person (placed and released, with their reasons) and every hold standing now',
         params: personParams,
-        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldSchema) }).meta({ id: 'LegalHolds' }) },
+        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldViewSchema) }).meta({ id: 'LegalHolds' }) },
       },
     },
     async (request) => legalHoldsOf(request.store, request.params.id),
@@ -160,7 +101,7 @@ export const retentionRoutes: Feature = (app, platform) => {
           "Release a legal hold with a written reason: only the agency that placed it or, for a hold placed for an investigation, that investigation's agency. 403 naming who may to one who sees the person; 404 to anyone else, as for a hold that does not exist; 409 when already released or on a stale version",
         params: personParams,
         body: releaseBody,
-        response: { 200: legalHoldSchema },
+        response: { 200: legalHoldViewSchema },
       },
     },
     async (request) => releaseLegalHold(request.store, request.params.id, request.body),

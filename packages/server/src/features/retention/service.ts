@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { retentionCutoff, RETENTION_RECORD_TYPES, type RetentionRecordType } from '@haven/core';
+import { ERASURE_REQUESTERS, type ErasureRequester, type ErasureRequestView, type LegalHoldOverview, type LegalHoldView, RETENTION_RECORD_TYPES, retentionCutoff, type RetentionRecordType, type RetentionReport } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ErasureRequestTable, LegalHoldTable } from '../../platform/db/schema.js';
@@ -30,42 +30,8 @@ import {
   type LegalHoldRecord,
 } from './store.js';
 
-export const ERASURE_REQUESTERS = ['person', 'legal_representative', 'guardian'] as const;
-export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
-
-export interface ErasureRequestView {
-  id: string;
-  personId: string;
-  requestedBy: ErasureRequester;
-  reason: string | null;
-  recordedBy: string;
-  recordedAt: string;
-  status: 'carried_out' | 'refused';
-  refusedBecause: string[];
-  carriedOutAt: string | null;
-}
-
-/** A hold as the oversight body sees it: who placed it, for what investigation, who may release it — no free text. */
-export interface LegalHoldOverview {
-  id: string;
-  personId: string;
-  agencyId: string;
-  agencyName: string;
-  investigationId: string | null;
-  investigationReference: string | null;
-  releasableBy: { agencyId: string; agencyName: string };
-  placedBy: string;
-  placedAt: string;
-  releasedBy: string | null;
-  releasedAt: string | null;
-  version: number;
-}
-
-/** A hold as the agencies that see the person see it: with why it was placed and why it was released. */
-export interface LegalHoldView extends LegalHoldOverview {
-  reason: string | null;
-  releaseReason: string | null;
-}
+export { ERASURE_REQUESTERS, type ErasureRequester };
+export type { ErasureRequestView, LegalHoldOverview, LegalHoldView, RetentionReport } from '@haven/core';
 
 function erasureView(platform: Platform, row: ErasureRequestTable): ErasureRequestView {
   return {
@@ -294,14 +260,6 @@ export interface RetentionProgress {
   done: number;
   total: number;
   held: number;
-}
-
-export interface RetentionReport {
-  dryRun: boolean;
-  at: string;
-  /** Per record type: the cut-off (closed before it is due), how many were due, purged and held. */
-  types: Record<RetentionRecordType, { period: string; cutoff: string; due: number; purged: number; held: number }>;
-  compacted: { vacuumed: boolean; walTruncated: boolean | null } | null;
 }
 
 /**

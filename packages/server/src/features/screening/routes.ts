@@ -1,19 +1,8 @@
-import { idSchema, screeningInputSchema } from '@haven/core';
+import { idSchema, screeningInputSchema, screeningViewSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { screeningHistory, screenPerson } from './service.js';
 
-const screeningSchema = z
-  .object({
-    id: z.uuid(),
-    version: z.number().int(),
-    indicators: z.array(z.string()),
-    statement: z.string().nullable().optional(),
-    statementLanguage: z.string().nullable(),
-    screenedBy: z.string(),
-    screenedAt: z.string(),
-  })
-  .meta({ id: 'Screening' });
 const params = z.strictObject({ id: idSchema });
 
 export const screeningRoutes: Feature = (app) => {
@@ -25,7 +14,7 @@ export const screeningRoutes: Feature = (app) => {
         idempotent: 201,
         refusals: { 422: 'The screening time is in the future.' },
       },
-      schema: { tags: ['screening'], summary: 'Record a screening (a new version; earlier ones are kept)', params, body: screeningInputSchema, response: { 201: screeningSchema } },
+      schema: { tags: ['screening'], summary: 'Record a screening (a new version; earlier ones are kept)', params, body: screeningInputSchema, response: { 201: screeningViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await screenPerson(request.store, request.params.id, request.body)),
   );
@@ -37,7 +26,7 @@ export const screeningRoutes: Feature = (app) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'Screening results are not among the fields shared with you.' },
       },
-      schema: { tags: ['screening'], summary: 'Screening history, oldest first', params, response: { 200: z.array(screeningSchema) } },
+      schema: { tags: ['screening'], summary: 'Screening history, oldest first', params, response: { 200: z.array(screeningViewSchema) } },
     },
     async (request) => screeningHistory(request.store, request.params.id),
   );

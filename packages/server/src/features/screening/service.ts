@@ -1,5 +1,5 @@
+import type { ObservedIndicator, ScreeningView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
-import type { ObservedIndicator } from '@haven/core';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { forbidden } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
@@ -14,16 +14,7 @@ export interface ScreeningInput {
   screenedAt?: string | undefined;
 }
 
-export interface ScreeningView {
-  id: string;
-  version: number;
-  indicators: string[];
-  /** The person's own words; only for those who may read statements. */
-  statement?: string | null;
-  statementLanguage: string | null;
-  screenedBy: string;
-  screenedAt: string;
-}
+export type { ScreeningView } from '@haven/core';
 
 const statementPlace = (id: string) => placeOf('screenings', 'statement_enc', id);
 

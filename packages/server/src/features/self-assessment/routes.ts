@@ -1,10 +1,10 @@
 import {
-  EVIDENCE_INDICATOR_IDS,
   EVIDENCE_INDICATORS,
-  SELF_ASSESSMENT_AREAS,
-  SELF_ASSESSMENT_STATUSES,
   selfAssessmentAnswerInputSchema,
-  UNODC_TOOL_IDS,
+  selfAssessmentAnswerSchema,
+  selfAssessmentItemSchema,
+  selfAssessmentMeasureSchema,
+  selfAssessmentViewSchema,
   UNODC_TOOLS,
   type AssessedItem,
   type Measure,
@@ -13,65 +13,6 @@ import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { GAP_REPORT_CSS, renderGapReportHtml, renderGapReportPdf } from './report.js';
 import { answerHistory, answerItem, evidence, reportForDownload, selfAssessment } from './service.js';
-
-const statusSchema = z.enum(SELF_ASSESSMENT_STATUSES);
-
-const measureSchema = z
-  .object({
-    indicator: z.enum(EVIDENCE_INDICATOR_IDS as [string, ...string[]]),
-    description: z.string(),
-    numerator: z.number().int(),
-    denominator: z.number().int(),
-  })
-  .meta({ id: 'SelfAssessmentMeasure' });
-
-const answerSchema = z
-  .object({
-    itemId: z.string(),
-    status: statusSchema,
-    evidence: z.string().nullable(),
-    responsibleBody: z.string().nullable(),
-    reviewDate: z.string().nullable(),
-    version: z.number().int(),
-    answeredBy: z.uuid(),
-    answeredAt: z.string(),
-  })
-  .meta({ id: 'SelfAssessmentAnswer' });
-
-const itemSchema = z
-  .object({
-    id: z.string().describe('PR-, PT-, PV- or CO- and a number'),
-    area: z.enum(SELF_ASSESSMENT_AREAS),
-    text: z.string(),
-    basis: z.array(z.string()).describe('Articles of the Protocol (art 16(5)) or paragraphs of the seed note (seed 14)'),
-    tool: z.object({ id: z.enum(UNODC_TOOL_IDS as [string, ...string[]]), title: z.string(), note: z.string() }).describe('The UNODC tool recommended when the item is absent or partly in place'),
-    evidenceRule: z
-      .object({ indicator: z.string(), inPlace: z.number(), partly: z.number(), minCases: z.number().int() })
-      .nullable()
-      .describe('How a measured share suggests a status: at least inPlace → in place, at least partly → partly, below → absent; nothing under minCases'),
-    answer: answerSchema.nullable().describe("The coordinator's current answer"),
-    measure: measureSchema.nullable().describe("Haven's own evidence, measured now"),
-    suggestion: z.object({ status: statusSchema.nullable(), share: z.number().nullable(), reason: z.string() }).nullable(),
-    status: statusSchema.nullable().describe('The answer, else the measured suggestion; null when neither'),
-    source: z.enum(['answer', 'measure', 'none']),
-    contradicted: z.boolean().describe("The answer claims more than Haven's records show"),
-    reviewDue: z.boolean(),
-  })
-  .meta({ id: 'SelfAssessmentItem' });
-
-const countsSchema = z.object({ in_place: z.number().int(), partly: z.number().int(), absent: z.number().int(), not_applicable: z.number().int(), unanswered: z.number().int() });
-
-const assessmentSchema = z
-  .object({
-    jurisdiction: z.string().describe('The SOP profile id: answers are kept per jurisdiction'),
-    jurisdictionName: z.string(),
-    measuredAt: z.string(),
-    counts: countsSchema,
-    items: z.array(itemSchema),
-    gaps: z.array(z.object({ area: z.enum(SELF_ASSESSMENT_AREAS), gaps: z.array(z.string()).describe('Item ids absent, then partly in place'), unanswered: z.array(z.string()) })),
-    contradicted: z.array(z.string()).describe('Item ids whose answer Haven contradicts'),
-  })
-  .meta({ id: 'SelfAssessment' });
 
 const measureView = (measure: Measure) => ({ ...measure, description: EVIDENCE_INDICATORS[measure.indicator] });
 
@@ -101,7 +42,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     '/api/self-assessment',
     {
       config: { access: { permission: 'self_assessment:read' } },
-      schema: { tags: ['self-assessment'], summary: 'Every item with its current answer, the evidence Haven measures now and the status it suggests, and the gaps', response: { 200: assessmentSchema } },
+      schema: { tags: ['self-assessment'], summary: 'Every item with its current answer, the evidence Haven measures now and the status it suggests, and the gaps', response: { 200: selfAssessmentViewSchema } },
     },
     async () => {
       const view = await selfAssessment(platform);
@@ -121,7 +62,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     '/api/self-assessment/evidence',
     {
       config: { access: { permission: 'self_assessment:read' } },
-      schema: { tags: ['self-assessment'], summary: "Haven's own evidence measures, computed now (counts only)", response: { 200: z.object({ measuredAt: z.string(), measures: z.array(measureSchema) }) } },
+      schema: { tags: ['self-assessment'], summary: "Haven's own evidence measures, computed now (counts only)", response: { 200: z.object({ measuredAt: z.string(), measures: z.array(selfAssessmentMeasureSchema) }) } },
     },
     async () => {
       const result = await evidence(platform);
@@ -133,7 +74,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     '/api/self-assessment/items/:itemId/answers',
     {
       config: { access: { permission: 'self_assessment:read' } },
-      schema: { tags: ['self-assessment'], summary: 'Every version of the answer to an item, newest first (who, when); 404 for an unknown item', params: itemParams, response: { 200: z.array(answerSchema) } },
+      schema: { tags: ['self-assessment'], summary: 'Every version of the answer to an item, newest first (who, when); 404 for an unknown item', params: itemParams, response: { 200: z.array(selfAssessmentAnswerSchema) } },
     },
     async (request) => answerHistory(platform, request.params.itemId),
   );
@@ -147,7 +88,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
         summary: 'Answer an item: a new version (status, evidence, responsible body, review date); 409 when previousVersion is not the current version',
         params: itemParams,
         body: selfAssessmentAnswerInputSchema,
-        response: { 201: itemSchema },
+        response: { 201: selfAssessmentItemSchema },
       },
     },
     async (request, reply) => reply.code(201).send(itemView(await answerItem(request.store, request.params.itemId, request.body))),

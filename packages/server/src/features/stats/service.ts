@@ -15,6 +15,10 @@ import {
   suppressSiblings,
   suppressTable,
   type CountTable,
+  type IndicatorList,
+  type IndicatorMeasure,
+  type IndicatorReport,
+  type IndicatorTable,
   type PublishedTable,
 } from '@haven/core';
 import type { ScopedStore } from '../../store/scoped-store.js';
@@ -35,36 +39,7 @@ export type { StatsFilter } from './store.js';
 // limit: the domain makes a few totals equal across tables (every person has `info.rights`), so
 // secondary suppression prefers interior cells and hides a total only when nothing else does.
 
-/** A published table with what its rows and columns are. */
-export interface IndicatorTable extends PublishedTable {
-  id: string;
-  rowDimension: string;
-  columnDimension: string;
-}
-
-/** Counts that overlap (a person has several vulnerabilities): no total, primary suppression only. */
-export interface IndicatorList {
-  id: string;
-  dimension: string;
-  items: { label: string; count: number | null }[];
-}
-
-/** Shares (0–1) and medians (hours) per row; null when suppressed. */
-export interface IndicatorMeasure {
-  id: string;
-  dimension: string;
-  unit: 'share' | 'hours' | 'cases';
-  items: { label: string; value: number | null }[];
-}
-
-export interface IndicatorReport {
-  k: number;
-  filter: StatsFilter;
-  generatedAt: string;
-  tables: IndicatorTable[];
-  lists: IndicatorList[];
-  measures: IndicatorMeasure[];
-}
+export type { IndicatorTable, IndicatorList, IndicatorMeasure, IndicatorReport } from '@haven/core';
 
 const K_SETTING = 'stats.k';
 

@@ -10,7 +10,7 @@ export async function readiness(platform: Platform): Promise<{ status: 'ready'; 
     const applied = await platform.database.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
     if (applied.length < Object.keys(migrations).length) throw new Error('migrations pending');
   } catch {
-    throw new HttpProblem(503, 'not-ready', 'Not ready', 'The database is not reachable or not migrated.');
+    throw new HttpProblem('not-ready', 'The database is not reachable or not migrated.');
   }
   return { status: 'ready', database: platform.database.dialect };
 }

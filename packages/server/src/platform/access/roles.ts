@@ -1,41 +1,6 @@
-import { FIELD_GROUPS, type FieldGroup, type Role } from '@haven/core';
+import { FIELD_GROUPS, PERMISSIONS, type FieldGroup, type Permission, type Role } from '@haven/core';
 
-/** What a caller may do. Routes name the permission they need; roles grant permissions as data. */
-export const PERMISSIONS = [
-  'person:read',
-  'person:write',
-  'encounter:read',
-  'encounter:write',
-  'screening:write',
-  'assistance:write',
-  'case:manage',
-  'obligation:waive',
-  'guard:override',
-  'oversight:read',
-  'users:manage',
-  'agencies:manage',
-  'settings:manage',
-  'audit:read',
-  'justice:read',
-  'justice:write',
-  'incident:write',
-  'allegation:file',
-  'allegation:investigate',
-  'directory:read',
-  'directory:manage',
-  'referral:send',
-  'referral:receive',
-  'referral:revoke',
-  'erasure:request',
-  'legal_hold:manage',
-  'legal_hold:oversee',
-  'self_assessment:read',
-  'self_assessment:answer',
-  'stats:read',
-  'case:export',
-  'person:merge',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 export interface RolePolicy {
   permissions: readonly Permission[];

@@ -125,7 +125,7 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     store: databaseRateLimitStore(platform),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new HttpProblem(429, 'too-many-requests', 'Too many requests', `Too many attempts; try again in ${seconds} s.`, undefined, { retryAfter: seconds });
+      return new HttpProblem('too-many-requests', `Too many attempts; try again in ${seconds} s.`, { extra: { retryAfter: seconds } });
     },
   });
 
@@ -153,11 +153,11 @@ export async function buildApp(platform: Platform, options: AppOptions): Promise
     if (access.sessionOnly && actor.via !== 'session') throw forbidden('This needs a signed-in browser session, not an API token.');
     if (actor.pending !== 'none' && !access.duringSignIn) {
       const step = { mfa_verify: 'verify your second factor', mfa_enrol: 'enrol a second factor', password_change: 'change your password' }[actor.pending];
-      throw new HttpProblem(403, `sign-in-incomplete`, 'Sign-in not complete', `Finish signing in first: ${step}.`, undefined, { pending: actor.pending });
+      throw new HttpProblem('sign-in-incomplete', `Finish signing in first: ${step}.`, { extra: { pending: actor.pending } });
     }
     if (access.permission && !actor.permissions.has(access.permission)) throw forbidden();
     if (access.personalData && !caller.acceptedConduct) {
-      throw new HttpProblem(403, 'conduct-not-accepted', 'Code of conduct not accepted', 'Accept the current code of conduct before working with personal data.');
+      throw new HttpProblem('conduct-not-accepted', 'Accept the current code of conduct before working with personal data.');
     }
   });
 

@@ -2,9 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { PROBLEM_TYPE_BASE, problemTitle, PROBLEMS, type ProblemCode } from '@haven/core/problems';
 import { HttpProblem, type FieldError } from './problem.js';
-
-const PROBLEM_TYPE_BASE = 'https://haven.invalid/problems/';
 
 interface ZodIssueParams {
   keys?: string[];
@@ -37,6 +36,11 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyR
     });
 }
 
+/** A client error raised by the framework or a plugin under no code of ours: the registered code of its status. */
+const CODE_OF_STATUS: Partial<Record<number, ProblemCode>> = { 404: 'not-found', 413: 'body-too-large', 414: 'uri-too-long', 415: 'unsupported-media-type' };
+
+const malformedJson = () => new HttpProblem('malformed-json', 'body: the request body is not valid JSON', { errors: [{ field: 'body', message: 'not valid JSON' }] });
+
 /** Turns every error into RFC 9457 problem+json; nothing else reaches a client. */
 export function problemFromError(error: FastifyError | Error): HttpProblem {
   if (error instanceof HttpProblem) return error;
@@ -48,46 +52,40 @@ export function problemFromError(error: FastifyError | Error): HttpProblem {
       })),
     );
     const first = errors[0]!;
-    return new HttpProblem(400, 'invalid-input', `Invalid ${first.field}`, `${first.field}: ${first.message}`, errors);
+    return new HttpProblem('invalid-input', `${first.field}: ${first.message}`, { errors });
   }
   const code = (error as FastifyError).code;
   switch (code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'body: the request body is not valid JSON', [
-        { field: 'body', message: 'not valid JSON' },
-      ]);
+      return malformedJson();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpProblem(413, 'body-too-large', 'Request body too large', 'body: the request body exceeds the size limit', [
-        { field: 'body', message: 'too large' },
-      ]);
+      return new HttpProblem('body-too-large', 'body: the request body exceeds the size limit', { errors: [{ field: 'body', message: 'too large' }] });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'header:content-type: send application/json', [
-        { field: 'header:content-type', message: 'must be application/json' },
-      ]);
+      return new HttpProblem('unsupported-media-type', 'header:content-type: send application/json', {
+        errors: [{ field: 'header:content-type', message: 'must be application/json' }],
+      });
     // From the router, before any route runs (app.ts passes them here through frameworkErrors).
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpProblem(414, 'uri-too-long', 'Path too long', 'path: a path parameter exceeds the length any identifier can have', [
-        { field: 'path', message: 'too long' },
-      ]);
+      return new HttpProblem('uri-too-long', 'path: a path parameter exceeds the length any identifier can have', { errors: [{ field: 'path', message: 'too long' }] });
     case 'FST_ERR_BAD_URL':
-      return new HttpProblem(400, 'bad-url', 'Malformed path', 'path: not a valid URL component', [{ field: 'path', message: 'malformed' }]);
+      return new HttpProblem('bad-url', 'path: not a valid URL component', { errors: [{ field: 'path', message: 'malformed' }] });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new HttpProblem(400, 'invalid-content-length', 'Invalid Content-Length', 'header:content-length: does not match the body', [
-        { field: 'header:content-length', message: 'does not match the body' },
-      ]);
+      return new HttpProblem('invalid-content-length', 'header:content-length: does not match the body', {
+        errors: [{ field: 'header:content-length', message: 'does not match the body' }],
+      });
   }
   if (error instanceof SyntaxError) {
-    return new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'body: the request body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+    return malformedJson();
   }
   const status = (error as FastifyError).statusCode;
   if (status === 429) {
-    return new HttpProblem(429, 'too-many-requests', 'Too many requests', 'Slow down and try again later.');
+    return new HttpProblem('too-many-requests', 'Slow down and try again later.');
   }
   if (status && status >= 400 && status < 500) {
-    return new HttpProblem(status, 'bad-request', 'Bad request', error.message.replace(/\s+/g, ' ').slice(0, 200));
+    return new HttpProblem(CODE_OF_STATUS[status] ?? 'bad-request', error.message.replace(/\s+/g, ' ').slice(0, 200));
   }
-  return new HttpProblem(500, 'internal', 'Internal error', 'Something went wrong on the server; the request id identifies it in the logs.');
+  return new HttpProblem('internal', 'Something went wrong on the server; the request id identifies it in the logs.');
 }
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -131,13 +129,14 @@ export function clientErrorAnswer(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const [status, code, title, detail] =
+  const [code, detail]: [ProblemCode, string] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'request-timeout', 'Request timeout', 'The request was not received in time.']
+      ? ['request-timeout', 'The request was not received in time.']
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'headers-too-large', 'Request header fields too large', 'The request line or headers are too long; shorten the query or the headers.']
-        : [400, 'malformed-request', 'Malformed request', 'The request is not valid HTTP.'];
-  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail });
+        ? ['headers-too-large', 'The request line or headers are too long; shorten the query or the headers.']
+        : ['malformed-request', 'The request is not valid HTTP.'];
+  const { status } = PROBLEMS[code];
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title: problemTitle(code), status, detail });
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   lingerBeforeClosing(socket);
 }

@@ -53,14 +53,14 @@ export const IDEMPOTENCY_CONFLICT_DESCRIPTION =
   '`idempotency-key-in-use`: another request with this Idempotency-Key is still being processed, or its server process stopped and that is not yet known. Retry after `Retry-After` seconds with the same key and the same request; never with a new key.';
 
 const keyInUse = () =>
-  new HttpProblem(409, 'idempotency-key-in-use', 'Request in progress', 'A request with this key is still being processed; retry shortly.', undefined, {}, { 'retry-after': '1' });
+  new HttpProblem('idempotency-key-in-use', 'A request with this key is still being processed; retry shortly.', { headers: { 'retry-after': '1' } });
 
 /**
  * The answer of a request whose reservation was taken over while it ran (its process seemed
  * gone): its work rolls back, and its retry replays what the request that took over stored.
  */
 export const keyTakenOver = () =>
-  new HttpProblem(409, 'idempotency-key-in-use', 'Request taken over', 'Another request with this key took over while this one ran; retry with the same key.', undefined, {}, { 'retry-after': '1' });
+  new HttpProblem('idempotency-key-in-use', 'Another request with this key took over while this one ran; retry with the same key.', { headers: { 'retry-after': '1' } });
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { isProblemCode, PROBLEMS, type ProblemCode } from '@haven/core/problems';
 import { BaseResolver, createConfig, lintDocument, Source } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -216,9 +217,30 @@ describe.each(await databaseKinds())('the API description on %s', (kind) => {
       const where = `${method} ${url} → ${answer.status}`;
       expect(answer.headers.get('content-type'), where).toMatch(/^application\/problem\+json/);
       expect(problem(answer.body), `${where}: ${JSON.stringify(problem.errors)}`).toBe(true);
-      expect(undocumentedAnswer(doc as never, method, url, answer.status), where).toBeUndefined();
+      expect(undocumentedAnswer(doc as never, method, url, answer.status, answer.body), where).toBeUndefined();
     }
     expect(answers[3]![2].body.currentVersion).toBe(created.body.version);
+  });
+
+  it('lists with every problem answer the codes it may carry, each registered in core with that status', () => {
+    let listed = 0;
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      for (const [method, operation] of Object.entries(item ?? {}) as [string, { responses?: Record<string, { 'x-problem-codes'?: string[] }> }][]) {
+        for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          if (Number(status) < 400) continue;
+          const codes = response['x-problem-codes'];
+          expect(codes, `${method} ${path} ${status}`).toBeInstanceOf(Array);
+          expect(codes!.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+          for (const code of codes!) {
+            expect(isProblemCode(code), `${method} ${path} ${status}: ${code}`).toBe(true);
+            expect(PROBLEMS[code as ProblemCode].status, `${method} ${path} ${status}: ${code}`).toBe(Number(status));
+            listed += 1;
+          }
+        }
+      }
+    }
+    expect(listed).toBeGreaterThan(500);
+    expect(doc.paths!['/api/persons/{id}/actions/{action}']!.post!.responses!['409']).toMatchObject({ 'x-problem-codes': expect.arrayContaining(['guard-refused', 'override-not-permitted', 'person-merged']) });
   });
 
   it('names the server, the licence and the tags, and keeps no component schema no operation uses', () => {

@@ -1,3 +1,4 @@
+import { isProblemCode, PROBLEMS, type ProblemCode } from '@haven/core/problems';
 import type { RouteOptions } from 'fastify';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -19,9 +20,31 @@ declare module 'fastify' {
     /**
      * Refusals the handler itself answers (a guard, a status move, a record named in the body),
      * each with when: documented with the ones the access rule, schemas and idempotency imply.
+     * A refusal names its problem codes in backticks (`guard-refused`); one naming none answers
+     * the status's general code (DEFAULT_CODES), and a status with no general code must name one.
      */
     refusals?: Partial<Record<RefusalStatus, string>>;
   }
+}
+
+/** The code a refusal answers when its words name none of the codes of its status. */
+const DEFAULT_CODES: Partial<Record<RefusalStatus, ProblemCode>> = {
+  400: 'invalid-input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  422: 'unprocessable',
+  429: 'too-many-requests',
+  503: 'not-ready',
+};
+
+/** The problem codes a refusal's words name (in backticks) that are answered with its status. */
+export function refusalCodes(status: RefusalStatus, words: string): ProblemCode[] {
+  const named = [...words.matchAll(/`([^`]+)`/g)].map((match) => match[1]).filter((name): name is ProblemCode => isProblemCode(name) && PROBLEMS[name].status === status);
+  if (named.length > 0) return [...new Set(named)];
+  const general = DEFAULT_CODES[status];
+  if (!general) throw new Error(`a ${status} refusal names no problem code answered with ${status} (in backticks): ${words}`);
+  return [general];
 }
 
 /** The tags routes may use, each with what its operations are about (in the order shown). */
@@ -149,6 +172,8 @@ interface DescribedRoute {
   idempotent: boolean;
   rateLimited: boolean;
   refusals: Partial<Record<RefusalStatus, string>>;
+  /** The codes of each refusal, read from its words when the route registers. */
+  refusalCodes: Partial<Record<RefusalStatus, ProblemCode[]>>;
 }
 
 /** `/api/persons/:id` → `/api/persons/{id}`, as @fastify/swagger writes paths. */
@@ -243,30 +268,36 @@ function problemResponses(doc: Document, route: DescribedRoute, operation: Opera
   const body = operation.requestBody !== undefined || !SAFE_METHODS.has(route.method);
   const { access } = route;
   const reasons = new Map<number, string[]>();
-  const add = (status: number, reason: string) => reasons.set(status, [...(reasons.get(status) ?? []), reason]);
+  const codes = new Map<number, Set<ProblemCode>>();
+  const add = (status: number, reason: string, ...raised: ProblemCode[]) => {
+    reasons.set(status, [...(reasons.get(status) ?? []), reason]);
+    codes.set(status, new Set([...(codes.get(status) ?? []), ...raised]));
+  };
 
-  if (pathIds || query || body || route.idempotent) add(400, 'The input is not valid: `errors` names each failing field.');
+  if (pathIds || query || body || route.idempotent) {
+    add(400, 'The input is not valid: `errors` names each failing field.', 'invalid-input', ...(pathIds ? (['bad-url'] as const) : []), ...(body ? (['malformed-json', 'invalid-content-length'] as const) : []));
+  }
   if (!access.public) {
-    add(401, 'Not signed in, or the session or API token has ended, expired or been revoked.');
-    if (!SAFE_METHODS.has(route.method)) add(403, 'With the session cookie, the X-CSRF-Token header is missing or wrong.');
-    if (access.sessionOnly) add(403, 'Called with an API token: this needs a signed-in session.');
-    if (!access.duringSignIn) add(403, 'Sign-in is not complete (`sign-in-incomplete`; `pending` names the step).');
-    if (access.permission) add(403, `The role, or the API token’s scopes, lack the permission \`${access.permission}\`.`);
-    if (access.personalData) add(403, 'The code of conduct in force is not accepted (`conduct-not-accepted`).');
+    add(401, 'Not signed in, or the session or API token has ended, expired or been revoked.', 'unauthorized');
+    if (!SAFE_METHODS.has(route.method)) add(403, 'With the session cookie, the X-CSRF-Token header is missing or wrong.', 'forbidden');
+    if (access.sessionOnly) add(403, 'Called with an API token: this needs a signed-in session.', 'forbidden');
+    if (!access.duringSignIn) add(403, 'Sign-in is not complete (`sign-in-incomplete`; `pending` names the step).', 'sign-in-incomplete');
+    if (access.permission) add(403, `The role, or the API token’s scopes, lack the permission \`${access.permission}\`.`, 'forbidden');
+    if (access.personalData) add(403, 'The code of conduct in force is not accepted (`conduct-not-accepted`).', 'conduct-not-accepted');
   }
-  if (pathIds) add(404, 'No such record, or one outside your scope: both get the same answer.');
-  if (sendsVersion(doc, operation)) add(409, 'The version sent is stale: someone changed the record since (`stale-version`; `currentVersion` names the current one).');
-  if (route.idempotent) add(409, IDEMPOTENCY_CONFLICT_DESCRIPTION);
+  if (pathIds) add(404, 'No such record, or one outside your scope: both get the same answer.', 'not-found');
+  if (sendsVersion(doc, operation)) add(409, 'The version sent is stale: someone changed the record since (`stale-version`; `currentVersion` names the current one).', 'stale-version');
+  if (route.idempotent) add(409, IDEMPOTENCY_CONFLICT_DESCRIPTION, 'idempotency-key-in-use');
   if (body) {
-    add(413, 'The request body is larger than the server accepts.');
-    add(415, 'The request body is not `application/json`.');
+    add(413, 'The request body is larger than the server accepts.', 'body-too-large');
+    add(415, 'The request body is not `application/json`.', 'unsupported-media-type');
   }
-  if (route.idempotent) add(422, 'The Idempotency-Key was already used for a different request (`idempotency-key-reused`).');
-  if (route.rateLimited) add(429, 'Too many attempts: try again after `retryAfter` seconds (also the Retry-After header).');
-  if (pathIds) add(414, 'A path parameter is longer than any identifier.');
+  if (route.idempotent) add(422, 'The Idempotency-Key was already used for a different request (`idempotency-key-reused`).', 'idempotency-key-reused');
+  if (route.rateLimited) add(429, 'Too many attempts: try again after `retryAfter` seconds (also the Retry-After header).', 'too-many-requests');
+  if (pathIds) add(414, 'A path parameter is longer than any identifier.', 'uri-too-long');
   // Node's parser answers this before any route runs, for any request.
-  add(431, 'The request line or its headers are too long.');
-  for (const [status, reason] of Object.entries(route.refusals)) add(Number(status), reason);
+  add(431, 'The request line or its headers are too long.', 'headers-too-large');
+  for (const [status, reason] of Object.entries(route.refusals)) add(Number(status), reason, ...(route.refusalCodes[Number(status) as RefusalStatus] ?? []));
 
   const retryAfter: Record<string, OpenAPIV3_1.HeaderObject> = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } } };
   return Object.fromEntries(
@@ -276,6 +307,8 @@ function problemResponses(doc: Document, route: DescribedRoute, operation: Opera
         String(status),
         {
           description: why.length === 1 ? why[0]! : why.map((reason) => `- ${reason}`).join('\n'),
+          // The codes of core's registry this answer may carry (the last segment of the problem's `type`).
+          'x-problem-codes': [...(codes.get(status) ?? [])].sort(),
           ...(status === 429 || (status === 409 && route.idempotent) ? { headers: retryAfter } : {}),
           content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_REF } } },
         },
@@ -346,6 +379,7 @@ export class ApiDescription {
         idempotent: config.idempotent !== undefined,
         rateLimited: config.rateLimit !== undefined && config.rateLimit !== false,
         refusals: config.refusals ?? {},
+        refusalCodes: Object.fromEntries(Object.entries(config.refusals ?? {}).map(([status, words]) => [status, refusalCodes(Number(status) as RefusalStatus, words)])),
       });
     }
   }

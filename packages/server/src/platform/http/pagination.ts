@@ -1,3 +1,4 @@
+import { pageSchema } from '@haven/core';
 import { z } from 'zod';
 import { badRequest } from './problem.js';
 
@@ -29,6 +30,5 @@ export function decodeCursor(value: string | undefined): Cursor | undefined {
   throw badRequest('query:cursor', 'not a cursor returned by this API');
 }
 
-export function pageResponseSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-}
+/** A page of items as answered (core's page schema, which the web app reads too). */
+export const pageResponseSchema = pageSchema;

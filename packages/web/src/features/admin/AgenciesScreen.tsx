@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { AGENCY_TYPES, type AgencyType } from '@haven/core';
+import { AGENCY_TYPES } from '@haven/core';
+import type { AgencyView as Agency } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -15,14 +16,7 @@ import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
-export interface Agency {
-  id: string;
-  name: string;
-  type: AgencyType;
-  area: string | null;
-  version: number;
-  createdAt: string;
-}
+export type { AgencyView as Agency } from '@haven/core/schemas';
 
 const agencyForm = z.object({
   name: z.string().trim().min(2).max(200),

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { SERVICE_TYPES, type ServiceType } from '@haven/core';
+import type { PathwayView as Pathway, ProviderView as Provider } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -17,30 +18,6 @@ import { queryKeys } from '../../app/query-keys';
 import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
-
-interface Provider {
-  id: string;
-  agencyId: string;
-  name: string;
-  serviceTypes: ServiceType[];
-  area: string;
-  languages: string[];
-  capacity: number | null;
-  available: number | null;
-  hours: string | null;
-  contact: string | null;
-  acceptsFrom: string[] | null;
-  version: number;
-  updatedAt: string;
-}
-
-interface Pathway {
-  id: string;
-  serviceType: ServiceType;
-  area: string;
-  providerId: string;
-  version: number;
-}
 
 const places = z.string().regex(/^\d{0,6}$/);
 const languages = z.string().regex(/^\s*([a-z]{2,3}(\s*,\s*[a-z]{2,3})*)?\s*$/);

@@ -1,18 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import type { FieldGroup, Role } from '@haven/core';
+import type { RolePolicyView as RolePolicy } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
-
-interface RolePolicy {
-  role: Role;
-  permissions: string[];
-  fieldGroups: FieldGroup[];
-  mfaRequired: boolean;
-}
 
 /** What each role may do and see: fixed in the access policy, shown here so an administrator chooses a role knowingly. */
 function RolesScreenBody() {

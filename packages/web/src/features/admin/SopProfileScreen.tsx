@@ -1,28 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import type { GuardedAction } from '@haven/core';
+import type { SopProfileView as SopProfile } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
-
-interface SopProfile {
-  id: string;
-  name: string;
-  obligations: {
-    code: string;
-    origin: 'baseline' | 'profile';
-    summary: string;
-    basis: string[];
-    deadlineMs: number | null;
-    baselineDeadlineMs: number | null;
-    base: 'encounter' | 'detention';
-  }[];
-  guards: { action: GuardedAction; meaning: string; blockedBy: string[] }[];
-  mandatoryConsularNotification: string[];
-  retention: { recordType: 'case' | 'allegation' | 'notification'; period: string }[];
-}
 
 const HOUR = 3_600_000;
 

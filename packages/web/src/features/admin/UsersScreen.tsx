@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { ROLES, type AccessChange, type Role } from '@haven/core';
+import type { UserView as User } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -17,24 +18,7 @@ import type { Agency } from './AgenciesScreen';
 import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
-export interface User {
-  id: string;
-  agencyId: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  role: Role;
-  totpEnabled: boolean;
-  disabled: boolean;
-  /** False while a second administrator has not approved the account's creation: it cannot sign in. */
-  approved: boolean;
-  /** A change of the account's access awaiting a second administrator. */
-  pendingChange: AccessChange | null;
-  lockedUntil: string | null;
-  mustChangePassword: boolean;
-  version: number;
-  createdAt: string;
-}
+export type { UserView as User } from '@haven/core/schemas';
 
 /** The server's rule for user names (accounts.ts), checked here first so the message sits by the field. */
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;

@@ -8,16 +8,11 @@ import { useFormat } from '../../app/format';
 import { SelectField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import { CASE_STAGES } from './codes';
-import { obligationName, personName, shortId, type CaseListItem } from './model';
+import { obligationName, personName, shortId, type CaseListItem, type CaseListPage as Page } from './model';
 import { useDisplayNames } from './PersonFacts';
 import { useNow } from './clock';
 import './cases.css';
 import { CaseStrings } from './strings';
-
-interface Page {
-  items: CaseListItem[];
-  nextCursor: string | null;
-}
 
 const PAGE = 50;
 

@@ -1,10 +1,10 @@
 /**
- * The codes and schemas the case screens use, taken from core's own modules rather than its index:
- * the case list or a case may be the first screen an officer opens, and the index brings the
- * engine, matching, statistics and self-assessment with it (~24 KB gzipped) for a few arrays.
+ * The codes and schemas the case screens use, taken from core's narrow subpaths rather than its
+ * index: the case list or a case may be the first screen an officer opens, and the index brings the
+ * engine, matching, statistics and self-assessment with it for a few arrays.
  * Still one source: these are core's definitions, not copies.
  */
-export { ASSISTANCE_TYPES, ASYLUM_CLAIM_STATES, CASE_STAGES, GUARDED_ACTIONS, OBSERVED_INDICATORS, SERVICE_TYPES } from '../../../../core/src/codes';
-export { screeningInputSchema } from '../../../../core/src/schemas/operations';
-export { REFERRAL_URGENCIES } from '../../../../core/src/schemas/referrals';
-export { overrideFor, type OverrideVerdict } from '../../../../core/src/engine/overrides';
+export { ASSISTANCE_TYPES, ASYLUM_CLAIM_STATES, CASE_STAGES, GUARDED_ACTIONS, OBSERVED_INDICATORS, SERVICE_TYPES } from '@haven/core/codes';
+export { screeningInputSchema } from '@haven/core/schemas/operations';
+export { REFERRAL_URGENCIES } from '@haven/core/schemas/referrals';
+export { overrideFor, type OverrideVerdict } from '@haven/core/engine/overrides';

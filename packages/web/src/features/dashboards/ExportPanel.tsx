@@ -1,16 +1,9 @@
+import type { ExportJobView as ExportJob } from '@haven/core/schemas';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import { ProblemAlert } from '../../app/ui/problem';
 import { filterQuery, type DashboardFilter } from './model';
-
-interface ExportJob {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'expired';
-  progress: number;
-  fileName: string | null;
-  error: string | null;
-}
 
 type Format = 'csv' | 'xlsx' | 'pdf';
 

@@ -3,33 +3,9 @@
  * suppressed on the server, null where hidden. Nothing here computes a count; it only reshapes
  * what was published for charts and their table alternatives.
  */
-export interface IndicatorTable {
-  id: string;
-  rowDimension: string;
-  columnDimension: string;
-  rows: string[];
-  columns: string[];
-  cells: (number | null)[][];
-  rowTotals: (number | null)[];
-  columnTotals: (number | null)[];
-  total: number | null;
-  k: number;
-}
+import type { IndicatorMeasure, IndicatorReport, IndicatorTable } from '@haven/core/schemas';
 
-export interface IndicatorMeasure {
-  id: string;
-  dimension: string;
-  unit: 'share' | 'hours' | 'cases';
-  items: { label: string; value: number | null }[];
-}
-
-export interface IndicatorReport {
-  k: number;
-  generatedAt: string;
-  tables: IndicatorTable[];
-  lists: { id: string; dimension: string; items: { label: string; count: number | null }[] }[];
-  measures: IndicatorMeasure[];
-}
+export type { IndicatorMeasure, IndicatorReport, IndicatorTable };
 
 export interface DashboardFilter {
   from: string;

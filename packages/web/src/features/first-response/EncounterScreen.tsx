@@ -1,4 +1,5 @@
 import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES } from '@haven/core';
+import type { TriageEntry } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -35,14 +36,6 @@ const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, m
 const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: 'none' };
 
 type LocalPerson = RegisteredRecord;
-
-interface TriageEntry {
-  personId: string;
-  category: string;
-  givenName?: string;
-  familyName?: string;
-  ageClaimed?: number;
-}
 
 /**
  * A boat may bring thousands: the screen lists the latest registered (and the most urgent in

@@ -1,4 +1,5 @@
 import { ENCOUNTER_TYPES, encounterInputSchema, type EncounterInput } from '@haven/core';
+import type { EncounterView as ServerEncounter } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -20,14 +21,6 @@ export interface LocalEncounter extends EncounterInput {
   /** The server's version once synced: a correction is applied only on top of it. */
   version?: number;
   synced: boolean;
-}
-
-interface ServerEncounter {
-  id: string;
-  type: string;
-  occurredAt: string;
-  place: { name: string };
-  registeredPersons: number;
 }
 
 /** The browser's datetime-local value for now (local wall time, minutes). */

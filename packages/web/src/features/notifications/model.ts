@@ -1,14 +1,8 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
+import type { NotificationView as Notification } from '@haven/core/schemas';
 
-export interface Notification {
-  id: string;
-  kind: string;
-  obligationId: string | null;
-  personId: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+export type { Notification };
 
 /** The kinds the server sends today; anything else is shown by its code. */
 export const KNOWN_KINDS = new Set([

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { AuditVerification as Verification, RecordTrail as Trail } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -15,19 +16,6 @@ import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
-
-interface Trail {
-  recordType: string;
-  recordId: string;
-  items: { seq: number; at: string; actorUserId: string | null; actorAgencyId: string | null; action: string; fields: string[]; requestId: string | null; clientAddress: string | null; hash: string }[];
-  nextAfter: number | null;
-}
-
-interface Verification {
-  ok: boolean;
-  rows: number;
-  firstBad?: { seq: number; reason: string };
-}
 
 const recordForm = z.object({
   recordType: z.string().regex(/^[a-z][a-z_]{0,49}$/),

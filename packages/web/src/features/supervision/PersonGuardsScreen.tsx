@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { GUARDED_ACTIONS, overrideFor, type GuardedAction, type OverrideVerdict } from '@haven/core';
+import type { GuardedActionResult, Guards, PersonView as Person } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -20,21 +21,8 @@ import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
 import { SupervisionStrings } from './strings';
 
-type Guards = Record<GuardedAction, { allowed: boolean; blockedBy: string[] }>;
-
-interface Person {
-  id: string;
-  fields: Record<string, unknown>;
-}
-
-interface ActionDone {
-  id: string;
-  action: GuardedAction;
-  overridden: boolean;
-  blockedBy: string[];
-  /** The planned end of a child's detention overridden as a last resort. */
-  plannedEnd?: string;
-}
+/** With the planned end of a child's detention overridden as a last resort, as it was asked. */
+type ActionDone = GuardedActionResult & { plannedEnd?: string };
 
 const actionForm = z.object({
   action: z.enum(GUARDED_ACTIONS),

@@ -1,15 +1,7 @@
 /** An obligation as the queues and the waiver route return it. */
-export interface Obligation {
-  id: string;
-  personId: string;
-  code: string;
-  status: 'open' | 'overdue' | 'fulfilled' | 'waived' | 'lapsed';
-  basis: string[];
-  dueBy: string | null;
-  version: number;
-}
+export type { ObligationView as Obligation } from '@haven/core/schemas';
 
-export type { OversightDecision, OversightItem } from '@haven/core';
+export type { OversightDecision, OversightItem } from '@haven/core/schemas';
 
 /** The minimum a reason must say (the server's rule for waivers and overrides). */
 export const MIN_REASON = 10;

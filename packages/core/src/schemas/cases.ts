@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { CASE_STAGES } from '../codes.js';
+import { pageSchema } from './common.js';
+
+// What the case routes answer.
+
+export const caseViewSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    agencyId: z.uuid(),
+    officerId: z.string().nullable(),
+    stage: z.enum(CASE_STAGES),
+    stageReason: z.string().nullable(),
+    riskLevel: z.string().nullable(),
+    consular: z.string(),
+    asylumClaim: z.string(),
+    bestInterestsDetermined: z.boolean(),
+    version: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Case' });
+export type CaseView = z.infer<typeof caseViewSchema>;
+
+export const detentionViewSchema = z
+  .object({ id: z.uuid(), place: z.string(), since: z.string(), until: z.string().nullable(), legalBasis: z.string(), version: z.number().int() })
+  .meta({ id: 'Detention' });
+export type DetentionView = z.infer<typeof detentionViewSchema>;
+
+export const caseListPersonSchema = z
+  .object({
+    givenName: z.string(),
+    familyName: z.string(),
+    sex: z.string(),
+    birthDate: z.string(),
+    ageClaimed: z.number(),
+    ageDisputed: z.boolean(),
+    nationality: z.string(),
+    accompaniment: z.string(),
+  })
+  .partial()
+  .describe('Who the person is at a glance (identity fields, when the role may see them)');
+export type CaseListPerson = z.infer<typeof caseListPersonSchema>;
+
+export const obligationSummarySchema = z.object({
+  open: z.number().int().describe('Open obligations with a deadline, overdue ones included'),
+  overdue: z.number().int().describe('Open obligations past their deadline'),
+  nextDueBy: z.string().nullable(),
+  nextCode: z.string().nullable().describe('The obligation due first'),
+  standing: z.array(z.string()).describe('Standing obligations in force (they hold back guarded actions)'),
+});
+export type ObligationSummary = z.infer<typeof obligationSummarySchema>;
+
+export const caseListItemSchema = z
+  .object({
+    caseId: z.uuid(),
+    personId: z.uuid(),
+    stage: z.enum(CASE_STAGES),
+    officerId: z.string().nullable(),
+    officerName: z.string().nullable().describe('Display name of the assigned officer'),
+    riskLevel: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    person: caseListPersonSchema,
+    obligations: obligationSummarySchema,
+  })
+  .meta({ id: 'CaseListItem' });
+export type CaseListItem = z.infer<typeof caseListItemSchema>;
+
+export const caseListPageSchema = pageSchema(caseListItemSchema);
+export type CaseListPage = z.infer<typeof caseListPageSchema>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { GUARDED_ACTIONS, SERVICE_TYPES, type GuardedAction } from '../codes.js';
+
+// What the obligation routes answer.
+
+export const OBLIGATION_VIEW_STATUSES = ['open', 'overdue', 'fulfilled', 'waived', 'lapsed'] as const;
+
+export const obligationViewSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    code: z.string(),
+    status: z.enum(OBLIGATION_VIEW_STATUSES).describe('lapsed: its trigger ended while it was still open (kept as history)'),
+    basis: z.array(z.string()),
+    dueBy: z.string().nullable(),
+    fulfilledBy: z.unknown(),
+    fulfilment: z.object({ type: z.string(), id: z.string().nullable(), at: z.string() }).nullable(),
+    waiver: z.object({ by: z.string(), reason: z.string(), at: z.string() }).nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Obligation' });
+/** `overdue` is open with its deadline passed (the server derives it when it answers). */
+export type ObligationView = z.infer<typeof obligationViewSchema>;
+
+export const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
+export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
+/** Each guarded action: whether the engine allows it now, and the obligations that block it. */
+export type Guards = Record<GuardedAction, z.infer<typeof guardSchema>>;
+
+/** A notice to a user: a reminder of an obligation, a referral's news. */
+export const notificationViewSchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  obligationId: z.string().nullable(),
+  personId: z.string().nullable(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+export type NotificationView = z.infer<typeof notificationViewSchema>;
+
+/** A guarded action taken: refused, it is a 409 instead. */
+export const guardedActionResultSchema = z.object({ id: z.uuid(), action: z.enum(GUARDED_ACTIONS), overridden: z.boolean(), blockedBy: z.array(z.string()) });
+export type GuardedActionResult = z.infer<typeof guardedActionResultSchema>;
+
+export const assessmentViewSchema = z
+  .object({
+    flags: z.array(z.string()),
+    obligations: z.array(z.object({ code: z.string(), status: z.string(), basis: z.array(z.string()).readonly(), dueBy: z.string().nullable(), fulfilledBy: z.unknown() })),
+    referrals: z.array(z.object({ service: z.enum(SERVICE_TYPES), obligations: z.array(z.string()), dueBy: z.string().nullable() })),
+    guards: guardsSchema,
+  })
+  .meta({ id: 'Assessment' });
+export type AssessmentView = z.infer<typeof assessmentViewSchema>;
