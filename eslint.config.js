@@ -68,7 +68,6 @@ const NOT_YET_ON_THE_STORE = [
   'packages/server/src/features/identity/auth-routes.ts',
   'packages/server/src/features/identity/conduct.ts',
   'packages/server/src/features/identity/sign-in.ts',
-  'packages/server/src/features/retention/purge.ts',
 ];
 
 export default tseslint.config(
