@@ -88,3 +88,6 @@ export async function assistanceLog(store: ScopedStore, personId: string): Promi
     ),
   );
 }
+
+/** What a purge and a merge ask of the assistance records. */
+export { eraseAssistanceOf, moveAssistanceRecords, returnAssistanceRecords } from './store.js';

@@ -4,6 +4,7 @@ import type { CaseTable, ConsularNotificationTable, DetentionTable, PersonTable 
 import type { Cursor } from '../../platform/http/pagination.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { obligationSummaries, type ObligationSummary } from '../obligations/summary.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 /**
  * Locks the person's case row until the transaction ends (PostgreSQL; SQLite admits one writer at
@@ -148,4 +149,26 @@ export async function openDetention(unit: StoreUnit & { actor: { userId: string 
 /** Closes every case (the retention benchmark's closed case files). */
 export async function closeEveryCase(unit: StoreUnit): Promise<void> {
   await unit.db.updateTable('cases').set({ stage: 'closed' }).execute();
+}
+
+/** A purge: destroys these encrypted columns of the person's cases; answers how many rows had them. */
+export async function eraseCasesOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('cases').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'cases', ids, columns);
+  return ids.length;
+}
+
+/** A merge: the person's detentions and consular notifications follow them to `toPersonId`; answers the ids that moved, per table. */
+export async function moveDetentionRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ detentions: string[]; consular_notifications: string[] }> {
+  const detentions = (await unit.db.selectFrom('detentions').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (detentions.length > 0) await unit.db.updateTable('detentions').set({ person_id: toPersonId }).where('id', 'in', detentions).execute();
+  const consularNotifications = (await unit.db.selectFrom('consular_notifications').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (consularNotifications.length > 0) await unit.db.updateTable('consular_notifications').set({ person_id: toPersonId }).where('id', 'in', consularNotifications).execute();
+  return { detentions, consular_notifications: consularNotifications };
+}
+
+/** An unmerge: these detentions and consular notifications go back to `toPersonId`. */
+export async function returnDetentionRecords(unit: StoreUnit, moved: { detentions?: readonly string[]; consular_notifications?: readonly string[] }, toPersonId: string): Promise<void> {
+  if (moved.detentions && moved.detentions.length > 0) await unit.db.updateTable('detentions').set({ person_id: toPersonId }).where('id', 'in', [...moved.detentions]).execute();
+  if (moved.consular_notifications && moved.consular_notifications.length > 0) await unit.db.updateTable('consular_notifications').set({ person_id: toPersonId }).where('id', 'in', [...moved.consular_notifications]).execute();
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
@@ -6,12 +7,15 @@ describe.each(await databaseKinds())('merging duplicates on %s', (kind) => {
   let server: TestServer;
   let supervisor: Caller;
   let officer: Caller;
+  let agency: string;
+  let officerId: string;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
-    const agency = await makeAgency(server.platform, 'Reception Centre');
+    agency = await makeAgency(server.platform, 'Reception Centre');
     supervisor = await sessionFor(server, await makeUser(server.platform, agency, 'supervisor', 'supervisor1'));
-    officer = await sessionFor(server, await makeUser(server.platform, agency, 'protection_officer', 'officer1'));
+    officerId = await makeUser(server.platform, agency, 'protection_officer', 'officer1');
+    officer = await sessionFor(server, officerId);
   });
   afterAll(() => server.close());
 
@@ -63,6 +67,78 @@ describe.each(await databaseKinds())('merging duplicates on %s', (kind) => {
 
     const trail = await db().selectFrom('audit_events').select('action').where('action', 'in', ['person.merged', 'person.unmerged']).execute();
     expect(trail.map((e) => e.action).sort()).toEqual(['person.merged', 'person.merged', 'person.unmerged', 'person.unmerged']);
+  });
+
+  /** One row of each record that carries nothing but the person's id, for the person. */
+  async function followingRecords(personId: string): Promise<Record<string, string>> {
+    const at = '2026-03-01T10:00:00.000Z';
+    const ids = Object.fromEntries(
+      ['assistance', 'referrals', 'consents', 'identity_documents', 'age_assessments', 'detentions', 'consular_notifications', 'case_actions', 'guard_overrides'].map((t) => [t, randomUUID()]),
+    ) as Record<string, string>;
+    const provider = randomUUID();
+    await db()
+      .insertInto('service_providers')
+      .values({ id: provider, agency_id: agency, name: 'Shelter', service_types: '["shelter"]', area: 'north', languages: '["en"]', capacity: null, hours: null, contact: null, accepts_from: null, available: null, version: 1, created_at: at, updated_at: at })
+      .execute();
+    await db().insertInto('assistance').values({ id: ids.assistance!, person_id: personId, encounter_id: null, type: 'water', given_at: at, given_by: officerId, place: null, language: null, notes_enc: null, created_at: at }).execute();
+    await db()
+      .insertInto('consents')
+      .values({ id: ids.consents!, person_id: personId, purpose: 'referral', recipient_agency_id: agency, status: 'given', explained_by: officerId, language: 'en', interpreter: 0, recorded_at: at, withdrawn_at: null, version: 1 })
+      .execute();
+    await db()
+      .insertInto('referrals')
+      .values({
+        id: ids.referrals!, reference: `R-${ids.referrals!.slice(0, 8)}`, person_id: personId, from_agency_id: agency, sender_id: officerId, provider_id: provider, to_agency_id: agency,
+        service_type: 'shelter', urgency: 'routine', obligations: '[]', due_by: null, status: 'draft', consent_id: ids.consents!, vital_interest_by: null, vital_interest_reason_enc: null,
+        shared_groups: '[]', reason_enc: null, decline_reason_enc: null, feedback_enc: null, sent_at: null, accepted_at: null, completed_at: null, ended_at: null, version: 1, created_at: at, updated_at: at,
+      })
+      .execute();
+    await db().insertInto('identity_documents').values({ id: ids.identity_documents!, person_id: personId, type: 'passport', number_enc: null, issuing_country: null, expires_on: null, created_by: officerId, created_at: at }).execute();
+    await db()
+      .insertInto('age_assessments')
+      .values({ id: ids.age_assessments!, person_id: personId, method: 'documentary', assessed_on: '2026-03-01', min_age: 20, max_age: 25, assessor: 'A doctor', recorded_by: officerId, created_at: at })
+      .execute();
+    await db()
+      .insertInto('detentions')
+      .values({ id: ids.detentions!, person_id: personId, place: 'Centre', since: at, until: at, legal_basis: 'entry', recorded_by: officerId, version: 1, created_at: at, updated_at: at })
+      .execute();
+    await db().insertInto('consular_notifications').values({ id: ids.consular_notifications!, person_id: personId, post: 'Consulate', sent_at: at, channel: 'email', recorded_by: officerId, created_at: at }).execute();
+    await db()
+      .insertInto('guard_overrides')
+      .values({ id: ids.guard_overrides!, person_id: personId, agency_id: agency, action: 'return', blocked_by: '[]', reason_enc: 'x', overridden_by: officerId, created_at: at, last_resort_enc: null, planned_end: null })
+      .execute();
+    await db().insertInto('case_actions').values({ id: ids.case_actions!, person_id: personId, action: 'return', override_id: ids.guard_overrides!, details_enc: null, performed_by: officerId, created_at: at }).execute();
+    return ids;
+  }
+  /** Whose each of these rows is now, by table. */
+  async function holders(ids: Record<string, string>): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [table, id] of Object.entries(ids)) {
+      const row = await db()
+        .selectFrom(table as 'assistance')
+        .select('person_id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      out[table] = row.person_id;
+    }
+    return out;
+  }
+
+  it("moves every record that carries nothing but the person's id to the survivor, counts each, and unmerge gives each back", async () => {
+    const survivor = await officer.post('/api/persons', { givenName: 'Yonas', familyName: 'Tesfay', sex: 'male' });
+    const duplicate = await officer.post('/api/persons', { givenName: 'Yonas', familyName: 'Tesfai', sex: 'male' });
+    const [s, d] = [survivor.body.id as string, duplicate.body.id as string];
+    const ids = await followingRecords(d);
+    const everyTable = (personId: string) => Object.fromEntries(Object.keys(ids).map((t) => [t, personId]));
+
+    const merged = await supervisor.post(`/api/persons/${s}/merge`, { duplicateId: d, reason: 'Same man, registered twice' });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(201);
+    expect(merged.body.moved).toMatchObject(Object.fromEntries(Object.keys(ids).map((t) => [t, 1])));
+    expect(await holders(ids)).toEqual(everyTable(s));
+
+    const unmerged = await supervisor.post(`/api/person-merges/${merged.body.id}/unmerge`, {});
+    expect(unmerged.status, JSON.stringify(unmerged.body)).toBe(200);
+    expect(await holders(ids)).toEqual(everyTable(d));
   });
 
   it('refuses to merge a person with itself, naming the field', async () => {

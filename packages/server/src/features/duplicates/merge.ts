@@ -3,30 +3,44 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import { moveAssistanceRecords, returnAssistanceRecords } from '../assistance/service.js';
+import { moveDetentionRecords, returnDetentionRecords } from '../cases/service.js';
 import { moveJusticeLinks } from '../justice/service.js';
-import { moveObligations, restoreObligations, setObligationsAside } from '../obligations/service.js';
-import { setMergedInto } from '../persons/service.js';
+import { moveActionRecords, moveObligations, restoreObligations, returnActionRecords, setObligationsAside } from '../obligations/service.js';
+import { moveDocumentRecords, returnDocumentRecords, setMergedInto } from '../persons/service.js';
+import { moveReferralRecords, returnReferralRecords } from '../referrals/service.js';
 import { deleteScreening, insertScreening, moveScreening } from '../screening/service.js';
 import {
   allegedObligations,
   findMerge,
-  idsOf,
   insertMerge,
   justiceLinksOf,
   latestIndicators,
   markUnmerged,
-  MOVED_TABLES,
   obligationsOf,
   personRow,
   personRows,
-  repointRows,
   screeningVersionsOf,
   standingMergeOf,
   topScreeningVersion,
-  type RepointedTable,
 } from './store.js';
 
-type MovedTable = RepointedTable | 'screenings' | 'obligations' | 'justice_links';
+/**
+ * Records that carry nothing but the person's id follow them into the survivor, each moved by the
+ * feature that owns it (in this order, the order a merge stores them in). Access grants do not: an
+ * agency shown one record by a referral must not see the other by a merge.
+ */
+type FollowingTable =
+  | 'assistance'
+  | 'referrals'
+  | 'consents'
+  | 'identity_documents'
+  | 'age_assessments'
+  | 'detentions'
+  | 'consular_notifications'
+  | 'case_actions'
+  | 'guard_overrides';
+type MovedTable = FollowingTable | 'screenings' | 'obligations' | 'justice_links';
 
 /** What a merge changed, stored with it so that unmerge restores both records exactly. */
 interface MovedRows {
@@ -77,12 +91,14 @@ export async function mergePersons(store: ScopedStore, survivorId: string, merge
     if (persons.some((p) => p.merged_into)) throw conflict('already_merged', 'One of these records was already merged into another.');
 
     const rows: MovedRows = { moved: {}, screeningVersions: {}, combinedScreeningId: null, setAside: [] };
-    for (const table of MOVED_TABLES) {
-      const ids = await idsOf(unit, table, mergedId);
-      if (ids.length === 0) continue;
-      await repointRows(unit, table, ids, survivorId);
-      rows.moved[table] = ids;
-    }
+    const following: Record<FollowingTable, string[]> = {
+      ...(await moveAssistanceRecords(unit, mergedId, survivorId)),
+      ...(await moveReferralRecords(unit, mergedId, survivorId)),
+      ...(await moveDocumentRecords(unit, mergedId, survivorId)),
+      ...(await moveDetentionRecords(unit, mergedId, survivorId)),
+      ...(await moveActionRecords(unit, mergedId, survivorId)),
+    };
+    for (const [table, ids] of Object.entries(following) as [FollowingTable, string[]][]) if (ids.length > 0) rows.moved[table] = ids;
 
     // Justice links are unique per investigation and role: one the survivor already has stays behind.
     const taken = new Set((await justiceLinksOf(unit, survivorId)).map((l) => `${l.investigation_id} ${l.role}`));
@@ -162,13 +178,13 @@ export async function unmergePersons(store: ScopedStore, mergeId: string): Promi
     if (merge.unmerged_at) throw conflict('already_unmerged', 'This merge was already undone.');
     const rows = JSON.parse(merge.moved_rows) as MovedRows;
     if (rows.combinedScreeningId) await deleteScreening(unit, rows.combinedScreeningId);
-    for (const [table, ids] of Object.entries(rows.moved) as [MovedTable, string[]][]) {
-      // An obligation the engine removed from the survivor since is recreated by the engine below.
-      if (table === 'screenings') continue;
-      else if (table === 'obligations') await moveObligations(unit, ids, merge.merged_id);
-      else if (table === 'justice_links') await moveJusticeLinks(unit, ids, merge.merged_id);
-      else await repointRows(unit, table, ids, merge.merged_id);
+    // Each owner takes back its own tables' rows; screenings are renumbered below. An obligation
+    // the engine removed from the survivor since is recreated by the engine below.
+    for (const returnRecords of [returnAssistanceRecords, returnReferralRecords, returnDocumentRecords, returnDetentionRecords, returnActionRecords]) {
+      await returnRecords(unit, rows.moved, merge.merged_id);
     }
+    if (rows.moved.obligations) await moveObligations(unit, rows.moved.obligations, merge.merged_id);
+    if (rows.moved.justice_links) await moveJusticeLinks(unit, rows.moved.justice_links, merge.merged_id);
     for (const [screeningId, version] of Object.entries(rows.screeningVersions)) await moveScreening(unit, screeningId, merge.merged_id, version);
     await restoreObligations(unit, rows.setAside);
     await setMergedInto(unit, merge.merged_id, null, at);

@@ -105,3 +105,4 @@ export async function refreshMatchKeys(unit: StoreUnit, personId: string): Promi
 
 /** What registration stores of a person for matching, and the blind index of a date of birth taken to the day. */
 export { birthDateIndexOf, matchKeyRows } from './store.js';
+export { deleteMatchKeysOf, eraseMergesOf } from './store.js';

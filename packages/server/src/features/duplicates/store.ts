@@ -4,6 +4,7 @@ import type { FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { ObligationTable, PersonMergeTable, PersonTable } from '../../platform/db/schema.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 /** The purpose of the matcher's blind indexes: never equal to another kind of index. */
 const MATCH_KEY_PURPOSE = 'person.match-key';
@@ -229,23 +230,6 @@ export async function personRows(unit: StoreUnit, ids: readonly string[]): Promi
   return ids.length === 0 ? [] : unit.db.selectFrom('persons').selectAll().where('id', 'in', [...ids]).execute();
 }
 
-/**
- * Records of a person that follow them into the survivor on a merge (simple re-pointing). Access
- * grants do not: an agency shown one record by a referral must not see the other by a merge.
- */
-export const MOVED_TABLES = ['assistance', 'referrals', 'consents', 'identity_documents', 'age_assessments', 'detentions', 'consular_notifications', 'case_actions', 'guard_overrides'] as const;
-export type RepointedTable = (typeof MOVED_TABLES)[number];
-
-export async function idsOf(unit: StoreUnit, table: RepointedTable, personId: string): Promise<string[]> {
-  const rows = await unit.db.selectFrom(table).select('id').where('person_id', '=', personId).execute();
-  return rows.map((row) => row.id);
-}
-
-/** Re-points rows of a person's record that carry nothing but the person's id to follow. */
-export async function repointRows(unit: StoreUnit, table: RepointedTable, ids: readonly string[], toPersonId: string): Promise<void> {
-  if (ids.length > 0) await unit.db.updateTable(table).set({ person_id: toPersonId }).where('id', 'in', [...ids]).execute();
-}
-
 export async function latestIndicators(unit: StoreUnit, personId: string): Promise<string[]> {
   const row = await unit.db.selectFrom('screenings').select('indicators').where('person_id', '=', personId).orderBy('screening_version', 'desc').limit(1).executeTakeFirst();
   return row ? (JSON.parse(row.indicators) as string[]) : [];
@@ -303,4 +287,21 @@ export async function markUnmerged(unit: StoreUnit, merge: Pick<PersonMergeTable
 export async function countMatchKeys(q: Queryable): Promise<number> {
   const row = await q.selectFrom('person_match_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A purge: destroys these encrypted columns of the merges the person took part in; answers how many rows had them. */
+export async function eraseMergesOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const rows = await unit.db
+    .selectFrom('person_merges')
+    .select('id')
+    .where((eb) => eb.or([eb('survivor_id', '=', personId), eb('merged_id', '=', personId)]))
+    .execute();
+  const ids = rows.map((row) => row.id);
+  await destroyCiphertexts(unit, 'person_merges', ids, columns);
+  return ids.length;
+}
+
+/** A purge: the person's blocking keys go; answers how many. */
+export async function deleteMatchKeysOf(unit: StoreUnit, personId: string): Promise<number> {
+  return Number((await unit.db.deleteFrom('person_match_keys').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
 }

@@ -148,3 +148,6 @@ export async function assistEveryone(
     return { recorded: personIds.length };
   });
 }
+
+/** What a purge asks of the encounters. */
+export { eraseEncounterOf } from './store.js';

@@ -5,6 +5,7 @@ import type { Cursor } from '../../platform/http/pagination.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { restateEncounterStats } from '../stats/rollup.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 export type { EncounterView } from '@haven/core';
 
@@ -114,4 +115,24 @@ export async function triageRows(unit: StoreUnit, encounterId: string, agencyId:
 /** The case facts of these persons, as the engine reads them (triage derives its flags from them). */
 export function caseFactsOf(unit: StoreUnit, personIds: readonly string[]): ReturnType<typeof loadCaseFacts> {
   return loadCaseFacts(unit, personIds);
+}
+
+/**
+ * A purge: an encounter's notes may name anyone on board, so they are destroyed once every person
+ * of it is purged (this one last); answers how many rows had them.
+ */
+export async function eraseEncounterOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const person = await unit.db.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirst();
+  if (!person?.encounter_id) return 0;
+  const others = await unit.db
+    .selectFrom('persons')
+    .select('id')
+    .where('encounter_id', '=', person.encounter_id)
+    .where('id', '!=', personId)
+    .where('purged_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (others) return 0;
+  await destroyCiphertexts(unit, 'encounters', [person.encounter_id], columns);
+  return 1;
 }

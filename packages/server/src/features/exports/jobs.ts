@@ -251,3 +251,6 @@ export function startExportWorker(platform: Platform, intervalMs: number, onErro
     await draining.get(platform)?.catch(() => undefined);
   };
 }
+
+/** What a purge asks of the exports. */
+export { expireFinishedExports } from './store.js';

@@ -3,6 +3,7 @@ import type { ExportJobTable } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 // Export jobs (claimed by one process at a time, progress in the row) and the rows of the
 // personal-data exports.
@@ -136,4 +137,17 @@ export async function screenedIndicators(unit: StoreUnit, personIds: readonly st
     }
   }
   return indicators;
+}
+
+/**
+ * A purge: an export file may hold anyone, and which one holds the person cannot be told without
+ * opening them all, so every finished export is destroyed and expired (the job record stays);
+ * answers how many.
+ */
+export async function expireFinishedExports(unit: StoreUnit, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('export_jobs').select('id').where('result_enc', 'is not', null).execute()).map((row) => row.id);
+  if (ids.length === 0) return 0;
+  await destroyCiphertexts(unit, 'export_jobs', ids, columns);
+  await unit.db.updateTable('export_jobs').set({ status: 'expired' }).where('id', 'in', ids).execute();
+  return ids.length;
 }

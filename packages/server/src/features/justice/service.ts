@@ -337,3 +337,4 @@ export async function incidentSubject(unit: StoreUnit, incidentId: string): Prom
 
 /** Justice links follow a person's record when duplicates are merged or unmerged. */
 export { moveJusticeLinks } from './store.js';
+export { eraseIncidentsOf, eraseProtectionMeasuresOf } from './store.js';

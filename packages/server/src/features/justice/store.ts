@@ -5,6 +5,7 @@ import type { Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 // Rows of the justice tables and how the API shows them. Free text (measure notes, incident
 // descriptions) is encrypted, bound to its table, column and row.
@@ -286,4 +287,23 @@ export function isUniqueViolation(error: unknown): boolean {
 /** Re-points these justice links to another person (a merge of duplicate records, or its undoing). */
 export async function moveJusticeLinks(unit: StoreUnit, linkIds: readonly string[], toPersonId: string): Promise<void> {
   if (linkIds.length > 0) await unit.db.updateTable('justice_links').set({ person_id: toPersonId }).where('id', 'in', [...linkIds]).execute();
+}
+
+/** A purge: destroys these encrypted columns of the person's incidents; answers how many rows had them. */
+export async function eraseIncidentsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('incidents').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'incidents', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the protection measures of the person's justice links; answers how many rows had them. */
+export async function eraseProtectionMeasuresOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const rows = await unit.db
+    .selectFrom('protection_measures')
+    .select('protection_measures.id')
+    .where('justice_link_id', 'in', unit.db.selectFrom('justice_links').select('id').where('person_id', '=', personId))
+    .execute();
+  const ids = rows.map((row) => row.id);
+  await destroyCiphertexts(unit, 'protection_measures', ids, columns);
+  return ids.length;
 }

@@ -275,3 +275,4 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
 }
 
 export { moveObligations, restoreObligations, setObligationsAside } from './store.js';
+export { eraseCaseActionsOf, eraseGuardOverridesOf, eraseObligationsOf, moveActionRecords, returnActionRecords } from './store.js';

@@ -3,6 +3,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import type { CaseActionTable, GuardOverrideTable, ObligationTable } from '../../platform/db/schema.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 /**
  * What the case-file reader and the refresh use of a unit of work: its transaction and platform.
@@ -238,4 +239,40 @@ export async function setObligationsAside(unit: StoreUnit, obligationIds: readon
 /** Brings back obligations set aside, exactly as they were. */
 export async function restoreObligations(unit: StoreUnit, rows: readonly ObligationTable[]): Promise<void> {
   if (rows.length > 0) await unit.db.insertInto('obligations').values([...rows]).execute();
+}
+
+/** A purge: destroys these encrypted columns of the person's obligations; answers how many rows had them. */
+export async function eraseObligationsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('obligations').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'obligations', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the person's guard overrides; answers how many rows had them. */
+export async function eraseGuardOverridesOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('guard_overrides').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'guard_overrides', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the person's case actions; answers how many rows had them. */
+export async function eraseCaseActionsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('case_actions').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'case_actions', ids, columns);
+  return ids.length;
+}
+
+/** A merge: the person's case actions and guard overrides follow them to `toPersonId`; answers the ids that moved, per table. */
+export async function moveActionRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ case_actions: string[]; guard_overrides: string[] }> {
+  const caseActions = (await unit.db.selectFrom('case_actions').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (caseActions.length > 0) await unit.db.updateTable('case_actions').set({ person_id: toPersonId }).where('id', 'in', caseActions).execute();
+  const guardOverrides = (await unit.db.selectFrom('guard_overrides').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (guardOverrides.length > 0) await unit.db.updateTable('guard_overrides').set({ person_id: toPersonId }).where('id', 'in', guardOverrides).execute();
+  return { case_actions: caseActions, guard_overrides: guardOverrides };
+}
+
+/** An unmerge: these case actions and guard overrides go back to `toPersonId`. */
+export async function returnActionRecords(unit: StoreUnit, moved: { case_actions?: readonly string[]; guard_overrides?: readonly string[] }, toPersonId: string): Promise<void> {
+  if (moved.case_actions && moved.case_actions.length > 0) await unit.db.updateTable('case_actions').set({ person_id: toPersonId }).where('id', 'in', [...moved.case_actions]).execute();
+  if (moved.guard_overrides && moved.guard_overrides.length > 0) await unit.db.updateTable('guard_overrides').set({ person_id: toPersonId }).where('id', 'in', [...moved.guard_overrides]).execute();
 }

@@ -227,3 +227,6 @@ export async function purgeAllegation(unit: StoreUnit, id: string, at: string): 
   await eraseAllegationText(unit, id, at);
   unit.record({ action: 'allegation.purged', recordType: 'allegation', recordId: id, fields: ['description', 'findings', 'remedy'] });
 }
+
+/** What a purge asks of the allegations. */
+export { eraseAllegationsOf, markAllegationsPurged } from './store.js';

@@ -6,7 +6,7 @@ import type { Cursor } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
-import { DESTROYED_TEXT } from '../retention/purge.js';
+import { DESTROYED_TEXT, destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 // Allegations of failure to assist, as stored and as the oversight body sees them. The filer's
 // description, the findings and the remedy are encrypted; the receipt is kept only as its hash.
@@ -156,4 +156,16 @@ export async function eraseAllegationText(unit: StoreUnit, id: string, at: strin
     .set({ description_enc: unit.platform.cipher.encrypt(DESTROYED_TEXT, allegationPlace('description_enc', id)), findings_enc: null, remedy_enc: null, purged_at: at })
     .where('id', '=', id)
     .execute();
+}
+
+/** A purge: destroys these encrypted columns of the person's allegations; answers how many rows had them. */
+export async function eraseAllegationsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('allegations').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'allegations', ids, columns);
+  return ids.length;
+}
+
+/** A purge: the person's allegations are marked purged, their findings and remedy gone; the status and links stay. */
+export async function markAllegationsPurged(unit: StoreUnit, personId: string, at: string): Promise<void> {
+  await unit.db.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();
 }

@@ -138,3 +138,6 @@ export async function listPersons(
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null };
   });
 }
+
+/** What a purge and a merge ask of the person's record. */
+export { deleteFamilyLinksOf, deleteIdentityDocumentsOf, eraseIdentityDocumentsOf, erasePersonRecordOf, keepYearOfBirthOnly, moveDocumentRecords, returnDocumentRecords } from './store.js';

@@ -17,6 +17,8 @@ import type {
 } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
 import { PERSON_FIELDS } from './fields.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
+import { ageAtEncounter } from './birth-date.js';
 
 export type PersonValues = Partial<Record<string, unknown>>;
 
@@ -275,4 +277,76 @@ export async function personsMetWith(unit: StoreUnit, personId: string): Promise
   const person = await unit.db.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirstOrThrow();
   const rows = await unit.db.selectFrom('persons').select('id').where('encounter_id', '=', person.encounter_id).execute();
   return rows.map((row) => row.id);
+}
+
+/** A purge: destroys these encrypted columns of the person's record; answers how many rows had them. */
+export async function erasePersonRecordOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('persons').select('id').where('id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'persons', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the person's identity documents; answers how many rows had them. */
+export async function eraseIdentityDocumentsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('identity_documents').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'identity_documents', ids, columns);
+  return ids.length;
+}
+
+/** A purge: the person's identity documents go outright; answers how many. */
+export async function deleteIdentityDocumentsOf(unit: StoreUnit, personId: string): Promise<number> {
+  return Number((await unit.db.deleteFrom('identity_documents').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
+}
+
+/** A purge: the person's family links, either way, go outright; answers how many. */
+export async function deleteFamilyLinksOf(unit: StoreUnit, personId: string): Promise<number> {
+  const result = await unit.db
+    .deleteFrom('family_links')
+    .where((eb) => eb.or([eb('person_id', '=', personId), eb('related_person_id', '=', personId)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * A purge: the record keeps no blind index of the name, and its date of birth becomes 1 January
+ * of its year (the year stays in plaintext anyway), still encrypted so that every reader of the
+ * date reads it as before; the record is marked purged.
+ */
+export async function keepYearOfBirthOnly(unit: StoreUnit, personId: string, at: string): Promise<void> {
+  const person = await unit.db
+    .selectFrom('persons')
+    .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
+    .select(['persons.birth_year', 'persons.version', 'encounters.occurred_at'])
+    .where('persons.id', '=', personId)
+    .executeTakeFirstOrThrow();
+  const yearOnly = person.birth_year === null ? null : `${String(person.birth_year).padStart(4, '0')}-01-01`;
+  await unit.db
+    .updateTable('persons')
+    .set({
+      name_index: null,
+      birth_date_enc: unit.platform.cipher.encryptNullable(yearOnly, placeOf('persons', 'birth_date_enc', personId)),
+      birth_date_precision: yearOnly === null ? null : 'year',
+      birth_date_index: null,
+      age_at_encounter: ageAtEncounter(yearOnly, person.occurred_at),
+      purged_at: at,
+      version: person.version + 1,
+      updated_at: at,
+    })
+    .where('id', '=', personId)
+    .execute();
+}
+
+/** A merge: the person's identity documents and age assessments follow them to `toPersonId`; answers the ids that moved, per table. */
+export async function moveDocumentRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ identity_documents: string[]; age_assessments: string[] }> {
+  const identityDocuments = (await unit.db.selectFrom('identity_documents').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (identityDocuments.length > 0) await unit.db.updateTable('identity_documents').set({ person_id: toPersonId }).where('id', 'in', identityDocuments).execute();
+  const ageAssessments = (await unit.db.selectFrom('age_assessments').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (ageAssessments.length > 0) await unit.db.updateTable('age_assessments').set({ person_id: toPersonId }).where('id', 'in', ageAssessments).execute();
+  return { identity_documents: identityDocuments, age_assessments: ageAssessments };
+}
+
+/** An unmerge: these identity documents and age assessments go back to `toPersonId`. */
+export async function returnDocumentRecords(unit: StoreUnit, moved: { identity_documents?: readonly string[]; age_assessments?: readonly string[] }, toPersonId: string): Promise<void> {
+  if (moved.identity_documents && moved.identity_documents.length > 0) await unit.db.updateTable('identity_documents').set({ person_id: toPersonId }).where('id', 'in', [...moved.identity_documents]).execute();
+  if (moved.age_assessments && moved.age_assessments.length > 0) await unit.db.updateTable('age_assessments').set({ person_id: toPersonId }).where('id', 'in', [...moved.age_assessments]).execute();
 }

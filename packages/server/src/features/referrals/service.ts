@@ -486,3 +486,6 @@ export async function referralForm(store: ScopedStore, id: string): Promise<{ re
     throw error;
   }
 }
+
+/** What a purge and a merge ask of the referrals. */
+export { eraseReferralsOf, moveReferralRecords, returnReferralRecords, revokeGrantsOf } from './store.js';

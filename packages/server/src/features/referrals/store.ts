@@ -10,6 +10,7 @@ import { forbidden, HttpProblem, notFound } from '../../platform/http/problem.js
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { sidesOf, type ReferralSide } from './lifecycle.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 // ---- referrals --------------------------------------------------------------------------------
 
@@ -281,4 +282,31 @@ export async function agencyExists(unit: StoreUnit, id: string): Promise<boolean
 /** The area an agency works in, if it has one. */
 export async function agencyArea(unit: StoreUnit, id: string): Promise<string | undefined> {
   return (await unit.db.selectFrom('agencies').select('area').where('id', '=', id).executeTakeFirst())?.area ?? undefined;
+}
+
+/** A purge: destroys these encrypted columns of the person's referrals; answers how many rows had them. */
+export async function eraseReferralsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('referrals').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'referrals', ids, columns);
+  return ids.length;
+}
+
+/** Nobody reads a purged record through a referral any more: every live grant to the person ends. */
+export async function revokeGrantsOf(unit: StoreUnit, personId: string, at: string): Promise<void> {
+  await unit.db.updateTable('access_grants').set({ revoked_at: at }).where('person_id', '=', personId).where('revoked_at', 'is', null).execute();
+}
+
+/** A merge: the person's referrals and consents follow them to `toPersonId`; answers the ids that moved, per table. */
+export async function moveReferralRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ referrals: string[]; consents: string[] }> {
+  const referrals = (await unit.db.selectFrom('referrals').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (referrals.length > 0) await unit.db.updateTable('referrals').set({ person_id: toPersonId }).where('id', 'in', referrals).execute();
+  const consents = (await unit.db.selectFrom('consents').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (consents.length > 0) await unit.db.updateTable('consents').set({ person_id: toPersonId }).where('id', 'in', consents).execute();
+  return { referrals, consents };
+}
+
+/** An unmerge: these referrals and consents go back to `toPersonId`. */
+export async function returnReferralRecords(unit: StoreUnit, moved: { referrals?: readonly string[]; consents?: readonly string[] }, toPersonId: string): Promise<void> {
+  if (moved.referrals && moved.referrals.length > 0) await unit.db.updateTable('referrals').set({ person_id: toPersonId }).where('id', 'in', [...moved.referrals]).execute();
+  if (moved.consents && moved.consents.length > 0) await unit.db.updateTable('consents').set({ person_id: toPersonId }).where('id', 'in', [...moved.consents]).execute();
 }

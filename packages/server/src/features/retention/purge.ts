@@ -1,43 +1,58 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/context.js';
-import { placeOf } from '../../platform/crypto/cipher.js';
 import { type Queryable } from '../../platform/db/database.js';
-import type { HavenSchema } from '../../platform/db/schema.js';
-import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
-import { ageAtEncounter } from '../persons/birth-date.js';
+import type { DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
+import { forgetAnswersMentioning } from '../../platform/http/idempotency.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { eraseAssistanceOf } from '../assistance/service.js';
+import { eraseCasesOf } from '../cases/service.js';
+import { deleteMatchKeysOf, eraseMergesOf } from '../duplicates/service.js';
+import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
+import { eraseEncounterOf } from '../encounters/service.js';
+import { expireFinishedExports } from '../exports/jobs.js';
+import { eraseIncidentsOf, eraseProtectionMeasuresOf } from '../justice/service.js';
+import { forgetNotificationsOf } from '../notifications/service.js';
+import { eraseCaseActionsOf, eraseGuardOverridesOf, eraseObligationsOf } from '../obligations/service.js';
+import { eraseAllegationsOf, markAllegationsPurged } from '../oversight/service.js';
+import { deleteFamilyLinksOf, deleteIdentityDocumentsOf, eraseIdentityDocumentsOf, erasePersonRecordOf, keepYearOfBirthOnly } from '../persons/service.js';
+import { eraseReferralsOf, revokeGrantsOf } from '../referrals/service.js';
+import { eraseScreeningsOf } from '../screening/service.js';
+import { eraseErasureRequestsOf, eraseLegalHoldsOf } from './store.js';
 
 // Destroying a person's personal data (retention past closure, or an erasure request). What is
-// encrypted comes from the one registry of encrypted columns; this file only says how the rows of
-// each table belong to a person. What counts — sex, nationality, age, indicators, obligations and
-// their deadlines, referrals by service, detentions, incidents by kind — stays, so statistics and
-// the self-assessment still add up. The audit trail is untouched: it names fields, never values,
-// so it stays whole and verifiable over a purged record.
+// encrypted comes from the one registry of encrypted columns; each table's rows of the person are
+// found and destroyed by the feature that owns the table. What counts — sex, nationality, age,
+// indicators, obligations and their deadlines, referrals by service, detentions, incidents by
+// kind — stays, so statistics and the self-assessment still add up. The audit trail is untouched:
+// it names fields, never values, so it stays whole and verifiable over a purged record.
 
-/** How the rows of a table with encrypted columns belong to a person. */
-type Ownership = { column: 'id' | 'person_id' } | { columns: readonly string[] } | { viaJusticeLink: true } | { encounter: true } | { anyExport: true };
+/** Destroys the given encrypted columns of a table's rows of the person; answers how many rows had them. */
+type Eraser = (unit: StoreUnit, personId: string, columns: DestroyedColumns) => Promise<number>;
 
-export const PERSON_ROWS: Readonly<Record<string, Ownership>> = {
-  persons: { column: 'id' },
-  cases: { column: 'person_id' },
-  screenings: { column: 'person_id' },
-  assistance: { column: 'person_id' },
-  identity_documents: { column: 'person_id' },
-  obligations: { column: 'person_id' },
-  guard_overrides: { column: 'person_id' },
-  case_actions: { column: 'person_id' },
-  referrals: { column: 'person_id' },
-  incidents: { column: 'person_id' },
-  allegations: { column: 'person_id' },
-  legal_holds: { column: 'person_id' },
-  erasure_requests: { column: 'person_id' },
-  protection_measures: { viaJusticeLink: true },
+/** For each table with encrypted columns, the owning feature's function that destroys the person's rows of it. */
+export const ERASERS: Readonly<Record<string, Eraser>> = {
+  persons: erasePersonRecordOf,
+  cases: eraseCasesOf,
+  screenings: eraseScreeningsOf,
+  assistance: eraseAssistanceOf,
+  identity_documents: eraseIdentityDocumentsOf,
+  obligations: eraseObligationsOf,
+  guard_overrides: eraseGuardOverridesOf,
+  case_actions: eraseCaseActionsOf,
+  referrals: eraseReferralsOf,
+  incidents: eraseIncidentsOf,
+  allegations: eraseAllegationsOf,
+  legal_holds: eraseLegalHoldsOf,
+  erasure_requests: eraseErasureRequestsOf,
+  // Those of the person's justice links.
+  protection_measures: eraseProtectionMeasuresOf,
   // An encounter's notes may name anyone on board: destroyed once every person of it is purged.
-  encounters: { encounter: true },
-  person_merges: { columns: ['survivor_id', 'merged_id'] },
+  encounters: eraseEncounterOf,
+  // Merges the person took part in, on either side.
+  person_merges: eraseMergesOf,
   // An export file may hold anyone; which one holds the person cannot be told without opening them
   // all, so every finished export is expired (the job record stays). Exports are short-lived anyway.
-  export_jobs: { anyExport: true },
+  export_jobs: (unit, _personId, columns) => expireFinishedExports(unit, columns),
 };
 
 /** Tables with encrypted columns that are not a migrant's record, and why. */
@@ -46,16 +61,24 @@ export const NOT_PERSONAL_RECORDS: Readonly<Record<string, string>> = {
   access_changes: "why an administrator refused a change of staff access, not a migrant's record",
 };
 
-/** Encrypted columns that may not be null: overwritten with this text, freshly encrypted, so readers still open them. */
-export const DESTROYED_TEXT = '[destroyed under the retention policy]';
+/** Encrypted columns that may not be null: overwritten with DESTROYED_TEXT, freshly encrypted, so readers still open them. */
 export const REQUIRED_CIPHERTEXTS: ReadonlySet<string> = new Set(['guard_overrides.reason_enc', 'allegations.description_enc']);
+
+/**
+ * Tables of keyed derived values per person (match keys, blind indexes), each with the owning
+ * feature's function that deletes the person's rows of it. A test checks that every such table of
+ * the schema (found by name: `derivedValueTables`) is here.
+ */
+export const DERIVED_VALUES: Readonly<Record<string, (unit: StoreUnit, personId: string) => Promise<number>>> = {
+  person_match_keys: deleteMatchKeysOf,
+};
 
 /** Rows deleted outright: nothing in them counts once the person is gone. */
 const DELETED_ROWS = ['identity_documents', 'family_links', 'notifications'] as const;
 
 /** Tables a purge may change; VACUUM goes over these afterwards. */
 export const TOUCHED_TABLES: readonly string[] = [
-  ...new Set([...Object.keys(PERSON_ROWS), ...DELETED_ROWS, 'access_grants', 'idempotency_keys']),
+  ...new Set([...Object.keys(ERASERS), ...DELETED_ROWS, 'access_grants', 'idempotency_keys']),
 ];
 
 export interface PurgeSummary {
@@ -65,10 +88,9 @@ export interface PurgeSummary {
 }
 
 /**
- * Tables of keyed derived values per person (match keys, blind indexes of another feature) that
- * exist in this database: their rows for the person are deleted. Found by name so a feature that
- * adds one (`person_match_keys`) is covered without editing this file. Read through the caller's
- * transaction: on SQLite the one connection is held by it.
+ * Tables of keyed derived values per person (match keys, blind indexes of a feature) that exist in
+ * this database, found by name. Read through the caller's connection: on SQLite the one connection
+ * may be held by a transaction.
  */
 export async function derivedValueTables(q: Queryable, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
   const rows =
@@ -78,151 +100,44 @@ export async function derivedValueTables(q: Queryable, dialect: 'sqlite' | 'post
   return rows.rows.map((r) => r.name).filter((name) => /match_key|blind_index/.test(name));
 }
 
-type AnyTable = keyof HavenSchema;
-
-async function rowIdsOf(q: Queryable, table: string, ownership: Ownership, personId: string): Promise<string[]> {
-  if ('column' in ownership) {
-    const rows = await q.selectFrom(table as AnyTable).select(sql<string>`id`.as('id')).where(sql.ref(ownership.column), '=', personId).execute();
-    return rows.map((r) => r.id);
-  }
-  if ('columns' in ownership) {
-    const rows = await q
-      .selectFrom(table as AnyTable)
-      .select(sql<string>`id`.as('id'))
-      .where((eb) => eb.or(ownership.columns.map((c) => eb(sql.ref(c), '=', personId))))
-      .execute();
-    return rows.map((r) => r.id);
-  }
-  if ('anyExport' in ownership) {
-    const rows = await q.selectFrom(table as AnyTable).select(sql<string>`id`.as('id')).where(sql.ref('result_enc'), 'is not', null).execute();
-    return rows.map((r) => r.id);
-  }
-  if ('viaJusticeLink' in ownership) {
-    const rows = await q
-      .selectFrom('protection_measures')
-      .select('protection_measures.id')
-      .where('justice_link_id', 'in', q.selectFrom('justice_links').select('id').where('person_id', '=', personId))
-      .execute();
-    return rows.map((r) => r.id);
-  }
-  // The person's encounter, once nobody of it keeps personal data.
-  const person = await q.selectFrom('persons').select('encounter_id').where('id', '=', personId).executeTakeFirst();
-  if (!person?.encounter_id) return [];
-  const others = await q
-    .selectFrom('persons')
-    .select('id')
-    .where('encounter_id', '=', person.encounter_id)
-    .where('id', '!=', personId)
-    .where('purged_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  return others ? [] : [person.encounter_id];
-}
-
 /**
  * Destroys one person's personal data inside the caller's transaction. The person row stays, with
  * no name, contact, blind index or exact birth date (the year is kept for age statistics).
  */
 export async function purgePerson(unit: StoreUnit, personId: string, at: string): Promise<PurgeSummary> {
-  const { platform, db: q } = unit;
   const fields: string[] = [];
   let rowsDeleted = 0;
 
   // Rows deleted outright first, so their ciphertexts are not rewritten for nothing.
-  rowsDeleted += Number((await q.deleteFrom('identity_documents').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
-  rowsDeleted += Number(
-    (await q.deleteFrom('family_links').where((eb) => eb.or([eb('person_id', '=', personId), eb('related_person_id', '=', personId)])).executeTakeFirst()).numDeletedRows,
-  );
-  rowsDeleted += Number((await q.deleteFrom('notifications').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
-  for (const table of await derivedValueTables(q, platform.database.dialect)) {
-    const result = await q.deleteFrom(table as AnyTable).where(sql.ref('person_id'), '=', personId).executeTakeFirst();
-    const deleted = Number(result.numDeletedRows);
+  rowsDeleted += await deleteIdentityDocumentsOf(unit, personId);
+  rowsDeleted += await deleteFamilyLinksOf(unit, personId);
+  rowsDeleted += await forgetNotificationsOf(unit, personId);
+  for (const [table, forget] of Object.entries(DERIVED_VALUES)) {
+    const deleted = await forget(unit, personId);
     rowsDeleted += deleted;
     if (deleted > 0) fields.push(`${table}.*`);
   }
 
   for (const { table, columns } of ENCRYPTED_COLUMNS) {
-    const ownership = PERSON_ROWS[table];
-    if (!ownership) continue;
-    const ids = await rowIdsOf(q, table, ownership, personId);
-    if (ids.length === 0) continue;
-    const nullable = columns.filter((c) => !REQUIRED_CIPHERTEXTS.has(`${table}.${c}`));
-    const required = columns.filter((c) => REQUIRED_CIPHERTEXTS.has(`${table}.${c}`));
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      if (nullable.length > 0) {
-        await q
-          .updateTable(table as AnyTable)
-          .set(Object.fromEntries(nullable.map((c) => [c, null])) as never)
-          .where(sql.ref('id'), 'in', chunk)
-          .execute();
-      }
-      for (const id of required.length > 0 ? chunk : []) {
-        await q
-          .updateTable(table as AnyTable)
-          .set(Object.fromEntries(required.map((c) => [c, platform.cipher.encrypt(DESTROYED_TEXT, placeOf(table, c, id))])) as never)
-          .where(sql.ref('id'), '=', id)
-          .execute();
-      }
-    }
-    if ('anyExport' in ownership) await q.updateTable(table as AnyTable).set({ status: 'expired' } as never).where(sql.ref('id'), 'in', ids).execute();
-    fields.push(...columns.map((c) => `${table}.${c}`));
+    const erase = ERASERS[table];
+    if (!erase) continue;
+    const destroyed: DestroyedColumns = {
+      nulled: columns.filter((c) => !REQUIRED_CIPHERTEXTS.has(`${table}.${c}`)),
+      overwritten: columns.filter((c) => REQUIRED_CIPHERTEXTS.has(`${table}.${c}`)),
+    };
+    if ((await erase(unit, personId, destroyed)) > 0) fields.push(...columns.map((c) => `${table}.${c}`));
   }
 
-  // The date of birth becomes 1 January of its year (the year stays in plaintext anyway), still
-  // encrypted so that every reader of the date reads it as before.
-  const person = await q
-    .selectFrom('persons')
-    .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
-    .select(['persons.birth_year', 'persons.version', 'encounters.occurred_at'])
-    .where('persons.id', '=', personId)
-    .executeTakeFirstOrThrow();
-  const yearOnly = person.birth_year === null ? null : `${String(person.birth_year).padStart(4, '0')}-01-01`;
-  await q
-    .updateTable('persons')
-    .set({
-      name_index: null,
-      birth_date_enc: platform.cipher.encryptNullable(yearOnly, placeOf('persons', 'birth_date_enc', personId)),
-      birth_date_precision: yearOnly === null ? null : 'year',
-      birth_date_index: null,
-      age_at_encounter: ageAtEncounter(yearOnly, person.occurred_at),
-      purged_at: at,
-      version: person.version + 1,
-      updated_at: at,
-    })
-    .where('id', '=', personId)
-    .execute();
+  await keepYearOfBirthOnly(unit, personId, at);
   fields.push('persons.name_index', 'persons.birth_date_index');
   // A birth date kept only to the year may move the person to another age band.
   unit.statsChanged([personId]);
-  await q.updateTable('allegations').set({ findings_enc: null, remedy_enc: null, purged_at: at }).where('person_id', '=', personId).execute();
+  await markAllegationsPurged(unit, personId, at);
 
   // Nobody reads a purged record through a referral any more.
-  await q.updateTable('access_grants').set({ revoked_at: at }).where('person_id', '=', personId).where('revoked_at', 'is', null).execute();
-  rowsDeleted += await forgetIdempotentAnswers(platform, q, personId);
+  await revokeGrantsOf(unit, personId, at);
+  rowsDeleted += await forgetAnswersMentioning(unit.db, unit.platform.cipher, personId);
   return { fields: [...new Set(fields)].sort(), rowsDeleted };
-}
-
-/**
- * Stored answers of idempotent requests (kept about a day) may hold the person's record as it was
- * returned: those that mention the person are deleted.
- */
-async function forgetIdempotentAnswers(platform: Platform, q: Queryable, personId: string): Promise<number> {
-  const rows = await q.selectFrom('idempotency_keys').select(['user_id', 'key', 'response_enc']).execute();
-  let deleted = 0;
-  for (const row of rows) {
-    let answer: string;
-    try {
-      answer = platform.cipher.decrypt(row.response_enc, placeOf('idempotency_keys', 'response_enc', `${row.user_id}:${row.key}`));
-    } catch {
-      // A reservation not yet answered (or unreadable): it holds no record to forget.
-      continue;
-    }
-    if (!answer.includes(personId)) continue;
-    await q.deleteFrom('idempotency_keys').where('user_id', '=', row.user_id).where('key', '=', row.key).execute();
-    deleted += 1;
-  }
-  return deleted;
 }
 
 /** How long compactAfterPurge tries to truncate the log: up to 100 attempts, 20 ms apart. */

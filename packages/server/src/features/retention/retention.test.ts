@@ -11,14 +11,14 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 import { bulkInsert, syntheticRows } from '../stats/synthetic.js';
-import { compactAfterPurge, NOT_PERSONAL_RECORDS, PERSON_ROWS, REQUIRED_CIPHERTEXTS } from './purge.js';
+import { compactAfterPurge, DERIVED_VALUES, derivedValueTables, ERASERS, NOT_PERSONAL_RECORDS, REQUIRED_CIPHERTEXTS } from './purge.js';
 import { runRetention, type RetentionProgress } from './service.js';
 
 const YEAR = 366 * 24 * 3600 * 1000;
 
 describe('the purge plan', () => {
   it('knows how every table with an encrypted column belongs to a person, or why it does not', () => {
-    for (const { table } of ENCRYPTED_COLUMNS) expect(PERSON_ROWS[table] ?? NOT_PERSONAL_RECORDS[table], table).toBeDefined();
+    for (const { table } of ENCRYPTED_COLUMNS) expect(ERASERS[table] ?? NOT_PERSONAL_RECORDS[table], table).toBeDefined();
     for (const column of REQUIRED_CIPHERTEXTS) {
       const [table, name] = column.split('.') as [string, string];
       expect(ENCRYPTED_COLUMNS.find((t) => t.table === table)?.columns).toContain(name);
@@ -74,6 +74,11 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     encounterId = (await officer.post('/api/encounters', { type: 'rescue_at_sea', occurredAt: '2026-03-01T05:00:00Z', place: { name: 'Test bay' }, notes: 'Landed at the north pier.' })).body.id;
   });
   afterAll(async () => server?.close());
+
+  it('knows which feature deletes the rows of every table of keyed derived values', async () => {
+    const tables = await derivedValueTables(server.platform.database.db, kind);
+    expect(tables.sort()).toEqual(Object.keys(DERIVED_VALUES).sort());
+  });
 
   it('purges a closed case past retention in batches, keeps a held one, and the name leaves the database files', async () => {
     const { db } = server.platform.database;

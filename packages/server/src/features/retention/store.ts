@@ -4,6 +4,7 @@ import { unprocessable } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import type { Hold } from './holds.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 // Legal holds, erasure requests, and what the retention run finds due.
 
@@ -167,3 +168,16 @@ export async function dueAllegationIds(unit: StoreUnit, cutoff: string, batch: n
   return (await dueAllegations(unit, cutoff).select('id').orderBy('id').limit(batch).execute()).map((r) => r.id);
 }
 
+/** A purge: destroys these encrypted columns of the person's legal holds; answers how many rows had them. */
+export async function eraseLegalHoldsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('legal_holds').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'legal_holds', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the person's erasure requests; answers how many rows had them. */
+export async function eraseErasureRequestsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('erasure_requests').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'erasure_requests', ids, columns);
+  return ids.length;
+}

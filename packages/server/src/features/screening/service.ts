@@ -93,3 +93,4 @@ export async function screeningHistory(store: ScopedStore, personId: string): Pr
 
 /** What a merge of duplicate records does to screening versions: added, re-pointed and renumbered, removed on unmerge. */
 export { deleteScreening, insertScreening, moveScreening } from './store.js';
+export { eraseScreeningsOf } from './store.js';

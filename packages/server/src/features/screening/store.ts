@@ -1,5 +1,6 @@
 import type { ScreeningTable } from '../../platform/db/schema.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
 /** The latest screening version of the person (0 when never screened). */
 export async function lastScreeningVersion(unit: StoreUnit, personId: string): Promise<number> {
@@ -24,4 +25,11 @@ export async function moveScreening(unit: StoreUnit, screeningId: string, toPers
 
 export async function deleteScreening(unit: StoreUnit, screeningId: string): Promise<void> {
   await unit.db.deleteFrom('screenings').where('id', '=', screeningId).execute();
+}
+
+/** A purge: destroys these encrypted columns of the person's screenings; answers how many rows had them. */
+export async function eraseScreeningsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('screenings').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'screenings', ids, columns);
+  return ids.length;
 }

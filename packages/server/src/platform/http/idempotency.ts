@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../context.js';
-import { perDatabase, type Db } from '../db/database.js';
+import { perDatabase, type Db, type Queryable } from '../db/database.js';
 import type { IdempotencyKeyTable } from '../db/schema.js';
-import { placeOf } from '../crypto/cipher.js';
+import { placeOf, type FieldCipher } from '../crypto/cipher.js';
 import { holderGone, LEASE_TTL_MS, type ProcessLease } from '../process-lease.js';
 import { badRequest, HttpProblem, unprocessable } from './problem.js';
 
@@ -210,4 +210,26 @@ export async function releaseUnusedReservation(platform: Platform, request: Fast
     .where('status', '=', 0)
     .where('holder', '=', unit.holder)
     .execute();
+}
+
+/**
+ * Stored answers (kept about a day) may hold a record as it was returned: those that mention
+ * `text` (a purged person's id) are deleted, in the caller's transaction. Answers how many.
+ */
+export async function forgetAnswersMentioning(q: Queryable, cipher: FieldCipher, text: string): Promise<number> {
+  const rows = await q.selectFrom('idempotency_keys').select(['user_id', 'key', 'response_enc']).execute();
+  let deleted = 0;
+  for (const row of rows) {
+    let answer: string;
+    try {
+      answer = cipher.decrypt(row.response_enc, responsePlace(row.user_id, row.key));
+    } catch {
+      // A reservation not yet answered (or unreadable): it holds no record to forget.
+      continue;
+    }
+    if (!answer.includes(text)) continue;
+    await q.deleteFrom('idempotency_keys').where('user_id', '=', row.user_id).where('key', '=', row.key).execute();
+    deleted += 1;
+  }
+  return deleted;
 }
