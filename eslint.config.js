@@ -127,6 +127,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: '@haven/core', message: 'Import what the screen needs from a subpath (@haven/core/codes, @haven/core/schemas…), so the bundle carries only that.' }],
           patterns: [
             { group: ['**/core/src', '**/core/src/**'], message: 'Import core through its subpath exports (@haven/core/codes, @haven/core/schemas/…), not its sources.' },
             {

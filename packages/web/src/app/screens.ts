@@ -1,4 +1,4 @@
-import type { Role } from '@haven/core';
+import type { Role } from '@haven/core/codes';
 import type { ComponentType } from 'react';
 
 /**

@@ -1,4 +1,4 @@
-import type { RegistrationPersonInput } from '@haven/core';
+import type { RegistrationPersonInput } from '@haven/core/schemas';
 import { queuePersonRegistration, refreshPendingCount, serverIdOf } from './outbox';
 import { unlockVault } from './vault';
 

@@ -1,4 +1,4 @@
-import type { EncounterInput, LikelyDuplicate, RegistrationPersonInput } from '@haven/core';
+import type { EncounterInput, LikelyDuplicate, RegistrationPersonInput } from '@haven/core/schemas';
 import { api, ApiProblem, NetworkUnavailable, type ApiProblemCode } from '../app/api';
 import { reportPendingChanges } from './connectivity';
 import { offlineDb, type OutboxRow, type RecordRow } from './store';

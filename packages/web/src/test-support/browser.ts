@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Role } from '@haven/core';
+import type { Role } from '@haven/core/codes';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { totpCode } from '../../../server/src/platform/auth/totp.js';
 import { buildHavenApp } from '../../../server/src/server.js';

@@ -1,4 +1,4 @@
-import type { MatchReason, RecordedBirth } from '@haven/core';
+import type { MatchReason, RecordedBirth } from '@haven/core/matching';
 import type { TFunction } from 'i18next';
 import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';

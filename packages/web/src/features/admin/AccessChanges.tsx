@@ -1,4 +1,4 @@
-import type { AccessChange } from '@haven/core';
+import type { AccessChange } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AGENCY_TYPES } from '@haven/core';
+import { AGENCY_TYPES } from '@haven/core/codes';
 import type { AgencyView as Agency } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { SERVICE_TYPES, type ServiceType } from '@haven/core';
+import { SERVICE_TYPES, type ServiceType } from '@haven/core/codes';
 import type { PathwayView as Pathway, ProviderView as Provider } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ROLES } from '@haven/core';
+import { ROLES } from '@haven/core/codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { ROLES, type AccessChange, type Role } from '@haven/core';
+import { ROLES, type Role } from '@haven/core/codes';
+import { type AccessChange } from '@haven/core/schemas';
 import type { UserView as User } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';

@@ -1,4 +1,4 @@
-import type { PersonMerge } from '@haven/core';
+import type { PersonMerge } from '@haven/core/schemas';
 import { useQuery, type QueryKey } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { LikelyDuplicate, MergedInto, PersonMerge } from '@haven/core';
+import type { LikelyDuplicate, MergedInto, PersonMerge } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

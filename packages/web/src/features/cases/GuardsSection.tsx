@@ -1,4 +1,4 @@
-import type { GuardedAction } from '@haven/core';
+import type { GuardedAction } from '@haven/core/codes';
 import { GUARDED_ACTIONS, overrideFor, type OverrideVerdict } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';

@@ -1,4 +1,4 @@
-import type { ServiceType } from '@haven/core';
+import type { ServiceType } from '@haven/core/codes';
 import { REFERRAL_URGENCIES, SERVICE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery } from '@tanstack/react-query';

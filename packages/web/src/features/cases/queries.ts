@@ -1,6 +1,6 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import type { MergedInto } from '@haven/core';
+import type { MergedInto } from '@haven/core/schemas';
 import type { Assessment, Assistance, Case, Guards, Obligation, Person, Referral, Screening } from './model';
 
 /** What the case screens read of one person, each under its cache key. */

@@ -1,4 +1,4 @@
-import { ENCOUNTER_TYPES } from '@haven/core';
+import { ENCOUNTER_TYPES } from '@haven/core/codes';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';

@@ -1,4 +1,4 @@
-import type { LikelyDuplicate } from '@haven/core';
+import type { LikelyDuplicate } from '@haven/core/schemas';
 import { memo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';

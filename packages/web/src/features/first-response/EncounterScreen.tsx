@@ -1,4 +1,5 @@
-import { ACCOMPANIMENTS, ASSISTANCE_TYPES, registrationPersonSchema, SEXES } from '@haven/core';
+import { ACCOMPANIMENTS, ASSISTANCE_TYPES, SEXES } from '@haven/core/codes';
+import { registrationPersonSchema } from '@haven/core/schemas';
 import type { TriageEntry } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';

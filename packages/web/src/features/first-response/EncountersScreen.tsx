@@ -1,4 +1,5 @@
-import { ENCOUNTER_TYPES, encounterInputSchema, type EncounterInput } from '@haven/core';
+import { ENCOUNTER_TYPES } from '@haven/core/codes';
+import { encounterInputSchema, type EncounterInput } from '@haven/core/schemas';
 import type { EncounterView as ServerEncounter } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';

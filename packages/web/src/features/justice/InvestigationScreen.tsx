@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { AGGRAVATING_CIRCUMSTANCES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, PROTECTION_MEASURE_TYPES, SMUGGLING_OFFENCES } from '@haven/core';
+import { AGGRAVATING_CIRCUMSTANCES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, PROTECTION_MEASURE_TYPES, SMUGGLING_OFFENCES } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
+import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core';
+import { ALLEGATION_STATUSES, type Allegation, type AllegationStatus } from '@haven/core/schemas';
 import { useState } from 'react';
 import { Label, ListBox, ListBoxItem, Popover, Select, SelectValue, Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';

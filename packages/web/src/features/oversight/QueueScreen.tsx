@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AccessChange, OversightDecision, OversightItem } from '@haven/core';
+import type { AccessChange, OversightDecision, OversightItem } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';

@@ -1,4 +1,4 @@
-import type { assistanceInputSchema } from '@haven/core';
+import type { assistanceInputSchema } from '@haven/core/schemas';
 import type { z } from 'zod';
 import { isSheetLanguage, type RightsSheet, type SheetLanguage } from './sheet';
 

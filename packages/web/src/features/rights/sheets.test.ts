@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { assistanceInputSchema, languageCodeSchema } from '@haven/core';
+import { assistanceInputSchema, languageCodeSchema } from '@haven/core/schemas';
 import { describe, expect, it } from 'vitest';
 import { fontFamiliesFor, fontStackFor, SCRIPT_FONTS } from './fonts';
 import { loadRightsSheet } from './load';

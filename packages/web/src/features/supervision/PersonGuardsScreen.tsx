@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { GUARDED_ACTIONS, overrideFor, type GuardedAction, type OverrideVerdict } from '@haven/core';
+import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core/codes';
+import { overrideFor, type OverrideVerdict } from '@haven/core/engine/overrides';
 import type { GuardedActionResult, Guards, PersonView as Person } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
