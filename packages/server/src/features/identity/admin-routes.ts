@@ -12,14 +12,13 @@ import {
   ROLES,
   versionSchema,
 } from '@haven/core';
-import { withAudit } from '../../platform/audit/recorder.js';
 import { PERMISSIONS, ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Feature } from '../../platform/http/app.js';
 import { approveAccessChange, listAccessChanges, refuseAccessChange, withdrawAccessChange } from './access-changes.js';
-import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
-import { publishConduct } from './conduct.js';
-import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
-import { agencyView, userView, withPendingChanges } from './store.js';
+import { USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
+import { addAgency, addUser, changeAgency, changeUser, listAgencies, listUsers } from './administration.js';
+import { publishConductAsAdministrator } from './conduct.js';
+import { readMfaRequiredRoles, setMfaRequiredRoles } from './sign-in.js';
 
 const agencySchema = z
   .object({ id: z.uuid(), name: z.string(), type: z.enum(AGENCY_TYPES), area: z.string().nullable(), version: z.number().int(), createdAt: z.string() })
@@ -86,12 +85,10 @@ const sopProfileSchema = z
   .meta({ id: 'SopProfile' });
 
 export const adminRoutes: Feature = (app, platform) => {
-  const { db } = platform.database;
-
   app.get(
     '/api/admin/agencies',
     { config: { access: { permission: 'agencies:manage' } }, schema: { tags: ['admin'], summary: 'All agencies', response: { 200: z.array(agencySchema) } } },
-    async () => (await db.selectFrom('agencies').selectAll().orderBy('name').execute()).map(agencyView),
+    async (request) => listAgencies(request.store),
   );
 
   app.post(
@@ -103,8 +100,7 @@ export const adminRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencySchema } },
     },
-    async (request, reply) =>
-      reply.code(201).send(await withAudit(platform, request.ctx.audit, (trx, record) => createAgency(trx, record, request.body, platform.clock()))),
+    async (request, reply) => reply.code(201).send(await addAgency(request.store, request.body)),
   );
 
   app.patch(
@@ -115,14 +111,14 @@ export const adminRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const { version, ...changes } = request.body;
-      return withAudit(platform, request.ctx.audit, (trx, record) => updateAgency(trx, record, request.params.id, version, changes, platform.clock()));
+      return changeAgency(request.store, request.params.id, version, changes);
     },
   );
 
   app.get(
     '/api/admin/users',
     { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userSchema) } } },
-    async () => withPendingChanges(db, (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView)),
+    async (request) => listUsers(request.store),
   );
 
   app.post(
@@ -143,14 +139,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 201: userSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await withAudit(platform, request.ctx.audit, (trx, record) =>
-            createUser(trx, record, { ...request.body, mustChangePassword: true, requestedBy: request.ctx.actor!.userId }, platform.clock()),
-          ),
-        ),
+    async (request, reply) => reply.code(201).send(await addUser(request.store, request.body)),
   );
 
   app.patch(
@@ -183,9 +172,7 @@ export const adminRoutes: Feature = (app, platform) => {
     },
     async (request, reply) => {
       const { version, ...changes } = request.body;
-      const outcome = await withAudit(platform, request.ctx.audit, (trx, record) =>
-        updateUser(trx, record, request.params.id, version, changes, platform.clock(), request.ctx.actor!.userId),
-      );
+      const outcome = await changeUser(request.store, request.params.id, version, changes);
       return reply.code(outcome.held ? 202 : 200).send(outcome.user);
     },
   );
@@ -201,7 +188,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: z.array(accessChangeSchema) },
       },
     },
-    async (request) => listAccessChanges(platform, request.query.status, request.query.limit),
+    async (request) => listAccessChanges(request.store, request.query.status, request.query.limit),
   );
 
   app.post(
@@ -216,7 +203,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => approveAccessChange(platform, request.ctx, request.params.id),
+    async (request) => approveAccessChange(request.store, request.params.id),
   );
 
   app.post(
@@ -231,7 +218,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => refuseAccessChange(platform, request.ctx, request.params.id, request.body.reason),
+    async (request) => refuseAccessChange(request.store, request.params.id, request.body.reason),
   );
 
   app.post(
@@ -245,7 +232,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => withdrawAccessChange(platform, request.ctx, request.params.id),
+    async (request) => withdrawAccessChange(request.store, request.params.id),
   );
 
   app.get(
@@ -301,9 +288,7 @@ export const adminRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const version = await withAudit(platform, request.ctx.audit, (trx, record) =>
-        publishConduct(trx, record, request.body.text, request.ctx.actor!.userId, platform.clock()),
-      );
+      const version = await publishConductAsAdministrator(request.store, request.body.text);
       return reply.code(201).send({ version });
     },
   );
@@ -314,7 +299,7 @@ export const adminRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'settings:manage' } },
       schema: { tags: ['admin'], summary: 'Roles that must use a second factor', response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) } },
     },
-    async () => ({ roles: [...(await mfaRequiredRoles(db))].sort() }),
+    async (request) => ({ roles: await readMfaRequiredRoles(request.store) }),
   );
 
   app.put(

@@ -8,8 +8,7 @@ import type { Feature } from '../../platform/http/app.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from './api-tokens.js';
 import { acceptConduct, currentConduct } from './conduct.js';
-import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, login, logout, verifySecondFactor } from './sign-in.js';
-import { findUser } from './store.js';
+import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, describeCaller, login, logout, sessionCsrfToken, verifySecondFactor } from './sign-in.js';
 
 const nextSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
 const codeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
@@ -53,7 +52,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...state } = await login(platform, request.ctx, request.body.username, request.body.password);
+      const { token, ...state } = await login(request.store, request.body.username, request.body.password);
       setSessionCookie(reply, token);
       return state;
     },
@@ -81,22 +80,7 @@ export const authRoutes: Feature = (app, platform) => {
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const { db } = platform.database;
-      const user = (await findUser(db, actor.userId))!;
-      return {
-        userId: actor.userId,
-        username: actor.username,
-        displayName: user.display_name,
-        agencyId: actor.agencyId,
-        role: actor.role,
-        permissions: [...actor.permissions],
-        fieldGroups: [...actor.fieldGroups],
-        pending: actor.pending,
-        conduct: (await currentConduct(db, actor.userId)) ?? null,
-      };
-    },
+    async (request) => describeCaller(request.store),
   );
 
   app.get(
@@ -105,11 +89,7 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: { duringSignIn: true, sessionOnly: true } },
       schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: z.object({ csrfToken: z.string() }) } },
     },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const row = await platform.database.db.selectFrom('sessions').select('csrf_token').where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
-      return { csrfToken: row.csrf_token };
-    },
+    async (request) => ({ csrfToken: await sessionCsrfToken(request.store) }),
   );
 
   app.post(
@@ -126,7 +106,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
       },
     },
-    async (request) => beginTotpEnrolment(platform, actorOf(request.ctx)),
+    async (request) => beginTotpEnrolment(request.store),
   );
 
   app.post(
@@ -150,7 +130,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await confirmTotpEnrolment(platform, request.ctx, actorOf(request.ctx), request.body.code);
+      const { token, ...result } = await confirmTotpEnrolment(request.store, request.body.code);
       setSessionCookie(reply, token);
       return result;
     },
@@ -176,7 +156,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await verifySecondFactor(platform, request.ctx, actorOf(request.ctx), request.body);
+      const { token, ...result } = await verifySecondFactor(request.store, request.body);
       setSessionCookie(reply, token);
       return result;
     },
@@ -206,7 +186,7 @@ export const authRoutes: Feature = (app, platform) => {
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
         throw new HttpProblem(403, 'sign-in-incomplete', 'Sign-in not complete', 'Finish signing in first: verify your second factor.', undefined, { pending: actor.pending });
       }
-      const { token, csrfToken } = await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
+      const { token, csrfToken } = await changePassword(request.store, request.body.currentPassword, request.body.newPassword);
       setSessionCookie(reply, token);
       return { ok: true as const, csrfToken };
     },
@@ -219,7 +199,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End this session', response: { 200: okSchema } },
     },
     async (request, reply) => {
-      await logout(platform, request.ctx, actorOf(request.ctx), false);
+      await logout(request.store, false);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     },
@@ -232,7 +212,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End every session of mine, on every device', response: { 200: z.object({ ended: z.number().int() }) } },
     },
     async (request, reply) => {
-      const ended = await logout(platform, request.ctx, actorOf(request.ctx), true);
+      const ended = await logout(request.store, true);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ended };
     },
@@ -244,7 +224,7 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: {} },
       schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductSchema.nullable() } },
     },
-    async (request) => (await currentConduct(platform.database.db, actorOf(request.ctx).userId)) ?? null,
+    async (request) => (await currentConduct(request.store)) ?? null,
   );
 
   app.post(
@@ -264,13 +244,13 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: conductSchema },
       },
     },
-    async (request) => acceptConduct(platform, request.ctx, actorOf(request.ctx).userId, request.body.version),
+    async (request) => acceptConduct(request.store, request.body.version),
   );
 
   app.get(
     '/api/auth/tokens',
     { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(tokenViewSchema) } } },
-    async (request) => listApiTokens(platform, actorOf(request.ctx)),
+    async (request) => listApiTokens(request.store),
   );
 
   app.post(
@@ -291,7 +271,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 201: tokenViewSchema.extend({ token: z.string() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, actorOf(request.ctx), request.body)),
+    async (request, reply) => reply.code(201).send(await createApiToken(request.store, request.body)),
   );
 
   app.delete(
@@ -301,7 +281,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: idSchema }), response: { 200: okSchema } },
     },
     async (request) => {
-      await revokeApiToken(platform, request.ctx, actorOf(request.ctx), request.params.id);
+      await revokeApiToken(request.store, request.params.id);
       return { ok: true as const };
     },
   );
