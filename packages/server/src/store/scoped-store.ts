@@ -117,10 +117,12 @@ export class ScopedStore {
 
   /**
    * A unit of work audited under the request but with no caller's scope: sign-in, where there is
-   * no one signed in yet.
+   * no one signed in yet. `as` is the account the work is about once the request names it (whose
+   * password was tried): its events are that account's, from the request's address.
    */
-  unscoped<T>(work: (unit: StoreUnit) => Promise<T>): Promise<T> {
-    return withAudit(this.platform, this.ctx.audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
+  unscoped<T>(work: (unit: StoreUnit) => Promise<T>, as?: { userId: string; agencyId: string }): Promise<T> {
+    const audit = as ? { ...this.ctx.audit, actorUserId: as.userId, actorAgencyId: as.agencyId } : this.ctx.audit;
+    return withAudit(this.platform, audit, (trx, record, afterCommit) => settled(new StoreUnit(this.platform, trx, record, afterCommit), work));
   }
 
   /**

@@ -29,7 +29,7 @@ import {
 
 const idParams = z.strictObject({ id: idSchema });
 
-export const directoryRoutes: Feature = (app, platform) => {
+export const directoryRoutes: Feature = (app) => {
   app.get(
     '/api/directory/providers',
     {
@@ -41,7 +41,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         response: { 200: z.array(providerViewSchema) },
       },
     },
-    async (request) => listProviders(platform, request.query),
+    async (request) => listProviders(request.store, request.query),
   );
 
   app.post(
@@ -54,7 +54,7 @@ export const directoryRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['directory'], summary: 'Add a service provider to the directory', body: providerInputSchema, response: { 201: providerViewSchema } },
     },
-    async (request, reply) => reply.code(201).send(await createProvider(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await createProvider(request.store, request.body)),
   );
 
   app.get(
@@ -63,7 +63,7 @@ export const directoryRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'directory:read' } },
       schema: { tags: ['directory'], summary: 'One service provider', params: idParams, response: { 200: providerViewSchema } },
     },
-    async (request) => readProvider(platform, request.params.id),
+    async (request) => readProvider(request.store, request.params.id),
   );
 
   app.patch(
@@ -83,7 +83,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         response: { 200: providerViewSchema },
       },
     },
-    async (request) => updateProvider(platform, request.ctx, request.params.id, request.body),
+    async (request) => updateProvider(request.store, request.params.id, request.body),
   );
 
   app.patch(
@@ -101,7 +101,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         response: { 200: providerViewSchema },
       },
     },
-    async (request) => updateAvailability(platform, request.ctx, request.params.id, request.body.version, request.body.available),
+    async (request) => updateAvailability(request.store, request.params.id, request.body.version, request.body.available),
   );
 
   app.get(
@@ -115,7 +115,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         response: { 200: z.array(pathwayViewSchema) },
       },
     },
-    async (request) => listPathways(platform, { serviceType: request.query.service, area: request.query.area }),
+    async (request) => listPathways(request.store, { serviceType: request.query.service, area: request.query.area }),
   );
 
   app.post(
@@ -136,7 +136,7 @@ export const directoryRoutes: Feature = (app, platform) => {
         response: { 201: pathwayViewSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await createPathway(platform, request.ctx, request.body)),
+    async (request, reply) => reply.code(201).send(await createPathway(request.store, request.body)),
   );
 
   app.patch(
@@ -148,7 +148,7 @@ export const directoryRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['directory'], summary: 'Change the default provider of a pathway', params: idParams, body: pathwayPatchSchema, response: { 200: pathwayViewSchema } },
     },
-    async (request) => updatePathway(platform, request.ctx, request.params.id, request.body.version, request.body.providerId),
+    async (request) => updatePathway(request.store, request.params.id, request.body.version, request.body.providerId),
   );
 
   app.delete(
@@ -164,7 +164,7 @@ export const directoryRoutes: Feature = (app, platform) => {
       },
     },
     async (request) => {
-      await deletePathway(platform, request.ctx, request.params.id, request.query.version);
+      await deletePathway(request.store, request.params.id, request.query.version);
       return { ok: true as const };
     },
   );

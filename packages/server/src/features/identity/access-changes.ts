@@ -1,14 +1,11 @@
 import { type AccessChange, type AccessChangeStatus, type Role } from '@haven/core';
-import { sql } from 'kysely';
-import { actorOf } from '../../platform/access/actor.js';
-import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
-import type { Platform, RequestContext } from '../../platform/context.js';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { AccessChangeTable } from '../../platform/db/schema.js';
-import { conflict, HttpProblem, notFound, staleVersion } from '../../platform/http/problem.js';
+import { conflict, HttpProblem, notFound } from '../../platform/http/problem.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import { applyUserChanges } from './accounts.js';
-import { accessChangeViews, findAccessChange, findUser } from './store.js';
+import { accessChangeRows, accessChangeViews, decidePendingAccessChange, findAccessChange, findUser, latestAccessChangeRows } from './store.js';
 
 // Four eyes: a change of an account's access to personal data that one administrator asked for
 // (accounts.ts records it) takes effect only when a second administrator approves it.
@@ -40,13 +37,7 @@ async function pendingToDecide(q: Queryable, id: string, deciderId: string): Pro
  * once, the second finds it decided (on PostgreSQL it waits for the first's row lock, then sees it).
  */
 async function decide(q: Queryable, change: AccessChangeTable, status: Exclude<AccessChangeStatus, 'pending'>, deciderId: string, at: string, reasonEnc: string | null = null): Promise<void> {
-  const result = await q
-    .updateTable('access_changes')
-    .set({ status, decided_by: deciderId, decided_at: at, refusal_reason_enc: reasonEnc })
-    .where('id', '=', change.id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) {
+  if (!(await decidePendingAccessChange(q, change.id, { status, decided_by: deciderId, decided_at: at, refusal_reason_enc: reasonEnc }))) {
     const now = await findAccessChange(q, change.id);
     throw conflict('access-change-decided', `This access change is already ${now?.status ?? 'decided'}.`, { status: now?.status });
   }
@@ -62,8 +53,8 @@ async function viewOf(q: Queryable, cipher: FieldCipher, id: string): Promise<Ac
  * must still be what the request started from: otherwise the approver would be approving a change
  * nobody asked for, and it is refused with 409 instead of applied.
  */
-async function applyApproved(q: Queryable, record: RecordAudit, change: AccessChangeTable, now: Date): Promise<void> {
-  const account = await findUser(q, change.user_id);
+async function applyApproved(unit: ScopedUnit, change: AccessChangeTable, now: Date): Promise<void> {
+  const account = await findUser(unit.db, change.user_id);
   if (!account) throw notFound('user');
   if (account.version !== change.user_version) {
     const expectedRole = change.kind === 'create' ? change.role_to : change.role_from;
@@ -77,19 +68,13 @@ async function applyApproved(q: Queryable, record: RecordAudit, change: AccessCh
     }
   }
   if (change.kind === 'create') {
-    const result = await q
-      .updateTable('users')
-      .set({ approved: 1, version: account.version + 1, updated_at: now.toISOString() })
-      .where('id', '=', account.id)
-      .where('version', '=', account.version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('user', account.version);
-    record({ action: 'user.update', recordType: 'user', recordId: account.id, fields: ['approved'] });
+    await unit.updateVersioned({ table: 'users', id: account.id, version: account.version, set: { approved: 1 }, recordType: 'user', at: now.toISOString() });
+    unit.record({ action: 'user.update', recordType: 'user', recordId: account.id, fields: ['approved'] });
     return;
   }
   await applyUserChanges(
-    q,
-    record,
+    unit.db,
+    (event) => unit.record(event),
     account,
     {
       ...(change.role_to !== change.role_from ? { role: change.role_to as Role } : {}),
@@ -102,59 +87,49 @@ async function applyApproved(q: Queryable, record: RecordAudit, change: AccessCh
 }
 
 /** A second administrator approves: the change takes effect now, in this transaction. */
-export async function approveAccessChange(platform: Platform, ctx: RequestContext, id: string): Promise<AccessChange> {
-  const actor = actorOf(ctx);
-  const now = platform.clock();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const change = await pendingToDecide(trx, id, actor.userId);
-    await decide(trx, change, 'approved', actor.userId, now.toISOString());
-    await applyApproved(trx, record, change, now);
-    record({ action: 'access_change.approved', recordType: 'access_change', recordId: id });
-    return viewOf(trx, platform.cipher, id);
+export async function approveAccessChange(store: ScopedStore, id: string): Promise<AccessChange> {
+  const now = store.platform.clock();
+  return store.unit(async (unit) => {
+    const change = await pendingToDecide(unit.db, id, unit.actor.userId);
+    await decide(unit.db, change, 'approved', unit.actor.userId, now.toISOString());
+    await applyApproved(unit, change, now);
+    unit.record({ action: 'access_change.approved', recordType: 'access_change', recordId: id });
+    return viewOf(unit.db, unit.platform.cipher, id);
   });
 }
 
 /** A second administrator refuses, in writing: nothing changes (an account created for it never signs in). */
-export async function refuseAccessChange(platform: Platform, ctx: RequestContext, id: string, reason: string): Promise<AccessChange> {
-  const actor = actorOf(ctx);
-  const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const change = await pendingToDecide(trx, id, actor.userId);
-    await decide(trx, change, 'refused', actor.userId, at, platform.cipher.encrypt(reason, REASON_PLACE(id)));
-    record({ action: 'access_change.refused', recordType: 'access_change', recordId: id, fields: ['reason'] });
-    return viewOf(trx, platform.cipher, id);
+export async function refuseAccessChange(store: ScopedStore, id: string, reason: string): Promise<AccessChange> {
+  const { cipher } = store.platform;
+  const at = store.platform.clock().toISOString();
+  return store.unit(async (unit) => {
+    const change = await pendingToDecide(unit.db, id, unit.actor.userId);
+    await decide(unit.db, change, 'refused', unit.actor.userId, at, cipher.encrypt(reason, REASON_PLACE(id)));
+    unit.record({ action: 'access_change.refused', recordType: 'access_change', recordId: id, fields: ['reason'] });
+    return viewOf(unit.db, cipher, id);
   });
 }
 
 /** Its requester takes the request back: nothing changes. */
-export async function withdrawAccessChange(platform: Platform, ctx: RequestContext, id: string): Promise<AccessChange> {
-  const actor = actorOf(ctx);
-  const at = platform.clock().toISOString();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const change = await findAccessChange(trx, id);
+export async function withdrawAccessChange(store: ScopedStore, id: string): Promise<AccessChange> {
+  const at = store.platform.clock().toISOString();
+  return store.unit(async (unit) => {
+    const change = await findAccessChange(unit.db, id);
     if (!change) throw notFound('access change');
     if (change.status !== 'pending') throw conflict('access-change-decided', `This access change is already ${change.status}.`, { status: change.status });
-    if (change.requested_by !== actor.userId) {
+    if (change.requested_by !== unit.actor.userId) {
       throw new HttpProblem('not-the-requester', 'Only the administrator who requested this change may withdraw it; another administrator refuses it instead.');
     }
-    await decide(trx, change, 'withdrawn', actor.userId, at);
-    record({ action: 'access_change.withdrawn', recordType: 'access_change', recordId: id });
-    return viewOf(trx, platform.cipher, id);
+    await decide(unit.db, change, 'withdrawn', unit.actor.userId, at);
+    unit.record({ action: 'access_change.withdrawn', recordType: 'access_change', recordId: id });
+    return viewOf(unit.db, unit.platform.cipher, id);
   });
 }
 
 /** Access changes, pending first, then the latest decided: what administrators review. */
-export async function listAccessChanges(platform: Platform, status: AccessChangeStatus | undefined, limit: number): Promise<AccessChange[]> {
-  const { db } = platform.database;
-  let query = db.selectFrom('access_changes').selectAll();
-  if (status) query = query.where('status', '=', status);
-  const rows = await query
-    .orderBy(sql`case when status = 'pending' then 0 else 1 end`)
-    .orderBy('requested_at', 'desc')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return accessChangeViews(db, rows, reasonOpener(platform.cipher));
+export async function listAccessChanges(store: ScopedStore, status: AccessChangeStatus | undefined, limit: number): Promise<AccessChange[]> {
+  const { db } = store.platform.database;
+  return accessChangeViews(db, await accessChangeRows(db, status, limit), reasonOpener(store.platform.cipher));
 }
 
 /**
@@ -162,12 +137,6 @@ export async function listAccessChanges(platform: Platform, status: AccessChange
  * read in the caller's transaction: who asked, who decided, which account, from and to what.
  */
 export async function accessChangesForOversight(q: Queryable, cipher: FieldCipher, limit: number): Promise<{ at: string; change: AccessChange }[]> {
-  const rows = await q
-    .selectFrom('access_changes')
-    .selectAll()
-    .orderBy(sql`coalesce(decided_at, requested_at)`, 'desc')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const rows = await latestAccessChangeRows(q, limit);
   return (await accessChangeViews(q, rows, reasonOpener(cipher))).map((change) => ({ at: change.decidedAt ?? change.requestedAt, change }));
 }

@@ -6,6 +6,7 @@ import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { hashPassword, passwordWeakness } from '../../platform/auth/passwords.js';
 import { revokeUserApiTokens, revokeUserSessions } from '../../platform/auth/sessions.js';
 import type { Queryable } from '../../platform/db/database.js';
+import { updateVersioned } from '../../platform/db/versioned-update.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import {
@@ -54,13 +55,7 @@ export async function updateAgency(
     const taken = await q.selectFrom('agencies').select('id').where('name', '=', changes.name).where('id', '!=', id).executeTakeFirst();
     if (taken) throw conflict('agency-exists', `An agency named "${changes.name}" already exists.`);
   }
-  const result = await q
-    .updateTable('agencies')
-    .set({ ...changes, version: version + 1, updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion('agency', (await findAgency(q, id))?.version ?? version);
+  await updateVersioned(q, { table: 'agencies', id, version, set: changes, recordType: 'agency', at: now.toISOString() });
   record({ action: 'agency.update', recordType: 'agency', recordId: id, fields: Object.keys(changes) });
   return agencyView((await findAgency(q, id))!);
 }
@@ -180,7 +175,7 @@ async function assertAdministratorRemains(q: Queryable, row: UserTable, changes:
 export async function applyUserChanges(q: Queryable, record: RecordAudit, row: UserTable, changes: AppliedChanges, now: Date): Promise<UserTable> {
   const { id, version } = row;
   await assertAdministratorRemains(q, row, changes);
-  const set: Record<string, unknown> = { version: version + 1, updated_at: now.toISOString() };
+  const set: Record<string, unknown> = {};
   if (changes.displayName !== undefined) set.display_name = changes.displayName;
   if (changes.email !== undefined) set.email = changes.email;
   if (changes.role !== undefined) set.role = changes.role;
@@ -197,8 +192,7 @@ export async function applyUserChanges(q: Queryable, record: RecordAudit, row: U
   }
   if (changes.passwordHash !== undefined) Object.assign(set, { password_hash: changes.passwordHash, must_change_password: 1 });
   if (changes.resetSecondFactor) Object.assign(set, { totp_secret_enc: null, totp_enabled: 0, totp_last_step: null });
-  const result = await q.updateTable('users').set(set).where('id', '=', id).where('version', '=', version).executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion('user', (await findUser(q, id))?.version ?? version);
+  await updateVersioned(q, { table: 'users', id, version, set, recordType: 'user', at: now.toISOString() });
   const newPassword = changes.password !== undefined || changes.passwordHash !== undefined;
   // A change of who someone is or what they may do takes effect now, not at their next sign-in.
   const endsTrust = changes.disabled || newPassword || changes.agencyId !== undefined || changes.resetSecondFactor;
@@ -353,8 +347,7 @@ export async function updateUser(
     stored = await applyUserChanges(q, record, row, immediate, now);
   } else {
     // The request itself is a new version of the account, so a concurrent change of it is stale.
-    const result = await q.updateTable('users').set({ version: version + 1, updated_at: now.toISOString() }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw staleVersion('user', (await findUser(q, id))?.version ?? version);
+    await updateVersioned(q, { table: 'users', id, version, set: {}, recordType: 'user', at: now.toISOString() });
     stored = (await findUser(q, id))!;
   }
   await requestAccessChange(

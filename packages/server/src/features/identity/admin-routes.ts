@@ -13,14 +13,13 @@ import {
   userViewSchema,
   versionSchema,
 } from '@haven/core';
-import { withAudit } from '../../platform/audit/recorder.js';
 import { ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Feature } from '../../platform/http/app.js';
 import { approveAccessChange, listAccessChanges, refuseAccessChange, withdrawAccessChange } from './access-changes.js';
-import { createAgency, createUser, updateAgency, updateUser, USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
-import { publishConduct } from './conduct.js';
-import { setMfaRequiredRoles, mfaRequiredRoles } from './sign-in.js';
-import { agencyView, userView, withPendingChanges } from './store.js';
+import { USERNAME_PATTERN, USERNAME_RULE } from './accounts.js';
+import { addAgency, addUser, changeAgency, changeUser, listAgencies, listUsers } from './administration.js';
+import { publishConductAsAdministrator } from './conduct.js';
+import { readMfaRequiredRoles, setMfaRequiredRoles } from './sign-in.js';
 
 const agencyInput = z.strictObject({ name: z.string().trim().min(2).max(200), type: z.enum(AGENCY_TYPES), area: z.string().trim().min(1).max(200).optional() });
 const userInput = z.strictObject({
@@ -37,12 +36,10 @@ const idParams = z.strictObject({ id: idSchema });
 
 
 export const adminRoutes: Feature = (app, platform) => {
-  const { db } = platform.database;
-
   app.get(
     '/api/admin/agencies',
     { config: { access: { permission: 'agencies:manage' } }, schema: { tags: ['admin'], summary: 'All agencies', response: { 200: z.array(agencyViewSchema) } } },
-    async () => (await db.selectFrom('agencies').selectAll().orderBy('name').execute()).map(agencyView),
+    async (request) => listAgencies(request.store),
   );
 
   app.post(
@@ -54,8 +51,7 @@ export const adminRoutes: Feature = (app, platform) => {
       },
       schema: { tags: ['admin'], summary: 'Create an agency', body: agencyInput, response: { 201: agencyViewSchema } },
     },
-    async (request, reply) =>
-      reply.code(201).send(await withAudit(platform, request.ctx.audit, (trx, record) => createAgency(trx, record, request.body, platform.clock()))),
+    async (request, reply) => reply.code(201).send(await addAgency(request.store, request.body)),
   );
 
   app.patch(
@@ -66,14 +62,14 @@ export const adminRoutes: Feature = (app, platform) => {
     },
     async (request) => {
       const { version, ...changes } = request.body;
-      return withAudit(platform, request.ctx.audit, (trx, record) => updateAgency(trx, record, request.params.id, version, changes, platform.clock()));
+      return changeAgency(request.store, request.params.id, version, changes);
     },
   );
 
   app.get(
     '/api/admin/users',
     { config: { access: { permission: 'users:manage' } }, schema: { tags: ['admin'], summary: 'All users', response: { 200: z.array(userViewSchema) } } },
-    async () => withPendingChanges(db, (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(userView)),
+    async (request) => listUsers(request.store),
   );
 
   app.post(
@@ -94,14 +90,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 201: userViewSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await withAudit(platform, request.ctx.audit, (trx, record) =>
-            createUser(trx, record, { ...request.body, mustChangePassword: true, requestedBy: request.ctx.actor!.userId }, platform.clock()),
-          ),
-        ),
+    async (request, reply) => reply.code(201).send(await addUser(request.store, request.body)),
   );
 
   app.patch(
@@ -134,9 +123,7 @@ export const adminRoutes: Feature = (app, platform) => {
     },
     async (request, reply) => {
       const { version, ...changes } = request.body;
-      const outcome = await withAudit(platform, request.ctx.audit, (trx, record) =>
-        updateUser(trx, record, request.params.id, version, changes, platform.clock(), request.ctx.actor!.userId),
-      );
+      const outcome = await changeUser(request.store, request.params.id, version, changes);
       return reply.code(outcome.held ? 202 : 200).send(outcome.user);
     },
   );
@@ -152,7 +139,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: z.array(accessChangeSchema) },
       },
     },
-    async (request) => listAccessChanges(platform, request.query.status, request.query.limit),
+    async (request) => listAccessChanges(request.store, request.query.status, request.query.limit),
   );
 
   app.post(
@@ -167,7 +154,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => approveAccessChange(platform, request.ctx, request.params.id),
+    async (request) => approveAccessChange(request.store, request.params.id),
   );
 
   app.post(
@@ -182,7 +169,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => refuseAccessChange(platform, request.ctx, request.params.id, request.body.reason),
+    async (request) => refuseAccessChange(request.store, request.params.id, request.body.reason),
   );
 
   app.post(
@@ -196,7 +183,7 @@ export const adminRoutes: Feature = (app, platform) => {
         response: { 200: accessChangeSchema },
       },
     },
-    async (request) => withdrawAccessChange(platform, request.ctx, request.params.id),
+    async (request) => withdrawAccessChange(request.store, request.params.id),
   );
 
   app.get(
@@ -252,9 +239,7 @@ export const adminRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const version = await withAudit(platform, request.ctx.audit, (trx, record) =>
-        publishConduct(trx, record, request.body.text, request.ctx.actor!.userId, platform.clock()),
-      );
+      const version = await publishConductAsAdministrator(request.store, request.body.text);
       return reply.code(201).send({ version });
     },
   );
@@ -265,7 +250,7 @@ export const adminRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'settings:manage' } },
       schema: { tags: ['admin'], summary: 'Roles that must use a second factor', response: { 200: z.object({ roles: z.array(z.enum(ROLES)) }) } },
     },
-    async () => ({ roles: [...(await mfaRequiredRoles(db))].sort() }),
+    async (request) => ({ roles: await readMfaRequiredRoles(request.store) }),
   );
 
   app.put(

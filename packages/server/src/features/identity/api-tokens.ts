@@ -1,28 +1,24 @@
 import type { ApiTokenView } from '@haven/core';
 import { randomUUID } from 'node:crypto';
-import { withAudit } from '../../platform/audit/recorder.js';
 import { formatApiToken, newSecret, secretHash } from '../../platform/auth/tokens.js';
 import type { Permission } from '../../platform/access/roles.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
 import { notFound, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore } from '../../store/scoped-store.js';
+import { apiTokensOf, insertApiToken, revokeOwnApiToken } from './store.js';
 
 export const MAX_TOKEN_DAYS = 365;
 
 export type { ApiTokenView } from '@haven/core';
 
 /**
- * An integration token: scoped to some of the creator's permissions, expiring, revocable.
+ * An integration token of the caller: scoped to some of their permissions, expiring, revocable.
  * The secret is returned once; only its hash is kept.
  */
-export async function createApiToken(
-  platform: Platform,
-  ctx: RequestContext,
-  actor: Actor,
-  input: { name: string; scopes: Permission[]; expiresInDays: number },
-): Promise<ApiTokenView & { token: string }> {
+export async function createApiToken(store: ScopedStore, input: { name: string; scopes: Permission[]; expiresInDays: number }): Promise<ApiTokenView & { token: string }> {
+  const { actor } = store;
   const beyond = input.scopes.find((s) => !actor.permissions.has(s));
   if (beyond) throw unprocessable('scopes', `your role does not have ${beyond}`);
-  const now = platform.clock();
+  const now = store.platform.clock();
   const id = randomUUID();
   const secret = newSecret();
   const row = {
@@ -36,15 +32,16 @@ export async function createApiToken(
     revoked_at: null,
     last_used_at: null,
   };
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    await trx.insertInto('api_tokens').values(row).execute();
-    record({ action: 'auth.token_created', recordType: 'api_token', recordId: id, fields: ['name', 'scopes', 'expiresAt'] });
+  return store.unit(async (unit) => {
+    await insertApiToken(unit.db, row);
+    unit.record({ action: 'auth.token_created', recordType: 'api_token', recordId: id, fields: ['name', 'scopes', 'expiresAt'] });
     return { id, name: row.name, scopes: input.scopes, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: null, lastUsedAt: null, token: formatApiToken(id, secret) };
   });
 }
 
-export async function listApiTokens(platform: Platform, actor: Actor): Promise<ApiTokenView[]> {
-  const rows = await platform.database.db.selectFrom('api_tokens').selectAll().where('user_id', '=', actor.userId).orderBy('created_at', 'desc').execute();
+/** The caller's API tokens, the latest first. */
+export async function listApiTokens(store: ScopedStore): Promise<ApiTokenView[]> {
+  const rows = await apiTokensOf(store.platform.database.db, store.actor.userId);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -56,17 +53,11 @@ export async function listApiTokens(platform: Platform, actor: Actor): Promise<A
   }));
 }
 
-export async function revokeApiToken(platform: Platform, ctx: RequestContext, actor: Actor, id: string): Promise<void> {
-  const at = platform.clock().toISOString();
-  await withAudit(platform, ctx.audit, async (trx, record) => {
-    const result = await trx
-      .updateTable('api_tokens')
-      .set({ revoked_at: at })
-      .where('id', '=', id)
-      .where('user_id', '=', actor.userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw notFound('API token');
-    record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: id });
+/** Revokes one of the caller's tokens; another's, or one already revoked, is not found. */
+export async function revokeApiToken(store: ScopedStore, id: string): Promise<void> {
+  const at = store.platform.clock().toISOString();
+  await store.unit(async (unit) => {
+    if (!(await revokeOwnApiToken(unit.db, unit.actor.userId, id, at))) throw notFound('API token');
+    unit.record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: id });
   });
 }

@@ -8,8 +8,7 @@ import type { Feature } from '../../platform/http/app.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from './api-tokens.js';
 import { acceptConduct, currentConduct } from './conduct.js';
-import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, login, logout, verifySecondFactor } from './sign-in.js';
-import { findUser } from './store.js';
+import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, describeCaller, login, logout, sessionCsrfToken, verifySecondFactor } from './sign-in.js';
 
 const nextSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
 const codeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
@@ -43,7 +42,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...state } = await login(platform, request.ctx, request.body.username, request.body.password);
+      const { token, ...state } = await login(request.store, request.body.username, request.body.password);
       setSessionCookie(reply, token);
       return state;
     },
@@ -61,22 +60,7 @@ export const authRoutes: Feature = (app, platform) => {
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const { db } = platform.database;
-      const user = (await findUser(db, actor.userId))!;
-      return {
-        userId: actor.userId,
-        username: actor.username,
-        displayName: user.display_name,
-        agencyId: actor.agencyId,
-        role: actor.role,
-        permissions: [...actor.permissions],
-        fieldGroups: [...actor.fieldGroups],
-        pending: actor.pending,
-        conduct: (await currentConduct(db, actor.userId)) ?? null,
-      };
-    },
+    async (request) => describeCaller(request.store),
   );
 
   app.get(
@@ -85,11 +69,7 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: { duringSignIn: true, sessionOnly: true } },
       schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: z.object({ csrfToken: z.string() }) } },
     },
-    async (request) => {
-      const actor = actorOf(request.ctx);
-      const row = await platform.database.db.selectFrom('sessions').select('csrf_token').where('id', '=', actor.sessionId!).executeTakeFirstOrThrow();
-      return { csrfToken: row.csrf_token };
-    },
+    async (request) => ({ csrfToken: await sessionCsrfToken(request.store) }),
   );
 
   app.post(
@@ -106,7 +86,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
       },
     },
-    async (request) => beginTotpEnrolment(platform, actorOf(request.ctx)),
+    async (request) => beginTotpEnrolment(request.store),
   );
 
   app.post(
@@ -130,7 +110,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await confirmTotpEnrolment(platform, request.ctx, actorOf(request.ctx), request.body.code);
+      const { token, ...result } = await confirmTotpEnrolment(request.store, request.body.code);
       setSessionCookie(reply, token);
       return result;
     },
@@ -156,7 +136,7 @@ export const authRoutes: Feature = (app, platform) => {
       },
     },
     async (request, reply) => {
-      const { token, ...result } = await verifySecondFactor(platform, request.ctx, actorOf(request.ctx), request.body);
+      const { token, ...result } = await verifySecondFactor(request.store, request.body);
       setSessionCookie(reply, token);
       return result;
     },
@@ -186,7 +166,7 @@ export const authRoutes: Feature = (app, platform) => {
       if (actor.pending === 'mfa_verify' || actor.pending === 'mfa_enrol') {
         throw new HttpProblem('sign-in-incomplete', 'Finish signing in first: verify your second factor.', { extra: { pending: actor.pending } });
       }
-      const { token, csrfToken } = await changePassword(platform, request.ctx, actor, request.body.currentPassword, request.body.newPassword);
+      const { token, csrfToken } = await changePassword(request.store, request.body.currentPassword, request.body.newPassword);
       setSessionCookie(reply, token);
       return { ok: true as const, csrfToken };
     },
@@ -199,7 +179,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End this session', response: { 200: okSchema } },
     },
     async (request, reply) => {
-      await logout(platform, request.ctx, actorOf(request.ctx), false);
+      await logout(request.store, false);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     },
@@ -212,7 +192,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'End every session of mine, on every device', response: { 200: z.object({ ended: z.number().int() }) } },
     },
     async (request, reply) => {
-      const ended = await logout(platform, request.ctx, actorOf(request.ctx), true);
+      const ended = await logout(request.store, true);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ended };
     },
@@ -224,7 +204,7 @@ export const authRoutes: Feature = (app, platform) => {
       config: { access: {} },
       schema: { tags: ['auth'], summary: 'The code of conduct in force and whether I accepted it', response: { 200: conductViewSchema.nullable() } },
     },
-    async (request) => (await currentConduct(platform.database.db, actorOf(request.ctx).userId)) ?? null,
+    async (request) => (await currentConduct(request.store)) ?? null,
   );
 
   app.post(
@@ -244,13 +224,13 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 200: conductViewSchema },
       },
     },
-    async (request) => acceptConduct(platform, request.ctx, actorOf(request.ctx).userId, request.body.version),
+    async (request) => acceptConduct(request.store, request.body.version),
   );
 
   app.get(
     '/api/auth/tokens',
     { config: { access: { sessionOnly: true } }, schema: { tags: ['auth'], summary: 'My API tokens', response: { 200: z.array(apiTokenViewSchema) } } },
-    async (request) => listApiTokens(platform, actorOf(request.ctx)),
+    async (request) => listApiTokens(request.store),
   );
 
   app.post(
@@ -271,7 +251,7 @@ export const authRoutes: Feature = (app, platform) => {
         response: { 201: apiTokenViewSchema.extend({ token: z.string() }) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiToken(platform, request.ctx, actorOf(request.ctx), request.body)),
+    async (request, reply) => reply.code(201).send(await createApiToken(request.store, request.body)),
   );
 
   app.delete(
@@ -281,7 +261,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: { tags: ['auth'], summary: 'Revoke one of my API tokens', params: z.strictObject({ id: idSchema }), response: { 200: okSchema } },
     },
     async (request) => {
-      await revokeApiToken(platform, request.ctx, actorOf(request.ctx), request.params.id);
+      await revokeApiToken(request.store, request.params.id);
       return { ok: true as const };
     },
   );

@@ -59,6 +59,23 @@ describe.each(await databaseKinds())('sign-in on %s', (kind) => {
     return { secret, recoveryCodes: confirmed.body.recoveryCodes };
   }
 
+  it('names the account in the audit of its sign-in and of a failure against it, and no one for an unknown name', async () => {
+    const userId = await makeUser(server.platform, agency, 'first_responder', 'responder.named');
+    const failed = await login(server, 'responder.named', 'not-the-right-password-1');
+    expect((await login(server, 'responder.named')).status).toBe(200);
+    const unknown = await login(server, 'nobody.named', TEST_PASSWORD);
+    const events = server.platform.database.db.selectFrom('audit_events').select(['action', 'record_id', 'actor_user_id', 'actor_agency_id', 'request_id']);
+    const ofAccount = await events.where('record_id', '=', userId).where('action', 'like', 'auth.%').orderBy('seq').execute();
+    expect(ofAccount.map(({ action, actor_user_id, actor_agency_id }) => ({ action, actor_user_id, actor_agency_id }))).toEqual([
+      { action: 'auth.login_failed', actor_user_id: userId, actor_agency_id: agency },
+      { action: 'auth.login', actor_user_id: userId, actor_agency_id: agency },
+    ]);
+    expect(ofAccount[0]!.request_id).toBe(failed.body.requestId);
+    expect(await events.where('request_id', '=', unknown.body.requestId).execute()).toEqual([
+      { action: 'auth.login_failed', record_id: null, actor_user_id: null, actor_agency_id: null, request_id: unknown.body.requestId },
+    ]);
+  });
+
   it('answers a wrong password and an unknown user alike, with 401 that does not say which part was wrong', async () => {
     await makeUser(server.platform, agency, 'first_responder', 'responder.alike');
     const wrongPassword = await login(server, 'responder.alike', 'not-the-right-password-1');

@@ -1,19 +1,36 @@
-import { randomUUID } from 'node:crypto';
-import { ROLES, type Role } from '@haven/core';
-import { sql } from 'kysely';
+import { ROLES, type FieldGroup, type Role } from '@haven/core';
+import type { Permission } from '../../platform/access/roles.js';
 import { ROLE_POLICIES, readsPersonalData } from '../../platform/access/roles.js';
-import { withAudit, type RecordAudit } from '../../platform/audit/recorder.js';
+import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from '../../platform/auth/passwords.js';
 import { createSession, revokeSession, revokeUserApiTokens, revokeUserSessions, type SessionStage } from '../../platform/auth/sessions.js';
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri, verifyTotp } from '../../platform/auth/totp.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
-import type { Actor, Platform, RequestContext } from '../../platform/context.js';
+import type { Actor, Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, HttpProblem, tooManyRequests, unauthorized, unprocessable } from '../../platform/http/problem.js';
-import { findUser, findUserByUsername } from './store.js';
-import { saveSetting } from './settings.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import { currentConduct, type ConductView } from './conduct.js';
+import {
+  addUnknownNameFailure,
+  addUserFailure,
+  advanceTotpStep,
+  clearUserFailures,
+  enableTotp,
+  findSession,
+  findSetting,
+  findUser,
+  findUserByUsername,
+  forgetUnknownNames,
+  lockUnknownName,
+  lockUser,
+  setOwnPassword,
+  setTotpSecret,
+  spendRecoveryCode,
+  unknownNameLock,
+} from './store.js';
+import { saveSetting } from './settings.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -23,9 +40,14 @@ const MFA_SETTING = 'auth.mfaRoles';
 
 /** Roles that must use a second factor: the configured list, always including every role that reads personal data. */
 export async function mfaRequiredRoles(q: Queryable): Promise<Set<Role>> {
-  const row = await q.selectFrom('settings').select('value').where('key', '=', MFA_SETTING).executeTakeFirst();
+  const row = await findSetting(q, MFA_SETTING);
   const configured = row ? (JSON.parse(row.value) as Role[]) : ROLES.filter((r) => ROLE_POLICIES[r].mfaRequired);
   return new Set([...configured, ...ROLES.filter(readsPersonalData)]);
+}
+
+/** The roles that must use a second factor, sorted, as administrators read them. */
+export async function readMfaRequiredRoles(store: ScopedStore): Promise<Role[]> {
+  return [...(await mfaRequiredRoles(store.platform.database.db))].sort();
 }
 
 export async function setMfaRequiredRoles(store: ScopedStore, roles: Role[]): Promise<Role[]> {
@@ -63,10 +85,9 @@ function lockSecondsLeft(lockedUntil: string | null, now: Date): number {
   return ms > 0 ? Math.ceil(ms / 1000) : 0;
 }
 
-/** The count a failure at `now` continues: the stored one, unless its last failure is a quiet day old. */
-function continuedCount(table: 'users' | 'unknown_login_attempts', column: 'failed_attempts' | 'failures', now: Date) {
-  const forgetBefore = new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString();
-  return sql<number>`case when ${sql.ref(`${table}.last_failed_at`)} is null or ${sql.ref(`${table}.last_failed_at`)} <= ${forgetBefore} then 1 else ${sql.ref(`${table}.${column}`)} + 1 end`;
+/** Failures before this are forgotten: a failure at `now` after a quiet day starts the count again. */
+function forgetBefore(now: Date): string {
+  return new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString();
 }
 
 /**
@@ -76,19 +97,10 @@ function continuedCount(table: 'users' | 'unknown_login_attempts', column: 'fail
  * several processes all count; the fifth locks the account. Returns whether it is now locked.
  */
 async function countFailure(q: Queryable, record: RecordAudit, userId: string, action: 'auth.login_failed' | 'auth.totp_failed', now: Date): Promise<boolean> {
-  const after = await q
-    .updateTable('users')
-    .set({ failed_attempts: continuedCount('users', 'failed_attempts', now), last_failed_at: now.toISOString() })
-    .where('id', '=', userId)
-    .returning('failed_attempts')
-    .executeTakeFirstOrThrow();
+  const failures = await addUserFailure(q, userId, now.toISOString(), forgetBefore(now));
   record({ action, recordType: 'user', recordId: userId });
-  if (after.failed_attempts < MAX_FAILED_LOGINS) return false;
-  await q
-    .updateTable('users')
-    .set({ failed_attempts: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
-    .where('id', '=', userId)
-    .execute();
+  if (failures < MAX_FAILED_LOGINS) return false;
+  await lockUser(q, userId, new Date(now.getTime() + LOCKOUT_MS).toISOString());
   record({ action: 'auth.locked', recordType: 'user', recordId: userId });
   return true;
 }
@@ -99,15 +111,8 @@ async function countFailure(q: Queryable, record: RecordAudit, userId: string, a
  * caller throws and its transaction (a spent code, a new session) rolls back.
  */
 async function clearFailures(q: Queryable, userId: string, now: Date): Promise<void> {
-  const result = await q
-    .updateTable('users')
-    .set({ failed_attempts: 0, locked_until: null })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]))
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 1) return;
-  const row = await q.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirstOrThrow();
-  throw lockedOut(Math.max(1, lockSecondsLeft(row.locked_until, now)));
+  const result = await clearUserFailures(q, userId, now.toISOString());
+  if (!result.cleared) throw lockedOut(Math.max(1, lockSecondsLeft(result.lockedUntil, now)));
 }
 
 /**
@@ -132,20 +137,10 @@ function unknownNameKey(platform: Platform, username: string): string {
 
 /** Counts a failure of an unknown name as countFailure does for an account; returns whether it is now locked. */
 async function countUnknownFailure(q: Queryable, record: RecordAudit, key: string, now: Date): Promise<boolean> {
-  const at = now.toISOString();
-  const after = await q
-    .insertInto('unknown_login_attempts')
-    .values({ key, failures: 1, locked_until: null, last_failed_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ failures: continuedCount('unknown_login_attempts', 'failures', now), last_failed_at: at }))
-    .returning('failures')
-    .executeTakeFirstOrThrow();
+  const failures = await addUnknownNameFailure(q, key, now.toISOString(), forgetBefore(now));
   record({ action: 'auth.login_failed', recordType: 'user', recordId: null });
-  if (after.failures < MAX_FAILED_LOGINS) return false;
-  await q
-    .updateTable('unknown_login_attempts')
-    .set({ failures: 0, locked_until: new Date(now.getTime() + LOCKOUT_MS).toISOString() })
-    .where('key', '=', key)
-    .execute();
+  if (failures < MAX_FAILED_LOGINS) return false;
+  await lockUnknownName(q, key, new Date(now.getTime() + LOCKOUT_MS).toISOString());
   record({ action: 'auth.locked', recordType: 'user', recordId: null });
   return true;
 }
@@ -158,11 +153,7 @@ const lastForgotten = new WeakMap<Platform, number>();
 async function forgetQuietUnknownNames(platform: Platform, now: Date): Promise<void> {
   if (now.getTime() - (lastForgotten.get(platform) ?? 0) < FORGET_EVERY_MS) return;
   lastForgotten.set(platform, now.getTime());
-  await platform.database.db
-    .deleteFrom('unknown_login_attempts')
-    .where('last_failed_at', '<=', new Date(now.getTime() - FAILURE_MEMORY_MS).toISOString())
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]))
-    .execute();
+  await forgetUnknownNames(platform.database.db, forgetBefore(now), now.toISOString());
 }
 
 /**
@@ -171,7 +162,8 @@ async function forgetQuietUnknownNames(platform: Platform, now: Date): Promise<v
  * an unknown user name the same way, in the same steps: both lookups, the lock check, a password
  * hash verified (a decoy's for an unknown name), and the failure counted and audited in a unit of work.
  */
-export async function login(platform: Platform, ctx: RequestContext, typed: string, password: string): Promise<SignInState & NewSession> {
+export async function login(store: ScopedStore, typed: string, password: string): Promise<SignInState & NewSession> {
+  const { platform } = store;
   const now = platform.clock();
   const { db } = platform.database;
   const username = normaliseUsername(typed);
@@ -179,7 +171,7 @@ export async function login(platform: Platform, ctx: RequestContext, typed: stri
   void forgetQuietUnknownNames(platform, now).catch(() => undefined);
   const [found, unknown] = await Promise.all([
     findUserByUsername(db, username),
-    db.selectFrom('unknown_login_attempts').select('locked_until').where('key', '=', nameKey).executeTakeFirst(),
+    unknownNameLock(db, nameKey),
   ]);
   // An account awaiting a second administrator's approval does not exist yet, as far as signing in goes.
   const user = found && !found.disabled && found.approved ? found : undefined;
@@ -187,40 +179,39 @@ export async function login(platform: Platform, ctx: RequestContext, typed: stri
   if (lockedFor > 0) throw lockedOut(lockedFor);
   const verified = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
   if (!user || !verified) {
-    // Its own transaction, committed although the request fails: the failure must count.
-    const audit = user ? { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id } : ctx.audit;
-    const locked = await withAudit(platform, audit, (trx, record) =>
-      user ? countFailure(trx, record, user.id, 'auth.login_failed', now) : countUnknownFailure(trx, record, nameKey, now),
-    );
+    // Its own unit of work, committed although the request fails: the failure must count.
+    const record = (unit: { record: RecordAudit }): RecordAudit => (event) => unit.record(event);
+    const locked = user
+      ? await store.unscoped((unit) => countFailure(unit.db, record(unit), user.id, 'auth.login_failed', now), { userId: user.id, agencyId: user.agency_id })
+      : await store.unscoped((unit) => countUnknownFailure(unit.db, record(unit), nameKey, now));
     if (locked) throw lockedOut(LOCKOUT_MS / 1000);
     throw badCredentials();
   }
-  const audit = { ...ctx.audit, actorUserId: user.id, actorAgencyId: user.agency_id };
   const mfa = (await mfaRequiredRoles(db)).has(user.role as Role);
   const stage: SessionStage = mfa ? 'password' : 'full';
-  return withAudit(platform, audit, async (trx, record) => {
-    // With a second factor still to come the count stands until that step succeeds: were it
-    // cleared here, whoever holds the password could sign in again after every four wrong codes
-    // and guess codes for ever.
-    if (stage === 'full') await clearFailures(trx, user.id, now);
-    const session = await createSession(trx, user.id, stage, now);
-    record({ action: 'auth.login', recordType: 'user', recordId: user.id });
-    return { token: session.token, stage, csrfToken: session.csrfToken, next: nextStep(stage, user.totp_enabled === 1, user.must_change_password === 1) };
-  });
+  return store.unscoped(
+    async (unit) => {
+      // With a second factor still to come the count stands until that step succeeds: were it
+      // cleared here, whoever holds the password could sign in again after every four wrong codes
+      // and guess codes for ever.
+      if (stage === 'full') await clearFailures(unit.db, user.id, now);
+      const session = await createSession(unit.db, user.id, stage, now);
+      unit.record({ action: 'auth.login', recordType: 'user', recordId: user.id });
+      return { token: session.token, stage, csrfToken: session.csrfToken, next: nextStep(stage, user.totp_enabled === 1, user.must_change_password === 1) };
+    },
+    { userId: user.id, agencyId: user.agency_id },
+  );
 }
 
 /** Starts TOTP enrolment: a new secret, shown once as an otpauth:// URI for the authenticator app. */
-export async function beginTotpEnrolment(platform: Platform, actor: Actor): Promise<{ secret: string; uri: string }> {
-  const { db } = platform.database;
-  const user = (await findUser(db, actor.userId))!;
-  if (user.totp_enabled) throw conflict('totp-already-enrolled', 'A second factor is already enrolled; an administrator can reset it.');
-  const secret = newTotpSecret();
-  await db
-    .updateTable('users')
-    .set({ totp_secret_enc: platform.cipher.encrypt(secret, placeOf('users', 'totp_secret_enc', user.id)) })
-    .where('id', '=', user.id)
-    .execute();
-  return { secret, uri: totpUri(secret, user.username) };
+export async function beginTotpEnrolment(store: ScopedStore): Promise<{ secret: string; uri: string }> {
+  return store.unit(async (unit) => {
+    const user = (await findUser(unit.db, unit.actor.userId))!;
+    if (user.totp_enabled) throw conflict('totp-already-enrolled', 'A second factor is already enrolled; an administrator can reset it.');
+    const secret = newTotpSecret();
+    await setTotpSecret(unit.db, user.id, unit.platform.cipher.encrypt(secret, placeOf('users', 'totp_secret_enc', user.id)));
+    return { secret, uri: totpUri(secret, user.username) };
+  });
 }
 
 type CodeField = 'code' | 'recoveryCode';
@@ -234,13 +225,7 @@ async function acceptTotpCode(platform: Platform, q: Queryable, user: UserTable,
   const step = verifyTotp(secret, code, now);
   if (step === undefined || (user.totp_last_step !== null && step <= user.totp_last_step)) return false;
   // Conditional on the previous step, so two processes cannot both accept the same code.
-  const result = await q
-    .updateTable('users')
-    .set({ totp_last_step: step })
-    .where('id', '=', user.id)
-    .where((eb) => (user.totp_last_step === null ? eb('totp_last_step', 'is', null) : eb('totp_last_step', '=', user.totp_last_step)))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return advanceTotpStep(q, user.id, user.totp_last_step, step);
 }
 
 /**
@@ -265,14 +250,12 @@ function settled<T>(outcome: SecondFactorOutcome<T>): T {
 }
 
 /** Confirms enrolment with a first code; returns the recovery codes, shown this once, and the new session. */
-export async function confirmTotpEnrolment(
-  platform: Platform,
-  ctx: RequestContext,
-  actor: Actor,
-  code: string,
-): Promise<{ recoveryCodes: string[]; next: NextStep } & NewSession> {
+export async function confirmTotpEnrolment(store: ScopedStore, code: string): Promise<{ recoveryCodes: string[]; next: NextStep } & NewSession> {
+  const { platform } = store;
   const now = platform.clock();
-  const outcome = await withAudit(platform, ctx.audit, async (trx, record): Promise<SecondFactorOutcome<{ recoveryCodes: string[]; next: NextStep } & NewSession>> => {
+  const outcome = await store.unit(async (unit): Promise<SecondFactorOutcome<{ recoveryCodes: string[]; next: NextStep } & NewSession>> => {
+    const { actor, db: trx } = unit;
+    const record: RecordAudit = (event) => unit.record(event);
     const user = (await findUser(trx, actor.userId))!;
     if (user.totp_enabled) throw conflict('totp-already-enrolled', 'A second factor is already enrolled.');
     if (!user.totp_secret_enc) throw unprocessable('code', 'start enrolment first (POST /api/auth/totp/enrol)');
@@ -282,12 +265,7 @@ export async function confirmTotpEnrolment(
       return { ok: false, field: 'code', locked: await countFailure(trx, record, user.id, 'auth.totp_failed', now) };
     }
     const codes = newRecoveryCodes();
-    await trx.updateTable('users').set({ totp_enabled: 1 }).where('id', '=', user.id).execute();
-    await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
-    await trx
-      .insertInto('recovery_codes')
-      .values(codes.map((c) => ({ id: randomUUID(), user_id: user.id, code_hash: hashRecoveryCode(c), used_at: null })))
-      .execute();
+    await enableTotp(trx, user.id, codes.map(hashRecoveryCode));
     const session = await completeSignIn(trx, actor, user.id, now);
     record({ action: 'auth.totp_enrolled', recordType: 'user', recordId: user.id });
     return { ok: true, value: { recoveryCodes: codes, next: nextStep('full', true, user.must_change_password === 1), ...session } };
@@ -296,15 +274,13 @@ export async function confirmTotpEnrolment(
 }
 
 /** The second step of sign-in: a TOTP code or one unused recovery code. Returns the new session. */
-export async function verifySecondFactor(
-  platform: Platform,
-  ctx: RequestContext,
-  actor: Actor,
-  proof: { code?: string | undefined; recoveryCode?: string | undefined },
-): Promise<{ next: NextStep } & NewSession> {
+export async function verifySecondFactor(store: ScopedStore, proof: { code?: string | undefined; recoveryCode?: string | undefined }): Promise<{ next: NextStep } & NewSession> {
+  const { platform } = store;
   const now = platform.clock();
   const field: CodeField = proof.code === undefined ? 'recoveryCode' : 'code';
-  const outcome = await withAudit(platform, ctx.audit, async (trx, record): Promise<SecondFactorOutcome<{ next: NextStep } & NewSession>> => {
+  const outcome = await store.unit(async (unit): Promise<SecondFactorOutcome<{ next: NextStep } & NewSession>> => {
+    const { actor, db: trx } = unit;
+    const record: RecordAudit = (event) => unit.record(event);
     const user = (await findUser(trx, actor.userId))!;
     if (!user.totp_enabled) throw unprocessable('code', 'no second factor enrolled; enrol first');
     // Refused while locked even with a right code, which is then not spent.
@@ -315,14 +291,7 @@ export async function verifySecondFactor(
       ok = await acceptTotpCode(platform, trx, user, proof.code, now);
       if (ok) record({ action: 'auth.totp_verified', recordType: 'user', recordId: user.id });
     } else if (proof.recoveryCode !== undefined) {
-      const result = await trx
-        .updateTable('recovery_codes')
-        .set({ used_at: now.toISOString() })
-        .where('user_id', '=', user.id)
-        .where('code_hash', '=', hashRecoveryCode(proof.recoveryCode))
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      ok = Number(result.numUpdatedRows) === 1;
+      ok = await spendRecoveryCode(trx, user.id, hashRecoveryCode(proof.recoveryCode), now.toISOString());
       if (ok) record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: user.id });
     }
     if (!ok) return { ok: false, field, locked: await countFailure(trx, record, user.id, 'auth.totp_failed', now) };
@@ -337,7 +306,8 @@ export async function verifySecondFactor(
  * replaced by a new session (new token, new CSRF token); their API tokens are revoked too: a
  * password is often changed because it may have leaked, and whoever used it may have made tokens.
  */
-export async function changePassword(platform: Platform, ctx: RequestContext, actor: Actor, current: string, next: string): Promise<NewSession> {
+export async function changePassword(store: ScopedStore, current: string, next: string): Promise<NewSession> {
+  const { platform, actor } = store;
   const now = platform.clock();
   const sessionId = actor.sessionId;
   if (!sessionId) throw forbidden('This needs a signed-in browser session, not an API token.');
@@ -349,31 +319,63 @@ export async function changePassword(platform: Platform, ctx: RequestContext, ac
   if (weakness) throw unprocessable('newPassword', weakness, 'weak-password');
   if (await verifyPassword(user.password_hash, next)) throw unprocessable('newPassword', 'must differ from the current password', 'weak-password');
   const hash = await hashPassword(next);
-  return withAudit(platform, ctx.audit, async (trx, record) => {
-    const { stage } = await trx.selectFrom('sessions').select('stage').where('id', '=', sessionId).executeTakeFirstOrThrow();
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, must_change_password: 0, version: user.version + 1, updated_at: now.toISOString() })
-      .where('id', '=', user.id)
-      .execute();
+  return store.unit(async (unit) => {
+    const trx = unit.db;
+    const { stage } = await findSession(trx, sessionId);
+    await setOwnPassword(trx, user.id, hash, now.toISOString());
     await revokeUserSessions(trx, user.id, now);
-    for (const tokenId of await revokeUserApiTokens(trx, user.id, now)) record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: tokenId });
+    for (const tokenId of await revokeUserApiTokens(trx, user.id, now)) unit.record({ action: 'auth.token_revoked', recordType: 'api_token', recordId: tokenId });
     const session = await createSession(trx, user.id, stage as SessionStage, now);
-    record({ action: 'auth.password_changed', recordType: 'user', recordId: user.id });
+    unit.record({ action: 'auth.password_changed', recordType: 'user', recordId: user.id });
     return { token: session.token, csrfToken: session.csrfToken };
   });
 }
 
-export async function logout(platform: Platform, ctx: RequestContext, actor: Actor, everywhere: boolean): Promise<number> {
-  const now = platform.clock();
-  return withAudit(platform, ctx.audit, async (trx, record) => {
+export async function logout(store: ScopedStore, everywhere: boolean): Promise<number> {
+  const now = store.platform.clock();
+  return store.unit(async (unit) => {
+    const { actor, db: trx } = unit;
     if (everywhere) {
       const ended = await revokeUserSessions(trx, actor.userId, now);
-      record({ action: 'auth.logout_all', recordType: 'user', recordId: actor.userId });
+      unit.record({ action: 'auth.logout_all', recordType: 'user', recordId: actor.userId });
       return ended;
     }
     if (actor.sessionId) await revokeSession(trx, actor.sessionId, now);
-    record({ action: 'auth.logout', recordType: 'user', recordId: actor.userId });
+    unit.record({ action: 'auth.logout', recordType: 'user', recordId: actor.userId });
     return 1;
   });
+}
+
+/** Who the caller is, what they may do, the sign-in step that remains and the code of conduct in force. */
+export interface CallerView {
+  userId: string;
+  username: string;
+  displayName: string;
+  agencyId: string;
+  role: Role;
+  permissions: Permission[];
+  fieldGroups: FieldGroup[];
+  pending: Actor['pending'];
+  conduct: ConductView | null;
+}
+
+export async function describeCaller(store: ScopedStore): Promise<CallerView> {
+  const { actor } = store;
+  const user = (await findUser(store.platform.database.db, actor.userId))!;
+  return {
+    userId: actor.userId,
+    username: actor.username,
+    displayName: user.display_name,
+    agencyId: actor.agencyId,
+    role: actor.role,
+    permissions: [...actor.permissions],
+    fieldGroups: [...actor.fieldGroups],
+    pending: actor.pending,
+    conduct: (await currentConduct(store)) ?? null,
+  };
+}
+
+/** The CSRF token of the caller's session. */
+export async function sessionCsrfToken(store: ScopedStore): Promise<string> {
+  return (await findSession(store.platform.database.db, store.actor.sessionId!)).csrf_token;
 }
