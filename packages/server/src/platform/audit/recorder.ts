@@ -53,8 +53,8 @@ const UNIT_SAVEPOINT = sql.raw('haven_unit');
  * One transaction at a time per process, on either engine: SQLite has one connection, and on
  * PostgreSQL every transaction ends serialised on the audit chain's lock (and the indicator
  * cells), so a second one open beside it would only wait, holding a connection, while splitting
- * the waiting requests into smaller groups, each paying a transaction's dozen round trips
- * (measured on 2 cores: 5 transactions at a time answered half as many registrations as 1).
+ * the waiting requests into smaller groups, each paying a transaction's dozen round trips: several
+ * transactions at a time answer fewer registrations than one.
  */
 class CommitGroups {
   private readonly waiting: Unit[] = [];

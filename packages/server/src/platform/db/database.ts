@@ -194,7 +194,7 @@ setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* bus
 
 /**
  * SQLite checkpoints inside a commit once the log is long, blocking the event loop for a disk
- * sync or two (measured: a sixth of a loaded server's time). The writing connection checkpoints no
+ * sync or two, a large share of a loaded server's time. The writing connection checkpoints no
  * more; a worker thread does it beside it, without blocking writers. Should the worker fail, the
  * connection checkpoints for itself again.
  */
@@ -333,7 +333,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   sqlite.pragma('journal_mode = WAL');
   // NORMAL: a commit writes the log without waiting for the disk; `durable()` then syncs the log in
   // the thread pool before any answer leaves, so an acknowledged write survives power loss while
-  // the event loop keeps serving (a sync here takes ~15 ms, during which FULL would block it).
+  // the event loop keeps serving (FULL would block it for each sync).
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

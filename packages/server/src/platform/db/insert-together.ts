@@ -75,8 +75,8 @@ function valuesInsert(part: Part, columns: readonly string[]): CompiledQuery {
  * PostgreSQL: the rows as one JSON parameter that the table's own row type reads
  * (json_populate_recordset), instead of one parameter per value: the statement's text is the same
  * whatever the number of rows, so the server prepares it once and then only binds and executes it.
- * A group of 25 registrations sent ~4,800 parameters in a text of its own, which PostgreSQL parsed
- * and planned for that one execution (~4 ms of its time). (SQLite, in-process, binds values
+ * A group of registrations sent thousands of parameters in a text of its own, which PostgreSQL parsed
+ * and planned for that one execution. (SQLite, in-process, binds values
  * cheaply; unpacking JSON there with json_each cost more than it saved.) Plain values round-trip
  * through JSON exactly.
  */
