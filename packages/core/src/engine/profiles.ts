@@ -81,7 +81,7 @@ const addedObligationSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Retention (issue 8, point 6): how long each record type is kept once closed, before its personal
+// Retention: how long each record type is kept once closed, before its personal
 // fields are destroyed. Calendar units, since data-protection law counts in years and months.
 
 /** Record types with a retention period, and what the period is counted from. */

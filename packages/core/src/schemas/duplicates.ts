@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { matchReasonSchema } from '../matching/reasons.js';
 
-// Identity matching (issue 7): what the server answers about likely duplicates and merges, typed
+// Identity matching: what the server answers about likely duplicates and merges, typed
 // once for the server (validation, OpenAPI) and the web app.
 
 /** One likely duplicate of a person, with what an officer checks before asking for a merge. */

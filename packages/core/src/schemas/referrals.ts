@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FIELD_GROUPS, REFERRAL_STATUSES, SERVICE_TYPES, type FieldGroup, type ServiceType } from '../codes.js';
 import { idSchema, instantSchema, languageCodeSchema, textSchema, versionSchema } from './common.js';
 
-// The referral mechanism (issue 5): the service directory, consent per purpose and recipient, and
+// The referral mechanism: the service directory, consent per purpose and recipient, and
 // referrals with the field groups they share. Shared by the server (validation + OpenAPI) and the web app.
 
 export const serviceTypeSchema = z.enum(SERVICE_TYPES);

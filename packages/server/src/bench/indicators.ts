@@ -10,7 +10,7 @@ import type { Platform } from '../platform/context.js';
 import type { BenchFigure, Benchmark } from './types.js';
 import { openBenchPlatform } from './store.js';
 
-// Issue 8, item 7: every indicator over 1 M cases in at most 2 s, on SQLite and on PostgreSQL.
+// Every indicator over 1 M cases in at most 2 s, on SQLite and on PostgreSQL.
 // The case files are written straight into the tables (the indicators never read ciphertext),
 // then counted into the rollups by restateAllStats, the code every write path and the count at
 // server start use (rollup.test.ts proves the rollups equal the direct queries).

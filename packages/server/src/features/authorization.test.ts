@@ -22,7 +22,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
   let description: DescribedAnswers;
   const users = new Map<Role, string>();
   const world = { agencyA: '', agencyB: '', personA: '', personB: '', userA: '', userB: '', encounterA: '', encounterB: '' };
-  /** Justice and oversight records of each agency (issue 5, points 7 and 8). */
+  /** Justice and oversight records of each agency. */
   const justice = { investigationA: '', investigationB: '', linkA: '', linkB: '', measureA: '', measureB: '', incidentA: '', incidentB: '', allegationA: '', allegationB: '' };
 
   beforeAll(async () => {
@@ -97,7 +97,7 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
   }
 
   /**
-   * Referral mechanism records of agency A or B, made fresh for each call (issue 5): a provider run
+   * Referral mechanism records of agency A or B, made fresh for each call: a provider run
    * by the agency, a pathway to it, a consent of the agency's person, and a sent referral from the
    * agency to its own provider (with the recipient's access grant).
    */

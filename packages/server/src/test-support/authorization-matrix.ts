@@ -44,7 +44,7 @@ const REFERRAL_SENDERS: readonly Role[] = ['first_responder', 'protection_office
 const REFERRAL_RECEIVERS: readonly Role[] = ['service_provider', 'supervisor'];
 const REFERRAL_PARTIES: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
-/** Roles that read the suppressed indicators and export aggregates (issue 8). */
+/** Roles that read the suppressed indicators and export aggregates. */
 const STATS_READERS: readonly Role[] = ['supervisor', 'oversight', 'coordinator'];
 
 export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
@@ -233,7 +233,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/notifications/${t!.id}/read` }),
   },
 
-  // Justice (issue 5, point 7): investigations are their agency's; a justice link has two parties,
+  // Justice: investigations are their agency's; a justice link has two parties,
   // the agency working on the case and the investigating agency; justice fields need the justice group.
   'POST /api/investigations': {
     callers: ['investigator'],
@@ -283,7 +283,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/incidents/${t!.id}`, body: { version: t!.version, place: 'Matrix crossing' } }),
   },
 
-  // Oversight (issue 5, point 8): anyone reports a failure to assist; the oversight body investigates.
+  // Oversight: anyone reports a failure to assist; the oversight body investigates.
   'POST /api/allegations': { callers: 'signed-in', request: () => ({ path: '/api/allegations', body: { description: 'Matrix: nobody answered the distress call.' } }) },
   'POST /api/public/allegations': { callers: 'public', request: () => ({ path: '/api/public/allegations', body: { description: 'Matrix: nobody answered the distress call.' } }) },
   'GET /api/public/allegations/:receipt': { callers: 'public', request: () => ({ path: '/api/public/allegations/HVN-AAAAAAAAAAAAAAAA' }) },
@@ -299,7 +299,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: () => ({ path: '/api/oversight/records/person/00000000-0000-4000-8000-000000000000/audit' }),
   },
 
-  // The referral mechanism (issue 5, points 1-6). The directory is jurisdiction-wide and kept by
+  // The referral mechanism. The directory is jurisdiction-wide and kept by
   // administrators; a referral has two parties, the sending and the receiving agency (the matrix's
   // referral goes from an agency to its own provider, so every role of that agency is on one side).
   'GET /api/directory/providers': { callers: DIRECTORY_READERS, request: () => ({ path: '/api/directory/providers' }) },
@@ -393,7 +393,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/audit/events': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/events' }) },
   'GET /api/audit/verify': { callers: OVERSIGHT, request: () => ({ path: '/api/audit/verify' }) },
 
-  // Retention and erasure (issue 8, point 6). The matrix's persons are witnesses in open
+  // Retention and erasure. The matrix's persons are witnesses in open
   // investigations, so an erasure request is recorded as refused: nothing is destroyed here.
   'POST /api/persons/:id/erasure-requests': {
     callers: CASE_MANAGERS,
@@ -421,7 +421,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   },
   'GET /api/retention': { callers: ADMIN, request: () => ({ path: '/api/retention' }) },
 
-  // The Framework-for-Action self-assessment (issue 8, point 5): aggregates, no personal data.
+  // The Framework-for-Action self-assessment: aggregates, no personal data.
   'GET /api/self-assessment': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment' }) },
   'GET /api/self-assessment/evidence': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/evidence' }) },
   'GET /api/self-assessment/items/:itemId/answers': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/items/PT-05/answers' }) },
@@ -433,11 +433,11 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/self-assessment/gap-report.pdf': { callers: ['coordinator', 'oversight'], request: () => ({ path: '/api/self-assessment/gap-report.pdf' }) },
   'GET /api/self-assessment/report.css': { callers: 'public', request: () => ({ path: '/api/self-assessment/report.css' }) },
 
-  // Statistics (issue 8, points 1 and 3): suppressed aggregates for coordinators, supervisors and oversight.
+  // Statistics: suppressed aggregates for coordinators, supervisors and oversight.
   'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },
   'GET /api/stats/threshold': { callers: STATS_READERS, request: () => ({ path: '/api/stats/threshold' }) },
   'PUT /api/stats/threshold': { callers: ADMIN, request: () => ({ path: '/api/stats/threshold', body: { k: 11, version: 0 } }) },
-  // Exports (issue 8, point 4): aggregates for the same readers; personal data for supervisors; a job only for its requester.
+  // Exports: aggregates for the same readers; personal data for supervisors; a job only for its requester.
   'POST /api/exports/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/exports/indicators', body: { format: 'csv' } }) },
   'POST /api/exports/cases': { callers: ['supervisor'], request: () => ({ path: '/api/exports/cases', body: { kind: 'case_list' } }) },
   'GET /api/exports': { callers: 'signed-in', request: () => ({ path: '/api/exports' }) },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 6: the protection officer's case list (GET /api/cases) — the agency's own cases, each with
+// The protection officer's case list (GET /api/cases) — the agency's own cases, each with
 // the person at a glance and where it stands against its obligations.
 
 const HOUR = 3_600_000;

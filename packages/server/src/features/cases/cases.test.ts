@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, points 2, 3 and 6: the case (stage, reasons, officer, facts the engine reads), age
+// The case (stage, reasons, officer, facts the engine reads), age
 // disputes, detention and consular rights.
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 
-// Issue 5, point 1: the service directory (kept by administrators, read by those who refer, free
+// The service directory (kept by administrators, read by those who refer, free
 // places kept by the provider's own staff) and the referral pathways.
 
 const fields = (answer: HttpAnswer): string[] => ((answer.body?.errors ?? []) as { field: string }[]).map((e) => e.field);

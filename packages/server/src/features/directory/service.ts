@@ -22,7 +22,7 @@ import {
   type ProviderView,
 } from './store.js';
 
-// The service directory (issue 5, point 1): who provides which service where, and the default
+// The service directory: who provides which service where, and the default
 // provider per service and area. Administrators keep it; roles that refer read it; a provider's
 // own staff keep its free places current.
 

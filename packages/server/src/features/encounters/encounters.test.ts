@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, points 1 and 7: encounters, mass registration in one transaction, the triage list, and
+// Encounters, mass registration in one transaction, the triage list, and
 // quick assistance for everyone at an encounter.
 
 const HOUR = 3_600_000;
@@ -74,7 +74,7 @@ describe.each(await databaseKinds())('encounters and mass registration on %s', (
 
   it('refuses an encounter in the future and one of an unknown type, naming the field', async () => {
     const future = await responder.post('/api/encounters', { type: 'inland', occurredAt: new Date(server.clock.now().getTime() + 2 * HOUR).toISOString(), place: { name: 'X' } });
-    // Documented as refused (issue 4, bad input): a time after now is not a fact yet.
+    // Documented as refused: a time after now is not a fact yet.
     expect([400, 422]).toContain(future.status);
     expect(future.body.errors.map((e: { field: string }) => e.field)).toContain('occurredAt');
     const unknown = await responder.post('/api/encounters', { type: 'teleportation', occurredAt: server.clock.now().toISOString(), place: { name: 'X' } });

@@ -13,7 +13,7 @@ import { renderIndicators, type AggregateFormat } from './render.js';
 import { claimJob, failJob, findJob, finishJob, insertJob, ownJob, ownJobs, queuedJobIds, reportProgress, tidyJobs } from './store.js';
 import { encryptedZip, MIN_EXPORT_PASSWORD } from './zip.js';
 
-// Exports run in the background (issue 8, item 4): a request queues a job; any server process
+// Exports run in the background: a request queues a job; any server process
 // claims it with a conditional update (exactly one wins), reports progress in the row, and stores
 // the file encrypted at rest until it expires. Personal exports are stored as CSV and zipped with
 // the requester's password only when downloaded, so the password is never stored anywhere.

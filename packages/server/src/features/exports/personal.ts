@@ -4,7 +4,7 @@ import { placeOf } from '../../platform/crypto/cipher.js';
 import type { SystemStore } from '../../store/system-store.js';
 import { caseListRows, countCases, screenedIndicators, traffickingReferralRows } from './store.js';
 
-// Exports of personal data (issue 8, item 4), for roles allowed to export cases (supervisors):
+// Exports of personal data, for roles allowed to export cases (supervisors):
 // the agency's own case list, and its trafficking referrals mapped to the Human Trafficking Case
 // Data Standard. Both are CSV that only ever leave Haven inside a password-protected ZIP, and
 // every person in them is recorded in the audit trail.

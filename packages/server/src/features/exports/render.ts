@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { IndicatorReport, IndicatorTable } from '../stats/service.js';
 
-// Aggregate exports of the indicator report (issue 8, item 4): CSV with an HXL hashtag row, XLSX,
+// Aggregate exports of the indicator report: CSV with an HXL hashtag row, XLSX,
 // and a PDF with vector bar charts. They publish exactly the suppressed report — nothing is
 // recomputed here — and each table is checked again at the door.
 

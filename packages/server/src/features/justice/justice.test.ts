@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 
-// Issue 5, point 7: investigations and prosecutions of smuggling, victims and witnesses linked to
+// Investigations and prosecutions of smuggling, victims and witnesses linked to
 // them (and what that lets the investigating agency see), protection measures, crimes against migrants.
 
 const fieldsOf = (answer: HttpAnswer): string[] => (answer.body.errors ?? []).map((e: { field: string }) => e.field);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TRIAGE_CATEGORIES, triageCategory, triageFlags } from '../encounters/triage.js';
 import { ageAt } from './case-facts.js';
 
-// The age the engine is given (issue 4, point 3: the benefit of the doubt for children) and the
+// The age the engine is given (the benefit of the doubt for children) and the
 // encounter's triage (point 1: medical emergencies, then children, unaccompanied first, pregnant
 // women, others).
 

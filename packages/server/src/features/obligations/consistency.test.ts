@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, point 11: each shared vignette, replayed through the API as encounter + person +
+// Each shared vignette, replayed through the API as encounter + person +
 // screening (+ detention, case facts), yields what `haven assess` says for the same input.
 
 interface Vignette {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseFacts } from './case-facts.js';
 import { findFulfilment } from './fulfilment.js';
 
-// What discharges an obligation among the records of a case (issue 4, point 5): assistance of
+// What discharges an obligation among the records of a case: assistance of
 // every listed type, in a language the person understands where that matters; an ended detention;
 // a notification to the consular post; a completed referral; a justice link; an incident.
 

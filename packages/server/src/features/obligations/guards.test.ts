@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, point 8 (DOMAIN.md section 6): guarded actions are refused with 409 listing the
+// Guarded actions are refused with 409 listing the
 // blocking obligations; only a supervisor overrides, in writing, audited and queued for oversight.
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, points 5 and 9: obligations persisted, fulfilled by the right record (with a link to
+// Obligations persisted, fulfilled by the right record (with a link to
 // it), overdue past dueBy, waived by a supervisor (audited, visible to oversight); work queues.
 
 const HOUR = 3_600_000;

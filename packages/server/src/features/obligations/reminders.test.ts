@@ -11,7 +11,7 @@ import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { sendReminders } from './reminders.js';
 
-// Issue 4, point 9: the responsible officer and their agency's supervisors are notified when an
+// The responsible officer and their agency's supervisors are notified when an
 // obligation is due within two hours and when it becomes overdue — once each, also when several
 // server processes run the reminder pass.
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../../test-support/server.js';
 
-// Issue 5, point 8 (seed para 14): allegations of failure to assist — filed by users or
+// Allegations of failure to assist — filed by users or
 // anonymously, followed up with a receipt, investigated by the oversight body — and the audit
 // trail of a record for that body.
 

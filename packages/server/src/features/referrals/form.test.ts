@@ -3,7 +3,7 @@ import { databaseKinds } from '../../test-support/databases.js';
 import { printedIn, renderReferralForm } from './form.js';
 import { bytesOf, pdfText, referralWorld, type ReferralWorld } from './test-support/world.js';
 
-// Issue 5, point 5: the printable referral form carries the reference, the service and dueBy, and
+// The printable referral form carries the reference, the service and dueBy, and
 // only the fields of the person the referral shares.
 
 describe.each(await databaseKinds())('the printable referral form on %s', (kind) => {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 
-// The printable referral form (issue 5, point 5): the referral's reference, service and dueBy,
+// The printable referral form: the referral's reference, service and dueBy,
 // and the person's fields of the shared groups only. Paper travels further than a screen, so the
 // form carries the person's record fields (identity, contact) of the shared groups and nothing of
 // the protection, health or statements groups, which the recipient reads in Haven, where it is audited.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../../platform/http/problem.js';
 import { ACTION_TARGET, allowedActions, ENDED_STATUSES, REFERRAL_ACTIONS, REFERRAL_TRANSITIONS, transitionOrThrow, type ReferralSide } from './lifecycle.js';
 
-// The referral lifecycle table (issue 5, point 2), as data.
+// The referral lifecycle table, as data.
 
 const ALL_SIDES = new Set<ReferralSide>(['sender', 'supervisor', 'recipient']);
 

@@ -2,7 +2,7 @@ import { REFERRAL_ACTIONS, type GuardedAction, type ReferralAction, type Referra
 import type { Actor } from '../../platform/context.js';
 import { HttpProblem } from '../../platform/http/problem.js';
 
-// The referral lifecycle as data (issue 5, point 2). A transition not in this table is refused
+// The referral lifecycle as data. A transition not in this table is refused
 // with 409 naming the current and the requested status, whoever asks.
 
 export { REFERRAL_ACTIONS, type ReferralAction };

@@ -3,7 +3,7 @@ import { createMailer } from '../../platform/mail.js';
 import { startSmtpSink } from '../../test-support/smtp.js';
 import { referralWorld, type ReferralWorld } from './test-support/world.js';
 
-// Issue 5, point 2: every transition notifies the other side in-app and, with SMTP configured,
+// Every transition notifies the other side in-app and, with SMTP configured,
 // by e-mail — naming the referral's reference, never the person.
 
 describe('referral transitions by e-mail', () => {

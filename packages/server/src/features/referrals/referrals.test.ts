@@ -3,7 +3,7 @@ import { databaseKinds } from '../../test-support/databases.js';
 import type { Caller } from '../../test-support/server.js';
 import { AREA, fields, referralWorld, type ReferralWorld } from './test-support/world.js';
 
-// Issue 5, points 2-4 and 6: the referral lifecycle, consent and minimisation, the provider's
+// The referral lifecycle, consent and minimisation, the provider's
 // inbox and the guards on consular and return referrals, through the HTTP API on both databases.
 
 const MINUTE = 60_000;

@@ -49,7 +49,7 @@ import {
   type AccessGrant,
 } from './store.js';
 
-// Referrals (issue 5, points 2-6): a draft names the person, the provider, the service, the
+// Referrals: a draft names the person, the provider, the service, the
 // obligations it serves and the field groups it will share; sending it needs the person's consent
 // (or a supervisor's vital-interest override) and, for consular and return services, the guard;
 // it grants the recipient those groups until the referral ends or the consent is withdrawn.

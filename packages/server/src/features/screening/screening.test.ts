@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 
-// Issue 4, point 4: screening records indicators with who/when and the person's own words;
+// Screening records indicators with who/when and the person's own words;
 // re-screening adds a version and never overwrites; the history is visible.
 
 const STATEMENT = 'They said that if I go back the militia will find me in Asmara';

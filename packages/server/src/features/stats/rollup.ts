@@ -5,7 +5,7 @@ import type { Dialect, Queryable } from '../../platform/db/database.js';
 import { systemStore } from '../../store/system-store.js';
 import { AGE, ageBand, ageGroup, durationBucket, emptyRollups, personsMetIn } from './store.js';
 
-// The indicator rollups kept on write (issue 8, item 7). stats_cells holds counts per month of
+// The indicator rollups kept on write. stats_cells holds counts per month of
 // the encounter × responsible agency × encounter type × the indicator's own codes, and
 // stats_day_cells the same per day (a period that cuts months reads its edge days from there);
 // stats_ledger holds what each person and each encounter contributes now, and on which day. Every write that changes a fact the

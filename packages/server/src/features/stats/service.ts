@@ -32,7 +32,7 @@ import { AGE_BANDS, type StatsFilter } from './store.js';
 
 export type { StatsFilter } from './store.js';
 
-// Indicators (issue 8, items 1 and 3): counts come from SQL, every table is suppressed here
+// Indicators: counts come from SQL, every table is suppressed here
 // before it is returned, and shares and medians are published only from cells that are.
 // Tables of one population share only their grand total (hidden in all or none); counts that
 // repeat a margin of a table are taken from that table as published. What remains is a known

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { OBSERVED_INDICATORS, type EncounterType } from '@haven/core';
 import type { Dialect, Queryable } from '../../platform/db/database.js';
 
-// The indicator queries (issue 8, item 1). One SQL text runs on both engines; the only dialect
+// The indicator queries. One SQL text runs on both engines; the only dialect
 // fragment is the difference of two RFC 3339 timestamps in hours (hoursBetween). Every query
 // returns counts grouped by codes — never a name, never free text — and the service suppresses
 // them before anything leaves the server. Besides hoursBetween, the substring test of
@@ -105,7 +105,7 @@ export function hoursBetween(dialect: Dialect, a: RawBuilder<unknown>, b: RawBui
 }
 
 /**
- * Durations are kept for medians as counts per bucket (issue 8: medians computable from rollups):
+ * Durations are kept for medians as counts per bucket (medians computable from rollups):
  * 60-minute buckets under 48 hours, 6-hour buckets under 14 days, days beyond (and the same below
  * zero). A bucket is named by its lower bound in minutes; a median read from buckets is the middle
  * of its bucket, so it is within 30 minutes of the exact median under 48 hours, within 3 hours

@@ -61,7 +61,7 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   'system.seeded',
   'auth.totp_failed',
-  // criminal justice (issue 5, point 7)
+  // criminal justice
   'investigation.create',
   'investigation.read',
   'investigation.list',
@@ -74,12 +74,12 @@ export const AUDIT_ACTIONS = [
   'incident.create',
   'incident.update',
   'justice.read',
-  // oversight of failures to assist (issue 5, point 8)
+  // oversight of failures to assist
   'allegation.filed',
   'allegation.followed_up',
   'allegation.read',
   'allegation.update',
-  // the referral mechanism (issue 5, points 1-6)
+  // the referral mechanism
   'provider.create',
   'provider.update',
   'pathway.create',
@@ -99,11 +99,11 @@ export const AUDIT_ACTIONS = [
   'referral.revoked',
   'referral.form_printed',
   'person.read_refused',
-  // statistics and exports (issue 8)
+  // statistics and exports
   'export.requested',
   'export.downloaded',
   'person.exported',
-  // retention and erasure (issue 8, point 6)
+  // retention and erasure
   'person.purged',
   'allegation.purged',
   'notification.purged',
@@ -116,7 +116,7 @@ export const AUDIT_ACTIONS = [
   'legal_hold.released',
   'legal_hold.release_refused',
   'legal_hold.read',
-  // the Framework-for-Action self-assessment (issue 8, point 5)
+  // the Framework-for-Action self-assessment
   'self_assessment.answered',
   'self_assessment.report',
 ] as const;

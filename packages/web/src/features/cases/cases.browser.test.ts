@@ -13,7 +13,7 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForURL('**/sign-in');
 }
 
-// Issue 6: the protection officer screens an unaccompanied girl who fears return, sees what the
+// The protection officer screens an unaccompanied girl who fears return, sees what the
 // State owes her and that her return is refused, refers her to asylum with her consent; the asylum
 // office sees only what the referral shares, and accepts.
 describe('the protection officer and the service provider in Chromium', () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, expectFormDoesNotWait, saveScreenshot, seriousAccessibilityViolations, startWebTest, submitRegistration, TEST_PASSWORD, type WebTest } from '../../test-support/browser';
 
-// Issue 7: a person registered again under another spelling of the same name (Somali orthography,
+// A person registered again under another spelling of the same name (Somali orthography,
 // then Arabic script; synthetic names) is flagged to the officer at registration, with the
 // matcher's reasons, online and after an offline sync; a supervisor merges the two records with a
 // written reason, sees what moved, and undoes it.

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// The operational record (issue 4): encounters, the fuller person record, screening, age
+// The operational record: encounters, the fuller person record, screening, age
 // assessment, detention, consular steps, assistance, persisted obligations, guard overrides,
 // notifications and idempotency keys. Portable DDL only.
 export const operations: Migration = {

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Issue 5: the referral mechanism (directory pathways, consent, referrals), justice links and
+// The referral mechanism (directory pathways, consent, referrals), justice links and
 // oversight of failures to assist. Portable DDL only.
 export const referralsJusticeOversight: Migration = {
   async up(db: Kysely<unknown>) {

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Issue 7: duplicate detection and the merge workflow. Portable DDL only.
+// Duplicate detection and the merge workflow. Portable DDL only.
 export const personMatching: Migration = {
   async up(db: Kysely<unknown>) {
     // Blocking keys of the matcher as HMAC blind indexes (never the plaintext key): a person is a

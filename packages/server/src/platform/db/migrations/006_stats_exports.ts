@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Issue 8: background export jobs, and the indexes the indicators need to read a million cases
+// Background export jobs, and the indexes the indicators need to read a million cases
 // in seconds (each covers the columns its query reads, so the scan never touches the wide rows
 // holding ciphertext). Portable DDL only.
 export const statsExports: Migration = {

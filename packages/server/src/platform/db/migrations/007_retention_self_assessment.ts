@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Issue 8, points 5 and 6: the Framework-for-Action self-assessment (answers kept as versions),
+// The Framework-for-Action self-assessment (answers kept as versions),
 // legal holds and erasure requests, and the mark of a purged person. Portable DDL only.
 export const retentionSelfAssessment: Migration = {
   async up(db: Kysely<unknown>) {

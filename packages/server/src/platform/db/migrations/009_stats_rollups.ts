@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Issue 8, item 7: the indicators over a million cases in seconds. Counts are kept as they are
+// The indicators over a million cases in seconds. Counts are kept as they are
 // written, per month of the encounter × responsible agency × encounter type × the indicator's own
 // codes (stats_cells); what each person and encounter contributes is kept beside it
 // (stats_ledger), so a change restates one person's share exactly without re-reading anyone

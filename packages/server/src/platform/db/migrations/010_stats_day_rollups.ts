@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
-// Issue 8, item 7, for periods that do not start and end on month boundaries: counts are kept per
+// The indicators over a million cases in seconds, for periods that do not start and end on month boundaries: counts are kept per
 // day too (stats_day_cells, the same codes as stats_cells), so a period reads whole months from the
 // month cells, whole days from the day cells, and from the rows only the part of a day its bounds
 // cut. The ledger says which day each share was counted on. Both are derived data: they are emptied
