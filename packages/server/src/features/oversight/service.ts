@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AllegationChange, AllegationInput, AllegationStatus } from '@haven/core';
+import type { Allegation, AllegationChange, AllegationInput, AllegationStatus } from '@haven/core';
 import { secretHash } from '../../platform/auth/tokens.js';
 import type { AllegationTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
@@ -22,7 +22,6 @@ import {
   obligationSubject,
   personExists,
   updateAllegation,
-  type AllegationView,
 } from './store.js';
 
 // Seed para 14: allegations of failure to assist are received — from users or anonymously — and
@@ -100,7 +99,7 @@ export async function listAllegations(
   filter: { status?: AllegationStatus | undefined },
   cursor: Cursor | undefined,
   limit: number,
-): Promise<{ items: AllegationView[]; nextCursor: string | null }> {
+): Promise<{ items: Allegation[]; nextCursor: string | null }> {
   return store.unit(async (unit) => {
     const rows = await listAllegationRows(unit, filter.status, cursor, limit + 1);
     const page = rows.slice(0, limit);
@@ -110,7 +109,7 @@ export async function listAllegations(
   });
 }
 
-export async function readAllegation(store: ScopedStore, id: string): Promise<AllegationView> {
+export async function readAllegation(store: ScopedStore, id: string): Promise<Allegation> {
   return store.unit(async (unit) => {
     const row = await handledAllegation(unit, id);
     unit.readDone({ recordType: 'allegation', recordId: id }, READ_FIELDS);
@@ -146,7 +145,7 @@ async function subjectChanges(unit: StoreUnit, row: AllegationTable, change: All
  * under_investigation → substantiated | unsubstantiated → closed), records findings and remedy.
  * Concluding needs findings; closing a substantiated allegation needs the remedy.
  */
-export async function changeAllegation(store: ScopedStore, id: string, change: AllegationChange): Promise<AllegationView> {
+export async function changeAllegation(store: ScopedStore, id: string, change: AllegationChange): Promise<Allegation> {
   const { platform } = store;
   const at = platform.clock().toISOString();
   return store.unit(async (unit) => {
