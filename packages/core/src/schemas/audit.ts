@@ -22,6 +22,7 @@ export const auditEventSchema = z
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export const auditEventsPageSchema = z.object({ items: z.array(auditEventSchema), nextAfter: z.number().int().nullable() });
+export type AuditEventsPage = z.infer<typeof auditEventsPageSchema>;
 
 /** An event of one record's trail: the record is named once, by the trail. */
 export const recordEventSchema = z.object({ ...eventFields, ...eventTrailer });

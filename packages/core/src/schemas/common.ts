@@ -27,3 +27,6 @@ export function textSchema(max: number) {
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+
+/** The answer of an action that has nothing more to say than that it was done. */
+export const okSchema = z.object({ ok: z.literal(true) });

@@ -31,3 +31,7 @@ export type PersonMerge = z.infer<typeof personMergeSchema>;
 /** Where a merged-away person went (both null while the record stands on its own). */
 export const mergedIntoSchema = z.object({ personId: z.uuid(), mergedInto: z.uuid().nullable(), mergeId: z.uuid().nullable() });
 export type MergedInto = z.infer<typeof mergedIntoSchema>;
+
+/** Likely duplicates of a person, best first. */
+export const likelyDuplicatesSchema = z.object({ items: z.array(likelyDuplicateSchema) });
+export type LikelyDuplicates = z.infer<typeof likelyDuplicatesSchema>;

@@ -34,6 +34,10 @@ export const registeredPersonSchema = z.object({
   likelyDuplicates: z.array(likelyDuplicateSchema).optional(),
 });
 
+/** What a mass registration answers: the encounter and everyone registered at it. */
+export const encounterRegistrationSchema = z.object({ encounterId: z.uuid(), persons: z.array(registeredPersonSchema) });
+export type EncounterRegistration = z.infer<typeof encounterRegistrationSchema>;
+
 /** Triage categories, most urgent first (DOMAIN.md section 2: medical emergencies and children first). */
 export const TRIAGE_CATEGORIES = ['medical_emergency', 'unaccompanied_child', 'child', 'pregnant', 'other'] as const;
 export type TriageCategory = (typeof TRIAGE_CATEGORIES)[number];

@@ -96,3 +96,25 @@ export const apiTokenViewSchema = z.object({
   lastUsedAt: z.string().nullable(),
 });
 export type ApiTokenView = z.infer<typeof apiTokenViewSchema>;
+
+/** The sign-in step still to do after this one, if any. */
+export const signInNextStepSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
+
+/** `POST /api/auth/login`: how far the sign-in got, and the CSRF token of the new session. */
+export const signInStageSchema = z.object({ stage: z.enum(['password', 'full']), next: signInNextStepSchema, csrfToken: z.string() });
+export type SignInStage = z.infer<typeof signInStageSchema>;
+
+/** A step of signing in done: what remains, and the CSRF token of the session it renewed. */
+export const signInStepSchema = z.object({ next: signInNextStepSchema, csrfToken: z.string() });
+export type SignInStep = z.infer<typeof signInStepSchema>;
+
+export const csrfTokenSchema = z.object({ csrfToken: z.string() });
+export type CsrfToken = z.infer<typeof csrfTokenSchema>;
+
+/** A second factor being enrolled: the secret, also as an otpauth URI for a QR code. */
+export const totpEnrolmentSchema = z.object({ secret: z.string(), uri: z.string() });
+export type TotpEnrolment = z.infer<typeof totpEnrolmentSchema>;
+
+/** A second factor confirmed: the recovery codes, shown once. */
+export const totpConfirmationSchema = z.object({ recoveryCodes: z.array(z.string()), next: signInNextStepSchema, csrfToken: z.string() });
+export type TotpConfirmation = z.infer<typeof totpConfirmationSchema>;

@@ -178,6 +178,19 @@ export const allegationSchema = z
   .meta({ id: 'Allegation' });
 export type Allegation = z.infer<typeof allegationSchema>;
 
+/** What the filer of an allegation gets back: the receipt, shown once. */
+export const allegationReceiptViewSchema = z
+  .object({
+    receipt: z.string().describe('Shown once: keep it to follow the allegation up at GET /api/public/allegations/{receipt}. Haven keeps only its hash.'),
+    status: z.enum(ALLEGATION_STATUSES),
+  })
+  .meta({ id: 'AllegationReceipt' });
+export type AllegationReceiptView = z.infer<typeof allegationReceiptViewSchema>;
+
+/** What following an allegation up with its receipt tells: where it stands, nothing more. */
+export const allegationFollowUpSchema = z.object({ status: z.enum(ALLEGATION_STATUSES), updatedAt: z.string() }).meta({ id: 'AllegationFollowUp' });
+export type AllegationFollowUp = z.infer<typeof allegationFollowUpSchema>;
+
 /** A waiver or a guard override, as the oversight queue lists it. */
 export const oversightDecisionSchema = z
   .object({

@@ -51,3 +51,7 @@ export const assessmentViewSchema = z
   })
   .meta({ id: 'Assessment' });
 export type AssessmentView = z.infer<typeof assessmentViewSchema>;
+
+/** A case of the agency where a guarded action is blocked, with the obligations blocking it. */
+export const openGuardSchema = z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) });
+export type OpenGuard = z.infer<typeof openGuardSchema>;

@@ -95,3 +95,18 @@ export const personViewSchema = z
   .meta({ id: 'Person' });
 /** The fields are described loosely (which are present depends on the caller); their values are a person's input. */
 export type PersonView = Omit<z.infer<typeof personViewSchema>, 'fields'> & { fields: PersonFields };
+
+// Parts of a person's record beside the person: identity-group data, answered whole or not at all.
+
+export const ageAssessmentViewSchema = z
+  .object({ id: z.uuid(), method: z.string(), assessedOn: z.string(), minAge: z.number().int(), maxAge: z.number().int(), assessor: z.string(), recordedBy: z.string(), createdAt: z.string() })
+  .meta({ id: 'AgeAssessment' });
+export type AgeAssessmentView = z.infer<typeof ageAssessmentViewSchema>;
+
+export const familyLinkViewSchema = z.object({ id: z.uuid(), personId: z.uuid(), relatedPersonId: z.uuid(), relation: z.string() }).meta({ id: 'FamilyLink' });
+export type FamilyLinkView = z.infer<typeof familyLinkViewSchema>;
+
+export const identityDocumentViewSchema = z
+  .object({ id: z.uuid(), type: z.string(), number: z.string().nullable(), issuingCountry: z.string().nullable(), expiresOn: z.string().nullable() })
+  .meta({ id: 'IdentityDocument' });
+export type IdentityDocumentView = z.infer<typeof identityDocumentViewSchema>;

@@ -70,3 +70,29 @@ export const retentionReportSchema = z
   })
   .meta({ id: 'RetentionReport' });
 export type RetentionReport = z.infer<typeof retentionReportSchema>;
+
+const standingHoldsSchema = z
+  .array(z.string())
+  .describe('Every hold standing now: recorded holds, open or suspended investigations where the person is a victim or witness, allegations not closed');
+
+/** A person's erasure requests, with the holds standing now. */
+export const erasureRequestsSchema = z
+  .object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standingHoldsSchema, requests: z.array(erasureRequestViewSchema) })
+  .meta({ id: 'ErasureRequests' });
+export type ErasureRequests = z.infer<typeof erasureRequestsSchema>;
+
+/** A person's legal holds, with every hold standing now. */
+export const legalHoldsSchema = z
+  .object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standingHoldsSchema, holds: z.array(legalHoldViewSchema) })
+  .meta({ id: 'LegalHolds' });
+export type LegalHolds = z.infer<typeof legalHoldsSchema>;
+
+/** The jurisdiction's retention periods and what is due now. */
+export const retentionPolicySchema = z
+  .object({
+    profile: z.string(),
+    periods: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string(), countedFrom: z.string() })),
+    due: retentionReportSchema,
+  })
+  .meta({ id: 'RetentionPolicy' });
+export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;

@@ -64,3 +64,7 @@ export const selfAssessmentViewSchema = z
   .meta({ id: 'SelfAssessment' });
 export type SelfAssessmentView = z.infer<typeof selfAssessmentViewSchema>;
 
+
+/** Haven's own evidence measures, computed now. */
+export const selfAssessmentEvidenceSchema = z.object({ measuredAt: z.string(), measures: z.array(selfAssessmentMeasureSchema) });
+export type SelfAssessmentEvidence = z.infer<typeof selfAssessmentEvidenceSchema>;

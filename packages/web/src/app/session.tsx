@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { MeView as Me } from '@haven/core/schemas';
+import type { CsrfToken, MeView as Me } from '@haven/core/schemas';
 import { api, ApiProblem, NetworkUnavailable, onSignedOut, setCsrfToken } from './api';
 import { queryClient } from './query';
 import { lockVault } from '../offline/vault';
@@ -37,7 +37,7 @@ export function needsSignInStep(me: Me): boolean {
 async function loadSession(): Promise<SessionState> {
   try {
     const me = await api<Me>('GET', '/api/auth/me');
-    const { csrfToken } = await api<{ csrfToken: string }>('GET', '/api/auth/csrf');
+    const { csrfToken } = await api<CsrfToken>('GET', '/api/auth/csrf');
     setCsrfToken(csrfToken);
     return needsSignInStep(me) ? { status: 'incomplete', me } : { status: 'signed-in', me, offline: false };
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { EncounterInput, LikelyDuplicate, RegistrationPersonInput } from '@haven/core/schemas';
+import type { EncounterInput, LikelyDuplicate, LikelyDuplicates, RegistrationPersonInput } from '@haven/core/schemas';
 import { api, ApiProblem, NetworkUnavailable, type ApiProblemCode } from '../app/api';
 import { reportPendingChanges } from './connectivity';
 import { offlineDb, type OutboxRow, type RecordRow } from './store';
@@ -397,7 +397,7 @@ async function searchDuplicatesAfterReplay(persons: { localId: string; serverId:
   for (const { localId, serverId } of persons) {
     let items: LikelyDuplicate[];
     try {
-      items = (await api<{ items: LikelyDuplicate[] }>('GET', `/api/persons/${serverId}/duplicates`)).items;
+      items = (await api<LikelyDuplicates>('GET', `/api/persons/${serverId}/duplicates`)).items;
     } catch {
       return;
     }

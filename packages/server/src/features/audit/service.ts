@@ -1,28 +1,15 @@
+import type { AuditEventsPage } from '@haven/core';
 import { verifyAuditChain } from '../../platform/audit/chain.js';
 import type { Platform } from '../../platform/context.js';
 import { badRequest } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import { auditEventRows } from './store.js';
 
-export interface AuditEventView {
-  seq: number;
-  at: string;
-  actorUserId: string | null;
-  actorAgencyId: string | null;
-  action: string;
-  recordType: string;
-  recordId: string | null;
-  fields: string[];
-  requestId: string | null;
-  clientAddress: string | null;
-  hash: string;
-}
-
 /** A page of the audit trail, oldest first; reading it is itself audited. */
 export async function auditEvents(
   store: ScopedStore,
   query: { after: number; limit: number; recordType?: string | undefined; recordId?: string | undefined },
-): Promise<{ items: AuditEventView[]; nextAfter: number | null }> {
+): Promise<AuditEventsPage> {
   const { after, limit, recordType, recordId } = query;
   if (recordId && !recordType) throw badRequest('query:recordType', 'required with recordId');
   return store.unit(async (unit) => {

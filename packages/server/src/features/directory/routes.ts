@@ -1,5 +1,6 @@
 import {
   idSchema,
+  okSchema,
   pathwayInputSchema,
   pathwayViewSchema,
   pathwayPatchSchema,
@@ -160,7 +161,7 @@ export const directoryRoutes: Feature = (app) => {
         summary: 'Remove a pathway (the version to remove in the query; 409 when stale)',
         params: idParams,
         querystring: z.strictObject({ version: z.coerce.number().pipe(versionSchema) }),
-        response: { 200: z.object({ ok: z.literal(true) }) },
+        response: { 200: okSchema },
       },
     },
     async (request) => {

@@ -1,4 +1,4 @@
-import { idSchema, likelyDuplicateSchema, mergedIntoSchema, personMergeSchema, textSchema } from '@haven/core';
+import { idSchema, likelyDuplicateSchema, mergedIntoSchema, personMergeSchema, textSchema, likelyDuplicatesSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { mergedInto, mergePersons, unmergePersons } from './merge.js';
@@ -30,7 +30,7 @@ export const duplicateRoutes: Feature = (app) => {
         tags: ['persons'],
         summary: 'Likely duplicates of a person among those I may see, best first, with the reasons',
         params: personParams,
-        response: { 200: z.object({ items: z.array(likelyDuplicateSchema) }) },
+        response: { 200: likelyDuplicatesSchema },
       },
     },
     async (request) => ({ items: await likelyDuplicates(request.store, request.params.id) }),

@@ -1,4 +1,4 @@
-import { assistanceInputSchema, encounterInputSchema, encounterViewSchema, idSchema, massRegistrationSchema, registeredPersonSchema, triageEntrySchema, versionSchema } from '@haven/core';
+import { assistanceInputSchema, encounterInputSchema, encounterViewSchema, idSchema, massRegistrationSchema, triageEntrySchema, versionSchema, encounterRegistrationSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -81,7 +81,7 @@ export const encounterRoutes: Feature = (app) => {
         params,
         querystring: registrationDuplicatesQuerySchema,
         body: massRegistrationSchema,
-        response: { 201: z.object({ encounterId: z.uuid(), persons: z.array(registeredPersonSchema) }) },
+        response: { 201: encounterRegistrationSchema },
       },
     },
     async (request, reply) => {

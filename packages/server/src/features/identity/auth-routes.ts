@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { apiTokenViewSchema, conductViewSchema, idSchema, meViewSchema } from '@haven/core';
+import { apiTokenViewSchema, conductViewSchema, idSchema, meViewSchema, csrfTokenSchema, okSchema, signInStageSchema, signInStepSchema, totpConfirmationSchema, totpEnrolmentSchema } from '@haven/core';
 import { PERMISSIONS } from '../../platform/access/roles.js';
 import { actorOf } from '../../platform/access/actor.js';
 import { SESSION_COOKIE, SESSION_MAX_MS } from '../../platform/auth/sessions.js';
@@ -10,9 +10,7 @@ import { createApiToken, listApiTokens, MAX_TOKEN_DAYS, revokeApiToken } from '.
 import { acceptConduct, currentConduct } from './conduct.js';
 import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, describeCaller, login, logout, sessionCsrfToken, verifySecondFactor } from './sign-in.js';
 
-const nextSchema = z.enum(['totp_enrol', 'totp_verify', 'change_password']).nullable().describe('The sign-in step still to do, if any');
 const codeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the authenticator app');
-const okSchema = z.object({ ok: z.literal(true) });
 
 // Sign-in routes are rate-limited per client address on top of the per-account lockout.
 const AUTH_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
@@ -38,7 +36,7 @@ export const authRoutes: Feature = (app, platform) => {
         tags: ['auth'],
         summary: 'Sign in with user name and password; sets the session cookie',
         body: z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(1024) }),
-        response: { 200: z.object({ stage: z.enum(['password', 'full']), next: nextSchema, csrfToken: z.string() }) },
+        response: { 200: signInStageSchema },
       },
     },
     async (request, reply) => {
@@ -67,7 +65,7 @@ export const authRoutes: Feature = (app, platform) => {
     '/api/auth/csrf',
     {
       config: { access: { duringSignIn: true, sessionOnly: true } },
-      schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: z.object({ csrfToken: z.string() }) } },
+      schema: { tags: ['auth'], summary: 'The CSRF token of my session (send it as X-CSRF-Token)', response: { 200: csrfTokenSchema } },
     },
     async (request) => ({ csrfToken: await sessionCsrfToken(request.store) }),
   );
@@ -83,7 +81,7 @@ export const authRoutes: Feature = (app, platform) => {
       schema: {
         tags: ['auth'],
         summary: 'Start second-factor enrolment: a TOTP secret for the authenticator app',
-        response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
+        response: { 200: totpEnrolmentSchema },
       },
     },
     async (request) => beginTotpEnrolment(request.store),
@@ -106,7 +104,7 @@ export const authRoutes: Feature = (app, platform) => {
         tags: ['auth'],
         summary: 'Confirm enrolment with a first code; returns recovery codes once and replaces the session (new cookie and CSRF token)',
         body: z.strictObject({ code: codeSchema }),
-        response: { 200: z.object({ recoveryCodes: z.array(z.string()), next: nextSchema, csrfToken: z.string() }) },
+        response: { 200: totpConfirmationSchema },
       },
     },
     async (request, reply) => {
@@ -132,7 +130,7 @@ export const authRoutes: Feature = (app, platform) => {
         tags: ['auth'],
         summary: 'Second sign-in step: a TOTP code or a recovery code; replaces the session (new cookie and CSRF token)',
         body: z.union([z.strictObject({ code: codeSchema }), z.strictObject({ recoveryCode: z.string().min(8).max(40) })]),
-        response: { 200: z.object({ next: nextSchema, csrfToken: z.string() }) },
+        response: { 200: signInStepSchema },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,4 @@
-import { ROLES, type FieldGroup, type Role } from '@haven/core';
-import type { Permission } from '../../platform/access/roles.js';
+import { ROLES, type MeView, type Role } from '@haven/core';
 import { ROLE_POLICIES, readsPersonalData } from '../../platform/access/roles.js';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import { decoyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from '../../platform/auth/passwords.js';
@@ -11,7 +10,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, HttpProblem, tooManyRequests, unauthorized, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
-import { currentConduct, type ConductView } from './conduct.js';
+import { currentConduct } from './conduct.js';
 import {
   addUnknownNameFailure,
   addUserFailure,
@@ -347,19 +346,7 @@ export async function logout(store: ScopedStore, everywhere: boolean): Promise<n
 }
 
 /** Who the caller is, what they may do, the sign-in step that remains and the code of conduct in force. */
-export interface CallerView {
-  userId: string;
-  username: string;
-  displayName: string;
-  agencyId: string;
-  role: Role;
-  permissions: Permission[];
-  fieldGroups: FieldGroup[];
-  pending: Actor['pending'];
-  conduct: ConductView | null;
-}
-
-export async function describeCaller(store: ScopedStore): Promise<CallerView> {
+export async function describeCaller(store: ScopedStore): Promise<MeView> {
   const { actor } = store;
   const user = (await findUser(store.platform.database.db, actor.userId))!;
   return {

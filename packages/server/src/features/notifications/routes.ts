@@ -1,4 +1,4 @@
-import { idSchema, notificationViewSchema } from '@haven/core';
+import { idSchema, notificationViewSchema, okSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { markRead, myNotifications } from './service.js';
@@ -26,7 +26,7 @@ export const notificationRoutes: Feature = (app) => {
     '/api/notifications/:id/read',
     {
       config: { access: {} },
-      schema: { tags: ['notifications'], summary: 'Mark one of my notifications read', params: z.strictObject({ id: idSchema }), response: { 200: z.object({ ok: z.literal(true) }) } },
+      schema: { tags: ['notifications'], summary: 'Mark one of my notifications read', params: z.strictObject({ id: idSchema }), response: { 200: okSchema } },
     },
     async (request) => {
       await markRead(request.store, request.params.id);

@@ -1,4 +1,4 @@
-import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema } from '@haven/core';
+import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema, openGuardSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import {
@@ -136,7 +136,7 @@ export const obligationRoutes: Feature = (app) => {
         tags: ['queues'],
         summary: "My agency's cases where a guarded action is blocked, with the blocking obligations",
         querystring: limitQuery,
-        response: { 200: z.array(z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) })) },
+        response: { 200: z.array(openGuardSchema) },
       },
     },
     async (request) => casesWithOpenGuards(request.store, request.query.limit),

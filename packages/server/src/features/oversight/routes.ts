@@ -1,4 +1,4 @@
-import { ALLEGATION_STATUSES, allegationChangeSchema, allegationSchema, allegationInputSchema, allegationReceiptSchema, idSchema, recordTrailSchema } from '@haven/core';
+import { ALLEGATION_STATUSES, allegationChangeSchema, allegationSchema, allegationInputSchema, allegationReceiptSchema, idSchema, recordTrailSchema, allegationFollowUpSchema, allegationReceiptViewSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -9,13 +9,6 @@ const PUBLIC_INTAKE_RATE_LIMIT = { max: 5, timeWindow: '1 hour' };
 /** Following up with a receipt: enough to check now and then, too few to guess receipts (80 random bits anyway). */
 const PUBLIC_FOLLOW_UP_RATE_LIMIT = { max: 30, timeWindow: '1 hour' };
 
-const receiptSchema = z
-  .object({
-    receipt: z.string().describe('Shown once: keep it to follow the allegation up at GET /api/public/allegations/{receipt}. Haven keeps only its hash.'),
-    status: z.enum(ALLEGATION_STATUSES),
-  })
-  .meta({ id: 'AllegationReceipt' });
-
 export const oversightRoutes: Feature = (app) => {
   app.post(
     '/api/allegations',
@@ -25,7 +18,7 @@ export const oversightRoutes: Feature = (app) => {
         tags: ['oversight'],
         summary: 'Report a failure to assist, under my name; the answer carries a receipt code to follow it up',
         body: allegationInputSchema,
-        response: { 201: receiptSchema },
+        response: { 201: allegationReceiptViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await fileAllegationAsUser(request.store, request.body)),
@@ -41,7 +34,7 @@ export const oversightRoutes: Feature = (app) => {
         tags: ['oversight'],
         summary: 'Report a failure to assist anonymously, without signing in: a description only, nothing about yourself; keep the receipt code (5 per hour per address)',
         body: allegationInputSchema,
-        response: { 201: receiptSchema },
+        response: { 201: allegationReceiptViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await fileAllegationAnonymously(request.store, request.body)),
@@ -55,7 +48,7 @@ export const oversightRoutes: Feature = (app) => {
         tags: ['oversight'],
         summary: 'Where an allegation stands, by its receipt code: status and last update only',
         params: z.strictObject({ receipt: allegationReceiptSchema }),
-        response: { 200: z.object({ status: z.enum(ALLEGATION_STATUSES), updatedAt: z.string() }).meta({ id: 'AllegationFollowUp' }) },
+        response: { 200: allegationFollowUpSchema },
       },
     },
     async (request) => followUpAllegation(request.store, request.params.receipt),

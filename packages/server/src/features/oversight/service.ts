@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AllegationChange, AllegationInput, AllegationStatus } from '@haven/core';
+import type { Allegation, AllegationChange, AllegationFollowUp, AllegationInput, AllegationReceiptView, AllegationStatus } from '@haven/core';
 import { secretHash } from '../../platform/auth/tokens.js';
 import type { AllegationTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
@@ -22,7 +22,6 @@ import {
   obligationSubject,
   personExists,
   updateAllegation,
-  type AllegationView,
 } from './store.js';
 
 // Seed para 14: allegations of failure to assist are received — from users or anonymously — and
@@ -36,14 +35,8 @@ const MOVES: Readonly<Record<AllegationStatus, readonly AllegationStatus[]>> = {
   closed: [],
 };
 
-export interface AllegationReceipt {
-  /** Shown once: the only way to follow the allegation up without signing in. Only its hash is kept. */
-  receipt: string;
-  status: AllegationStatus;
-}
-
 /** Files an allegation in the unit given: the caller's, or the anonymous form's that keeps nothing of who reported. */
-async function fileAllegation(unit: StoreUnit, filedBy: string | null, input: AllegationInput): Promise<AllegationReceipt> {
+async function fileAllegation(unit: StoreUnit, filedBy: string | null, input: AllegationInput): Promise<AllegationReceiptView> {
   const { platform } = unit;
   const at = platform.clock().toISOString();
   const receipt = newReceipt();
@@ -70,7 +63,7 @@ async function fileAllegation(unit: StoreUnit, filedBy: string | null, input: Al
 }
 
 /** A signed-in user reports a failure to assist, under their name. */
-export async function fileAllegationAsUser(store: ScopedStore, input: AllegationInput): Promise<AllegationReceipt> {
+export async function fileAllegationAsUser(store: ScopedStore, input: AllegationInput): Promise<AllegationReceiptView> {
   return store.unit((unit) => fileAllegation(unit, unit.actor.userId, input));
 }
 
@@ -79,12 +72,12 @@ export async function fileAllegationAsUser(store: ScopedStore, input: Allegation
  * when signed in: no user, no agency, no client address in the audit event (the oversight body
  * reads the trail), and no idempotency record tying the answer to an account.
  */
-export async function fileAllegationAnonymously(store: ScopedStore, input: AllegationInput): Promise<AllegationReceipt> {
+export async function fileAllegationAnonymously(store: ScopedStore, input: AllegationInput): Promise<AllegationReceiptView> {
   return store.anonymous((unit) => fileAllegation(unit, null, input));
 }
 
 /** What the holder of a receipt may know: where the allegation stands and when it last moved; never findings. */
-export async function followUpAllegation(store: ScopedStore, receipt: string): Promise<{ status: AllegationStatus; updatedAt: string }> {
+export async function followUpAllegation(store: ScopedStore, receipt: string): Promise<AllegationFollowUp> {
   return store.anonymous(async (unit) => {
     const row = await findAllegationByReceipt(unit, secretHash(receipt));
     if (!row) throw notFound('allegation for this receipt');
@@ -100,7 +93,7 @@ export async function listAllegations(
   filter: { status?: AllegationStatus | undefined },
   cursor: Cursor | undefined,
   limit: number,
-): Promise<{ items: AllegationView[]; nextCursor: string | null }> {
+): Promise<{ items: Allegation[]; nextCursor: string | null }> {
   return store.unit(async (unit) => {
     const rows = await listAllegationRows(unit, filter.status, cursor, limit + 1);
     const page = rows.slice(0, limit);
@@ -110,7 +103,7 @@ export async function listAllegations(
   });
 }
 
-export async function readAllegation(store: ScopedStore, id: string): Promise<AllegationView> {
+export async function readAllegation(store: ScopedStore, id: string): Promise<Allegation> {
   return store.unit(async (unit) => {
     const row = await handledAllegation(unit, id);
     unit.readDone({ recordType: 'allegation', recordId: id }, READ_FIELDS);
@@ -146,7 +139,7 @@ async function subjectChanges(unit: StoreUnit, row: AllegationTable, change: All
  * under_investigation → substantiated | unsubstantiated → closed), records findings and remedy.
  * Concluding needs findings; closing a substantiated allegation needs the remedy.
  */
-export async function changeAllegation(store: ScopedStore, id: string, change: AllegationChange): Promise<AllegationView> {
+export async function changeAllegation(store: ScopedStore, id: string, change: AllegationChange): Promise<Allegation> {
   const { platform } = store;
   const at = platform.clock().toISOString();
   return store.unit(async (unit) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AllegationStatus } from '@haven/core';
+import type { Allegation, AllegationStatus } from '@haven/core';
 import { placeOf, type FieldCipher } from '../../platform/crypto/cipher.js';
 import type { AllegationTable } from '../../platform/db/schema.js';
 import type { Cursor } from '../../platform/http/pagination.js';
@@ -11,26 +11,9 @@ import { DESTROYED_TEXT, destroyCiphertexts, type DestroyedColumns } from '../..
 // Allegations of failure to assist, as stored and as the oversight body sees them. The filer's
 // description, the findings and the remedy are encrypted; the receipt is kept only as its hash.
 
-export interface AllegationView {
-  id: string;
-  status: AllegationStatus;
-  description: string;
-  /** The user who filed it; null when filed anonymously through the public form. */
-  filedBy: string | null;
-  personId: string | null;
-  obligationId: string | null;
-  incidentId: string | null;
-  oversightAgencyId: string | null;
-  findings: string | null;
-  remedy: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export const allegationPlace = (column: 'description_enc' | 'findings_enc' | 'remedy_enc', id: string): string => placeOf('allegations', column, id);
 
-export function allegationView(cipher: FieldCipher, row: AllegationTable): AllegationView {
+export function allegationView(cipher: FieldCipher, row: AllegationTable): Allegation {
   return {
     id: row.id,
     status: row.status as AllegationStatus,

@@ -1,4 +1,4 @@
-import type { FieldGroup } from '@haven/core';
+import type { AgeAssessmentView, FamilyLinkView, FieldGroup, IdentityDocumentView } from '@haven/core';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { newRecordId } from '../../platform/db/record-id.js';
 import { conflict, forbidden, unprocessable } from '../../platform/http/problem.js';
@@ -15,17 +15,6 @@ import {
 
 // Parts of a person's record beside the person row: age assessments, family links, identity
 // documents. All are identity-group data.
-
-export interface AgeAssessmentView {
-  id: string;
-  method: string;
-  assessedOn: string;
-  minAge: number;
-  maxAge: number;
-  assessor: string;
-  recordedBy: string;
-  createdAt: string;
-}
 
 /** Settles an age dispute: from now on the lower bound of the range is the person's age for the engine. */
 export async function recordAgeAssessment(
@@ -70,13 +59,6 @@ export async function listAgeAssessments(store: ScopedStore, personId: string): 
   );
 }
 
-export interface FamilyLinkView {
-  id: string;
-  personId: string;
-  relatedPersonId: string;
-  relation: string;
-}
-
 export async function linkFamily(store: ScopedStore, personId: string, input: { relatedPersonId: string; relation: string }): Promise<FamilyLinkView> {
   return store.unit(async (unit) => {
     await unit.caseGroups(personId);
@@ -99,19 +81,11 @@ export async function familyLinks(store: ScopedStore, personId: string): Promise
   );
 }
 
-export interface DocumentView {
-  id: string;
-  type: string;
-  number: string | null;
-  issuingCountry: string | null;
-  expiresOn: string | null;
-}
-
 export async function addDocument(
   store: ScopedStore,
   personId: string,
   input: { type: string; number?: string | undefined; issuingCountry?: string | undefined; expiresOn?: string | undefined },
-): Promise<DocumentView> {
+): Promise<IdentityDocumentView> {
   const { cipher } = store.platform;
   return store.unit(async (unit) => {
     await unit.caseGroups(personId);
@@ -131,7 +105,7 @@ export async function addDocument(
   });
 }
 
-export async function listDocuments(store: ScopedStore, personId: string): Promise<DocumentView[]> {
+export async function listDocuments(store: ScopedStore, personId: string): Promise<IdentityDocumentView[]> {
   const { cipher } = store.platform;
   return store.unit((unit) =>
     readPart(unit, personId, 'documents', async () =>

@@ -1,4 +1,4 @@
-import { personViewSchema, ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, idSchema } from '@haven/core';
+import { ageAssessmentViewSchema, familyLinkViewSchema, identityDocumentViewSchema, personViewSchema, ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -90,14 +90,6 @@ export const personRoutes: Feature = async (app, platform) => {
     },
   );
 
-  const ageAssessmentSchema = z
-    .object({ id: z.uuid(), method: z.string(), assessedOn: z.string(), minAge: z.number().int(), maxAge: z.number().int(), assessor: z.string(), recordedBy: z.string(), createdAt: z.string() })
-    .meta({ id: 'AgeAssessment' });
-  const familyLinkSchema = z.object({ id: z.uuid(), personId: z.uuid(), relatedPersonId: z.uuid(), relation: z.string() }).meta({ id: 'FamilyLink' });
-  const documentSchema = z
-    .object({ id: z.uuid(), type: z.string(), number: z.string().nullable(), issuingCountry: z.string().nullable(), expiresOn: z.string().nullable() })
-    .meta({ id: 'IdentityDocument' });
-
   app.post(
     '/api/persons/:id/age-assessments',
     {
@@ -111,7 +103,7 @@ export const personRoutes: Feature = async (app, platform) => {
         summary: 'Record an age assessment: the lower bound of its range settles a disputed age',
         params: personParams,
         body: ageAssessmentInputSchema,
-        response: { 201: ageAssessmentSchema },
+        response: { 201: ageAssessmentViewSchema },
       },
     },
     async (request, reply) => reply.code(201).send(await recordAgeAssessment(request.store, request.params.id, request.body)),
@@ -121,7 +113,7 @@ export const personRoutes: Feature = async (app, platform) => {
     '/api/persons/:id/age-assessments',
     {
       config: { access: { permission: 'person:read', personalData: true } },
-      schema: { tags: ['persons'], summary: 'Age assessments of a person', params: personParams, response: { 200: z.array(ageAssessmentSchema) } },
+      schema: { tags: ['persons'], summary: 'Age assessments of a person', params: personParams, response: { 200: z.array(ageAssessmentViewSchema) } },
     },
     async (request) => listAgeAssessments(request.store, request.params.id),
   );
@@ -138,7 +130,7 @@ export const personRoutes: Feature = async (app, platform) => {
           422: 'The related person is this person, or not one in your scope.',
         },
       },
-      schema: { tags: ['persons'], summary: 'Link a family member or travelling companion', params: personParams, body: familyLinkInputSchema, response: { 201: familyLinkSchema } },
+      schema: { tags: ['persons'], summary: 'Link a family member or travelling companion', params: personParams, body: familyLinkInputSchema, response: { 201: familyLinkViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await linkFamily(request.store, request.params.id, request.body)),
   );
@@ -150,7 +142,7 @@ export const personRoutes: Feature = async (app, platform) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'Identity data is not among the fields shared with you.' },
       },
-      schema: { tags: ['persons'], summary: 'Family links of a person, in both directions', params: personParams, response: { 200: z.array(familyLinkSchema) } },
+      schema: { tags: ['persons'], summary: 'Family links of a person, in both directions', params: personParams, response: { 200: z.array(familyLinkViewSchema) } },
     },
     async (request) => familyLinks(request.store, request.params.id),
   );
@@ -163,7 +155,7 @@ export const personRoutes: Feature = async (app, platform) => {
         idempotent: 201,
         refusals: { 403: 'Identity data is not among the fields shared with you.' },
       },
-      schema: { tags: ['persons'], summary: 'Record an identity document', params: personParams, body: identityDocumentInputSchema, response: { 201: documentSchema } },
+      schema: { tags: ['persons'], summary: 'Record an identity document', params: personParams, body: identityDocumentInputSchema, response: { 201: identityDocumentViewSchema } },
     },
     async (request, reply) => reply.code(201).send(await addDocument(request.store, request.params.id, request.body)),
   );
@@ -175,7 +167,7 @@ export const personRoutes: Feature = async (app, platform) => {
         access: { permission: 'person:read', personalData: true },
         refusals: { 403: 'Identity data is not among the fields shared with you.' },
       },
-      schema: { tags: ['persons'], summary: 'Identity documents of a person', params: personParams, response: { 200: z.array(documentSchema) } },
+      schema: { tags: ['persons'], summary: 'Identity documents of a person', params: personParams, response: { 200: z.array(identityDocumentViewSchema) } },
     },
     async (request) => listDocuments(request.store, request.params.id),
   );

@@ -1,12 +1,10 @@
-import { ERASURE_REQUESTERS, erasureRequestViewSchema, idSchema, legalHoldOverviewSchema, legalHoldViewSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, retentionReportSchema, textSchema, versionSchema } from '@haven/core';
+import { ERASURE_REQUESTERS, erasureRequestViewSchema, idSchema, legalHoldOverviewSchema, legalHoldViewSchema, RETENTION_RECORD_TYPES, RETENTION_WORDS, textSchema, versionSchema, erasureRequestsSchema, legalHoldsSchema, retentionPolicySchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
 import { erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
 
 const releaseBody = z.strictObject({ version: versionSchema, reason: textSchema(2000).describe('Why the hold is released, in writing (encrypted, audited)') });
-
-const standing = z.array(z.string()).describe('Every hold standing now: recorded holds, open or suspended investigations where the person is a victim or witness, allegations not closed');
 
 const personParams = z.strictObject({ id: idSchema });
 
@@ -41,7 +39,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         tags: ['retention'],
         summary: "A person's erasure requests, whether the record is purged, and the holds standing now",
         params: personParams,
-        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, requests: z.array(erasureRequestViewSchema) }).meta({ id: 'ErasureRequests' }) },
+        response: { 200: erasureRequestsSchema },
       },
     },
     async (request) => erasureRequestsOf(request.store, request.params.id),
@@ -82,7 +80,7 @@ export const retentionRoutes: Feature = (app, platform) => {
         tags: ['retention'],
         summary: 'The legal holds recorded on a person (placed and released, with their reasons) and every hold standing now',
         params: personParams,
-        response: { 200: z.object({ personId: z.uuid(), purgedAt: z.string().nullable(), standingHolds: standing, holds: z.array(legalHoldViewSchema) }).meta({ id: 'LegalHolds' }) },
+        response: { 200: legalHoldsSchema },
       },
     },
     async (request) => legalHoldsOf(request.store, request.params.id),
@@ -143,15 +141,7 @@ export const retentionRoutes: Feature = (app, platform) => {
       schema: {
         tags: ['retention'],
         summary: "The jurisdiction's retention periods and what is due now (a dry run: nothing is changed; `haven retention run` purges)",
-        response: {
-          200: z
-            .object({
-              profile: z.string(),
-              periods: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string(), countedFrom: z.string() })),
-              due: retentionReportSchema,
-            })
-            .meta({ id: 'RetentionPolicy' }),
-        },
+        response: { 200: retentionPolicySchema },
       },
     },
     async () => ({

@@ -2,8 +2,8 @@ import {
   EVIDENCE_INDICATORS,
   selfAssessmentAnswerInputSchema,
   selfAssessmentAnswerSchema,
+  selfAssessmentEvidenceSchema,
   selfAssessmentItemSchema,
-  selfAssessmentMeasureSchema,
   selfAssessmentViewSchema,
   UNODC_TOOLS,
   type AssessedItem,
@@ -62,7 +62,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     '/api/self-assessment/evidence',
     {
       config: { access: { permission: 'self_assessment:read' } },
-      schema: { tags: ['self-assessment'], summary: "Haven's own evidence measures, computed now (counts only)", response: { 200: z.object({ measuredAt: z.string(), measures: z.array(selfAssessmentMeasureSchema) }) } },
+      schema: { tags: ['self-assessment'], summary: "Haven's own evidence measures, computed now (counts only)", response: { 200: selfAssessmentEvidenceSchema } },
     },
     async () => {
       const result = await evidence(platform);

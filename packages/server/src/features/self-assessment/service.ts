@@ -34,8 +34,8 @@ function answerOf(row: SelfAssessmentAnswerTable): SelfAssessmentAnswer {
   };
 }
 
-
-export interface SelfAssessmentView {
+/** The assessment as evaluated: the route answers it as the core `SelfAssessmentView`, the gap report renders it. */
+export interface MeasuredSelfAssessment {
   jurisdiction: string;
   jurisdictionName: string;
   measuredAt: string;
@@ -45,7 +45,7 @@ export interface SelfAssessmentView {
 }
 
 /** Everything the coordinator sees: every item with its answer, measure and suggestion, and the gap report. */
-export async function selfAssessment(platform: Platform): Promise<SelfAssessmentView> {
+export async function selfAssessment(platform: Platform): Promise<MeasuredSelfAssessment> {
   const { db } = platform.database;
   const now = platform.clock();
   const [answers, measures] = await Promise.all([currentAnswerRows(db, platform.profile.id).then((rows) => rows.map(answerOf)), measureEvidence(reportReader(platform.database), now)]);
@@ -101,7 +101,7 @@ export async function answerItem(store: ScopedStore, itemId: string, input: Self
 }
 
 /** The gap report for download, with the download audited (what the State says of itself travels). */
-export async function reportForDownload(store: ScopedStore, format: 'html' | 'pdf'): Promise<SelfAssessmentView & { preparedBy: string }> {
+export async function reportForDownload(store: ScopedStore, format: 'html' | 'pdf'): Promise<MeasuredSelfAssessment & { preparedBy: string }> {
   const view = await selfAssessment(store.platform);
   const preparedBy = await store.unit(async (unit) => {
     unit.record({ action: 'self_assessment.report', recordType: 'self_assessment', recordId: null, fields: [format] });

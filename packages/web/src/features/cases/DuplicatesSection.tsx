@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { LikelyDuplicate, MergedInto, PersonMerge } from '@haven/core/schemas';
+import type { LikelyDuplicate, LikelyDuplicates, MergedInto, PersonMerge } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -196,7 +196,7 @@ function DuplicateItem({
 export function DuplicatesSection({ personId, person, onChanged }: { personId: string; person: Person | undefined; onChanged: (merge: PersonMerge) => void }) {
   const { t } = useTranslation();
   const mayMerge = useMe().permissions.includes('person:merge');
-  const duplicates = useQuery(apiQuery<{ items: LikelyDuplicate[] }>(queryKeys.duplicates(personId), `/api/persons/${personId}/duplicates`));
+  const duplicates = useQuery(apiQuery<LikelyDuplicates>(queryKeys.duplicates(personId), `/api/persons/${personId}/duplicates`));
   const [merge, setMerge] = useState<PersonMerge>();
   const [labelsOfMerge, setLabelsOfMerge] = useState<Record<string, string>>({});
   const changed = (next: PersonMerge, labels?: (id: string) => string) => {

@@ -1,4 +1,4 @@
-import type { ExportJobView as ExportJob } from '@haven/core/schemas';
+import type { CsrfToken, ExportJobView as ExportJob } from '@haven/core/schemas';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
@@ -14,7 +14,7 @@ function exportFilter(filter: DashboardFilter): Record<string, string> {
 
 /** Saves the finished file through the browser (a POST, so the CSRF token goes along). */
 async function save(job: ExportJob): Promise<void> {
-  const { csrfToken } = await api<{ csrfToken: string }>('GET', '/api/auth/csrf');
+  const { csrfToken } = await api<CsrfToken>('GET', '/api/auth/csrf');
   const response = await fetch(`/api/exports/${encodeURIComponent(job.id)}/download`, {
     method: 'POST',
     credentials: 'same-origin',

@@ -1,3 +1,4 @@
+import type { CsrfToken, SignInStage, SignInStep, TotpConfirmation, TotpEnrolment } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -115,7 +116,7 @@ function PasswordStep({ onDone }: { onDone: (password: string) => void }) {
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
     try {
-      const answer = await api<{ csrfToken: string }>('POST', '/api/auth/login', values);
+      const answer = await api<SignInStage>('POST', '/api/auth/login', values);
       setCsrfToken(answer.csrfToken);
       onDone(values.password);
     } catch (caught) {
@@ -139,12 +140,12 @@ const codeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
 
 function EnrolStep({ onDone }: { onDone: (recoveryCodes: string[]) => void }) {
   const { t } = useTranslation();
-  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string }>();
+  const [enrolment, setEnrolment] = useState<TotpEnrolment>();
   const [error, setError] = useState<unknown>();
   const form = useForm({ resolver: zodResolver(codeSchema), defaultValues: { code: '' } });
   useEffect(() => {
     let current = true;
-    api<{ secret: string; uri: string }>('POST', '/api/auth/totp/enrol', {}).then(
+    api<TotpEnrolment>('POST', '/api/auth/totp/enrol', {}).then(
       (answer) => current && setEnrolment(answer),
       (caught: unknown) => current && setError(caught),
     );
@@ -155,7 +156,7 @@ function EnrolStep({ onDone }: { onDone: (recoveryCodes: string[]) => void }) {
   const submit = form.handleSubmit(async ({ code }) => {
     setError(undefined);
     try {
-      const answer = await api<{ recoveryCodes: string[]; csrfToken: string }>('POST', '/api/auth/totp/confirm', { code });
+      const answer = await api<TotpConfirmation>('POST', '/api/auth/totp/confirm', { code });
       setCsrfToken(answer.csrfToken);
       onDone(answer.recoveryCodes);
     } catch (caught) {
@@ -219,7 +220,7 @@ function VerifyStep({ onDone }: { onDone: () => void }) {
     try {
       // Six digits are the authenticator's code; anything longer is a recovery code.
       const body = /^\d{6}$/.test(code) ? { code } : { recoveryCode: code };
-      const answer = await api<{ csrfToken: string }>('POST', '/api/auth/totp/verify', body);
+      const answer = await api<SignInStep>('POST', '/api/auth/totp/verify', body);
       setCsrfToken(answer.csrfToken);
       onDone();
     } catch (caught) {
@@ -249,7 +250,7 @@ function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string 
   const submit = form.handleSubmit(async ({ currentPassword: current, newPassword }) => {
     setError(undefined);
     try {
-      const answer = await api<{ csrfToken: string }>('POST', '/api/auth/password', { currentPassword: current, newPassword });
+      const answer = await api<CsrfToken>('POST', '/api/auth/password', { currentPassword: current, newPassword });
       setCsrfToken(answer.csrfToken);
       onDone(newPassword, current);
     } catch (caught) {

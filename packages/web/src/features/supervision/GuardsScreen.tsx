@@ -1,3 +1,4 @@
+import type { OpenGuard } from '@haven/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -18,7 +19,7 @@ import { SupervisionStrings } from './strings';
 function GuardsScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
-  const guarded = useQuery(apiQuery<{ personId: string; blockingObligations: string[] }[]>(queryKeys.openGuards(), '/api/queues/open-guards?limit=200'));
+  const guarded = useQuery(apiQuery<OpenGuard[]>(queryKeys.openGuards(), '/api/queues/open-guards?limit=200'));
   const decisions = useQuery(apiQuery<OversightItem[]>(queryKeys.oversightQueue(100), '/api/oversight/queue?limit=100'));
   // The queue also carries changes of staff access, for the oversight body only.
   const agencyDecisions = (decisions.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
