@@ -3,6 +3,7 @@ import { verifyAuditChain } from '../../platform/audit/chain.js';
 import type { Platform } from '../../platform/context.js';
 import { badRequest } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import type { StoreUnit } from '../../store/unit.js';
 import { auditEventRows } from './store.js';
 
 /** A page of the audit trail, oldest first; reading it is itself audited. */
@@ -13,26 +14,35 @@ export async function auditEvents(
   const { after, limit, recordType, recordId } = query;
   if (recordId && !recordType) throw badRequest('query:recordType', 'required with recordId');
   return store.unit(async (unit) => {
-    const rows = await auditEventRows(unit, { after, limit: limit + 1, recordType, recordId });
-    const page = rows.slice(0, limit);
+    const page = await auditEventPage(unit, { after, limit, recordType, recordId });
     unit.record({ action: 'audit.read', recordType: 'audit_event', recordId: null });
-    return {
-      items: page.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        actorUserId: r.actor_user_id,
-        actorAgencyId: r.actor_agency_id,
-        action: r.action,
-        recordType: r.record_type,
-        recordId: r.record_id,
-        fields: JSON.parse(r.fields) as string[],
-        requestId: r.request_id,
-        clientAddress: r.client_address,
-        hash: r.hash,
-      })),
-      nextAfter: rows.length > limit ? Number(page[page.length - 1]!.seq) : null,
-    };
+    return page;
   });
+}
+
+/** One page of audit events as the API shows them (oldest first) and where the next page starts. */
+export async function auditEventPage(
+  unit: StoreUnit,
+  filter: { after: number; limit: number; recordType?: string | undefined; recordId?: string | undefined },
+): Promise<AuditEventsPage> {
+  const rows = await auditEventRows(unit, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  return {
+    items: page.map((r) => ({
+      seq: Number(r.seq),
+      at: r.at,
+      actorUserId: r.actor_user_id,
+      actorAgencyId: r.actor_agency_id,
+      action: r.action,
+      recordType: r.record_type,
+      recordId: r.record_id,
+      fields: JSON.parse(r.fields) as string[],
+      requestId: r.request_id,
+      clientAddress: r.client_address,
+      hash: r.hash,
+    })),
+    nextAfter: rows.length > filter.limit ? Number(page[page.length - 1]!.seq) : null,
+  };
 }
 
 /** Recomputes the hash chain and its keyed anchor. */

@@ -6,11 +6,11 @@ import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { conflict, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { auditEventPage } from '../audit/service.js';
 import { incidentSubject } from '../justice/service.js';
 import {
   allegationPlace,
   allegationView,
-  auditEventRows,
   defaultOversightAgency,
   eraseAllegationText,
   findAllegationByReceipt,
@@ -192,26 +192,10 @@ export async function recordAuditTrail(
   limit: number,
 ): Promise<{ recordType: string; recordId: string; items: RecordAuditEvent[]; nextAfter: number | null }> {
   return store.unit(async (unit) => {
-    const rows = await auditEventRows(unit, recordType, recordId, after, limit);
-    const page = rows.slice(0, limit);
+    const page = await auditEventPage(unit, { after, limit, recordType, recordId });
     // The read lands in the record's own trail: who looked at it is part of its history.
     unit.record({ action: 'audit.read', recordType, recordId });
-    return {
-      recordType,
-      recordId,
-      items: page.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        actorUserId: r.actor_user_id,
-        actorAgencyId: r.actor_agency_id,
-        action: r.action,
-        fields: JSON.parse(r.fields) as string[],
-        requestId: r.request_id,
-        clientAddress: r.client_address,
-        hash: r.hash,
-      })),
-      nextAfter: rows.length > limit ? Number(page[page.length - 1]!.seq) : null,
-    };
+    return { recordType, recordId, items: page.items.map(({ recordType: _type, recordId: _id, ...event }) => event), nextAfter: page.nextAfter };
   });
 }
 

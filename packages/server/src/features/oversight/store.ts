@@ -119,18 +119,6 @@ export async function personExists(unit: StoreUnit, personId: string): Promise<b
   return (await unit.db.selectFrom('persons').select('id').where('id', '=', personId).executeTakeFirst()) !== undefined;
 }
 
-/** One page of a record's audit trail, oldest first, after `after`: one more row than asked tells whether more follow. */
-export async function auditEventRows(unit: StoreUnit, recordType: string, recordId: string, after: number, limit: number) {
-  return unit.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('record_type', '=', recordType)
-    .where('record_id', '=', recordId)
-    .where('seq', '>', after)
-    .orderBy('seq')
-    .limit(limit + 1)
-    .execute();
-}
 
 /** Destroys an allegation's free text (description, findings, remedy) once it is past retention; its status and links stay. */
 export async function eraseAllegationText(unit: StoreUnit, id: string, at: string): Promise<void> {
