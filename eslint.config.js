@@ -8,7 +8,7 @@ const PERSONAL_TABLES = [
   'persons', 'person_match_keys', 'person_merges', 'cases', 'access_grants', 'encounters', 'family_links',
   'identity_documents', 'age_assessments', 'screenings', 'detentions', 'consular_notifications', 'assistance',
   'obligations', 'guard_overrides', 'case_actions', 'consents', 'referrals', 'justice_links', 'protection_measures',
-  'incidents', 'allegations', 'legal_holds', 'erasure_requests',
+  'incidents', 'allegations', 'legal_holds', 'erasure_requests', 'link_requests',
 ];
 const QUERY_METHODS = 'selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto|replaceInto';
 // The one helper that writes a table named by its caller (`destroyCiphertexts(unit, 'table', …)`) counts as a write to it.
@@ -28,7 +28,7 @@ const rawSql = { selector: "TaggedTemplateExpression[tag.name='sql']", message: 
 const OWNERS = {
   identity: ['agencies', 'users', 'access_changes', 'recovery_codes', 'sessions', 'api_tokens', 'settings', 'conduct_versions', 'conduct_acceptances', 'unknown_login_attempts'],
   persons: ['persons', 'family_links', 'identity_documents', 'age_assessments'],
-  duplicates: ['person_match_keys', 'person_merges'],
+  duplicates: ['person_match_keys', 'person_merges', 'link_requests'],
   encounters: ['encounters'],
   cases: ['cases', 'detentions', 'consular_notifications'],
   screening: ['screenings'],

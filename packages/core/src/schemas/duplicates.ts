@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { matchReasonSchema } from '../matching/reasons.js';
+import { textSchema, versionSchema } from './common.js';
 
 // Identity matching: what the server answers about likely duplicates and merges, typed
 // once for the server (validation, OpenAPI) and the web app.
@@ -32,6 +33,67 @@ export type PersonMerge = z.infer<typeof personMergeSchema>;
 export const mergedIntoSchema = z.object({ personId: z.uuid(), mergedInto: z.uuid().nullable(), mergeId: z.uuid().nullable() });
 export type MergedInto = z.infer<typeof mergedIntoSchema>;
 
-/** Likely duplicates of a person, best first. */
-export const likelyDuplicatesSchema = z.object({ items: z.array(likelyDuplicateSchema) });
+/**
+ * A likely match of a person on record at an agency outside the caller's scope: that it exists,
+ * the agency holding it, and an opaque reference to ask that agency to link or take over. Nothing
+ * of the other record (no id, name, date, score or reason) is in it.
+ */
+export const likelyMatchElsewhereSchema = z
+  .object({
+    agencyId: z.uuid(),
+    agencyName: z.string(),
+    reference: z.string().describe('Opaque, for a link request about this person only; it expires'),
+  })
+  .meta({ id: 'LikelyMatchElsewhere' });
+export type LikelyMatchElsewhere = z.infer<typeof likelyMatchElsewhereSchema>;
+
+/** Likely duplicates of a person, best first, and the agencies outside my scope holding a likely match. */
+export const likelyDuplicatesSchema = z.object({ items: z.array(likelyDuplicateSchema), elsewhere: z.array(likelyMatchElsewhereSchema) });
 export type LikelyDuplicates = z.infer<typeof likelyDuplicatesSchema>;
+
+/**
+ * What one agency asks the agency holding a likely match: `link` (merge the two records, the
+ * holding agency choosing which survives) or `take_over` (the holding agency takes the requester's
+ * record: its case moves there, where the two can then be merged).
+ */
+export const LINK_REQUEST_KINDS = ['link', 'take_over'] as const;
+export type LinkRequestKind = (typeof LINK_REQUEST_KINDS)[number];
+export const LINK_REQUEST_STATUSES = ['pending', 'accepted', 'refused'] as const;
+
+export const linkRequestInputSchema = z.strictObject({
+  reference: z.string().min(1).max(2000).describe('The reference of a likely match elsewhere, as the duplicates answer gave it'),
+  kind: z.enum(LINK_REQUEST_KINDS),
+});
+
+export const linkRequestAcceptSchema = z.strictObject({
+  version: versionSchema,
+  survivor: z.enum(['held', 'requested']).optional().describe('For a link: whose record survives the merge, ours (held, the default) or the requester\'s'),
+});
+
+export const linkRequestRefuseSchema = z.strictObject({ version: versionSchema, reason: textSchema(1000) });
+
+const agencyRefSchema = z.object({ id: z.uuid(), name: z.string() });
+
+/**
+ * A link request as one side sees it: its own record only (id and, for a role reading identity,
+ * name), the two agencies, and the decision. The other side's record is never named.
+ */
+export const linkRequestViewSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(LINK_REQUEST_KINDS),
+    status: z.enum(LINK_REQUEST_STATUSES),
+    side: z.enum(['requester', 'holder']).describe('Whether my agency asked or holds the likely match'),
+    personId: z.uuid().describe("My agency's record"),
+    personName: z.string().nullable().describe("My agency's record's name"),
+    requesterAgency: agencyRefSchema,
+    holderAgency: agencyRefSchema,
+    requestedAt: z.string(),
+    decidedAt: z.string().nullable(),
+    refusalReason: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'LinkRequest' });
+export type LinkRequestView = z.infer<typeof linkRequestViewSchema>;
+export const linkRequestListSchema = z.object({ items: z.array(linkRequestViewSchema) });
+export type LinkRequestList = z.infer<typeof linkRequestListSchema>;

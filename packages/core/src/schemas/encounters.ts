@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENCOUNTER_TYPES, FIELD_GROUPS } from '../codes.js';
-import { likelyDuplicateSchema } from './duplicates.js';
+import { likelyDuplicateSchema, likelyMatchElsewhereSchema } from './duplicates.js';
 
 // What the encounter routes answer: the encounter, the persons registered at it, its triage.
 
@@ -32,6 +32,7 @@ export const registeredPersonSchema = z.object({
   fieldGroups: z.array(z.enum(FIELD_GROUPS)),
   fields: z.record(z.string(), z.unknown()),
   likelyDuplicates: z.array(likelyDuplicateSchema).optional(),
+  likelyMatchesElsewhere: z.array(likelyMatchElsewhereSchema).optional(),
 });
 
 /** What a mass registration answers: the encounter and everyone registered at it. */

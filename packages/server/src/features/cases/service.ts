@@ -220,4 +220,4 @@ export async function recordConsularNotification(
 }
 
 export { closeEveryCase, isDetained, openDetention } from './store.js';
-export { eraseCasesOf, moveDetentionRecords, returnDetentionRecords } from './store.js';
+export { eraseCasesOf, moveCaseToAgency, moveDetentionRecords, returnDetentionRecords } from './store.js';

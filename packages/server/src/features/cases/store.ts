@@ -28,6 +28,21 @@ export async function officerOf(unit: StoreUnit, userId: string): Promise<{ agen
   return unit.db.selectFrom('users').select(['agency_id', 'disabled']).where('id', '=', userId).executeTakeFirst();
 }
 
+/**
+ * The person's case moves to another agency (a take-over it accepted): unassigned there, as a new
+ * version. Answers the case's id, or undefined when the person has none.
+ */
+export async function moveCaseToAgency(unit: StoreUnit, personId: string, agencyId: string, at: string): Promise<string | undefined> {
+  const row = await unit.db.selectFrom('cases').select('id').where('person_id', '=', personId).executeTakeFirst();
+  if (!row) return undefined;
+  await unit.db
+    .updateTable('cases')
+    .set((eb) => ({ agency_id: agencyId, officer_id: null, version: eb('version', '+', 1), updated_at: at }))
+    .where('id', '=', row.id)
+    .execute();
+  return row.id;
+}
+
 /** Moves the person's case to `stage` from any of `from`; with `newVersion`, an edit based on the version before is refused. */
 export async function setCaseStageFrom(unit: StoreUnit, personId: string, stage: CaseStage, from: readonly CaseStage[], at: string, newVersion: boolean): Promise<void> {
   await unit.db

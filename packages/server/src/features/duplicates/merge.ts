@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../platform/http/problem.js';
-import type { ScopedStore } from '../../store/scoped-store.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import { moveAssistanceRecords, returnAssistanceRecords } from '../assistance/service.js';
 import { moveDetentionRecords, returnDetentionRecords } from '../cases/service.js';
 import { moveJusticeLinks } from '../justice/service.js';
@@ -89,83 +89,91 @@ export async function mergePersons(store: ScopedStore, survivorId: string, merge
     const persons = await personRows(unit, [survivorId, mergedId]);
     if (persons.length !== 2) throw notFound('person');
     if (persons.some((p) => p.merged_into)) throw conflict('already_merged', 'One of these records was already merged into another.');
-
-    const rows: MovedRows = { moved: {}, screeningVersions: {}, combinedScreeningId: null, setAside: [] };
-    const following: Record<FollowingTable, string[]> = {
-      ...(await moveAssistanceRecords(unit, mergedId, survivorId)),
-      ...(await moveReferralRecords(unit, mergedId, survivorId)),
-      ...(await moveDocumentRecords(unit, mergedId, survivorId)),
-      ...(await moveDetentionRecords(unit, mergedId, survivorId)),
-      ...(await moveActionRecords(unit, mergedId, survivorId)),
-    };
-    for (const [table, ids] of Object.entries(following) as [FollowingTable, string[]][]) if (ids.length > 0) rows.moved[table] = ids;
-
-    // Justice links are unique per investigation and role: one the survivor already has stays behind.
-    const taken = new Set((await justiceLinksOf(unit, survivorId)).map((l) => `${l.investigation_id} ${l.role}`));
-    const movableLinks = (await justiceLinksOf(unit, mergedId)).filter((l) => !taken.has(`${l.investigation_id} ${l.role}`)).map((l) => l.id);
-    if (movableLinks.length > 0) {
-      await moveJusticeLinks(unit, movableLinks, survivorId);
-      rows.moved.justice_links = movableLinks;
-    }
-
-    // Screenings: renumbered after the survivor's, then one combining both latest sets of indicators.
-    const combined = [...new Set([...(await latestIndicators(unit, survivorId)), ...(await latestIndicators(unit, mergedId))])].sort();
-    let version = await topScreeningVersion(unit, survivorId);
-    const screenings = await screeningVersionsOf(unit, mergedId);
-    for (const screening of screenings) {
-      version += 1;
-      rows.screeningVersions[screening.id] = screening.screening_version;
-      await moveScreening(unit, screening.id, survivorId, version);
-    }
-    if (screenings.length > 0) {
-      rows.moved.screenings = screenings.map((s) => s.id);
-      rows.combinedScreeningId = randomUUID();
-      await insertScreening(unit, {
-        id: rows.combinedScreeningId,
-        person_id: survivorId,
-        screening_version: version + 1,
-        indicators: JSON.stringify(combined),
-        statement_enc: null,
-        statement_language: null,
-        screened_by: unit.actor.userId,
-        screened_at: at,
-        created_at: at,
-      });
-      unit.record({ action: 'screening.create', recordType: 'screening', recordId: rows.combinedScreeningId, fields: ['indicators'] });
-    }
-
-    // Obligations: those the survivor lacks move; one the survivor already has is set aside.
-    const survivorCodes = new Set((await obligationsOf(unit, survivorId)).map((o) => o.code));
-    const obligations = await obligationsOf(unit, mergedId);
-    const moving = obligations.filter((o) => !survivorCodes.has(o.code)).map((o) => o.id);
-    // One an allegation of failure to assist names stays where it is: the oversight record must hold.
-    const alleged = await allegedObligations(unit, obligations.map((o) => o.id));
-    rows.setAside = obligations.filter((o) => survivorCodes.has(o.code) && !alleged.has(o.id));
-    if (moving.length > 0) {
-      await moveObligations(unit, moving, survivorId);
-      rows.moved.obligations = moving;
-    }
-    await setObligationsAside(unit, rows.setAside.map((o) => o.id));
-
-    await setMergedInto(unit, mergedId, survivorId, at);
-    const id = randomUUID();
-    await insertMerge(unit, {
-      id,
-      survivor_id: survivorId,
-      merged_id: mergedId,
-      moved_rows: JSON.stringify(rows),
-      reason_enc: platform.cipher.encrypt(reason, placeOf('person_merges', 'reason_enc', id)),
-      merged_by: unit.actor.userId,
-      merged_at: at,
-      unmerged_by: null,
-      unmerged_at: null,
-      version: 1,
-    });
-    unit.record({ action: 'person.merged', recordType: 'person', recordId: mergedId, fields: ['mergedInto'] });
-    unit.record({ action: 'person.merged', recordType: 'person', recordId: survivorId, fields: Object.keys(countsOf(rows)) });
-    unit.factsChanged([survivorId]);
-    return { id, survivorId, mergedId, mergedAt: at, unmergedAt: null, moved: countsOf(rows) };
+    return mergeRecords(unit, survivorId, mergedId, reason, at);
   });
+}
+
+/**
+ * The merge itself, once the caller's right to it is settled: by scope (`mergePersons`), or by an
+ * accepted link request across agencies. Both records exist and neither is merged away.
+ */
+export async function mergeRecords(unit: ScopedUnit, survivorId: string, mergedId: string, reason: string, at: string): Promise<PersonMerge> {
+  const { platform } = unit;
+  const rows: MovedRows = { moved: {}, screeningVersions: {}, combinedScreeningId: null, setAside: [] };
+  const following: Record<FollowingTable, string[]> = {
+    ...(await moveAssistanceRecords(unit, mergedId, survivorId)),
+    ...(await moveReferralRecords(unit, mergedId, survivorId)),
+    ...(await moveDocumentRecords(unit, mergedId, survivorId)),
+    ...(await moveDetentionRecords(unit, mergedId, survivorId)),
+    ...(await moveActionRecords(unit, mergedId, survivorId)),
+  };
+  for (const [table, ids] of Object.entries(following) as [FollowingTable, string[]][]) if (ids.length > 0) rows.moved[table] = ids;
+
+  // Justice links are unique per investigation and role: one the survivor already has stays behind.
+  const taken = new Set((await justiceLinksOf(unit, survivorId)).map((l) => `${l.investigation_id} ${l.role}`));
+  const movableLinks = (await justiceLinksOf(unit, mergedId)).filter((l) => !taken.has(`${l.investigation_id} ${l.role}`)).map((l) => l.id);
+  if (movableLinks.length > 0) {
+    await moveJusticeLinks(unit, movableLinks, survivorId);
+    rows.moved.justice_links = movableLinks;
+  }
+
+  // Screenings: renumbered after the survivor's, then one combining both latest sets of indicators.
+  const combined = [...new Set([...(await latestIndicators(unit, survivorId)), ...(await latestIndicators(unit, mergedId))])].sort();
+  let version = await topScreeningVersion(unit, survivorId);
+  const screenings = await screeningVersionsOf(unit, mergedId);
+  for (const screening of screenings) {
+    version += 1;
+    rows.screeningVersions[screening.id] = screening.screening_version;
+    await moveScreening(unit, screening.id, survivorId, version);
+  }
+  if (screenings.length > 0) {
+    rows.moved.screenings = screenings.map((s) => s.id);
+    rows.combinedScreeningId = randomUUID();
+    await insertScreening(unit, {
+      id: rows.combinedScreeningId,
+      person_id: survivorId,
+      screening_version: version + 1,
+      indicators: JSON.stringify(combined),
+      statement_enc: null,
+      statement_language: null,
+      screened_by: unit.actor.userId,
+      screened_at: at,
+      created_at: at,
+    });
+    unit.record({ action: 'screening.create', recordType: 'screening', recordId: rows.combinedScreeningId, fields: ['indicators'] });
+  }
+
+  // Obligations: those the survivor lacks move; one the survivor already has is set aside.
+  const survivorCodes = new Set((await obligationsOf(unit, survivorId)).map((o) => o.code));
+  const obligations = await obligationsOf(unit, mergedId);
+  const moving = obligations.filter((o) => !survivorCodes.has(o.code)).map((o) => o.id);
+  // One an allegation of failure to assist names stays where it is: the oversight record must hold.
+  const alleged = await allegedObligations(unit, obligations.map((o) => o.id));
+  rows.setAside = obligations.filter((o) => survivorCodes.has(o.code) && !alleged.has(o.id));
+  if (moving.length > 0) {
+    await moveObligations(unit, moving, survivorId);
+    rows.moved.obligations = moving;
+  }
+  await setObligationsAside(unit, rows.setAside.map((o) => o.id));
+
+  await setMergedInto(unit, mergedId, survivorId, at);
+  const id = randomUUID();
+  await insertMerge(unit, {
+    id,
+    survivor_id: survivorId,
+    merged_id: mergedId,
+    moved_rows: JSON.stringify(rows),
+    reason_enc: platform.cipher.encrypt(reason, placeOf('person_merges', 'reason_enc', id)),
+    merged_by: unit.actor.userId,
+    merged_at: at,
+    unmerged_by: null,
+    unmerged_at: null,
+    version: 1,
+  });
+  unit.record({ action: 'person.merged', recordType: 'person', recordId: mergedId, fields: ['mergedInto'] });
+  unit.record({ action: 'person.merged', recordType: 'person', recordId: survivorId, fields: Object.keys(countsOf(rows)) });
+  unit.factsChanged([survivorId]);
+  return { id, survivorId, mergedId, mergedAt: at, unmergedAt: null, moved: countsOf(rows) };
 }
 
 /** Undoes a merge exactly: every moved row goes back, versions as they were, set-aside obligations return. */

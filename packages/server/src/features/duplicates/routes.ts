@@ -1,13 +1,28 @@
-import { idSchema, likelyDuplicateSchema, mergedIntoSchema, personMergeSchema, textSchema, likelyDuplicatesSchema } from '@haven/core';
+import {
+  idSchema,
+  likelyDuplicateSchema,
+  likelyDuplicatesSchema,
+  likelyMatchElsewhereSchema,
+  linkRequestAcceptSchema,
+  linkRequestInputSchema,
+  linkRequestListSchema,
+  linkRequestRefuseSchema,
+  linkRequestViewSchema,
+  mergedIntoSchema,
+  personMergeSchema,
+  textSchema,
+} from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { mergedInto, mergePersons, unmergePersons } from './merge.js';
-import { likelyDuplicates } from './service.js';
+import { acceptLinkRequest, likelyDuplicates, linkRequests, refuseLinkRequest, requestLink } from './service.js';
+
+const LINK_REQUEST_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
 
 const personParams = z.strictObject({ id: idSchema });
 
 // Defined in core (the web app types its answers with it); the registration routes take it from here.
-export { likelyDuplicateSchema };
+export { likelyDuplicateSchema, likelyMatchElsewhereSchema };
 
 /**
  * `?duplicates=true` on a registration: the answer lists each registered person's likely
@@ -28,12 +43,91 @@ export const duplicateRoutes: Feature = (app) => {
       },
       schema: {
         tags: ['persons'],
-        summary: 'Likely duplicates of a person among those I may see, best first, with the reasons',
+        summary: 'Likely duplicates of a person among those I may see, best first, with the reasons; and the agencies outside my scope holding a likely match (named, nothing of their record)',
         params: personParams,
         response: { 200: likelyDuplicatesSchema },
       },
     },
-    async (request) => ({ items: await likelyDuplicates(request.store, request.params.id) }),
+    async (request) => likelyDuplicates(request.store, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/link-requests',
+    {
+      config: {
+        access: { permission: 'person:write', personalData: true },
+        // Each request tells that a likely match exists somewhere: bounded per caller's address.
+        rateLimit: LINK_REQUEST_RATE_LIMIT,
+        refusals: {
+          403: 'Only an agency working on the case, with a role reading identity fields, asks.',
+          409: 'The other record was merged into another since (`link-target-merged`, naming the agency holding the survivor), a request is already waiting (`link-request-pending`), or this record was merged away (`already_merged`).',
+          422: 'The reference is not one of a likely match of this person, is too old, or names a record you may now see (`reference`).',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: 'Ask the agency holding a likely match of my record to link the two or take my record over; it decides',
+        params: personParams,
+        body: linkRequestInputSchema,
+        response: { 201: linkRequestViewSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await requestLink(request.store, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/link-requests',
+    {
+      config: { access: { permission: 'case:manage', personalData: true } },
+      schema: {
+        tags: ['persons'],
+        summary: 'Link requests my agency made or must decide, pending first; each names only my own record',
+        response: { 200: linkRequestListSchema },
+      },
+    },
+    async (request) => ({ items: await linkRequests(request.store) }),
+  );
+
+  app.post(
+    '/api/link-requests/:id/accept',
+    {
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: {
+          403: 'Only the agency holding the likely match decides; a link (a merge) needs a supervisor.',
+          409: 'Already decided (`link-request-decided`), or a record was merged away since (`link-target-merged`, naming the agency holding the survivor).',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: 'Accept a link request: a link merges the two records (the survivor as chosen), a take-over moves the requester\'s case to my agency',
+        params: personParams,
+        body: linkRequestAcceptSchema,
+        response: { 200: linkRequestViewSchema },
+      },
+    },
+    async (request) => acceptLinkRequest(request.store, request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/link-requests/:id/refuse',
+    {
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: {
+          403: 'Only the agency holding the likely match decides.',
+          409: 'Already decided (`link-request-decided`).',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: 'Refuse a link request, with a reason the requesting agency reads',
+        params: personParams,
+        body: linkRequestRefuseSchema,
+        response: { 200: linkRequestViewSchema },
+      },
+    },
+    async (request) => refuseLinkRequest(request.store, request.params.id, request.body),
   );
 
   app.post(

@@ -1,8 +1,9 @@
-import { preparePerson, queryKeysOf, storedKeysOf, type MatchPerson, type PreparedPerson } from '@haven/core';
+import { preparePerson, queryKeysOf, ROLES, storedKeysOf, type MatchPerson, type PreparedPerson } from '@haven/core';
+import { ROLE_POLICIES, type Permission } from '../../platform/access/roles.js';
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { FieldCipher } from '../../platform/crypto/cipher.js';
 import type { Queryable } from '../../platform/db/database.js';
-import type { ObligationTable, PersonMergeTable, PersonTable } from '../../platform/db/schema.js';
+import type { LinkRequestTable, ObligationTable, PersonMergeTable, PersonTable } from '../../platform/db/schema.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { destroyCiphertexts, type DestroyedColumns } from '../../platform/db/destroy-ciphertexts.js';
 
@@ -89,9 +90,14 @@ export const MAX_KEY_BLOCK = 200;
  */
 export const RANKED_BY_KEYS = 300;
 
-/** Whose persons a search may return: those the agency's officers may read identity fields of. */
+/**
+ * Whose persons a search may return: those the agency's officers may read identity fields of, or
+ * with `outside`, exactly the others: persons whose case another agency holds and that this agency
+ * may not read (scored server-side only, never answered).
+ */
 export interface CandidateScope {
   agencyId: string;
+  outside?: boolean;
 }
 
 /**
@@ -193,6 +199,9 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
   const keys = [...new Map(queryKeysOf(person).map((key) => [cipher.blindIndex(MATCH_KEY_PURPOSE, key), emphasisOf(key, person)] as const))];
   if (keys.length === 0) return [];
   const blocks = q.getExecutor().adapter instanceof PostgresAdapter ? keyHitsOnPostgres(keys) : keyHitsOnSqlite(keys);
+  const readable = sql`(exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id = ${scope.agencyId})
+        or exists (select 1 from access_grants as g where g.person_id = shared.person_id and g.agency_id = ${scope.agencyId}
+          and g.revoked_at is null and g.field_groups like '%"identity"%'))`;
   // Only the best by their keys are read from persons for their plain values: a search for a
   // common name meets over a thousand persons, and a row read for each of them cost more than
   // all the key reads together. The scope comes first, so the places go to visible persons only;
@@ -207,9 +216,7 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
         order by affinity desc, person_id
         limit ${keys.length * (MAX_KEY_BLOCK + 1)}
       ) as shared
-      where exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id = ${scope.agencyId})
-        or exists (select 1 from access_grants as g where g.person_id = shared.person_id and g.agency_id = ${scope.agencyId}
-          and g.revoked_at is null and g.field_groups like '%"identity"%')
+      where ${scope.outside ? sql`not (${readable}) and exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id <> ${scope.agencyId})` : readable}
       order by shared.affinity desc, shared.person_id
       limit ${RANKED_BY_KEYS}
     ) as best
@@ -304,4 +311,91 @@ export async function eraseMergesOf(unit: StoreUnit, personId: string, columns: 
 /** A purge: the person's blocking keys go; answers how many. */
 export async function deleteMatchKeysOf(unit: StoreUnit, personId: string): Promise<number> {
   return Number((await unit.db.deleteFrom('person_match_keys').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
+}
+
+// ---- duplicates across agencies -----------------------------------------------------------
+
+/** The agency holding each person's case, with its name (a person has one case). */
+export async function holdingAgencies(unit: StoreUnit, personIds: readonly string[]): Promise<Map<string, { id: string; name: string }>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await unit.db
+    .selectFrom('cases')
+    .innerJoin('agencies', 'agencies.id', 'cases.agency_id')
+    .select(['cases.person_id', 'agencies.id', 'agencies.name'])
+    .where('cases.person_id', 'in', [...personIds])
+    .execute();
+  return new Map(rows.map((row) => [row.person_id, { id: row.id, name: row.name }]));
+}
+
+/** Active users of an agency whose role has a permission (those to tell of a request). */
+export async function agencyUsersWith(unit: StoreUnit, agencyId: string, permission: Permission): Promise<string[]> {
+  const roles = ROLES.filter((role) => ROLE_POLICIES[role].permissions.includes(permission));
+  const rows = await unit.db.selectFrom('users').select('id').where('agency_id', '=', agencyId).where('role', 'in', roles).where('disabled', '=', 0).execute();
+  return rows.map((row) => row.id);
+}
+
+export async function agencyNames(unit: StoreUnit, agencyIds: readonly string[]): Promise<Map<string, string>> {
+  if (agencyIds.length === 0) return new Map();
+  const rows = await unit.db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', [...new Set(agencyIds)]).execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+export async function insertLinkRequest(unit: StoreUnit, row: LinkRequestTable): Promise<void> {
+  await unit.db.insertInto('link_requests').values(row).execute();
+}
+
+export async function findLinkRequest(unit: StoreUnit, id: string): Promise<LinkRequestTable | undefined> {
+  return unit.db.selectFrom('link_requests').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A request still waiting between the same two records, if any. */
+export async function pendingLinkRequest(unit: StoreUnit, requesterPersonId: string, holderPersonId: string): Promise<{ id: string } | undefined> {
+  return unit.db
+    .selectFrom('link_requests')
+    .select('id')
+    .where('requester_person_id', '=', requesterPersonId)
+    .where('holder_person_id', '=', holderPersonId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+/** The requests an agency made or holds, pending first, then the latest. */
+export async function linkRequestsOfAgency(unit: StoreUnit, agencyId: string, limit: number): Promise<LinkRequestTable[]> {
+  return unit.db
+    .selectFrom('link_requests')
+    .selectAll()
+    .where((eb) => eb.or([eb('requester_agency_id', '=', agencyId), eb('holder_agency_id', '=', agencyId)]))
+    .orderBy(sql`case when status = 'pending' then 0 else 1 end`)
+    .orderBy('requested_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Records the decision if the request is still pending at `version`; false when it changed meanwhile. */
+export async function decideLinkRequest(
+  unit: StoreUnit,
+  request: Pick<LinkRequestTable, 'id' | 'version'>,
+  decision: Pick<LinkRequestTable, 'status' | 'decided_by' | 'decided_at' | 'refusal_reason_enc'>,
+): Promise<boolean> {
+  const updated = await unit.db
+    .updateTable('link_requests')
+    .set({ ...decision, version: request.version + 1 })
+    .where('id', '=', request.id)
+    .where('version', '=', request.version)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** A purge: destroys these encrypted columns of the link requests about the person, on either side; answers how many rows had them. */
+export async function eraseLinkRequestsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const rows = await unit.db
+    .selectFrom('link_requests')
+    .select('id')
+    .where((eb) => eb.or([eb('requester_person_id', '=', personId), eb('holder_person_id', '=', personId)]))
+    .execute();
+  const ids = rows.map((row) => row.id);
+  await destroyCiphertexts(unit, 'link_requests', ids, columns);
+  return ids.length;
 }

@@ -88,7 +88,10 @@ export const encounterRoutes: Feature = (app) => {
       const registered = await registerAtEncounter(request.store, request.params.id, request.body.persons);
       if (request.query.duplicates !== 'true') return reply.code(201).send(registered);
       const duplicates = await likelyDuplicatesOfRegistered(request.store, registered.persons.map((person) => person.id));
-      return reply.code(201).send({ ...registered, persons: registered.persons.map((person) => ({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] })) });
+      return reply.code(201).send({
+        ...registered,
+        persons: registered.persons.map((person) => ({ ...person, likelyDuplicates: duplicates.get(person.id)?.items ?? [], likelyMatchesElsewhere: duplicates.get(person.id)?.elsewhere ?? [] })),
+      });
     },
   );
 

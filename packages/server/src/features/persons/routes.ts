@@ -2,7 +2,7 @@ import { ageAssessmentViewSchema, familyLinkViewSchema, identityDocumentViewSche
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
-import { likelyDuplicateSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
+import { likelyDuplicateSchema, likelyMatchElsewhereSchema, registrationDuplicatesQuerySchema } from '../duplicates/routes.js';
 import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { encryptPlaintextBirthDates } from './birth-date.js';
 import { auditRefusedPersonReads } from './refused-reads.js';
@@ -37,14 +37,19 @@ export const personRoutes: Feature = async (app, platform) => {
         summary: 'Register a person (with first indicators, if any) and open their case',
         querystring: registrationDuplicatesQuerySchema,
         body: registrationPersonSchema,
-        response: { 201: personViewSchema.extend({ likelyDuplicates: z.array(likelyDuplicateSchema).optional() }).meta({ id: 'RegisteredPerson' }) },
+        response: {
+          201: personViewSchema
+            .extend({ likelyDuplicates: z.array(likelyDuplicateSchema).optional(), likelyMatchesElsewhere: z.array(likelyMatchElsewhereSchema).optional() })
+            .meta({ id: 'RegisteredPerson' }),
+        },
       },
     },
     async (request, reply) => {
       const person = await createPerson(request.store, request.body);
       if (request.query.duplicates !== 'true') return reply.code(201).send(person);
       const duplicates = await likelyDuplicatesOfRegistered(request.store, [person.id]);
-      return reply.code(201).send({ ...person, likelyDuplicates: duplicates.get(person.id) ?? [] });
+      const found = duplicates.get(person.id);
+      return reply.code(201).send({ ...person, likelyDuplicates: found?.items ?? [], likelyMatchesElsewhere: found?.elsewhere ?? [] });
     },
   );
 

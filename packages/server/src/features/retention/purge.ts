@@ -6,7 +6,7 @@ import { forgetAnswersMentioning } from '../../platform/http/idempotency.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { eraseAssistanceOf } from '../assistance/service.js';
 import { eraseCasesOf } from '../cases/service.js';
-import { deleteMatchKeysOf, eraseMergesOf } from '../duplicates/service.js';
+import { deleteMatchKeysOf, eraseLinkRequestsOf, eraseMergesOf } from '../duplicates/service.js';
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 import { eraseEncounterOf } from '../encounters/service.js';
 import { expireFinishedExports } from '../exports/jobs.js';
@@ -50,6 +50,8 @@ export const ERASERS: Readonly<Record<string, Eraser>> = {
   encounters: eraseEncounterOf,
   // Merges the person took part in, on either side.
   person_merges: eraseMergesOf,
+  // Link requests across agencies about the person, on either side (the holder's refusal reason).
+  link_requests: eraseLinkRequestsOf,
   // An export file may hold anyone; which one holds the person cannot be told without opening them
   // all, so every finished export is expired (the job record stays). Exports are short-lived anyway.
   export_jobs: (unit, _personId, columns) => expireFinishedExports(unit, columns),

@@ -10,6 +10,13 @@ export const AUDIT_ACTIONS = [
   'person.list',
   'person.merged',
   'person.unmerged',
+  // duplicates across agencies: another agency's record decrypted server-side only to score it
+  // against the caller's own (its fields named, nothing of it answered), and the link requests
+  'person.compared_across_agencies',
+  'link_request.created',
+  'link_request.read',
+  'link_request.accepted',
+  'link_request.refused',
   'encounter.create',
   'encounter.read',
   'encounter.update',

@@ -177,6 +177,23 @@ export interface PersonMergeTable {
   version: number;
 }
 
+/** One agency's request that the agency holding a likely match of its person link or take over. */
+export interface LinkRequestTable {
+  id: string;
+  kind: string;
+  status: string;
+  requester_agency_id: string;
+  requester_person_id: string;
+  holder_agency_id: string;
+  holder_person_id: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  refusal_reason_enc: string | null;
+  version: number;
+}
+
 export interface CaseTable {
   id: string;
   person_id: string;
@@ -708,6 +725,7 @@ export interface HavenSchema {
   persons: PersonTable;
   person_match_keys: PersonMatchKeyTable;
   person_merges: PersonMergeTable;
+  link_requests: LinkRequestTable;
   cases: CaseTable;
   access_grants: AccessGrantTable;
   audit_events: AuditEventTable;
