@@ -115,6 +115,21 @@ const CALLS: Record<string, PersonalCall> = {
       };
     },
   },
+  // Duplicates across agencies: the answer names the request; deciding it names the request too.
+  'POST /api/persons/:id/link-requests': {
+    build: async (w) => {
+      const other = await otherAgencyOfficer(w);
+      const held = await other.post('/api/persons', { ...GIRL, givenName: 'Coverage Abrehet' });
+      expect(held.status, explain(held)).toBe(201);
+      const mine = await (await w.as('protection_officer')).post('/api/persons?duplicates=true', { ...GIRL, givenName: 'Coverage Abrehet' });
+      expect(mine.body.likelyMatchesElsewhere, explain(mine)).toHaveLength(1);
+      return { path: `/api/persons/${mine.body.id}/link-requests`, body: { reference: mine.body.likelyMatchesElsewhere[0].reference, kind: 'link' } };
+    },
+  },
+  'POST /api/link-requests/:id/accept': { build: async (w) => ({ path: `/api/link-requests/${await incomingRequest(w, 'Coverage Mhret')}/accept`, body: { version: 1 } }) },
+  'POST /api/link-requests/:id/refuse': {
+    build: async (w) => ({ path: `/api/link-requests/${await incomingRequest(w, 'Coverage Tirhas')}/refuse`, body: { version: 1, reason: 'Audit coverage: not the same girl' } }),
+  },
   // A guarded action the guard lets through: an adult with no protection standing may be returned.
   'POST /api/persons/:id/actions/:action': {
     build: async (w) => ({ path: `/api/persons/${await adult(w)}/actions/return`, body: { details: 'Readmission flight' } }),
@@ -150,6 +165,33 @@ const CALLS: Record<string, PersonalCall> = {
 function explain(answer: HttpAnswer): string {
   const type = typeof answer.body?.type === 'string' ? String(answer.body.type).split('/').pop() : '';
   return `${answer.status} ${type} ${answer.body?.detail ?? ''}`.trim();
+}
+
+/** A girl two agencies may each register: a likely match of one another across agencies. */
+const GIRL = { familyName: 'Coverage Kidane', sex: 'female', birthDate: '2010-08-19', birthDatePrecision: 'day', nationality: 'ER' };
+const elsewhere = new WeakMap<TestServer, Caller>();
+
+/** An officer of a second agency, made once per server. */
+async function otherAgencyOfficer(w: World): Promise<Caller> {
+  let officer = elsewhere.get(w.server);
+  if (!officer) {
+    const agency = await makeAgency(w.server.platform, 'Coverage elsewhere');
+    officer = await sessionFor(w.server, await makeUser(w.server.platform, agency, 'protection_officer', 'officer.elsewhere'));
+    elsewhere.set(w.server, officer);
+  }
+  return officer;
+}
+
+/** A link request the second agency makes about a record the world's agency holds: the world's agency decides it. */
+async function incomingRequest(w: World, givenName: string): Promise<string> {
+  const held = await (await w.as('protection_officer')).post('/api/persons', { ...GIRL, givenName });
+  expect(held.status, explain(held)).toBe(201);
+  const other = await otherAgencyOfficer(w);
+  const theirs = await other.post('/api/persons?duplicates=true', { ...GIRL, givenName });
+  expect(theirs.body.likelyMatchesElsewhere, explain(theirs)).toHaveLength(1);
+  const asked = await other.post(`/api/persons/${theirs.body.id}/link-requests`, { reference: theirs.body.likelyMatchesElsewhere[0].reference, kind: 'take_over' });
+  expect(asked.status, explain(asked)).toBe(201);
+  return asked.body.id as string;
 }
 
 /** A fresh adult with no protection standing: guarded actions are open. */

@@ -410,6 +410,62 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
     });
   }
 
+  it('cross-agency duplicate signal leaks nothing: the signal, the link request and its answers carry no personal field of the other record', async () => {
+    const { platform } = server;
+    const officerA = await sessionFor(server, users.get('protection_officer')!);
+    const officerB = await sessionFor(server, world.userB);
+    const supervisorB = await sessionFor(server, await makeUser(platform, world.agencyB, 'supervisor', 'supervisor.leak.b'));
+    // The other agency's record, and the same girl as agency A wrote her down: every value differs in writing.
+    const theirs = { givenName: 'Hiwet', familyName: 'Gebremariam', sex: 'female', birthDate: '2011-05-04', birthDatePrecision: 'day', nationality: 'ER' };
+    const held = await officerB.post('/api/persons', theirs);
+    expect(held.status, describeAnswer(held)).toBe(201);
+    const secrets = [held.body.id as string, theirs.givenName, theirs.familyName, theirs.birthDate, `"${theirs.nationality}"`];
+    const expectNothingOfTheirs = (answer: HttpAnswer, label: string) => {
+      const text = JSON.stringify(answer.body);
+      for (const secret of secrets) expect(text, `${label} carries ${secret}`).not.toContain(secret);
+    };
+    const mine = await officerA.post('/api/persons?duplicates=true', { givenName: 'Hiwot', familyName: 'Gebremaryam', sex: 'female', birthDate: '2011-04-05', birthDatePrecision: 'day' });
+    expect(mine.status, describeAnswer(mine)).toBe(201);
+    expect(mine.body.likelyMatchesElsewhere).toEqual([{ agencyId: world.agencyB, agencyName: 'Agency B', reference: expect.any(String) }]);
+    expectNothingOfTheirs(mine, 'the registration answer');
+    const search = await officerA.get(`/api/persons/${mine.body.id}/duplicates`);
+    expect(search.body.elsewhere).toHaveLength(1);
+    expectNothingOfTheirs(search, 'the duplicates answer');
+    const reference = search.body.elsewhere[0].reference as string;
+    expect(Buffer.from(reference, 'base64url').toString('utf8'), 'the reference').not.toContain(held.body.id);
+
+    const asked = await officerA.post(`/api/persons/${mine.body.id}/link-requests`, { reference, kind: 'link' });
+    expect(asked.status, describeAnswer(asked)).toBe(201);
+    expectNothingOfTheirs(asked, 'the link request answer');
+    expectNothingOfTheirs(await officerA.get('/api/link-requests'), "the requester's list");
+    // The holder's side names its own record, never the requester's.
+    const incoming = await officerB.get('/api/link-requests');
+    expect(JSON.stringify(incoming.body)).toContain(theirs.givenName);
+    for (const value of [mine.body.id, 'Hiwot', 'Gebremaryam', '2011-04-05']) expect(JSON.stringify(incoming.body), `the holder's list carries ${value}`).not.toContain(value);
+    // To a third agency, another agencies' request answers as one that does not exist.
+    const supervisorC = await sessionFor(server, await makeUser(platform, await makeAgency(platform, 'Agency C'), 'supervisor', 'supervisor.leak.c'));
+    await expectSameAnswers(supervisorC, "deciding other agencies' link request", [
+      [{ method: 'POST', path: `/api/link-requests/${asked.body.id}/accept`, body: { version: 1 } }, { method: 'POST', path: `/api/link-requests/${randomUUID()}/accept`, body: { version: 1 } }],
+      [
+        { method: 'POST', path: `/api/link-requests/${asked.body.id}/refuse`, body: { version: 1, reason: 'Matrix: not ours' } },
+        { method: 'POST', path: `/api/link-requests/${randomUUID()}/refuse`, body: { version: 1, reason: 'Matrix: not ours' } },
+      ],
+    ]);
+    expect((await supervisorC.get('/api/link-requests')).body.items).toEqual([]);
+
+    // Merged away since: 409 naming the agency holding the survivor, and still nothing of either record.
+    const again = await officerB.post('/api/persons', theirs);
+    const merged = await supervisorB.post(`/api/persons/${again.body.id}/merge`, { duplicateId: held.body.id, reason: 'Matrix: the same girl registered twice' });
+    expect(merged.status, describeAnswer(merged)).toBe(201);
+    const refused = await supervisorB.post(`/api/link-requests/${asked.body.id}/accept`, { version: 1 });
+    expect(refused.status, describeAnswer(refused)).toBe(409);
+    const late = await (await sessionFor(server, users.get('supervisor')!)).post(`/api/persons/${mine.body.id}/link-requests`, { reference, kind: 'take_over' });
+    expect(late.status, describeAnswer(late)).toBe(409);
+    expect(late.body).toMatchObject({ agencyId: world.agencyB, agencyName: 'Agency B' });
+    secrets.push(again.body.id);
+    expectNothingOfTheirs(late, 'the merged-away answer');
+  });
+
   it("answers another agency's merge and another user's export as ones that do not exist (ids the matrix has no target for)", async () => {
     const { platform } = server;
     const officerB = await sessionFor(server, world.userB);

@@ -140,6 +140,20 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'POST /api/person-merges/:id/unmerge': { callers: ['supervisor'], request: () => ({ path: `/api/person-merges/${NO_SUCH_ID}/unmerge` }) },
   'GET /api/persons/:id/merged-into': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/merged-into` }) },
   'GET /api/persons/:id/duplicates': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/duplicates` }) },
+  // Duplicates across agencies: asked about one's own record (a reference that is not one answers 422),
+  // listed by either side, decided by the agency holding the likely match (authorization.test.ts
+  // checks that neither side's answers carry anything of the other's record).
+  'POST /api/persons/:id/link-requests': {
+    callers: WRITERS,
+    target: { kind: 'person', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.id}/link-requests`, body: { reference: 'matrix-no-such-reference', kind: 'link' } }),
+  },
+  'GET /api/link-requests': { callers: WRITERS, request: () => ({ path: '/api/link-requests' }) },
+  'POST /api/link-requests/:id/accept': { callers: CASE_MANAGERS, request: () => ({ path: `/api/link-requests/${NO_SUCH_ID}/accept`, body: { version: 1 } }) },
+  'POST /api/link-requests/:id/refuse': {
+    callers: CASE_MANAGERS,
+    request: () => ({ path: `/api/link-requests/${NO_SUCH_ID}/refuse`, body: { version: 1, reason: 'Matrix: not the same person' } }),
+  },
   'GET /api/persons/:id/family-links': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/family-links` }) },
   'POST /api/persons/:id/documents': {
     callers: WRITERS,

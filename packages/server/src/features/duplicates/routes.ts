@@ -78,7 +78,7 @@ export const duplicateRoutes: Feature = (app) => {
   app.get(
     '/api/link-requests',
     {
-      config: { access: { permission: 'case:manage', personalData: true } },
+      config: { access: { permission: 'person:write', personalData: true } },
       schema: {
         tags: ['persons'],
         summary: 'Link requests my agency made or must decide, pending first; each names only my own record',
