@@ -23,6 +23,8 @@ export const queryKeys = {
   inbox: (status?: string) => (status === undefined ? (['referral-inbox'] as const) : (['referral-inbox', status] as const)),
 
   notifications: () => ['notifications'] as const,
+  /** Link requests between agencies my agency made or must decide. */
+  linkRequests: () => ['link-requests'] as const,
 
   users: () => ['admin', 'users'] as const,
   agencies: () => ['admin', 'agencies'] as const,

@@ -77,7 +77,7 @@ describe.each(await databaseKinds())('duplicates across agencies on %s', (kind) 
     expect(compared.every((event) => event.actor_agency_id === coastGuard)).toBe(true);
   });
 
-  it('signals nothing for a namesake that is not a likely match, nor lets the other agency search the coast guard's record', async () => {
+  it("signals nothing for a namesake that is not a likely match, nor lets the other agency search the coast guard's record", async () => {
     const { answer } = await pair({ ...HELD, givenName: 'Senait', birthDate: '1979-11-23', nationality: 'ET' }, { ...REGISTERED, givenName: 'Senait', birthDate: '2012-02-17' });
     expect(answer.body.likelyMatchesElsewhere).toEqual([]);
     // The coast guard's record stays its own: the unit searching it by id gets what an unknown id gets.

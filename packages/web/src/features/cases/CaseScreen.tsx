@@ -10,6 +10,7 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { AssistanceSection } from './AssistanceSection';
 import { CaseForm } from './CaseForm';
 import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
+import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { personName, shortId, type Case, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
@@ -105,6 +106,7 @@ function CaseScreenContent() {
       {mergedAway ? null : (
         <>
           <DuplicatesSection key={duplicatesShown} personId={personId} person={person.data} onChanged={mergeChanged} />
+          <LinkRequestsSection personId={personId} onDecided={() => mergeChanged()} />
           <ScreeningSection personId={personId} onChange={changed(staleAfter.screeningSaved(personId))} />
           <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={changed(staleAfter.obligationWaived(personId))} />
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />

@@ -16,6 +16,7 @@ import { MatchReasons } from '../../app/ui/match-reasons';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
+import { MatchesElsewhere } from './LinkRequestsSection';
 import { caseReads } from './queries';
 import { personName, shortId, type Person } from './model';
 
@@ -215,6 +216,7 @@ export function DuplicatesSection({ personId, person, onChanged }: { personId: s
       {merge ? <MergeResult merge={merge} labels={(id) => labelsOfMerge[id] ?? t('cases.unnamed', { id: shortId(id) })} onUndone={(undone) => changed(undone)} /> : null}
       {forbidden ? <p data-testid="duplicates-not-allowed">{t('cases.duplicates.notAllowed')}</p> : gone ? null : <ProblemAlert error={duplicates.error} />}
       {items && items.length === 0 ? <p data-testid="duplicates-none">{t('cases.duplicates.none')}</p> : null}
+      <MatchesElsewhere personId={personId} matches={duplicates.data?.elsewhere} />
       {items && items.length > 0 ? (
         <ul className="case-obligations" data-testid="duplicate-list">
           {items.map((duplicate) => (
