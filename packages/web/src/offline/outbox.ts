@@ -1,4 +1,4 @@
-import type { EncounterInput, LikelyDuplicate, LikelyDuplicates, RegistrationPersonInput } from '@haven/core/schemas';
+import type { EncounterInput, LikelyDuplicate, LikelyDuplicates, LikelyMatchElsewhere, RegistrationPersonInput } from '@haven/core/schemas';
 import { api, ApiProblem, NetworkUnavailable, type ApiProblemCode } from '../app/api';
 import { reportPendingChanges } from './connectivity';
 import { offlineDb, type OutboxRow, type RecordRow } from './store';
@@ -152,6 +152,8 @@ export interface RegisteredRecord extends RegistrationPersonInput {
   likelyDuplicates?: LikelyDuplicate[];
   /** How many the server listed in all (a boat of common names can list dozens per person). */
   likelyDuplicatesCount?: number;
+  /** Agencies outside the officer's scope holding a likely match (their name and a reference to ask them, nothing of the record). */
+  likelyMatchesElsewhere?: LikelyMatchElsewhere[];
   /** The officer has read the duplicates notice and put it away. */
   duplicatesSeen?: boolean;
 }
@@ -358,13 +360,21 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
       // The version the server now holds, so the next correction starts from it.
       changes.push({ key: `encounter:${action.encounterId}`, change: (value) => ({ ...value, ...action.body, version: answer.version }) });
     } else if (action.kind === 'register-person') {
-      const person = (answer.persons as { id: string; likelyDuplicates?: LikelyDuplicate[] }[])[index]!;
+      const person = (answer.persons as { id: string; likelyDuplicates?: LikelyDuplicate[]; likelyMatchesElsewhere?: LikelyMatchElsewhere[] }[])[index]!;
       const duplicates = person.likelyDuplicates;
-      ids.push({ localId: action.localId, serverId: person.id, ...(duplicates?.length ? { duplicates: true as const } : {}) });
+      const elsewhere = person.likelyMatchesElsewhere;
+      const flagged = Boolean(duplicates?.length || elsewhere?.length);
+      ids.push({ localId: action.localId, serverId: person.id, ...(flagged ? { duplicates: true as const } : {}) });
       if (!duplicates) unsearched.push({ localId: action.localId, serverId: person.id });
       changes.push({
         key: `person:${action.localId}`,
-        change: (value) => ({ ...value, serverId: person.id, synced: true, ...(duplicates?.length ? keptDuplicates(duplicates) : {}) }),
+        change: (value) => ({
+          ...value,
+          serverId: person.id,
+          synced: true,
+          ...(flagged ? keptDuplicates(duplicates ?? []) : {}),
+          ...(elsewhere?.length ? { likelyMatchesElsewhere: elsewhere } : {}),
+        }),
       });
     }
   }
@@ -395,14 +405,15 @@ async function settle(group: Member[], answer: Record<string, unknown>): Promise
  */
 async function searchDuplicatesAfterReplay(persons: { localId: string; serverId: string }[]): Promise<void> {
   for (const { localId, serverId } of persons) {
-    let items: LikelyDuplicate[];
+    let found: LikelyDuplicates;
     try {
-      items = (await api<LikelyDuplicates>('GET', `/api/persons/${serverId}/duplicates`)).items;
+      found = await api<LikelyDuplicates>('GET', `/api/persons/${serverId}/duplicates`);
     } catch {
       return;
     }
-    if (items.length === 0) continue;
-    await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, ...keptDuplicates(items) }));
+    const { items, elsewhere } = found;
+    if (items.length === 0 && elsewhere.length === 0) continue;
+    await changeRecord<RegisteredRecord>(`person:${localId}`, (value) => ({ ...value, ...keptDuplicates(items), ...(elsewhere.length > 0 ? { likelyMatchesElsewhere: elsewhere } : {}) }));
     announceSynced([{ localId, serverId, duplicates: true }]);
   }
 }

@@ -12,11 +12,11 @@ import { api, ApiProblem } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { ChoiceField, TextInputField } from '../../app/ui/fields';
+import { MatchesElsewhere } from '../../app/ui/match-elsewhere';
 import { MatchReasons } from '../../app/ui/match-reasons';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import { MatchesElsewhere } from './LinkRequestsSection';
 import { caseReads } from './queries';
 import { personName, shortId, type Person } from './model';
 

@@ -4,6 +4,7 @@ import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { screensFor } from '../../app/screens';
+import { MatchesElsewhere } from '../../app/ui/match-elsewhere';
 import { MatchReasons } from '../../app/ui/match-reasons';
 import { useMe } from '../../app/session';
 import type { RegisteredRecord } from '../../offline/outbox';
@@ -12,8 +13,9 @@ import { shortReference } from '../../app/reference';
 /** A person just registered whose registration answer listed likely duplicates. */
 export type PersonWithDuplicates = RegisteredRecord & { serverId: string; likelyDuplicates: LikelyDuplicate[] };
 
+/** Likely duplicates the officer may see, or a likely match at an agency outside their scope. */
 export function hasDuplicatesToShow(person: RegisteredRecord): person is PersonWithDuplicates {
-  return Boolean(person.serverId && person.likelyDuplicates?.length && !person.duplicatesSeen);
+  return Boolean(person.serverId && (person.likelyDuplicates?.length || person.likelyMatchesElsewhere?.length) && !person.duplicatesSeen);
 }
 
 /**
@@ -104,6 +106,7 @@ function DuplicateNotice({ person, opensRecords, onPutAway }: { person: PersonWi
           </li>
         ))}
       </ul>
+      <MatchesElsewhere personId={person.serverId} matches={person.likelyMatchesElsewhere} />
       {unlisted > 0 ? <p data-testid="duplicate-unlisted">{t('firstResponse.duplicates.unlisted', { count: unlisted })}</p> : null}
       <Button className="button" onPress={() => onPutAway([person.localId])} data-testid="duplicate-put-away">
         {t('firstResponse.duplicates.putAway')}

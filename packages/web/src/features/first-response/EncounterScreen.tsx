@@ -94,11 +94,13 @@ function useEncounterPersons(parent: string, open: boolean) {
       if (flagged.length === 0) return;
       void Promise.all(flagged.map(({ localId }) => readRecord<LocalPerson>(`person:${localId}`))).then((records) => {
         if (!current) return;
-        const found = new Map(records.flatMap((record) => (record?.likelyDuplicates ? [[record.localId, record] as const] : [])));
+        const found = new Map(records.flatMap((record) => (record?.likelyDuplicates || record?.likelyMatchesElsewhere ? [[record.localId, record] as const] : [])));
         setPersons((list) =>
           list.map((person) => {
             const record = found.get(person.localId);
-            return record ? markSynced({ ...person, likelyDuplicates: record.likelyDuplicates, likelyDuplicatesCount: record.likelyDuplicatesCount }) : person;
+            return record
+              ? markSynced({ ...person, likelyDuplicates: record.likelyDuplicates, likelyDuplicatesCount: record.likelyDuplicatesCount, likelyMatchesElsewhere: record.likelyMatchesElsewhere })
+              : person;
           }),
         );
       });
