@@ -77,6 +77,13 @@ describe.each(await databaseKinds())('duplicates across agencies on %s', (kind) 
     expect(compared.every((event) => event.actor_agency_id === coastGuard)).toBe(true);
   });
 
+  it('signals a match from what a first responder records at sea (names, sex), and not a partial name', async () => {
+    const { answer } = await pair({ ...HELD, givenName: 'Yordanos', otherNames: ['Meron'], phone: '+39 333 4417 213' }, { givenName: 'Yordanos', familyName: 'Gebremariam', sex: 'female', ageClaimed: 15 });
+    expect(answer.body.likelyMatchesElsewhere).toEqual([{ agencyId: unit, agencyName: 'Demo Migrant Protection Unit', reference: expect.any(String) }]);
+    const partial = await responder.post('/api/persons?duplicates=true', { givenName: 'Yordanos', familyName: 'Tesfamariam Haile', sex: 'female', ageClaimed: 15 });
+    expect(partial.body.likelyMatchesElsewhere).toEqual([]);
+  });
+
   it("signals nothing for a namesake that is not a likely match, nor lets the other agency search the coast guard's record", async () => {
     const { answer } = await pair({ ...HELD, givenName: 'Senait', birthDate: '1979-11-23', nationality: 'ET' }, { ...REGISTERED, givenName: 'Senait', birthDate: '2012-02-17' });
     expect(answer.body.likelyMatchesElsewhere).toEqual([]);

@@ -149,11 +149,13 @@ async function duplicatesOf(unit: ScopedUnit, actor: Actor, reading: CandidateRe
 }
 
 /**
- * How likely a match outside the caller's scope must be to be signalled: likely matches only. The
- * signal says that someone is on record elsewhere, so a loose threshold would let a probe
- * registration learn who is.
+ * How likely a match outside the caller's scope must be to be signalled: likely matches only, well
+ * above the threshold within one's scope (0.5). The signal says that someone is on record
+ * elsewhere, so a loose threshold would let a probe registration learn who is. 0.75 is met by the
+ * whole name and the sex agreeing with nothing against (0.80): what a first responder's form
+ * records (no date of birth); a name in part, or birth years too far apart, stay well below.
  */
-export const ELSEWHERE_THRESHOLD = 0.9;
+export const ELSEWHERE_THRESHOLD = 0.75;
 /** Records outside the scope decrypted and scored per person searched: the likeliest by keys and plain values. */
 const ELSEWHERE_CANDIDATES = 10;
 /** How long a reference of a likely match elsewhere may be used for a link request. */
