@@ -1,4 +1,5 @@
 import type { AssistanceType, ServiceType } from '@haven/core/codes';
+import { useId } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../app/format';
@@ -65,10 +66,13 @@ function ToDoItem({ obligation, onAssist, onRefer }: { obligation: Obligation; o
   const permissions = useMe().permissions;
   const overdue = isOverdue(obligation, now);
   const actions = obligationActions(obligation.fulfilledBy);
-  const name = obligationName(t, obligation.code);
+  // Each button is described by the obligation it fulfils (two to-dos may offer the same action).
+  const nameId = useId();
   return (
     <li className={overdue ? 'case-obligation is-overdue' : 'case-obligation'} data-testid="todo-item" data-code={obligation.code} data-overdue={overdue}>
-      <p className="case-obligation-name">{name}</p>
+      <p className="case-obligation-name" id={nameId}>
+        {obligationName(t, obligation.code)}
+      </p>
       <p>
         {overdue ? <strong className="case-overdue">{t('cases.obligations.overdue')}</strong> : null}
         {overdue ? ' · ' : null}
@@ -79,14 +83,14 @@ function ToDoItem({ obligation, onAssist, onRefer }: { obligation: Obligation; o
       <p className="case-todo-actions">
         {permissions.includes('assistance:write')
           ? actions.assistance.map((type) => (
-              <Button key={type} className="button button-primary" data-testid={`todo-assist-${type}`} onPress={() => onAssist(type as AssistanceType)} aria-label={t('cases.todo.assistFor', { what: t(`cases.assistanceTypes.${type}`, { defaultValue: type }), obligation: name })}>
+              <Button key={type} className="button button-primary" data-testid={`todo-assist-${type}`} onPress={() => onAssist(type as AssistanceType)} aria-describedby={nameId}>
                 {t('cases.todo.assist', { what: t(`cases.assistanceTypes.${type}`, { defaultValue: type }) })}
               </Button>
             ))
           : null}
         {permissions.includes('referral:send')
           ? actions.referral.map((service) => (
-              <Button key={service} className="button button-primary" data-testid={`todo-refer-${service}`} onPress={() => onRefer(service as ServiceType)} aria-label={t('cases.todo.referFor', { service: t(`cases.services.${service}`, { defaultValue: service }), obligation: name })}>
+              <Button key={service} className="button button-primary" data-testid={`todo-refer-${service}`} onPress={() => onRefer(service as ServiceType)} aria-describedby={nameId}>
                 {t('cases.todo.refer', { service: t(`cases.services.${service}`, { defaultValue: service }) })}
               </Button>
             ))
