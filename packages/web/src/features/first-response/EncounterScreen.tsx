@@ -200,7 +200,7 @@ export default function EncounterScreen() {
   );
 }
 
-/** How many people in each category, out of how many per category in triage (a person in two categories counts in both). */
+/** How many persons triage puts in each category (a person in two categories counts in both). */
 function countByCategory(triage: readonly TriageEntry[]): Map<TriageCategory, number> {
   const counts = new Map<TriageCategory, number>();
   for (const entry of triage) for (const category of entry.categories) counts.set(category, (counts.get(category) ?? 0) + 1);
@@ -208,21 +208,22 @@ function countByCategory(triage: readonly TriageEntry[]): Map<TriageCategory, nu
 }
 
 /**
- * The encounter's counts as entered: people on board, dead and missing as last recorded (on this
- * device, else on the server), everyone registered (those the server holds and those still
- * waiting here), and how many fall in each triage category.
+ * The encounter's counts as entered: people on board, dead and missing as the server last said
+ * (a correction is kept on the device only once synced), else as recorded here; everyone
+ * registered (those the server holds and those still waiting here); how many fall in each triage
+ * category.
  */
 function EncounterCounts({ encounter, stored, persons, triage }: { encounter: LocalEncounter | undefined; stored: EncounterView | undefined; persons: LocalPerson[]; triage: TriageEntry[] | undefined }) {
   const { t } = useTranslation();
   const waiting = persons.reduce((count, person) => (person.synced ? count : count + 1), 0);
   const registered = stored ? stored.registeredPersons + waiting : persons.length;
-  const onBoard = encounter ? encounter.peopleOnBoard : (stored?.peopleOnBoard ?? undefined);
+  const onBoard = stored ? stored.peopleOnBoard : encounter?.peopleOnBoard;
   const byCategory = triage ? countByCategory(triage) : undefined;
   const counts: [string, string, number | string][] = [
     ['onBoard', t('firstResponse.encounters.peopleOnBoard'), onBoard ?? t('firstResponse.counts.notRecorded')],
     ['registered', t('firstResponse.counts.registered'), registered],
-    ['dead', t('firstResponse.counts.dead'), encounter?.dead ?? stored?.dead ?? 0],
-    ['missing', t('firstResponse.counts.missing'), encounter?.missing ?? stored?.missing ?? 0],
+    ['dead', t('firstResponse.counts.dead'), stored?.dead ?? encounter?.dead ?? 0],
+    ['missing', t('firstResponse.counts.missing'), stored?.missing ?? encounter?.missing ?? 0],
     ...TRIAGE_CATEGORIES.filter((category) => byCategory?.has(category)).map((category): [string, string, number] => [category, t(`firstResponse.triage.${category}`), byCategory!.get(category)!]),
   ];
   return (

@@ -36,7 +36,8 @@ async function register(page: Page, person: Person): Promise<number> {
   await page.locator(`input[name=sex][value=${person.sex}]`).check({ force: true });
   await page.locator('input[name=ageClaimed]').fill(person.age);
   await page.locator(`input[name=accompaniment][value=${person.accompaniment}]`).check({ force: true });
-  for (const need of person.urgent) await page.locator(`input[name=urgent][value=${need}]`).check({ force: true });
+  // Through its label, as a finger does: the box itself is drawn, its input hidden.
+  for (const need of person.urgent) await page.locator('label.checkbox', { has: page.locator(`input[name=urgent][value=${need}]`) }).click();
   return submitRegistration(page);
 }
 
