@@ -45,7 +45,8 @@ export type TriageCategory = (typeof TRIAGE_CATEGORIES)[number];
 
 export const triageEntrySchema = z.object({
   personId: z.uuid(),
-  category: z.enum(TRIAGE_CATEGORIES),
+  category: z.enum(TRIAGE_CATEGORIES).describe('The most urgent category that applies: the triage order'),
+  categories: z.array(z.enum(TRIAGE_CATEGORIES)).describe('Every category that applies, most urgent first (other only when none does)'),
   flags: z.array(z.string()),
   givenName: z.string().optional(),
   familyName: z.string().optional(),

@@ -34,6 +34,13 @@ export const queryKeys = {
   providers: () => ['directory', 'providers'] as const,
   pathways: () => ['directory', 'pathways'] as const,
 
+  /** The obligations of the caller's own cases (an officer's worklist). */
+  myObligations: () => ['queue', 'my-obligations'] as const,
+  /** A case list under a filter (`assigned=me`, `assigned=nobody`); without one, every list. */
+  caseList: (filter?: string) => (filter === undefined ? (['cases'] as const) : (['cases', filter] as const)),
+  /** The caller's agency's latest encounters, and one encounter's triage (a first responder's worklist). */
+  encounterList: () => ['encounters'] as const,
+  triage: (encounterId: string) => ['encounters', encounterId, 'triage'] as const,
   agencyObligations: (window?: string) => (window === undefined ? (['queue', 'agency-obligations'] as const) : (['queue', 'agency-obligations', window] as const)),
   openGuards: () => ['queue', 'open-guards'] as const,
   oversightQueue: (limit?: number) => (limit === undefined ? (['oversight', 'queue'] as const) : (['oversight', 'queue', limit] as const)),
@@ -52,6 +59,8 @@ const derivedFromFacts = (personId: string) => [
   queryKeys.assessment(personId),
   queryKeys.agencyObligations(),
   queryKeys.openGuards(),
+  queryKeys.myObligations(),
+  queryKeys.caseList(),
 ];
 
 /**

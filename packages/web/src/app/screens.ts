@@ -27,7 +27,8 @@ export const SCREENS: Screen[] = [
   { path: 'rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], nav: 'rights.nav', load: () => import('../features/rights/RightsScreen') },
   { path: 'persons/:personId/rights', roles: ['first_responder', 'protection_officer', 'service_provider', 'investigator', 'supervisor'], load: () => import('../features/rights/RightsScreen') },
   { path: 'cases', roles: ['protection_officer', 'supervisor'], nav: 'cases.nav', load: () => import('../features/cases/CasesScreen') },
-  { path: 'cases/:personId', roles: ['protection_officer', 'supervisor'], load: () => import('../features/cases/CaseScreen') },
+  // The first responder opens a person from the encounter's triage: what is to be done, the record below.
+  { path: 'cases/:personId', roles: ['protection_officer', 'supervisor', 'first_responder'], load: () => import('../features/cases/CaseScreen') },
   { path: 'referrals/inbox', roles: ['service_provider', 'supervisor'], nav: 'referralsInbox.nav', load: () => import('../features/referrals-inbox/InboxScreen') },
   { path: 'referrals/:referralId', roles: ['service_provider', 'supervisor'], load: () => import('../features/referrals-inbox/ReferralScreen') },
   { path: 'admin/users', roles: ['admin'], nav: 'admin.nav.users', load: () => import('../features/admin/UsersScreen') },

@@ -23,7 +23,9 @@ describe('the app shell in Chromium', () => {
     await web.signIn('admin.shell');
     await expect.poll(() => page.getByTestId('connectivity-state').innerText()).toBe('Online');
     expect(await page.getByTestId('pending-changes').getAttribute('data-count')).toBe('0');
-    expect(await page.locator('h1').innerText()).toContain('admin.shell');
+    // An administrator starts on their worklist: the users, with access changes waiting on top.
+    await page.waitForURL('**/admin/users');
+    expect(await page.locator('header .who').innerText()).toContain('admin.shell');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
   });
 

@@ -193,6 +193,25 @@ describe.each(await databaseKinds())('encounters and mass registration on %s', (
     expect((await otherAgencyResponder.get(`/api/encounters/${encounterId}/triage`)).status).toBe(404);
   });
 
+  it('gives every urgent category a person falls in, the most urgent first, and orders by the first', async () => {
+    const encounterId = await newEncounter('land_apprehension');
+    const mix = [
+      { givenName: 'Adult', sex: 'male', ageClaimed: 30, indicators: ['fear_of_return'] },
+      { givenName: 'Girl of 15', sex: 'female', ageClaimed: 15, accompaniment: 'unaccompanied', indicators: ['medical_emergency', 'pregnant', 'fear_of_return'] },
+      { givenName: 'Pregnant woman', sex: 'female', ageClaimed: 24, indicators: ['pregnant', 'medical_emergency'] },
+      { givenName: 'Boy with family', sex: 'male', ageClaimed: 8, accompaniment: 'with_family' },
+    ];
+    expect((await responder.post(`/api/encounters/${encounterId}/persons`, { persons: mix })).status).toBe(201);
+    const triage = await responder.get(`/api/encounters/${encounterId}/triage`);
+    expect(triage.status).toBe(200);
+    const byName = new Map(triage.body.map((e: { givenName: string; category: string; categories: string[] }) => [e.givenName, e]));
+    expect(byName.get('Girl of 15')).toMatchObject({ category: 'medical_emergency', categories: ['medical_emergency', 'unaccompanied_child', 'pregnant'] });
+    expect(byName.get('Pregnant woman')).toMatchObject({ category: 'medical_emergency', categories: ['medical_emergency', 'pregnant'] });
+    expect(byName.get('Boy with family')).toMatchObject({ category: 'child', categories: ['child'] });
+    expect(byName.get('Adult')).toMatchObject({ category: 'other', categories: ['other'] });
+    expect(triage.body.map((e: { givenName: string }) => e.givenName)).toEqual(['Girl of 15', 'Pregnant woman', 'Boy with family', 'Adult']);
+  });
+
   it('corrects an encounter: its persons’ obligations follow the type and time; a stale version or a future time is refused', async () => {
     const encounterId = await newEncounter('land_apprehension');
     const registered = await responder.post(`/api/encounters/${encounterId}/persons`, { persons: [{ sex: 'male', ageClaimed: 30 }, { sex: 'female', ageClaimed: 31 }] });

@@ -23,7 +23,7 @@ import {
   triageRows,
   type EncounterView,
 } from './store.js';
-import { TRIAGE_CATEGORIES, triageCategory, triageFlags } from './triage.js';
+import { compareTriage, triageCategories, triageFlags } from './triage.js';
 
 export async function createEncounter(store: ScopedStore, input: EncounterInput): Promise<EncounterView> {
   const { platform, actor } = store;
@@ -106,7 +106,7 @@ export async function registerAtEncounter(
 
 export type { TriageEntry } from '@haven/core';
 
-/** The encounter's triage list: medical emergencies, then children (unaccompanied first), pregnant women, others. */
+/** The encounter's triage list: medical emergencies, then children (unaccompanied first), pregnant women, others; each person with every category they fall in. */
 export async function triageList(store: ScopedStore, encounterId: string): Promise<TriageEntry[]> {
   const { platform, actor } = store;
   return store.unit(async (unit) => {
@@ -115,13 +115,15 @@ export async function triageList(store: ScopedStore, encounterId: string): Promi
     const facts = await caseFactsOf(unit, rows.map((r) => r.id));
     const entries = rows.map((row, index) => {
       const flags = triageFlags(facts.get(row.id)!.input);
+      const categories = triageCategories(flags);
       const person = toPersonRecord(platform.cipher, row, actor.fieldGroups).fields;
       unit.readDone({ recordType: 'person', recordId: row.id }, Object.keys(person));
       return {
         index,
         entry: {
           personId: row.id,
-          category: triageCategory(flags),
+          category: categories[0]!,
+          categories,
           flags: [...flags].sort(),
           ...(typeof person.givenName === 'string' ? { givenName: person.givenName } : {}),
           ...(typeof person.familyName === 'string' ? { familyName: person.familyName } : {}),
@@ -130,7 +132,7 @@ export async function triageList(store: ScopedStore, encounterId: string): Promi
         },
       };
     });
-    entries.sort((a, b) => TRIAGE_CATEGORIES.indexOf(a.entry.category) - TRIAGE_CATEGORIES.indexOf(b.entry.category) || a.index - b.index);
+    entries.sort((a, b) => compareTriage(a.entry.categories, b.entry.categories) || a.index - b.index);
     return entries.map((e) => e.entry);
   });
 }

@@ -1,7 +1,7 @@
 import { OBSERVED_INDICATORS, type AssessInput, type Indicator } from '@haven/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TRIAGE_CATEGORIES, triageCategory, triageFlags } from '../encounters/triage.js';
+import { compareTriage, TRIAGE_CATEGORIES, triageCategories, triageCategory, triageFlags } from '../encounters/triage.js';
 import { ageAt } from './case-facts.js';
 
 // The age the engine is given (the benefit of the doubt for children) and the
@@ -117,6 +117,31 @@ describe('triage category', () => {
           other: true,
         };
         expect(triageCategory(flags)).toBe(TRIAGE_CATEGORIES.find((c) => applies[c]));
+      }),
+    );
+  });
+
+  it('lists every category that applies, the first being the triage category; an unaccompanied child is not listed again as a child', () => {
+    expect(triageCategories(new Set(['medical_emergency', 'child', 'unaccompanied_child', 'pregnant']))).toEqual(['medical_emergency', 'unaccompanied_child', 'pregnant']);
+    expect(triageCategories(new Set(['child', 'pregnant', 'female']))).toEqual(['child', 'pregnant']);
+    expect(triageCategories(new Set(['injured']))).toEqual(['other']);
+    fc.assert(
+      fc.property(flagSet, (flags) => {
+        const categories = triageCategories(flags);
+        expect(categories[0]).toBe(triageCategory(flags));
+        expect([...categories].sort((a, b) => TRIAGE_CATEGORIES.indexOf(a) - TRIAGE_CATEGORIES.indexOf(b))).toEqual(categories);
+        expect(categories.includes('other')).toBe(categories.length === 1 && categories[0] === 'other');
+      }),
+    );
+  });
+
+  it('orders by the most urgent category, then the next ones: never before someone more urgent', () => {
+    expect(compareTriage(['medical_emergency', 'unaccompanied_child'], ['medical_emergency'])).toBeLessThan(0);
+    expect(compareTriage(['medical_emergency', 'pregnant'], ['medical_emergency', 'unaccompanied_child'])).toBeGreaterThan(0);
+    expect(compareTriage(['child'], ['child'])).toBe(0);
+    fc.assert(
+      fc.property(flagSet, flagSet, (a, b) => {
+        if (rank(a) < rank(b)) expect(compareTriage(triageCategories(a), triageCategories(b))).toBeLessThan(0);
       }),
     );
   });

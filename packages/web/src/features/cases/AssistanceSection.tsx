@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ASSISTANCE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
+import type { AssistanceType } from '@haven/core/codes';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +26,18 @@ type AssistanceForm = z.infer<typeof formSchema>;
 const IN_A_LANGUAGE = new Set(['rights_information', 'consular_rights_information', 'interpretation']);
 
 /** What was given, by whom and when; each entry may fulfil obligations (the engine decides which, so `onChange` asks again). */
-export function AssistanceSection({ personId, languages, onChange }: { personId: string; languages: string[]; onChange: () => void }) {
+export function AssistanceSection({
+  personId,
+  languages,
+  asked,
+  onChange,
+}: {
+  personId: string;
+  languages: string[];
+  /** Asked from the to-do list: the form opens with this type chosen. */
+  asked?: { type: AssistanceType; attempt: number } | undefined;
+  onChange: () => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
@@ -39,6 +51,15 @@ export function AssistanceSection({ personId, languages, onChange }: { personId:
   useEffect(() => {
     if (!form.getValues('language')) form.setValue('language', firstLanguage);
   }, [firstLanguage, form]);
+  const panel = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (!asked || !panel.current) return;
+    form.setValue('type', asked.type);
+    setSaved(undefined);
+    panel.current.open = true;
+    panel.current.scrollIntoView({ block: 'start' });
+    panel.current.querySelector<HTMLElement>('form button')?.focus({ preventScroll: true });
+  }, [asked, form]);
   const record = useMutation({
     mutationFn: (values: AssistanceForm) =>
       api(
@@ -84,7 +105,7 @@ export function AssistanceSection({ personId, languages, onChange }: { personId:
           </li>
         ))}
       </ul>
-      <details className="case-panel">
+      <details className="case-panel" ref={panel} data-testid="assistance-form">
         <summary>{t('cases.assistance.record')}</summary>
         <Form onSubmit={submit} validationBehavior="aria">
           <SelectField control={form.control} name="type" label={t('cases.assistance.type')} options={ASSISTANCE_TYPES.map((value) => ({ value, label: t(`cases.assistanceTypes.${value}`) }))} />

@@ -1,8 +1,10 @@
+import type { AssistanceType, ServiceType } from '@haven/core/codes';
 import type { PersonMerge } from '@haven/core/schemas';
 import { useQuery, type QueryKey } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { screensFor } from '../../app/screens';
 import { useMe } from '../../app/session';
 import { invalidate } from '../../app/query';
 import { queryKeys, staleAfter } from '../../app/query-keys';
@@ -18,6 +20,7 @@ import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
 import { ReferralsSection } from './ReferralsSection';
 import { ScreeningSection } from './ScreeningSection';
+import { ToDoSection } from './ToDoSection';
 import './cases.css';
 import { CaseStrings } from './strings';
 
@@ -60,9 +63,11 @@ function CaseFacts({ person, kase, mayChange }: { person: Person | undefined; ka
 }
 
 /**
- * One person's case: who they are and the facts the engine reads, the screenings, what the State
- * owes them and by when, what is refused and why, the assistance given and the referrals. A
- * change anywhere reads the obligations and guards again: the engine recomputes them from the facts.
+ * One person's case, opening on what is to be done (each open obligation with the form that
+ * fulfils it), then the record: who they are and the facts the engine reads, the screenings, what
+ * the State owes them and by when, what is refused and why, the assistance given and the
+ * referrals. A change anywhere reads the obligations and guards again: the engine recomputes them
+ * from the facts.
  */
 function CaseScreenContent() {
   const { t } = useTranslation();
@@ -86,13 +91,20 @@ function CaseScreenContent() {
     const mergedAwayNow = merge !== undefined && merge.mergedId === personId && !merge.unmergedAt;
     void invalidate(...staleAfter.recordsMoved(personId, { mergedAway: mergedAwayNow }), ...others.map(queryKeys.person));
   };
-  const mayManage = useMe().permissions.includes('case:manage');
+  // A to-do's action opens its form below, prefilled; each press is a new ask (the same one twice included).
+  const [assistAsked, setAssistAsked] = useState<{ type: AssistanceType; attempt: number }>();
+  const [referAsked, setReferAsked] = useState<{ service: ServiceType; attempt: number }>();
+  const me = useMe();
+  const mayManage = me.permissions.includes('case:manage');
+  const caseList = screensFor(me.role).some((screen) => screen.path === 'cases');
   const languages = person.data?.fields.languages ?? [];
   return (
     <div className="page case-page">
-      <p className="case-back">
-        <Link to="/cases">{t('cases.backToList')}</Link>
-      </p>
+      {caseList ? (
+        <p className="case-back">
+          <Link to="/cases">{t('cases.backToList')}</Link>
+        </p>
+      ) : null}
       <h1>{personName(person.data?.fields) ?? t('cases.unnamed', { id: shortId(personId) })}</h1>
       <ProblemAlert error={person.error ?? kase.error} />
       <MergedIntoNotice
@@ -102,6 +114,14 @@ function CaseScreenContent() {
           setDuplicatesShown((n) => n + 1);
         }}
       />
+      {mergedAway ? null : (
+        <ToDoSection
+          obligations={obligations.data}
+          error={obligations.error}
+          onAssist={(type) => setAssistAsked((previous) => ({ type, attempt: (previous?.attempt ?? 0) + 1 }))}
+          onRefer={(service) => setReferAsked((previous) => ({ service, attempt: (previous?.attempt ?? 0) + 1 }))}
+        />
+      )}
       <CaseFacts person={person.data} kase={kase.data} mayChange={mayManage && !mergedAway} />
       {mergedAway ? null : (
         <>
@@ -110,8 +130,8 @@ function CaseScreenContent() {
           <ScreeningSection personId={personId} onChange={changed(staleAfter.screeningSaved(personId))} />
           <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={changed(staleAfter.obligationWaived(personId))} />
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
-          <AssistanceSection personId={personId} languages={languages} onChange={changed(staleAfter.assistanceGiven(personId))} />
-          <ReferralsSection personId={personId} languages={languages} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
+          <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
         </>
       )}
     </div>

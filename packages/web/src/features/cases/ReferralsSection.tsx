@@ -2,7 +2,7 @@ import type { ServiceType } from '@haven/core/codes';
 import { REFERRAL_URGENCIES, SERVICE_TYPES } from './codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -45,11 +45,14 @@ function useSendReferral(personId: string) {
 export function ReferralsSection({
   personId,
   languages,
+  asked,
   needed = [],
   neededError,
 }: {
   personId: string;
   languages: string[];
+  /** Asked from the to-do list: the directory's proposal for this service, in the referral form. */
+  asked?: { service: ServiceType; attempt: number } | undefined;
   /** The referrals the engine says the open obligations call for (from the assessment, read again with the facts). */
   needed: Assessment['referrals'] | undefined;
   neededError: unknown;
@@ -69,6 +72,14 @@ export function ReferralsSection({
     setError(undefined);
     sendReferral.mutateAsync({ draft }).then(setSent, setError);
   };
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!asked) return;
+    setError(undefined);
+    setSent(undefined);
+    setProposing((previous) => ({ service: asked.service, area: '', attempt: (previous?.attempt ?? 0) + 1 }));
+    panel.current?.scrollIntoView({ block: 'start' });
+  }, [asked]);
   const active = new Map((referrals.data ?? []).filter((r) => !ENDED.has(r.status)).map((r) => [r.service, r]));
   return (
     <section aria-labelledby="referrals-title">
@@ -76,7 +87,7 @@ export function ReferralsSection({
       <ProblemAlert error={referrals.error ?? neededError} />
       <NeededReferrals needed={needed} active={active} onPrepare={(service) => propose(service, '')} />
       <MadeReferrals referrals={referrals.data} onSendDraft={sendDraft} />
-      <div className="case-panel case-refer" data-testid="refer">
+      <div className="case-panel case-refer" data-testid="refer" ref={panel}>
         <h3 id="refer-title">{t('cases.refer.title')}</h3>
         <ChooseServiceStep onPropose={propose} />
         {proposing ? (

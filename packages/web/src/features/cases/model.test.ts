@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { isOverdue, obligationName, personName } from './model';
+import { isOverdue, obligationActions, obligationName, personName } from './model';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
 
@@ -29,5 +29,15 @@ describe('the case model', () => {
     expect(personName({ familyName: 'Tesfay' })).toBe('Tesfay');
     expect(personName({ sex: 'female' })).toBeUndefined();
     expect(personName(undefined)).toBeUndefined();
+  });
+
+  it('reads what fulfils an obligation into the actions the case page offers', () => {
+    expect(obligationActions({ assistance: ['emergency_medical'] })).toEqual({ assistance: ['emergency_medical'], referral: [], elsewhere: [], standing: false });
+    expect(obligationActions({ assistance: ['rights_information'], referral: 'victim_support', withConsent: true })).toMatchObject({ assistance: ['rights_information'], referral: ['victim_support'] });
+    expect(obligationActions({ referral: ['maternal_health', 'gbv_services'] }).referral).toEqual(['maternal_health', 'gbv_services']);
+    expect(obligationActions({ justiceLink: 'witness', referral: 'witness_protection' })).toMatchObject({ referral: ['witness_protection'], elsewhere: ['justice_link'] });
+    expect(obligationActions({ detentionEnded: true }).elsewhere).toEqual(['detention']);
+    expect(obligationActions({ standing: true }).standing).toBe(true);
+    expect(obligationActions(null)).toEqual({ assistance: [], referral: [], elsewhere: [], standing: false });
   });
 });

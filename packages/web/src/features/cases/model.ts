@@ -40,3 +40,26 @@ export function isOverdue(obligation: Pick<ObligationView, 'status' | 'dueBy'>, 
   if (obligation.status === 'overdue') return true;
   return obligation.status === 'open' && obligation.dueBy !== null && Date.parse(obligation.dueBy) < now.getTime();
 }
+
+/** What fulfils an open obligation, as the case page offers it: the forms that do it, and what is done elsewhere. */
+export interface ObligationActions {
+  /** Assistance of one of these types, recorded on this page. */
+  assistance: string[];
+  /** A referral to one of these services, made on this page. */
+  referral: string[];
+  /** Done outside this page: a justice link (its role), the end of a detention, an incident recorded. */
+  elsewhere: ('justice_link' | 'detention' | 'incident')[];
+  /** No record discharges it: a protection that stands while its trigger holds. */
+  standing: boolean;
+}
+
+/** Reads an obligation's `fulfilledBy` (the engine's catalogue entry, sent as it is) into the actions that fulfil it. */
+export function obligationActions(fulfilledBy: unknown): ObligationActions {
+  const by = typeof fulfilledBy === 'object' && fulfilledBy !== null ? (fulfilledBy as Record<string, unknown>) : {};
+  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const elsewhere: ObligationActions['elsewhere'] = [];
+  if (typeof by.justiceLink === 'string') elsewhere.push('justice_link');
+  if (by.detentionEnded === true) elsewhere.push('detention');
+  if (by.incidentRecorded === true) elsewhere.push('incident');
+  return { assistance: strings(by.assistance), referral: strings(by.referral), elsewhere, standing: by.standing === true };
+}

@@ -1,15 +1,17 @@
 import { ACCOMPANIMENTS, ASSISTANCE_TYPES, SEXES } from '@haven/core/codes';
 import { registrationPersonSchema } from '@haven/core/schemas';
-import type { TriageEntry } from '@haven/core/schemas';
+import { TRIAGE_CATEGORIES, type EncounterView, type TriageCategory, type TriageEntry } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { z } from 'zod';
 import { api } from '../../app/api';
 import { useMe } from '../../app/session';
+import { screensFor } from '../../app/screens';
+import { CheckboxGroupField } from '../../app/ui/choices';
 import { ChoiceField, SelectField, TextInputField } from '../../app/ui/fields';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useOnline, usePendingChanges } from '../../offline/connectivity';
@@ -19,8 +21,11 @@ import { DuplicateNotices, hasDuplicatesToShow } from './DuplicateNotices';
 import type { LocalEncounter } from './EncountersScreen';
 import './first-response.css';
 
-/** The one urgent indicator the registration form asks for; the rest is screening's work. */
-const URGENT = ['none', 'medical_emergency', 'pregnant', 'injured', 'fear_of_return'] as const;
+/**
+ * The urgent needs the registration form asks for, every one that applies (canonical indicator
+ * codes); the rest is screening's work. A child alone or separated is said by "Travelling".
+ */
+const URGENT = ['medical_emergency', 'injured', 'pregnant', 'fear_of_return'] as const;
 
 // Six inputs per person, so a boat of a hundred people is registered at the quay in minutes.
 const personSchema = z.object({
@@ -29,12 +34,12 @@ const personSchema = z.object({
   sex: z.enum(SEXES),
   ageClaimed: z.string().regex(/^\d{0,3}$/),
   accompaniment: z.enum(ACCOMPANIMENTS),
-  urgent: z.enum(URGENT),
+  urgent: z.array(z.enum(URGENT)),
 });
 type PersonForm = z.infer<typeof personSchema>;
 const countSchema = z.string().regex(/^\d{0,6}$/);
 const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, missing: countSchema });
-const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: 'none' };
+const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: [] };
 
 type LocalPerson = RegisteredRecord;
 
@@ -57,10 +62,12 @@ const PersonRow = memo(function PersonRow({ person, synced, waiting }: { person:
   );
 });
 
-const TriageItem = memo(function TriageItem({ entry, category }: { entry: TriageEntry; category: string }) {
+/** One person in triage: every category they fall in, and their name opening their case when the role can open it. */
+const TriageItem = memo(function TriageItem({ entry, categories, unnamed, caseOpens }: { entry: TriageEntry; categories: string; unnamed: string; caseOpens: boolean }) {
+  const name = [entry.givenName, entry.familyName].filter(Boolean).join(' ') || unnamed;
   return (
-    <li>
-      <strong>{category}</strong> · {[entry.givenName, entry.familyName].filter(Boolean).join(' ')}
+    <li data-categories={entry.categories.join(' ')}>
+      <strong>{categories}</strong> · {caseOpens ? <Link to={`/cases/${entry.personId}`}>{name}</Link> : name}
       {entry.ageClaimed !== undefined ? ` · ${entry.ageClaimed}` : ''}
     </li>
   );
@@ -128,17 +135,23 @@ function useEncounterPersons(parent: string, open: boolean) {
   return { persons, registered, putAway };
 }
 
-/** Triage comes from the server, for an encounter it knows: asked once a sync settles a moment. */
+/**
+ * Triage and the encounter as stored come from the server, for an encounter it knows: asked once
+ * a sync settles a moment.
+ */
 function useTriage(encounterId: string, open: boolean) {
   const online = useOnline();
   const pending = usePendingChanges();
   const [triage, setTriage] = useState<TriageEntry[]>();
+  const [stored, setStored] = useState<EncounterView>();
   const [error, setError] = useState<unknown>();
   const loadTriage = useCallback(async () => {
     const id = await serverIdOf(encounterId);
     if (!id || !navigator.onLine) return setTriage(undefined);
     try {
-      setTriage(await api<TriageEntry[]>('GET', `/api/encounters/${id}/triage`));
+      const [list, encounter] = await Promise.all([api<TriageEntry[]>('GET', `/api/encounters/${id}/triage`), api<EncounterView>('GET', `/api/encounters/${id}`)]);
+      setTriage(list);
+      setStored(encounter);
     } catch (caught) {
       setError(caught);
     }
@@ -148,7 +161,7 @@ function useTriage(encounterId: string, open: boolean) {
     const timer = setTimeout(() => void loadTriage(), TRIAGE_SETTLE_MS);
     return () => clearTimeout(timer);
   }, [online, open, pending, loadTriage]);
-  return { triage, error };
+  return { triage, stored, error };
 }
 
 /**
@@ -166,7 +179,7 @@ export default function EncounterScreen() {
   const parent = `encounter:${encounterId}`;
   const [encounter, setEncounter] = useState<LocalEncounter>();
   const { persons, registered, putAway } = useEncounterPersons(parent, open);
-  const { triage, error } = useTriage(encounterId, Boolean(unlocked));
+  const { triage, stored, error } = useTriage(encounterId, Boolean(unlocked));
   const withDuplicates = useMemo(() => persons.filter(hasDuplicatesToShow), [persons]);
   // The encounter itself (its server id and version) is read again when a sync changes it.
   const syncTick = online ? pending : -1;
@@ -178,6 +191,7 @@ export default function EncounterScreen() {
     <div className="page">
       <h1>{encounter ? `${encounter.place.name} · ${t(`firstResponse.encounterTypes.${encounter.type}`)}` : t('firstResponse.encounter.title')}</h1>
       <ProblemAlert error={error} />
+      <EncounterCounts encounter={encounter} stored={stored} persons={persons} triage={triage} />
       <RegisterPersonStep encounterId={encounterId} number={persons.length + 1} onRegistered={registered} />
       <DuplicateNotices persons={withDuplicates} onPutAway={putAway} />
       <RegisteredPersons persons={persons} />
@@ -185,6 +199,44 @@ export default function EncounterScreen() {
       {encounter?.version ? <CorrectCountsStep encounterId={encounterId} version={encounter.version} /> : null}
       <TriageList triage={triage} />
     </div>
+  );
+}
+
+/** How many persons triage puts in each category (a person in two categories counts in both). */
+function countByCategory(triage: readonly TriageEntry[]): Map<TriageCategory, number> {
+  const counts = new Map<TriageCategory, number>();
+  for (const entry of triage) for (const category of entry.categories) counts.set(category, (counts.get(category) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The encounter's counts as entered: people on board, dead and missing as the server last said
+ * (a correction is kept on the device only once synced), else as recorded here; everyone
+ * registered (those the server holds and those still waiting here); how many fall in each triage
+ * category.
+ */
+function EncounterCounts({ encounter, stored, persons, triage }: { encounter: LocalEncounter | undefined; stored: EncounterView | undefined; persons: LocalPerson[]; triage: TriageEntry[] | undefined }) {
+  const { t } = useTranslation();
+  const waiting = persons.reduce((count, person) => (person.synced ? count : count + 1), 0);
+  const registered = stored ? stored.registeredPersons + waiting : persons.length;
+  const onBoard = stored ? stored.peopleOnBoard : encounter?.peopleOnBoard;
+  const byCategory = triage ? countByCategory(triage) : undefined;
+  const counts: [string, string, number | string][] = [
+    ['onBoard', t('firstResponse.encounters.peopleOnBoard'), onBoard ?? t('firstResponse.counts.notRecorded')],
+    ['registered', t('firstResponse.counts.registered'), registered],
+    ['dead', t('firstResponse.counts.dead'), stored?.dead ?? encounter?.dead ?? 0],
+    ['missing', t('firstResponse.counts.missing'), stored?.missing ?? encounter?.missing ?? 0],
+    ...TRIAGE_CATEGORIES.filter((category) => byCategory?.has(category)).map((category): [string, string, number] => [category, t(`firstResponse.triage.${category}`), byCategory!.get(category)!]),
+  ];
+  return (
+    <dl className="encounter-counts" data-testid="encounter-counts">
+      {counts.map(([key, label, value]) => (
+        <div key={key} data-count={key}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -200,7 +252,7 @@ function RegisterPersonStep({ encounterId, number, onRegistered }: { encounterId
       ...(values.givenName ? { givenName: values.givenName } : {}),
       ...(values.familyName ? { familyName: values.familyName } : {}),
       ...(values.ageClaimed ? { ageClaimed: Number(values.ageClaimed) } : {}),
-      ...(values.urgent !== 'none' ? { indicators: [values.urgent] } : {}),
+      ...(values.urgent.length > 0 ? { indicators: values.urgent } : {}),
     });
     const localId = await queuePersonRegistration(encounterId, person);
     onRegistered({ ...person, localId, synced: false });
@@ -218,7 +270,7 @@ function RegisterPersonStep({ encounterId, number, onRegistered }: { encounterId
       <ChoiceField control={form.control} name="sex" label={t('firstResponse.register.sex')} options={choices(t, SEXES, 'firstResponse.sexes')} />
       <TextInputField control={form.control} name="ageClaimed" label={t('firstResponse.register.age')} inputMode="numeric" />
       <ChoiceField control={form.control} name="accompaniment" label={t('firstResponse.register.accompaniment')} options={choices(t, ACCOMPANIMENTS, 'firstResponse.accompaniments')} />
-      <ChoiceField control={form.control} name="urgent" label={t('firstResponse.register.urgent')} options={choices(t, URGENT, 'firstResponse.urgent')} />
+      <CheckboxGroupField control={form.control} name="urgent" label={t('firstResponse.register.urgent')} description={t('firstResponse.register.urgentHint')} options={choices(t, URGENT, 'firstResponse.urgent')} />
       <Button type="submit" className="button button-primary button-large" data-testid="register-person">
         {t('firstResponse.register.submit')}
       </Button>
@@ -320,8 +372,10 @@ function CorrectCountsStep({ encounterId, version }: { encounterId: string; vers
 
 /** The most urgent first, a step at a time; before the first sync the server has none to give. */
 function TriageList({ triage }: { triage: TriageEntry[] | undefined }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [shown, setShown] = useState(LIST_STEP);
+  const caseOpens = screensFor(useMe().role).some((screen) => screen.path === 'cases/:personId');
+  const list = new Intl.ListFormat(i18n.language, { type: 'unit' });
   return (
     <>
       <h2>{t('firstResponse.triage.title')}</h2>
@@ -329,7 +383,13 @@ function TriageList({ triage }: { triage: TriageEntry[] | undefined }) {
         <>
           <ol data-testid="triage" data-count={triage.length}>
             {triage.slice(0, shown).map((entry) => (
-              <TriageItem key={entry.personId} entry={entry} category={t(`firstResponse.triage.${entry.category}`)} />
+              <TriageItem
+                key={entry.personId}
+                entry={entry}
+                categories={list.format(entry.categories.map((category) => t(`firstResponse.triage.${category}`)))}
+                unnamed={t('firstResponse.triage.unnamed')}
+                caseOpens={caseOpens}
+              />
             ))}
           </ol>
           {shown < triage.length ? (

@@ -9,13 +9,14 @@ interface Person {
   sex: 'female' | 'male' | 'unknown';
   age: string;
   accompaniment: 'adult' | 'with_family' | 'unaccompanied' | 'separated';
-  urgent: 'none' | 'medical_emergency' | 'pregnant' | 'injured' | 'fear_of_return';
+  /** Every urgent need ticked. */
+  urgent: ('medical_emergency' | 'pregnant' | 'injured' | 'fear_of_return')[];
 }
 
 const BOAT: Person[] = [
-  { givenName: 'Amina', familyName: 'Yusuf', sex: 'female', age: '16', accompaniment: 'unaccompanied', urgent: 'fear_of_return' },
-  { givenName: 'Samir', familyName: 'Haddad', sex: 'male', age: '34', accompaniment: 'adult', urgent: 'none' },
-  { givenName: 'Hawa', familyName: 'Ali', sex: 'female', age: '25', accompaniment: 'with_family', urgent: 'pregnant' },
+  { givenName: 'Amina', familyName: 'Yusuf', sex: 'female', age: '16', accompaniment: 'unaccompanied', urgent: ['fear_of_return'] },
+  { givenName: 'Samir', familyName: 'Haddad', sex: 'male', age: '34', accompaniment: 'adult', urgent: [] },
+  { givenName: 'Hawa', familyName: 'Ali', sex: 'female', age: '25', accompaniment: 'with_family', urgent: ['pregnant'] },
 ];
 
 async function newEncounter(page: Page, place: string): Promise<string> {
@@ -35,7 +36,8 @@ async function register(page: Page, person: Person): Promise<number> {
   await page.locator(`input[name=sex][value=${person.sex}]`).check({ force: true });
   await page.locator('input[name=ageClaimed]').fill(person.age);
   await page.locator(`input[name=accompaniment][value=${person.accompaniment}]`).check({ force: true });
-  await page.locator(`input[name=urgent][value=${person.urgent}]`).check({ force: true });
+  // Through its label, as a finger does: the box itself is drawn, its input hidden.
+  for (const need of person.urgent) await page.locator('label.checkbox', { has: page.locator(`input[name=urgent][value=${need}]`) }).click();
   return submitRegistration(page);
 }
 
@@ -112,6 +114,37 @@ describe('a first responder registers a boat with no network', () => {
     expect(await page.getByTestId('triage').locator('li').first().innerText()).toContain('Amina');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'first-response-triage');
+  });
+
+  it('marks every urgent need of a person at once; triage shows every category they fall in, the counts what was entered, and a name opens the case', async () => {
+    const { page } = web;
+    await page.locator('nav a[href="/first-response"]').click();
+    await page.locator('input[name=peopleOnBoard]').fill('3');
+    await newEncounter(page, 'Slipway 5');
+    const girl: Person = { givenName: 'Salma', familyName: 'Idris', sex: 'female', age: '15', accompaniment: 'unaccompanied', urgent: ['medical_emergency', 'fear_of_return'] };
+    const man: Person = { givenName: 'Omar', familyName: 'Said', sex: 'male', age: '40', accompaniment: 'adult', urgent: ['medical_emergency'] };
+    for (const person of [man, girl, BOAT[1]!]) await register(page, person);
+    await expect.poll(() => pendingChanges(page), { timeout: 30_000 }).toBe(0);
+    const [encounter] = await encountersAt(api, 'Slipway 5');
+    const triage = (await api.get(`/api/encounters/${encounter!.id}/triage`)).body as { givenName: string; categories: string[] }[];
+    expect(triage.find((entry) => entry.givenName === 'Salma')!.categories).toEqual(['medical_emergency', 'unaccompanied_child']);
+    // On screen: the girl first (two urgent categories), each category named.
+    const first = page.getByTestId('triage').locator('li').first();
+    await expect.poll(() => first.innerText(), { timeout: 10_000 }).toContain('Salma');
+    expect(await first.innerText()).toContain('Medical emergency');
+    expect(await first.innerText()).toContain('Unaccompanied child');
+    const count = (key: string) => page.getByTestId('encounter-counts').locator(`[data-count=${key}] dd`).innerText();
+    expect(await count('onBoard')).toBe('3');
+    await expect.poll(() => count('registered')).toBe('3');
+    expect(await count('medical_emergency')).toBe('2');
+    expect(await count('unaccompanied_child')).toBe('1');
+    expect(await count('other')).toBe('1');
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    await first.getByRole('link', { name: 'Salma Idris' }).click();
+    await page.getByTestId('todo').waitFor();
+    expect(await page.locator('h1').innerText()).toBe('Salma Idris');
+    await page.getByTestId('todo-item').first().waitFor();
+    expect(await page.getByTestId('todo-item').first().getAttribute('data-code')).toBe('life.emergency_care');
   });
 
   it('keeps the outbox through a reload in the middle of a sync', async () => {
