@@ -37,7 +37,11 @@ function useMenu(compact: boolean) {
     setOpen(false);
     if (restoreFocus) button.current?.focus();
   }, []);
-  useEffect(() => setOpen(false), [location.pathname, compact]);
+  useEffect(() => {
+    // A link followed from the menu: the focus goes on to the screen it opened, not to the page's top.
+    if (menu.current?.contains(document.activeElement)) document.getElementById('main')?.focus();
+    setOpen(false);
+  }, [location.pathname, compact]);
   useEffect(() => {
     if (!open) return;
     menu.current?.querySelector<HTMLElement>('a[href], button')?.focus();
@@ -45,8 +49,17 @@ function useMenu(compact: boolean) {
       // A list the menu opened (the language) closes first, on its own Escape.
       if (event.key === 'Escape' && !event.defaultPrevented) close(true);
     };
+    // A press on the screen below closes it too; the language list opened from it is not below.
+    const onPress = (event: PointerEvent) => {
+      const target = event.target as Element;
+      if (!menu.current?.contains(target) && !button.current?.contains(target) && !target.closest('.select-popover')) close(false);
+    };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPress);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPress);
+    };
   }, [open, close]);
   return { open, toggle: () => setOpen((was) => !was), button, menu };
 }

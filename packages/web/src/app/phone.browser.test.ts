@@ -205,10 +205,15 @@ for (const locale of ['en-GB', 'ar'] as const) {
       expect(await button.getAttribute('aria-expanded')).toBe('false');
       expect(await page.locator('nav#main-menu a[href="/first-response"]').isVisible()).toBe(false);
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('menu-button');
-      // Following a link closes it too.
+      // A press on the screen below closes it.
+      await button.click();
+      await page.locator('main#main h1').click();
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+      // Following a link closes it too, and the focus goes on to the screen it opened.
       await go(page, '/first-response');
       await page.locator('input[name=placeName]').waitFor();
       expect(await button.getAttribute('aria-expanded')).toBe('false');
+      expect(await page.evaluate(() => document.activeElement?.closest('#main-menu') ?? null)).toBeNull();
     });
 
     it("fits every first responder's screen: encounters, registration with one hand, triage, sync", async () => {
