@@ -12,6 +12,7 @@ const PHONES = [
 /** WCAG 2.5.5 (AAA) and the platforms' own guidance: a finger, on a moving deck, needs this much. */
 const TOUCH = 44;
 const AREA = 'Southern coast';
+const NEW_PASSWORD = 'a new password for the deck';
 
 /**
  * What is wrong with the screen as laid out now, one line per defect: the page scrolling
@@ -170,8 +171,8 @@ for (const locale of ['en-GB', 'ar'] as const) {
       await page.locator('section[aria-labelledby=recovery-title] button').click();
       await page.locator('input[name=newPassword]').waitFor();
       await expectFitsPhones(page, 'new password');
-      await page.locator('input[name=newPassword]').fill('a new password for the deck');
-      await page.locator('input[name=repeat]').fill('a new password for the deck');
+      await page.locator('input[name=newPassword]').fill(NEW_PASSWORD);
+      await page.locator('input[name=repeat]').fill(NEW_PASSWORD);
       await page.locator('form button[type=submit]').click();
       const conduct = page.locator('section[aria-labelledby=conduct-title] button');
       await conduct.waitFor();
@@ -216,7 +217,7 @@ for (const locale of ['en-GB', 'ar'] as const) {
       expect(await page.evaluate(() => document.activeElement?.closest('#main-menu') ?? null)).toBeNull();
     });
 
-    it("fits every first responder's screen: encounters, registration with one hand, triage, sync", async () => {
+    it("fits every first responder's screen: encounters, registration with one hand, triage, offline, sync, rights sheets, notifications, unlock", async () => {
       const { page } = web;
       await expectFitsPhones(page, 'encounters');
       await page.locator('input[name=placeName]').fill(arabic ? 'الساحل الجنوبي، القطاع 4' : 'Southern coast, sector 4, night');
@@ -249,10 +250,31 @@ for (const locale of ['en-GB', 'ar'] as const) {
       await expect.poll(() => page.getByTestId('registered-persons').getAttribute('data-count')).toBe('1');
       await page.getByTestId('triage').locator('li').first().waitFor({ timeout: 30_000 });
       await expectFitsPhones(page, 'registered and triage');
+      // Offline, the header says so in a pill that stands out, still on one line.
+      await web.context.setOffline(true);
+      await expect.poll(() => page.getByTestId('connectivity').getAttribute('class')).toContain('is-offline');
+      await expectFitsPhones(page, 'registration, offline');
+      expect((await page.locator('header.topbar').boundingBox())!.height).toBeLessThanOrEqual(96);
+      await web.context.setOffline(false);
+      await expect.poll(() => page.getByTestId('connectivity').getAttribute('class')).toContain('is-online');
       await page.getByTestId('pending-changes').click();
       await page.waitForURL('**/sync');
       await page.locator('main#main h1').waitFor();
       await expectFitsPhones(page, 'sync');
+      await go(page, '/rights');
+      await page.locator('article.rights-sheet').waitFor({ timeout: 60_000 });
+      await expectFitsPhones(page, 'rights sheets');
+      await go(page, '/notifications');
+      await page.locator('main#main h1').waitFor();
+      await expectFitsPhones(page, 'notifications');
+      // A reload locks the device's data again: the password unlocks it, on a phone too.
+      await page.goto(`${web.baseUrl}/sync`);
+      const unlock = page.locator('form[aria-labelledby=unlock-title]');
+      await unlock.waitFor();
+      await expectFitsPhones(page, 'unlock');
+      await page.locator('input[name=password]').fill(NEW_PASSWORD);
+      await unlock.locator('button[type=submit]').click();
+      await unlock.waitFor({ state: 'detached' });
       await signOut(page);
     });
 
