@@ -1,7 +1,7 @@
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ConnectivityStatus } from '../offline/ConnectivityStatus';
 import { refreshPendingCount, startBackgroundSync } from '../offline/outbox';
 import { useUnlockedUser } from '../offline/UnlockPanel';
@@ -10,12 +10,68 @@ import { LanguageSwitcher } from './LanguageSwitcher';
 import { screensFor } from './screens';
 import { useSession } from './session';
 
+/** Below this width (styles.css uses the same) the header folds the navigation and the account into a menu. */
+const COMPACT = '(max-width: 48rem)';
+
+function useCompact(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = window.matchMedia(COMPACT);
+      query.addEventListener('change', changed);
+      return () => query.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(COMPACT).matches,
+  );
+}
+
+/**
+ * The compact header's menu, a disclosure: the button says whether it is open, opening moves the
+ * focus to the first link, Escape closes it and gives the focus back, and so does following a link.
+ */
+function useMenu(compact: boolean) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLElement>(null);
+  const location = useLocation();
+  const close = useCallback((restoreFocus: boolean) => {
+    setOpen(false);
+    if (restoreFocus) button.current?.focus();
+  }, []);
+  useEffect(() => {
+    // A link followed from the menu: the focus goes on to the screen it opened, not to the page's top.
+    if (menu.current?.contains(document.activeElement)) document.getElementById('main')?.focus();
+    setOpen(false);
+  }, [location.pathname, compact]);
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('a[href], button')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      // A list the menu opened (the language) closes first, on its own Escape.
+      if (event.key === 'Escape' && !event.defaultPrevented) close(true);
+    };
+    // A press on the screen below closes it too; the language list opened from it is not below.
+    const onPress = (event: PointerEvent) => {
+      const target = event.target as Element;
+      if (!menu.current?.contains(target) && !button.current?.contains(target) && !target.closest('.select-popover')) close(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPress);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPress);
+    };
+  }, [open, close]);
+  return { open, toggle: () => setOpen((was) => !was), button, menu };
+}
+
 /** Every signed-in screen sits in this frame: navigation by role, connectivity and pending sync always visible. */
 export function Layout() {
   const { t } = useTranslation();
   const { state, signOut, refresh } = useSession();
   const location = useLocation();
   const unlocked = useUnlockedUser();
+  const compact = useCompact();
+  const { open, toggle, button, menu } = useMenu(compact);
   const username = state.status === 'signed-in' ? state.me.username : undefined;
   const offline = state.status === 'signed-in' && state.offline;
   useEffect(() => startBackgroundSync(), []);
@@ -35,41 +91,69 @@ export function Layout() {
   if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={state.status === 'signed-out' && state.deliberate ? null : { from: location.pathname }} />;
   const { me } = state;
   const screens = screensFor(me.role).filter((screen) => screen.nav);
+  const who = (
+    <span className="who" data-testid="menu-user">
+      {me.displayName} · {t(`app.roles.${me.role}`)}
+    </span>
+  );
+  const signOutButton = (
+    <Button className="button button-quiet" onPress={() => void signOut()} data-testid="sign-out">
+      {t('app.signOut')}
+    </Button>
+  );
   return (
-    <div className="shell">
+    <div className={`shell${compact ? ' is-compact' : ''}`}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <header className="topbar">
-        <NavLink to="/" className="brand">
-          Haven
-        </NavLink>
-        <ConnectivityStatus />
-        <div className="topbar-end">
-          {offline ? null : <NotificationsBadge />}
-          <LanguageSwitcher />
-          <span className="who">
-            {me.displayName} · {t(`app.roles.${me.role}`)}
-          </span>
-          <Button className="button button-quiet" onPress={() => void signOut()}>
-            {t('app.signOut')}
-          </Button>
-        </div>
-      </header>
-      <nav className="sidenav" aria-label={t('app.navigation')}>
-        <ul>
-          <li>
-            <NavLink to="/" end>
-              {t('app.home.nav')}
-            </NavLink>
-          </li>
-          {screens.map((screen) => (
-            <li key={screen.path}>
-              <NavLink to={`/${screen.path}`}>{t(screen.nav!)}</NavLink>
+      {/* One block on a phone, kept at the top while the page scrolls; on a wider screen its parts take their own places in the grid. */}
+      <div className="masthead">
+        <header className="topbar">
+          <NavLink to="/" className="brand">
+            Haven
+          </NavLink>
+          <ConnectivityStatus />
+          {compact ? (
+            <button ref={button} type="button" className="menu-button" aria-expanded={open} aria-controls="main-menu" onClick={toggle} data-testid="menu-button">
+              <span className="menu-icon" aria-hidden="true" />
+              {t('app.menu')}
+            </button>
+          ) : (
+            <div className="topbar-end">
+              {offline ? null : <NotificationsBadge />}
+              <LanguageSwitcher />
+              {who}
+              {signOutButton}
+            </div>
+          )}
+        </header>
+        <nav ref={menu} id="main-menu" className={`sidenav${open ? ' is-open' : ''}`} aria-label={t('app.navigation')}>
+          <ul>
+            <li>
+              <NavLink to="/" end>
+                {t('app.home.nav')}
+              </NavLink>
             </li>
-          ))}
-        </ul>
-      </nav>
+            {screens.map((screen) => (
+              <li key={screen.path}>
+                <NavLink to={`/${screen.path}`}>{t(screen.nav!)}</NavLink>
+              </li>
+            ))}
+            {compact && !offline ? (
+              <li>
+                <NotificationsBadge />
+              </li>
+            ) : null}
+          </ul>
+          {compact ? (
+            <div className="menu-account">
+              {who}
+              <LanguageSwitcher />
+              {signOutButton}
+            </div>
+          ) : null}
+        </nav>
+      </div>
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>

@@ -37,7 +37,7 @@ function InboxScreenContent() {
       {inbox.data && inbox.data.length === 0 ? <p>{t('referralsInbox.none')}</p> : null}
       {inbox.data && inbox.data.length > 0 ? (
         <div className="case-table-scroll">
-          <table className="case-table" data-testid="inbox">
+          <table className="case-table stack-on-phone" data-testid="inbox">
             <caption className="visually-hidden">{t('referralsInbox.caption', { count: inbox.data.length })}</caption>
             <thead>
               <tr>
@@ -54,16 +54,16 @@ function InboxScreenContent() {
                 const late = referral.dueBy !== null && Date.parse(referral.dueBy) < now.getTime() && !referral.completedAt;
                 return (
                   <tr key={referral.id} data-status={referral.status}>
-                    <th scope="row">
+                    <th scope="row" data-label={t('referralsInbox.reference')}>
                       <Link to={`/referrals/${referral.id}`} data-testid="referral-link">
                         {referral.reference}
                       </Link>
                     </th>
-                    <td>{t(`cases.services.${referral.service}`)}</td>
-                    <td>{t(`cases.urgencies.${referral.urgency}`, { defaultValue: referral.urgency })}</td>
-                    <td>{t(`cases.referralStatuses.${referral.status}`)}</td>
-                    <td>{referral.sentAt ? format.dateTime(referral.sentAt) : '—'}</td>
-                    <td>
+                    <td data-label={t('referralsInbox.service')}>{t(`cases.services.${referral.service}`)}</td>
+                    <td data-label={t('referralsInbox.urgency')}>{t(`cases.urgencies.${referral.urgency}`, { defaultValue: referral.urgency })}</td>
+                    <td data-label={t('referralsInbox.status')}>{t(`cases.referralStatuses.${referral.status}`)}</td>
+                    <td data-label={t('referralsInbox.received')}>{referral.sentAt ? format.dateTime(referral.sentAt) : '—'}</td>
+                    <td data-label={t('referralsInbox.dueBy')}>
                       {referral.dueBy ? (
                         <time dateTime={referral.dueBy} className={late ? 'case-overdue' : undefined} title={format.dateTime(referral.dueBy)}>
                           {t(late ? 'cases.due.overdueSince' : 'cases.due.dueIn', { when: format.relative(referral.dueBy, now) })}

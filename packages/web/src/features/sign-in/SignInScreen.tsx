@@ -177,7 +177,10 @@ function EnrolStep({ onDone }: { onDone: (recoveryCodes: string[]) => void }) {
             </code>
           </p>
           <p>
-            <a href={enrolment.uri}>{t('signIn.enrol.openApp')}</a>
+            {/* The authenticator is on the same phone, most often: a button-sized target. */}
+            <a className="button" href={enrolment.uri}>
+              {t('signIn.enrol.openApp')}
+            </a>
           </p>
         </>
       ) : null}
