@@ -163,6 +163,8 @@ export const PERMISSIONS = [
   'screening:write',
   'assistance:write',
   'case:manage',
+  /** Assigning cases to the agency's officers, several at once (the intake queue). */
+  'case:assign',
   'obligation:waive',
   'guard:override',
   'oversight:read',

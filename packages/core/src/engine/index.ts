@@ -43,6 +43,7 @@ export type { CompiledRule, JsonLogicRule, RuleContext } from './logic.js';
 export {
   BASELINE_PROFILE,
   BASELINE_PROFILE_ID,
+  DEFAULT_ESCALATION_MS,
   DEFAULT_RETENTION,
   MIN_RETENTION_DAYS,
   ProfileError,
@@ -51,6 +52,7 @@ export {
   parseRetentionPeriod,
   retentionCutoff,
   checkProfile,
+  escalationLimitMs,
   jurisdictionProfileSchema,
   loadProfile,
 } from './profiles.js';
@@ -59,6 +61,7 @@ export type {
   CompiledBlocker,
   CompiledGuard,
   CompiledObligation,
+  EscalationLimits,
   JurisdictionProfile,
   Profile,
   ReferralSpec,

@@ -154,6 +154,26 @@ const retentionSchema = z.strictObject(
   Object.fromEntries(RETENTION_RECORD_TYPES.map((type) => [type, retentionPeriodSchema.optional()])) as Record<RetentionRecordType, z.ZodOptional<typeof retentionPeriodSchema>>,
 );
 
+// ---------------------------------------------------------------------------------------------
+// Escalation: how long an obligation may stay overdue before the oversight body sees it.
+
+/** The time an obligation may stay overdue when the profile says nothing: a day, or its own deadline when shorter. */
+export const DEFAULT_ESCALATION_MS = 24 * 60 * 60 * 1000;
+
+const escalationSchema = z.strictObject({
+  /** For every obligation with a deadline (capped at that deadline), unless listed below. */
+  afterOverdue: durationSchema.optional(),
+  /** Per obligation code; never longer than the obligation's deadline in force. */
+  obligations: z.record(z.string(), durationSchema).optional(),
+});
+
+/** A profile's escalation limits, compiled. */
+export interface EscalationLimits {
+  afterOverdueMs: number;
+  /** Per-code limits the profile set. */
+  byCode: ReadonlyMap<string, number>;
+}
+
 export const jurisdictionProfileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
     error: (issue) => `${describeValue(issue.input)} is not a profile id: lower-case letters, digits, - and _`,
@@ -170,6 +190,8 @@ export const jurisdictionProfileSchema = z.strictObject({
   obligations: z.array(addedObligationSchema).optional(),
   /** How long each record type is kept after it is closed (defaults in DEFAULT_RETENTION). */
   retention: retentionSchema.optional(),
+  /** How long an obligation may stay overdue before it is escalated to the oversight body. */
+  escalation: escalationSchema.optional(),
 });
 
 export type JurisdictionProfile = z.infer<typeof jurisdictionProfileSchema>;
@@ -227,6 +249,20 @@ export interface Profile {
   mandatoryNotificationSet: ReadonlySet<string>;
   /** Retention period per record type: the profile's, else the default. */
   retention: Readonly<Record<RetentionRecordType, RetentionPeriod>>;
+  /** How long an obligation may stay overdue before oversight sees it (see escalationLimitMs). */
+  escalation: EscalationLimits;
+}
+
+/**
+ * How long an obligation of `code` may stay overdue before it is escalated to the oversight body:
+ * the profile's limit for that code, else its general limit capped at the obligation's own
+ * deadline (an obligation is never left overdue longer than it was given to be done). Null for a
+ * standing obligation or a code the profile does not know.
+ */
+export function escalationLimitMs(profile: Profile, code: string): number | null {
+  const entry = profile.obligations.find((candidate) => candidate.definition.code === code);
+  if (!entry || entry.deadlineMs === null) return null;
+  return profile.escalation.byCode.get(code) ?? Math.min(profile.escalation.afterOverdueMs, entry.deadlineMs);
 }
 
 /** A profile that cannot be loaded, with every issue naming its entry. */
@@ -326,6 +362,7 @@ function assemble(
   entries: readonly CompiledObligation[],
   mandatory: readonly string[],
   retention: Partial<Record<RetentionRecordType, RetentionPeriod>> = {},
+  escalation: EscalationLimits = { afterOverdueMs: DEFAULT_ESCALATION_MS, byCode: new Map() },
 ): CheckResult<Profile> {
   const { order, cycle } = evaluationOrder(entries.map((entry) => entry.definition));
   if (cycle) {
@@ -366,6 +403,7 @@ function assemble(
       mandatoryConsularNotification: [...mandatory],
       mandatoryNotificationSet: new Set(mandatory),
       retention: { ...DEFAULT_RETENTION, ...Object.fromEntries(Object.entries(retention).filter(([, period]) => period !== undefined)) },
+      escalation,
     },
   };
 }
@@ -498,6 +536,7 @@ export function checkProfile(document: unknown): CheckResult<Profile> {
       } else shortened.set(code, ms);
     }
   }
+  const escalation = checkEscalation(profile, added, shortened, issues);
   if (issues.length > 0) return { ok: false, issues };
 
   const entries = [
@@ -520,7 +559,37 @@ export function checkProfile(document: unknown): CheckResult<Profile> {
       return compileObligation(definition, 'profile', null);
     }),
   ];
-  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? [], profile.retention ?? {});
+  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? [], profile.retention ?? {}, escalation);
+}
+
+/**
+ * The profile's escalation limits; a per-obligation limit is refused, naming its entry, for a code
+ * the profile does not have, a standing obligation, or a limit longer than the obligation's
+ * deadline in force (an obligation overdue longer than it was given is the oversight body's).
+ */
+function checkEscalation(profile: JurisdictionProfile, added: readonly AddedObligation[], shortened: ReadonlyMap<string, number>, issues: FieldIssue[]): EscalationLimits {
+  const afterOverdueMs = profile.escalation?.afterOverdue === undefined ? DEFAULT_ESCALATION_MS : (deadlineMs(profile.escalation.afterOverdue) as number);
+  const byCode = new Map<string, number>();
+  for (const [code, limit] of Object.entries(profile.escalation?.obligations ?? {})) {
+    const path = `escalation.obligations.${code}`;
+    const ms = deadlineMs(limit) as number;
+    const baseline = BASELINE_BY_CODE.get(code);
+    const own = added.find((entry) => entry.code === code);
+    if (!baseline && !own) {
+      issues.push({ path, message: `${JSON.stringify(code)} is not an obligation of this profile` });
+      continue;
+    }
+    const deadline = baseline ? (shortened.get(code) ?? (baseline.deadline === null ? null : deadlineMs(baseline.deadline))) : own!.deadline === null ? null : deadlineMs(own!.deadline);
+    if (deadline === null) {
+      issues.push({ path, message: `${code} is a standing obligation: it is never overdue, so it has no escalation limit` });
+    } else if (ms > deadline) {
+      issues.push({
+        path,
+        message: `${describeValue(limit)} for ${code} is longer than its deadline of ${formatSpan(deadline)}: an obligation may stay overdue at most as long as it was given to be done`,
+      });
+    } else byCode.set(code, ms);
+  }
+  return { afterOverdueMs, byCode };
 }
 
 /** Checks and compiles a jurisdiction profile, or throws a ProfileError naming every bad entry. */

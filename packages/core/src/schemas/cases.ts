@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { CASE_STAGES } from '../codes.js';
+import { CASE_STAGES, ENCOUNTER_TYPES } from '../codes.js';
 import { pageSchema } from './common.js';
+import { TRIAGE_CATEGORIES } from './encounters.js';
 
 // What the case routes answer.
 
@@ -69,3 +70,25 @@ export type CaseListItem = z.infer<typeof caseListItemSchema>;
 
 export const caseListPageSchema = pageSchema(caseListItemSchema);
 export type CaseListPage = z.infer<typeof caseListPageSchema>;
+
+/** A case waiting in the agency's intake queue: nobody's yet. */
+export const intakeItemSchema = z
+  .object({
+    caseId: z.uuid(),
+    personId: z.uuid(),
+    caseVersion: z.number().int().describe('The version to send when assigning it'),
+    stage: z.enum(CASE_STAGES),
+    arrivedAt: z.string().describe('When the person was met (the encounter), else when they were registered'),
+    person: caseListPersonSchema,
+    encounter: z.object({ type: z.enum(ENCOUNTER_TYPES), place: z.string(), occurredAt: z.string() }).nullable(),
+    triage: z.array(z.enum(TRIAGE_CATEGORIES)).min(1).describe('Every triage category that applies, most urgent first (other when none does)'),
+    obligations: obligationSummarySchema,
+  })
+  .meta({ id: 'IntakeItem' });
+export type IntakeItem = z.infer<typeof intakeItemSchema>;
+
+/** A user of the agency a case may be assigned to, with the open cases they carry. */
+export const assignableOfficerSchema = z
+  .object({ id: z.uuid(), displayName: z.string(), role: z.enum(['protection_officer', 'supervisor']), openCases: z.number().int() })
+  .meta({ id: 'AssignableOfficer' });
+export type AssignableOfficer = z.infer<typeof assignableOfficerSchema>;

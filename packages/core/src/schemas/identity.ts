@@ -54,6 +54,7 @@ export const sopProfileViewSchema = z
         basis: z.array(z.string()),
         deadlineMs: z.number().int().nullable().describe('The deadline in force; null for a standing obligation'),
         baselineDeadlineMs: z.number().int().nullable().describe('The baseline deadline, when the profile shortened it'),
+        escalationMs: z.number().int().nullable().describe('How long it may stay overdue before the oversight body sees it; null for a standing obligation'),
         base: z.enum(DEADLINE_BASES),
         fulfilledBy: z.record(z.string(), z.unknown()),
       }),

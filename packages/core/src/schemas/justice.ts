@@ -216,7 +216,25 @@ export const oversightAccessChangeSchema = z
   .object({ kind: z.literal('access_change'), id: z.uuid(), at: z.string().describe('When it was decided, or requested while pending'), change: accessChangeSchema })
   .meta({ id: 'OversightAccessChange' });
 
-export const oversightItemSchema = z.discriminatedUnion('kind', [oversightDecisionSchema, oversightAccessChangeSchema]);
+/**
+ * An obligation left overdue beyond the profile's escalation limit: the oversight body sees which
+ * obligation, of which agency, and for how long, but not whose it is.
+ */
+export const oversightEscalationSchema = z
+  .object({
+    kind: z.literal('escalation'),
+    id: z.uuid().describe('The obligation'),
+    agencyId: z.uuid(),
+    agencyName: z.string(),
+    subject: z.string().describe('The obligation code'),
+    dueBy: z.string(),
+    at: z.string().describe('When it was escalated: its deadline plus the escalation limit'),
+    overdueMinutes: z.number().int().describe('How long it has been overdue, at the time of the answer'),
+  })
+  .meta({ id: 'OversightEscalation' });
+export type OversightEscalation = z.infer<typeof oversightEscalationSchema>;
+
+export const oversightItemSchema = z.discriminatedUnion('kind', [oversightDecisionSchema, oversightAccessChangeSchema, oversightEscalationSchema]);
 export type OversightItem = z.infer<typeof oversightItemSchema>;
 
 // What the justice routes answer.

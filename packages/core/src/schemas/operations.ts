@@ -109,6 +109,16 @@ export const caseChangeSchema = z.strictObject({
   bestInterestsDetermined: z.boolean().optional(),
 });
 
+/** A supervisor's assignment of several cases to one officer: all of them, or none. */
+export const caseAssignmentsSchema = z.strictObject({
+  officerId: idSchema.describe('An active protection officer or supervisor of the agency working on the cases'),
+  cases: z
+    .array(z.strictObject({ caseId: idSchema, version: versionSchema }))
+    .min(1)
+    .max(200)
+    .refine((cases) => new Set(cases.map((c) => c.caseId)).size === cases.length, 'names a case twice'),
+});
+
 export const waiverSchema = z.strictObject({ version: versionSchema, reason: textSchema(2000).refine((r) => r.length >= 10, 'must explain why, in at least 10 characters') });
 
 export const guardedActionSchema = z.enum(GUARDED_ACTIONS);

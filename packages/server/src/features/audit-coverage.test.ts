@@ -54,6 +54,25 @@ interface PersonalCall {
 }
 
 const CALLS: Record<string, PersonalCall> = {
+  // The intake queue lists only cases nobody has: one is left to nobody first.
+  'GET /api/queues/intake': {
+    role: 'supervisor',
+    build: async (w) => {
+      const supervisor = await w.as('supervisor');
+      const kase = (await supervisor.get(`/api/persons/${await w.person()}/case`)).body as { id: string; version: number };
+      const left = await supervisor.patch(`/api/cases/${kase.id}`, { version: kase.version, officerId: null });
+      expect(left.status, explain(left)).toBe(200);
+      return { path: '/api/queues/intake?limit=500' };
+    },
+  },
+  // The matrix assigns to nobody who exists; here, to the supervisor themself, and the audit names each case.
+  'POST /api/cases/assignments': {
+    role: 'supervisor',
+    build: async (w) => {
+      const kase = await w.target('case');
+      return { path: '/api/cases/assignments', body: { officerId: w.users.get('supervisor'), cases: [{ caseId: kase.id, version: kase.version }] } };
+    },
+  },
   // The matrix links a person to themself, which is refused.
   'POST /api/persons/:id/family-links': {
     build: async (w) => ({ path: `/api/persons/${await w.person()}/family-links`, body: { relatedPersonId: await w.person(), relation: 'sibling' } }),

@@ -197,6 +197,14 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/persons/:id/assistance': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/assistance` }) },
   // The case list names the agency's own cases only; a referral's recipient reads the person through the referral.
   'GET /api/cases': { callers: CASE_MANAGERS, lists: { kind: 'person', crossAgency: false }, request: () => ({ path: '/api/cases?limit=200' }) },
+  // The intake queue lists the agency's own unassigned cases; who to assign them to, its own officers.
+  'GET /api/queues/intake': { callers: CASE_MANAGERS, lists: { kind: 'person', crossAgency: false }, request: () => ({ path: '/api/queues/intake?limit=500' }) },
+  'GET /api/agency/officers': { callers: CASE_MANAGERS, lists: { kind: 'user', crossAgency: false }, request: () => ({ path: '/api/agency/officers' }) },
+  'POST /api/cases/assignments': {
+    callers: ['supervisor'],
+    target: { kind: 'case', crossAgency: false },
+    request: (t) => ({ path: '/api/cases/assignments', body: { officerId: NO_SUCH_ID, cases: [{ caseId: t!.id, version: t!.version }] } }),
+  },
   'GET /api/persons/:id/case': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case` }) },
   'PATCH /api/cases/:id': {
     callers: CASE_MANAGERS,

@@ -43,6 +43,8 @@ export const queryKeys = {
   triage: (encounterId: string) => ['encounters', encounterId, 'triage'] as const,
   agencyObligations: (window?: string) => (window === undefined ? (['queue', 'agency-obligations'] as const) : (['queue', 'agency-obligations', window] as const)),
   openGuards: () => ['queue', 'open-guards'] as const,
+  intakeQueue: () => ['queue', 'intake'] as const,
+  assignableOfficers: () => ['agency', 'officers'] as const,
   oversightQueue: (limit?: number) => (limit === undefined ? (['oversight', 'queue'] as const) : (['oversight', 'queue', limit] as const)),
   allegations: (status?: string) => (status === undefined ? (['oversight', 'allegations'] as const) : (['oversight', 'allegations', status] as const)),
   allegation: (allegationId: string) => ['oversight', 'allegation', allegationId] as const,
@@ -73,6 +75,8 @@ export const staleAfter = {
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
+  /** Cases given to an officer: they leave the intake queue, their obligations go to the officer. */
+  casesAssigned: (personIds: readonly string[]) => [queryKeys.intakeQueue(), queryKeys.assignableOfficers(), queryKeys.agencyObligations(), ...personIds.map((id) => queryKeys.personCase(id))],
   /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */
   referralMoved: (personId: string) => [
     queryKeys.personReferrals(personId),

@@ -37,6 +37,7 @@ export const SCREENS: Screen[] = [
   { path: 'admin/roles', roles: ['admin'], nav: 'admin.nav.roles', load: () => import('../features/admin/RolesScreen') },
   { path: 'admin/directory', roles: ['admin'], nav: 'admin.nav.directory', load: () => import('../features/admin/DirectoryScreen') },
   { path: 'admin/sop-profile', roles: ['admin'], nav: 'admin.nav.sop', load: () => import('../features/admin/SopProfileScreen') },
+  { path: 'supervision/intake', roles: ['supervisor'], nav: 'supervision.nav.intake', load: () => import('../features/supervision/IntakeScreen') },
   { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
   { path: 'supervision/guards', roles: ['supervisor'], nav: 'supervision.nav.guards', load: () => import('../features/supervision/GuardsScreen') },
   { path: 'supervision/persons/:personId', roles: ['supervisor'], load: () => import('../features/supervision/PersonGuardsScreen') },

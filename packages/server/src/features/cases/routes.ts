@@ -1,7 +1,8 @@
-import { CASE_STAGES, caseChangeSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
+import { assignableOfficerSchema, CASE_STAGES, caseAssignmentsSchema, caseChangeSchema, intakeItemSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema } from '../../platform/http/pagination.js';
+import { assignCases, intakeQueue, officersToAssign } from './intake.js';
 import { listCases } from './list.js';
 import { changeCase, endDetention, readCase, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
 
@@ -28,6 +29,56 @@ export const caseRoutes: Feature = (app) => {
       const { stage, assigned, cursor, limit } = request.query;
       return listCases(request.store, { stage, assigned }, decodeCursor(cursor), limit);
     },
+  );
+
+  app.get(
+    '/api/queues/intake',
+    {
+      config: { access: { permission: 'case:manage', personalData: true } },
+      schema: {
+        tags: ['queues'],
+        summary:
+          "My agency's intake queue: its open cases no officer has yet, in triage order (medical emergency, unaccompanied child, child, pregnant, other), then the obligation due first, then the earliest arrival",
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.array(intakeItemSchema) },
+      },
+    },
+    async (request) => intakeQueue(request.store, request.query.limit),
+  );
+
+  app.get(
+    '/api/agency/officers',
+    {
+      config: { access: { permission: 'case:manage' } },
+      schema: {
+        tags: ['cases'],
+        summary: "Who in my agency a case may be assigned to: active protection officers and supervisors, by name, with the open cases each carries",
+        response: { 200: z.array(assignableOfficerSchema) },
+      },
+    },
+    async (request) => officersToAssign(request.store),
+  );
+
+  app.post(
+    '/api/cases/assignments',
+    {
+      config: {
+        access: { permission: 'case:assign', personalData: true },
+        refusals: {
+          403: 'A case is one your agency does not work on (shared with it by a referral).',
+          404: 'A case does not exist or is outside your scope (both get the same answer).',
+          409: 'A case changed since its version was read (`stale-version`; `currentVersion` names the current one).',
+          422: 'The officer is not an active protection officer or supervisor of the agency working on the cases.',
+        },
+      },
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign several cases to one officer (supervisors): all of them in one transaction, or none; each as a single assignment is checked and audited',
+        body: caseAssignmentsSchema,
+        response: { 200: z.array(caseViewSchema) },
+      },
+    },
+    async (request) => assignCases(request.store, request.body),
   );
 
   app.get(

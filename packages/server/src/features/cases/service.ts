@@ -4,11 +4,12 @@ import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import type { ScopedStore } from '../../store/scoped-store.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import {
+  ASSIGNABLE_ROLES,
   findCase,
   findCaseOfPerson,
   findDetention,
@@ -91,41 +92,50 @@ export interface CaseChange {
 
 /** Moves a case on, closes or reopens it (with a reason), assigns it, or records facts the engine reads. */
 export async function changeCase(store: ScopedStore, caseId: string, change: CaseChange): Promise<CaseView> {
-  const { platform } = store;
+  return store.unit((unit) => changeCaseIn(unit, caseId, change));
+}
+
+/**
+ * One case's change within a unit of work: the one path every change of a case takes (a single
+ * edit, or each case of a supervisor's assignment), so each is checked, versioned and audited alike.
+ */
+export async function changeCaseIn(unit: ScopedUnit, caseId: string, change: CaseChange): Promise<CaseView> {
+  const { platform } = unit;
   const at = platform.clock().toISOString();
-  return store.unit(async (unit) => {
-    const row = await findCase(unit, caseId);
-    if (!row) throw notFound('case');
-    await unit.caseGroups(row.person_id, 'case');
-    if (row.version !== change.version) throw staleVersion('case', row.version);
-    const set: Partial<CaseTable> = {};
-    if (change.stage !== undefined && change.stage !== row.stage) {
-      const reopening = row.stage === 'closed';
-      const closing = change.stage === 'closed';
-      if ((reopening || closing) && !change.reason) throw unprocessable('reason', reopening ? 'required to reopen a case' : 'required to close a case');
-      if (!reopening && STAGE_ORDER.indexOf(change.stage) < STAGE_ORDER.indexOf(row.stage as CaseStage)) {
-        throw unprocessable('stage', `a case moves forward (${row.stage} → ${change.stage} is backwards); close and reopen it with a reason instead`);
-      }
-      set.stage = change.stage;
-      set.stage_reason_enc = change.reason ? platform.cipher.encrypt(change.reason, placeOf('cases', 'stage_reason_enc', row.id)) : null;
+  const row = await findCase(unit, caseId);
+  if (!row) throw notFound('case');
+  await unit.caseGroups(row.person_id, 'case');
+  if (row.version !== change.version) throw staleVersion('case', row.version);
+  const set: Partial<CaseTable> = {};
+  if (change.stage !== undefined && change.stage !== row.stage) {
+    const reopening = row.stage === 'closed';
+    const closing = change.stage === 'closed';
+    if ((reopening || closing) && !change.reason) throw unprocessable('reason', reopening ? 'required to reopen a case' : 'required to close a case');
+    if (!reopening && STAGE_ORDER.indexOf(change.stage) < STAGE_ORDER.indexOf(row.stage as CaseStage)) {
+      throw unprocessable('stage', `a case moves forward (${row.stage} → ${change.stage} is backwards); close and reopen it with a reason instead`);
     }
-    if (change.officerId !== undefined) {
-      if (change.officerId !== null) {
-        const officer = await officerOf(unit, change.officerId);
-        if (!officer || officer.agency_id !== row.agency_id || officer.disabled) throw unprocessable('officerId', 'must be an active user of the agency working on the case');
+    set.stage = change.stage;
+    set.stage_reason_enc = change.reason ? platform.cipher.encrypt(change.reason, placeOf('cases', 'stage_reason_enc', row.id)) : null;
+  }
+  if (change.officerId !== undefined) {
+    if (change.officerId !== null) {
+      const officer = await officerOf(unit, change.officerId);
+      // Whoever carries a case must be able to open it: an active officer or supervisor of the agency.
+      if (!officer || officer.agency_id !== row.agency_id || officer.disabled || !(ASSIGNABLE_ROLES as readonly string[]).includes(officer.role)) {
+        throw unprocessable('officerId', 'must be an active protection officer or supervisor of the agency working on the case');
       }
-      set.officer_id = change.officerId;
     }
-    if (change.riskLevel !== undefined) set.risk_level = change.riskLevel;
-    if (change.consular !== undefined) set.consular_choice = change.consular;
-    if (change.asylumClaim !== undefined) set.asylum_claim = change.asylumClaim;
-    if (change.bestInterestsDetermined !== undefined) set.best_interests_determined = change.bestInterestsDetermined ? 1 : 0;
-    await unit.updateVersioned({ table: 'cases', id: caseId, version: change.version, set, recordType: 'case', at });
-    const fields = Object.entries(change).filter(([k, v]) => k !== 'version' && v !== undefined).map(([k]) => k);
-    unit.record({ action: 'case.update', recordType: 'case', recordId: caseId, fields });
-    unit.factsChanged([row.person_id]);
-    return caseView(platform, (await findCase(unit, caseId))!, true);
-  });
+    set.officer_id = change.officerId;
+  }
+  if (change.riskLevel !== undefined) set.risk_level = change.riskLevel;
+  if (change.consular !== undefined) set.consular_choice = change.consular;
+  if (change.asylumClaim !== undefined) set.asylum_claim = change.asylumClaim;
+  if (change.bestInterestsDetermined !== undefined) set.best_interests_determined = change.bestInterestsDetermined ? 1 : 0;
+  await unit.updateVersioned({ table: 'cases', id: caseId, version: change.version, set, recordType: 'case', at });
+  const fields = Object.entries(change).filter(([k, v]) => k !== 'version' && v !== undefined).map(([k]) => k);
+  unit.record({ action: 'case.update', recordType: 'case', recordId: caseId, fields });
+  unit.factsChanged([row.person_id]);
+  return caseView(platform, (await findCase(unit, caseId))!, true);
 }
 
 export type { DetentionView } from '@haven/core';

@@ -23,9 +23,59 @@ export async function findCase(unit: StoreUnit, caseId: string): Promise<CaseTab
   return unit.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
-/** The agency and state of a user a case may be assigned to. */
-export async function officerOf(unit: StoreUnit, userId: string): Promise<{ agency_id: string; disabled: number } | undefined> {
-  return unit.db.selectFrom('users').select(['agency_id', 'disabled']).where('id', '=', userId).executeTakeFirst();
+/** The agency, role and state of a user a case may be assigned to. */
+export async function officerOf(unit: StoreUnit, userId: string): Promise<{ agency_id: string; role: string; disabled: number } | undefined> {
+  return unit.db.selectFrom('users').select(['agency_id', 'role', 'disabled']).where('id', '=', userId).executeTakeFirst();
+}
+
+/** Roles a case may be assigned to: those who manage cases. */
+export const ASSIGNABLE_ROLES = ['protection_officer', 'supervisor'] as const;
+
+/** The agency's active users a case may be assigned to, by name, with the open cases each carries. */
+export async function assignableOfficers(unit: StoreUnit, agencyId: string): Promise<{ id: string; display_name: string; role: string; open_cases: number | string }[]> {
+  return unit.db
+    .selectFrom('users')
+    .leftJoin('cases', (join) => join.onRef('cases.officer_id', '=', 'users.id').on('cases.stage', '<>', 'closed'))
+    .select(({ fn }) => ['users.id', 'users.display_name', 'users.role', fn.count<number | string>('cases.id').as('open_cases')])
+    .where('users.agency_id', '=', agencyId)
+    .where('users.disabled', '=', 0)
+    .where('users.role', 'in', [...ASSIGNABLE_ROLES])
+    .groupBy(['users.id', 'users.display_name', 'users.role'])
+    .orderBy('users.display_name')
+    .orderBy('users.id')
+    .execute();
+}
+
+/** A case waiting in the intake queue, with the person's row and where they were met. */
+export type IntakeRow = PersonTable & {
+  case_id: string;
+  case_version: number;
+  case_stage: string;
+  encounter_type: string | null;
+  encounter_place: string | null;
+  encounter_occurred_at: string | null;
+};
+
+/** The agency's open cases no officer has yet (a record merged away has no case of its own). */
+export async function intakeRows(unit: StoreUnit, agencyId: string): Promise<IntakeRow[]> {
+  return unit.db
+    .selectFrom('cases')
+    .innerJoin('persons', 'persons.id', 'cases.person_id')
+    .leftJoin('encounters', 'encounters.id', 'persons.encounter_id')
+    .selectAll('persons')
+    .select([
+      'cases.id as case_id',
+      'cases.version as case_version',
+      'cases.stage as case_stage',
+      'encounters.type as encounter_type',
+      'encounters.place_name as encounter_place',
+      'encounters.occurred_at as encounter_occurred_at',
+    ])
+    .where('cases.agency_id', '=', agencyId)
+    .where('cases.officer_id', 'is', null)
+    .where('cases.stage', '<>', 'closed')
+    .where('persons.merged_into', 'is', null)
+    .execute();
 }
 
 /**

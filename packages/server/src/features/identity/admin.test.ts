@@ -188,6 +188,9 @@ describe.each(await databaseKinds())('administration on %s', (kind) => {
     const refoulement = answer.body.obligations.find((o: { code: string }) => o.code === 'protection.non_refoulement');
     expect(refoulement).toMatchObject({ origin: 'baseline', base: expect.any(String) });
     expect(refoulement.basis.length).toBeGreaterThan(0);
+    // How long each may stay overdue before the oversight body sees it: a standing one never is.
+    expect(refoulement.escalationMs).toBeNull();
+    expect(answer.body.obligations.find((o: { code: string }) => o.code === 'life.emergency_care').escalationMs).toBe(3_600_000);
     const returnGuard = answer.body.guards.find((g: { action: string }) => g.action === 'return');
     expect(returnGuard.blockedBy).toContain('protection.non_refoulement');
     expect(answer.body.retention).toEqual(RETENTION_RECORD_TYPES.map((recordType) => ({ recordType, period: server.platform.profile.retention[recordType].iso })));

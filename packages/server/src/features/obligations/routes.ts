@@ -149,7 +149,7 @@ export const obligationRoutes: Feature = (app) => {
       schema: {
         tags: ['oversight'],
         summary:
-          'Waivers and guard overrides, latest first (the oversight body sees every agency; a supervisor their own); for the oversight body also the changes of staff access to personal data that needed a second administrator, pending and decided, by name',
+          "Waivers, guard overrides and obligations left overdue beyond the SOP profile's escalation limit (which obligation, which agency, how long; not whose), latest first (the oversight body sees every agency; a supervisor their own); for the oversight body also the changes of staff access to personal data that needed a second administrator, pending and decided, by name",
         querystring: limitQuery,
         response: {
           200: z.array(oversightItemSchema),

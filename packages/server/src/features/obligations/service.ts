@@ -10,7 +10,8 @@ import { isDetained, lockCase, openDetention } from '../cases/service.js';
 import { accessChangesForOversight } from '../identity/access-changes.js';
 import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.js';
 import { noFactsProblem } from './refresh.js';
-import { findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
+import { escalationCutoffs } from './escalation.js';
+import { escalatedObligations, findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
 
 export type { ObligationView } from '@haven/core';
 
@@ -225,9 +226,10 @@ export async function casesWithOpenGuards(store: ScopedStore, limit: number): Pr
 }
 
 /**
- * The oversight queue: every waiver and guard override, latest first. The oversight body sees
- * every agency's, and every change of staff access that needed a second administrator; a
- * supervisor sees their own agency's waivers and overrides.
+ * The oversight queue: every waiver and guard override, and every obligation left overdue beyond
+ * the profile's escalation limit, latest first. The oversight body sees every agency's, and every
+ * change of staff access that needed a second administrator; a supervisor sees their own
+ * agency's waivers, overrides and escalations.
  */
 export async function oversightQueue(store: ScopedStore, limit: number): Promise<OversightItem[]> {
   const { platform } = store;
@@ -236,7 +238,24 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
     const { waivers, overrides } = await waiversAndOverrides(unit, scoped ? unit.actor.agencyId : undefined, limit);
     // Changes of staff access to personal data are the oversight body's, not an agency's supervisor's.
     const accessChanges = scoped ? [] : await accessChangesForOversight(unit.db, platform.cipher, limit);
+    const now = platform.clock();
+    const escalations = [];
+    for (const cutoff of escalationCutoffs(platform.profile, now)) {
+      for (const row of await escalatedObligations(unit, scoped ? unit.actor.agencyId : undefined, cutoff.codes, cutoff.dueBefore, limit)) {
+        escalations.push({
+          kind: 'escalation' as const,
+          id: row.id,
+          agencyId: row.agency_id,
+          agencyName: row.agency_name,
+          subject: row.code,
+          dueBy: row.due_by,
+          at: new Date(Date.parse(row.due_by) + cutoff.limitMs).toISOString(),
+          overdueMinutes: Math.floor((now.getTime() - Date.parse(row.due_by)) / 60_000),
+        });
+      }
+    }
     const items: OversightItem[] = [
+      ...escalations,
       ...accessChanges.map(({ at, change }) => ({ kind: 'access_change' as const, id: change.id, at, change })),
       ...waivers.map((w) => ({
         kind: 'waiver' as const,

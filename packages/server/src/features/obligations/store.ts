@@ -182,6 +182,36 @@ export async function waiversAndOverrides(unit: ScopedUnit, agencyId: string | u
   };
 }
 
+/** An obligation escalated to oversight, with its agency's name (no person). */
+export interface EscalatedRow {
+  id: string;
+  agency_id: string;
+  agency_name: string;
+  code: string;
+  due_by: string;
+}
+
+/**
+ * Open obligations of these codes, on open cases, whose deadline is before `dueBefore` (overdue
+ * beyond their escalation limit), the most recently escalated first; of one agency when given.
+ */
+export async function escalatedObligations(unit: StoreUnit, agencyId: string | undefined, codes: readonly string[], dueBefore: string, limit: number): Promise<EscalatedRow[]> {
+  if (codes.length === 0) return [];
+  let query = unit.db
+    .selectFrom('obligations')
+    .innerJoin('cases', 'cases.person_id', 'obligations.person_id')
+    .innerJoin('agencies', 'agencies.id', 'obligations.agency_id')
+    .select(['obligations.id', 'obligations.agency_id', 'agencies.name as agency_name', 'obligations.code', 'obligations.due_by'])
+    .where('obligations.status', '=', 'open')
+    .where('obligations.due_by', '<', dueBefore)
+    .where('obligations.code', 'in', [...codes])
+    // A closed case owes nothing more until it is reopened (as for reminders).
+    .where('cases.stage', '!=', 'closed');
+  if (agencyId !== undefined) query = query.where('obligations.agency_id', '=', agencyId);
+  const rows = await query.orderBy('obligations.due_by', 'desc').orderBy('obligations.id').limit(limit).execute();
+  return rows.map((row) => ({ ...row, due_by: row.due_by! }));
+}
+
 /** Open obligations due within a window whose reminder of this kind has not been sent, on open cases. */
 export async function reminderCandidates(
   unit: StoreUnit,

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { OBSERVED_INDICATORS } from '@haven/core';
+import { BASELINE_PROFILE, OBSERVED_INDICATORS } from '@haven/core';
+import { escalationCutoffs } from '../obligations/escalation.js';
 import type { Dialect, Queryable } from '../../platform/db/database.js';
 import { NULL_KEY } from './rollup.js';
 import {
@@ -17,6 +18,8 @@ import {
   nextMonth,
   obligationFulfilmentHistograms,
   obligationFulfilmentMedians,
+  missedObligationRows,
+  missedObligationsOnCutoffDays,
   obligationRows,
   observedIndicatorCounts,
   officerCaseloads,
@@ -30,6 +33,7 @@ import {
   type DetentionRow,
   type EncounterRow,
   type Histograms,
+  type MissedCutoff,
   type ObligationRow,
   type ProviderLoad,
   type ReferralRow,
@@ -43,6 +47,8 @@ export interface IndicatorData {
   encounters: EncounterRow[];
   observed: Map<string, number>;
   obligations: ObligationRow[];
+  /** Open obligations overdue beyond the profile's escalation limit, by code. */
+  missed: Map<string, number>;
   obligationMedians: Map<string, { median: number; n: number }>;
   referrals: ReferralRow[];
   toAccept: Map<string, { median: number; n: number }>;
@@ -66,9 +72,14 @@ export function normalizeFilter(filter: StatsFilter): StatsFilter {
   return out;
 }
 
+/** The escalation cut-offs of the baseline profile at `now`: what a reader is given when the caller names no profile. */
+function baselineCutoffs(now: string): MissedCutoff[] {
+  return escalationCutoffs(BASELINE_PROFILE, new Date(now));
+}
+
 /** The indicators read straight from the case files: the reference the rollups must equal. */
-export async function directIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
-  const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations] =
+export async function directIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string, cutoffs: readonly MissedCutoff[] = baselineCutoffs(now)): Promise<IndicatorData> {
+  const [arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations, missed] =
     await Promise.all([
       arrivalViews(db, filter),
       encounterRows(db, filter),
@@ -83,8 +94,9 @@ export async function directIndicatorData(db: Queryable, dialect: Dialect, filte
       detentionRows(db, filter),
       guardOverrideRows(db, filter),
       allegationRows(db, filter),
+      missedObligationRows(db, filter, cutoffs),
     ]);
-  return { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations };
+  return { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations };
 }
 
 /** Whole days, inclusive (YYYY-MM-DD). */
@@ -193,7 +205,7 @@ const fromKey = (v: string): string | null => (v === NULL_KEY ? null : v);
  * durationBucket for their precision). Allegations (few, and not tied to encounters) are read
  * from their rows.
  */
-export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string): Promise<IndicatorData> {
+export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filter: StatsFilter, now: string, cutoffs: readonly MissedCutoff[] = baselineCutoffs(now)): Promise<IndicatorData> {
   const plan = periodPlan(filter);
   const slices: SliceFilter[] = plan.edges.map((day) => ({ ...filter, dayFrom: day, dayTo: day }));
   // What the cells cover, for the open obligations due today (read at this instant from the rows).
@@ -207,6 +219,9 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   const encounters = new Map<string, EncounterRow>();
   const observed = new Map<string, number>();
   const obligations = new Map<string, ObligationRow & { other: number }>();
+  const missed = new Map<string, number>();
+  // The day of each code's cut-off: open obligations due before it are missed, those due on it are read from the rows.
+  const cutoffDay = new Map(cutoffs.flatMap((cutoff) => cutoff.codes.map((code) => [code, cutoff.dueBefore.slice(0, 10)] as const)));
   const fulfil: Histograms = new Map();
   const referrals = new Map<string, ReferralRow>();
   const accept: Histograms = new Map();
@@ -240,7 +255,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
 
   const rollupRead = async () => {
     if (covered.length === 0) return;
-    const [cells, ...dueToday] = await Promise.all([
+    const [cells, missedOnCutoffDays, ...dueToday] = await Promise.all([
       // Summed in SQL down to what the report uses: the cells per combination of codes first (as
       // many rows as combinations, not cells), then the arrivals (nationality, sex, age band,
       // accompaniment: k1..k4) once per view w (1 month × type, 2 nationality, 3 age band × sex,
@@ -266,6 +281,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
           cross join (select 1 as w union all select 2 union all select 3 union all select 4) v
         where v.w = 1 or c.measure = 'arrivals'
         group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db),
+      Promise.all(covered.map((slice) => missedObligationsOnCutoffDays(db, slice, cutoffs))),
       ...covered.map((slice) => openObligationsDueOn(db, slice, today, now)),
     ]);
     for (const c of cells.rows) {
@@ -302,6 +318,8 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
             // Due today: counted from the rows below, at this instant.
             if (c.k3 === 'none' || c.k3 > today) row.open += n;
             else if (c.k3 < today) row.overdue += n;
+            const day = cutoffDay.get(c.k1);
+            if (day !== undefined && c.k3 !== 'none' && c.k3 < day) bump(missed, c.k1, n);
           } else row.other += n;
           break;
         }
@@ -334,6 +352,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
           break;
       }
     }
+    for (const counts of missedOnCutoffDays) for (const [code, n] of counts) bump(missed, code, n);
     for (const due of dueToday) {
       for (const [code, { overdue, open }] of due) {
         const row = obligationRow(code);
@@ -344,7 +363,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
   };
 
   const edgeRead = async (slice: SliceFilter) => {
-    const [a, e, o, ob, f, r, ac, co, cl, pl, d, g] = await Promise.all([
+    const [a, e, o, ob, f, r, ac, co, cl, pl, d, g, m] = await Promise.all([
       arrivalRows(db, slice),
       encounterRows(db, slice),
       observedIndicatorCounts(db, dialect, slice),
@@ -357,8 +376,10 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
       providerLoads(db, slice),
       detentionRows(db, slice),
       guardOverrideRows(db, slice),
+      missedObligationRows(db, slice, cutoffs),
     ]);
     for (const row of a) arrivals.row(row);
+    for (const [code, n] of m) bump(missed, code, n);
     for (const row of e) {
       const target = encounterRow(row.encounterType);
       target.encounters += row.encounters;
@@ -404,6 +425,7 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
     encounters: [...encounters.values()].filter((e) => e.encounters !== 0),
     observed: new Map(OBSERVED_INDICATORS.map((code) => [code, observed.get(code) ?? 0])),
     obligations: [...obligations.values()].filter(nonzero).map(({ other: _other, ...row }) => row),
+    missed: new Map([...missed].filter(([, n]) => n !== 0)),
     obligationMedians: histogramMedians(fulfil),
     referrals: [...referrals.values()].filter((r) => r.referrals !== 0),
     toAccept: histogramMedians(accept),

@@ -1,4 +1,5 @@
-import { ENCOUNTER_TYPES, OBSERVED_INDICATORS } from '@haven/core';
+import { ENCOUNTER_TYPES, loadProfile, OBSERVED_INDICATORS } from '@haven/core';
+import { escalationCutoffs } from '../obligations/escalation.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../platform/db/database.js';
@@ -37,6 +38,7 @@ function expectSame(fast: IndicatorData, direct: IndicatorData, context: string)
   expect(sortBy(fast.encounters), context).toEqual(sortBy(direct.encounters));
   expect([...fast.observed].sort(), context).toEqual([...direct.observed].sort());
   expect(sortBy(fast.obligations), context).toEqual(sortBy(direct.obligations));
+  expect([...fast.missed].sort(), `${context} missed`).toEqual([...direct.missed].sort());
   expect(sortBy(fast.referrals), context).toEqual(sortBy(direct.referrals));
   expect([...fast.caseloads].sort((a, b) => a - b), context).toEqual([...direct.caseloads].sort((a, b) => a - b));
   expect(fast.providers, context).toEqual(direct.providers);
@@ -57,9 +59,13 @@ function expectSame(fast: IndicatorData, direct: IndicatorData, context: string)
   }
 }
 
+/** Escalation limits of three lengths, so missed obligations have cut-offs on different days. */
+const ESCALATING = loadProfile({ id: 'escalating', escalation: { afterOverdue: 'PT6H', obligations: { 'life.emergency_care': 'PT30M', 'info.rights': 'PT20H' } } });
+
 async function compare(db: Queryable, dialect: 'sqlite' | 'postgres', filter: StatsFilter, now: string): Promise<void> {
   const normalized = normalizeFilter(filter);
-  const [fast, direct] = await Promise.all([rollupIndicatorData(db, dialect, normalized, now), directIndicatorData(db, dialect, normalized, now)]);
+  const cutoffs = escalationCutoffs(ESCALATING, new Date(now));
+  const [fast, direct] = await Promise.all([rollupIndicatorData(db, dialect, normalized, now, cutoffs), directIndicatorData(db, dialect, normalized, now, cutoffs)]);
   expectSame(fast, direct, JSON.stringify({ filter: normalized, now }));
 }
 

@@ -26,6 +26,7 @@ import { saveSetting } from '../identity/settings.js';
 import type { Platform } from '../../platform/context.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { unprocessable } from '../../platform/http/problem.js';
+import { escalationCutoffs } from '../obligations/escalation.js';
 import { normalizeFilter, rollupIndicatorData } from './indicator-data.js';
 import { reportReader } from '../../platform/db/report-reader.js';
 import { AGE_BANDS, type StatsFilter } from './store.js';
@@ -108,8 +109,8 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   const { db, dialect } = platform.database;
   const k = kOverride ?? (await currentThreshold(db));
   const now = platform.clock().toISOString();
-  const { arrivals, encounters, observed, obligations, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations } =
-    await rollupIndicatorData(reportReader(platform.database), dialect, normalizeFilter(filter), now);
+  const { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations } =
+    await rollupIndicatorData(reportReader(platform.database), dialect, normalizeFilter(filter), now, escalationCutoffs(platform.profile, new Date(now)));
 
   // Arrivals: three views of one population share only their grand total, hidden in all or none.
   const months = [...new Set(arrivals.byMonthAndType.map((a) => a.month))].sort();
@@ -216,6 +217,26 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
     ),
   );
   tables.push(obligationTable);
+  // Missed: overdue beyond the profile's escalation limit, a part of the overdue column. A code's
+  // missed count is shown only where its overdue cell is (one equal to a hidden overdue cell would
+  // give it away); once any is hidden, so is the total, which would give back a lone hidden cell.
+  const missedCodes = ordered(OBLIGATION_CODES, missed.keys());
+  const missedTable = suppressTable(crossTable([...missed].map(([code, count]) => ({ row: code, column: 'missed', count })), missedCodes, ['missed']), k);
+  const overdueColumn = obligationTable.columns.indexOf('overdue');
+  const overdueHidden = (code: string) => {
+    const i = obligationTable.rows.indexOf(code);
+    return i !== -1 && obligationTable.cells[i]![overdueColumn] === null;
+  };
+  missedTable.rows.forEach((code, i) => {
+    if (!overdueHidden(code)) return;
+    missedTable.cells[i]![0] = null;
+    missedTable.rowTotals[i] = null;
+  });
+  if (missedTable.cells.some((row) => row[0] === null)) {
+    missedTable.columnTotals[0] = null;
+    missedTable.total = null;
+  }
+  tables.push(named('obligations_missed_by_code', 'obligation', 'count', missedTable));
   const due = ['fulfilled_in_time', 'fulfilled_late', 'overdue'];
   const inTimeShare = (code: string) => shareFromPublished(obligationTable, code, ['fulfilled_in_time'], due, k);
   const measures: IndicatorMeasure[] = [

@@ -205,6 +205,49 @@ export async function openObligationsDueOn(db: Queryable, filter: SliceFilter, d
   return new Map(result.rows.map((r) => [r.code, { overdue: Number(r.overdue), open: Number(r.open) }]));
 }
 
+/** Codes sharing one escalation limit, and the instant before which their deadline means missed. */
+export interface MissedCutoff {
+  codes: readonly string[];
+  dueBefore: string;
+}
+
+function missedConditions(cutoffs: readonly MissedCutoff[], sameDay: boolean): RawBuilder<unknown> {
+  const each = cutoffs
+    .filter((cutoff) => cutoff.codes.length > 0)
+    .map((cutoff) => {
+      const day = cutoff.dueBefore.slice(0, 10);
+      const onDay = sameDay ? sql` and o.due_by >= ${day} and substr(o.due_by, 1, 10) = ${day}` : sql``;
+      return sql`(o.code in (${sql.join([...cutoff.codes])}) and o.due_by < ${cutoff.dueBefore}${onDay})`;
+    });
+  return each.length === 0 ? sql`1 = 0` : sql`(${sql.join(each, sql` or `)})`;
+}
+
+/**
+ * Obligations missed, by code: open and overdue beyond the profile's escalation limit (deadline
+ * before now − limit), counted like the overdue column whatever the case's stage.
+ */
+export async function missedObligationRows(db: Queryable, filter: SliceFilter, cutoffs: readonly MissedCutoff[]): Promise<Map<string, number>> {
+  const result = await sql<{ code: string; n: number | string }>`
+    select o.code as code, count(*) as n
+    from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+    where o.status = 'open' and ${missedConditions(cutoffs, false)} and ${encounterConditions(filter)}
+    group by o.code`.execute(db);
+  return new Map(result.rows.map((r) => [r.code, Number(r.n)]));
+}
+
+/**
+ * Obligations missed whose deadline falls on the day of their code's cut-off: the rollups keep
+ * open obligations by the day they fall due, so only that day needs the instant.
+ */
+export async function missedObligationsOnCutoffDays(db: Queryable, filter: SliceFilter, cutoffs: readonly MissedCutoff[]): Promise<Map<string, number>> {
+  const result = await sql<{ code: string; n: number | string }>`
+    select o.code as code, count(*) as n
+    from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
+    where o.status = 'open' and ${missedConditions(cutoffs, true)} and ${encounterConditions(filter)}
+    group by o.code`.execute(db);
+  return new Map(result.rows.map((r) => [r.code, Number(r.n)]));
+}
+
 /** A median with the two middle values it averages (one when the count is odd). */
 export interface ExactMedian {
   median: number;

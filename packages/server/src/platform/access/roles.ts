@@ -46,6 +46,7 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
       'screening:write',
       'assistance:write',
       'case:manage',
+      'case:assign',
       'obligation:waive',
       'guard:override',
       'oversight:read',

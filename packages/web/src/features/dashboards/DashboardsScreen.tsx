@@ -191,6 +191,7 @@ export default function DashboardsScreen() {
           {measureFigure(loading.report, 'protection_in_time', t('dashboards.protectionInTime'))}
           {measureFigure(loading.report, 'obligations_share_fulfilled_in_time', t('dashboards.obligationsInTime'))}
           {measureFigure(loading.report, 'obligations_median_hours_to_fulfil', t('dashboards.obligationsMedian'))}
+          {tableFigure(loading.report, 'obligations_missed_by_code', t('dashboards.missed'), false)}
           {measureFigure(loading.report, 'referrals_acceptance_rate', t('dashboards.referralsAccepted'))}
           {tableFigure(loading.report, 'detentions_by_age_group', t('dashboards.detentions'))}
           {tableFigure(loading.report, 'guard_overrides_by_action', t('dashboards.overrides'), false)}

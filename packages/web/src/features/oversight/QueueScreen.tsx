@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AccessChange, OversightDecision, OversightItem } from '@haven/core/schemas';
+import type { AccessChange, OversightDecision, OversightEscalation, OversightItem } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
@@ -9,6 +9,8 @@ import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
+import { ObligationName } from '../supervision/ObligationName';
+import { SupervisionStrings } from '../supervision/strings';
 
 /** Where each item's own history is kept in the audit trail. */
 export const auditPath = (recordType: string, recordId: string) => `/oversight/audit?recordType=${encodeURIComponent(recordType)}&recordId=${encodeURIComponent(recordId)}`;
@@ -90,6 +92,48 @@ function AccessChangesTable({ changes }: { changes: { at: string; change: Access
 }
 
 /**
+ * Obligations an agency left overdue beyond its profile's escalation limit: which obligation, of
+ * which agency, since when; not whose (the oversight body follows the obligation's audit trail).
+ */
+function EscalationsTable({ escalations }: { escalations: OversightEscalation[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div className="table-scroll">
+      <table aria-labelledby="escalations">
+        <thead>
+          <tr>
+            <th scope="col">{t('oversight.escalations.obligation')}</th>
+            <th scope="col">{t('oversight.escalations.agency')}</th>
+            <th scope="col">{t('oversight.escalations.dueBy')}</th>
+            <th scope="col">{t('oversight.escalations.at')}</th>
+            <th scope="col">{t('oversight.queue.history')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {escalations.map((item) => (
+            <tr key={item.id}>
+              <th scope="row">
+                <ObligationName code={item.subject} />
+              </th>
+              <td>{item.agencyName}</td>
+              <td className="overdue">
+                {format.dateTime(item.dueBy)}
+                <div>{t('oversight.escalations.late', { when: format.relative(item.dueBy) })}</div>
+              </td>
+              <td>{format.dateTime(item.at)}</td>
+              <td>
+                <Link to={auditPath('obligation', item.id)}>{t('oversight.escalations.trail')}</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
  * Every waiver of an obligation and every override of a guard, in every agency, latest first,
  * with the supervisor's written reason: the decisions the oversight body reviews (a child's
  * detention overridden as a last resort says so, with its planned end and the alternatives
@@ -99,7 +143,8 @@ function QueueScreenBody() {
   const { t } = useTranslation();
   const format = useFormat();
   const queue = useQuery(apiQuery<OversightItem[]>(queryKeys.oversightQueue(200), '/api/oversight/queue?limit=200'));
-  const decisions = (queue.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
+  const decisions = (queue.data ?? []).filter((item): item is OversightDecision => item.kind === 'waiver' || item.kind === 'override');
+  const escalations = (queue.data ?? []).flatMap((item) => (item.kind === 'escalation' ? [item] : []));
   const accessChanges = (queue.data ?? []).flatMap((item) => (item.kind === 'access_change' ? [item] : []));
   return (
     <div className="page desk">
@@ -160,6 +205,9 @@ function QueueScreenBody() {
           </table>
         </div>
       )}
+      <h2 id="escalations">{t('oversight.escalations.title')}</h2>
+      <p>{t('oversight.escalations.explain')}</p>
+      {queue.data === undefined ? null : escalations.length === 0 ? <p>{t('oversight.escalations.none')}</p> : <EscalationsTable escalations={escalations} />}
       <h2 id="access-changes">{t('oversight.access.title')}</h2>
       <p>{t('oversight.access.explain')}</p>
       {queue.data === undefined ? null : accessChanges.length === 0 ? <p>{t('oversight.access.none')}</p> : <AccessChangesTable changes={accessChanges} />}
@@ -170,7 +218,10 @@ function QueueScreenBody() {
 export default function QueueScreen() {
   return (
     <OversightStrings>
-      <QueueScreenBody />
+      {/* The obligations' names are the supervision feature's. */}
+      <SupervisionStrings>
+        <QueueScreenBody />
+      </SupervisionStrings>
     </OversightStrings>
   );
 }

@@ -22,7 +22,7 @@ function GuardsScreenBody() {
   const guarded = useQuery(apiQuery<OpenGuard[]>(queryKeys.openGuards(), '/api/queues/open-guards?limit=200'));
   const decisions = useQuery(apiQuery<OversightItem[]>(queryKeys.oversightQueue(100), '/api/oversight/queue?limit=100'));
   // The queue also carries changes of staff access, for the oversight body only.
-  const agencyDecisions = (decisions.data ?? []).filter((item): item is OversightDecision => item.kind !== 'access_change');
+  const agencyDecisions = (decisions.data ?? []).filter((item): item is OversightDecision => item.kind === 'waiver' || item.kind === 'override');
   return (
     <div className="page desk">
       <h1>{t('supervision.guards.title')}</h1>
