@@ -7,11 +7,13 @@ import { queryKeys } from '../../app/query-keys';
 import { ProblemAlert } from '../../app/ui/problem';
 import { obligationName, personName, shortId } from '../cases/model';
 import { CaseStrings } from '../cases/strings';
+import { IntakeQueue } from '../supervision/IntakeScreen';
+import { SupervisionStrings } from '../supervision/strings';
 import { ObligationList } from './OfficerHome';
 import { WorkHeader } from './WorkHeader';
 
 /**
- * A supervisor's home: the arrivals waiting for an officer (intake), the cases with an overdue
+ * A supervisor's home: the arrivals waiting for an officer (the intake queue, to assign from here), the cases with an overdue
  * obligation and no officer (escalated to the supervisor: nobody else will act), then every
  * overdue obligation of the agency, each opening the case.
  */
@@ -24,9 +26,8 @@ function SupervisorHomeContent() {
   return (
     <div className="page">
       <WorkHeader />
-      {/* Intake: the lead puts the intake queue component (helper `intake`) here at merge. */}
-      <section className="work-section" aria-labelledby="intake-title" data-testid="home-intake">
-        <h2 id="intake-title">{t('home.supervisor.intake')}</h2>
+      <section className="work-section" data-testid="home-intake">
+        <IntakeQueue />
         <p>
           <Link to="/supervision/intake">{t('home.supervisor.openIntake')}</Link>
         </p>
@@ -66,7 +67,9 @@ function SupervisorHomeContent() {
 export default function SupervisorHome() {
   return (
     <CaseStrings>
-      <SupervisorHomeContent />
+      <SupervisionStrings>
+        <SupervisorHomeContent />
+      </SupervisionStrings>
     </CaseStrings>
   );
 }

@@ -129,7 +129,11 @@ describe('work first: each role lands on its worklist', () => {
     await signInAs('supervisor.home');
     const escalations = page.getByTestId('home-escalation');
     await escalations.first().waitFor(FIRST_SCREEN);
-    expect(await page.getByTestId('home-intake').getByRole('link').getAttribute('href')).toBe('/supervision/intake');
+    // The intake queue itself, to assign from the home: Yonas has no officer, so he waits there.
+    const intake = page.getByTestId('home-intake');
+    await intake.getByRole('table').waitFor(FIRST_SCREEN);
+    expect(await intake.getByRole('table').innerText()).toContain('Yonas Haile');
+    expect(await intake.getByRole('link', { name: 'Arrivals waiting for an officer' }).getAttribute('href')).toBe('/supervision/intake');
     expect(await escalations.count()).toBe(1);
     expect(await escalations.first().innerText()).toContain('Yonas Haile');
     expect(await escalations.first().getByRole('link').getAttribute('href')).toBe(`/cases/${yonas}`);
