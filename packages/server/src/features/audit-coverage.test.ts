@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@haven/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretHash } from '../platform/auth/tokens.js';
+import { notify } from './notifications/service.js';
 import { AUTHORIZATION_MATRIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
 import { databaseKinds } from '../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../test-support/server.js';
@@ -54,6 +55,16 @@ interface PersonalCall {
 }
 
 const CALLS: Record<string, PersonalCall> = {
+  // My notifications name the persons they are about: one is put on the supervisor's list first.
+  'GET /api/notifications': {
+    role: 'supervisor',
+    build: async (w) => {
+      const personId = await w.person();
+      const at = w.server.platform.clock().toISOString();
+      await notify({ db: w.server.platform.database.db }, { userIds: [w.users.get('supervisor')!], kind: 'obligation_overdue', personId, at });
+      return { path: '/api/notifications', names: async (answer) => (answer.body as { personId: string | null }[]).flatMap((n) => (n.personId ? [n.personId] : [])) };
+    },
+  },
   // The matrix links a person to themself, which is refused.
   'POST /api/persons/:id/family-links': {
     build: async (w) => ({ path: `/api/persons/${await w.person()}/family-links`, body: { relatedPersonId: await w.person(), relation: 'sibling' } }),

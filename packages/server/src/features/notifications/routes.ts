@@ -9,10 +9,11 @@ export const notificationRoutes: Feature = (app) => {
   app.get(
     '/api/notifications',
     {
-      config: { access: {} },
+      // A notification names the person it is about when the reader may see them: personal data.
+      config: { access: { personalData: true } },
       schema: {
         tags: ['notifications'],
-        summary: 'My notifications, latest first',
+        summary: 'My notifications, latest first: what each is about as far as I may see it, how many times it happened while unread, and where the work is done',
         querystring: limitQuery,
         response: {
           200: z.array(notificationViewSchema),
