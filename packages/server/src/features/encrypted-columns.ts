@@ -25,4 +25,5 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'erasure_requests', columns: ['reason_enc'] },
   { table: 'export_jobs', columns: ['result_enc'] },
   { table: 'person_merges', columns: ['reason_enc'] },
+  { table: 'service_gaps', columns: ['note_enc'] },
 ];

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { sendReminders } from '../obligations/reminders.js';
-import { notify } from './service.js';
+import { systemStore } from '../../store/system-store.js';
+import { notify, type Notice } from './service.js';
 
 // Notifications that lead to work (issue 17, point 5): each names what it is about as far as the
 // reader may see it now, links to the screen where the work is done, and repeats of one event
@@ -43,6 +44,7 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
   afterAll(() => server.close());
 
   const db = () => server.platform.database.db;
+  const notifyAsSystem = (notice: Notice) => systemStore(server.platform, 'reminders').unit((unit) => notify(unit, notice));
 
   async function register(persons: Record<string, unknown>[]): Promise<{ encounterId: string; personIds: string[] }> {
     officer = await sessionFor(server, officerId);
@@ -89,7 +91,7 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
     const { personIds } = await register([{ givenName: 'Hidden', familyName: 'Person', sex: 'male', ageClaimed: 30 }]);
     const personId = personIds[0]!;
     const obligation = await db().selectFrom('obligations').select('id').where('person_id', '=', personId).limit(1).executeTakeFirstOrThrow();
-    await notify({ db: db() }, { userIds: [outsiderId], kind: 'obligation_overdue', personId, obligationId: obligation.id, at: server.clock.now().toISOString() });
+    await notifyAsSystem({ userIds: [outsiderId], kind: 'obligation_overdue', personId, obligationId: obligation.id, at: server.clock.now().toISOString() });
     const seen = (await listOf(outsiderId)).find((n) => n.personId === personId);
     expect(seen).toMatchObject({ person: { name: null, caseAgency: 'Coastal Protection Unit' }, obligation: null, referral: null, link: null });
     expect(JSON.stringify(seen)).not.toContain('Hidden');
@@ -98,7 +100,7 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
   it('links a first responder to the encounter where they record the work', async () => {
     const { encounterId, personIds } = await register([{ givenName: 'Field', sex: 'male', ageClaimed: 40 }]);
     const obligation = await db().selectFrom('obligations').select('id').where('person_id', '=', personIds[0]!).limit(1).executeTakeFirstOrThrow();
-    await notify({ db: db() }, { userIds: [responderId], kind: 'obligation_overdue', personId: personIds[0]!, obligationId: obligation.id, at: server.clock.now().toISOString() });
+    await notifyAsSystem({ userIds: [responderId], kind: 'obligation_overdue', personId: personIds[0]!, obligationId: obligation.id, at: server.clock.now().toISOString() });
     const seen = (await listOf(responderId)).find((n) => n.obligationId === obligation.id);
     expect(seen?.link).toBe(`/first-response/encounters/${encounterId}`);
   });
@@ -107,13 +109,13 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
     const { personIds } = await register([{ givenName: 'Repeat', sex: 'male', ageClaimed: 22 }]);
     const personId = personIds[0]!;
     const at = (minutes: number) => new Date(server.clock.now().getTime() + minutes * 60_000).toISOString();
-    for (const minutes of [0, 5, 9]) await notify({ db: db() }, { userIds: [officerId, officerId], kind: 'referral_consent_withdrawn', personId, at: at(minutes) });
+    for (const minutes of [0, 5, 9]) await notifyAsSystem({ userIds: [officerId, officerId], kind: 'referral_consent_withdrawn', personId, at: at(minutes) });
     let mine = (await listOf(officerId)).filter((n) => n.personId === personId && n.kind === 'referral_consent_withdrawn');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ count: 3, lastAt: at(9), readAt: null });
 
     expect((await officer.post(`/api/notifications/${mine[0]!.id}/read`, {})).status).toBe(200);
-    await notify({ db: db() }, { userIds: [officerId], kind: 'referral_consent_withdrawn', personId, at: at(12) });
+    await notifyAsSystem({ userIds: [officerId], kind: 'referral_consent_withdrawn', personId, at: at(12) });
     mine = (await listOf(officerId)).filter((n) => n.personId === personId && n.kind === 'referral_consent_withdrawn');
     expect(mine.map((n) => [n.count, n.readAt === null])).toEqual([
       [1, true],

@@ -488,4 +488,4 @@ export async function referralForm(store: ScopedStore, id: string): Promise<{ re
 }
 
 /** What a purge and a merge ask of the referrals. */
-export { eraseReferralsOf, moveReferralRecords, returnReferralRecords, revokeGrantsOf } from './store.js';
+export { eraseReferralsOf, eraseServiceGapsOf, moveReferralRecords, returnReferralRecords, revokeGrantsOf } from './store.js';

@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 // Row types of every table, for Kysely. Times are RFC 3339 UTC strings on both engines, booleans
 // are 0/1 integers and lists are JSON text, so SQLite and PostgreSQL return the same values.
 
@@ -407,8 +408,8 @@ export interface NotificationTable {
   /** What the notice is about (the obligation, referral or person): repeats while unread are one row. */
   subject: string | null;
   referral_id: string | null;
-  /** How many times the event happened while the row was unread. */
-  count: number;
+  /** How many times the event happened while the row was unread (1 unless given: the column's default). */
+  count: ColumnType<number, number | undefined, number>;
   /** When it last happened. */
   last_at: string | null;
 }
