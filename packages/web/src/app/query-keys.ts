@@ -16,6 +16,9 @@ export const queryKeys = {
   assessment: (personId: string) => ['person', personId, 'assessment'] as const,
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
+  personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
+  /** The service gaps the agency recorded (the supervisor's list). */
+  serviceGaps: () => ['service-gaps'] as const,
 
   referral: (referralId: string) => ['referral', referralId] as const,
   /** The directory's proposal is asked anew at each attempt: the directory and consents may have changed. */
@@ -31,6 +34,7 @@ export const queryKeys = {
   sopProfile: () => ['admin', 'sop-profile'] as const,
   providers: () => ['directory', 'providers'] as const,
   pathways: () => ['directory', 'pathways'] as const,
+  servicePathways: (service: string) => ['directory', 'pathways', service] as const,
 
   agencyObligations: (window?: string) => (window === undefined ? (['queue', 'agency-obligations'] as const) : (['queue', 'agency-obligations', window] as const)),
   openGuards: () => ['queue', 'open-guards'] as const,

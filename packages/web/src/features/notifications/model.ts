@@ -16,7 +16,15 @@ export const KNOWN_KINDS = new Set([
   'referral_closed',
   'referral_revoked',
   'referral_consent_withdrawn',
+  'service_gap_recorded',
 ]);
+
+/** The words of a notification's link, by the screen it opens (the server gives the route). */
+export function linkLabelKey(link: string): string {
+  if (link.startsWith('/referrals/')) return 'notifications.openReferral';
+  if (link.startsWith('/first-response/')) return 'notifications.openEncounter';
+  return 'notifications.openCase';
+}
 
 /** My latest hundred notifications: the screen lists them, the header counts the unread. */
 export const notificationsQuery = () => apiQuery<Notification[]>(queryKeys.notifications(), '/api/notifications?limit=100');
