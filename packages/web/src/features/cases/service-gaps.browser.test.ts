@@ -97,6 +97,7 @@ describe('a referral with no provider in Chromium', () => {
     await saveScreenshot(page, 'supervisor-service-gaps');
 
     await row.getByRole('link', { name: 'Hanna Gebre' }).click();
+    await page.waitForURL(`**/cases/${personId}`);
     await page.getByRole('heading', { name: 'Hanna Gebre', level: 1 }).waitFor();
     expect(web.pageErrors).toEqual([]);
   });
