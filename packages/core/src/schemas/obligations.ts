@@ -56,6 +56,9 @@ export const notificationViewSchema = z
   .meta({ id: 'Notification' });
 export type NotificationView = z.infer<typeof notificationViewSchema>;
 
+/** How many of my notifications are unread: what the header shows, naming no one. */
+export const unreadNotificationsSchema = z.object({ unread: z.number().int().min(0) }).meta({ id: 'UnreadNotifications' });
+
 /** A guarded action taken: refused, it is a 409 instead. */
 export const guardedActionResultSchema = z.object({ id: z.uuid(), action: z.enum(GUARDED_ACTIONS), overridden: z.boolean(), blockedBy: z.array(z.string()) });
 export type GuardedActionResult = z.infer<typeof guardedActionResultSchema>;

@@ -227,6 +227,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/queues/open-guards': { callers: WRITERS, request: () => ({ path: '/api/queues/open-guards' }) },
   'GET /api/oversight/queue': { callers: ['supervisor', 'oversight'], request: () => ({ path: '/api/oversight/queue' }) },
   'GET /api/notifications': { callers: 'signed-in', request: () => ({ path: '/api/notifications' }) },
+  'GET /api/notifications/unread': { callers: 'signed-in', request: () => ({ path: '/api/notifications/unread' }) },
   'POST /api/notifications/:id/read': {
     callers: 'signed-in',
     target: { kind: 'notification', crossAgency: false },

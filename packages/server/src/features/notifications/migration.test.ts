@@ -32,7 +32,7 @@ describe.each(await databaseKinds())('notifications stored before repeats were c
       await db.db.insertInto('agencies').values({ id: agency, name: 'Old agency', type: 'government', area: null, version: 1, created_at: AT, updated_at: AT }).execute();
       await db.db
         .insertInto('users')
-        .values({ id: user, agency_id: agency, username: 'old.officer', display_name: 'Officer', email: null, role: 'protection_officer', password_hash: 'disabled', must_change_password: 1, totp_secret_enc: null, totp_enabled: 0, totp_last_step: null, failed_attempts: 0, locked_until: null, disabled: 1, version: 1, created_at: AT, updated_at: AT })
+        .values({ id: user, agency_id: agency, username: 'old.officer', display_name: 'Officer', email: null, role: 'protection_officer', password_hash: 'disabled', must_change_password: 1, totp_secret_enc: null, totp_enabled: 0, totp_last_step: null, failed_attempts: 0, locked_until: null, disabled: 1, version: 1, created_at: AT, updated_at: AT } as never)
         .execute();
       const old = (id: string, kindOf: string, minutes: number, readAt: string | null, obligationId: string | null = null) =>
         ({ id, user_id: user, kind: kindOf, obligation_id: obligationId, person_id: person, created_at: at(minutes), read_at: readAt }) as never;

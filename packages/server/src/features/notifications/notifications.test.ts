@@ -121,5 +121,8 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
       [1, true],
       [3, false],
     ]);
+    // The header's count names no one: a count of unread notifications, not of events.
+    const unread = (await officer.get('/api/notifications/unread')).body.unread;
+    expect(unread).toBe((await listOf(officerId)).filter((n) => n.readAt === null).length);
   });
 });

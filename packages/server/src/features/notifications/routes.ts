@@ -1,7 +1,7 @@
-import { idSchema, notificationViewSchema, okSchema } from '@haven/core';
+import { idSchema, notificationViewSchema, okSchema, unreadNotificationsSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { markRead, myNotifications } from './service.js';
+import { markRead, myNotifications, myUnreadCount } from './service.js';
 
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
@@ -21,6 +21,19 @@ export const notificationRoutes: Feature = (app) => {
       },
     },
     async (request) => myNotifications(request.store, request.query.limit),
+  );
+
+  app.get(
+    '/api/notifications/unread',
+    {
+      config: { access: {} },
+      schema: {
+        tags: ['notifications'],
+        summary: 'How many of my notifications are unread (names no one: what a header polls)',
+        response: { 200: unreadNotificationsSchema },
+      },
+    },
+    async (request) => ({ unread: await myUnreadCount(request.store) }),
   );
 
   app.post(

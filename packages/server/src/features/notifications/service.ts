@@ -10,6 +10,7 @@ import {
   insertNotifications,
   markNotificationRead,
   notificationsOf,
+  unreadCountOf,
   type Notice,
   type NotificationRow,
 } from './store.js';
@@ -121,6 +122,11 @@ function linkFor(unit: ScopedUnit, row: NotificationRow, seen: Seen | undefined)
   if (row.referral_id && (role === 'service_provider' || role === 'supervisor')) return `/referrals/${row.referral_id}`;
   if (onCase && role === 'first_responder' && row.encounter_id) return `/first-response/encounters/${row.encounter_id}`;
   return null;
+}
+
+/** How many of my notifications are unread. */
+export async function myUnreadCount(store: ScopedStore): Promise<number> {
+  return store.unit((unit) => unreadCountOf(unit));
 }
 
 export async function markRead(store: ScopedStore, id: string): Promise<void> {

@@ -102,6 +102,11 @@ export async function notificationsOf(unit: ScopedUnit, limit: number): Promise<
     .execute();
 }
 
+export async function unreadCountOf(unit: ScopedUnit): Promise<number> {
+  const row = await unit.db.selectFrom('notifications').where('user_id', '=', unit.actor.userId).where('read_at', 'is', null).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Marks one of the caller's notifications read; false when the caller has none by that id. */
 export async function markNotificationRead(unit: ScopedUnit, id: string, at: string): Promise<boolean> {
   const result = await unit.db.updateTable('notifications').set({ read_at: at }).where('id', '=', id).where('user_id', '=', unit.actor.userId).executeTakeFirst();

@@ -26,5 +26,8 @@ export function linkLabelKey(link: string): string {
   return 'notifications.openCase';
 }
 
-/** My latest hundred notifications: the screen lists them, the header counts the unread. */
+/** My latest hundred notifications, for the screen that lists them. */
 export const notificationsQuery = () => apiQuery<Notification[]>(queryKeys.notifications(), '/api/notifications?limit=100');
+
+/** How many of my notifications are unread, for the header (under the same key, so reading one here updates it). */
+export const unreadCountQuery = () => apiQuery<{ unread: number }>([...queryKeys.notifications(), 'unread'], '/api/notifications/unread');
