@@ -3,7 +3,7 @@ import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
 import { sendReminders } from '../obligations/reminders.js';
 import { systemStore } from '../../store/system-store.js';
-import { notify, type Notice } from './service.js';
+import { forgetNotificationsBefore, notify, type Notice } from './service.js';
 
 // Notifications that lead to work (issue 17, point 5): each names what it is about as far as the
 // reader may see it now, links to the screen where the work is done, and repeats of one event
@@ -124,5 +124,20 @@ describe.each(await databaseKinds())('notifications on %s', (kind) => {
     // The header's count names no one: a count of unread notifications, not of events.
     const unread = (await officer.get('/api/notifications/unread')).body.unread;
     expect(unread).toBe((await listOf(officerId)).filter((n) => n.readAt === null).length);
+  });
+
+  it('keeps for the retention period from the latest repeat, not the first', async () => {
+    const { personIds } = await register([{ givenName: 'Kept', sex: 'male', ageClaimed: 50 }]);
+    const [personId] = personIds;
+    const day = 86_400_000;
+    const now = server.clock.now().getTime();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // Repeated until yesterday, first sent a year ago: kept. Sent once a year ago: gone.
+    await notifyAsSystem({ userIds: [officerId], kind: 'referral_revoked', personId: personId!, at: iso(now - 365 * day) });
+    await notifyAsSystem({ userIds: [officerId], kind: 'referral_revoked', personId: personId!, at: iso(now - day) });
+    await notifyAsSystem({ userIds: [officerId], kind: 'referral_declined', personId: personId!, at: iso(now - 365 * day) });
+    await systemStore(server.platform, 'retention').unit((unit) => forgetNotificationsBefore(unit, iso(now - 30 * day)));
+    const left = await db().selectFrom('notifications').select(['kind', 'count']).where('person_id', '=', personId!).execute();
+    expect(left.map((n) => [n.kind, Number(n.count)])).toEqual([['referral_revoked', 2]]);
   });
 });

@@ -118,12 +118,15 @@ export async function deleteNotificationsOf(unit: Pick<StoreUnit, 'db'>, personI
   return Number((await unit.db.deleteFrom('notifications').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows);
 }
 
-/** Deletes the notifications created before the cut-off (the retention run); answers how many. */
+/** When a notification last happened: a repeat keeps it as recent as its latest. */
+const LAST_HAPPENED = sql<string>`coalesce(last_at, created_at)`;
+
+/** Deletes the notifications that last happened before the cut-off (the retention run); answers how many. */
 export async function deleteNotificationsBefore(unit: Pick<StoreUnit, 'db'>, cutoff: string): Promise<number> {
-  const result = await unit.db.deleteFrom('notifications').where('created_at', '<', cutoff).executeTakeFirst();
+  const result = await unit.db.deleteFrom('notifications').where(LAST_HAPPENED, '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 export async function countNotificationsBefore(unit: Pick<StoreUnit, 'db'>, cutoff: string): Promise<number> {
-  return Number((await unit.db.selectFrom('notifications').where('created_at', '<', cutoff).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return Number((await unit.db.selectFrom('notifications').where(LAST_HAPPENED, '<', cutoff).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 }

@@ -22,6 +22,13 @@ function aboutOf(t: TFunction, item: Notification): string | null {
   return t('notifications.aboutPerson');
 }
 
+/** Where the obligation stands now: met, waived or no longer applying, else its due time (or how late it is). */
+function obligationWhen(t: TFunction, obligation: NonNullable<Notification['obligation']>, dateTime: (iso: string) => string): string {
+  if (obligation.status === 'fulfilled' || obligation.status === 'waived' || obligation.status === 'lapsed') return t(`notifications.obligationStatus.${obligation.status}`);
+  if (!obligation.dueBy) return '';
+  return obligation.status === 'overdue' ? t('notifications.overdueSince', { when: dateTime(obligation.dueBy) }) : t('notifications.dueBy', { when: dateTime(obligation.dueBy) });
+}
+
 /**
  * My notifications, latest first: deadlines coming or passed, referrals that moved, service gaps.
  * Each says whom and what it is about (the obligation by its title, its due time) and links to
@@ -69,6 +76,7 @@ function NotificationsScreenBody() {
               const what = KNOWN_KINDS.has(item.kind) ? t(`notifications.kinds.${item.kind}`) : item.kind;
               const about = aboutOf(t, item);
               const obligation = item.obligation;
+              const when = obligation ? obligationWhen(t, obligation, format.dateTime) : '';
               return (
                 <li key={item.id} className={item.readAt === null ? 'notification is-unread' : 'notification'} data-kind={item.kind}>
                   <div>
@@ -80,9 +88,7 @@ function NotificationsScreenBody() {
                     {obligation ? (
                       <div data-testid="notification-obligation">
                         <strong>{obligationName(t, obligation.code)}</strong>
-                        {obligation.dueBy
-                          ? ` · ${obligation.status === 'overdue' ? t('notifications.overdueSince', { when: format.dateTime(obligation.dueBy) }) : t('notifications.dueBy', { when: format.dateTime(obligation.dueBy) })}`
-                          : ''}
+                        {when ? ` · ${when}` : ''}
                       </div>
                     ) : null}
                     {item.referral ? <div>{t('notifications.referral', { reference: item.referral.reference, service: t(`cases.services.${item.referral.service}`) })}</div> : null}
