@@ -8,7 +8,7 @@ const PERSONAL_TABLES = [
   'persons', 'person_match_keys', 'person_merges', 'cases', 'access_grants', 'encounters', 'family_links',
   'identity_documents', 'age_assessments', 'screenings', 'detentions', 'consular_notifications', 'assistance',
   'obligations', 'guard_overrides', 'case_actions', 'consents', 'referrals', 'justice_links', 'protection_measures',
-  'incidents', 'allegations', 'legal_holds', 'erasure_requests', 'link_requests',
+  'incidents', 'allegations', 'legal_holds', 'erasure_requests', 'link_requests', 'service_gaps',
 ];
 const QUERY_METHODS = 'selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto|replaceInto';
 // The one helper that writes a table named by its caller (`destroyCiphertexts(unit, 'table', …)`) counts as a write to it.
@@ -36,7 +36,7 @@ const OWNERS = {
   obligations: ['obligations', 'guard_overrides', 'case_actions'],
   notifications: ['notifications'],
   directory: ['service_providers', 'referral_pathways'],
-  referrals: ['consents', 'referrals', 'access_grants'],
+  referrals: ['consents', 'referrals', 'access_grants', 'service_gaps'],
   justice: ['investigations', 'justice_links', 'protection_measures', 'incidents'],
   oversight: ['allegations'],
   retention: ['legal_holds', 'erasure_requests'],

@@ -27,16 +27,37 @@ export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) 
 /** Each guarded action: whether the engine allows it now, and the obligations that block it. */
 export type Guards = Record<GuardedAction, z.infer<typeof guardSchema>>;
 
-/** A notice to a user: a reminder of an obligation, a referral's news. */
-export const notificationViewSchema = z.object({
-  id: z.uuid(),
-  kind: z.string(),
-  obligationId: z.string().nullable(),
-  personId: z.string().nullable(),
-  createdAt: z.string(),
-  readAt: z.string().nullable(),
-});
+/**
+ * A notice to a user, built for the reader when read: what it is about as far as they may see it
+ * (the person by name only while the reader sees the person's identity, else the agency whose case
+ * it is; the obligation by its code, which the app shows by its title; the due time), and the
+ * screen where the work is done. Repeats of the same event while unread are one notice with a count.
+ */
+export const notificationViewSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    obligationId: z.string().nullable(),
+    personId: z.string().nullable(),
+    referralId: z.string().nullable(),
+    createdAt: z.string(),
+    /** When the event last happened (the latest of its repeats). */
+    lastAt: z.string(),
+    /** How many times the event happened while unread. */
+    count: z.number().int().min(1),
+    readAt: z.string().nullable(),
+    /** The person: the name while the reader may see their identity, else null and the case's agency. */
+    person: z.object({ name: z.string().nullable(), caseAgency: z.string().nullable() }).nullable(),
+    obligation: z.object({ code: z.string(), dueBy: z.string().nullable(), status: z.string() }).nullable(),
+    referral: z.object({ reference: z.string(), service: z.enum(SERVICE_TYPES) }).nullable(),
+    /** The app's route where the work is done (case page, referral, encounter), or null when the reader has none. */
+    link: z.string().nullable(),
+  })
+  .meta({ id: 'Notification' });
 export type NotificationView = z.infer<typeof notificationViewSchema>;
+
+/** How many of my notifications are unread: what the header shows, naming no one. */
+export const unreadNotificationsSchema = z.object({ unread: z.number().int().min(0) }).meta({ id: 'UnreadNotifications' });
 
 /** A guarded action taken: refused, it is a 409 instead. */
 export const guardedActionResultSchema = z.object({ id: z.uuid(), action: z.enum(GUARDED_ACTIONS), overridden: z.boolean(), blockedBy: z.array(z.string()) });

@@ -242,3 +242,41 @@ export const referralProposalSchema = z
   })
   .meta({ id: 'ReferralProposal' });
 export type ReferralProposal = z.infer<typeof referralProposalSchema>;
+
+// ---- service gaps: no provider for a service a person needs in an area ----------------------------
+
+/**
+ * The officer's record that no provider offers a service the person needs in an area. It does not
+ * discharge the obligation that calls for the service (the State still owes it): it says why it
+ * stays open, to the supervisor, the coordinator (counted in the statistics) and the oversight body.
+ */
+export const serviceGapInputSchema = z.strictObject({
+  personId: idSchema,
+  serviceType: serviceTypeSchema,
+  area: textSchema(200),
+  note: textSchema(2000).optional().describe('What was tried, what the person needs meanwhile'),
+});
+export type ServiceGapInput = z.infer<typeof serviceGapInputSchema>;
+
+export const serviceGapViewSchema = z
+  .object({
+    id: z.uuid(),
+    personId: z.uuid(),
+    /** The person's name while the reader sees their identity, else null. */
+    personName: z.string().nullable(),
+    serviceType: serviceTypeSchema,
+    area: z.string(),
+    note: z.string().nullable(),
+    agencyId: z.uuid(),
+    recordedBy: z.string().describe('The display name of the officer who recorded it'),
+    recordedAt: z.string(),
+    /** The person's open obligations that call for the service: still open, the gap explains why. */
+    openObligations: z.array(z.string()),
+  })
+  .meta({ id: 'ServiceGap' });
+export type ServiceGapView = z.infer<typeof serviceGapViewSchema>;
+
+export const serviceGapQuerySchema = z.strictObject({
+  personId: idSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -33,11 +33,19 @@ const USERS: { username: string; displayName: string; role: Role; agency: string
 ];
 
 const DIRECTORY: { agency: string; name: string; services: ServiceType[]; languages: string[]; capacity: number; hours: string }[] = [
-  { agency: 'clinic', name: 'Harbour Clinic emergency and primary care', services: ['emergency_medical', 'health', 'maternal_health', 'mhpss'], languages: ['en', 'fr', 'ar'], capacity: 40, hours: '24/7' },
+  { agency: 'clinic', name: 'Harbour Clinic emergency and primary care', services: ['emergency_medical', 'health', 'maternal_health', 'mhpss', 'disability_support'], languages: ['en', 'fr', 'ar'], capacity: 40, hours: '24/7' },
   { agency: 'shelter', name: 'Children and families shelter', services: ['shelter', 'child_protection', 'guardianship', 'family_tracing'], languages: ['en', 'ar', 'ti'], capacity: 25, hours: '24/7' },
   { agency: 'refugee', name: 'Asylum information and legal aid desk', services: ['asylum', 'legal_aid', 'interpretation'], languages: ['en', 'fr', 'ar', 'fa', 'ti'], capacity: 60, hours: 'Mon–Fri 08:00–18:00' },
   { agency: 'rescue', name: 'Anti-trafficking and victim support team', services: ['anti_trafficking', 'victim_support', 'gbv_services', 'witness_protection'], languages: ['en', 'fr', 'es'], capacity: 15, hours: 'Mon–Sat 09:00–17:00' },
+  { agency: 'coordination', name: 'Consular liaison and assisted return desk', services: ['consular', 'voluntary_return'], languages: ['en', 'fr', 'ar'], capacity: 30, hours: 'Mon–Fri 08:00–17:00' },
 ];
+
+/**
+ * The areas of the demo: every agency's. The referral screen looks a pathway up in the officer's
+ * agency's area unless another is named, so each of them has a default provider for every service
+ * type (a referral the engine calls for never meets an empty directory in the demo).
+ */
+export const DEMO_AREAS: readonly string[] = [...new Set(AGENCIES.map((a) => a.area))];
 
 export const DEMO_CONDUCT_TEXT = `Code of conduct for officials working with smuggled migrants (demo jurisdiction, version 1).
 1. Treat every person with humanity and respect, whatever their status; never treat them worse because they were smuggled.
@@ -75,11 +83,14 @@ export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCred
       credentials.push({ username: user.username, role: user.role, agency: AGENCIES.find((a) => a.key === user.agency)!.name, password });
     }
     const at = now.toISOString();
+    const providerOf = new Map<ServiceType, string>();
     for (const entry of DIRECTORY) {
+      const id = randomUUID();
+      for (const service of entry.services) if (!providerOf.has(service)) providerOf.set(service, id);
       await trx
         .insertInto('service_providers')
         .values({
-          id: randomUUID(),
+          id,
           agency_id: agencyIds.get(entry.agency)!,
           name: entry.name,
           service_types: JSON.stringify(entry.services),
@@ -93,6 +104,11 @@ export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCred
           updated_at: at,
         })
         .execute();
+    }
+    for (const area of DEMO_AREAS) {
+      for (const [service, providerId] of providerOf) {
+        await trx.insertInto('referral_pathways').values({ id: randomUUID(), service_type: service, area, provider_id: providerId, version: 1, created_at: at, updated_at: at }).execute();
+      }
     }
     await publishConduct(trx, record, DEMO_CONDUCT_TEXT, null, now);
     record({ action: 'system.seeded', recordType: 'jurisdiction', recordId: 'demo' });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@haven/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretHash } from '../platform/auth/tokens.js';
+import { notify } from './notifications/service.js';
+import { systemStore } from '../store/system-store.js';
 import { AUTHORIZATION_MATRIX, type TargetKind, type Targets } from '../test-support/authorization-matrix.js';
 import { databaseKinds } from '../test-support/databases.js';
 import { anonymous, makeAgency, makeUser, sessionFor, startTestServer, type Caller, type HttpAnswer, type TestServer } from '../test-support/server.js';
@@ -71,6 +73,32 @@ const CALLS: Record<string, PersonalCall> = {
     build: async (w) => {
       const kase = await w.target('case');
       return { path: '/api/cases/assignments', body: { officerId: w.users.get('supervisor'), cases: [{ caseId: kase.id, version: kase.version }] } };
+    },
+  },
+  // The matrix names an area nobody knows (422): the provider's is one.
+  'POST /api/service-gaps': {
+    build: async (w) => {
+      const personId = await w.person();
+      return { path: '/api/service-gaps', body: { personId, serviceType: 'mhpss', area: 'Coverage' }, names: async () => [personId] };
+    },
+  },
+  // A list of one person's gaps: one is recorded first.
+  'GET /api/service-gaps': {
+    build: async (w) => {
+      const personId = await w.person();
+      const gap = await (await w.as('supervisor')).post('/api/service-gaps', { personId, serviceType: 'mhpss', area: 'Coverage' });
+      expect(gap.status, explain(gap)).toBe(201);
+      return { path: `/api/service-gaps?personId=${personId}` };
+    },
+  },
+  // My notifications name the persons they are about: one is put on the supervisor's list first.
+  'GET /api/notifications': {
+    role: 'supervisor',
+    build: async (w) => {
+      const personId = await w.person();
+      const at = w.server.platform.clock().toISOString();
+      await systemStore(w.server.platform, 'demo').unit((unit) => notify(unit, { userIds: [w.users.get('supervisor')!], kind: 'obligation_overdue', personId, at }));
+      return { path: '/api/notifications', names: async (answer) => (answer.body as { personId: string | null }[]).flatMap((n) => (n.personId ? [n.personId] : [])) };
     },
   },
   // The matrix links a person to themself, which is refused.

@@ -26,4 +26,5 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'export_jobs', columns: ['result_enc'] },
   { table: 'person_merges', columns: ['reason_enc'] },
   { table: 'link_requests', columns: ['refusal_reason_enc'] },
+  { table: 'service_gaps', columns: ['note_enc'] },
 ];

@@ -249,6 +249,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   'GET /api/queues/open-guards': { callers: WRITERS, request: () => ({ path: '/api/queues/open-guards' }) },
   'GET /api/oversight/queue': { callers: ['supervisor', 'oversight'], request: () => ({ path: '/api/oversight/queue' }) },
   'GET /api/notifications': { callers: 'signed-in', request: () => ({ path: '/api/notifications' }) },
+  'GET /api/notifications/unread': { callers: 'signed-in', request: () => ({ path: '/api/notifications/unread' }) },
   'POST /api/notifications/:id/read': {
     callers: 'signed-in',
     target: { kind: 'notification', crossAgency: false },
@@ -361,6 +362,13 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     // No such provider: 422 once the person is reachable.
     request: (t) => ({ path: '/api/referrals', body: { personId: t!.id, providerId: NO_SUCH_ID, service: 'asylum' } }),
   },
+  'POST /api/service-gaps': {
+    callers: REFERRAL_SENDERS,
+    target: { kind: 'person', crossAgency: false },
+    // An area the jurisdiction does not know: 422 once the person is reachable.
+    request: (t) => ({ path: '/api/service-gaps', body: { personId: t!.id, serviceType: 'asylum', area: 'Matrix nowhere' } }),
+  },
+  'GET /api/service-gaps': { callers: CASE_MANAGERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/service-gaps?personId=${t!.id}` }) },
   'GET /api/referrals/inbox': { callers: REFERRAL_RECEIVERS, request: () => ({ path: '/api/referrals/inbox' }) },
   'GET /api/referrals/:id': { callers: REFERRAL_PARTIES, target: { kind: 'referral', crossAgency: false }, request: (t) => ({ path: `/api/referrals/${t!.id}` }) },
   'GET /api/referrals/:id/form.pdf': { callers: REFERRAL_PARTIES, target: { kind: 'referral', crossAgency: false }, request: (t) => ({ path: `/api/referrals/${t!.id}/form.pdf` }) },

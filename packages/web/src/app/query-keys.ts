@@ -16,6 +16,9 @@ export const queryKeys = {
   assessment: (personId: string) => ['person', personId, 'assessment'] as const,
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
+  personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
+  /** The service gaps the agency recorded (the supervisor's list). */
+  serviceGaps: () => ['service-gaps'] as const,
 
   referral: (referralId: string) => ['referral', referralId] as const,
   /** The directory's proposal is asked anew at each attempt: the directory and consents may have changed. */
@@ -33,6 +36,7 @@ export const queryKeys = {
   sopProfile: () => ['admin', 'sop-profile'] as const,
   providers: () => ['directory', 'providers'] as const,
   pathways: () => ['directory', 'pathways'] as const,
+  servicePathways: (service: string) => ['directory', 'pathways', service] as const,
 
   /** The obligations of the caller's own cases (an officer's worklist). */
   myObligations: () => ['queue', 'my-obligations'] as const,

@@ -40,6 +40,7 @@ export const SCREENS: Screen[] = [
   { path: 'supervision/intake', roles: ['supervisor'], nav: 'supervision.nav.intake', load: () => import('../features/supervision/IntakeScreen') },
   { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
   { path: 'supervision/guards', roles: ['supervisor'], nav: 'supervision.nav.guards', load: () => import('../features/supervision/GuardsScreen') },
+  { path: 'supervision/service-gaps', roles: ['supervisor'], nav: 'supervision.nav.serviceGaps', load: () => import('../features/supervision/ServiceGapsScreen') },
   { path: 'supervision/persons/:personId', roles: ['supervisor'], load: () => import('../features/supervision/PersonGuardsScreen') },
   { path: 'oversight/queue', roles: ['oversight'], nav: 'oversight.nav.queue', load: () => import('../features/oversight/QueueScreen') },
   { path: 'oversight/allegations', roles: ['oversight'], nav: 'oversight.nav.allegations', load: () => import('../features/oversight/AllegationsScreen') },

@@ -39,7 +39,8 @@ type FollowingTable =
   | 'detentions'
   | 'consular_notifications'
   | 'case_actions'
-  | 'guard_overrides';
+  | 'guard_overrides'
+  | 'service_gaps';
 type MovedTable = FollowingTable | 'screenings' | 'obligations' | 'justice_links';
 
 /** What a merge changed, stored with it so that unmerge restores both records exactly. */

@@ -127,7 +127,7 @@ async function endOnWithdrawal(unit: StoreUnit, referral: ReferralTable, at: str
   if (!close) return false;
   await updateReferralRow(unit, referral, { status: close.to, ended_at: at }, at);
   await revokeAccess(unit, referral.id, at);
-  await notify(unit, { userIds: await agencyUsersWith(unit, referral.to_agency_id, 'referral:receive'), kind: 'referral_consent_withdrawn', personId: referral.person_id, at });
+  await notify(unit, { userIds: await agencyUsersWith(unit, referral.to_agency_id, 'referral:receive'), kind: 'referral_consent_withdrawn', personId: referral.person_id, referralId: referral.id, at });
   unit.record({ action: 'referral.closed', recordType: 'referral', recordId: referral.id, fields: ['status', 'consentWithdrawn'] });
   return true;
 }

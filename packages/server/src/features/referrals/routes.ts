@@ -12,10 +12,14 @@ import {
   referralInputSchema,
   referralSendSchema,
   referralTransitionSchema,
+  serviceGapInputSchema,
+  serviceGapQuerySchema,
+  serviceGapViewSchema,
 } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { personConsents, recordConsent, withdrawConsent } from './consents.js';
+import { listServiceGaps, recordServiceGap } from './gaps.js';
 import { createReferral, inbox, moveReferral, personReferrals, proposeReferral, readReferral, referralForm, sendReferral } from './service.js';
 
 
@@ -301,5 +305,44 @@ export const referralRoutes: Feature = (app) => {
       },
     },
     async (request) => withdrawConsent(request.store, request.params.id, request.body.version),
+  );
+
+  app.post(
+    '/api/service-gaps',
+    {
+      config: {
+        access: { permission: 'referral:send', personalData: true },
+        idempotent: 201,
+        refusals: {
+          403: 'Only an agency working on the case records a service gap.',
+          404: 'No such person, or one outside your scope.',
+          422: 'The area is not one of the jurisdiction (an agency, provider or pathway area).',
+        },
+      },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Record that no provider offers a service the person needs in an area: a service gap. The obligation stays open; the gap says why, to the supervisors and in the statistics',
+        body: serviceGapInputSchema,
+        response: { 201: serviceGapViewSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await recordServiceGap(request.store, request.body)),
+  );
+
+  app.get(
+    '/api/service-gaps',
+    {
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: { 404: 'No such person, or one outside your scope (`personId`).' },
+      },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Service gaps my agency recorded, latest first (of one person, or all), with the open obligations each leaves unmet',
+        querystring: serviceGapQuerySchema,
+        response: { 200: z.array(serviceGapViewSchema) },
+      },
+    },
+    async (request) => listServiceGaps(request.store, request.query),
   );
 };

@@ -300,7 +300,7 @@ async function tellOtherSide(unit: ScopedUnit, row: ReferralTable, step: Transit
   const recipientSeesIt = step.to === 'sent' || row.status !== 'draft';
   if (asSender && recipientSeesIt) users.push(...(await agencyUsersWith(unit, row.to_agency_id, 'referral:receive')));
   const recipients = users.filter((u) => u !== actor.userId);
-  await notify(unit, { userIds: recipients, kind: `referral_${step.to === 'in_progress' ? 'started' : step.to}`, personId: row.person_id, at });
+  await notify(unit, { userIds: recipients, kind: `referral_${step.to === 'in_progress' ? 'started' : step.to}`, personId: row.person_id, referralId: row.id, at });
   const mailer = platform.mailer;
   if (!mailer || recipients.length === 0) return;
   const addresses = await emailsOf(unit, recipients);
@@ -488,4 +488,4 @@ export async function referralForm(store: ScopedStore, id: string): Promise<{ re
 }
 
 /** What a purge and a merge ask of the referrals. */
-export { eraseReferralsOf, moveReferralRecords, returnReferralRecords, revokeGrantsOf } from './store.js';
+export { eraseReferralsOf, eraseServiceGapsOf, moveReferralRecords, returnReferralRecords, revokeGrantsOf } from './store.js';

@@ -5,7 +5,7 @@ import type { Permission } from '../../platform/access/roles.js';
 import { ROLE_POLICIES } from '../../platform/access/roles.js';
 import type { Actor } from '../../platform/context.js';
 import { lockForChain, type Queryable } from '../../platform/db/database.js';
-import type { ConsentTable, ObligationTable, ReferralTable } from '../../platform/db/schema.js';
+import type { ConsentTable, ObligationTable, ReferralTable, ServiceGapTable } from '../../platform/db/schema.js';
 import { forbidden, HttpProblem, notFound } from '../../platform/http/problem.js';
 import type { ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
@@ -297,16 +297,61 @@ export async function revokeGrantsOf(unit: StoreUnit, personId: string, at: stri
 }
 
 /** A merge: the person's referrals and consents follow them to `toPersonId`; answers the ids that moved, per table. */
-export async function moveReferralRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ referrals: string[]; consents: string[] }> {
+export async function moveReferralRecords(unit: StoreUnit, fromPersonId: string, toPersonId: string): Promise<{ referrals: string[]; consents: string[]; service_gaps: string[] }> {
   const referrals = (await unit.db.selectFrom('referrals').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
   if (referrals.length > 0) await unit.db.updateTable('referrals').set({ person_id: toPersonId }).where('id', 'in', referrals).execute();
   const consents = (await unit.db.selectFrom('consents').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
   if (consents.length > 0) await unit.db.updateTable('consents').set({ person_id: toPersonId }).where('id', 'in', consents).execute();
-  return { referrals, consents };
+  const serviceGaps = (await unit.db.selectFrom('service_gaps').select('id').where('person_id', '=', fromPersonId).execute()).map((row) => row.id);
+  if (serviceGaps.length > 0) await unit.db.updateTable('service_gaps').set({ person_id: toPersonId }).where('id', 'in', serviceGaps).execute();
+  return { referrals, consents, service_gaps: serviceGaps };
 }
 
 /** An unmerge: these referrals and consents go back to `toPersonId`. */
-export async function returnReferralRecords(unit: StoreUnit, moved: { referrals?: readonly string[]; consents?: readonly string[] }, toPersonId: string): Promise<void> {
+export async function returnReferralRecords(unit: StoreUnit, moved: { referrals?: readonly string[]; consents?: readonly string[]; service_gaps?: readonly string[] }, toPersonId: string): Promise<void> {
   if (moved.referrals && moved.referrals.length > 0) await unit.db.updateTable('referrals').set({ person_id: toPersonId }).where('id', 'in', [...moved.referrals]).execute();
   if (moved.consents && moved.consents.length > 0) await unit.db.updateTable('consents').set({ person_id: toPersonId }).where('id', 'in', [...moved.consents]).execute();
+  if (moved.service_gaps && moved.service_gaps.length > 0) await unit.db.updateTable('service_gaps').set({ person_id: toPersonId }).where('id', 'in', [...moved.service_gaps]).execute();
+}
+
+// ---- service gaps -----------------------------------------------------------------------------
+
+export async function insertServiceGapRow(unit: StoreUnit, row: ServiceGapTable): Promise<void> {
+  await unit.db.insertInto('service_gaps').values(row).execute();
+}
+
+/** A gap with the display name of the officer who recorded it. */
+export type ServiceGapRow = ServiceGapTable & { recorded_by_name: string };
+
+/** Gaps recorded by an agency, latest first, optionally of one person. */
+export async function serviceGapRows(unit: StoreUnit, filter: { agencyId: string; personId?: string | undefined; limit: number }): Promise<ServiceGapRow[]> {
+  let query = unit.db
+    .selectFrom('service_gaps as g')
+    .innerJoin('users as u', 'u.id', 'g.recorded_by')
+    .selectAll('g')
+    .select('u.display_name as recorded_by_name')
+    .where('g.agency_id', '=', filter.agencyId);
+  if (filter.personId !== undefined) query = query.where('g.person_id', '=', filter.personId);
+  return query.orderBy('g.recorded_at', 'desc').orderBy('g.id').limit(filter.limit).execute();
+}
+
+/** A purge: destroys the notes of the person's service gaps (what was missing, where and when stays: it is counted). */
+export async function eraseServiceGapsOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('service_gaps').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'service_gaps', ids, columns);
+  return ids.length;
+}
+
+export async function userDisplayName(unit: StoreUnit, userId: string): Promise<string | undefined> {
+  return (await unit.db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst())?.display_name;
+}
+
+/** Whether an area is one the jurisdiction knows: an agency's, a provider's or a pathway's. */
+export async function isKnownArea(unit: StoreUnit, area: string): Promise<boolean> {
+  const [agency, provider, pathway] = await Promise.all([
+    unit.db.selectFrom('agencies').select('id').where('area', '=', area).limit(1).executeTakeFirst(),
+    unit.db.selectFrom('service_providers').select('id').where('area', '=', area).limit(1).executeTakeFirst(),
+    unit.db.selectFrom('referral_pathways').select('id').where('area', '=', area).limit(1).executeTakeFirst(),
+  ]);
+  return agency !== undefined || provider !== undefined || pathway !== undefined;
 }

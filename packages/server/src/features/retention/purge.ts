@@ -15,7 +15,7 @@ import { forgetNotificationsOf } from '../notifications/service.js';
 import { eraseCaseActionsOf, eraseGuardOverridesOf, eraseObligationsOf } from '../obligations/service.js';
 import { eraseAllegationsOf, markAllegationsPurged } from '../oversight/service.js';
 import { deleteFamilyLinksOf, deleteIdentityDocumentsOf, eraseIdentityDocumentsOf, erasePersonRecordOf, keepYearOfBirthOnly } from '../persons/service.js';
-import { eraseReferralsOf, revokeGrantsOf } from '../referrals/service.js';
+import { eraseReferralsOf, eraseServiceGapsOf, revokeGrantsOf } from '../referrals/service.js';
 import { eraseScreeningsOf } from '../screening/service.js';
 import { eraseErasureRequestsOf, eraseLegalHoldsOf } from './store.js';
 
@@ -40,6 +40,7 @@ export const ERASERS: Readonly<Record<string, Eraser>> = {
   guard_overrides: eraseGuardOverridesOf,
   case_actions: eraseCaseActionsOf,
   referrals: eraseReferralsOf,
+  service_gaps: eraseServiceGapsOf,
   incidents: eraseIncidentsOf,
   allegations: eraseAllegationsOf,
   legal_holds: eraseLegalHoldsOf,

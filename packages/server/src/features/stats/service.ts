@@ -29,7 +29,7 @@ import { unprocessable } from '../../platform/http/problem.js';
 import { escalationCutoffs } from '../obligations/escalation.js';
 import { normalizeFilter, rollupIndicatorData } from './indicator-data.js';
 import { reportReader } from '../../platform/db/report-reader.js';
-import { AGE_BANDS, type StatsFilter } from './store.js';
+import { AGE_BANDS, serviceGapCounts, type StatsFilter } from './store.js';
 
 export type { StatsFilter } from './store.js';
 
@@ -351,6 +351,25 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
       'status',
       'count',
       suppressTable(crossTable([...allegations].map(([status, count]) => ({ row: status, column: 'allegations', count })), ordered(ALLEGATION_STATUSES, allegations.keys()), ['allegations']), k),
+    ),
+  );
+
+  // Service gaps: where an officer found no provider for a service a person needed (the
+  // obligation stayed open). Areas are the jurisdiction's (the server refuses any other).
+  const gaps = await serviceGapCounts(reportReader(platform.database), normalizeFilter(filter));
+  tables.push(
+    named(
+      'service_gaps_by_service_and_area',
+      'service',
+      'area',
+      suppressTable(
+        crossTable(
+          gaps.map((g) => ({ row: g.service, column: g.area, count: g.gaps })),
+          SERVICE_TYPES.filter((service) => gaps.some((g) => g.service === service)),
+          [...new Set(gaps.map((g) => g.area))].sort(),
+        ),
+        k,
+      ),
     ),
   );
 

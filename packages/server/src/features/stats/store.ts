@@ -532,3 +532,16 @@ export async function emptyRollups(q: Queryable): Promise<void> {
   await q.deleteFrom('stats_cells').execute();
   await q.deleteFrom('stats_day_cells').execute();
 }
+
+/** Service gaps recorded for the persons of the filtered encounters, by service type and area (no service available there). */
+export async function serviceGapCounts(db: Queryable, filter: SliceFilter): Promise<{ service: string; area: string; gaps: number }[]> {
+  const result = await sql<{ service: string; area: string; n: number | string }>`
+    select g.service_type as service, g.area as area, count(*) as n
+    from service_gaps g join ${cohortOf(sql`g.person_id`, filter)}
+    group by g.service_type, g.area`.execute(db);
+  return result.rows.map((r) => ({ service: r.service, area: r.area, gaps: Number(r.n) }));
+}
+
+function cohortOf(personId: RawBuilder<unknown>, filter: SliceFilter): RawBuilder<unknown> {
+  return sql`persons p on p.id = ${personId} join encounters e on e.id = p.encounter_id where ${encounterConditions(filter)}`;
+}

@@ -105,6 +105,8 @@ export const AUDIT_ACTIONS = [
   'referral.closed',
   'referral.revoked',
   'referral.form_printed',
+  'service_gap.record',
+  'service_gap.read',
   'person.read_refused',
   // statistics and exports
   'export.requested',

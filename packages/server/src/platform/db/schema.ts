@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 // Row types of every table, for Kysely. Times are RFC 3339 UTC strings on both engines, booleans
 // are 0/1 integers and lists are JSON text, so SQLite and PostgreSQL return the same values.
 
@@ -421,6 +422,26 @@ export interface NotificationTable {
   person_id: string | null;
   created_at: string;
   read_at: string | null;
+  /** What the notice is about (the obligation, referral or person): repeats while unread are one row. */
+  subject: string | null;
+  referral_id: string | null;
+  /** How many times the event happened while the row was unread (1 unless given: the column's default). */
+  count: ColumnType<number, number | undefined, number>;
+  /** When it last happened. */
+  last_at: string | null;
+}
+
+/** An officer's record that no provider offers a service the person needs in an area. */
+export interface ServiceGapTable {
+  id: string;
+  person_id: string;
+  /** The recording officer's agency: its supervisors see the gap. */
+  agency_id: string;
+  service_type: string;
+  area: string;
+  note_enc: string | null;
+  recorded_by: string;
+  recorded_at: string;
 }
 
 export interface IdempotencyKeyTable {
@@ -747,6 +768,7 @@ export interface HavenSchema {
   process_leases: ProcessLeaseTable;
   unknown_login_attempts: UnknownLoginAttemptTable;
   referral_pathways: ReferralPathwayTable;
+  service_gaps: ServiceGapTable;
   consents: ConsentTable;
   referrals: ReferralTable;
   investigations: InvestigationTable;

@@ -16,6 +16,7 @@ import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { obligationName, type Assessment, type Proposal, type Referral } from './model';
 import { useDisplayNames } from './PersonFacts';
 import { caseReads } from './queries';
+import { NoProviderSteps, ServiceGapsList } from './ServiceGaps';
 
 const consentSchema = z.object({
   decision: z.enum(['given', 'declined']),
@@ -87,6 +88,7 @@ export function ReferralsSection({
       <ProblemAlert error={referrals.error ?? neededError} />
       <NeededReferrals needed={needed} active={active} onPrepare={(service) => propose(service, '')} />
       <MadeReferrals referrals={referrals.data} onSendDraft={sendDraft} />
+      <ServiceGapsList personId={personId} />
       <div className="case-panel case-refer" data-testid="refer" ref={panel}>
         <h3 id="refer-title">{t('cases.refer.title')}</h3>
         <ChooseServiceStep onPropose={propose} />
@@ -96,6 +98,7 @@ export function ReferralsSection({
             personId={personId}
             languages={languages}
             asked={proposing}
+            onChooseArea={(area) => propose(proposing.service, area)}
             onError={setError}
             onSent={(referral) => {
               setSent(referral);
@@ -199,12 +202,14 @@ function ProposalSteps({
   personId,
   languages,
   asked: { service, area, attempt },
+  onChooseArea,
   onError,
   onSent,
 }: {
   personId: string;
   languages: string[];
   asked: { service: ServiceType; area: string; attempt: number };
+  onChooseArea: (area: string) => void;
   onError: (error: unknown) => void;
   onSent: (referral: Referral) => void;
 }) {
@@ -215,14 +220,7 @@ function ProposalSteps({
   if (proposal.error) return <ProblemAlert error={proposal.error} />;
   if (!proposal.data) return null;
   const { provider } = proposal.data;
-  if (!provider) {
-    return (
-      <div role="alert" className="alert alert-warning">
-        <p className="alert-title">{t('cases.refer.noProvider', { area: proposal.data.area })}</p>
-        {proposal.data.problem ? <p>{proposal.data.problem}</p> : null}
-      </div>
-    );
-  }
+  if (!provider) return <NoProviderSteps personId={personId} service={service} area={proposal.data.area} problem={proposal.data.problem} onChooseArea={onChooseArea} />;
   const proposed: Proposed = { ...proposal.data, provider };
   const consentId = proposed.consentId ?? (typeof consent === 'object' ? consent.id : undefined);
   return (

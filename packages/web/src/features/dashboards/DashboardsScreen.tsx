@@ -196,6 +196,7 @@ export default function DashboardsScreen() {
           {tableFigure(loading.report, 'detentions_by_age_group', t('dashboards.detentions'))}
           {tableFigure(loading.report, 'guard_overrides_by_action', t('dashboards.overrides'), false)}
           {tableFigure(loading.report, 'allegations_by_status', t('dashboards.allegations'), false)}
+          {tableFigure(loading.report, 'service_gaps_by_service_and_area', t('dashboards.serviceGaps'))}
         </>
       ) : null}
     </div>

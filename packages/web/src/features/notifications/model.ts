@@ -16,7 +16,18 @@ export const KNOWN_KINDS = new Set([
   'referral_closed',
   'referral_revoked',
   'referral_consent_withdrawn',
+  'service_gap_recorded',
 ]);
 
-/** My latest hundred notifications: the screen lists them, the header counts the unread. */
+/** The words of a notification's link, by the screen it opens (the server gives the route). */
+export function linkLabelKey(link: string): string {
+  if (link.startsWith('/referrals/')) return 'notifications.openReferral';
+  if (link.startsWith('/first-response/')) return 'notifications.openEncounter';
+  return 'notifications.openCase';
+}
+
+/** My latest hundred notifications, for the screen that lists them. */
 export const notificationsQuery = () => apiQuery<Notification[]>(queryKeys.notifications(), '/api/notifications?limit=100');
+
+/** How many of my notifications are unread, for the header (under the same key, so reading one here updates it). */
+export const unreadCountQuery = () => apiQuery<{ unread: number }>([...queryKeys.notifications(), 'unread'], '/api/notifications/unread');

@@ -16,6 +16,7 @@ import { unknownLoginAttempts } from './014_unknown_login_attempts.js';
 import { birthDateAtRest } from './015_birth_date_at_rest.js';
 import { overrideLastResort } from './016_override_last_resort.js';
 import { linkRequests } from './019_link_requests.js';
+import { notificationRepeatsServiceGaps } from './020_notification_repeats_service_gaps.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '015_birth_date_at_rest': birthDateAtRest,
   '016_override_last_resort': overrideLastResort,
   '019_link_requests': linkRequests,
+  '020_notification_repeats_service_gaps': notificationRepeatsServiceGaps,
 };
 
 export const migrationProvider: MigrationProvider = {
