@@ -51,14 +51,17 @@ export {
   parseRetentionPeriod,
   retentionCutoff,
   checkProfile,
+  handoverRuleFor,
   jurisdictionProfileSchema,
   loadProfile,
+  takeUpBy,
 } from './profiles.js';
 export type {
   AddedObligation,
   CompiledBlocker,
   CompiledGuard,
   CompiledObligation,
+  HandoverRule,
   JurisdictionProfile,
   Profile,
   ReferralSpec,
