@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startExportWorker } from '../features/exports/jobs.js';
+import { HandoverAgencyError } from '../features/handover/service.js';
 import { startReminders } from '../features/obligations/reminders.js';
 import { buildHavenApp, shutDown } from '../server.js';
 import { CliError } from './errors.js';
@@ -70,7 +71,10 @@ export function registerServe(program: Command): void {
       if (options.host !== undefined) config.host = options.host;
       const platform = await openCliPlatform(config);
       const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
-      const app = await buildHavenApp(platform);
+      const app = await buildHavenApp(platform).catch(async (error: unknown) => {
+        await platform.database.close();
+        throw error instanceof HandoverAgencyError ? new CliError(error.message) : error;
+      });
       const address = await app.listen({ host: config.host, port: config.port });
       const url = address.replace('://127.0.0.1', '://localhost');
       if (credentials) printCredentials(url, credentials);

@@ -1,3 +1,4 @@
+import { caseTakenUp } from '../handover/service.js';
 import { randomUUID } from 'node:crypto';
 import type { AsylumClaimState, CaseStage, CaseView, ConsularChoice, DetentionView, GuardedAction } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
@@ -115,6 +116,8 @@ export async function changeCase(store: ScopedStore, caseId: string, change: Cas
         if (!officer || officer.agency_id !== row.agency_id || officer.disabled) throw unprocessable('officerId', 'must be an active user of the agency working on the case');
       }
       set.officer_id = change.officerId;
+      // Assigned to an officer of the agency it was handed over to: the handover is taken up.
+      if (change.officerId !== null) await caseTakenUp(unit, row.person_id, row.agency_id, change.officerId, at);
     }
     if (change.riskLevel !== undefined) set.risk_level = change.riskLevel;
     if (change.consular !== undefined) set.consular_choice = change.consular;

@@ -84,7 +84,7 @@ async function duplicatesOf(unit: ScopedUnit, actor: Actor, reading: CandidateRe
   // The search keeps to the persons whose identity fields the caller may read (a role without
   // them reads none), so the places among the best go to those only.
   if (!actor.fieldGroups.has('identity')) return found;
-  const candidateIds = await candidatePersonIds(unit.db, unit.platform.cipher, subject, { agencyId: actor.agencyId });
+  const candidateIds = await candidatePersonIds(unit.db, unit.platform.cipher, subject, { agencyId: actor.agencyId, now: unit.platform.clock().toISOString() });
   for (const candidate of await reading.candidates(candidateIds)) {
     const { score, reasons, explanations } = scorePair(subject, candidate);
     if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons, explanations });

@@ -92,6 +92,8 @@ export const RANKED_BY_KEYS = 300;
 /** Whose persons a search may return: those the agency's officers may read identity fields of. */
 export interface CandidateScope {
   agencyId: string;
+  /** The instant a grant's end is compared with (a handover's access ends); absent: every unrevoked grant counts. */
+  now?: string;
 }
 
 /**
@@ -209,7 +211,7 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
       ) as shared
       where exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id = ${scope.agencyId})
         or exists (select 1 from access_grants as g where g.person_id = shared.person_id and g.agency_id = ${scope.agencyId}
-          and g.revoked_at is null and g.field_groups like '%"identity"%')
+          and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${scope.now ?? ''}) and g.field_groups like '%"identity"%')
       order by shared.affinity desc, shared.person_id
       limit ${RANKED_BY_KEYS}
     ) as best

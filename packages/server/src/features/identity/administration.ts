@@ -1,3 +1,4 @@
+import { handoverRuleNaming } from '../handover/service.js';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
@@ -20,7 +21,7 @@ export async function addAgency(store: ScopedStore, input: NewAgency): Promise<A
 
 export async function changeAgency(store: ScopedStore, id: string, version: number, changes: Partial<NewAgency>): Promise<AgencyView> {
   const now = store.platform.clock();
-  return store.unit((unit) => updateAgency(unit.db, recorder(unit), id, version, changes, now));
+  return store.unit((unit) => updateAgency(unit.db, recorder(unit), id, version, changes, now, (name) => handoverRuleNaming(store.platform.profile, name)));
 }
 
 /** Every account, with the change of access each awaits. */
