@@ -1,5 +1,5 @@
-import { checkHandoverAgencies } from './features/handover/service.js';
 import type { Writable } from 'node:stream';
+import { checkHandoverAgencies } from './features/handover/service.js';
 import { features } from './features/index.js';
 import type { HavenConfig } from './platform/config.js';
 import type { Platform } from './platform/context.js';

@@ -184,6 +184,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
   // The case list names the agency's own cases only; a referral's recipient reads the person through the referral.
   'GET /api/cases': { callers: CASE_MANAGERS, lists: { kind: 'person', crossAgency: false }, request: () => ({ path: '/api/cases?limit=200' }) },
   'GET /api/persons/:id/case': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case` }) },
+  'GET /api/persons/:id/case/history': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case/history` }) },
   'PATCH /api/cases/:id': {
     callers: CASE_MANAGERS,
     target: { kind: 'case', crossAgency: false },

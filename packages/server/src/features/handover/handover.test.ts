@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildHavenApp } from '../../server.js';
 import { databaseKinds } from '../../test-support/databases.js';
 import { makeAgency, makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../../test-support/server.js';
+import { directIndicatorData, normalizeFilter, rollupIndicatorData } from '../stats/indicator-data.js';
+import { indicatorReport } from '../stats/service.js';
 import { notifyOverdueHandovers } from './service.js';
 
 // Handover by the SOP profile's rules (issue 17 point 1): a case registered by the coast guard or
@@ -206,6 +208,45 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     const handover = await db().selectFrom('handovers').selectAll().where('person_id', '=', personId).executeTakeFirstOrThrow();
     expect(handover.taken_up_at).toBe(server.clock.now().toISOString());
     expect(handover.taken_up_by).toBe(officerId);
+
+    // The case history tells it in names.
+    const history = await officer.get(`/api/persons/${personId}/case/history`);
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body).toEqual([
+      { at: handover.handed_over_at, kind: 'registered', agency: 'Coast Guard', user: 'responder' },
+      {
+        at: handover.handed_over_at,
+        kind: 'handed_over',
+        agency: 'Coast Guard',
+        user: null,
+        toAgency: 'Protection Unit',
+        rule: 0,
+        takeUpBy: handover.take_up_by,
+        accessUntil: handover.access_until,
+      },
+      { at: handover.taken_up_at, kind: 'taken_up', agency: 'Protection Unit', user: 'officer', onTime: false },
+      { at: handover.taken_up_at, kind: 'case_changed', agency: 'Protection Unit', user: 'officer', fields: ['officerId'] },
+    ]);
+    // The first contact keeps identity only: the case and its history are not its to read.
+    expect((await responder.get(`/api/persons/${personId}/case/history`)).status).toBe(403);
+    expect((await police.get(`/api/persons/${personId}/case/history`)).status).toBe(404);
+  });
+
+  it('counts handovers in the indicators, agency to agency, by take-up; both readers agree', async () => {
+    const { platform } = server;
+    const now = platform.clock().toISOString();
+    const filter = normalizeFilter({});
+    const [direct, rollup] = await Promise.all([directIndicatorData(platform.database.db, platform.database.dialect, filter, now), rollupIndicatorData(platform.database.db, platform.database.dialect, filter, now)]);
+    expect(rollup.handovers).toEqual(direct.handovers);
+    // Persons met in an encounter: the mass registrations above (two, then one), and the rescue NGO's southern boat.
+    const coast = direct.handovers.find((h) => h.from === 'Coast Guard' && h.to === 'Protection Unit')!;
+    expect(coast.inTime + coast.late + coast.overdue + coast.awaiting).toBe(3);
+    expect(coast.overdue).toBe(3);
+    expect(direct.handovers.find((h) => h.from === 'Rescue NGO')).toMatchObject({ to: 'Protection Unit', overdue: 1 });
+    const report = await indicatorReport(platform, {});
+    const table = report.tables.find((t) => t.id === 'handovers_by_agencies_and_take_up')!;
+    expect(table.rows).toEqual(['Coast Guard → Protection Unit', 'Rescue NGO → Protection Unit']);
+    expect(table.columns).toEqual(['taken_up_in_time', 'taken_up_late', 'overdue', 'awaiting']);
   });
 
   it('refuses to rename an agency a rule names (409), and lets others be renamed', async () => {

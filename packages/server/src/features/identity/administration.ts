@@ -1,7 +1,7 @@
-import { handoverRuleNaming } from '../handover/service.js';
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { handoverRuleNaming } from '../handover/service.js';
 import { createAgency, createUser, updateAgency, updateUser, type NewAgency, type NewUser, type UserChangeOutcome, type UserChanges } from './accounts.js';
 import { agencyView, allAgencies, allUsers, userView, withPendingChanges, type AgencyView, type UserView } from './store.js';
 
