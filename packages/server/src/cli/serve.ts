@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { DEMO_PROFILE_FILE, seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startExportWorker } from '../features/exports/jobs.js';
 import { HandoverAgencyError } from '../features/handover/service.js';
 import { startReminders } from '../features/obligations/reminders.js';
@@ -69,6 +69,8 @@ export function registerServe(program: Command): void {
         config.port = Number(options.port);
       }
       if (options.host !== undefined) config.host = options.host;
+      // The demo runs its own profile (handover of the first-contact agencies' registrations) unless one is set.
+      if (options.demo && !config.profileFile) config.profileFile = DEMO_PROFILE_FILE;
       const platform = await openCliPlatform(config);
       const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
       const app = await buildHavenApp(platform).catch(async (error: unknown) => {
