@@ -11,6 +11,7 @@ import { AssistanceSection } from './AssistanceSection';
 import { CaseForm } from './CaseForm';
 import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { GuardsSection } from './GuardsSection';
+import { HistorySection } from './HistorySection';
 import { personName, shortId, type Case, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
@@ -110,6 +111,7 @@ function CaseScreenContent() {
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
           <AssistanceSection personId={personId} languages={languages} onChange={changed(staleAfter.assistanceGiven(personId))} />
           <ReferralsSection personId={personId} languages={languages} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <HistorySection personId={personId} />
         </>
       )}
     </div>
