@@ -131,6 +131,8 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     expect(seen.body.fieldGroups).toEqual(['identity']);
     expect(seen.body.fields).not.toHaveProperty('phone');
     expect((await responder.get(`/api/persons/${girlId}/case`)).status).not.toBe(200);
+    // The device asks for likely duplicates of what it registered once synced.
+    expect((await responder.get(`/api/persons/${girlId}/duplicates`)).status).toBe(200);
     const triage = await responder.get(`/api/encounters/${encounterId}/triage`);
     expect(triage.status).toBe(200);
     expect(triage.body.map((t: { personId: string }) => t.personId)).toEqual([girlId, manId]);
