@@ -121,7 +121,8 @@ export async function readCaseHistory(store: ScopedStore, personId: string): Pro
     for (const change of sources.changes) entries.push({ at: change.at, kind: 'case_changed', agency: name(change.agencyId), user: name(change.userId), fields: change.fields });
     // Stable: what happened at the same instant keeps the order above (registered, then handed over).
     entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    unit.readDone({ recordType: 'case', recordId: row.id, action: 'case.history_read' }, ['history']);
+    // Named by the person, as the route reaches it (the history carries no case id).
+    unit.readDone({ recordType: 'person', recordId: personId, action: 'case.history_read' }, ['history']);
     return entries;
   });
 }
