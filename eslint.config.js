@@ -9,6 +9,7 @@ const PERSONAL_TABLES = [
   'identity_documents', 'age_assessments', 'screenings', 'detentions', 'consular_notifications', 'assistance',
   'obligations', 'guard_overrides', 'case_actions', 'consents', 'referrals', 'justice_links', 'protection_measures',
   'incidents', 'allegations', 'legal_holds', 'erasure_requests', 'link_requests', 'service_gaps',
+  'handovers',
 ];
 const QUERY_METHODS = 'selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|mergeInto|replaceInto';
 // The one helper that writes a table named by its caller (`destroyCiphertexts(unit, 'table', …)`) counts as a write to it.
@@ -43,6 +44,7 @@ const OWNERS = {
   exports: ['export_jobs'],
   'self-assessment': ['self_assessment_answers'],
   stats: ['stats_cells', 'stats_day_cells', 'stats_ledger'],
+  handover: ['handovers'],
 };
 const ALL_OWNED = Object.values(OWNERS).flat();
 const foreignWrite = (feature) => {

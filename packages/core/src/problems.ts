@@ -50,6 +50,7 @@ export const PROBLEMS = {
   'access-change-outdated': { status: 409, title: 'Conflict' },
   'access-change-pending': { status: 409, title: 'Conflict' },
   'agency-exists': { status: 409, title: 'Conflict' },
+  'agency-in-handover-rule': { status: 409, title: 'Conflict' },
   'allegation-closed': { status: 409, title: 'Conflict' },
   'already-linked': { status: 409, title: 'Conflict' },
   already_merged: { status: 409, title: 'Conflict' },

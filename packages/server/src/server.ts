@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { checkHandoverAgencies } from './features/handover/service.js';
 import { features } from './features/index.js';
 import type { HavenConfig } from './platform/config.js';
 import type { Platform } from './platform/context.js';
@@ -13,7 +14,10 @@ export interface RunningServer {
 }
 
 /** Builds the HTTP app on an open platform (tests use this with their own database). */
-export function buildHavenApp(platform: Platform, logStream?: Writable): Promise<HavenApp> {
+export async function buildHavenApp(platform: Platform, logStream?: Writable): Promise<HavenApp> {
+  // The profile's handover rules name agencies: a server whose rules name one it does not hold is
+  // refused at start, naming the entry (the demo seeds its agencies before this).
+  await checkHandoverAgencies(platform.database.db, platform.profile);
   return buildApp(platform, { features, ...(logStream ? { logStream } : {}) });
 }
 

@@ -53,8 +53,10 @@ export {
   retentionCutoff,
   checkProfile,
   escalationLimitMs,
+  handoverRuleFor,
   jurisdictionProfileSchema,
   loadProfile,
+  takeUpBy,
 } from './profiles.js';
 export type {
   AddedObligation,
@@ -62,6 +64,7 @@ export type {
   CompiledGuard,
   CompiledObligation,
   EscalationLimits,
+  HandoverRule,
   JurisdictionProfile,
   Profile,
   ReferralSpec,

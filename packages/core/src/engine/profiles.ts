@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   ASSISTANCE_TYPES,
   GUARDED_ACTIONS,
+  INDICATORS,
   OBLIGATION_CODES,
   SERVICE_TYPES,
   type AssistanceType,
   type GuardedAction,
+  type Indicator,
   type ServiceType,
 } from '../codes.js';
 import {
@@ -174,6 +176,25 @@ export interface EscalationLimits {
   byCode: ReadonlyMap<string, number>;
 }
 
+// Handover: which agency takes over the cases a first-contact agency registers, and how fast.
+
+const agencyName = z.string().trim().min(1, { error: 'give the name of an agency as the administration lists it' });
+
+const handoverRuleSchema = z.strictObject({
+  /** The first-contact agency whose registrations the rule hands over. */
+  from: agencyName,
+  /** The encounter's area the rule applies to; absent: any area. */
+  area: z.string().trim().min(1).optional(),
+  /** The agency that becomes responsible for the case (its obligations, its assignment). */
+  to: agencyName,
+  /** Indicators (derived or observed) for which the receiving agency must take the case up at once. */
+  atOnce: z.array(enumOf(INDICATORS, 'indicator')).optional(),
+  /** The time in which the receiving agency must take up every other case. */
+  within: durationSchema,
+  /** How long the first-contact agency keeps its operational access (identity, logging assistance). */
+  keepAccessFor: durationSchema,
+});
+
 export const jurisdictionProfileSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, {
     error: (issue) => `${describeValue(issue.input)} is not a profile id: lower-case letters, digits, - and _`,
@@ -192,6 +213,8 @@ export const jurisdictionProfileSchema = z.strictObject({
   retention: retentionSchema.optional(),
   /** How long an obligation may stay overdue before it is escalated to the oversight body. */
   escalation: escalationSchema.optional(),
+  /** Handover rules: cases registered by a first-contact agency go to the agency that takes them over. */
+  handover: z.array(handoverRuleSchema).optional(),
 });
 
 export type JurisdictionProfile = z.infer<typeof jurisdictionProfileSchema>;
@@ -236,6 +259,32 @@ export interface CompiledGuard {
   blockers: readonly CompiledBlocker[];
 }
 
+/** A handover rule as the server applies it: agency names (checked against the database at start), spans in ms. */
+export interface HandoverRule {
+  /** Its index in the profile's `handover` list: what the handover row and error messages name. */
+  index: number;
+  from: string;
+  area: string | null;
+  to: string;
+  atOnce: readonly Indicator[];
+  withinMs: number;
+  keepAccessForMs: number;
+}
+
+/**
+ * The rule that hands over a registration by agency `from` in `area`: a rule for that very area
+ * before one for any area; undefined when none applies (the case stays with the registering agency).
+ */
+export function handoverRuleFor(rules: readonly HandoverRule[], from: string, area: string | null): HandoverRule | undefined {
+  return rules.find((rule) => rule.from === from && rule.area !== null && rule.area === area) ?? rules.find((rule) => rule.from === from && rule.area === null);
+}
+
+/** When the receiving agency must have taken the case up: at once for an `atOnce` indicator, else within the rule's span. */
+export function takeUpBy(rule: HandoverRule, flags: ReadonlySet<string>, handedOverAt: Date): Date {
+  const atOnce = rule.atOnce.some((indicator) => flags.has(indicator));
+  return new Date(handedOverAt.getTime() + (atOnce ? 0 : rule.withinMs));
+}
+
 /** An SOP profile ready for `assess`: validated, with every rule compiled once. */
 export interface Profile {
   id: string;
@@ -251,6 +300,8 @@ export interface Profile {
   retention: Readonly<Record<RetentionRecordType, RetentionPeriod>>;
   /** How long an obligation may stay overdue before oversight sees it (see escalationLimitMs). */
   escalation: EscalationLimits;
+  /** Handover rules, in the profile's order; empty: every case stays with the agency that registers it. */
+  handover: readonly HandoverRule[];
 }
 
 /**
@@ -363,6 +414,7 @@ function assemble(
   mandatory: readonly string[],
   retention: Partial<Record<RetentionRecordType, RetentionPeriod>> = {},
   escalation: EscalationLimits = { afterOverdueMs: DEFAULT_ESCALATION_MS, byCode: new Map() },
+  handover: readonly HandoverRule[] = [],
 ): CheckResult<Profile> {
   const { order, cycle } = evaluationOrder(entries.map((entry) => entry.definition));
   if (cycle) {
@@ -404,6 +456,7 @@ function assemble(
       mandatoryNotificationSet: new Set(mandatory),
       retention: { ...DEFAULT_RETENTION, ...Object.fromEntries(Object.entries(retention).filter(([, period]) => period !== undefined)) },
       escalation,
+      handover: Object.freeze([...handover]),
     },
   };
 }
@@ -537,6 +590,7 @@ export function checkProfile(document: unknown): CheckResult<Profile> {
     }
   }
   const escalation = checkEscalation(profile, added, shortened, issues);
+  const handover = checkHandover(profile.handover ?? [], issues);
   if (issues.length > 0) return { ok: false, issues };
 
   const entries = [
@@ -559,7 +613,7 @@ export function checkProfile(document: unknown): CheckResult<Profile> {
       return compileObligation(definition, 'profile', null);
     }),
   ];
-  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? [], profile.retention ?? {}, escalation);
+  return assemble(profile.id, profile.name ?? profile.id, entries, profile.mandatoryConsularNotification ?? [], profile.retention ?? {}, escalation, handover);
 }
 
 /**
@@ -590,6 +644,69 @@ function checkEscalation(profile: JurisdictionProfile, added: readonly AddedObli
     } else byCode.set(code, ms);
   }
   return { afterOverdueMs, byCode };
+}
+
+type HandoverEntry = NonNullable<JurisdictionProfile['handover']>[number];
+
+/**
+ * Handover rules as the server applies them, with issues pushed for a rule handing an agency to
+ * itself, two rules for the same agency and area, and rules that hand cases round in a loop (which
+ * agency is responsible would then depend on which rule ran last).
+ */
+function checkHandover(entries: readonly HandoverEntry[], issues: FieldIssue[]): HandoverRule[] {
+  const rules = entries.map((entry, index): HandoverRule => ({
+    index,
+    from: entry.from,
+    area: entry.area ?? null,
+    to: entry.to,
+    atOnce: Object.freeze([...new Set(entry.atOnce ?? [])]),
+    withinMs: deadlineMs(entry.within) as number,
+    keepAccessForMs: deadlineMs(entry.keepAccessFor) as number,
+  }));
+  const seen = new Map<string, number>();
+  for (const rule of rules) {
+    if (rule.from === rule.to) {
+      issues.push({ path: formatFieldPath(['handover', rule.index, 'to']), message: `${JSON.stringify(rule.to)} would hand its own cases over to itself` });
+    }
+    const key = JSON.stringify([rule.from, rule.area]);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      issues.push({
+        path: formatFieldPath(['handover', rule.index, 'from']),
+        message: `handover[${earlier}] already hands over the cases ${JSON.stringify(rule.from)} registers ${rule.area === null ? 'in any area' : `in ${JSON.stringify(rule.area)}`}`,
+      });
+    } else seen.set(key, rule.index);
+  }
+  // A loop: following rules from an agency leads back to it (A → B → A, or longer). Areas do not
+  // break a loop: the receiving agency registers cases too, and responsibility must settle.
+  const next = new Map<string, HandoverRule[]>();
+  for (const rule of rules) next.set(rule.from, [...(next.get(rule.from) ?? []), rule]);
+  const reported = new Set<number>();
+  for (const start of rules) {
+    if (start.from === start.to) continue;
+    const path = findPath(next, start.to, start.from, new Set([start.from]));
+    if (!path) continue;
+    const loop = [start, ...path];
+    if (loop.some((rule) => reported.has(rule.index))) continue;
+    for (const rule of loop) reported.add(rule.index);
+    issues.push({
+      path: formatFieldPath(['handover', start.index, 'to']),
+      message: `handover rules form a loop: ${[start.from, ...loop.map((rule) => rule.to)].map((name) => JSON.stringify(name)).join(' → ')} (handover[${loop.map((rule) => rule.index).join('], handover[')}])`,
+    });
+  }
+  return rules;
+}
+
+/** The rules leading from agency `from` to agency `goal`, or undefined. */
+function findPath(next: ReadonlyMap<string, HandoverRule[]>, from: string, goal: string, visited: Set<string>): HandoverRule[] | undefined {
+  for (const rule of next.get(from) ?? []) {
+    if (rule.to === goal) return [rule];
+    if (visited.has(rule.to)) continue;
+    visited.add(rule.to);
+    const rest = findPath(next, rule.to, goal, visited);
+    if (rest) return [rule, ...rest];
+  }
+  return undefined;
 }
 
 /** Checks and compiles a jurisdiction profile, or throws a ProfileError naming every bad entry. */

@@ -92,3 +92,30 @@ export const assignableOfficerSchema = z
   .object({ id: z.uuid(), displayName: z.string(), role: z.enum(['protection_officer', 'supervisor']), openCases: z.number().int() })
   .meta({ id: 'AssignableOfficer' });
 export type AssignableOfficer = z.infer<typeof assignableOfficerSchema>;
+/** What happened to a case, in order: who registered it, handovers, take-up, changes (names, not ids). */
+export const CASE_HISTORY_KINDS = ['registered', 'handed_over', 'taken_up', 'screened', 'case_changed'] as const;
+export type CaseHistoryKind = (typeof CASE_HISTORY_KINDS)[number];
+
+export const caseHistoryEntrySchema = z
+  .object({
+    at: z.string(),
+    kind: z.enum(CASE_HISTORY_KINDS),
+    /** The agency that acted (registered, handed over, took up, changed), by name. */
+    agency: z.string().nullable(),
+    /** The user who acted, by display name; null when a rule acted (a handover). */
+    user: z.string().nullable(),
+    /** A handover: the agency that took the case over, by name. */
+    toAgency: z.string().optional(),
+    /** A handover: the index of the profile's rule that applied. */
+    rule: z.number().int().optional(),
+    /** A handover: when the receiving agency must take the case up. */
+    takeUpBy: z.string().optional(),
+    /** A handover: when the first-contact agency's access ends. */
+    accessUntil: z.string().optional(),
+    /** A take-up: whether it was by the deadline. */
+    onTime: z.boolean().optional(),
+    /** A change to the case: which of its fields changed (stage, officerId, riskLevel…), never their values. */
+    fields: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'CaseHistoryEntry' });
+export type CaseHistoryEntry = z.infer<typeof caseHistoryEntrySchema>;

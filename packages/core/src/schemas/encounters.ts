@@ -12,6 +12,7 @@ export const encounterViewSchema = z
     place: z.object({ name: z.string(), latitude: z.number().optional(), longitude: z.number().optional() }),
     agencyId: z.uuid(),
     vessel: z.string().nullable(),
+    area: z.string().nullable(),
     peopleOnBoard: z.number().int().nullable(),
     dead: z.number().int(),
     missing: z.number().int(),

@@ -22,6 +22,8 @@ export const encounterInputSchema = z.strictObject({
     longitude: z.number().min(-180).max(180).optional(),
   }),
   vessel: textSchema(200).optional(),
+  /** The area it took place in, as the agencies' areas are named; absent: the registering agency's area. Handover rules match it. */
+  area: textSchema(200).optional(),
   peopleOnBoard: z.number().int().min(0).max(100_000).optional(),
   dead: z.number().int().min(0).max(100_000).default(0),
   missing: z.number().int().min(0).max(100_000).default(0),

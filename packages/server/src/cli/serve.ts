@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { DEMO_PROFILE_FILE, seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
 import { startExportWorker } from '../features/exports/jobs.js';
+import { HandoverAgencyError } from '../features/handover/service.js';
 import { startReminders } from '../features/obligations/reminders.js';
 import { buildHavenApp, shutDown } from '../server.js';
 import { CliError } from './errors.js';
@@ -68,9 +69,14 @@ export function registerServe(program: Command): void {
         config.port = Number(options.port);
       }
       if (options.host !== undefined) config.host = options.host;
+      // The demo runs its own profile (handover of the first-contact agencies' registrations) unless one is set.
+      if (options.demo && !config.profileFile) config.profileFile = DEMO_PROFILE_FILE;
       const platform = await openCliPlatform(config);
       const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
-      const app = await buildHavenApp(platform);
+      const app = await buildHavenApp(platform).catch(async (error: unknown) => {
+        await platform.database.close();
+        throw error instanceof HandoverAgencyError ? new CliError(error.message) : error;
+      });
       const address = await app.listen({ host: config.host, port: config.port });
       const url = address.replace('://127.0.0.1', '://localhost');
       if (credentials) printCredentials(url, credentials);

@@ -1,10 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { AgencyType, Role, ServiceType } from '@haven/core';
 import type { AuditEvent } from '../platform/audit/chain.js';
 import { systemStore } from '../store/system-store.js';
 import type { Platform } from '../platform/context.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { publishConduct } from '../features/identity/conduct.js';
+
+/**
+ * The demo jurisdiction's SOP profile (the baseline with handover rules for the demo agencies),
+ * which `haven serve --demo` runs when HAVEN_PROFILE is not set. Resolved from the package, from
+ * the sources as from dist.
+ */
+export const DEMO_PROFILE_FILE = fileURLToPath(new URL('../../../../profiles/demo-jurisdiction.yaml', import.meta.url));
 
 // A fictional jurisdiction for trying Haven out. Every name here is invented.
 const AGENCIES: { key: string; name: string; type: AgencyType; area: string }[] = [

@@ -1,6 +1,6 @@
 import type { FieldGroup } from '@haven/core';
 import { actorOf } from '../platform/access/actor.js';
-import { personFieldGroups, worksOnCase } from '../platform/access/scope.js';
+import { holdsHandoverAccess, personFieldGroups, worksOnCase } from '../platform/access/scope.js';
 import type { AuditAction } from '../platform/audit/actions.js';
 import type { AuditEvent } from '../platform/audit/chain.js';
 import type { AfterCommit, CoalescedWork, RecordAudit } from '../platform/audit/recorder.js';
@@ -36,7 +36,7 @@ export class ScopedUnit extends StoreUnit {
 
   /** The field groups of the person the caller sees, or undefined when the person is outside their scope. */
   groupsOf(personId: string): Promise<Set<FieldGroup> | undefined> {
-    return personFieldGroups(this.db, this.actor, personId);
+    return personFieldGroups(this.db, this.actor, personId, this.platform.clock().toISOString());
   }
 
   /**
@@ -63,6 +63,18 @@ export class ScopedUnit extends StoreUnit {
     const groups = await this.visibleGroups(personId, record);
     if (!(await this.worksOnCase(personId))) throw forbidden('Only an agency working on the case may change it.');
     return groups;
+  }
+
+  /**
+   * For logging assistance given to a person: like `caseGroups`, but the first-contact agency that
+   * handed the case over may also log it while its operational access lasts (water and blankets on
+   * the quay are given before anyone takes the case up).
+   */
+  async assistanceGroups(personId: string, record = 'person'): Promise<Set<FieldGroup>> {
+    const groups = await this.visibleGroups(personId, record);
+    if (await this.worksOnCase(personId)) return groups;
+    if (await holdsHandoverAccess(this.db, this.actor, personId, this.platform.clock().toISOString())) return groups;
+    throw forbidden('Only an agency working on the case may change it.');
   }
 
   /**

@@ -206,6 +206,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: '/api/cases/assignments', body: { officerId: NO_SUCH_ID, cases: [{ caseId: t!.id, version: t!.version }] } }),
   },
   'GET /api/persons/:id/case': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case` }) },
+  'GET /api/persons/:id/case/history': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/case/history` }) },
   'PATCH /api/cases/:id': {
     callers: CASE_MANAGERS,
     target: { kind: 'case', crossAgency: false },

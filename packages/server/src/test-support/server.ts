@@ -67,8 +67,8 @@ export async function startTestServer(kind: DatabaseKind, options: { logLevel?: 
 export const TEST_PASSWORD = 'correct-horse-battery-9';
 const SYSTEM_AUDIT = { actorUserId: null, actorAgencyId: null, requestId: 'test-setup', clientAddress: null };
 
-export async function makeAgency(platform: Platform, name: string, type: AgencyType = 'government'): Promise<string> {
-  const agency = await withAudit(platform, SYSTEM_AUDIT, (trx, record) => createAgency(trx, record, { name, type }, platform.clock()));
+export async function makeAgency(platform: Platform, name: string, type: AgencyType = 'government', area?: string): Promise<string> {
+  const agency = await withAudit(platform, SYSTEM_AUDIT, (trx, record) => createAgency(trx, record, { name, type, ...(area !== undefined ? { area } : {}) }, platform.clock()));
   return agency.id;
 }
 

@@ -8,6 +8,7 @@ export const queryKeys = {
   person: (personId: string) => ['person', personId] as const,
   personRecord: (personId: string) => ['person', personId, 'record'] as const,
   personCase: (personId: string) => ['person', personId, 'case'] as const,
+  caseHistory: (personId: string) => ['person', personId, 'case', 'history'] as const,
   mergedInto: (personId: string) => ['person', personId, 'merged-into'] as const,
   duplicates: (personId: string) => ['person', personId, 'duplicates'] as const,
   screenings: (personId: string) => ['person', personId, 'screenings'] as const,

@@ -69,7 +69,7 @@ function view(platform: Platform, row: AssistanceTable): AssistanceView {
 
 export async function assistPerson(store: ScopedStore, personId: string, given: AssistanceGiven): Promise<AssistanceView> {
   return store.unit(async (unit) => {
-    await unit.caseGroups(personId);
+    await unit.assistanceGroups(personId);
     const [row] = await recordAssistance(unit, [personId], given);
     return view(store.platform, row!);
   });

@@ -1,10 +1,10 @@
-import { assignableOfficerSchema, CASE_STAGES, caseAssignmentsSchema, caseChangeSchema, intakeItemSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
+import { assignableOfficerSchema, CASE_STAGES, caseAssignmentsSchema, caseChangeSchema, caseHistoryEntrySchema, intakeItemSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema } from '../../platform/http/pagination.js';
 import { assignCases, intakeQueue, officersToAssign } from './intake.js';
 import { listCases } from './list.js';
-import { changeCase, endDetention, readCase, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
+import { changeCase, endDetention, readCase, readCaseHistory, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
 
 const personParams = z.strictObject({ id: idSchema });
 
@@ -91,6 +91,23 @@ export const caseRoutes: Feature = (app) => {
       schema: { tags: ['cases'], summary: 'The case of a person: stage, officer, and the facts the engine reads', params: personParams, response: { 200: caseViewSchema } },
     },
     async (request) => readCase(request.store, request.params.id),
+  );
+
+  app.get(
+    '/api/persons/:id/case/history',
+    {
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'The case is not among the fields shared with you.' },
+      },
+      schema: {
+        tags: ['cases'],
+        summary: 'The history of a person\'s case, oldest first: registered by whom, handed over by rule to which agency and by when to take it up, taken up, screened, changed',
+        params: personParams,
+        response: { 200: z.array(caseHistoryEntrySchema) },
+      },
+    },
+    async (request) => readCaseHistory(request.store, request.params.id),
   );
 
   app.patch(

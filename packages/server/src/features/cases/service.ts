@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AsylumClaimState, CaseStage, CaseView, ConsularChoice, DetentionView, GuardedAction } from '@haven/core';
+import type { AsylumClaimState, CaseHistoryEntry, CaseStage, CaseView, ConsularChoice, DetentionView, GuardedAction } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { CaseTable } from '../../platform/db/schema.js';
@@ -7,11 +7,14 @@ import { forbidden, notFound, staleVersion, unprocessable } from '../../platform
 import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
+import { caseTakenUp, handoverHistory } from '../handover/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import {
   ASSIGNABLE_ROLES,
+  caseHistorySources,
   findCase,
   findCaseOfPerson,
+  namesById,
   findDetention,
   insertConsularNotification,
   insertDetention,
@@ -79,6 +82,52 @@ export async function readCase(store: ScopedStore, personId: string): Promise<Ca
   });
 }
 
+/**
+ * The case's history, oldest first, in names: registered by whom, handed over by which rule to
+ * which agency (take-up due, first contact's access until), taken up by whom and whether in time,
+ * screenings, and each change to the case (the fields it touched).
+ */
+export async function readCaseHistory(store: ScopedStore, personId: string): Promise<CaseHistoryEntry[]> {
+  return store.unit(async (unit) => {
+    const groups = await unit.visibleGroups(personId);
+    if (!groups.has('protection')) throw forbidden('The case is not among the fields shared with you.');
+    const row = await findCaseOfPerson(unit, personId);
+    if (!row) throw notFound('case');
+    const sources = await caseHistorySources(unit, personId, row.id);
+    const handovers = await handoverHistory(unit, personId);
+    const names = await namesById(
+      unit,
+      [...(sources.registered ? [sources.registered.userId] : []), ...sources.screenings.map((s) => s.userId), ...sources.changes.flatMap((c) => (c.userId ? [c.userId] : []))],
+      [...(sources.registered ? [sources.registered.agencyId] : []), ...sources.changes.flatMap((c) => (c.agencyId ? [c.agencyId] : []))],
+    );
+    const name = (id: string | null | undefined) => (id ? (names.get(id) ?? null) : null);
+    const entries: CaseHistoryEntry[] = [];
+    if (sources.registered) entries.push({ at: sources.registered.at, kind: 'registered', agency: name(sources.registered.agencyId), user: name(sources.registered.userId) });
+    for (const handover of handovers) {
+      entries.push({
+        at: handover.handedOverAt,
+        kind: 'handed_over',
+        agency: handover.fromAgency,
+        user: null,
+        toAgency: handover.toAgency,
+        rule: handover.rule,
+        takeUpBy: handover.takeUpBy,
+        accessUntil: handover.accessUntil,
+      });
+      if (handover.takenUpAt) {
+        entries.push({ at: handover.takenUpAt, kind: 'taken_up', agency: handover.toAgency, user: handover.takenUpBy, onTime: handover.takenUpAt <= handover.takeUpBy });
+      }
+    }
+    for (const screening of sources.screenings) entries.push({ at: screening.at, kind: 'screened', agency: null, user: name(screening.userId) });
+    for (const change of sources.changes) entries.push({ at: change.at, kind: 'case_changed', agency: name(change.agencyId), user: name(change.userId), fields: change.fields });
+    // Stable: what happened at the same instant keeps the order above (registered, then handed over).
+    entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    // Named by the person, as the route reaches it (the history carries no case id).
+    unit.readDone({ recordType: 'person', recordId: personId, action: 'case.history_read' }, ['history']);
+    return entries;
+  });
+}
+
 export interface CaseChange {
   version: number;
   stage?: CaseStage | undefined;
@@ -124,6 +173,8 @@ export async function changeCaseIn(unit: ScopedUnit, caseId: string, change: Cas
       if (!officer || officer.agency_id !== row.agency_id || officer.disabled || !(ASSIGNABLE_ROLES as readonly string[]).includes(officer.role)) {
         throw unprocessable('officerId', 'must be an active protection officer or supervisor of the agency working on the case');
       }
+      // Assigned to an officer of the agency it was handed over to: the handover is taken up.
+      await caseTakenUp(unit, row.person_id, row.agency_id, change.officerId, at);
     }
     set.officer_id = change.officerId;
   }

@@ -237,3 +237,39 @@ export async function returnDetentionRecords(unit: StoreUnit, moved: { detention
   if (moved.detentions && moved.detentions.length > 0) await unit.db.updateTable('detentions').set({ person_id: toPersonId }).where('id', 'in', [...moved.detentions]).execute();
   if (moved.consular_notifications && moved.consular_notifications.length > 0) await unit.db.updateTable('consular_notifications').set({ person_id: toPersonId }).where('id', 'in', [...moved.consular_notifications]).execute();
 }
+
+/** What a case history is built from, besides its handovers: the registration, screenings and the case's own changes. */
+export interface CaseHistorySources {
+  registered: { at: string; agencyId: string; userId: string } | undefined;
+  screenings: { at: string; userId: string }[];
+  changes: { at: string; userId: string | null; agencyId: string | null; fields: string[] }[];
+}
+
+export async function caseHistorySources(unit: StoreUnit, personId: string, caseId: string): Promise<CaseHistorySources> {
+  const person = await unit.db.selectFrom('persons').select(['created_at', 'registering_agency_id', 'created_by']).where('id', '=', personId).executeTakeFirst();
+  const screenings = await unit.db.selectFrom('screenings').select(['screened_at', 'screened_by']).where('person_id', '=', personId).orderBy('screened_at').execute();
+  // The trail names the fields a change touched, never their values: enough to say what moved when.
+  const events = await unit.db
+    .selectFrom('audit_events')
+    .select(['at', 'actor_user_id', 'actor_agency_id', 'fields'])
+    .where('record_type', '=', 'case')
+    .where('record_id', '=', caseId)
+    .where('action', '=', 'case.update')
+    .orderBy('seq')
+    .execute();
+  return {
+    registered: person && { at: person.created_at, agencyId: person.registering_agency_id, userId: person.created_by },
+    screenings: screenings.map((s) => ({ at: s.screened_at, userId: s.screened_by })),
+    changes: events.map((e) => ({ at: e.at, userId: e.actor_user_id, agencyId: e.actor_agency_id, fields: JSON.parse(e.fields) as string[] })),
+  };
+}
+
+/** Display names of users and names of agencies, by id. */
+export async function namesById(unit: StoreUnit, userIds: readonly string[], agencyIds: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const users = [...new Set(userIds)];
+  const agencies = [...new Set(agencyIds)];
+  if (users.length > 0) for (const u of await unit.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', users).execute()) names.set(u.id, u.display_name);
+  if (agencies.length > 0) for (const a of await unit.db.selectFrom('agencies').select(['id', 'name']).where('id', 'in', agencies).execute()) names.set(a.id, a.name);
+  return names;
+}

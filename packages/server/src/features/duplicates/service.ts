@@ -140,7 +140,7 @@ async function duplicatesOf(unit: ScopedUnit, actor: Actor, reading: CandidateRe
   // The search keeps to the persons whose identity fields the caller may read (a role without
   // them reads none), so the places among the best go to those only.
   if (!actor.fieldGroups.has('identity')) return found;
-  const candidateIds = await candidatePersonIds(unit.db, unit.platform.cipher, subject, { agencyId: actor.agencyId });
+  const candidateIds = await candidatePersonIds(unit.db, unit.platform.cipher, subject, { agencyId: actor.agencyId, now: unit.platform.clock().toISOString() });
   for (const candidate of await reading.candidates(candidateIds)) {
     const { score, reasons, explanations } = scorePair(subject, candidate);
     if (score >= DEFAULT_MATCH_THRESHOLD) found.push({ personId: candidate.id, score, reasons, explanations });
@@ -193,7 +193,7 @@ async function matchesElsewhere(unit: ScopedUnit, reading: CandidateReading, row
   const { actor, platform } = unit;
   if (!actor.fieldGroups.has('identity') || row.merged_into || !(await unit.worksOnCase(row.id))) return [];
   const subject = reading.subject(row);
-  const ids = await candidatePersonIds(unit.db, platform.cipher, subject, { agencyId: actor.agencyId, outside: true }, ELSEWHERE_CANDIDATES);
+  const ids = await candidatePersonIds(unit.db, platform.cipher, subject, { agencyId: actor.agencyId, outside: true, now: platform.clock().toISOString() }, ELSEWHERE_CANDIDATES);
   const likely: { id: string; score: number }[] = [];
   for (const candidate of await reading.outsiders(ids)) {
     const { score } = scorePair(subject, candidate);

@@ -98,6 +98,8 @@ export const RANKED_BY_KEYS = 300;
 export interface CandidateScope {
   agencyId: string;
   outside?: boolean;
+  /** The instant a grant's end is compared with (a handover's access ends); absent: every unrevoked grant counts. */
+  now?: string;
 }
 
 /**
@@ -201,7 +203,7 @@ export async function candidatePersonIds(q: Queryable, cipher: FieldCipher, pers
   const blocks = q.getExecutor().adapter instanceof PostgresAdapter ? keyHitsOnPostgres(keys) : keyHitsOnSqlite(keys);
   const readable = sql`(exists (select 1 from cases as c where c.person_id = shared.person_id and c.agency_id = ${scope.agencyId})
         or exists (select 1 from access_grants as g where g.person_id = shared.person_id and g.agency_id = ${scope.agencyId}
-          and g.revoked_at is null and g.field_groups like '%"identity"%'))`;
+          and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${scope.now ?? ''}) and g.field_groups like '%"identity"%'))`;
   // Only the best by their keys are read from persons for their plain values: a search for a
   // common name meets over a thousand persons, and a row read for each of them cost more than
   // all the key reads together. The scope comes first, so the places go to visible persons only;

@@ -7,15 +7,18 @@ import { notFound, staleVersion } from '../../platform/http/problem.js';
 import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import { assertNotFuture, recordAssistance } from '../assistance/service.js';
 import { restateAgesAtEncounter } from '../persons/birth-date.js';
+import { FIRST_CONTACT_GROUPS } from '../handover/service.js';
 import { registerPersons } from '../persons/registration.js';
 import { toPersonRecord, type PersonRecord } from '../persons/service.js';
 import {
+  agencyArea,
   caseFactsOf,
   countPersons,
   encounterCountsChanged,
   encounterRow,
   encounterView,
   findOwnEncounter,
+  findVisibleEncounter,
   insertEncounter,
   listOwnEncounters,
   personIdsMetAt,
@@ -30,8 +33,8 @@ export async function createEncounter(store: ScopedStore, input: EncounterInput)
   // An encounter is a fact that happened: a time after now (beyond clock skew) is refused.
   assertNotFuture(platform, 'occurredAt', input.occurredAt);
   const id = newRecordId();
-  const row = encounterRow(platform.cipher, id, input, actor.agencyId, actor.userId, platform.clock().toISOString());
   return store.unit(async (unit) => {
+    const row = encounterRow(platform.cipher, id, input, actor.agencyId, actor.userId, platform.clock().toISOString(), await agencyArea(unit, actor.agencyId));
     await insertEncounter(unit, row);
     unit.record({ action: 'encounter.create', recordType: 'encounter', recordId: id, fields: Object.keys(input) });
     return encounterView(platform.cipher, row, 0);
@@ -45,9 +48,16 @@ async function ownEncounterOrThrow(unit: ScopedUnit, id: string): Promise<Encoun
   return row;
 }
 
+/** The encounter if the caller's agency is responsible for it or works on the case of someone met in it (handed over to it), else 404. */
+async function visibleEncounterOrThrow(unit: ScopedUnit, id: string): Promise<EncounterTable> {
+  const row = await findVisibleEncounter(unit, id, unit.actor.agencyId);
+  if (!row) throw notFound('encounter');
+  return row;
+}
+
 export async function readEncounter(store: ScopedStore, id: string): Promise<EncounterView> {
   return store.unit(async (unit) => {
-    const row = await ownEncounterOrThrow(unit, id);
+    const row = await visibleEncounterOrThrow(unit, id);
     unit.readDone({ recordType: 'encounter', recordId: id }, row.notes_enc ? ['notes'] : []);
     return encounterView(store.platform.cipher, row, await countPersons(unit, id));
   });
@@ -65,6 +75,7 @@ export async function updateEncounter(store: ScopedStore, id: string, version: n
     if (changes.occurredAt !== undefined) set.occurred_at = new Date(changes.occurredAt).toISOString();
     if (changes.place !== undefined) Object.assign(set, { place_name: changes.place.name, latitude: changes.place.latitude ?? null, longitude: changes.place.longitude ?? null });
     if (changes.vessel !== undefined) set.vessel = changes.vessel;
+    if (changes.area !== undefined) set.area = changes.area;
     if (changes.peopleOnBoard !== undefined) set.people_on_board = changes.peopleOnBoard;
     if (changes.dead !== undefined) set.dead = changes.dead;
     if (changes.missing !== undefined) set.missing = changes.missing;
@@ -110,13 +121,16 @@ export type { TriageEntry } from '@haven/core';
 export async function triageList(store: ScopedStore, encounterId: string): Promise<TriageEntry[]> {
   const { platform, actor } = store;
   return store.unit(async (unit) => {
-    await ownEncounterOrThrow(unit, encounterId);
-    const rows = await triageRows(unit, encounterId, actor.agencyId);
+    await visibleEncounterOrThrow(unit, encounterId);
+    const rows = await triageRows(unit, encounterId, actor.agencyId, platform.clock().toISOString());
     const facts = await caseFactsOf(unit, rows.map((r) => r.id));
+    const handedOverGroups = new Set([...actor.fieldGroups].filter((group) => (FIRST_CONTACT_GROUPS as readonly string[]).includes(group)));
     const entries = rows.map((row, index) => {
       const flags = triageFlags(facts.get(row.id)!.input);
       const categories = triageCategories(flags);
-      const person = toPersonRecord(platform.cipher, row, actor.fieldGroups).fields;
+      // A person handed over to another agency: the first contact keeps their identity only.
+      const groups = row.case_agency_id === actor.agencyId ? actor.fieldGroups : handedOverGroups;
+      const person = toPersonRecord(platform.cipher, row, groups).fields;
       unit.readDone({ recordType: 'person', recordId: row.id }, Object.keys(person));
       return {
         index,
@@ -144,8 +158,8 @@ export async function assistEveryone(
   assistance: { type: AssistanceType; givenAt: string; place?: string | undefined; language?: string | undefined },
 ): Promise<{ recorded: number }> {
   return store.unit(async (unit) => {
-    await ownEncounterOrThrow(unit, encounterId);
-    const personIds = await personIdsMetAtWithCase(unit, encounterId, unit.actor.agencyId);
+    await visibleEncounterOrThrow(unit, encounterId);
+    const personIds = await personIdsMetAtWithCase(unit, encounterId, unit.actor.agencyId, store.platform.clock().toISOString());
     await recordAssistance(unit, personIds, { ...assistance, encounterId });
     return { recorded: personIds.length };
   });

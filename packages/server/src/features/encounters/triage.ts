@@ -40,18 +40,6 @@ export function compareTriage(a: readonly TriageCategory[], b: readonly TriageCa
   return 0;
 }
 
-/** Every triage category that applies, most urgent first; `other` only when none does. */
-export function triageCategories(flags: ReadonlySet<Indicator>): TriageCategory[] {
-  const applies: Record<Exclude<TriageCategory, 'other'>, boolean> = {
-    medical_emergency: flags.has('medical_emergency'),
-    unaccompanied_child: flags.has('unaccompanied_child') || flags.has('separated_child'),
-    child: flags.has('child'),
-    pregnant: flags.has('pregnant'),
-  };
-  const categories = TRIAGE_CATEGORIES.filter((category): category is Exclude<TriageCategory, 'other'> => category !== 'other' && applies[category]);
-  return categories.length > 0 ? categories : ['other'];
-}
-
 export function triageFlags(input: AssessInput): Set<Indicator> {
   return new Set(deriveFlags(input));
 }

@@ -46,10 +46,18 @@ export async function updateAgency(
   version: number,
   changes: Partial<NewAgency>,
   now: Date,
+  /** Agency names the SOP profile's handover rules use: such an agency keeps its name. */
+  namedByProfile: (name: string) => number | undefined = () => undefined,
 ): Promise<AgencyView> {
   const row = await findAgency(q, id);
   if (!row) throw notFound('agency');
   if (row.version !== version) throw staleVersion('agency', row.version);
+  // A running server never drifts from its profile: the rules name agencies, and a renamed one
+  // would silently stop handing cases over (or receiving them).
+  const rule = changes.name !== undefined && changes.name !== row.name ? namedByProfile(row.name) : undefined;
+  if (rule !== undefined) {
+    throw conflict('agency-in-handover-rule', `The SOP profile's handover[${rule}] names "${row.name}": change the profile and restart the server before renaming the agency.`);
+  }
   // Screens name agencies, not ids: two of one name could not be told apart.
   if (changes.name !== undefined) {
     const taken = await q.selectFrom('agencies').select('id').where('name', '=', changes.name).where('id', '!=', id).executeTakeFirst();

@@ -58,7 +58,7 @@ export const adminRoutes: Feature = (app, platform) => {
   app.patch(
     '/api/admin/agencies/:id',
     {
-      config: { access: { permission: 'agencies:manage' }, refusals: { 409: 'Another agency has that name (`agency-exists`).' } },
+      config: { access: { permission: 'agencies:manage' }, refusals: { 409: 'Another agency has that name (`agency-exists`), or the SOP profile\'s handover rules name this agency (`agency-in-handover-rule`).' } },
       schema: { tags: ['admin'], summary: 'Change an agency (409 on a stale version)', params: idParams, body: agencyInput.partial().extend({ version: versionSchema }), response: { 200: agencyViewSchema } },
     },
     async (request) => {

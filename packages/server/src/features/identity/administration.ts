@@ -1,6 +1,7 @@
 import type { RecordAudit } from '../../platform/audit/recorder.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { handoverRuleNaming } from '../handover/service.js';
 import { createAgency, createUser, updateAgency, updateUser, type NewAgency, type NewUser, type UserChangeOutcome, type UserChanges } from './accounts.js';
 import { agencyView, allAgencies, allUsers, userView, withPendingChanges, type AgencyView, type UserView } from './store.js';
 
@@ -20,7 +21,7 @@ export async function addAgency(store: ScopedStore, input: NewAgency): Promise<A
 
 export async function changeAgency(store: ScopedStore, id: string, version: number, changes: Partial<NewAgency>): Promise<AgencyView> {
   const now = store.platform.clock();
-  return store.unit((unit) => updateAgency(unit.db, recorder(unit), id, version, changes, now));
+  return store.unit((unit) => updateAgency(unit.db, recorder(unit), id, version, changes, now, (name) => handoverRuleNaming(store.platform.profile, name)));
 }
 
 /** Every account, with the change of access each awaits. */

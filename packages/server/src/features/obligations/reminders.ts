@@ -2,6 +2,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Mailer } from '../../platform/mail.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../platform/http/idempotency.js';
 import { systemStore } from '../../store/system-store.js';
+import { notifyOverdueHandovers } from '../handover/service.js';
 import { notify } from '../notifications/service.js';
 import { activeSupervisors, caseOfficer, claimReminder, emailsOf, reminderCandidates } from './store.js';
 
@@ -67,7 +68,9 @@ async function mailReminder(platform: Platform, mailer: Mailer, kind: ReminderKi
 export function startReminders(platform: Platform, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
+    // Handovers not taken up in time are told to the receiving agency's supervisors in the same pass.
     running ??= sendReminders(platform)
+      .then(() => notifyOverdueHandovers(platform))
       .then(() => undefined, onError)
       .finally(() => {
         running = undefined;

@@ -4,7 +4,9 @@ import { unprocessable } from '../../platform/http/problem.js';
 import type { Actor, Platform } from '../../platform/context.js';
 import type { CaseTable, EncounterTable, ObligationTable, PersonTable, ScreeningTable } from '../../platform/db/schema.js';
 import { newRecordId } from '../../platform/db/record-id.js';
+import { deriveFlags } from '@haven/core';
 import { matchKeyRows } from '../duplicates/service.js';
+import { planHandovers, recordHandovers } from '../handover/service.js';
 import { factsOfNewPerson } from '../obligations/case-facts.js';
 import { obligationsOfNewPersons } from '../obligations/refresh.js';
 import { birthDateColumns } from './birth-date.js';
@@ -17,7 +19,7 @@ export interface Registration {
   input: RegistrationPersonInput;
 }
 
-type Where = Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> | null;
+type Where = (Pick<EncounterTable, 'id' | 'type' | 'occurred_at'> & { area?: string | null }) | null;
 
 /**
  * Registers persons (one, or a boat's worth) in the caller's transaction: each gets a record, a
@@ -39,6 +41,8 @@ export interface PreparedRegistration {
   screening: ScreeningTable | undefined;
   matchKeys: { key_index: string; person_id: string }[];
   obligations: ObligationTable[];
+  /** The person's indicators, derived and observed: a handover rule takes some up at once. */
+  flags: ReadonlySet<string>;
   events: AuditEvent[];
   answer: PersonRecord;
 }
@@ -120,13 +124,15 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
       };
       events.push({ action: 'screening.create', recordType: 'screening', recordId: screening.id, fields: ['indicators'] });
     }
-    const facts = new Map([[id, factsOfNewPerson(person, fields.birthDate ?? null, caseRow, encounter ?? undefined, screening?.indicators)]]);
+    const personFacts = factsOfNewPerson(person, fields.birthDate ?? null, caseRow, encounter ?? undefined, screening?.indicators);
+    const facts = new Map([[id, personFacts]]);
     return {
       person,
       caseRow,
       screening,
       matchKeys: matchKeyRows(platform.cipher, id, input),
       obligations: obligationsOfNewPersons(platform, facts).rows,
+      flags: new Set<string>(deriveFlags(personFacts.input)),
       events,
       answer: recordFromInput(person, fields, actor.fieldGroups),
     };
@@ -136,6 +142,18 @@ export function prepareRegistrations(platform: Platform, registrations: readonly
 
 /** Writes prepared registrations in the unit's transaction, all together. */
 export async function storeRegistrations(unit: StoreUnit, prepared: readonly PreparedRegistration[], encounter: Where): Promise<void> {
+  // Handed over by the profile's rules before the rows are written: the case and its obligations
+  // are the receiving agency's from the first moment.
+  const handovers = await planHandovers(
+    unit,
+    prepared.map((registration) => ({
+      registeringAgencyId: registration.person.registering_agency_id,
+      caseRow: registration.caseRow,
+      obligations: registration.obligations,
+      flags: registration.flags,
+      encounterArea: encounter ? (encounter.area ?? null) : null,
+    })),
+  );
   await insertRegistrationRows(unit, {
     persons: prepared.map((registration) => registration.person),
     cases: prepared.map((registration) => registration.caseRow),
@@ -143,6 +161,7 @@ export async function storeRegistrations(unit: StoreUnit, prepared: readonly Pre
     matchKeys: prepared.flatMap((registration) => registration.matchKeys),
     obligations: prepared.flatMap((registration) => registration.obligations),
   });
+  await recordHandovers(unit, handovers);
   // The indicators count persons met in an encounter; one registered on their own counts in none
   // until an encounter is recorded for them (which restates them), and has no ledger entry yet.
   if (encounter) unit.statsChanged(prepared.map((registration) => registration.person.id));

@@ -115,6 +115,7 @@ export async function updatePersonRow(unit: StoreUnit, id: string, expectedVersi
 /** Persons the caller's agency may see: its own cases and live access grants, newest first. */
 export async function listVisiblePersonRows(unit: ScopedUnit, cursor: Cursor | undefined, limit: number): Promise<PersonTable[]> {
   const { agencyId } = unit.actor;
+  const now = unit.platform.clock().toISOString();
   let query = unit.db
     .selectFrom('persons')
     .selectAll()
@@ -122,7 +123,16 @@ export async function listVisiblePersonRows(unit: ScopedUnit, cursor: Cursor | u
     .where((eb) =>
       eb.or([
         eb('id', 'in', eb.selectFrom('cases').select('person_id').where('agency_id', '=', agencyId)),
-        eb('id', 'in', eb.selectFrom('access_grants').select('person_id').where('agency_id', '=', agencyId).where('revoked_at', 'is', null)),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('access_grants')
+            .select('person_id')
+            .where('agency_id', '=', agencyId)
+            .where('revoked_at', 'is', null)
+            .where((grant) => grant.or([grant('expires_at', 'is', null), grant('expires_at', '>', now)])),
+        ),
       ]),
     );
   if (cursor) {

@@ -122,9 +122,11 @@ export interface AccessGrant {
   agencyId: string;
   groups: readonly FieldGroup[];
   /** What the grant rests on (`referral`, `justice_link`): it ends with it. */
-  sourceType: 'referral' | 'justice_link';
+  sourceType: 'referral' | 'justice_link' | 'handover';
   sourceId: string;
   at: string;
+  /** When the grant ends by itself (a handover's operational access); absent: until revoked. */
+  expiresAt?: string;
 }
 
 /** Stores an access grant; answers its id. */
@@ -141,6 +143,7 @@ export async function grantAccess(unit: StoreUnit, grant: AccessGrant): Promise<
       source_id: grant.sourceId,
       created_at: grant.at,
       revoked_at: null,
+      expires_at: grant.expiresAt ?? null,
     })
     .execute();
   return id;

@@ -6,6 +6,7 @@ import { NULL_KEY } from './rollup.js';
 import {
   addHistograms,
   allegationRows,
+  handoverRows,
   arrivalRows,
   arrivalTally,
   arrivalViews,
@@ -32,6 +33,7 @@ import {
   type ArrivalViews,
   type DetentionRow,
   type EncounterRow,
+  type HandoverRow,
   type Histograms,
   type MissedCutoff,
   type ObligationRow,
@@ -58,6 +60,7 @@ export interface IndicatorData {
   detentions: DetentionRow[];
   overrides: Map<string, number>;
   allegations: Map<string, number>;
+  handovers: HandoverRow[];
 }
 
 /**
@@ -96,7 +99,8 @@ export async function directIndicatorData(db: Queryable, dialect: Dialect, filte
       allegationRows(db, filter),
       missedObligationRows(db, filter, cutoffs),
     ]);
-  return { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations };
+  const handovers = await handoverRows(db, filter, now);
+  return { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations, handovers };
 }
 
 /** Whole days, inclusive (YYYY-MM-DD). */
@@ -412,9 +416,10 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
     for (const [action, n] of g) bump(overrides, action, n);
   };
 
-  const [providerList, allegations] = await Promise.all([
+  const [providerList, allegations, handovers] = await Promise.all([
     db.selectFrom('service_providers').select(['id', 'name', 'capacity']).orderBy('name').orderBy('id').execute(),
     allegationRows(db, filter),
+    handoverRows(db, filter, now),
     rollupRead(),
     ...slices.map(edgeRead),
   ]);
@@ -435,5 +440,6 @@ export async function rollupIndicatorData(db: Queryable, dialect: Dialect, filte
     detentions: [...detentions.values()].filter((d) => d.ongoing + d.ended !== 0),
     overrides: new Map([...overrides].filter(([, n]) => n !== 0)),
     allegations,
+    handovers,
   };
 }

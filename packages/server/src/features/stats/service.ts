@@ -109,7 +109,7 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   const { db, dialect } = platform.database;
   const k = kOverride ?? (await currentThreshold(db));
   const now = platform.clock().toISOString();
-  const { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations } =
+  const { arrivals, encounters, observed, obligations, missed, obligationMedians, referrals, toAccept, toComplete, caseloads, providers, detentions, overrides, allegations, handovers } =
     await rollupIndicatorData(reportReader(platform.database), dialect, normalizeFilter(filter), now, escalationCutoffs(platform.profile, new Date(now)));
 
   // Arrivals: three views of one population share only their grand total, hidden in all or none.
@@ -367,6 +367,29 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
           gaps.map((g) => ({ row: g.service, column: g.area, count: g.gaps })),
           SERVICE_TYPES.filter((service) => gaps.some((g) => g.service === service)),
           [...new Set(gaps.map((g) => g.area))].sort(),
+        ),
+        k,
+      ),
+    ),
+  );
+
+  // Handovers by the profile's rules, first-contact agency → receiving agency, by take-up.
+  const handoverLabels = handovers.map((h) => `${h.from} → ${h.to}`);
+  tables.push(
+    named(
+      'handovers_by_agencies_and_take_up',
+      'handover',
+      'take_up',
+      suppressTable(
+        crossTable(
+          handovers.flatMap((h, i) => [
+            { row: handoverLabels[i]!, column: 'taken_up_in_time', count: h.inTime },
+            { row: handoverLabels[i]!, column: 'taken_up_late', count: h.late },
+            { row: handoverLabels[i]!, column: 'overdue', count: h.overdue },
+            { row: handoverLabels[i]!, column: 'awaiting', count: h.awaiting },
+          ]),
+          handoverLabels,
+          ['taken_up_in_time', 'taken_up_late', 'overdue', 'awaiting'],
         ),
         k,
       ),

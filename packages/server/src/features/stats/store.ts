@@ -545,3 +545,34 @@ export async function serviceGapCounts(db: Queryable, filter: SliceFilter): Prom
 function cohortOf(personId: RawBuilder<unknown>, filter: SliceFilter): RawBuilder<unknown> {
   return sql`persons p on p.id = ${personId} join encounters e on e.id = p.encounter_id where ${encounterConditions(filter)}`;
 }
+
+/** Handovers from one agency to another, by how they were taken up (agencies by name: no person is named). */
+export interface HandoverRow {
+  from: string;
+  to: string;
+  inTime: number;
+  late: number;
+  /** Not taken up, past the deadline at the instant the report runs. */
+  overdue: number;
+  /** Not taken up, still within the deadline. */
+  awaiting: number;
+}
+
+/**
+ * Handovers of the persons of the filtered encounters, read from the rows at `now` (whether one is
+ * overdue depends on the instant): both readers take this one, as they do the allegations.
+ */
+export async function handoverRows(db: Queryable, filter: SliceFilter, now: string): Promise<HandoverRow[]> {
+  const result = await sql<{ from_name: string; to_name: string; in_time: number | string; late: number | string; overdue: number | string; awaiting: number | string }>`
+    select fa.name as from_name, ta.name as to_name,
+      sum(case when h.taken_up_at is not null and h.taken_up_at <= h.take_up_by then 1 else 0 end) as in_time,
+      sum(case when h.taken_up_at is not null and h.taken_up_at > h.take_up_by then 1 else 0 end) as late,
+      sum(case when h.taken_up_at is null and h.take_up_by < ${now} then 1 else 0 end) as overdue,
+      sum(case when h.taken_up_at is null and h.take_up_by >= ${now} then 1 else 0 end) as awaiting
+    from handovers h join agencies fa on fa.id = h.from_agency_id join agencies ta on ta.id = h.to_agency_id
+      join persons p on p.id = h.person_id join encounters e on e.id = p.encounter_id
+    where ${encounterConditions(filter)}
+    group by fa.name, ta.name
+    order by fa.name, ta.name`.execute(db);
+  return result.rows.map((r) => ({ from: r.from_name, to: r.to_name, inTime: Number(r.in_time), late: Number(r.late), overdue: Number(r.overdue), awaiting: Number(r.awaiting) }));
+}

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'encounter.update',
   'case.read',
   'case.update',
+  'case.handover',
+  'case.history_read',
   'screening.create',
   'screening.read',
   'age_assessment.create',

@@ -221,6 +221,28 @@ export interface AccessGrantTable {
   source_id: string;
   created_at: string;
   revoked_at: string | null;
+  /** When the grant ends by itself (a handover's operational access); null: until revoked (optional: older inserts leave it out). */
+  expires_at?: string | null;
+}
+
+/** A case handed over by a profile rule from the first-contact agency to the one that takes it over. */
+export interface HandoverTable {
+  id: string;
+  person_id: string;
+  from_agency_id: string;
+  to_agency_id: string;
+  rule_index: number;
+  /** The area the rule matched (the encounter's, else the registering agency's). */
+  area: string | null;
+  handed_over_at: string;
+  /** When the receiving agency must have taken the case up (assigned it to an officer). */
+  take_up_by: string;
+  /** When the first-contact agency's operational access ends. */
+  access_until: string;
+  taken_up_at: string | null;
+  taken_up_by: string | null;
+  /** When the receiving agency's supervisors were told it was not taken up in time. */
+  overdue_notified_at: string | null;
 }
 
 export interface AuditEventTable {
@@ -275,6 +297,8 @@ export interface EncounterTable {
   longitude: number | null;
   agency_id: string;
   vessel: string | null;
+  /** The area the encounter took place in (handover rules match it); null on encounters from before. */
+  area: string | null;
   people_on_board: number | null;
   dead: number;
   missing: number;
@@ -749,6 +773,7 @@ export interface HavenSchema {
   link_requests: LinkRequestTable;
   cases: CaseTable;
   access_grants: AccessGrantTable;
+  handovers: HandoverTable;
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
   service_providers: ServiceProviderTable;

@@ -1,12 +1,13 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import type { MergedInto } from '@haven/core/schemas';
+import type { CaseHistoryEntry, MergedInto } from '@haven/core/schemas';
 import type { Assessment, Assistance, Case, Guards, Obligation, Person, Referral, Screening } from './model';
 
 /** What the case screens read of one person, each under its cache key. */
 export const caseReads = {
   person: (personId: string) => apiQuery<Person>(queryKeys.personRecord(personId), `/api/persons/${personId}`),
   case: (personId: string) => apiQuery<Case>(queryKeys.personCase(personId), `/api/persons/${personId}/case`),
+  history: (personId: string) => apiQuery<CaseHistoryEntry[]>(queryKeys.caseHistory(personId), `/api/persons/${personId}/case/history`),
   mergedInto: (personId: string) => apiQuery<MergedInto>(queryKeys.mergedInto(personId), `/api/persons/${personId}/merged-into`),
   screenings: (personId: string) => apiQuery<Screening[]>(queryKeys.screenings(personId), `/api/persons/${personId}/screenings`),
   obligations: (personId: string) => apiQuery<Obligation[]>(queryKeys.obligations(personId), `/api/persons/${personId}/obligations`),

@@ -38,7 +38,7 @@ const personSchema = z.object({
 });
 type PersonForm = z.infer<typeof personSchema>;
 const countSchema = z.string().regex(/^\d{0,6}$/);
-const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, missing: countSchema });
+const countsSchema = z.object({ peopleOnBoard: countSchema, dead: countSchema, missing: countSchema, area: z.string().trim().max(200) });
 const EMPTY: PersonForm = { givenName: '', familyName: '', sex: 'unknown', ageClaimed: '', accompaniment: 'adult', urgent: [] };
 
 type LocalPerson = RegisteredRecord;
@@ -342,7 +342,7 @@ function AssistEveryoneStep({ encounterId }: { encounterId: string }) {
  */
 function CorrectCountsStep({ encounterId, version }: { encounterId: string; version: number }) {
   const { t } = useTranslation();
-  const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '' } });
+  const counts = useForm({ resolver: zodResolver(countsSchema), defaultValues: { peopleOnBoard: '', dead: '', missing: '', area: '' } });
   const [corrected, setCorrected] = useState(false);
   const correctCounts = counts.handleSubmit(async (values) => {
     const body = {
@@ -350,6 +350,7 @@ function CorrectCountsStep({ encounterId, version }: { encounterId: string; vers
       ...(values.peopleOnBoard ? { peopleOnBoard: Number(values.peopleOnBoard) } : {}),
       ...(values.dead ? { dead: Number(values.dead) } : {}),
       ...(values.missing ? { missing: Number(values.missing) } : {}),
+      ...(values.area ? { area: values.area } : {}),
     };
     await enqueue({ kind: 'correct-encounter', encounterId, body });
     setCorrected(true);
@@ -361,6 +362,7 @@ function CorrectCountsStep({ encounterId, version }: { encounterId: string; vers
         <TextInputField control={counts.control} name="peopleOnBoard" label={t('firstResponse.encounters.peopleOnBoard')} inputMode="numeric" />
         <TextInputField control={counts.control} name="dead" label={t('firstResponse.counts.dead')} inputMode="numeric" />
         <TextInputField control={counts.control} name="missing" label={t('firstResponse.counts.missing')} inputMode="numeric" />
+        <TextInputField control={counts.control} name="area" label={t('firstResponse.encounters.area')} />
       </div>
       <Button type="submit" className="button">
         {t('firstResponse.counts.submit')}

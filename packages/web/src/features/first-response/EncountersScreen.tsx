@@ -35,6 +35,7 @@ const formSchema = z.object({
   occurredAt: z.string().min(1),
   placeName: z.string().trim().min(1).max(200),
   vessel: z.string().trim().max(200),
+  area: z.string().trim().max(200),
   peopleOnBoard: z.string().regex(/^\d{0,6}$/),
 });
 
@@ -50,7 +51,7 @@ export default function EncountersScreen() {
   const [server, setServer] = useState<ServerEncounter[]>([]);
   const form = useForm({
     resolver: zodResolver(formSchema),
-    defaultValues: { type: 'rescue_at_sea' as const, occurredAt: localNow(), placeName: '', vessel: '', peopleOnBoard: '' },
+    defaultValues: { type: 'rescue_at_sea' as const, occurredAt: localNow(), placeName: '', vessel: '', area: '', peopleOnBoard: '' },
   });
   useEffect(() => {
     if (unlocked) void recordsOf<LocalEncounter>({ kind: 'encounter' }).then((rows) => setLocal(rows.map((row) => row.value)));
@@ -66,6 +67,7 @@ export default function EncountersScreen() {
       occurredAt: new Date(values.occurredAt).toISOString(),
       place: { name: values.placeName },
       ...(values.vessel ? { vessel: values.vessel } : {}),
+      ...(values.area ? { area: values.area } : {}),
       ...(values.peopleOnBoard ? { peopleOnBoard: Number(values.peopleOnBoard) } : {}),
     });
     const localId = newLocalId();
@@ -84,6 +86,7 @@ export default function EncountersScreen() {
           <TextInputField control={form.control} name="occurredAt" type="datetime-local" label={t('firstResponse.encounters.occurredAt')} isRequired />
           <TextInputField control={form.control} name="placeName" label={t('firstResponse.encounters.place')} isRequired />
           <TextInputField control={form.control} name="vessel" label={t('firstResponse.encounters.vessel')} />
+          <TextInputField control={form.control} name="area" label={t('firstResponse.encounters.area')} description={t('firstResponse.encounters.areaHint')} />
           <TextInputField control={form.control} name="peopleOnBoard" label={t('firstResponse.encounters.peopleOnBoard')} inputMode="numeric" />
         </div>
         <Button type="submit" className="button button-primary button-large">

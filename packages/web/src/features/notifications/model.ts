@@ -8,6 +8,7 @@ export type { Notification };
 export const KNOWN_KINDS = new Set([
   'obligation_due_soon',
   'obligation_overdue',
+  'handover_overdue',
   'referral_sent',
   'referral_accepted',
   'referral_declined',

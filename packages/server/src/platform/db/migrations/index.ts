@@ -15,6 +15,7 @@ import { processLeases } from './013_process_leases.js';
 import { unknownLoginAttempts } from './014_unknown_login_attempts.js';
 import { birthDateAtRest } from './015_birth_date_at_rest.js';
 import { overrideLastResort } from './016_override_last_resort.js';
+import { handover } from './017_handover.js';
 import { linkRequests } from './019_link_requests.js';
 import { notificationRepeatsServiceGaps } from './020_notification_repeats_service_gaps.js';
 
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '014_unknown_login_attempts': unknownLoginAttempts,
   '015_birth_date_at_rest': birthDateAtRest,
   '016_override_last_resort': overrideLastResort,
+  '017_handover': handover,
   '019_link_requests': linkRequests,
   '020_notification_repeats_service_gaps': notificationRepeatsServiceGaps,
 };
