@@ -83,6 +83,7 @@ export const intakeItemSchema = z
     encounter: z.object({ type: z.enum(ENCOUNTER_TYPES), place: z.string(), occurredAt: z.string() }).nullable(),
     triage: z.array(z.enum(TRIAGE_CATEGORIES)).min(1).describe('Every triage category that applies, most urgent first (other when none does)'),
     obligations: obligationSummarySchema,
+    takeUpBy: z.string().nullable().describe('A case handed over by a profile rule: when the agency must take it up (the handover time itself for those taken up at once); null for a case the agency registered itself'),
   })
   .meta({ id: 'IntakeItem' });
 export type IntakeItem = z.infer<typeof intakeItemSchema>;

@@ -70,12 +70,12 @@ describe.each(await databaseKinds())('the intake queue and bulk assignment on %s
     const items = await queue();
     expect(items.map((i) => i.person.givenName)).toEqual(['Amal', 'Yonas', 'Sara', 'Dawit']);
     const amal = items[0]!;
-    expect(amal.triage).toEqual(['medical_emergency', 'unaccompanied_child', 'child']);
+    expect(amal.triage).toEqual(['medical_emergency', 'unaccompanied_child']);
     expect(amal.encounter).toEqual({ type: 'rescue_at_sea', place: 'Southern coast', occurredAt });
     // Emergency care is due an hour after the encounter: the earliest of her open obligations.
     expect(amal.obligations.open).toBeGreaterThan(1);
     expect(amal.obligations.nextDueBy).toBe(new Date(Date.parse(occurredAt) + 3_600_000).toISOString().replace('.000Z', 'Z'));
-    expect(items.map((i) => i.triage)).toEqual([['medical_emergency', 'unaccompanied_child', 'child'], ['child'], ['pregnant'], ['other']]);
+    expect(items.map((i) => i.triage)).toEqual([['medical_emergency', 'unaccompanied_child'], ['child'], ['pregnant'], ['other']]);
     expect(await queue(outsider)).toEqual([]);
   });
 

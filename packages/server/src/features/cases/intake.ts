@@ -1,6 +1,7 @@
-import { TRIAGE_CATEGORIES, type AssignableOfficer, type CaseListPerson, type CaseView, type EncounterType, type FieldGroup, type IntakeItem } from '@haven/core';
+import { type AssignableOfficer, type CaseListPerson, type CaseView, type EncounterType, type FieldGroup, type IntakeItem } from '@haven/core';
 import type { ScopedStore } from '../../store/scoped-store.js';
-import { triageCategories, triageFlags } from '../encounters/triage.js';
+import { compareTriage, triageCategories, triageFlags } from '../encounters/triage.js';
+import { takeUpDeadlines } from '../handover/service.js';
 import { loadCaseFacts } from '../obligations/case-facts.js';
 import { toPersonRecord } from '../persons/service.js';
 import { changeCaseIn } from './service.js';
@@ -20,9 +21,9 @@ function byDue(a: string | null, b: string | null): number {
 }
 
 /**
- * The agency's intake queue: its open cases no officer has yet, in triage order (the most urgent
- * category that applies: medical emergency, unaccompanied child, child, pregnant, other), then the
- * open obligation due first, then the earliest arrival. Every unassigned case is ranked (triage
+ * The agency's intake queue: its open cases no officer has yet, in triage order (every category
+ * that applies, most urgent first: medical emergency, unaccompanied child, child, pregnant, other),
+ * then the handover's take-up deadline, then the open obligation due first, then the earliest arrival. Every unassigned case is ranked (triage
  * needs each one's facts); only the page returned is decrypted, and each person listed is a read.
  */
 export async function intakeQueue(store: ScopedStore, limit: number): Promise<IntakeItem[]> {
@@ -31,20 +32,21 @@ export async function intakeQueue(store: ScopedStore, limit: number): Promise<In
   return store.unit(async (unit) => {
     const rows = await intakeRows(unit, actor.agencyId);
     const ids = rows.map((row) => row.id);
-    const [facts, summaries] = await Promise.all([loadCaseFacts(unit, ids), obligationSummariesOf(unit, ids)]);
+    const [facts, summaries, takeUps] = await Promise.all([loadCaseFacts(unit, ids), obligationSummariesOf(unit, ids), takeUpDeadlines(unit, actor.agencyId, ids)]);
     const ranked = rows.map((row) => {
       const caseFacts = facts.get(row.id);
       const triage = caseFacts ? triageCategories(triageFlags(caseFacts.input)) : (['other'] as const);
-      return { row, triage: [...triage], summary: summaries.get(row.id)!, arrivedAt: row.encounter_occurred_at ?? row.created_at };
+      return { row, triage: [...triage], summary: summaries.get(row.id)!, arrivedAt: row.encounter_occurred_at ?? row.created_at, takeUpBy: takeUps.get(row.id) ?? null };
     });
     ranked.sort(
       (a, b) =>
-        TRIAGE_CATEGORIES.indexOf(a.triage[0]!) - TRIAGE_CATEGORIES.indexOf(b.triage[0]!) ||
+        compareTriage(a.triage, b.triage) ||
+        byDue(a.takeUpBy, b.takeUpBy) ||
         byDue(a.summary.nextDueBy, b.summary.nextDueBy) ||
         (a.arrivedAt < b.arrivedAt ? -1 : a.arrivedAt > b.arrivedAt ? 1 : 0) ||
         (a.row.case_id < b.row.case_id ? -1 : 1),
     );
-    return ranked.slice(0, limit).map(({ row, triage, summary, arrivedAt }): IntakeItem => {
+    return ranked.slice(0, limit).map(({ row, triage, summary, arrivedAt, takeUpBy }): IntakeItem => {
       const fields = toPersonRecord(platform.cipher, row, groups).fields;
       const person = Object.fromEntries(LISTED_FIELDS.filter((name) => fields[name] !== undefined).map((name) => [name, fields[name]])) as CaseListPerson;
       unit.readDone({ recordType: 'person', recordId: row.id }, [...Object.keys(person), 'case', 'triage', 'obligations']);
@@ -61,6 +63,7 @@ export async function intakeQueue(store: ScopedStore, limit: number): Promise<In
             : null,
         triage,
         obligations: summary,
+        takeUpBy,
       };
     });
   });

@@ -124,6 +124,13 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     expect((await officer.get(`/api/encounters/${encounterId}`)).status).toBe(200);
     expect((await officer.get('/api/encounters')).body.items.map((e: { id: string }) => e.id)).toContain(encounterId);
     expect((await police.get(`/api/encounters/${encounterId}`)).status).toBe(404);
+    // The intake queue says by when each must be taken up: the girl at once, the man within 6 h.
+    const supervisor = await sessionFor(server, supervisorId);
+    const intake = await supervisor.get('/api/queues/intake?limit=500');
+    expect(intake.status, JSON.stringify(intake.body)).toBe(200);
+    const takeUp = new Map((intake.body as { personId: string; takeUpBy: string | null }[]).map((item) => [item.personId, item.takeUpBy]));
+    expect(takeUp.get(girlId)).toBe(at);
+    expect(takeUp.get(manId)).toBe(byPerson.get(manId)!.take_up_by);
 
     // The first contact keeps the identity only, its triage list, and logs assistance.
     const seen = await responder.get(`/api/persons/${girlId}`);
@@ -191,6 +198,21 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     expect((await responder.get('/api/persons?limit=100')).body.items.map((p: { id: string }) => p.id)).not.toContain(personId);
     // The receiver's access does not end.
     expect((await officer.get(`/api/persons/${personId}`)).status).toBe(200);
+  });
+
+  it('records the take-up when a supervisor assigns several cases at once', async () => {
+    const encounterId = await boat(responder);
+    const registered = await responder.post(`/api/encounters/${encounterId}/persons`, { persons: [girl, man] });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const ids = registered.body.persons.map((p: { id: string }) => p.id) as string[];
+    const supervisor = await sessionFor(server, supervisorId);
+    const cases = await Promise.all(ids.map((id) => caseOf(id)));
+    const assigned = await supervisor.post('/api/cases/assignments', { officerId, cases: cases.map((c) => ({ caseId: c.id, version: c.version })) });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    const handovers = await db().selectFrom('handovers').select(['taken_up_at', 'taken_up_by']).where('person_id', 'in', ids).execute();
+    expect(handovers).toEqual(ids.map(() => ({ taken_up_at: server.clock.now().toISOString(), taken_up_by: officerId })));
+    const intake = await supervisor.get('/api/queues/intake?limit=500');
+    expect((intake.body as { personId: string }[]).filter((item) => ids.includes(item.personId))).toEqual([]);
   });
 
   it('notifies the receiving supervisors once of a handover not taken up in time, and records the take-up', async () => {

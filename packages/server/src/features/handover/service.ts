@@ -9,6 +9,7 @@ import { notify } from '../notifications/service.js';
 import { grantAccessFor } from '../referrals/service.js';
 import {
   activeSupervisorsOf,
+  pendingTakeUps,
   agencies,
   claimOverdueNotice,
   handoversOf,
@@ -147,6 +148,12 @@ export async function recordHandovers(unit: StoreUnit, planned: readonly Planned
  */
 export async function caseTakenUp(unit: StoreUnit, personId: string, agencyId: string, officerId: string, at: string): Promise<void> {
   await markTakenUp(unit, personId, agencyId, officerId, at);
+}
+
+/** When the agency must take up each of these persons' cases handed over to it and not yet taken up (the intake queue shows it). */
+export async function takeUpDeadlines(unit: StoreUnit, agencyId: string, personIds: readonly string[]): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  return pendingTakeUps(unit, agencyId, personIds);
 }
 
 /** One entry of a person's handover history, with names. */

@@ -24,6 +24,25 @@ export async function handoversOf(unit: StoreUnit, personId: string): Promise<Ha
   return unit.db.selectFrom('handovers').selectAll().where('person_id', '=', personId).orderBy('handed_over_at').orderBy('id').execute();
 }
 
+/** When each of these persons' handovers to the agency, not yet taken up, must be taken up. */
+export async function pendingTakeUps(unit: StoreUnit, agencyId: string, personIds: readonly string[]): Promise<Map<string, string>> {
+  const deadlines = new Map<string, string>();
+  for (let at = 0; at < personIds.length; at += 500) {
+    const rows = await unit.db
+      .selectFrom('handovers')
+      .select(['person_id', 'take_up_by'])
+      .where('to_agency_id', '=', agencyId)
+      .where('taken_up_at', 'is', null)
+      .where('person_id', 'in', personIds.slice(at, at + 500))
+      .execute();
+    for (const row of rows) {
+      const earlier = deadlines.get(row.person_id);
+      if (earlier === undefined || row.take_up_by < earlier) deadlines.set(row.person_id, row.take_up_by);
+    }
+  }
+  return deadlines;
+}
+
 /** Marks the person's handovers to this agency not yet taken up as taken up by the officer; answers how many. */
 export async function markTakenUp(unit: StoreUnit, personId: string, agencyId: string, officerId: string, at: string): Promise<number> {
   const result = await unit.db

@@ -1,10 +1,14 @@
-import type { CaseListPage, ObligationView } from '@haven/core/schemas';
+import type { CaseListPage, IntakeItem, ObligationView } from '@haven/core/schemas';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
-import { apiQuery } from '../../app/query';
-import { queryKeys } from '../../app/query-keys';
+import { api } from '../../app/api';
+import { apiQuery, invalidate } from '../../app/query';
+import { queryKeys, staleAfter } from '../../app/query-keys';
+import { useSession } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useNow } from '../cases/clock';
 import { isOverdue, obligationName, personName, shortId } from '../cases/model';
@@ -15,8 +19,9 @@ import { WorkHeader } from './WorkHeader';
 const CASES = 100;
 
 /**
- * A protection officer's home: the obligations of their own cases, the earliest deadline first,
- * each opening the case on what is to be done; then their cases.
+ * A protection officer's home: the arrivals nobody has taken up (to take one up), the obligations
+ * of their own cases, the earliest deadline first, each opening the case on what is to be done;
+ * then their cases.
  */
 function OfficerHomeContent() {
   const { t } = useTranslation();
@@ -26,6 +31,7 @@ function OfficerHomeContent() {
   return (
     <div className="page">
       <WorkHeader />
+      <Arrivals />
       <section className="work-section" aria-labelledby="my-obligations-title" data-testid="home-my-obligations">
         <h2 id="my-obligations-title">{t('home.officer.obligations')}</h2>
         <ProblemAlert error={obligations.error} />
@@ -54,6 +60,75 @@ function OfficerHomeContent() {
         </p>
       </section>
     </div>
+  );
+}
+
+/** Arrivals listed on the home: the most urgent few; the supervisor's intake screen has them all. */
+const ARRIVALS = 10;
+
+/**
+ * The cases handed to the agency that nobody has taken up, most urgent first: an officer takes one
+ * up here (it becomes theirs, its obligations move to their list), so an unaccompanied child with
+ * a medical emergency does not wait for a supervisor to be at a desk.
+ */
+function Arrivals() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const now = useNow();
+  const { state } = useSession();
+  const me = state.status === 'signed-in' ? state.me.userId : undefined;
+  const arrivals = useQuery(apiQuery<IntakeItem[]>(queryKeys.intakeQueue(), `/api/queues/intake?limit=${ARRIVALS}`));
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const takeUp = async (item: IntakeItem, name: string) => {
+    setError(undefined);
+    try {
+      await api('PATCH', `/api/cases/${item.caseId}`, { version: item.caseVersion, officerId: me });
+      setDone(t('home.officer.takenUp', { name }));
+      await invalidate(...staleAfter.casesAssigned([item.personId]), queryKeys.myObligations(), queryKeys.caseList());
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <section className="work-section" aria-labelledby="arrivals-title" data-testid="home-arrivals">
+      <h2 id="arrivals-title">{t('home.officer.arrivals')}</h2>
+      <p className="work-muted">{t('home.officer.arrivalsExplain')}</p>
+      {done ? (
+        <p role="status" className="alert alert-ok">
+          {done}
+        </p>
+      ) : null}
+      <ProblemAlert error={arrivals.error ?? error} />
+      {arrivals.data?.length === 0 ? <p>{t('home.officer.noArrivals')}</p> : null}
+      <ul className="work-list">
+        {(arrivals.data ?? []).map((item) => {
+          const name = personName(item.person) ?? t('cases.unnamed', { id: shortId(item.personId) });
+          const late = item.takeUpBy !== null && Date.parse(item.takeUpBy) < now.getTime();
+          return (
+            <li key={item.caseId} className={late ? 'work-item is-overdue' : 'work-item'} data-testid="home-arrival">
+              <p>
+                <Link to={`/cases/${item.personId}`}>{name}</Link> · {item.triage.map((category) => t(`firstResponse.triage.${category}`)).join(', ')}
+              </p>
+              {item.takeUpBy !== null ? (
+                <p className={late ? 'work-overdue' : 'work-muted'}>
+                  {late ? t('home.officer.takeUpLate', { when: format.relative(item.takeUpBy) }) : t('home.officer.takeUpBy', { when: format.relative(item.takeUpBy) })}
+                </p>
+              ) : null}
+              {item.obligations.nextCode ? (
+                <p className="work-muted">
+                  {obligationName(t, item.obligations.nextCode)}
+                  {item.obligations.nextDueBy ? ` · ${format.relative(item.obligations.nextDueBy)}` : ''}
+                </p>
+              ) : null}
+              <Button className="button button-primary" isDisabled={me === undefined} onPress={() => void takeUp(item, name)}>
+                {t('home.officer.takeUp', { name })}
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

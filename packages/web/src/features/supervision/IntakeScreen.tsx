@@ -14,6 +14,7 @@ import { queryKeys, staleAfter } from '../../app/query-keys';
 import { SelectField } from '../../app/ui/fields';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import '../../app/ui/desk.css';
+import { useNow } from '../cases/clock';
 import { caseLabel } from './model';
 import { ObligationName } from './ObligationName';
 import { SupervisionStrings } from './strings';
@@ -52,6 +53,7 @@ function IntakeRow({ item, selected, onSelect }: { item: IntakeItem; selected: b
           format.dateTime(item.arrivedAt)
         )}
       </td>
+      <TakeUpCell takeUpBy={item.takeUpBy} />
       <td className={overdue ? 'overdue' : undefined}>
         {item.obligations.nextCode && item.obligations.nextDueBy ? (
           <>
@@ -64,6 +66,20 @@ function IntakeRow({ item, selected, onSelect }: { item: IntakeItem; selected: b
         )}
       </td>
     </tr>
+  );
+}
+
+/** By when a case handed over to the agency must be taken up (late in words), or that the agency registered it itself. */
+function TakeUpCell({ takeUpBy }: { takeUpBy: string | null }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const now = useNow();
+  if (takeUpBy === null) return <td className="muted">{t('supervision.intake.ownCase')}</td>;
+  const late = Date.parse(takeUpBy) < now.getTime();
+  return (
+    <td className={late ? 'overdue' : undefined} data-testid="intake-take-up">
+      {late ? t('supervision.intake.takeUpLate', { when: format.relative(takeUpBy) }) : t('supervision.intake.takeUpBy', { when: format.relative(takeUpBy) })}
+    </td>
   );
 }
 
@@ -134,6 +150,7 @@ export function IntakeQueue() {
                   <th scope="col">{t('supervision.intake.person')}</th>
                   <th scope="col">{t('supervision.intake.triage')}</th>
                   <th scope="col">{t('supervision.intake.encounter')}</th>
+                  <th scope="col">{t('supervision.intake.takeUp')}</th>
                   <th scope="col">{t('supervision.intake.dueFirst')}</th>
                 </tr>
               </thead>
