@@ -3,6 +3,7 @@ import type { AccessChange, OversightDecision, OversightItem } from '@haven/core
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
+import { obligationTitle } from '../../app/obligations';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
@@ -128,9 +129,7 @@ function QueueScreenBody() {
               {decisions.map((item) => (
                 <tr key={`${item.kind}:${item.id}`}>
                   <th scope="row">{t(`oversight.kinds.${item.kind}`)}</th>
-                  <td>
-                    <code>{item.subject}</code>
-                  </td>
+                  <td>{item.kind === 'waiver' ? obligationTitle(t, item.subject) : <code>{item.subject}</code>}</td>
                   <td className="reason">
                     {item.reason}
                     {item.lastResort ? (

@@ -83,7 +83,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
     // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
     const obligations = page.getByRole('table', { name: 'Open obligations' });
-    await obligations.getByRole('rowheader', { name: 'No return to danger (non-refoulement) protection.non_refoulement' }).waitFor();
+    await obligations.getByRole('rowheader', { name: 'Non-refoulement (no return to danger) protection.non_refoulement' }).waitFor();
     expect(await obligations.getByRole('rowheader').filter({ hasText: waivedCode }).count()).toBe(0);
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
