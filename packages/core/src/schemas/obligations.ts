@@ -22,6 +22,15 @@ export const obligationViewSchema = z
 /** `overdue` is open with its deadline passed (the server derives it when it answers). */
 export type ObligationView = z.infer<typeof obligationViewSchema>;
 
+/**
+ * Whether a supervisor may waive it: an open obligation with a deadline. A standing one
+ * (non-refoulement, confidentiality, non-criminalisation: no deadline) holds as long as its facts
+ * do and is never waived; the server refuses (`standing-protection`) and no screen offers it.
+ */
+export function mayBeWaived(obligation: Pick<ObligationView, 'status' | 'dueBy'>): boolean {
+  return obligation.dueBy !== null && (obligation.status === 'open' || obligation.status === 'overdue');
+}
+
 export const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
 export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
 /** Each guarded action: whether the engine allows it now, and the obligations that block it. */

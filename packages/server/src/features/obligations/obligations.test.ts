@@ -222,6 +222,10 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
         const standing = owed.get(code)!;
         const answer = await supervisor.post(`/api/obligations/${standing.id}/waive`, { version: standing.version, reason: 'We would rather not have this obligation' });
         expect(answer.status, code).toBe(422);
+        // Said to a person: which protection and why, not the field's name; the id stays machine-readable.
+        expect(answer.body).toMatchObject({ type: expect.stringMatching(/\/standing-protection$/), title: 'A standing protection cannot be waived', obligationCode: code, errors: [{ field: 'obligationId' }] });
+        expect(answer.body.detail).toMatch(/^[A-Z].*standing protection.*nobody can waive it\.$/);
+        expect(answer.body.detail).not.toContain('obligationId');
         expect((await obligations(personId)).get(code)!.status).toBe('open');
       }
       await give(personId, 'emergency_medical');

@@ -36,7 +36,7 @@ export const obligationRoutes: Feature = (app) => {
         access: { permission: 'obligation:waive', personalData: true },
         refusals: {
           409: 'The obligation is not open (`obligation-not-open`).',
-          422: 'A standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived.',
+          422: 'A standing protection (non-refoulement, confidentiality, non-criminalisation: no deadline) is never waived (`standing-protection`).',
         },
       },
       schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationViewSchema } },

@@ -3,7 +3,7 @@ import type { Assessment, GuardedAction, GuardResult, ObligationView, OversightI
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
-import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { conflict, forbidden, HttpProblem, notFound, problem, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { isDetained, lockCase, openDetention } from '../cases/service.js';
@@ -64,6 +64,19 @@ function byDue(a: { dueBy: string | null }, b: { dueBy: string | null }): number
   return a.dueBy < b.dueBy ? -1 : 1;
 }
 
+/**
+ * The refusal to waive a standing obligation, said to the person who asked: what the protection
+ * requires (the profile's summary) and why it is not waived. The obligation's id and code stay in
+ * the machine-readable part (`errors`, `obligationCode`).
+ */
+function standingProtection(platform: Platform, code: string): HttpProblem {
+  const summary = platform.profile.obligations.find((entry) => entry.definition.code === code)?.definition.summary;
+  return problem('standing-protection', `${summary ? `${summary} ` : ''}This is a standing protection: it holds for as long as its facts do, and nobody can waive it.`, {
+    errors: [{ field: 'obligationId', message: 'a standing protection cannot be waived' }],
+    extra: { obligationCode: code },
+  });
+}
+
 /** A supervisor waives an open obligation with a written reason; audited and queued for oversight. */
 export async function waiveObligation(store: ScopedStore, obligationId: string, version: number, reason: string): Promise<ObligationView> {
   const { platform } = store;
@@ -74,7 +87,7 @@ export async function waiveObligation(store: ScopedStore, obligationId: string, 
     await unit.caseGroups(row.person_id, 'obligation');
     if (row.version !== version) throw staleVersion('obligation', row.version);
     if (row.status !== 'open') throw conflict('obligation-not-open', `The obligation is ${row.status}; only an open one can be waived.`);
-    if (row.due_by === null) throw unprocessable('obligationId', 'a standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived');
+    if (row.due_by === null) throw standingProtection(platform, row.code);
     // Every change of an obligation bumps its version: a concurrent waiver or fulfilment wins the row, and this waiver does not happen.
     await unit.updateVersioned({
       table: 'obligations',

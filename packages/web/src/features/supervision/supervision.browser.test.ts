@@ -85,6 +85,10 @@ describe('supervision and oversight in Chromium', () => {
     const obligations = page.getByRole('table', { name: 'Open obligations' });
     await obligations.getByRole('rowheader', { name: 'Non-refoulement (no return to danger) protection.non_refoulement' }).waitFor();
     expect(await obligations.getByRole('rowheader').filter({ hasText: waivedCode }).count()).toBe(0);
+    // A standing protection is not offered for waiver: the server would refuse it.
+    const standingRow = obligations.getByRole('row').filter({ hasText: 'protection.non_refoulement' });
+    expect(await standingRow.getByRole('button', { name: /Waive/ }).count()).toBe(0);
+    expect(await standingRow.innerText()).toContain('Standing protection: never waived');
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
     expect(await returnGuard.locator('.guard-override').innerText()).toBe(
