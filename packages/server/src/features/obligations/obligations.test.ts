@@ -171,7 +171,7 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
 
       const queue = await inspector.get('/api/oversight/queue');
       expect(queue.status).toBe(200);
-      expect(queue.body).toContainEqual(expect.objectContaining({ kind: 'waiver', id: target.id, personId, subject: 'info.interpretation', reason, by: supervisorId }));
+      expect(queue.body).toContainEqual(expect.objectContaining({ kind: 'waiver', id: target.id, personId, subject: 'info.interpretation', obligationCode: 'info.interpretation', reason, by: supervisorId, byName: 'supervisor', agencyName: 'Protection Unit' }));
       expect((await supervisor.get('/api/oversight/queue')).body.map((i: { id: string }) => i.id)).toContain(target.id);
       expect((await otherSupervisor.get('/api/oversight/queue')).body.map((i: { id: string }) => i.id)).not.toContain(target.id);
       expect((await officer.get('/api/oversight/queue')).status).toBe(403);

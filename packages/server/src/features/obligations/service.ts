@@ -8,6 +8,7 @@ import type { ScopedStore } from '../../store/scoped-store.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { isDetained, lockCase, openDetention } from '../cases/service.js';
 import { accessChangesForOversight } from '../identity/access-changes.js';
+import { staffNames } from '../identity/names.js';
 import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.js';
 import { noFactsProblem } from './refresh.js';
 import { findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
@@ -249,6 +250,7 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
     const { waivers, overrides } = await waiversAndOverrides(unit, scoped ? unit.actor.agencyId : undefined, limit);
     // Changes of staff access to personal data are the oversight body's, not an agency's supervisor's.
     const accessChanges = scoped ? [] : await accessChangesForOversight(unit.db, platform.cipher, limit);
+    const names = await staffNames(unit.db, { users: [...waivers.map((w) => w.waived_by), ...overrides.map((o) => o.overridden_by)], agencies: [...waivers, ...overrides].map((d) => d.agency_id) });
     const items: OversightItem[] = [
       ...accessChanges.map(({ at, change }) => ({ kind: 'access_change' as const, id: change.id, at, change })),
       ...waivers.map((w) => ({
@@ -257,8 +259,11 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
         personId: w.person_id,
         agencyId: w.agency_id,
         subject: w.code,
+        obligationCode: w.code,
         reason: platform.cipher.decrypt(w.waiver_reason_enc!, placeOf('obligations', 'waiver_reason_enc', w.id)),
         by: w.waived_by!,
+        byName: names.user(w.waived_by),
+        agencyName: names.agency(w.agency_id),
         at: w.waived_at!,
       })),
       ...overrides.map((o) => ({
@@ -269,6 +274,8 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
         subject: `${o.action} (blocked by ${(JSON.parse(o.blocked_by) as string[]).join(', ')})${o.planned_end ? `, as a last resort until ${o.planned_end}` : ''}`,
         reason: platform.cipher.decrypt(o.reason_enc, placeOf('guard_overrides', 'reason_enc', o.id)),
         by: o.overridden_by,
+        byName: names.user(o.overridden_by),
+        agencyName: names.agency(o.agency_id),
         at: o.created_at,
         ...(o.planned_end
           ? {

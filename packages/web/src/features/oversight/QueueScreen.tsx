@@ -129,7 +129,7 @@ function QueueScreenBody() {
               {decisions.map((item) => (
                 <tr key={`${item.kind}:${item.id}`}>
                   <th scope="row">{t(`oversight.kinds.${item.kind}`)}</th>
-                  <td>{item.kind === 'waiver' ? obligationTitle(t, item.subject) : <code>{item.subject}</code>}</td>
+                  <td>{item.kind === 'waiver' ? obligationTitle(t, item.obligationCode ?? item.subject) : <code>{item.subject}</code>}</td>
                   <td className="reason">
                     {item.reason}
                     {item.lastResort ? (
@@ -139,8 +139,8 @@ function QueueScreenBody() {
                     ) : null}
                   </td>
                   <td>
-                    <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>
-                    <div className="muted">{t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>
+                    {item.byName ?? <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>}
+                    <div className="muted">{item.agencyName ?? t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>
                   </td>
                   <td>{format.dateTime(item.at)}</td>
                   <td>

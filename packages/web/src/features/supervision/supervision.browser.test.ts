@@ -190,12 +190,18 @@ describe('supervision and oversight in Chromium', () => {
     expect(await override.getByTestId('last-resort').innerText()).toContain(`A child’s detention, as a measure of last resort, planned to end`);
     expect(await override.getByTestId('last-resort').innerText()).toContain(ALTERNATIVES);
     expect(await page.getByRole('rowheader', { name: 'Waiver of an obligation' }).count()).toBe(1);
+    // Who decided and in which agency, by name; the waived obligation by its title, not its code.
+    const waiver = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Waiver of an obligation' }) });
+    expect(await override.innerText()).not.toMatch(/\buser [0-9a-f]{8}\b/);
+    expect(await waiver.innerText()).not.toMatch(/\b(user|agency) [0-9a-f]{8}\b/);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'oversight-queue');
 
     await override.getByRole('link', { name: 'Trail of the override' }).click();
     await page.getByRole('heading', { name: /^History of guard_override / }).waitFor();
     expect(await page.getByRole('table').innerText()).toContain('guard.overridden');
+    // The trail says who by name: the history opens from the queue, with no id to type.
+    expect(await page.getByRole('table').innerText()).not.toMatch(/\b[0-9a-f]{8}\b/);
     await page.getByRole('button', { name: 'Verify the trail' }).click();
     await page.getByRole('status').filter({ hasText: 'The trail verifies' }).waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
