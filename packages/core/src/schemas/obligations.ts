@@ -22,6 +22,12 @@ export const obligationViewSchema = z
 /** `overdue` is open with its deadline passed (the server derives it when it answers). */
 export type ObligationView = z.infer<typeof obligationViewSchema>;
 
+/** An obligation as a work queue lists it: with the person's name, where the caller's role sees names. */
+export const queuedObligationSchema = obligationViewSchema
+  .extend({ personName: z.string().nullable().describe('The person’s given and family names; null when none is recorded or the role does not see identity fields') })
+  .meta({ id: 'QueuedObligation' });
+export type QueuedObligation = z.infer<typeof queuedObligationSchema>;
+
 /**
  * Whether a supervisor may waive it: an open obligation with a deadline. A standing one
  * (non-refoulement, confidentiality, non-criminalisation: no deadline) holds as long as its facts
@@ -62,5 +68,5 @@ export const assessmentViewSchema = z
 export type AssessmentView = z.infer<typeof assessmentViewSchema>;
 
 /** A case of the agency where a guarded action is blocked, with the obligations blocking it. */
-export const openGuardSchema = z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) });
+export const openGuardSchema = z.object({ personId: z.uuid(), personName: z.string().nullable(), blockingObligations: z.array(z.string()) });
 export type OpenGuard = z.infer<typeof openGuardSchema>;

@@ -284,5 +284,18 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
       expect(entry?.blockingObligations).toEqual(expect.arrayContaining(['protection.confidentiality', 'protection.non_refoulement']));
       expect(guards.body.map((g: { personId: string }) => g.personId)).not.toContain(plain);
     });
+
+    it('names the person of each queued obligation and guard, each name a read in the audit trail', async () => {
+      const named = await registerAt('land_apprehension', { givenName: 'Queue-Hawa', familyName: 'Queue-Kamara', sex: 'female', ageClaimed: 30, indicators: ['medical_emergency', 'fear_of_return'] }, 150, queueOfficer);
+      const unnamed = await registerAt('land_apprehension', { sex: 'male', ageClaimed: 30, indicators: ['medical_emergency'] }, 150, queueOfficer);
+      const before = await server.platform.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      const overdue = (await queueOfficer.get('/api/queues/agency-obligations?window=overdue')).body as (Obligation & { personName: string | null })[];
+      expect(overdue.find((o) => o.personId === named)).toMatchObject({ personName: 'Queue-Hawa Queue-Kamara' });
+      expect(overdue.find((o) => o.personId === unnamed)).toMatchObject({ personName: null });
+      const reads = await server.platform.database.db.selectFrom('audit_events').select(['action', 'record_id', 'fields']).where('seq', '>', before.seq).where('record_id', '=', named).execute();
+      expect(reads).toEqual([{ action: 'person.read', record_id: named, fields: JSON.stringify(['familyName', 'givenName']) }]);
+      const guards = (await queueOfficer.get('/api/queues/open-guards')).body as { personId: string; personName: string | null }[];
+      expect(guards.find((g) => g.personId === named)).toMatchObject({ personName: 'Queue-Hawa Queue-Kamara' });
+    });
   });
 });

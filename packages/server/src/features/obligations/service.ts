@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Assessment, GuardedAction, GuardResult, ObligationView, OversightItem } from '@haven/core';
+import type { Assessment, GuardedAction, GuardResult, ObligationView, OpenGuard, OversightItem, QueuedObligation } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
@@ -9,6 +9,7 @@ import { assertNotFuture } from '../assistance/service.js';
 import { isDetained, lockCase, openDetention } from '../cases/service.js';
 import { accessChangesForOversight } from '../identity/access-changes.js';
 import { staffNames } from '../identity/names.js';
+import { namesOfCasePersons } from '../persons/service.js';
 import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.js';
 import { noFactsProblem } from './refresh.js';
 import { findObligation, insertCaseAction, openAgencyObligations, personObligationRows, queueRows, waiversAndOverrides, type QueueFilter } from './store.js';
@@ -207,18 +208,21 @@ export async function performAction(
 
 export type QueueWindow = 'overdue' | 'due24h';
 
-async function queue(store: ScopedStore, filterOf: (actor: { userId: string; agencyId: string }, now: Date) => QueueFilter, limit: number): Promise<ObligationView[]> {
+async function queue(store: ScopedStore, filterOf: (actor: { userId: string; agencyId: string }, now: Date) => QueueFilter, limit: number): Promise<QueuedObligation[]> {
   const { platform } = store;
   const now = platform.clock();
-  const rows = await store.unit((unit) => queueRows(unit, filterOf(unit.actor, now), limit));
-  return rows.map((r) => obligationView(platform, r, now));
+  return store.unit(async (unit) => {
+    const rows = await queueRows(unit, filterOf(unit.actor, now), limit);
+    const names = await namesOfCasePersons(unit, rows.map((r) => r.person_id));
+    return rows.map((r) => ({ ...obligationView(platform, r, now), personName: names.get(r.person_id) ?? null }));
+  });
 }
 
-export async function myObligations(store: ScopedStore, limit: number): Promise<ObligationView[]> {
+export async function myObligations(store: ScopedStore, limit: number): Promise<QueuedObligation[]> {
   return queue(store, (actor) => ({ officerId: actor.userId }), limit);
 }
 
-export async function agencyObligations(store: ScopedStore, window: QueueWindow, limit: number): Promise<ObligationView[]> {
+export async function agencyObligations(store: ScopedStore, window: QueueWindow, limit: number): Promise<QueuedObligation[]> {
   return queue(
     store,
     (actor, now) =>
@@ -230,12 +234,16 @@ export async function agencyObligations(store: ScopedStore, window: QueueWindow,
 }
 
 /** Cases of the caller's agency where a guarded action is held back, with the obligations holding it (the profile's blockers). */
-export async function casesWithOpenGuards(store: ScopedStore, limit: number): Promise<{ personId: string; blockingObligations: string[] }[]> {
+export async function casesWithOpenGuards(store: ScopedStore, limit: number): Promise<OpenGuard[]> {
   const codes = guardBlockingCodes(store.platform.profile);
-  const rows = await store.unit((unit) => openAgencyObligations(unit, codes));
-  const byPerson = new Map<string, string[]>();
-  for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r.code]);
-  return [...byPerson.entries()].slice(0, limit).map(([personId, blockingObligations]) => ({ personId, blockingObligations: blockingObligations.sort() }));
+  return store.unit(async (unit) => {
+    const rows = await openAgencyObligations(unit, codes);
+    const byPerson = new Map<string, string[]>();
+    for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r.code]);
+    const listed = [...byPerson.entries()].slice(0, limit);
+    const names = await namesOfCasePersons(unit, listed.map(([personId]) => personId));
+    return listed.map(([personId, blockingObligations]) => ({ personId, personName: names.get(personId) ?? null, blockingObligations: blockingObligations.sort() }));
+  });
 }
 
 /**

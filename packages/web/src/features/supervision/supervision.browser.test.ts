@@ -79,7 +79,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
     await page.getByRole('table', { name: 'Cases with a guarded action held back' }).waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
-    await page.getByRole('link', { name: `Open case ${personId.slice(-8)}` }).first().click();
+    await page.getByRole('link', { name: 'Open case Yonas Tesfaye' }).first().click();
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
     // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
     const obligations = page.getByRole('table', { name: 'Open obligations' });
