@@ -89,6 +89,15 @@ export const OBLIGATION_CODES = [
 ] as const;
 export type BaselineObligationCode = (typeof OBLIGATION_CODES)[number];
 
+/**
+ * The password policy: the server refuses a password that breaks a rule (`weak-password`), and
+ * every form that sets one states the same rules before anyone types.
+ */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+export const PASSWORD_RULES = ['length', 'not_common', 'not_padded_word', 'varied', 'not_username'] as const;
+export type PasswordRule = (typeof PASSWORD_RULES)[number];
+
 export const OBLIGATION_STATUSES = ['open', 'fulfilled', 'overdue', 'waived'] as const;
 export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
 

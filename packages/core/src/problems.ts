@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'weak-password': { status: 422, title: 'Cannot accept {field}' },
   'consent-required': { status: 422, title: 'Cannot accept {field}' },
   'idempotency-key-reused': { status: 422, title: 'Cannot accept {field}' },
+  'standing-protection': { status: 422, title: 'A standing protection cannot be waived' },
 
   // Who is calling
   unauthorized: { status: 401, title: 'Not signed in' },

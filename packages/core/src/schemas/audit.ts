@@ -6,7 +6,9 @@ const eventFields = {
   seq: z.number().int(),
   at: z.string(),
   actorUserId: z.string().nullable(),
+  actorName: z.string().nullable().describe('The acting user’s display name (null for the system or a user since erased)'),
   actorAgencyId: z.string().nullable(),
+  actorAgencyName: z.string().nullable(),
   action: z.string(),
 } as const;
 const eventTrailer = {

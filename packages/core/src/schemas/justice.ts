@@ -199,8 +199,12 @@ export const oversightDecisionSchema = z
     personId: z.uuid(),
     agencyId: z.uuid(),
     subject: z.string(),
+    /** A waiver's obligation code (its title is the screens'). */
+    obligationCode: z.string().optional(),
     reason: z.string(),
     by: z.string(),
+    byName: z.string().nullable().describe('The supervisor’s display name'),
+    agencyName: z.string().nullable(),
     at: z.string(),
     /**
      * An override of the refusal to detain a child, made as a measure of last resort: the

@@ -22,6 +22,21 @@ export const obligationViewSchema = z
 /** `overdue` is open with its deadline passed (the server derives it when it answers). */
 export type ObligationView = z.infer<typeof obligationViewSchema>;
 
+/** An obligation as a work queue lists it: with the person's name, where the caller's role sees names. */
+export const queuedObligationSchema = obligationViewSchema
+  .extend({ personName: z.string().nullable().describe('The person’s given and family names; null when none is recorded or the role does not see identity fields') })
+  .meta({ id: 'QueuedObligation' });
+export type QueuedObligation = z.infer<typeof queuedObligationSchema>;
+
+/**
+ * Whether a supervisor may waive it: an open obligation with a deadline. A standing one
+ * (non-refoulement, confidentiality, non-criminalisation: no deadline) holds as long as its facts
+ * do and is never waived; the server refuses (`standing-protection`) and no screen offers it.
+ */
+export function mayBeWaived(obligation: Pick<ObligationView, 'status' | 'dueBy'>): boolean {
+  return obligation.dueBy !== null && (obligation.status === 'open' || obligation.status === 'overdue');
+}
+
 export const guardSchema = z.object({ allowed: z.boolean(), blockedBy: z.array(z.string()) });
 export const guardsSchema = z.object(Object.fromEntries(GUARDED_ACTIONS.map((a) => [a, guardSchema]))).meta({ id: 'Guards' });
 /** Each guarded action: whether the engine allows it now, and the obligations that block it. */
@@ -74,5 +89,5 @@ export const assessmentViewSchema = z
 export type AssessmentView = z.infer<typeof assessmentViewSchema>;
 
 /** A case of the agency where a guarded action is blocked, with the obligations blocking it. */
-export const openGuardSchema = z.object({ personId: z.uuid(), blockingObligations: z.array(z.string()) });
+export const openGuardSchema = z.object({ personId: z.uuid(), personName: z.string().nullable(), blockingObligations: z.array(z.string()) });
 export type OpenGuard = z.infer<typeof openGuardSchema>;

@@ -6,20 +6,30 @@ import { HandoverAgencyError } from '../features/handover/service.js';
 import { startReminders } from '../features/obligations/reminders.js';
 import { buildHavenApp, shutDown } from '../server.js';
 import { CliError } from './errors.js';
+import { readableLogStream, stdoutStream } from './log-format.js';
 import { configFromEnv, openCliPlatform } from './platform.js';
 
-function printCredentials(url: string, credentials: DemoCredential[]): void {
+/**
+ * The demo's one-time credentials and where to sign in: printed last, after the startup lines,
+ * as one block that stands out on a terminal.
+ */
+export function credentialsBlock(url: string, credentials: DemoCredential[]): string {
+  const rule = '='.repeat(78);
   const lines = [
     '',
+    rule,
     'Demo jurisdiction created. One-time credentials (shown only now; each user sets a new password',
     'and enrols an authenticator app at first sign-in):',
     '',
-    ...credentials.map((c) => `  ${c.username.padEnd(13)} ${c.password}   ${c.role.padEnd(19)} ${c.agency}`),
+    `  ${'user'.padEnd(13)} ${'password'.padEnd(24)} ${'role'.padEnd(19)} agency`,
+    ...credentials.map((c) => `  ${c.username.padEnd(13)} ${c.password.padEnd(24)} ${c.role.padEnd(19)} ${c.agency}`),
     '',
-    `Sign in at ${url}/ — API documentation at ${url}/api/docs`,
+    `Sign in at ${url}/`,
+    `API documentation at ${url}/api/docs`,
+    rule,
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** After a clean stop, how long a handle left open may keep the process before it exits anyway. */
@@ -73,13 +83,14 @@ export function registerServe(program: Command): void {
       if (options.demo && !config.profileFile) config.profileFile = DEMO_PROFILE_FILE;
       const platform = await openCliPlatform(config);
       const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
-      const app = await buildHavenApp(platform).catch(async (error: unknown) => {
+      // On a terminal, log lines a person can read; piped (a service manager, a collector), JSON.
+      // Either way through process.stdout, so the lines below come after the startup's log lines.
+      const app = await buildHavenApp(platform, process.stdout.isTTY ? readableLogStream(process.stdout) : stdoutStream()).catch(async (error: unknown) => {
         await platform.database.close();
         throw error instanceof HandoverAgencyError ? new CliError(error.message) : error;
       });
       const address = await app.listen({ host: config.host, port: config.port });
       const url = address.replace('://127.0.0.1', '://localhost');
-      if (credentials) printCredentials(url, credentials);
       process.stdout.write(`Haven is serving at ${url} (database: ${platform.database.dialect})\n`);
       // Reminders of obligations due within two hours or overdue, once each across all processes.
       const stopReminders = startReminders(
@@ -89,6 +100,8 @@ export function registerServe(program: Command): void {
       );
       // Exports queued by any process, stale claims of stopped ones, and expiry of old files.
       const stopExports = startExportWorker(platform, 5_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'export pass failed'));
+      // Last, so the credentials are not lost among the startup lines.
+      if (credentials) process.stdout.write(credentialsBlock(url, credentials));
       await untilStopped(() =>
         shutDown(app, platform, [stopReminders, stopExports], config.shutdownGraceMs).then(({ cut }) => {
           if (cut) app.log.warn(`requests still running after ${config.shutdownGraceMs / 1000} s were cut off`);

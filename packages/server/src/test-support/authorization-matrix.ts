@@ -246,7 +246,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     request: (t) => ({ path: `/api/persons/${t!.id}/actions/charge_for_being_smuggled`, body: {} }),
   },
   'GET /api/queues/my-obligations': { callers: WRITERS, request: () => ({ path: '/api/queues/my-obligations' }) },
-  'GET /api/queues/agency-obligations': { callers: WRITERS, request: () => ({ path: '/api/queues/agency-obligations?window=overdue' }) },
+  'GET /api/queues/agency-obligations': { callers: WRITERS, request: () => ({ path: '/api/queues/agency-obligations?window=due24h' }) },
   'GET /api/queues/open-guards': { callers: WRITERS, request: () => ({ path: '/api/queues/open-guards' }) },
   'GET /api/oversight/queue': { callers: ['supervisor', 'oversight'], request: () => ({ path: '/api/oversight/queue' }) },
   'GET /api/notifications': { callers: 'signed-in', request: () => ({ path: '/api/notifications' }) },

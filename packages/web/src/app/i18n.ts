@@ -9,10 +9,11 @@ const STORAGE_KEY = 'haven.language';
 /**
  * Strings live beside the screens that use them: `src/app/locales/<lang>.json` for the shell and
  * `src/features/<feature>/locales/<lang>.json` for each feature, each file's top-level key being
- * its feature's name. They are merged at start, one language at a time, so several people add
+ * its feature's name; the obligations' titles, which every feature shows, in `src/app/obligations/`.
+ * They are merged at start, one language at a time, so several people add
  * strings without touching a shared file and a screen never ships the other languages.
  */
-const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', '../offline/locales/*.json', '../features/*/locales/*.json']);
+const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', './obligations/*.json', '../offline/locales/*.json', '../features/*/locales/*.json']);
 
 const loaded = new Set<Language>();
 

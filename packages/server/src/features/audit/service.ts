@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/context.js';
 import { badRequest } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
+import { staffNames } from '../identity/names.js';
 import { auditEventRows } from './store.js';
 
 /** A page of the audit trail, oldest first; reading it is itself audited. */
@@ -27,12 +28,15 @@ export async function auditEventPage(
 ): Promise<AuditEventsPage> {
   const rows = await auditEventRows(unit, { ...filter, limit: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
+  const names = await staffNames(unit.db, { users: page.map((r) => r.actor_user_id), agencies: page.map((r) => r.actor_agency_id) });
   return {
     items: page.map((r) => ({
       seq: Number(r.seq),
       at: r.at,
       actorUserId: r.actor_user_id,
+      actorName: names.user(r.actor_user_id),
       actorAgencyId: r.actor_agency_id,
+      actorAgencyName: names.agency(r.actor_agency_id),
       action: r.action,
       recordType: r.record_type,
       recordId: r.record_id,

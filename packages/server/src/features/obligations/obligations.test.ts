@@ -171,7 +171,7 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
 
       const queue = await inspector.get('/api/oversight/queue');
       expect(queue.status).toBe(200);
-      expect(queue.body).toContainEqual(expect.objectContaining({ kind: 'waiver', id: target.id, personId, subject: 'info.interpretation', reason, by: supervisorId }));
+      expect(queue.body).toContainEqual(expect.objectContaining({ kind: 'waiver', id: target.id, personId, subject: 'info.interpretation', obligationCode: 'info.interpretation', reason, by: supervisorId, byName: 'supervisor', agencyName: 'Protection Unit' }));
       expect((await supervisor.get('/api/oversight/queue')).body.map((i: { id: string }) => i.id)).toContain(target.id);
       expect((await otherSupervisor.get('/api/oversight/queue')).body.map((i: { id: string }) => i.id)).not.toContain(target.id);
       expect((await officer.get('/api/oversight/queue')).status).toBe(403);
@@ -222,6 +222,10 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
         const standing = owed.get(code)!;
         const answer = await supervisor.post(`/api/obligations/${standing.id}/waive`, { version: standing.version, reason: 'We would rather not have this obligation' });
         expect(answer.status, code).toBe(422);
+        // Said to a person: which protection and why, not the field's name; the id stays machine-readable.
+        expect(answer.body).toMatchObject({ type: expect.stringMatching(/\/standing-protection$/), title: 'A standing protection cannot be waived', obligationCode: code, errors: [{ field: 'obligationId' }] });
+        expect(answer.body.detail).toMatch(/^[A-Z].*standing protection.*nobody can waive it\.$/);
+        expect(answer.body.detail).not.toContain('obligationId');
         expect((await obligations(personId)).get(code)!.status).toBe('open');
       }
       await give(personId, 'emergency_medical');
@@ -279,6 +283,19 @@ describe.each(await databaseKinds())('obligations on %s', (kind) => {
       const entry = (guards.body as { personId: string; blockingObligations: string[] }[]).find((g) => g.personId === fearful);
       expect(entry?.blockingObligations).toEqual(expect.arrayContaining(['protection.confidentiality', 'protection.non_refoulement']));
       expect(guards.body.map((g: { personId: string }) => g.personId)).not.toContain(plain);
+    });
+
+    it('names the person of each queued obligation and guard, each name a read in the audit trail', async () => {
+      const named = await registerAt('land_apprehension', { givenName: 'Queue-Hawa', familyName: 'Queue-Kamara', sex: 'female', ageClaimed: 30, indicators: ['medical_emergency', 'fear_of_return'] }, 150, queueOfficer);
+      const unnamed = await registerAt('land_apprehension', { sex: 'male', ageClaimed: 30, indicators: ['medical_emergency'] }, 150, queueOfficer);
+      const before = await server.platform.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+      const overdue = (await queueOfficer.get('/api/queues/agency-obligations?window=overdue')).body as (Obligation & { personName: string | null })[];
+      expect(overdue.find((o) => o.personId === named)).toMatchObject({ personName: 'Queue-Hawa Queue-Kamara' });
+      expect(overdue.find((o) => o.personId === unnamed)).toMatchObject({ personName: null });
+      const reads = await server.platform.database.db.selectFrom('audit_events').select(['action', 'record_id', 'fields']).where('seq', '>', before.seq).where('record_id', '=', named).execute();
+      expect(reads).toEqual([{ action: 'person.read', record_id: named, fields: JSON.stringify(['familyName', 'givenName']) }]);
+      const guards = (await queueOfficer.get('/api/queues/open-guards')).body as { personId: string; personName: string | null }[];
+      expect(guards.find((g) => g.personId === named)).toMatchObject({ personName: 'Queue-Hawa Queue-Kamara' });
     });
   });
 });

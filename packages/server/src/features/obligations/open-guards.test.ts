@@ -41,6 +41,6 @@ describe.each(await databaseKinds())('the open-guards queue on %s', (kind) => {
 
     const queue = await officer.get('/api/queues/open-guards');
     expect(queue.status).toBe(200);
-    expect(queue.body).toEqual([{ personId, blockingObligations: ['sop.hold_return'] }]);
+    expect(queue.body).toEqual([{ personId, personName: null, blockingObligations: ['sop.hold_return'] }]);
   });
 });

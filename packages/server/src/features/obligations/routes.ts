@@ -1,4 +1,4 @@
-import { assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema, openGuardSchema } from '@haven/core';
+import { queuedObligationSchema, assessmentViewSchema, guardedActionResultSchema, guardedActionRequestSchema, guardsSchema, obligationViewSchema, guardedActionSchema, idSchema, oversightItemSchema, waiverSchema, openGuardSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import {
@@ -36,7 +36,7 @@ export const obligationRoutes: Feature = (app) => {
         access: { permission: 'obligation:waive', personalData: true },
         refusals: {
           409: 'The obligation is not open (`obligation-not-open`).',
-          422: 'A standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived.',
+          422: 'A standing protection (non-refoulement, confidentiality, non-criminalisation: no deadline) is never waived (`standing-protection`).',
         },
       },
       schema: { tags: ['obligations'], summary: 'Waive an open obligation with a written reason (supervisors; audited; oversight sees it)', params: personParams, body: waiverSchema, response: { 200: obligationViewSchema } },
@@ -108,8 +108,8 @@ export const obligationRoutes: Feature = (app) => {
   app.get(
     '/api/queues/my-obligations',
     {
-      config: { access: { permission: 'person:write' } },
-      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(obligationViewSchema) } },
+      config: { access: { permission: 'person:write', personalData: true } },
+      schema: { tags: ['queues'], summary: 'My open obligations (cases assigned to me), by dueBy', querystring: limitQuery, response: { 200: z.array(queuedObligationSchema) } },
     },
     async (request) => myObligations(request.store, request.query.limit),
   );
@@ -117,12 +117,12 @@ export const obligationRoutes: Feature = (app) => {
   app.get(
     '/api/queues/agency-obligations',
     {
-      config: { access: { permission: 'person:write' } },
+      config: { access: { permission: 'person:write', personalData: true } },
       schema: {
         tags: ['queues'],
         summary: "My agency's overdue obligations, or those due in the next 24 hours",
         querystring: limitQuery.extend({ window: z.enum(['overdue', 'due24h']) }),
-        response: { 200: z.array(obligationViewSchema) },
+        response: { 200: z.array(queuedObligationSchema) },
       },
     },
     async (request) => agencyObligations(request.store, request.query.window, request.query.limit),
@@ -131,7 +131,7 @@ export const obligationRoutes: Feature = (app) => {
   app.get(
     '/api/queues/open-guards',
     {
-      config: { access: { permission: 'person:write' } },
+      config: { access: { permission: 'person:write', personalData: true } },
       schema: {
         tags: ['queues'],
         summary: "My agency's cases where a guarded action is blocked, with the blocking obligations",

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Assessment, GuardedAction, GuardResult, ObligationView, OversightItem } from '@haven/core';
+import type { Assessment, GuardedAction, GuardResult, ObligationView, OpenGuard, OversightItem, QueuedObligation } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { ObligationTable } from '../../platform/db/schema.js';
-import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import { conflict, forbidden, HttpProblem, notFound, problem, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { isDetained, lockCase, openDetention } from '../cases/service.js';
 import { accessChangesForOversight } from '../identity/access-changes.js';
+import { staffNames } from '../identity/names.js';
+import { namesOfCasePersons } from '../persons/service.js';
 import { clearGuard, guardBlockingCodes, guardsFor, withGuard } from './guards.js';
 import { noFactsProblem } from './refresh.js';
 import { escalationCutoffs } from './escalation.js';
@@ -65,6 +67,19 @@ function byDue(a: { dueBy: string | null }, b: { dueBy: string | null }): number
   return a.dueBy < b.dueBy ? -1 : 1;
 }
 
+/**
+ * The refusal to waive a standing obligation, said to the person who asked: what the protection
+ * requires (the profile's summary) and why it is not waived. The obligation's id and code stay in
+ * the machine-readable part (`errors`, `obligationCode`).
+ */
+function standingProtection(platform: Platform, code: string): HttpProblem {
+  const summary = platform.profile.obligations.find((entry) => entry.definition.code === code)?.definition.summary;
+  return problem('standing-protection', `${summary ? `${summary} ` : ''}This is a standing protection: it holds for as long as its facts do, and nobody can waive it.`, {
+    errors: [{ field: 'obligationId', message: 'a standing protection cannot be waived' }],
+    extra: { obligationCode: code },
+  });
+}
+
 /** A supervisor waives an open obligation with a written reason; audited and queued for oversight. */
 export async function waiveObligation(store: ScopedStore, obligationId: string, version: number, reason: string): Promise<ObligationView> {
   const { platform } = store;
@@ -75,7 +90,7 @@ export async function waiveObligation(store: ScopedStore, obligationId: string, 
     await unit.caseGroups(row.person_id, 'obligation');
     if (row.version !== version) throw staleVersion('obligation', row.version);
     if (row.status !== 'open') throw conflict('obligation-not-open', `The obligation is ${row.status}; only an open one can be waived.`);
-    if (row.due_by === null) throw unprocessable('obligationId', 'a standing obligation (non-refoulement, confidentiality, non-criminalisation) cannot be waived');
+    if (row.due_by === null) throw standingProtection(platform, row.code);
     // Every change of an obligation bumps its version: a concurrent waiver or fulfilment wins the row, and this waiver does not happen.
     await unit.updateVersioned({
       table: 'obligations',
@@ -194,18 +209,21 @@ export async function performAction(
 
 export type QueueWindow = 'overdue' | 'due24h';
 
-async function queue(store: ScopedStore, filterOf: (actor: { userId: string; agencyId: string }, now: Date) => QueueFilter, limit: number): Promise<ObligationView[]> {
+async function queue(store: ScopedStore, filterOf: (actor: { userId: string; agencyId: string }, now: Date) => QueueFilter, limit: number): Promise<QueuedObligation[]> {
   const { platform } = store;
   const now = platform.clock();
-  const rows = await store.unit((unit) => queueRows(unit, filterOf(unit.actor, now), limit));
-  return rows.map((r) => obligationView(platform, r, now));
+  return store.unit(async (unit) => {
+    const rows = await queueRows(unit, filterOf(unit.actor, now), limit);
+    const names = await namesOfCasePersons(unit, rows.map((r) => r.person_id));
+    return rows.map((r) => ({ ...obligationView(platform, r, now), personName: names.get(r.person_id) ?? null }));
+  });
 }
 
-export async function myObligations(store: ScopedStore, limit: number): Promise<ObligationView[]> {
+export async function myObligations(store: ScopedStore, limit: number): Promise<QueuedObligation[]> {
   return queue(store, (actor) => ({ officerId: actor.userId }), limit);
 }
 
-export async function agencyObligations(store: ScopedStore, window: QueueWindow, limit: number): Promise<ObligationView[]> {
+export async function agencyObligations(store: ScopedStore, window: QueueWindow, limit: number): Promise<QueuedObligation[]> {
   return queue(
     store,
     (actor, now) =>
@@ -217,12 +235,16 @@ export async function agencyObligations(store: ScopedStore, window: QueueWindow,
 }
 
 /** Cases of the caller's agency where a guarded action is held back, with the obligations holding it (the profile's blockers). */
-export async function casesWithOpenGuards(store: ScopedStore, limit: number): Promise<{ personId: string; blockingObligations: string[] }[]> {
+export async function casesWithOpenGuards(store: ScopedStore, limit: number): Promise<OpenGuard[]> {
   const codes = guardBlockingCodes(store.platform.profile);
-  const rows = await store.unit((unit) => openAgencyObligations(unit, codes));
-  const byPerson = new Map<string, string[]>();
-  for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r.code]);
-  return [...byPerson.entries()].slice(0, limit).map(([personId, blockingObligations]) => ({ personId, blockingObligations: blockingObligations.sort() }));
+  return store.unit(async (unit) => {
+    const rows = await openAgencyObligations(unit, codes);
+    const byPerson = new Map<string, string[]>();
+    for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r.code]);
+    const listed = [...byPerson.entries()].slice(0, limit);
+    const names = await namesOfCasePersons(unit, listed.map(([personId]) => personId));
+    return listed.map(([personId, blockingObligations]) => ({ personId, personName: names.get(personId) ?? null, blockingObligations: blockingObligations.sort() }));
+  });
 }
 
 /**
@@ -254,6 +276,7 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
         });
       }
     }
+    const names = await staffNames(unit.db, { users: [...waivers.map((w) => w.waived_by), ...overrides.map((o) => o.overridden_by)], agencies: [...waivers, ...overrides].map((d) => d.agency_id) });
     const items: OversightItem[] = [
       ...escalations,
       ...accessChanges.map(({ at, change }) => ({ kind: 'access_change' as const, id: change.id, at, change })),
@@ -263,8 +286,11 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
         personId: w.person_id,
         agencyId: w.agency_id,
         subject: w.code,
+        obligationCode: w.code,
         reason: platform.cipher.decrypt(w.waiver_reason_enc!, placeOf('obligations', 'waiver_reason_enc', w.id)),
         by: w.waived_by!,
+        byName: names.user(w.waived_by),
+        agencyName: names.agency(w.agency_id),
         at: w.waived_at!,
       })),
       ...overrides.map((o) => ({
@@ -275,6 +301,8 @@ export async function oversightQueue(store: ScopedStore, limit: number): Promise
         subject: `${o.action} (blocked by ${(JSON.parse(o.blocked_by) as string[]).join(', ')})${o.planned_end ? `, as a last resort until ${o.planned_end}` : ''}`,
         reason: platform.cipher.decrypt(o.reason_enc, placeOf('guard_overrides', 'reason_enc', o.id)),
         by: o.overridden_by,
+        byName: names.user(o.overridden_by),
+        agencyName: names.agency(o.agency_id),
         at: o.created_at,
         ...(o.planned_end
           ? {

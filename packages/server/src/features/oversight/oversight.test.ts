@@ -229,6 +229,8 @@ describe.each(await databaseKinds())('oversight of failures to assist on %s', (k
       expect(trail.status, JSON.stringify(trail.body)).toBe(200);
       expect(trail.body.items.map((e: { action: string }) => e.action)).toEqual(['person.create', 'person.update', 'person.read']);
       expect(trail.body.items[1]).toMatchObject({ actorUserId: officerId, actorAgencyId: unitId, fields: ['familyName'] });
+      // Said by name, not by an id the oversight body would have to look up.
+      expect(trail.body.items[1]).toMatchObject({ actorName: 'officer', actorAgencyName: 'Protection Unit' });
       expect(JSON.stringify(trail.body)).not.toContain('Unique-Name');
 
       const again = await ombudsman.get(`/api/oversight/records/person/${person.body.id}/audit?after=${trail.body.items[2].seq}`);

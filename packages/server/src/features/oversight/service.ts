@@ -175,7 +175,9 @@ export interface RecordAuditEvent {
   seq: number;
   at: string;
   actorUserId: string | null;
+  actorName: string | null;
   actorAgencyId: string | null;
+  actorAgencyName: string | null;
   action: string;
   fields: string[];
   requestId: string | null;

@@ -3,7 +3,7 @@ import type { CoalescedWork } from '../../platform/audit/recorder.js';
 import type { Platform } from '../../platform/context.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
-import type { ScopedStore } from '../../store/scoped-store.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import { settled, StoreUnit } from '../../store/unit.js';
 import { changesMatchFields, refreshMatchKeys } from '../duplicates/service.js';
 import { birthDateColumns, birthDateOf } from './birth-date.js';
@@ -15,6 +15,7 @@ import {
   findPersonRow,
   listVisiblePersonRows,
   nameIndexOf,
+  personRowsByIds,
   toPersonRecord,
   updatePersonRow,
   type PersonRecord,
@@ -141,3 +142,23 @@ export async function listPersons(
 
 /** What a purge and a merge ask of the person's record. */
 export { deleteFamilyLinksOf, deleteIdentityDocumentsOf, eraseIdentityDocumentsOf, erasePersonRecordOf, keepYearOfBirthOnly, moveDocumentRecords, returnDocumentRecords } from './store.js';
+
+/**
+ * The names of persons of the caller's agency's cases, for a work queue that would otherwise show
+ * an id ("Case 416d82de"): only for a role that sees the identity group, and each name shown is a
+ * read of the record, audited like any other. A person without a recorded name answers null.
+ */
+export async function namesOfCasePersons(unit: ScopedUnit, personIds: readonly string[]): Promise<Map<string, string | null>> {
+  const ids = [...new Set(personIds)];
+  if (ids.length === 0 || !unit.actor.fieldGroups.has('identity')) return new Map();
+  const groups = new Set<FieldGroup>(['identity']);
+  const rows = await personRowsByIds(unit, ids);
+  return new Map(
+    rows.map((row) => {
+      const { givenName, familyName } = toPersonRecord(unit.platform.cipher, row, groups).fields;
+      const named = [givenName, familyName].filter((part): part is string => typeof part === 'string' && part !== '');
+      unit.readDone({ recordType: 'person', recordId: row.id }, named.length > 0 ? ['givenName', 'familyName'].filter((f) => (f === 'givenName' ? givenName : familyName)) : []);
+      return [row.id, named.length > 0 ? named.join(' ') : null];
+    }),
+  );
+}

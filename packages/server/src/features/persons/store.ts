@@ -97,6 +97,11 @@ export function recordFromInput(row: PersonTable, input: Partial<PersonInput>, g
 }
 
 
+/** These persons' rows (a queue's, already scoped by the caller's agency). */
+export async function personRowsByIds(unit: StoreUnit, ids: readonly string[]): Promise<PersonTable[]> {
+  return ids.length === 0 ? [] : unit.db.selectFrom('persons').selectAll().where('id', 'in', [...ids]).execute();
+}
+
 export async function findPersonRow(unit: StoreUnit, id: string): Promise<PersonTable | undefined> {
   return unit.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,8 +1,10 @@
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@haven/core/codes';
 import argon2 from 'argon2';
 import { COMMON_PASSWORDS, COMMON_STEMS } from './common-passwords.js';
 
-export const MIN_PASSWORD_LENGTH = 12;
-const MAX_PASSWORD_LENGTH = 256;
+// The policy's numbers and rules are core's (PASSWORD_RULES), so the screens state what is checked here.
+export const MIN_PASSWORD_LENGTH = PASSWORD_MIN_LENGTH;
+const MAX_PASSWORD_LENGTH = PASSWORD_MAX_LENGTH;
 
 // OWASP's argon2id baseline (19 MiB, 2 passes) raised to 64 MiB / 3 passes: a sign-in stays well under a second on a small server.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 65536, timeCost: 3, parallelism: 1 } as const;

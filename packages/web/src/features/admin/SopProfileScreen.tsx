@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { SopProfileView as SopProfile } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
+import { obligationTitle } from '../../app/obligations';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
@@ -68,7 +69,7 @@ function SopProfileScreenBody() {
                 {data.obligations.map((obligation) => (
                   <tr key={obligation.code}>
                     <th scope="row">
-                      <code>{obligation.code}</code>
+                      {obligationTitle(t, obligation.code)} <code className="muted">{obligation.code}</code>
                     </th>
                     <td lang="en">{obligation.summary}</td>
                     <td>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ROLES } from '@haven/core/codes';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES } from '@haven/core/codes';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -11,6 +11,7 @@ import { api } from '../../app/api';
 import { useMe } from '../../app/session';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
+import { usePasswordRules } from '../../app/ui/password-rules';
 import { apiQuery, invalidate } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import { AccessChangeDecision, AccessChangeRequester, AccessChangeWhat } from './AccessChanges';
@@ -20,7 +21,7 @@ import '../../app/ui/desk.css';
 import { AdminStrings } from './strings';
 
 const assignmentForm = z.object({ role: z.enum(ROLES), agencyId: z.string().min(1), displayName: z.string().trim().min(1).max(200) });
-const passwordForm = z.object({ password: z.string().min(12).max(1024) });
+const passwordForm = z.object({ password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH) });
 
 /**
  * The user's role, agency and standing. What gives the account access to personal data waits for
@@ -28,6 +29,7 @@ const passwordForm = z.object({ password: z.string().min(12).max(1024) });
  */
 function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency[]; onChanged: (user: User, message: string) => void }) {
   const { t } = useTranslation();
+  const passwordRules = usePasswordRules();
   const me = useMe();
   const [error, setError] = useState<unknown>();
   const form = useForm({ resolver: zodResolver(assignmentForm), defaultValues: { role: user.role, agencyId: user.agencyId, displayName: user.displayName } });
@@ -103,7 +105,7 @@ function UserForms({ user, agencies, onChanged }: { user: User; agencies: Agency
       <Form onSubmit={savePassword} validationBehavior="aria" aria-labelledby="temporary-password" className="panel">
         <h2 id="temporary-password">{t('admin.user.temporaryPassword')}</h2>
         <p>{t('admin.user.temporaryPasswordExplain')}</p>
-        <TextInputField control={password.control} name="password" type="password" label={t('admin.users.temporaryPassword')} description={t('admin.users.passwordRule')} autoComplete="new-password" isRequired />
+        <TextInputField control={password.control} name="password" type="password" label={t('admin.users.temporaryPassword')} description={passwordRules} autoComplete="new-password" isRequired />
         <Button type="submit" className="button">
           {t('admin.user.setPassword')}
         </Button>

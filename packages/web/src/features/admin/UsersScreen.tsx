@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ROLES, type Role } from '@haven/core/codes';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES, type Role } from '@haven/core/codes';
 import { type AccessChange } from '@haven/core/schemas';
 import type { UserView as User } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { api } from '../../app/api';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { SelectField, TextInputField } from '../../app/ui/fields';
+import { usePasswordRules } from '../../app/ui/password-rules';
 import { apiQuery, invalidate } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import { AccessChangesSection } from './AccessChanges';
@@ -30,7 +31,7 @@ const userForm = z.object({
   displayName: z.string().trim().min(1).max(200),
   email: z.union([z.literal(''), z.email().max(200)]),
   role: z.enum(ROLES),
-  password: z.string().min(12).max(1024),
+  password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
 });
 
 /** Words for a user's state: what stops them working now, else what they still have to do. */
@@ -50,6 +51,7 @@ export function UserState({ user }: { user: User }) {
 /** Staff accounts: who works in which agency, in which role. A new user enrols their second factor at first sign-in. */
 function UsersScreenBody() {
   const { t } = useTranslation();
+  const passwordRules = usePasswordRules();
   const users = useQuery(apiQuery<User[]>(queryKeys.users(), '/api/admin/users'));
   const agencies = useQuery(apiQuery<Agency[]>(queryKeys.agencies(), '/api/admin/agencies'));
   const changes = useQuery(apiQuery<AccessChange[]>(queryKeys.accessChanges(), '/api/admin/access-changes?limit=50'));
@@ -89,7 +91,7 @@ function UsersScreenBody() {
           <SelectField control={form.control} name="agencyId" label={t('admin.users.agency')} options={agencyOptions} placeholder={t('admin.choose')} isRequired />
           <SelectField control={form.control} name="role" label={t('admin.users.role')} options={roleOptions} isRequired />
           <TextInputField control={form.control} name="email" type="email" label={t('admin.users.email')} description={t('admin.users.emailHint')} autoComplete="off" />
-          <TextInputField control={form.control} name="password" type="password" label={t('admin.users.temporaryPassword')} description={t('admin.users.passwordRule')} autoComplete="new-password" isRequired />
+          <TextInputField control={form.control} name="password" type="password" label={t('admin.users.temporaryPassword')} description={passwordRules} autoComplete="new-password" isRequired />
         </div>
         <ProblemAlert error={error} />
         {created ? (

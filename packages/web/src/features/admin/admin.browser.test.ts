@@ -190,10 +190,18 @@ describe('administration in Chromium', () => {
     await page.locator('input[name=password]').fill(TEMPORARY);
     await page.locator('form button[type=submit]').click();
     const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+    // The key comes as a QR code to scan too, drawn in the page; the key stays as text beside it.
+    const qr = page.getByRole('img', { name: 'QR code of the key, for an authenticator app' });
+    await qr.waitFor();
+    expect(await qr.locator('path').getAttribute('d')).toMatch(/^M0 0h1v1h-1z/);
     await page.locator('input[name=code]').fill(totpCode(secret, web.server.clock.now()));
     await page.locator('form button[type=submit]').click();
     await page.locator('.recovery-codes').waitFor();
     await page.locator('section[aria-labelledby=recovery-title] button').click();
+    // The password rules are told before anything is typed, not only after a refusal.
+    const rules = await page.locator('input[name=newPassword]').evaluate((input) => document.getElementById(input.getAttribute('aria-describedby')?.split(' ')[0] ?? '')?.textContent ?? '');
+    expect(rules).toContain('at least 12 characters');
+    expect(rules).toContain('not to contain the user name');
     await page.locator('input[name=newPassword]').fill(CHOSEN);
     await page.locator('input[name=repeat]').fill(CHOSEN);
     await page.locator('form button[type=submit]').click();

@@ -1,3 +1,4 @@
+import { mayBeWaived } from '@haven/core/schemas';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
@@ -49,11 +50,12 @@ export function ObligationsSection({ obligations, error, onChange }: { obligatio
                 {overdue ? <strong className="case-overdue">{t('cases.obligations.overdue')}</strong> : <span>{t('cases.obligations.status.open')}</span>}
                 {' · '}
                 <time dateTime={obligation.dueBy!}>
-                  {t(overdue ? 'cases.due.overdueSince' : 'cases.due.dueIn', { when: format.relative(obligation.dueBy!, now) })} ({format.dateTime(obligation.dueBy!)})
+                  {/* The status beside it already says "Overdue": the time says only when it was due. */}
+                  {t(overdue ? 'cases.due.wasDue' : 'cases.due.dueIn', { when: format.relative(obligation.dueBy!, now) })} ({format.dateTime(obligation.dueBy!)})
                 </time>
               </p>
               <p className="case-basis">{t('cases.obligations.basis', { basis: obligation.basis.join('; ') })}</p>
-              {mayWaive ? <WaiveForm obligation={obligation} onDone={onChange} /> : null}
+              {mayWaive && mayBeWaived(obligation) ? <WaiveForm obligation={obligation} onDone={onChange} /> : null}
             </li>
           );
         })}

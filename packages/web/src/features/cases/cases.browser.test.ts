@@ -70,6 +70,14 @@ describe('the protection officer and the service provider in Chromium', () => {
     expect(await girl.innerText()).toContain('Unaccompanied child');
     expect(await girl.innerText()).toContain('Eritrea');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+    // His overdue obligation says so once: the status, then when it was due (not "Overdue · overdue: …").
+    await page.getByRole('link', { name: 'Yonas Haile' }).click();
+    const late = page.getByTestId('obligations').locator('[data-code="info.rights"]');
+    await late.waitFor();
+    expect((await late.innerText()).match(/overdue/gi), await late.innerText()).toHaveLength(1);
+    expect(await late.innerText()).toMatch(/was due (yesterday|\d+ hours ago)/);
+    await page.goBack();
+    await page.getByTestId('case-list').waitFor();
   });
 
   it('screens her in her words, and shows the obligations and the refused return', async () => {

@@ -18,7 +18,7 @@ describe('the case model', () => {
   });
 
   it("names an obligation in words, and one a jurisdiction's profile added by its code", () => {
-    const words: Record<string, string> = { 'cases.obligationCodes.info.rights': 'Information on rights' };
+    const words: Record<string, string> = { 'obligations.titles.info.rights': 'Information on rights' };
     const t = ((key: string, options?: { defaultValue?: string }) => words[key] ?? options?.defaultValue ?? key) as unknown as TFunction;
     expect(obligationName(t, 'info.rights')).toBe('Information on rights');
     expect(obligationName(t, 'local.water_point')).toBe('local.water_point');

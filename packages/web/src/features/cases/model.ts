@@ -1,4 +1,3 @@
-import type { TFunction } from 'i18next';
 
 // What the case screens read: the server's answers, as core's response schemas declare them.
 export type {
@@ -30,10 +29,8 @@ export function personName(fields: PersonFields | CaseListPerson | undefined): s
  */
 export { shortReference as shortId } from '../../app/reference';
 
-/** An obligation's name in words; a code a jurisdiction's profile added shows as it is. */
-export function obligationName(t: TFunction, code: string): string {
-  return t(`cases.obligationCodes.${code}`, { defaultValue: code });
-}
+/** An obligation's title, from the one place every screen takes it. */
+export { obligationTitle as obligationName } from '../../app/obligations';
 
 /** Is this open obligation past its deadline at `now`? (The server's status may be a few seconds old.) */
 export function isOverdue(obligation: Pick<ObligationView, 'status' | 'dueBy'>, now: Date): boolean {

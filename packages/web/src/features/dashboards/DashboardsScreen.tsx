@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
+import { useObligationTitle } from '../../app/obligations';
 import { ProblemAlert } from '../../app/ui/problem';
 import { ExportPanel } from './ExportPanel';
 import { chartRows, drawnRows, filterQuery, measureRows, type DashboardFilter, type IndicatorReport, type IndicatorTable } from './model';
@@ -26,13 +27,15 @@ interface FigureProps {
   series: string[];
   stacked?: boolean;
   unit?: string;
+  /** The words of a row's label (an obligation's title for the measures by obligation). */
+  labelOf?: (label: string) => string;
 }
 
 /**
  * A chart and the same numbers as a table. The chart is drawn for the eye and hidden from
  * assistive technology; the table (with suppressed cells said in words) is the alternative.
  */
-function ChartFigure({ id, title, rows, series, stacked = false, unit = '' }: FigureProps) {
+function ChartFigure({ id, title, rows, series, stacked = false, unit = '', labelOf = words }: FigureProps) {
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const rtl = i18n.dir() === 'rtl';
@@ -57,8 +60,8 @@ function ChartFigure({ id, title, rows, series, stacked = false, unit = '' }: Fi
               <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 16 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" horizontal={false} />
                 <XAxis type="number" reversed={rtl} tickFormatter={(v: number) => format.number(v)} />
-                <YAxis type="category" dataKey="label" width={150} orientation={rtl ? 'right' : 'left'} tickFormatter={words} />
-                <Tooltip formatter={(v) => `${format.number(Number(v))}${unit}`} labelFormatter={(l) => words(String(l))} />
+                <YAxis type="category" dataKey="label" width={150} orientation={rtl ? 'right' : 'left'} tickFormatter={labelOf} />
+                <Tooltip formatter={(v) => `${format.number(Number(v))}${unit}`} labelFormatter={(l) => labelOf(String(l))} />
                 {series.length > 1 ? <Legend formatter={(v: string) => words(v)} /> : null}
                 {series.map((key, i) => (
                   <Bar key={key} dataKey={key} name={key} fill={SERIES[i % SERIES.length]} isAnimationActive={false} {...(stacked ? { stackId: 'all' } : {})} />
@@ -83,7 +86,7 @@ function ChartFigure({ id, title, rows, series, stacked = false, unit = '' }: Fi
               <tbody>
                 {rows.map((row) => (
                   <tr key={String(row.label)}>
-                    <th scope="row">{words(String(row.label))}</th>
+                    <th scope="row">{labelOf(String(row.label))}</th>
                     {series.map((key) => (
                       <td key={key}>{cell(row[key])}</td>
                     ))}
@@ -98,18 +101,18 @@ function ChartFigure({ id, title, rows, series, stacked = false, unit = '' }: Fi
   );
 }
 
-function tableFigure(report: IndicatorReport, id: string, title: string, stacked = true) {
+function tableFigure(report: IndicatorReport, id: string, title: string, stacked = true, labelOf?: (label: string) => string) {
   const found = report.tables.find((table) => table.id === id);
   if (!found) return null;
   const table: IndicatorTable = drawnRows(found);
-  return <ChartFigure key={id} id={id} title={title} rows={chartRows(table)} series={table.columns} stacked={stacked} />;
+  return <ChartFigure key={id} id={id} title={title} rows={chartRows(table)} series={table.columns} stacked={stacked} labelOf={labelOf} />;
 }
 
-function measureFigure(report: IndicatorReport, id: string, title: string) {
+function measureFigure(report: IndicatorReport, id: string, title: string, labelOf?: (label: string) => string) {
   const measure = report.measures.find((m) => m.id === id);
   if (!measure) return null;
   const rows = measureRows(measure).filter((row) => row.value !== 0 || measure.unit !== 'share');
-  return <ChartFigure key={id} id={id} title={title} rows={rows} series={['value']} unit={measure.unit === 'share' ? ' %' : measure.unit === 'hours' ? ' h' : ''} />;
+  return <ChartFigure key={id} id={id} title={title} rows={rows} series={['value']} unit={measure.unit === 'share' ? ' %' : measure.unit === 'hours' ? ' h' : ''} labelOf={labelOf} />;
 }
 
 /**
@@ -118,6 +121,7 @@ function measureFigure(report: IndicatorReport, id: string, title: string) {
  */
 export default function DashboardsScreen() {
   const { t } = useTranslation();
+  const titleOf = useObligationTitle();
   const format = useFormat();
   const [draft, setDraft] = useState<DashboardFilter>(EMPTY);
   const [filter, setFilter] = useState<DashboardFilter>(EMPTY);
@@ -188,10 +192,10 @@ export default function DashboardsScreen() {
           {tableFigure(loading.report, 'arrivals_by_month_and_encounter_type', t('dashboards.arrivalsByMonth'))}
           {tableFigure(loading.report, 'arrivals_by_age_band_and_sex', t('dashboards.arrivalsByAge'))}
           {tableFigure(loading.report, 'dead_and_missing_by_encounter_type', t('dashboards.deadMissing'), false)}
-          {measureFigure(loading.report, 'protection_in_time', t('dashboards.protectionInTime'))}
-          {measureFigure(loading.report, 'obligations_share_fulfilled_in_time', t('dashboards.obligationsInTime'))}
-          {measureFigure(loading.report, 'obligations_median_hours_to_fulfil', t('dashboards.obligationsMedian'))}
-          {tableFigure(loading.report, 'obligations_missed_by_code', t('dashboards.missed'), false)}
+          {measureFigure(loading.report, 'protection_in_time', t('dashboards.protectionInTime'), titleOf)}
+          {measureFigure(loading.report, 'obligations_share_fulfilled_in_time', t('dashboards.obligationsInTime'), titleOf)}
+          {measureFigure(loading.report, 'obligations_median_hours_to_fulfil', t('dashboards.obligationsMedian'), titleOf)}
+          {tableFigure(loading.report, 'obligations_missed_by_code', t('dashboards.missed'), false, titleOf)}
           {measureFigure(loading.report, 'referrals_acceptance_rate', t('dashboards.referralsAccepted'))}
           {tableFigure(loading.report, 'detentions_by_age_group', t('dashboards.detentions'))}
           {tableFigure(loading.report, 'guard_overrides_by_action', t('dashboards.overrides'), false)}

@@ -73,16 +73,23 @@ function AuditScreenBody() {
   return (
     <div className="page desk">
       <h1>{t('oversight.audit.title')}</h1>
-      <Form onSubmit={submit} validationBehavior="aria" aria-labelledby="which-record" className="panel">
-        <h2 id="which-record">{t('oversight.audit.which')}</h2>
-        <div className="row">
-          <TextInputField control={form.control} name="recordType" label={t('oversight.audit.recordType')} description={t('oversight.audit.recordTypeHint')} isRequired />
-          <TextInputField control={form.control} name="recordId" label={t('oversight.audit.recordId')} isRequired />
-        </div>
-        <Button type="submit" className="button button-primary">
-          {t('oversight.audit.show')}
-        </Button>
-      </Form>
+      <p>{t('oversight.audit.fromRecords')}</p>
+      {/* An id typed by hand is the exception (a record known from elsewhere): folded away unless it was used. */}
+      <details className="panel" open={!chosen && recordId !== ''}>
+        <summary>{t('oversight.audit.byId')}</summary>
+        <Form onSubmit={submit} validationBehavior="aria" aria-labelledby="which-record">
+          <h2 id="which-record" className="visually-hidden">
+            {t('oversight.audit.which')}
+          </h2>
+          <div className="row">
+            <TextInputField control={form.control} name="recordType" label={t('oversight.audit.recordType')} description={t('oversight.audit.recordTypeHint')} isRequired />
+            <TextInputField control={form.control} name="recordId" label={t('oversight.audit.recordId')} isRequired />
+          </div>
+          <Button type="submit" className="button button-primary">
+            {t('oversight.audit.show')}
+          </Button>
+        </Form>
+      </details>
       {chosen ? <ProblemAlert error={trail.error} /> : null}
       {chosen && trail.data && trail.data.recordId === recordId ? (
         <>
@@ -111,7 +118,10 @@ function AuditScreenBody() {
                         <code>{event.action}</code>
                       </td>
                       <td>{event.fields.join(', ') || '—'}</td>
-                      <td>{event.actorUserId ? shortReference(event.actorUserId) : t('oversight.audit.system')}</td>
+                      <td>
+                        {event.actorUserId ? (event.actorName ?? shortReference(event.actorUserId)) : t('oversight.audit.system')}
+                        {event.actorAgencyName ? <div className="muted">{event.actorAgencyName}</div> : null}
+                      </td>
                       <td>{event.clientAddress ?? '—'}</td>
                     </tr>
                   ))}

@@ -3,6 +3,7 @@ import type { AccessChange, OversightDecision, OversightEscalation, OversightIte
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../app/format';
+import { obligationTitle } from '../../app/obligations';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
@@ -173,9 +174,7 @@ function QueueScreenBody() {
               {decisions.map((item) => (
                 <tr key={`${item.kind}:${item.id}`}>
                   <th scope="row">{t(`oversight.kinds.${item.kind}`)}</th>
-                  <td>
-                    <code>{item.subject}</code>
-                  </td>
+                  <td>{item.kind === 'waiver' ? obligationTitle(t, item.obligationCode ?? item.subject) : <code>{item.subject}</code>}</td>
                   <td className="reason">
                     {item.reason}
                     {item.lastResort ? (
@@ -185,8 +184,8 @@ function QueueScreenBody() {
                     ) : null}
                   </td>
                   <td>
-                    <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>
-                    <div className="muted">{t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>
+                    {item.byName ?? <span className="muted">{t('oversight.queue.user', { id: shortReference(item.by) })}</span>}
+                    <div className="muted">{item.agencyName ?? t('oversight.queue.agency', { id: shortReference(item.agencyId) })}</div>
                   </td>
                   <td>{format.dateTime(item.at)}</td>
                   <td>

@@ -1,6 +1,7 @@
 import type { CsrfToken, SignInStage, SignInStep, TotpConfirmation, TotpEnrolment } from '@haven/core/schemas';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@haven/core/codes';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +11,12 @@ import { api, setCsrfToken } from '../../app/api';
 import { LanguageSwitcher } from '../../app/LanguageSwitcher';
 import { useSession, type Conduct, type Me } from '../../app/session';
 import { TextInputField } from '../../app/ui/fields';
+import { QrCode } from '../../app/ui/qr-code';
+import { usePasswordRules } from '../../app/ui/password-rules';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { UnlockPanel } from '../../offline/UnlockPanel';
 import { establishVault } from '../../offline/vault';
+import { conductBlocks } from './conduct-text';
 
 type Step = 'password' | 'enrol' | 'verify' | 'new-password' | 'conduct';
 
@@ -170,6 +174,8 @@ function EnrolStep({ onDone }: { onDone: (recoveryCodes: string[]) => void }) {
       <ProblemAlert error={error} />
       {enrolment ? (
         <>
+          <p>{t('signIn.enrol.scan')}</p>
+          <QrCode text={enrolment.uri} label={t('signIn.enrol.qr')} testId="totp-qr" />
           <p>
             {t('signIn.enrol.secret')}{' '}
             <code className="secret" data-testid="totp-secret" dir="ltr">
@@ -243,7 +249,7 @@ function VerifyStep({ onDone }: { onDone: () => void }) {
 }
 
 const newPasswordSchema = z
-  .object({ currentPassword: z.string().min(1), newPassword: z.string().min(12), repeat: z.string() })
+  .object({ currentPassword: z.string().min(1), newPassword: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH), repeat: z.string() })
   .refine((values) => values.newPassword === values.repeat, { path: ['repeat'], message: 'mismatch' });
 
 function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string | undefined; onDone: (newPassword: string, previous: string) => void }) {
@@ -261,19 +267,52 @@ function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string 
     }
   });
   const repeatError = form.formState.errors.repeat;
+  const passwordRules = usePasswordRules();
   return (
     <Form onSubmit={submit} validationBehavior="aria" aria-labelledby="new-password-title">
       <h1 id="new-password-title">{t('signIn.newPassword.title')}</h1>
       <p>{t('signIn.newPassword.explain')}</p>
       <ProblemAlert error={error} />
       {currentPassword ? null : <TextInputField control={form.control} name="currentPassword" type="password" label={t('signIn.password')} autoComplete="current-password" isRequired />}
-      <TextInputField control={form.control} name="newPassword" type="password" label={t('signIn.newPassword.new')} description={t('signIn.newPassword.rule')} autoComplete="new-password" isRequired />
+      <TextInputField control={form.control} name="newPassword" type="password" label={t('signIn.newPassword.new')} description={passwordRules} autoComplete="new-password" isRequired />
       <TextInputField control={form.control} name="repeat" type="password" label={t('signIn.newPassword.repeat')} autoComplete="new-password" isRequired />
       {repeatError?.message === 'mismatch' ? <p className="field-error">{t('signIn.newPassword.mismatch')}</p> : null}
       <Button type="submit" className="button button-primary" isDisabled={form.formState.isSubmitting}>
         {t('signIn.newPassword.submit')}
       </Button>
     </Form>
+  );
+}
+
+/** The code of conduct with its paragraphs, line breaks and lists as written. */
+function ConductText({ text }: { text: string }) {
+  return (
+    <>
+      {conductBlocks(text).map((block, index) =>
+        block.kind === 'paragraph' ? (
+          <p key={index}>
+            {block.lines.map((line, n) => (
+              <Fragment key={n}>
+                {n > 0 ? <br /> : null}
+                {line}
+              </Fragment>
+            ))}
+          </p>
+        ) : block.ordered ? (
+          <ol key={index} start={block.start}>
+            {block.items.map((item, n) => (
+              <li key={n}>{item}</li>
+            ))}
+          </ol>
+        ) : (
+          <ul key={index}>
+            {block.items.map((item, n) => (
+              <li key={n}>{item}</li>
+            ))}
+          </ul>
+        ),
+      )}
+    </>
   );
 }
 
@@ -299,9 +338,7 @@ function ConductStep({ conduct, onDone }: { conduct: Conduct | null; onDone: () 
       <h1 id="conduct-title">{t('signIn.conduct.title')}</h1>
       <ProblemAlert error={error} />
       <div className="conduct-text" tabIndex={0} role="document" aria-label={t('signIn.conduct.title')}>
-        {conduct.text.split(/\n{2,}/).map((paragraph, index) => (
-          <p key={index}>{paragraph}</p>
-        ))}
+        <ConductText text={conduct.text} />
       </div>
       <Button className="button button-primary" onPress={() => void accept()} isDisabled={busy}>
         {t('signIn.conduct.accept')}

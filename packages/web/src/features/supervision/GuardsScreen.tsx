@@ -46,8 +46,8 @@ function GuardsScreenBody() {
               {guarded.data.map((entry) => (
                 <tr key={entry.personId}>
                   <th scope="row">
-                    <Link to={`/supervision/persons/${entry.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(entry.personId) })}>
-                      {caseLabel(entry.personId)}
+                    <Link to={`/supervision/persons/${entry.personId}`} aria-label={t('supervision.openCase', { label: entry.personName ?? caseLabel(entry.personId) })}>
+                      {entry.personName ?? caseLabel(entry.personId)}
                     </Link>
                   </th>
                   <td>

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { obligationNameKey } from './model';
+import { obligationTitle, useObligationTitle } from '../../app/obligations';
 
 /** An obligation by its name in the reader's language, with its code (what the law and the audit trail call it). */
 export function ObligationName({ code }: { code: string }) {
   const { t } = useTranslation();
-  const name = t(obligationNameKey(code), { defaultValue: code });
+  const name = obligationTitle(t, code);
   return (
     <>
       <span className="obligation-name">{name}</span>
@@ -19,7 +19,4 @@ export function ObligationName({ code }: { code: string }) {
 }
 
 /** The name alone, for labels read out (a button's accessible name). */
-export function useObligationName(): (code: string) => string {
-  const { t } = useTranslation();
-  return (code) => t(obligationNameKey(code), { defaultValue: code });
-}
+export const useObligationName = useObligationTitle;

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { QueuedObligation } from '@haven/core/schemas';
 import { useState } from 'react';
 import { Button, Radio, RadioGroup, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,7 @@ import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery, invalidate } from '../../app/query';
 import { queryKeys, staleAfter } from '../../app/query-keys';
-import { caseLabel, type Obligation } from './model';
+import { caseLabel } from './model';
 import { WaiveForm } from './WaiveForm';
 import { ObligationName, useObligationName } from './ObligationName';
 import '../../app/ui/desk.css';
@@ -23,7 +24,7 @@ function OverdueScreenBody() {
   const [queueWindow, setQueueWindow] = useState<QueueWindow>('overdue');
   const [waiving, setWaiving] = useState<string>();
   const [waived, setWaived] = useState<string>();
-  const queue = useQuery(apiQuery<Obligation[]>(queryKeys.agencyObligations(queueWindow), `/api/queues/agency-obligations?window=${queueWindow}&limit=200`));
+  const queue = useQuery(apiQuery<QueuedObligation[]>(queryKeys.agencyObligations(queueWindow), `/api/queues/agency-obligations?window=${queueWindow}&limit=200`));
   return (
     <div className="page desk">
       <h1>{t('supervision.overdue.title')}</h1>
@@ -68,8 +69,8 @@ function OverdueScreenBody() {
                     <ObligationName code={obligation.code} />
                   </th>
                   <td>
-                    <Link to={`/supervision/persons/${obligation.personId}`} aria-label={t('supervision.openCase', { label: caseLabel(obligation.personId) })}>
-                      {caseLabel(obligation.personId)}
+                    <Link to={`/supervision/persons/${obligation.personId}`} aria-label={t('supervision.openCase', { label: obligation.personName ?? caseLabel(obligation.personId) })}>
+                      {obligation.personName ?? caseLabel(obligation.personId)}
                     </Link>
                   </td>
                   <td className={obligation.status === 'overdue' ? 'overdue' : undefined}>

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { GUARDED_ACTIONS, type GuardedAction } from '@haven/core/codes';
 import { overrideFor, type OverrideVerdict } from '@haven/core/engine/overrides';
-import type { GuardedActionResult, Guards, PersonView as Person } from '@haven/core/schemas';
+import { mayBeWaived, type GuardedActionResult, type Guards, type PersonView as Person } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
@@ -97,7 +97,9 @@ function OpenObligations({ personId }: { personId: string }) {
                     {obligation.status === 'overdue' ? <div>{t('supervision.person.overdue')}</div> : null}
                   </td>
                   <td>
-                    {waiving === obligation.id ? (
+                    {!mayBeWaived(obligation) ? (
+                      <span className="muted">{t('supervision.person.neverWaived')}</span>
+                    ) : waiving === obligation.id ? (
                       <WaiveForm
                         obligation={obligation}
                         onCancel={() => setWaiving(undefined)}

@@ -8,6 +8,3 @@ export const MIN_REASON = 10;
 
 /** A short, stable label for a case when the screen shows no name: the first block of its id. */
 export { shortReference as caseLabel } from '../../app/reference';
-
-/** An obligation's name in the reader's language; one a profile adds keeps its code. */
-export const obligationNameKey = (code: string) => `supervision.obligationNames.${code.replace(/\./g, '_')}`;

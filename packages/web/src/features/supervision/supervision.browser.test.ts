@@ -79,12 +79,16 @@ describe('supervision and oversight in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Guards and overrides' }).click();
     await page.getByRole('table', { name: 'Cases with a guarded action held back' }).waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
-    await page.getByRole('link', { name: `Open case ${personId.slice(-8)}` }).first().click();
+    await page.getByRole('link', { name: 'Open case Yonas Tesfaye' }).first().click();
     await page.getByRole('heading', { name: 'Guarded actions for Yonas Tesfaye' }).waitFor();
     // The case's open obligations are listed beside the guards, each waivable; the one waived is gone.
     const obligations = page.getByRole('table', { name: 'Open obligations' });
-    await obligations.getByRole('rowheader', { name: 'No return to danger (non-refoulement) protection.non_refoulement' }).waitFor();
+    await obligations.getByRole('rowheader', { name: 'Non-refoulement (no return to danger) protection.non_refoulement' }).waitFor();
     expect(await obligations.getByRole('rowheader').filter({ hasText: waivedCode }).count()).toBe(0);
+    // A standing protection is not offered for waiver: the server would refuse it.
+    const standingRow = obligations.getByRole('row').filter({ hasText: 'protection.non_refoulement' });
+    expect(await standingRow.getByRole('button', { name: /Waive/ }).count()).toBe(0);
+    expect(await standingRow.innerText()).toContain('Standing protection: never waived');
     const returnGuard = page.locator('.guard-list li').filter({ hasText: 'Return' });
     await expect.poll(() => returnGuard.innerText()).toContain('protection.non_refoulement');
     expect(await returnGuard.locator('.guard-override').innerText()).toBe(
@@ -186,12 +190,18 @@ describe('supervision and oversight in Chromium', () => {
     expect(await override.getByTestId('last-resort').innerText()).toContain(`A child’s detention, as a measure of last resort, planned to end`);
     expect(await override.getByTestId('last-resort').innerText()).toContain(ALTERNATIVES);
     expect(await page.getByRole('rowheader', { name: 'Waiver of an obligation' }).count()).toBe(1);
+    // Who decided and in which agency, by name; the waived obligation by its title, not its code.
+    const waiver = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Waiver of an obligation' }) });
+    expect(await override.innerText()).not.toMatch(/\buser [0-9a-f]{8}\b/);
+    expect(await waiver.innerText()).not.toMatch(/\b(user|agency) [0-9a-f]{8}\b/);
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'oversight-queue');
 
     await override.getByRole('link', { name: 'Trail of the override' }).click();
     await page.getByRole('heading', { name: /^History of guard_override / }).waitFor();
     expect(await page.getByRole('table').innerText()).toContain('guard.overridden');
+    // The trail says who by name: the history opens from the queue, with no id to type.
+    expect(await page.getByRole('table').innerText()).not.toMatch(/\b[0-9a-f]{8}\b/);
     await page.getByRole('button', { name: 'Verify the trail' }).click();
     await page.getByRole('status').filter({ hasText: 'The trail verifies' }).waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
