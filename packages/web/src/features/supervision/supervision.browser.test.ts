@@ -199,8 +199,8 @@ describe('supervision and oversight in Chromium', () => {
 
   it('lets the oversight body investigate an allegation of failure to assist', async () => {
     const { page } = web;
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Allegations' }).click();
-    await page.getByRole('heading', { name: 'Allegations of failure to assist' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Complaints' }).click();
+    await page.getByRole('heading', { name: 'Complaints of failure to assist' }).waitFor();
     await page.locator('tbody tr th a').first().waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('tbody tr th a').first().click();
