@@ -149,7 +149,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.locator('.language-switcher button').click();
     await page.getByRole('option', { name: 'العربية' }).click();
     await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
-    await page.getByRole('heading', { name: 'الأفعال الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'الإجراءات الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
     await page.locator('form[aria-labelledby=perform-action]').getByText('الترحيل: مرفوض بموجب ضمانة.').waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('.language-switcher button').click();
