@@ -182,3 +182,26 @@ describe('every string on screen', () => {
     expect(problems).toEqual([]);
   });
 });
+
+// The server writes in English only: the referral form, the indicator and self-assessment PDFs,
+// e-mails, reminders and the reasons a record is held. Their sentences use the glossary's English too.
+const SERVER_WORDS = [
+  'server/src/features/referrals/form.ts',
+  'server/src/features/referrals/service.ts',
+  'server/src/features/exports/render.ts',
+  'server/src/features/self-assessment/report.ts',
+  'server/src/features/obligations/reminders.ts',
+  'server/src/features/retention/holds.ts',
+  'core/src/self-assessment/catalogue.ts',
+  'core/src/engine/words.ts',
+];
+
+describe('the server’s English on paper and in mail', () => {
+  it.each(SERVER_WORDS)('%s never uses a word the glossary rules out', (file) => {
+    const source = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
+    // Only what is written for people: the text of string literals, not the names in the code.
+    const literals = [...source.matchAll(/'([^'\\\n]*(?:\\.[^'\\\n]*)*)'|`([^`]*)`/gu)].map((m) => m[1] ?? m[2]!).filter((text) => /\s/u.test(text));
+    const ruledOut = [...never.en, ...concepts.flatMap((c) => (c.forbid.en ?? []).map((f) => f.pattern)), String.raw`\ballegations? (of|that)\b`];
+    expect(literals.filter((text) => ruledOut.some((word) => pattern(word).test(text)))).toEqual([]);
+  });
+});
