@@ -66,7 +66,7 @@ export const EVIDENCE_INDICATORS = {
   rights_information_in_time: 'Persons informed of their rights in a language they understand by the deadline (info.rights)',
   incidents_investigated: 'Crimes against migrants linked to an investigation',
   witnesses_reachable: 'Victims and witnesses of smuggling investigations who remain reachable for proceedings',
-  allegations_investigated: 'Allegations of failure to assist taken up by the oversight body (no longer merely received)',
+  allegations_investigated: 'Complaints of failure to assist taken up by the oversight body (no longer merely received)',
   conduct_accepted: 'Active staff who accepted the standards of conduct in force',
 } as const;
 export type EvidenceIndicator = keyof typeof EVIDENCE_INDICATORS;
@@ -102,7 +102,7 @@ const deadlineRule = (indicator: EvidenceIndicator): EvidenceRule => ({ indicato
 
 export const SELF_ASSESSMENT_ITEMS: readonly SelfAssessmentItem[] = [
   // Prosecution and investigation
-  { id: 'PR-01', area: 'prosecution', text: 'The smuggling of migrants and the related conduct of the Protocol (procuring, enabling illegal stay, fraudulent documents) are criminal offences in national law.', basis: ['art 6(1)', 'art 6(2)'], tool: 'model_law' },
+  { id: 'PR-01', area: 'prosecution', text: 'The smuggling of migrants and the related conduct of the Protocol (procuring, enabling irregular stay, fraudulent documents) are criminal offences in national law.', basis: ['art 6(1)', 'art 6(2)'], tool: 'model_law' },
   { id: 'PR-02', area: 'prosecution', text: 'Endangering the lives or safety of migrants, and inhuman or degrading treatment of them, are aggravating circumstances of smuggling offences.', basis: ['art 6(3)', 'seed 11'], tool: 'model_law' },
   { id: 'PR-03', area: 'prosecution', text: 'Violence and other crimes committed against smuggled migrants are investigated and prosecuted as crimes in their own right.', basis: ['art 16(2)', 'seed 11', 'seed 17'], tool: 'in_depth_training_manual', evidence: { indicator: 'incidents_investigated', inPlace: 0.9, partly: 0.5, minCases: 11 } },
   { id: 'PR-04', area: 'prosecution', text: 'Migrants are not made liable to criminal prosecution for the fact of having been the object of smuggling.', basis: ['art 5'], tool: 'model_law' },
@@ -121,7 +121,7 @@ export const SELF_ASSESSMENT_ITEMS: readonly SelfAssessmentItem[] = [
   { id: 'PT-09', area: 'protection', text: 'Standard operating procedures govern assistance to migrants whose lives or safety are in danger.', basis: ['art 16(3)', 'seed 14'], tool: 'toolkit' },
   { id: 'PT-10', area: 'protection', text: 'Officials who deal with smuggling situations are bound by standards of conduct.', basis: ['art 16', 'seed 14'], tool: 'toolkit', evidence: { indicator: 'conduct_accepted', inPlace: 0.95, partly: 0.5, minCases: 1 } },
   { id: 'PT-11', area: 'protection', text: 'Adequate resources are allocated to assisting smuggled migrants.', basis: ['art 16(3)', 'seed 14'], tool: 'framework_for_action' },
-  { id: 'PT-12', area: 'protection', text: 'Allegations that officials failed to assist smuggled migrants whose lives or safety were endangered are investigated.', basis: ['art 16(3)', 'seed 14'], tool: 'framework_for_action', evidence: { indicator: 'allegations_investigated', inPlace: 0.9, partly: 0.5, minCases: 5 } },
+  { id: 'PT-12', area: 'protection', text: 'Complaints that officials failed to assist smuggled migrants whose lives or safety were endangered are investigated.', basis: ['art 16(3)', 'seed 14'], tool: 'framework_for_action', evidence: { indicator: 'allegations_investigated', inPlace: 0.9, partly: 0.5, minCases: 5 } },
   { id: 'PT-13', area: 'protection', text: 'Smuggled migrants are informed of their rights in a language they understand, with interpretation.', basis: ['art 16', 'seed 12'], tool: 'model_law', evidence: deadlineRule('rights_information_in_time') },
 
   // Prevention

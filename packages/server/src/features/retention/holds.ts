@@ -18,7 +18,7 @@ export function describeHold(hold: Hold): string {
     case 'investigation':
       return `the ${hold.status} investigation ${hold.reference}, in which the person is a ${hold.role}`;
     case 'allegation':
-      return `an allegation of failure to assist concerning the person, still ${hold.status.replace(/_/g, ' ')}`;
+      return `a complaint of failure to assist concerning the person, still ${hold.status.replace(/_/g, ' ')}`;
   }
 }
 

@@ -11,7 +11,7 @@ export type AssistanceInput = z.input<typeof assistanceInputSchema>;
  * person was given.
  */
 export function sheetGivenAssistance(sheet: RightsSheet, givenAt: Date, place?: string): AssistanceInput {
-  const review = sheet.review.status === 'reviewed' ? 'reviewed' : 'translation not yet checked by a native speaker';
+  const review = sheet.review.status === 'reviewed' ? 'reviewed' : 'translation not yet reviewed by a native legal translator';
   return {
     type: 'rights_information',
     givenAt: givenAt.toISOString(),

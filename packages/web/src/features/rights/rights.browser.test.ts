@@ -25,7 +25,7 @@ describe('the rights-information sheets in Chromium', () => {
     await sheet.waitFor({ timeout: 60_000 });
     expect(await sheet.getAttribute('dir')).toBe('ltr');
     expect(await sheet.locator('h3').count()).toBe(6);
-    expect(await sheet.locator('[role=note]').innerText()).toContain('This translation has not yet been checked by a native speaker');
+    expect(await sheet.locator('[role=note]').innerText()).toContain('This translation has not yet been reviewed by a native legal translator');
     expect(await sheet.evaluate((el) => getComputedStyle(el).fontFamily)).toContain('Noto Sans Ethiopic');
     // The app around the sheet stays in the officer's language.
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

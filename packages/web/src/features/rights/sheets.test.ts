@@ -96,15 +96,18 @@ describe('rights-information sheets', () => {
       expect(missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} ${c}`)).toEqual([]);
     });
 
-    it('says on screen, in its language and in English, when no native speaker has checked it', () => {
+    it('says on screen, in its language and in English, when no native legal translator has signed it off', () => {
       if (sheet.language === SOURCE_LANGUAGE) {
         expect(sheet.review.status).toBe('reviewed');
         expect(sheet.translatedFrom).toBeUndefined();
         return;
       }
       expect(sheet.translatedFrom).toEqual({ language: SOURCE_LANGUAGE, version: source.version });
+      // Every translation stays unreviewed (no reviewer named) until a native legal translator signs it off.
+      expect(sheet.review.status).toBe('machine_or_unreviewed');
+      expect(sheet.review).not.toHaveProperty('by');
       if (sheet.review.status === 'machine_or_unreviewed') {
-        expect(sheet.review.noticeEnglish).toMatch(/not (yet )?been checked by a native speaker/);
+        expect(sheet.review.noticeEnglish).toMatch(/not yet been reviewed by a native legal translator/);
         expect(sheet.review.notice).not.toBe(sheet.review.noticeEnglish);
       }
     });
@@ -121,6 +124,84 @@ describe('rights-information sheets', () => {
     // Flip a sheet to `reviewed` only with the reviewer named in `review.by` and this list shortened.
     const unreviewed = sheets.filter((s) => s.sheet.review.status === 'machine_or_unreviewed').map((s) => s.language.code);
     expect(unreviewed).toEqual(['fr', 'es', 'ar', 'fa', 'prs', 'ps', 'ti', 'so', 'bn', 'ur']);
+  });
+});
+
+/** A section's sentences as one text, for assertions on wording. */
+function sectionText(language: string, section: (typeof SECTION_ORDER)[number]): string {
+  const sheet = sheets.find((s) => s.language.code === language)!.sheet;
+  return sheet.sections.find((s) => s.id === section)!.sentences.join(' ');
+}
+const wholeSheet = (language: string) => ownLanguageText(sheets.find((s) => s.language.code === language)!.sheet).join(' ');
+
+// Issue 17, point 9: each wording a reader misunderstood, and what it says instead.
+describe('the sheets say what the law says', () => {
+  it('ask anyone under 18, pregnant or with a child to say so (not "a child with you or alone" to give an age)', () => {
+    const care = sectionText('en', 'emergency_medical_care');
+    expect(care).toContain('Tell us if you are under 18, pregnant, or with a child.');
+    expect(care).not.toMatch(/alone/);
+    expect(sectionText('fr', 'emergency_medical_care')).toMatch(/moins de 18 ans.*enceinte.*avec un enfant/);
+    expect(sectionText('es', 'emergency_medical_care')).toMatch(/menos de 18 años.*embarazada.*con un niño/);
+    expect(sectionText('ar', 'emergency_medical_care')).toMatch(/أقل من ثماني عشرة سنة.*حاملًا.*معك طفل/);
+    for (const language of ['fr', 'es', 'ar', 'fa', 'prs', 'ps', 'ti', 'so', 'bn', 'ur']) {
+      expect(sectionText(language, 'emergency_medical_care'), language).not.toMatch(/\bseul\b|\bsolo\b|وحده|تنهاست|یوازې دی|በይኑ|keligiis|একা|اکیلا/u);
+    }
+  });
+
+  it('say that helping the police is not a condition of care or asylum (not "helping the police is your choice")', () => {
+    const victims = sectionText('en', 'victims_and_witnesses');
+    expect(victims).toContain('You do not have to help the police to get care or to ask for asylum.');
+    expect(victims).not.toMatch(/is your choice/);
+    expect(sectionText('fr', 'victims_and_witnesses')).toContain("Vous n'avez pas à aider la police pour recevoir des soins ou pour demander l'asile.");
+    expect(sectionText('es', 'victims_and_witnesses')).toContain('No tiene que ayudar a la policía para recibir atención médica o para pedir asilo.');
+    expect(sectionText('ar', 'victims_and_witnesses')).toContain('لست مضطرًا إلى مساعدة الشرطة لكي تحصل على الرعاية الطبية أو لكي تطلب اللجوء.');
+  });
+
+  it('name a real risk of death, torture or inhuman treatment in the return rule, not torture only', () => {
+    expect(sectionText('en', 'asylum')).toContain('a real risk of death, torture or inhuman treatment');
+    expect(sectionText('fr', 'asylum')).toContain('un risque réel de mort, de torture ou de traitements inhumains');
+    expect(sectionText('es', 'asylum')).toContain('un riesgo real de muerte, tortura o trato inhumano');
+    expect(sectionText('ar', 'asylum')).toContain('خطرًا حقيقيًا بالموت أو التعذيب أو المعاملة اللاإنسانية');
+    expect(sectionText('fa', 'asylum')).toContain('خطر واقعی مرگ، شکنجه یا رفتار غیرانسانی');
+    expect(sectionText('prs', 'asylum')).toContain('خطر واقعی مرگ، شکنجه یا رفتار غیرانسانی');
+    expect(sectionText('ps', 'asylum')).toContain('د مرګ، شکنجې یا غیرانساني چلند ریښتینی خطر');
+  });
+
+  it('in Spanish, name the consulate as the one told (not "avisarle… pasarle"), and smuggling as tráfico ilícito de migrantes', () => {
+    const consulate = sectionText('es', 'consular_contact');
+    expect(consulate).toContain('debemos avisar al consulado sin demora');
+    expect(consulate).not.toMatch(/avisarle|pasarle|no le avisamos/);
+    expect(sectionText('es', 'not_punished_for_being_smuggled')).toContain('tráfico ilícito de migrantes');
+    expect(wholeSheet('es')).not.toMatch(/tráfico de personas/i);
+  });
+
+  it('in French, complain by "faire une réclamation" with a "code de suivi" (never "porter plainte"), and say éloigner, not renvoyer', () => {
+    const complaints = sectionText('fr', 'complaints');
+    expect(complaints).toContain('faire une réclamation');
+    expect(complaints).toContain('code de suivi');
+    expect(wholeSheet('fr')).not.toMatch(/plainte|renvoy/i);
+    expect(sectionText('fr', 'not_punished_for_being_smuggled')).toContain('trafic illicite de migrants');
+  });
+
+  it('in Arabic, say that other crimes (الجرائم), not petty offences (المخالفات), are not covered', () => {
+    expect(sectionText('ar', 'not_punished_for_being_smuggled')).toContain('الجرائم الأخرى');
+    expect(wholeSheet('ar')).not.toContain('المخالفات');
+  });
+
+  it('in Dari, Farsi and Pashto, call smuggling قاچاق مهاجر (smuggling of migrants), never قاچاق انسان (trafficking)', () => {
+    for (const language of ['fa', 'prs']) {
+      expect(sectionText(language, 'not_punished_for_being_smuggled'), language).toContain('قاچاق مهاجر');
+      expect(wholeSheet(language), language).not.toContain('قاچاق انسان');
+    }
+    expect(sectionText('ps', 'not_punished_for_being_smuggled')).toContain('د مهاجرو قاچاق');
+    expect(wholeSheet('ps')).not.toMatch(/قاچاق انسان|د خلکو قاچاق/);
+  });
+
+  it('render the English source they name: every translation is of the current English version', () => {
+    expect(source.version).toBe(2);
+    for (const { sheet } of sheets.filter((s) => s.sheet.language !== SOURCE_LANGUAGE)) {
+      expect(sheet.translatedFrom, sheet.language).toEqual({ language: SOURCE_LANGUAGE, version: 2 });
+    }
   });
 });
 

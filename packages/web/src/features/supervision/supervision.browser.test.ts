@@ -153,7 +153,7 @@ describe('supervision and oversight in Chromium', () => {
     await page.locator('.language-switcher button').click();
     await page.getByRole('option', { name: 'العربية' }).click();
     await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
-    await page.getByRole('heading', { name: 'الأفعال الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'الإجراءات الخاضعة لضمانات بشأن Yonas Tesfaye', level: 1 }).waitFor();
     await page.locator('form[aria-labelledby=perform-action]').getByText('الترحيل: مرفوض بموجب ضمانة.').waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('.language-switcher button').click();
@@ -209,8 +209,8 @@ describe('supervision and oversight in Chromium', () => {
 
   it('lets the oversight body investigate an allegation of failure to assist', async () => {
     const { page } = web;
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Allegations' }).click();
-    await page.getByRole('heading', { name: 'Allegations of failure to assist' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Complaints' }).click();
+    await page.getByRole('heading', { name: 'Complaints of failure to assist' }).waitFor();
     await page.locator('tbody tr th a').first().waitFor();
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await page.locator('tbody tr th a').first().click();
