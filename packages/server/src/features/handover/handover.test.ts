@@ -262,10 +262,12 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     const filter = normalizeFilter({});
     const [direct, rollup] = await Promise.all([directIndicatorData(platform.database.db, platform.database.dialect, filter, now), rollupIndicatorData(platform.database.db, platform.database.dialect, filter, now)]);
     expect(rollup.handovers).toEqual(direct.handovers);
-    // Persons met in an encounter: the mass registrations above (two, then one), and the rescue NGO's southern boat.
+    // Persons met in an encounter: the mass registrations above (two, two assigned at once, then
+    // one), and the rescue NGO's southern boat.
     const coast = direct.handovers.find((h) => h.from === 'Coast Guard' && h.to === 'Protection Unit')!;
-    expect(coast.inTime + coast.late + coast.overdue + coast.awaiting).toBe(3);
+    expect(coast.inTime + coast.late + coast.overdue + coast.awaiting).toBe(5);
     expect(coast.overdue).toBe(3);
+    expect(coast.inTime).toBe(2);
     expect(direct.handovers.find((h) => h.from === 'Rescue NGO')).toMatchObject({ to: 'Protection Unit', overdue: 1 });
     const report = await indicatorReport(platform, {});
     const table = report.tables.find((t) => t.id === 'handovers_by_agencies_and_take_up')!;
