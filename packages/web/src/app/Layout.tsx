@@ -54,11 +54,21 @@ function useMenu(compact: boolean) {
       const target = event.target as Element;
       if (!menu.current?.contains(target) && !button.current?.contains(target) && !target.closest('.select-popover')) close(false);
     };
+    // A link followed from the menu closes it even when it leads to the screen already shown
+    // (a role's home may be the screen its menu names): the location does not change then.
+    const onFollow = (event: MouseEvent) => {
+      if (!(event.target as Element).closest('a[href]')) return;
+      setOpen(false);
+      document.getElementById('main')?.focus();
+    };
+    const links = menu.current;
     document.addEventListener('keydown', onKey);
     document.addEventListener('pointerdown', onPress);
+    links?.addEventListener('click', onFollow);
     return () => {
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('pointerdown', onPress);
+      links?.removeEventListener('click', onFollow);
     };
   }, [open, close]);
   return { open, toggle: () => setOpen((was) => !was), button, menu };

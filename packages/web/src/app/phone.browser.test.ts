@@ -251,7 +251,8 @@ for (const locale of ['en-GB', 'ar'] as const) {
       await choose('sex', 'female');
       await page.locator('input[name=ageClaimed]').fill('15');
       await choose('accompaniment', 'unaccompanied');
-      await choose('urgent', 'medical_emergency');
+      // Urgent needs are boxes to tick, several at once; the finger presses the label.
+      await page.locator('label.checkbox', { has: page.locator('input[name=urgent][value=medical_emergency]') }).click();
       await submit.click();
       await expect.poll(() => page.getByTestId('registered-persons').getAttribute('data-count')).toBe('1');
       await page.getByTestId('triage').locator('li').first().waitFor({ timeout: 30_000 });
@@ -306,6 +307,8 @@ for (const locale of ['en-GB', 'ar'] as const) {
       await web.signIn('clinic.phone');
       await go(page, '/referrals/inbox');
       await page.getByTestId('inbox').waitFor({ timeout: 60_000 });
+      // The provider's home is the inbox: the menu's link to it, the screen already shown, closed the menu too.
+      expect(await page.getByTestId('menu-button').getAttribute('aria-expanded')).toBe('false');
       await expectFitsPhones(page, 'referral inbox');
       // Every value of a referral in view, not in columns scrolled off the screen: its deadline above all.
       const width = page.viewportSize()!.width;
