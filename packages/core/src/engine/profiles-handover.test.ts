@@ -33,6 +33,7 @@ describe('handover rules in a profile', () => {
       area: null,
       to: 'Protection Unit',
       atOnce: ['unaccompanied_child', 'separated_child', 'child', 'medical_emergency', 'fear_of_return'],
+      atOnceWithinMs: 15 * 60_000,
       withinMs: 6 * 3_600_000,
       keepAccessForMs: 3 * 86_400_000,
     });
@@ -54,12 +55,16 @@ describe('handover rules in a profile', () => {
     if (!result.ok) throw new Error('profile refused');
     const [compiled] = result.value.handover;
     const at = new Date('2026-03-01T06:00:00Z');
-    expect(takeUpBy(compiled!, new Set(['child', 'female']), at).toISOString()).toBe('2026-03-01T06:00:00.000Z');
-    expect(takeUpBy(compiled!, new Set(['fear_of_return']), at).toISOString()).toBe('2026-03-01T06:00:00.000Z');
+    // At once: within a quarter of an hour unless the rule says otherwise.
+    expect(takeUpBy(compiled!, new Set(['child', 'female']), at).toISOString()).toBe('2026-03-01T06:15:00.000Z');
+    expect(takeUpBy(compiled!, new Set(['fear_of_return']), at).toISOString()).toBe('2026-03-01T06:15:00.000Z');
     expect(takeUpBy(compiled!, new Set(['female']), at).toISOString()).toBe('2026-03-01T12:00:00.000Z');
   });
 
   it('refuses an indicator code that does not exist, naming the entry', () => {
+    expect(checkProfile({ id: 'x', handover: [rule({ atOnceWithin: 'PT30M' })] }).ok).toBe(true);
+    expect(takeUpBy(checkProfile({ id: 'x', handover: [rule({ atOnceWithin: 'PT5M' })] }).value!.handover[0]!, new Set(['child']), new Date('2026-03-01T06:00:00Z')).toISOString()).toBe('2026-03-01T06:05:00.000Z');
+    expect(issuesOf({ id: 'x', handover: [rule({ atOnceWithin: 'PT7H' })] })).toMatch(/^handover\[0\]\.atOnceWithin: "at once" \(7 h\) cannot be slower than everyone else's take-up \(6 h\)/m);
     expect(issuesOf({ id: 'x', handover: [rule({ atOnce: ['fears_return'] })] })).toMatch(/^handover\[0\]\.atOnce\[0\]: "fears_return" is not a known indicator/m);
   });
 

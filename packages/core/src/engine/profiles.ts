@@ -189,6 +189,8 @@ const handoverRuleSchema = z.strictObject({
   to: agencyName,
   /** Indicators (derived or observed) for which the receiving agency must take the case up at once. */
   atOnce: z.array(enumOf(INDICATORS, 'indicator')).optional(),
+  /** What "at once" means: the time in which an `atOnce` case must be taken up (default PT15M, never longer than `within`). */
+  atOnceWithin: durationSchema.optional(),
   /** The time in which the receiving agency must take up every other case. */
   within: durationSchema,
   /** How long the first-contact agency keeps its operational access (identity, logging assistance). */
@@ -267,6 +269,8 @@ export interface HandoverRule {
   area: string | null;
   to: string;
   atOnce: readonly Indicator[];
+  /** The take-up span of an `atOnce` case. */
+  atOnceWithinMs: number;
   withinMs: number;
   keepAccessForMs: number;
 }
@@ -279,10 +283,18 @@ export function handoverRuleFor(rules: readonly HandoverRule[], from: string, ar
   return rules.find((rule) => rule.from === from && rule.area !== null && rule.area === area) ?? rules.find((rule) => rule.from === from && rule.area === null);
 }
 
-/** When the receiving agency must have taken the case up: at once for an `atOnce` indicator, else within the rule's span. */
+/**
+ * "At once" when a profile does not say: a quarter of an hour. A deadline of the instant of the
+ * handover could never be met (an officer needs a moment to open the case), so every such case
+ * would count as taken up late; a quarter of an hour still leaves most of the hour the emergency
+ * care obligation gives.
+ */
+export const DEFAULT_AT_ONCE_MS = 15 * 60 * 1000;
+
+/** When the receiving agency must have taken the case up: at once (atOnceWithin) for an `atOnce` indicator, else within the rule's span. */
 export function takeUpBy(rule: HandoverRule, flags: ReadonlySet<string>, handedOverAt: Date): Date {
   const atOnce = rule.atOnce.some((indicator) => flags.has(indicator));
-  return new Date(handedOverAt.getTime() + (atOnce ? 0 : rule.withinMs));
+  return new Date(handedOverAt.getTime() + (atOnce ? rule.atOnceWithinMs : rule.withinMs));
 }
 
 /** An SOP profile ready for `assess`: validated, with every rule compiled once. */
@@ -660,11 +672,15 @@ function checkHandover(entries: readonly HandoverEntry[], issues: FieldIssue[]):
     area: entry.area ?? null,
     to: entry.to,
     atOnce: Object.freeze([...new Set(entry.atOnce ?? [])]),
+    atOnceWithinMs: entry.atOnceWithin === undefined ? DEFAULT_AT_ONCE_MS : (deadlineMs(entry.atOnceWithin) as number),
     withinMs: deadlineMs(entry.within) as number,
     keepAccessForMs: deadlineMs(entry.keepAccessFor) as number,
   }));
   const seen = new Map<string, number>();
   for (const rule of rules) {
+    if (rule.atOnceWithinMs > rule.withinMs) {
+      issues.push({ path: formatFieldPath(['handover', rule.index, 'atOnceWithin']), message: `"at once" (${formatSpan(rule.atOnceWithinMs)}) cannot be slower than everyone else's take-up (${formatSpan(rule.withinMs)})` });
+    }
     if (rule.from === rule.to) {
       issues.push({ path: formatFieldPath(['handover', rule.index, 'to']), message: `${JSON.stringify(rule.to)} would hand its own cases over to itself` });
     }

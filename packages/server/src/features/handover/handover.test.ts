@@ -110,7 +110,7 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     }
     const handovers = await db().selectFrom('handovers').selectAll().where('person_id', 'in', [girlId, manId]).execute();
     const byPerson = new Map(handovers.map((h) => [h.person_id, h]));
-    expect(byPerson.get(girlId)).toMatchObject({ from_agency_id: coastGuard, to_agency_id: protection, rule_index: 0, area: 'Southern coast', take_up_by: at, taken_up_at: null });
+    expect(byPerson.get(girlId)).toMatchObject({ from_agency_id: coastGuard, to_agency_id: protection, rule_index: 0, area: 'Southern coast', take_up_by: new Date(Date.parse(at) + 15 * 60_000).toISOString(), taken_up_at: null });
     expect(byPerson.get(manId)!.take_up_by).toBe(new Date(Date.parse(at) + 6 * HOUR).toISOString());
     expect(byPerson.get(manId)!.access_until).toBe(new Date(Date.parse(at) + 3 * DAY).toISOString());
     // Audited on the case.
@@ -129,7 +129,7 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     const intake = await supervisor.get('/api/queues/intake?limit=500');
     expect(intake.status, JSON.stringify(intake.body)).toBe(200);
     const takeUp = new Map((intake.body as { personId: string; takeUpBy: string | null }[]).map((item) => [item.personId, item.takeUpBy]));
-    expect(takeUp.get(girlId)).toBe(at);
+    expect(takeUp.get(girlId)).toBe(new Date(Date.parse(at) + 15 * 60_000).toISOString());
     expect(takeUp.get(manId)).toBe(byPerson.get(manId)!.take_up_by);
 
     // The first contact keeps the identity only, its triage list, and logs assistance.
