@@ -121,7 +121,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/core/src', '**/core/src/**'], message: 'Import core through its subpath exports (@haven/core/codes, @haven/core/schemas/…), not its sources.' },
             {
-              regex: '^@haven/core/(?!(codes|problems|schemas|schemas/[a-z-]+|engine|engine/overrides|matching|stats|self-assessment)$)',
+              regex: '^@haven/core/(?!(codes|problems|schemas|schemas/[a-z-]+|engine|engine/overrides|matching|obligation-titles|stats|self-assessment)$)',
               message: 'Not one of core\'s package exports (packages/core/package.json).',
             },
           ],

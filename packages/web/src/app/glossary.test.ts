@@ -40,7 +40,8 @@ function entriesOf(tree: unknown, prefix = ''): [string, string][] {
 
 /** Every folder of the web app holding en/fr/es/ar.json string files (locales/ and strings/). */
 function stringFolders(): string[] {
-  const folders = ['app/locales', 'offline/locales'];
+  // The obligations' titles live in core (the server prints them too): read from here by relative path.
+  const folders = ['app/locales', 'offline/locales', '../../core/src/obligation-titles'];
   for (const feature of readdirSync(new URL('features/', webSource))) {
     for (const kind of ['locales', 'strings']) {
       const files = readdirSync(new URL(`features/${feature}/`, webSource));

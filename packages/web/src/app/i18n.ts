@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { OBLIGATION_TITLE_BUNDLES } from '@haven/core/obligation-titles';
 
 export const LANGUAGES = ['en', 'fr', 'es', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -9,11 +10,12 @@ const STORAGE_KEY = 'haven.language';
 /**
  * Strings live beside the screens that use them: `src/app/locales/<lang>.json` for the shell and
  * `src/features/<feature>/locales/<lang>.json` for each feature, each file's top-level key being
- * its feature's name; the obligations' titles, which every feature shows, in `src/app/obligations/`.
+ * its feature's name; the obligations' titles, which every feature shows and the server prints, come
+ * from core (`@haven/core/obligation-titles`, all four languages: a few kilobytes).
  * They are merged at start, one language at a time, so several people add
  * strings without touching a shared file and a screen never ships the other languages.
  */
-const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', './obligations/*.json', '../offline/locales/*.json', '../features/*/locales/*.json']);
+const sources = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*.json', '../offline/locales/*.json', '../features/*/locales/*.json']);
 
 const loaded = new Set<Language>();
 
@@ -22,6 +24,7 @@ async function loadLanguage(language: Language): Promise<void> {
   const files = Object.entries(sources).filter(([path]) => path.endsWith(`/${language}.json`));
   const bundles = await Promise.all(files.map(([, load]) => load()));
   for (const bundle of bundles) i18next.addResourceBundle(language, 'translation', bundle.default, true, false);
+  i18next.addResourceBundle(language, 'translation', OBLIGATION_TITLE_BUNDLES[language], true, false);
   loaded.add(language);
 }
 

@@ -4,12 +4,12 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// One title per obligation code, from one place: src/app/obligations/<lang>.json. A feature that
+// One title per obligation code, from one place: core's src/obligation-titles/<lang>.json. A feature that
 // kept its own table of titles would let one duty go by several names across screens.
 
 const LANGUAGES = ['en', 'fr', 'es', 'ar'] as const;
 const SRC = fileURLToPath(new URL('..', import.meta.url));
-const HOME = join(SRC, 'app', 'obligations');
+const HOME = fileURLToPath(new URL('../../../core/src/obligation-titles', import.meta.url));
 
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

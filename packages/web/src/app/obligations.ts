@@ -2,8 +2,8 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
 /**
- * Every screen names an obligation by one title, kept in one place: `src/app/obligations/<lang>.json`
- * (`obligations.titles.<code>`, loaded at start with the shell's strings). No feature keeps titles
+ * Every screen names an obligation by one title, kept in one place: core's `obligation-titles/<lang>.json`
+ * (`obligations.titles.<code>`, merged into the strings at start; the server prints the same titles). No feature keeps titles
  * of its own (the strings test checks), so a case page, the supervisor's queue, the oversight body's
  * queue, the indicators and the referral inbox never call the same duty by different names.
  * A code a jurisdiction's profile added has no title here and shows as it is.

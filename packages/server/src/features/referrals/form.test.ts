@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test-support/databases.js';
 import { printedIn, renderReferralForm } from './form.js';
+import { obligationTitleIn } from '@haven/core/obligation-titles';
 import { bytesOf, pdfText, referralWorld, type ReferralWorld } from './test-support/world.js';
 
 // The printable referral form carries the reference, the service and dueBy, and
@@ -50,6 +51,9 @@ describe.each(await databaseKinds())('the printable referral form on %s', (kind)
     expect(text).toContain('Tesfaye');
     expect(text).toContain('ti; en');
     expect(text).toContain('Intends to claim asylum');
+    // The obligations it fulfils by the titles every screen uses, not by bare codes.
+    expect(referral.obligations.length).toBeGreaterThan(0);
+    for (const code of referral.obligations) expect(text).toContain(`${obligationTitleIn('en', code)} (${code})`);
     // Not shared: neither in the text a reader sees nor anywhere in the bytes.
     for (const unshared of ['777 0042', 'container 17', 'Kufra']) {
       expect(text).not.toContain(unshared);

@@ -1,4 +1,5 @@
 import { SERVICE_WORDS, type FieldGroup, type ServiceType } from '@haven/core';
+import { obligationTitleIn } from '@haven/core/obligation-titles';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -110,7 +111,8 @@ export function renderReferralForm(content: ReferralFormContent, options: { comp
   line('Urgency', content.urgency);
   line('Due by', when(content.dueBy));
   line('Status', content.status);
-  line('Fulfils', content.obligations.length > 0 ? content.obligations.join(', ') : 'none named');
+  // The obligations by the titles every screen uses (one title per code), the code beside for the record.
+  line('Fulfils', content.obligations.length > 0 ? content.obligations.map((code) => `${obligationTitleIn('en', code)} (${code})`).join(', ') : 'none named');
   line('Shared on', content.basis);
   if (content.reason !== null) line('Reason', content.reason);
 
