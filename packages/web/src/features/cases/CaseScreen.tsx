@@ -106,7 +106,8 @@ function CaseScreenContent() {
           <Link to="/cases">{t('cases.backToList')}</Link>
         </p>
       ) : null}
-      <h1>{personName(person.data?.fields) ?? t('cases.unnamed', { id: shortId(personId) })}</h1>
+      {/* Until the record arrives the heading says so: "no name recorded" would be a claim about the record. */}
+      <h1>{person.data === undefined ? t('cases.loading') : (personName(person.data.fields) ?? t('cases.unnamed', { id: shortId(personId) }))}</h1>
       <ProblemAlert error={person.error ?? kase.error} />
       <MergedIntoNotice
         state={merged.data}

@@ -142,7 +142,7 @@ describe('a first responder registers a boat with no network', () => {
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await first.getByRole('link', { name: 'Salma Idris' }).click();
     await page.getByTestId('todo').waitFor();
-    expect(await page.locator('h1').innerText()).toBe('Salma Idris');
+    await page.getByRole('heading', { name: 'Salma Idris', level: 1 }).waitFor();
     await page.getByTestId('todo-item').first().waitFor();
     expect(await page.getByTestId('todo-item').first().getAttribute('data-code')).toBe('life.emergency_care');
   });
