@@ -107,7 +107,7 @@ function CaseScreenContent() {
         </p>
       ) : null}
       {/* Until the record arrives the heading says so: "no name recorded" would be a claim about the record. */}
-      <h1>{person.data === undefined ? t('cases.loading') : (personName(person.data.fields) ?? t('cases.unnamed', { id: shortId(personId) }))}</h1>
+      <h1>{person.data === undefined && !person.error ? t('cases.loading') : (personName(person.data?.fields) ?? t('cases.unnamed', { id: shortId(personId) }))}</h1>
       <ProblemAlert error={person.error ?? kase.error} />
       <MergedIntoNotice
         state={merged.data}
