@@ -10,7 +10,7 @@ import { bytesOf, pdfText, referralWorld, type ReferralWorld } from './test-supp
 describe.each(await databaseKinds())('the printable referral form on %s', (kind) => {
   let w: ReferralWorld;
   let personId: string;
-  let referral: { id: string; version: number; reference: string; dueBy: string };
+  let referral: { id: string; version: number; reference: string; dueBy: string; obligations: string[] };
 
   beforeAll(async () => {
     w = await referralWorld(kind);
