@@ -175,14 +175,21 @@ export function IntakeQueue() {
   );
 }
 
-export default function IntakeScreen() {
+/** The screen's own words are read inside SupervisionStrings, so the title shows once they have loaded. */
+function IntakeScreenContent() {
   const { t } = useTranslation();
   return (
+    <div className="page desk">
+      <h1>{t('supervision.intake.title')}</h1>
+      <IntakeQueue />
+    </div>
+  );
+}
+
+export default function IntakeScreen() {
+  return (
     <SupervisionStrings>
-      <div className="page desk">
-        <h1>{t('supervision.intake.title')}</h1>
-        <IntakeQueue />
-      </div>
+      <IntakeScreenContent />
     </SupervisionStrings>
   );
 }

@@ -36,7 +36,7 @@ describe('the intake queue in Chromium', () => {
     const { page } = web;
     await web.signIn('supervisor.intake');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Intake' }).click();
-    await page.getByRole('heading', { name: 'Intake', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Intake', exact: true, level: 1 }).waitFor();
     const table = page.getByRole('table', { name: 'Cases without an officer' });
     const rows = table.locator('tbody tr');
     await rows.first().waitFor();
