@@ -15,7 +15,7 @@ import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { personName, shortId, type Case, type Person } from './model';
+import { personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
@@ -93,8 +93,10 @@ function CaseScreenContent() {
     void invalidate(...staleAfter.recordsMoved(personId, { mergedAway: mergedAwayNow }), ...others.map(queryKeys.person));
   };
   // A to-do's action opens its form below, prefilled; each press is a new ask (the same one twice included).
-  const [assistAsked, setAssistAsked] = useState<{ type: AssistanceType; attempt: number }>();
-  const [referAsked, setReferAsked] = useState<{ service: ServiceType; attempt: number }>();
+  const [asked, setAsked] = useState<CaseAsk>();
+  const act = (action: CaseAction) => setAsked((previous) => ({ ...action, attempt: (previous?.attempt ?? 0) + 1 }));
+  const assistAsked = asked?.kind === 'assist' ? { type: asked.type as AssistanceType, attempt: asked.attempt } : undefined;
+  const referAsked = asked?.kind === 'refer' ? { service: asked.service as ServiceType, attempt: asked.attempt } : undefined;
   const me = useMe();
   const mayManage = me.permissions.includes('case:manage');
   const caseList = screensFor(me.role).some((screen) => screen.path === 'cases');
@@ -120,8 +122,7 @@ function CaseScreenContent() {
         <ToDoSection
           obligations={obligations.data}
           error={obligations.error}
-          onAssist={(type) => setAssistAsked((previous) => ({ type, attempt: (previous?.attempt ?? 0) + 1 }))}
-          onRefer={(service) => setReferAsked((previous) => ({ service, attempt: (previous?.attempt ?? 0) + 1 }))}
+          onAct={act}
         />
       )}
       <CaseFacts person={person.data} kase={kase.data} mayChange={mayManage && !mergedAway} />

@@ -1,4 +1,4 @@
-import type { AssistanceType, ServiceType } from '@haven/core/codes';
+import type { Permission } from '@haven/core/codes';
 import { useId } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useNow } from './clock';
-import { isOverdue, obligationActions, obligationName, type Obligation } from './model';
+import { isOverdue, obligationActions, obligationName, type CaseAction, type Obligation, type RecordAction } from './model';
 import { useDisplayNames } from './PersonFacts';
 
 const ACTIVE = new Set(['open', 'overdue']);
@@ -19,21 +19,28 @@ export function toDo(obligations: readonly Obligation[]): { due: Obligation[]; s
   return { due, standing };
 }
 
+/** Who may make each record that fulfils an obligation (the server's permission for its route). */
+export const RECORD_PERMISSION: Record<RecordAction, Permission> = {
+  detention_end: 'case:manage',
+  consular_notification: 'case:manage',
+  justice_link: 'case:manage',
+  incident: 'incident:write',
+  age_assessment: 'case:manage',
+};
+
 /**
  * What the case page opens on: what is to be done, the earliest deadline first, each with the
- * action that fulfils it (the assistance form or the referral form, prefilled, further down the
- * page), or, when it is done elsewhere, where. Standing obligations are the protections in force.
+ * action that fulfils it (the form that records it, prefilled, further down the page), or, for a
+ * user who may not make that record, who does. Standing obligations are the protections in force.
  */
 export function ToDoSection({
   obligations,
   error,
-  onAssist,
-  onRefer,
+  onAct,
 }: {
   obligations: Obligation[] | undefined;
   error: unknown;
-  onAssist: (type: AssistanceType) => void;
-  onRefer: (service: ServiceType) => void;
+  onAct: (action: CaseAction) => void;
 }) {
   const { t } = useTranslation();
   const names = useDisplayNames();
@@ -46,7 +53,7 @@ export function ToDoSection({
       {obligations && due.length === 0 ? <p data-testid="todo-none">{t('cases.todo.none')}</p> : null}
       <ol className="case-obligations">
         {due.map((obligation) => (
-          <ToDoItem key={obligation.id} obligation={obligation} onAssist={onAssist} onRefer={onRefer} />
+          <ToDoItem key={obligation.id} obligation={obligation} onAct={onAct} />
         ))}
       </ol>
       {standing.length > 0 ? (
@@ -59,7 +66,7 @@ export function ToDoSection({
 }
 
 /** One thing to do: its deadline, and a button for each record that would fulfil it. */
-function ToDoItem({ obligation, onAssist, onRefer }: { obligation: Obligation; onAssist: (type: AssistanceType) => void; onRefer: (service: ServiceType) => void }) {
+function ToDoItem({ obligation, onAct }: { obligation: Obligation; onAct: (action: CaseAction) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const now = useNow();
@@ -83,24 +90,33 @@ function ToDoItem({ obligation, onAssist, onRefer }: { obligation: Obligation; o
       <p className="case-todo-actions">
         {permissions.includes('assistance:write')
           ? actions.assistance.map((type) => (
-              <Button key={type} className="button button-primary" data-testid={`todo-assist-${type}`} onPress={() => onAssist(type as AssistanceType)} aria-describedby={nameId}>
+              <Button key={type} className="button button-primary" data-testid={`todo-assist-${type}`} onPress={() => onAct({ kind: 'assist', type })} aria-describedby={nameId}>
                 {t('cases.todo.assist', { what: t(`cases.assistanceTypes.${type}`, { defaultValue: type }) })}
               </Button>
             ))
           : null}
         {permissions.includes('referral:send')
           ? actions.referral.map((service) => (
-              <Button key={service} className="button button-primary" data-testid={`todo-refer-${service}`} onPress={() => onRefer(service as ServiceType)} aria-describedby={nameId}>
+              <Button key={service} className="button button-primary" data-testid={`todo-refer-${service}`} onPress={() => onAct({ kind: 'refer', service })} aria-describedby={nameId}>
                 {t('cases.todo.refer', { service: t(`cases.services.${service}`, { defaultValue: service }) })}
               </Button>
             ))
           : null}
+        {actions.record
+          .filter((what) => permissions.includes(RECORD_PERMISSION[what]))
+          .map((what) => (
+            <Button key={what} className="button button-primary" data-testid={`todo-record-${what}`} onPress={() => onAct({ kind: 'record', what, obligation: obligation.code })} aria-describedby={nameId}>
+              {t(`cases.todo.record.${what}`)}
+            </Button>
+          ))}
       </p>
-      {actions.elsewhere.map((where) => (
-        <p key={where} className="case-basis">
-          {t(`cases.todo.elsewhere.${where}`)}
-        </p>
-      ))}
+      {actions.record
+        .filter((what) => !permissions.includes(RECORD_PERMISSION[what]))
+        .map((what) => (
+          <p key={what} className="case-basis">
+            {t(`cases.todo.elsewhere.${what}`)}
+          </p>
+        ))}
     </li>
   );
 }

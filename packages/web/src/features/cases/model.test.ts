@@ -32,12 +32,15 @@ describe('the case model', () => {
   });
 
   it('reads what fulfils an obligation into the actions the case page offers', () => {
-    expect(obligationActions({ assistance: ['emergency_medical'] })).toEqual({ assistance: ['emergency_medical'], referral: [], elsewhere: [], standing: false });
+    expect(obligationActions({ assistance: ['emergency_medical'] })).toEqual({ assistance: ['emergency_medical'], referral: [], record: [], standing: false });
     expect(obligationActions({ assistance: ['rights_information'], referral: 'victim_support', withConsent: true })).toMatchObject({ assistance: ['rights_information'], referral: ['victim_support'] });
     expect(obligationActions({ referral: ['maternal_health', 'gbv_services'] }).referral).toEqual(['maternal_health', 'gbv_services']);
-    expect(obligationActions({ justiceLink: 'witness', referral: 'witness_protection' })).toMatchObject({ referral: ['witness_protection'], elsewhere: ['justice_link'] });
-    expect(obligationActions({ detentionEnded: true }).elsewhere).toEqual(['detention']);
+    expect(obligationActions({ justiceLink: 'witness', referral: 'witness_protection' })).toMatchObject({ referral: ['witness_protection'], record: ['justice_link'] });
+    expect(obligationActions({ detentionEnded: true }).record).toEqual(['detention_end']);
+    expect(obligationActions({ incidentRecorded: true }).record).toEqual(['incident']);
+    // The consular post is notified on the case page, not referred to a provider.
+    expect(obligationActions({ referral: 'consular' })).toMatchObject({ referral: [], record: ['consular_notification'] });
     expect(obligationActions({ standing: true }).standing).toBe(true);
-    expect(obligationActions(null)).toEqual({ assistance: [], referral: [], elsewhere: [], standing: false });
+    expect(obligationActions(null)).toEqual({ assistance: [], referral: [], record: [], standing: false });
   });
 });

@@ -38,14 +38,21 @@ export function isOverdue(obligation: Pick<ObligationView, 'status' | 'dueBy'>, 
   return obligation.status === 'open' && obligation.dueBy !== null && Date.parse(obligation.dueBy) < now.getTime();
 }
 
-/** What fulfils an open obligation, as the case page offers it: the forms that do it, and what is done elsewhere. */
+/**
+ * A record other than assistance or a referral that fulfils an obligation, each made by its own form
+ * on the case page: the end of a detention, the notification sent to the consular post, the person
+ * linked to an investigation (as witness), the incident recorded, the age assessment.
+ */
+export type RecordAction = 'detention_end' | 'consular_notification' | 'justice_link' | 'incident' | 'age_assessment';
+
+/** What fulfils an open obligation, as the case page offers it: the forms that do it. */
 export interface ObligationActions {
   /** Assistance of one of these types, recorded on this page. */
   assistance: string[];
   /** A referral to one of these services, made on this page. */
   referral: string[];
-  /** Done outside this page: a justice link (its role), the end of a detention, an incident recorded. */
-  elsewhere: ('justice_link' | 'detention' | 'incident')[];
+  /** Another record that fulfils it, each made on this page by its own form. */
+  record: RecordAction[];
   /** No record discharges it: a protection that stands while its trigger holds. */
   standing: boolean;
 }
@@ -54,9 +61,28 @@ export interface ObligationActions {
 export function obligationActions(fulfilledBy: unknown): ObligationActions {
   const by = typeof fulfilledBy === 'object' && fulfilledBy !== null ? (fulfilledBy as Record<string, unknown>) : {};
   const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-  const elsewhere: ObligationActions['elsewhere'] = [];
-  if (typeof by.justiceLink === 'string') elsewhere.push('justice_link');
-  if (by.detentionEnded === true) elsewhere.push('detention');
-  if (by.incidentRecorded === true) elsewhere.push('incident');
-  return { assistance: strings(by.assistance), referral: strings(by.referral), elsewhere, standing: by.standing === true };
+  const record: RecordAction[] = [];
+  let referral = strings(by.referral);
+  // The notification sent to the post is what delivers a consular "referral" (the server counts it so):
+  // the officer records the notification, not a referral to a provider.
+  if (referral.includes('consular')) {
+    referral = referral.filter((service) => service !== 'consular');
+    record.push('consular_notification');
+  }
+  if (typeof by.justiceLink === 'string') record.push('justice_link');
+  if (by.detentionEnded === true) record.push('detention_end');
+  if (by.incidentRecorded === true) record.push('incident');
+  return { assistance: strings(by.assistance), referral, record, standing: by.standing === true };
+}
+
+/** What a to-do's button asks the case page to open, prefilled; each press is a new ask (`attempt`). */
+export type CaseAction =
+  | { kind: 'assist'; type: string }
+  | { kind: 'refer'; service: string }
+  | { kind: 'record'; what: RecordAction; obligation: string };
+export type CaseAsk<A extends CaseAction = CaseAction> = A & { attempt: number };
+
+/** The ask for one record form, or undefined when the ask is for another form. */
+export function askFor(asked: CaseAsk | undefined, what: RecordAction): CaseAsk<Extract<CaseAction, { kind: 'record' }>> | undefined {
+  return asked?.kind === 'record' && asked.what === what ? asked : undefined;
 }
