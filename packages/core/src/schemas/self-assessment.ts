@@ -9,8 +9,9 @@ export const selfAssessmentMeasureSchema = z
   .object({
     indicator: z.enum(EVIDENCE_INDICATOR_IDS as [string, ...string[]]),
     description: z.string(),
-    numerator: z.number().int(),
-    denominator: z.number().int(),
+    numerator: z.number().int().nullable().describe('Cases that meet the measure; null when suppressed'),
+    denominator: z.number().int().nullable().describe('Cases measured; null when fewer than the threshold'),
+    suppressed: z.boolean().describe('A part of the share is under the small-cell threshold: the share is not published'),
   })
   .meta({ id: 'SelfAssessmentMeasure' });
 
@@ -23,6 +24,7 @@ export const selfAssessmentAnswerSchema = z
     reviewDate: z.string().nullable(),
     version: z.number().int(),
     answeredBy: z.uuid(),
+    answeredByName: z.string().nullable().describe("The answering user's display name"),
     answeredAt: z.string(),
   })
   .meta({ id: 'SelfAssessmentAnswer' });
@@ -55,7 +57,8 @@ export const selfAssessmentViewSchema = z
   .object({
     jurisdiction: z.string().describe('The SOP profile id: answers are kept per jurisdiction'),
     jurisdictionName: z.string(),
-    measuredAt: z.string(),
+    measuredAt: z.string().describe('The measures count every record up to this instant'),
+    threshold: z.number().int().describe('The small-cell threshold k in force: a share with a part under k is not published'),
     counts: countsSchema,
     items: z.array(selfAssessmentItemSchema),
     gaps: z.array(z.object({ area: z.enum(SELF_ASSESSMENT_AREAS), gaps: z.array(z.string()).describe('Item ids absent, then partly in place'), unanswered: z.array(z.string()) })),
@@ -64,7 +67,6 @@ export const selfAssessmentViewSchema = z
   .meta({ id: 'SelfAssessment' });
 export type SelfAssessmentView = z.infer<typeof selfAssessmentViewSchema>;
 
-
 /** Haven's own evidence measures, computed now. */
-export const selfAssessmentEvidenceSchema = z.object({ measuredAt: z.string(), measures: z.array(selfAssessmentMeasureSchema) });
+export const selfAssessmentEvidenceSchema = z.object({ measuredAt: z.string(), threshold: z.number().int(), measures: z.array(selfAssessmentMeasureSchema) });
 export type SelfAssessmentEvidence = z.infer<typeof selfAssessmentEvidenceSchema>;

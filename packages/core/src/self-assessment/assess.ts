@@ -50,6 +50,8 @@ export interface SelfAssessmentAnswer {
   reviewDate: string | null;
   version: number;
   answeredBy: string;
+  /** The answering user's name, for people to read (null when unknown). */
+  answeredByName: string | null;
   answeredAt: string;
 }
 

@@ -14,6 +14,7 @@ const answer = (itemId: string, status: SelfAssessmentAnswer['status'], extra: P
   reviewDate: null,
   version: 1,
   answeredBy: 'coordinator',
+  answeredByName: 'The coordinator',
   answeredAt: '2026-03-01T06:00:00.000Z',
   ...extra,
 });

@@ -1,4 +1,4 @@
-import { AREA_WORDS, STATUS_WORDS, UNODC_TOOLS, type AssessedItem, type GapReport } from '@haven/core';
+import { AREA_WORDS, STATUS_WORDS, UNODC_TOOLS, type AssessedItem, type EvidenceIndicator, type GapReport } from '@haven/core';
 import PDFDocument from 'pdfkit';
 
 // The gap report (DOMAIN.md section 11): what is absent or partly in place, per area of the
@@ -11,14 +11,20 @@ export interface GapReportContent {
   measuredAt: string;
   preparedBy: string;
   report: GapReport;
+  /** The small-cell threshold in force, and the measures it suppressed (said so, never shown as 0). */
+  k: number;
+  suppressed: readonly EvidenceIndicator[];
 }
 
 const basisOf = (entry: AssessedItem) => entry.item.basis.map((b) => (b.startsWith('seed ') ? `seed note para ${b.slice(5)}` : `Protocol ${b}`)).join('; ');
 
 /** The answer's evidence and Haven's own measure, in words. */
-function evidenceOf(entry: AssessedItem): string[] {
+function evidenceOf(entry: AssessedItem, content: GapReportContent): string[] {
   const lines: string[] = [];
   if (entry.answer?.evidence) lines.push(entry.answer.evidence);
+  if (entry.item.evidence && content.suppressed.includes(entry.item.evidence.indicator)) {
+    lines.push(`Measured in Haven: not published, as a part of the share is fewer than ${content.k} cases.`);
+  }
   if (entry.suggestion) {
     const measured = `Measured in Haven: ${entry.suggestion.reason}`;
     lines.push(entry.suggestion.status ? `${measured}, suggesting "${STATUS_WORDS[entry.suggestion.status].toLowerCase()}".` : `${measured}.`);
@@ -50,7 +56,7 @@ export function renderGapReportHtml(content: GapReportContent): string {
     entries
       .map((entry) => {
         const tool = UNODC_TOOLS[entry.item.tool];
-        return `<tr><td>${e(entry.item.id)}</td><td>${e(entry.item.text)}</td><td class="${entry.status}">${e(STATUS_WORDS[entry.status!])}</td><td>${e(basisOf(entry))}</td><td>${evidenceOf(entry).map(e).join('<br>') || '—'}</td><td>${e(entry.answer?.responsibleBody ?? '—')}</td><td>${e(entry.answer?.reviewDate ?? '—')}</td><td>${e(tool.title)}<br><span class="note">${e(tool.note)}</span></td></tr>`;
+        return `<tr><td>${e(entry.item.id)}</td><td>${e(entry.item.text)}</td><td class="${entry.status}">${e(STATUS_WORDS[entry.status!])}</td><td>${e(basisOf(entry))}</td><td>${evidenceOf(entry, content).map(e).join('<br>') || '—'}</td><td>${e(entry.answer?.responsibleBody ?? '—')}</td><td>${e(entry.answer?.reviewDate ?? '—')}</td><td>${e(tool.title)}<br><span class="note">${e(tool.note)}</span></td></tr>`;
       })
       .join('\n');
   const areas = report.areas
@@ -113,7 +119,7 @@ export function renderGapReportPdf(content: GapReportContent, options: { compres
       const tool = UNODC_TOOLS[entry.item.tool];
       doc.moveDown(0.4).font('Helvetica-Bold').text(`${entry.item.id} - ${STATUS_WORDS[entry.status!]}`, { continued: true }).font('Helvetica').text(`  ${entry.item.text}`);
       doc.text(`Basis: ${basisOf(entry)}`, { indent: 12 });
-      for (const line of evidenceOf(entry)) doc.text(`Evidence: ${safe(line)}`, { indent: 12 });
+      for (const line of evidenceOf(entry, content)) doc.text(`Evidence: ${safe(line)}`, { indent: 12 });
       if (entry.answer?.responsibleBody) doc.text(`Responsible body: ${safe(entry.answer.responsibleBody)}`, { indent: 12 });
       if (entry.answer?.reviewDate) doc.text(`Review by: ${entry.answer.reviewDate}`, { indent: 12 });
       doc.text(`Recommended tool: ${tool.title} (${tool.note})`, { indent: 12 });

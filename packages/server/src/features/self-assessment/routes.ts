@@ -7,16 +7,17 @@ import {
   selfAssessmentViewSchema,
   UNODC_TOOLS,
   type AssessedItem,
-  type Measure,
 } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
-import { GAP_REPORT_CSS, renderGapReportHtml, renderGapReportPdf } from './report.js';
-import { answerHistory, answerItem, evidence, reportForDownload, selfAssessment } from './service.js';
+import { GAP_REPORT_CSS, renderGapReportHtml, renderGapReportPdf, type GapReportContent } from './report.js';
+import { answerHistory, answerItem, evidence, reportForDownload, selfAssessment, type PublishedMeasure } from './service.js';
 
-const measureView = (measure: Measure) => ({ ...measure, description: EVIDENCE_INDICATORS[measure.indicator] });
+const measureView = (measure: PublishedMeasure) => ({ ...measure, description: EVIDENCE_INDICATORS[measure.indicator] });
 
-function itemView(entry: AssessedItem) {
+/** An item as answered: its measure is the published one (suppressed or not), never the raw counts. */
+function itemView(entry: AssessedItem, measures: readonly PublishedMeasure[]) {
+  const measure = entry.item.evidence ? measures.find((m) => m.indicator === entry.item.evidence?.indicator) : undefined;
   return {
     id: entry.item.id,
     area: entry.item.area,
@@ -25,7 +26,7 @@ function itemView(entry: AssessedItem) {
     tool: { id: entry.item.tool, ...UNODC_TOOLS[entry.item.tool] },
     evidenceRule: entry.item.evidence ?? null,
     answer: entry.answer,
-    measure: entry.measure ? measureView(entry.measure) : null,
+    measure: measure ? measureView(measure) : null,
     suggestion: entry.suggestion,
     status: entry.status,
     source: entry.source,
@@ -33,6 +34,15 @@ function itemView(entry: AssessedItem) {
     reviewDue: entry.reviewDue,
   };
 }
+
+const reportContent = (view: Awaited<ReturnType<typeof reportForDownload>>): GapReportContent => ({
+  jurisdictionName: view.jurisdictionName,
+  measuredAt: view.measuredAt,
+  preparedBy: view.preparedBy,
+  report: view.report,
+  k: view.k,
+  suppressed: view.measures.filter((m) => m.suppressed).map((m) => m.indicator),
+});
 
 const itemParams = z.strictObject({ itemId: z.string().regex(/^(PR|PT|PV|CO)-\d{2}$/, 'must be an item id such as PT-05') });
 const reportSummary = 'The gap report: per area, what is absent or partly in place, with the Protocol article, the evidence (answer and measured), the responsible body, the review date and the recommended UNODC tool';
@@ -50,8 +60,9 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
         jurisdiction: view.jurisdiction,
         jurisdictionName: view.jurisdictionName,
         measuredAt: view.measuredAt,
+        threshold: view.k,
         counts: view.report.counts,
-        items: view.items.map(itemView),
+        items: view.items.map((entry) => itemView(entry, view.measures)),
         gaps: view.report.areas.map((a) => ({ area: a.area, gaps: a.gaps.map((g) => g.item.id), unanswered: a.unanswered.map((u) => u.item.id) })),
         contradicted: view.report.contradicted.map((c) => c.item.id),
       };
@@ -66,7 +77,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     },
     async () => {
       const result = await evidence(platform);
-      return { measuredAt: result.measuredAt, measures: result.measures.map(measureView) };
+      return { measuredAt: result.measuredAt, threshold: result.threshold, measures: result.measures.map(measureView) };
     },
   );
 
@@ -91,7 +102,10 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
         response: { 201: selfAssessmentItemSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(itemView(await answerItem(request.store, request.params.itemId, request.body))),
+    async (request, reply) => {
+      const answered = await answerItem(request.store, request.params.itemId, request.body);
+      return reply.code(201).send(itemView(answered.item, answered.measures));
+    },
   );
 
   app.get(
@@ -102,7 +116,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     },
     async (request, reply) => {
       const view = await reportForDownload(request.store, 'html');
-      return reply.type('text/html; charset=utf-8').send(renderGapReportHtml({ jurisdictionName: view.jurisdictionName, measuredAt: view.measuredAt, preparedBy: view.preparedBy, report: view.report }));
+      return reply.type('text/html; charset=utf-8').send(renderGapReportHtml(reportContent(view)));
     },
   );
 
@@ -118,7 +132,7 @@ export const selfAssessmentRoutes: Feature = (app, platform) => {
     },
     async (request, reply) => {
       const view = await reportForDownload(request.store, 'pdf');
-      const pdf = await renderGapReportPdf({ jurisdictionName: view.jurisdictionName, measuredAt: view.measuredAt, preparedBy: view.preparedBy, report: view.report });
+      const pdf = await renderGapReportPdf(reportContent(view));
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="gap-report-${view.jurisdiction}-${view.measuredAt.slice(0, 10)}.pdf"`)

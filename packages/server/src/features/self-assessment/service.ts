@@ -5,23 +5,28 @@ import {
   SELF_ASSESSMENT_ITEMS,
   selfAssessmentItem,
   type AssessedItem,
+  type EvidenceIndicator,
   type GapReport,
   type Measure,
   type SelfAssessmentAnswer,
   type SelfAssessmentAnswerInput,
   type SelfAssessmentStatus,
 } from '@haven/core';
+import { suppressShare } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
+import type { Queryable } from '../../platform/db/database.js';
 import type { SelfAssessmentAnswerTable } from '../../platform/db/schema.js';
 import { notFound, staleVersion } from '../../platform/http/problem.js';
 import { reportReader } from '../../platform/db/report-reader.js';
 import type { ScopedStore } from '../../store/scoped-store.js';
+import { staffNames } from '../identity/names.js';
+import { currentThreshold } from '../stats/service.js';
 import { answerRows, currentAnswerRows, insertAnswer, latestAnswerVersion, measureEvidence } from './store.js';
 
 // The self-assessment of one jurisdiction (the SOP profile in force): answers are versions, never
 // overwritten; evidence is measured on every read; the gap report is their join.
 
-function answerOf(row: SelfAssessmentAnswerTable): SelfAssessmentAnswer {
+function answerOf(row: SelfAssessmentAnswerTable, names: { user(id: string | null): string | null }): SelfAssessmentAnswer {
   return {
     itemId: row.item_id,
     status: row.status as SelfAssessmentStatus,
@@ -30,8 +35,37 @@ function answerOf(row: SelfAssessmentAnswerTable): SelfAssessmentAnswer {
     reviewDate: row.review_date,
     version: Number(row.answer_version),
     answeredBy: row.answered_by,
+    answeredByName: names.user(row.answered_by),
     answeredAt: row.answered_at,
   };
+}
+
+async function answersWithNames(q: Queryable, rows: SelfAssessmentAnswerTable[]): Promise<SelfAssessmentAnswer[]> {
+  const names = await staffNames(q, { users: rows.map((row) => row.answered_by), agencies: [] });
+  return rows.map((row) => answerOf(row, names));
+}
+
+/**
+ * A measure as it may leave the server (DOMAIN.md section 10: small cells never do): the share is
+ * published only when both of its parts (met, not met) are 0 or at least k; the number of cases
+ * measured only when it is at least k. Nothing measured (0 of 0) is said as it is.
+ */
+export interface PublishedMeasure {
+  indicator: EvidenceIndicator;
+  numerator: number | null;
+  denominator: number | null;
+  suppressed: boolean;
+}
+
+function publish(measure: Measure, k: number): PublishedMeasure {
+  if (measure.denominator === 0 || suppressShare(measure.numerator, measure.denominator, k) !== null) return { ...measure, suppressed: false };
+  return { indicator: measure.indicator, numerator: null, denominator: measure.denominator >= k ? measure.denominator : null, suppressed: true };
+}
+
+/** The measures with small cells suppressed under the threshold in force. */
+async function measured(platform: Platform, now: Date): Promise<{ k: number; measures: PublishedMeasure[] }> {
+  const [k, raw] = await Promise.all([currentThreshold(platform.database.db), measureEvidence(reportReader(platform.database), now)]);
+  return { k, measures: raw.map((measure) => publish(measure, k)) };
 }
 
 /** The assessment as evaluated: the route answers it as the core `SelfAssessmentView`, the gap report renders it. */
@@ -39,23 +73,30 @@ export interface MeasuredSelfAssessment {
   jurisdiction: string;
   jurisdictionName: string;
   measuredAt: string;
+  /** The small-cell threshold the measures were published under. */
+  k: number;
   items: AssessedItem[];
-  measures: Measure[];
+  measures: PublishedMeasure[];
   report: GapReport;
 }
 
-/** Everything the coordinator sees: every item with its answer, measure and suggestion, and the gap report. */
+/**
+ * Everything the coordinator sees: every item with its answer, measure and suggestion, and the gap
+ * report. A suppressed measure suggests nothing (a suggested status would give its share's range back).
+ */
 export async function selfAssessment(platform: Platform): Promise<MeasuredSelfAssessment> {
   const { db } = platform.database;
   const now = platform.clock();
-  const [answers, measures] = await Promise.all([currentAnswerRows(db, platform.profile.id).then((rows) => rows.map(answerOf)), measureEvidence(reportReader(platform.database), now)]);
-  const items = assessItems(SELF_ASSESSMENT_ITEMS, answers, measures, now.toISOString().slice(0, 10));
-  return { jurisdiction: platform.profile.id, jurisdictionName: platform.profile.name, measuredAt: now.toISOString(), items, measures, report: gapReport(items) };
+  const [answers, { k, measures }] = await Promise.all([currentAnswerRows(db, platform.profile.id).then((rows) => answersWithNames(db, rows)), measured(platform, now)]);
+  const shown = measures.flatMap((m) => (m.suppressed || m.numerator === null || m.denominator === null ? [] : [{ indicator: m.indicator, numerator: m.numerator, denominator: m.denominator }]));
+  const items = assessItems(SELF_ASSESSMENT_ITEMS, answers, shown, now.toISOString().slice(0, 10));
+  return { jurisdiction: platform.profile.id, jurisdictionName: platform.profile.name, measuredAt: now.toISOString(), k, items, measures, report: gapReport(items) };
 }
 
-export async function evidence(platform: Platform): Promise<{ measuredAt: string; measures: Measure[] }> {
+export async function evidence(platform: Platform): Promise<{ measuredAt: string; threshold: number; measures: PublishedMeasure[] }> {
   const now = platform.clock();
-  return { measuredAt: now.toISOString(), measures: await measureEvidence(reportReader(platform.database), now) };
+  const { k, measures } = await measured(platform, now);
+  return { measuredAt: now.toISOString(), threshold: k, measures };
 }
 
 function itemOrThrow(itemId: string) {
@@ -67,14 +108,15 @@ function itemOrThrow(itemId: string) {
 /** Every version of the answer to one item, newest first. */
 export async function answerHistory(platform: Platform, itemId: string): Promise<SelfAssessmentAnswer[]> {
   itemOrThrow(itemId);
-  return (await answerRows(platform.database.db, platform.profile.id, itemId)).map(answerOf);
+  const { db } = platform.database;
+  return answersWithNames(db, await answerRows(db, platform.profile.id, itemId));
 }
 
 /**
  * Records a new version of the answer to an item. The version it replaces must be the current one
  * (409 otherwise); the unique (jurisdiction, item, version) settles a race between two writers.
  */
-export async function answerItem(store: ScopedStore, itemId: string, input: SelfAssessmentAnswerInput): Promise<AssessedItem> {
+export async function answerItem(store: ScopedStore, itemId: string, input: SelfAssessmentAnswerInput): Promise<{ item: AssessedItem; measures: PublishedMeasure[] }> {
   const { platform } = store;
   const item = itemOrThrow(itemId);
   const jurisdiction = platform.profile.id;
@@ -97,7 +139,7 @@ export async function answerItem(store: ScopedStore, itemId: string, input: Self
     unit.record({ action: 'self_assessment.answered', recordType: 'self_assessment_item', recordId: itemId, fields: Object.keys(input).filter((k) => k !== 'previousVersion') });
   });
   const view = await selfAssessment(platform);
-  return view.items.find((entry) => entry.item.id === item.id) as AssessedItem;
+  return { item: view.items.find((entry) => entry.item.id === item.id) as AssessedItem, measures: view.measures };
 }
 
 /** The gap report for download, with the download audited (what the State says of itself travels). */
