@@ -55,6 +55,11 @@ export const queryKeys = {
   allegation: (allegationId: string) => ['oversight', 'allegation', allegationId] as const,
   auditTrail: (recordType: string, recordId: string) => ['oversight', 'audit', recordType, recordId] as const,
 
+  /** The self-assessment (items, answers, measures); its evidence and each item's history are under it. */
+  selfAssessment: () => ['self-assessment'] as const,
+  selfAssessmentEvidence: () => ['self-assessment', 'evidence'] as const,
+  selfAssessmentHistory: (itemId: string) => ['self-assessment', 'items', itemId, 'answers'] as const,
+
   investigations: (status?: string) => (status === undefined ? (['investigations'] as const) : (['investigations', status] as const)),
   investigation: (investigationId: string) => ['investigation', investigationId] as const,
 };
@@ -103,4 +108,6 @@ export const staleAfter = {
     queryKeys.personReferrals(personId),
     ...(mergedAway ? [queryKeys.agencyObligations(), queryKeys.openGuards()] : derivedFromFacts(personId)),
   ],
+  /** An answer is a new version: the item's status, the counts, the gaps and its history. */
+  selfAssessmentAnswered: () => [queryKeys.selfAssessment()],
 };
