@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // calling its store with the unit of work the scoped store gave it.
 const PERSONAL_TABLES = [
   'persons', 'person_match_keys', 'person_merges', 'cases', 'access_grants', 'encounters', 'family_links',
-  'identity_documents', 'age_assessments', 'screenings', 'detentions', 'consular_notifications', 'assistance',
+  'identity_documents', 'age_assessments', 'age_challenges', 'screenings', 'detentions', 'consular_notifications', 'assistance',
   'obligations', 'guard_overrides', 'case_actions', 'consents', 'referrals', 'justice_links', 'protection_measures',
   'incidents', 'allegations', 'legal_holds', 'erasure_requests', 'link_requests', 'service_gaps',
   'handovers',
@@ -28,7 +28,7 @@ const rawSql = { selector: "TaggedTemplateExpression[tag.name='sql']", message: 
 // functions (cases owns stage changes, notifications owns what lands on someone's list).
 const OWNERS = {
   identity: ['agencies', 'users', 'access_changes', 'recovery_codes', 'sessions', 'api_tokens', 'settings', 'conduct_versions', 'conduct_acceptances', 'unknown_login_attempts'],
-  persons: ['persons', 'family_links', 'identity_documents', 'age_assessments'],
+  persons: ['persons', 'family_links', 'identity_documents', 'age_assessments', 'age_challenges'],
   duplicates: ['person_match_keys', 'person_merges', 'link_requests'],
   encounters: ['encounters'],
   cases: ['cases', 'detentions', 'consular_notifications'],

@@ -50,6 +50,8 @@ export const PROBLEMS = {
   'access-change-decided': { status: 409, title: 'Conflict' },
   'access-change-outdated': { status: 409, title: 'Conflict' },
   'access-change-pending': { status: 409, title: 'Conflict' },
+  'age-challenge-decided': { status: 409, title: 'Conflict' },
+  'age-challenge-pending': { status: 409, title: 'Conflict' },
   'agency-exists': { status: 409, title: 'Conflict' },
   'agency-in-handover-rule': { status: 409, title: 'Conflict' },
   'allegation-closed': { status: 409, title: 'Conflict' },

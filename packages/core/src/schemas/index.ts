@@ -1,5 +1,6 @@
 export * from './common.js';
 export * from './person.js';
+export * from './age.js';
 export * from './operations.js';
 export * from './referrals.js';
 export * from './access.js';

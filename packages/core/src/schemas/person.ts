@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCOMPANIMENTS, BIRTH_DATE_PRECISIONS, FIELD_GROUPS, OBSERVED_INDICATORS, SEXES } from '../codes.js';
+import { ageChallengeViewSchema } from './age.js';
 import { calendarDateSchema, countryCodeSchema, languageCodeSchema, textSchema } from './common.js';
 
 /**
@@ -99,7 +100,18 @@ export type PersonView = Omit<z.infer<typeof personViewSchema>, 'fields'> & { fi
 // Parts of a person's record beside the person: identity-group data, answered whole or not at all.
 
 export const ageAssessmentViewSchema = z
-  .object({ id: z.uuid(), method: z.string(), assessedOn: z.string(), minAge: z.number().int(), maxAge: z.number().int(), assessor: z.string(), recordedBy: z.string(), createdAt: z.string() })
+  .object({
+    id: z.uuid(),
+    method: z.string(),
+    assessedOn: z.string(),
+    minAge: z.number().int(),
+    maxAge: z.number().int(),
+    assessor: z.string(),
+    recordedBy: z.string(),
+    createdAt: z.string(),
+    /** Reviews and appeals of this assessment, oldest first. */
+    challenges: z.array(ageChallengeViewSchema),
+  })
   .meta({ id: 'AgeAssessment' });
 export type AgeAssessmentView = z.infer<typeof ageAssessmentViewSchema>;
 

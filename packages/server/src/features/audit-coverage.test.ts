@@ -346,6 +346,16 @@ describe.each(await databaseKinds())('audit of every personal route on %s', (kin
           const id = await created(officer, `/api/persons/${personId}/detentions`, { place: 'Station', since: PAST, legalBasis: 'Law 1' });
           return { id, version: 1, personId };
         }
+        case 'age_assessment': {
+          const personId = await person();
+          const id = await created(officer, `/api/persons/${personId}/age-assessments`, { method: 'interview', assessedOn: '2026-03-01', minAge: 19, maxAge: 21, assessor: 'Coverage assessor' });
+          return { id, version: 1, personId };
+        }
+        case 'age_challenge': {
+          const assessment = await target('age_assessment');
+          const id = await created(officer, `/api/persons/${assessment.personId}/age-assessments/${assessment.id}/challenges`, { kind: 'appeal', lodgedOn: '2026-03-01', lodgedBy: 'person' });
+          return { id, version: 1, personId: assessment.personId! };
+        }
         case 'investigation': {
           const id = await created(await as('investigator'), '/api/investigations', { reference: `COVERAGE-${randomUUID().slice(0, 8)}` });
           return { id, version: await versionOf('investigations', id) };

@@ -206,6 +206,27 @@ describe.each(await databaseKinds())('authorization matrix on %s', (kind) => {
         const row = await db.selectFrom('detentions').select(['id', 'version']).where('person_id', '=', personId).orderBy('created_at').executeTakeFirstOrThrow();
         return { id: row.id, version: row.version, personId };
       }
+      case 'age_assessment': {
+        // The person's latest assessment (15–17: the matrix's person stays a child), made if none.
+        const personId = which === 'own' ? world.personA : world.personB;
+        const latest = await db.selectFrom('age_assessments').select('id').where('person_id', '=', personId).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+        if (latest) return { id: latest.id, version: 1, personId };
+        const id = randomUUID();
+        const at = server.platform.clock().toISOString();
+        await db.insertInto('age_assessments').values({ id, person_id: personId, method: 'interview', assessed_on: '2026-03-01', min_age: 15, max_age: 17, assessor: 'Matrix assessor', recorded_by: callerId, created_at: at }).execute();
+        return { id, version: 1, personId };
+      }
+      case 'age_challenge': {
+        // A fresh pending challenge of the person's latest assessment.
+        const { id: assessmentId, personId } = await target('age_assessment', which, callerId);
+        const id = randomUUID();
+        const at = server.platform.clock().toISOString();
+        await db
+          .insertInto('age_challenges')
+          .values({ id, assessment_id: assessmentId, kind: 'appeal', lodged_on: '2026-03-01', lodged_by: 'person', outcome: null, min_age: null, max_age: null, decided_on: null, decided_by: null, recorded_by: callerId, decision_recorded_by: null, version: 1, created_at: at, updated_at: at })
+          .execute();
+        return { id, version: 1, personId };
+      }
       case 'notification': {
         const id = randomUUID();
         const userId = which === 'own' ? callerId : world.userB;

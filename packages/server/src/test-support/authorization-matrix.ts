@@ -7,13 +7,13 @@ import { ROLES, type Role } from '@haven/core';
  */
 
 /** Records a route can target: the test makes one in the caller's agency and one in another. */
-export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'notification' | 'investigation' | 'justice_link' | 'protection_measure' | 'incident' | 'allegation' | 'provider' | 'pathway' | 'consent' | 'referral' | 'legal_hold';
+export type TargetKind = 'person' | 'agency' | 'user' | 'api_token' | 'encounter' | 'case' | 'obligation' | 'detention' | 'age_assessment' | 'age_challenge' | 'notification' | 'investigation' | 'justice_link' | 'protection_measure' | 'incident' | 'allegation' | 'provider' | 'pathway' | 'consent' | 'referral' | 'legal_hold';
 
 export interface Targets {
   /** The record's id, and its current version where the route needs one. */
   id: string;
   version: number;
-  /** The person a sub-record (detention) belongs to. */
+  /** The person a sub-record (detention, age assessment or challenge) belongs to. */
   personId?: string;
   /** Another record the request names (a pathway's provider). */
   relatedId?: string;
@@ -125,6 +125,16 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     callers: CASE_MANAGERS,
     target: { kind: 'person', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.id}/age-assessments`, body: { method: 'interview', assessedOn: '2026-03-01', minAge: 15, maxAge: 17, assessor: 'Matrix social worker' } }),
+  },
+  'POST /api/persons/:id/age-assessments/:assessmentId/challenges': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'age_assessment', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.personId}/age-assessments/${t!.id}/challenges`, body: { kind: 'appeal', lodgedOn: '2026-03-01', lodgedBy: 'legal_representative' } }),
+  },
+  'POST /api/persons/:id/age-challenges/:challengeId/decision': {
+    callers: CASE_MANAGERS,
+    target: { kind: 'age_challenge', crossAgency: false },
+    request: (t) => ({ path: `/api/persons/${t!.personId}/age-challenges/${t!.id}/decision`, body: { version: t!.version, outcome: 'upheld', decidedOn: '2026-03-01', decidedBy: 'Matrix review panel' } }),
   },
   'GET /api/persons/:id/age-assessments': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/age-assessments` }) },
   'POST /api/persons/:id/family-links': {

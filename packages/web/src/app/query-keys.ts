@@ -16,6 +16,8 @@ export const queryKeys = {
   guards: (personId: string) => ['person', personId, 'guards'] as const,
   assessment: (personId: string) => ['person', personId, 'assessment'] as const,
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
+  /** The person's age assessments, each with its reviews and appeals. */
+  ageAssessments: (personId: string) => ['person', personId, 'age-assessments'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   /** The service gaps the agency recorded (the supervisor's list). */
@@ -83,6 +85,8 @@ export const staleAfter = {
   caseFactsChanged: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId)],
   screeningSaved: (personId: string) => [queryKeys.screenings(personId), queryKeys.personCase(personId), ...derivedFromFacts(personId)],
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
+  /** An age assessment, a challenge of it or its decision: the age the engine uses may change. */
+  ageRecorded: (personId: string) => [queryKeys.ageAssessments(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
   /** Cases given to an officer: they leave the intake queue, their obligations go to the officer. */

@@ -1,4 +1,4 @@
-import type { AssessInput, AsylumClaimState, ConsularChoice, EncounterType, ObservedIndicator } from '@haven/core';
+import { ageDetermination, type AgeChallengeOutcome, type AgeDetermination, type AgeRecord, type AssessInput, type AsylumClaimState, type ConsularChoice, type EncounterType, type ObservedIndicator } from '@haven/core';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { AssistanceTable, DetentionTable, PersonTable } from '../../platform/db/schema.js';
 import { caseFileRows, type CaseFileUnit } from './store.js';
@@ -52,13 +52,20 @@ export async function loadCaseFacts(unit: CaseFileUnit, personIds: readonly stri
   const { cipher } = unit.platform;
   for (const ids of chunks(personIds)) {
     if (ids.length === 0) continue;
-    const { persons, screenings, assessments, detentions, assistance, notifications, referrals, links, incidents } = await caseFileRows(unit, ids);
+    const { persons, screenings, assessments, challenges, detentions, assistance, notifications, referrals, links, incidents } = await caseFileRows(unit, ids);
     const latestScreening = new Map<string, { v: number; indicators: string }>();
     for (const s of screenings) {
       const seen = latestScreening.get(s.person_id);
       if (!seen || s.screening_version > seen.v) latestScreening.set(s.person_id, { v: s.screening_version, indicators: s.indicators });
     }
-    const assessedAge = new Map(assessments.map((a) => [a.person_id, a.min_age]));
+    // The latest assessment of each person (rows come oldest first) with its challenges.
+    const latestAssessment = new Map<string, AgeRecord & { id: string }>(assessments.map((a) => [a.person_id, { id: a.id, minAge: a.min_age, challenges: [] }]));
+    const challengesOf = new Map<string, { outcome: AgeChallengeOutcome | null; minAge: number | null }[]>();
+    for (const c of challenges) challengesOf.set(c.assessment_id, [...(challengesOf.get(c.assessment_id) ?? []), { outcome: c.outcome as AgeChallengeOutcome | null, minAge: c.min_age }]);
+    const latestRecord = (personId: string): AgeRecord | undefined => {
+      const latest = latestAssessment.get(personId);
+      return latest && { minAge: latest.minAge, challenges: challengesOf.get(latest.id) ?? [] };
+    };
     const detentionOf = new Map<string, CaseFacts['detention']>();
     for (const d of detentions) {
       const current = detentionOf.get(d.person_id);
@@ -80,7 +87,7 @@ export async function loadCaseFacts(unit: CaseFileUnit, personIds: readonly stri
       ];
       // The exact date, not the plaintext age at the encounter: a year-only date reads differently here.
       const birth_date = cipher.decryptNullable(p.birth_date_enc, placeOf('persons', 'birth_date_enc', p.id));
-      const facts = buildFacts({ ...p, birth_date }, latestScreening.get(p.id)?.indicators, assessedAge.get(p.id), detentionOf.get(p.id), assistanceOf.get(p.id) ?? [], fromLinks);
+      const facts = buildFacts({ ...p, birth_date }, latestScreening.get(p.id)?.indicators, ageDetermination(latestRecord(p.id), p.age_claimed), detentionOf.get(p.id), assistanceOf.get(p.id) ?? [], fromLinks);
       facts.consularNotifications = notifications.filter((n) => n.person_id === p.id).map((n) => ({ id: n.id, sent_at: n.sent_at }));
       facts.completedReferrals = referrals.filter((r) => r.person_id === p.id).map((r) => ({ id: r.id, service_type: r.service_type, completed_at: r.completed_at ?? '' }));
       facts.justiceLinks = personLinks.map((l) => ({ id: l.id, role: l.role, created_at: l.created_at }));
@@ -120,7 +127,7 @@ export function factsOfNewPerson(
   return buildFacts(
     { ...person, birth_date: birthDate, encounter_type: encounter?.type ?? null, occurred_at: encounter?.occurred_at ?? null, ...caseRow },
     indicators,
-    undefined,
+    ageDetermination(undefined, person.age_claimed),
     undefined,
     [],
   );
@@ -129,17 +136,20 @@ export function factsOfNewPerson(
 function buildFacts(
   p: PersonFactsRow,
   indicators: string | undefined,
-  assessedMinAge: number | undefined,
+  determination: AgeDetermination,
   detention: CaseFacts['detention'],
   assistance: CaseFacts['assistance'],
   linkedIndicators: readonly string[] = [],
 ): CaseFacts {
   const encounteredAt = p.occurred_at ?? p.created_at;
   const languages = JSON.parse(p.languages) as string[];
-  // An age assessment settles a dispute with the lower bound of its range; until then a
-  // disputed age keeps the benefit of the doubt (the engine treats the claimed minor as a child).
-  const settled = assessedMinAge !== undefined;
-  const age = settled ? assessedMinAge : p.birth_date ? ageAt(p.birth_date, p.birth_date_precision, new Date(encounteredAt)) : undefined;
+  // An age assessment settles a dispute with the lower bound of its range (or what a decision on
+  // its challenge set) once the determination is final; until then a disputed age keeps the benefit
+  // of the doubt (the engine treats the claimed minor as a child). A challenge pending (review or
+  // appeal) leaves it not final: the age is disputed again, whatever the assessment found.
+  const settled = determination.state === 'final';
+  const age = determination.age ?? (p.birth_date ? ageAt(p.birth_date, p.birth_date_precision, new Date(encounteredAt)) : undefined);
+  const disputed = determination.state === 'pending' || (p.age_disputed === 1 && !settled);
   const input: AssessInput = {
     encounteredAt,
     ...(p.encounter_type ? { encounterType: p.encounter_type as EncounterType } : {}),
@@ -147,7 +157,7 @@ function buildFacts(
       sex: p.sex as 'male' | 'female' | 'unknown',
       ...(age !== undefined ? { age } : {}),
       ...(p.age_claimed !== null ? { ageClaimed: p.age_claimed } : {}),
-      ageDisputed: p.age_disputed === 1 && !settled,
+      ageDisputed: disputed,
       ...(p.accompaniment ? { accompaniment: p.accompaniment as 'adult' } : {}),
       ...(p.nationality ? { nationality: p.nationality } : {}),
       languages,

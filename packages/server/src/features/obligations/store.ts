@@ -46,7 +46,16 @@ export async function caseFileRows(unit: CaseFileUnit, ids: readonly string[]) {
     .where('persons.merged_into', 'is', null)
     .execute();
   const screenings = await q.selectFrom('screenings').select(['person_id', 'screening_version', 'indicators']).where('person_id', 'in', ids).execute();
-  const assessments = await q.selectFrom('age_assessments').select(['person_id', 'min_age', 'created_at']).where('person_id', 'in', ids).orderBy('created_at').execute();
+  const assessments = await q.selectFrom('age_assessments').select(['id', 'person_id', 'min_age', 'created_at']).where('person_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+  // Reviews and appeals of those assessments: one pending keeps the age disputed.
+  const challenges = await q
+    .selectFrom('age_challenges')
+    .innerJoin('age_assessments', 'age_assessments.id', 'age_challenges.assessment_id')
+    .select(['age_challenges.assessment_id', 'age_challenges.outcome', 'age_challenges.min_age'])
+    .where('age_assessments.person_id', 'in', ids)
+    .orderBy('age_challenges.created_at')
+    .orderBy('age_challenges.id')
+    .execute();
   const detentions = await q.selectFrom('detentions').select(['id', 'person_id', 'since', 'until']).where('person_id', 'in', ids).orderBy('since').execute();
   const assistance = await q.selectFrom('assistance').select(['id', 'person_id', 'type', 'language', 'given_at']).where('person_id', 'in', ids).execute();
   const notifications = await q.selectFrom('consular_notifications').select(['id', 'person_id', 'sent_at']).where('person_id', 'in', ids).execute();
@@ -59,7 +68,7 @@ export async function caseFileRows(unit: CaseFileUnit, ids: readonly string[]) {
     .execute();
   const links = await q.selectFrom('justice_links').select(['id', 'person_id', 'role', 'created_at']).where('person_id', 'in', ids).execute();
   const incidents = await q.selectFrom('incidents').select(['id', 'person_id', 'kind', 'created_at']).where('person_id', 'in', ids).execute();
-  return { persons, screenings, assessments, detentions, assistance, notifications, referrals, links, incidents };
+  return { persons, screenings, assessments, challenges, detentions, assistance, notifications, referrals, links, incidents };
 }
 
 export type CaseFileRows = Awaited<ReturnType<typeof caseFileRows>>;

@@ -1,10 +1,17 @@
-import type { AgeAssessmentView, FamilyLinkView, FieldGroup, IdentityDocumentView } from '@haven/core';
+import type { AgeAssessmentView, AgeChallengeDecision, AgeChallengeInput, AgeChallengeOutcome, AgeChallengeView, FamilyLinkView, FieldGroup, IdentityDocumentView } from '@haven/core';
+import type { AgeChallengeTable } from '../../platform/db/schema.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import { newRecordId } from '../../platform/db/record-id.js';
-import { conflict, forbidden, unprocessable } from '../../platform/http/problem.js';
+import { conflict, forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import {
   ageAssessmentRows,
+  ageChallengeRows,
+  ageClaimedOf,
+  findAgeAssessment,
+  findAgeChallenge,
+  insertAgeChallenge,
+  latestAgeAssessmentId,
   familyLinkExists,
   familyLinkRows,
   identityDocumentRows,
@@ -16,7 +23,10 @@ import {
 // Parts of a person's record beside the person row: age assessments, family links, identity
 // documents. All are identity-group data.
 
-/** Settles an age dispute: from now on the lower bound of the range is the person's age for the engine. */
+/**
+ * Settles an age dispute unless it is contested: the lower bound of the range is the person's age for
+ * the engine; a challenge lodged against it (lodgeAgeChallenge) keeps the dispute until decided.
+ */
 export async function recordAgeAssessment(
   store: ScopedStore,
   personId: string,
@@ -31,7 +41,102 @@ export async function recordAgeAssessment(
     await insertAgeAssessment(unit, row);
     unit.record({ action: 'age_assessment.create', recordType: 'age_assessment', recordId: id, fields: Object.keys(input) });
     unit.factsChanged([personId]);
-    return { id, method: row.method, assessedOn: row.assessed_on, minAge: row.min_age, maxAge: row.max_age, assessor: row.assessor, recordedBy: row.recorded_by, createdAt: at };
+    return { id, method: row.method, assessedOn: row.assessed_on, minAge: row.min_age, maxAge: row.max_age, assessor: row.assessor, recordedBy: row.recorded_by, createdAt: at, challenges: [] };
+  });
+}
+
+function challengeView(r: AgeChallengeTable): AgeChallengeView {
+  return {
+    id: r.id,
+    assessmentId: r.assessment_id,
+    kind: r.kind as AgeChallengeView['kind'],
+    lodgedOn: r.lodged_on,
+    lodgedBy: r.lodged_by as AgeChallengeView['lodgedBy'],
+    outcome: r.outcome as AgeChallengeOutcome | null,
+    minAge: r.min_age,
+    maxAge: r.max_age,
+    decidedOn: r.decided_on,
+    decidedBy: r.decided_by,
+    version: r.version,
+  };
+}
+
+function assertNotFuture(at: string, field: string, date: string): void {
+  if (date > at.slice(0, 10)) throw unprocessable(field, `${date} is in the future`);
+}
+
+/**
+ * The person (or someone on their behalf) contests the latest assessment: a review or an appeal.
+ * Until it is decided the determination is not final, so the age is disputed again and the benefit
+ * of the doubt applies (DOMAIN.md §4): the facts are settled again in this transaction.
+ */
+export async function lodgeAgeChallenge(store: ScopedStore, personId: string, assessmentId: string, input: AgeChallengeInput): Promise<AgeChallengeView> {
+  const at = store.platform.clock().toISOString();
+  assertNotFuture(at, 'lodgedOn', input.lodgedOn);
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    const assessment = await findAgeAssessment(unit, personId, assessmentId);
+    if (!assessment) throw notFound('age assessment');
+    if ((await latestAgeAssessmentId(unit, personId)) !== assessmentId) {
+      throw unprocessable('assessmentId', 'a later assessment replaced this one: contest the latest');
+    }
+    if (input.lodgedOn < assessment.assessed_on) throw unprocessable('lodgedOn', 'must not be before the assessment');
+    if ((await ageChallengeRows(unit, [assessmentId])).some((c) => c.outcome === null)) {
+      throw conflict('age-challenge-pending', 'A challenge of this assessment is already pending: record its outcome first.');
+    }
+    const row: AgeChallengeTable = {
+      id: newRecordId(),
+      assessment_id: assessmentId,
+      kind: input.kind,
+      lodged_on: input.lodgedOn,
+      lodged_by: input.lodgedBy,
+      outcome: null,
+      min_age: null,
+      max_age: null,
+      decided_on: null,
+      decided_by: null,
+      recorded_by: unit.actor.userId,
+      decision_recorded_by: null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    };
+    await insertAgeChallenge(unit, row);
+    unit.record({ action: 'age_challenge.create', recordType: 'age_challenge', recordId: row.id, fields: Object.keys(input) });
+    unit.factsChanged([personId]);
+    return challengeView(row);
+  });
+}
+
+/**
+ * The body's decision on a challenge (the version read, as every edit): the assessment upheld, the
+ * claimed age accepted, or a new range. With no other challenge pending, the determination is final.
+ */
+export async function decideAgeChallenge(store: ScopedStore, personId: string, challengeId: string, input: AgeChallengeDecision): Promise<AgeChallengeView> {
+  const at = store.platform.clock().toISOString();
+  assertNotFuture(at, 'decidedOn', input.decidedOn);
+  return store.unit(async (unit) => {
+    await unit.caseGroups(personId);
+    const row = await findAgeChallenge(unit, personId, challengeId);
+    if (!row) throw notFound('age challenge');
+    if (row.version !== input.version) throw staleVersion('age challenge', row.version);
+    if (row.outcome !== null) throw conflict('age-challenge-decided', 'This challenge was already decided.');
+    if (input.decidedOn < row.lodged_on) throw unprocessable('decidedOn', `must not be before the challenge was lodged (${row.lodged_on})`);
+    if (input.outcome === 'claimed_age_accepted' && (await ageClaimedOf(unit, personId)) === null) {
+      throw unprocessable('outcome', 'the person has no claimed age to accept');
+    }
+    const set = {
+      outcome: input.outcome,
+      min_age: input.minAge ?? null,
+      max_age: input.maxAge ?? null,
+      decided_on: input.decidedOn,
+      decided_by: input.decidedBy,
+      decision_recorded_by: unit.actor.userId,
+    };
+    const version = await unit.updateVersioned({ table: 'age_challenges', id: challengeId, version: input.version, set, recordType: 'age challenge', at });
+    unit.record({ action: 'age_challenge.decide', recordType: 'age_challenge', recordId: challengeId, fields: Object.keys(input).filter((k) => k !== 'version') });
+    unit.factsChanged([personId]);
+    return challengeView({ ...row, ...set, version, updated_at: at });
   });
 }
 
@@ -53,9 +158,21 @@ function readPart<T>(unit: ScopedUnit, personId: string, part: string, load: () 
 
 export async function listAgeAssessments(store: ScopedStore, personId: string): Promise<AgeAssessmentView[]> {
   return store.unit((unit) =>
-    readPart(unit, personId, 'ageAssessments', async () =>
-      (await ageAssessmentRows(unit, personId)).map((r) => ({ id: r.id, method: r.method, assessedOn: r.assessed_on, minAge: r.min_age, maxAge: r.max_age, assessor: r.assessor, recordedBy: r.recorded_by, createdAt: r.created_at })),
-    ),
+    readPart(unit, personId, 'ageAssessments', async () => {
+      const rows = await ageAssessmentRows(unit, personId);
+      const challenges = await ageChallengeRows(unit, rows.map((r) => r.id));
+      return rows.map((r) => ({
+        id: r.id,
+        method: r.method,
+        assessedOn: r.assessed_on,
+        minAge: r.min_age,
+        maxAge: r.max_age,
+        assessor: r.assessor,
+        recordedBy: r.recorded_by,
+        createdAt: r.created_at,
+        challenges: challenges.filter((c) => c.assessment_id === r.id).map(challengeView),
+      }));
+    }),
   );
 }
 

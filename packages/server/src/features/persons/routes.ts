@@ -1,4 +1,4 @@
-import { ageAssessmentViewSchema, familyLinkViewSchema, identityDocumentViewSchema, personViewSchema, ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, idSchema } from '@haven/core';
+import { ageChallengeDecisionSchema, ageChallengeInputSchema, ageChallengeViewSchema, ageAssessmentViewSchema, familyLinkViewSchema, identityDocumentViewSchema, personViewSchema, ageAssessmentInputSchema, familyLinkInputSchema, identityDocumentInputSchema, personInputSchema, registrationPersonSchema, versionSchema, idSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
@@ -6,7 +6,7 @@ import { likelyDuplicateSchema, likelyMatchElsewhereSchema, registrationDuplicat
 import { likelyDuplicatesOfRegistered } from '../duplicates/service.js';
 import { encryptPlaintextBirthDates } from './birth-date.js';
 import { auditRefusedPersonReads } from './refused-reads.js';
-import { addDocument, familyLinks, linkFamily, listAgeAssessments, listDocuments, recordAgeAssessment } from './record-parts.js';
+import { addDocument, decideAgeChallenge, familyLinks, linkFamily, listAgeAssessments, listDocuments, lodgeAgeChallenge, recordAgeAssessment } from './record-parts.js';
 import { createPerson, listPersons, readPerson, updatePerson } from './service.js';
 
 
@@ -105,7 +105,7 @@ export const personRoutes: Feature = async (app, platform) => {
       },
       schema: {
         tags: ['persons'],
-        summary: 'Record an age assessment: the lower bound of its range settles a disputed age',
+        summary: 'Record an age assessment: the lower bound of its range settles a disputed age, unless the assessment is challenged',
         params: personParams,
         body: ageAssessmentInputSchema,
         response: { 201: ageAssessmentViewSchema },
@@ -121,6 +121,49 @@ export const personRoutes: Feature = async (app, platform) => {
       schema: { tags: ['persons'], summary: 'Age assessments of a person', params: personParams, response: { 200: z.array(ageAssessmentViewSchema) } },
     },
     async (request) => listAgeAssessments(request.store, request.params.id),
+  );
+
+  app.post(
+    '/api/persons/:id/age-assessments/:assessmentId/challenges',
+    {
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        idempotent: 201,
+        refusals: {
+          409: 'A challenge of this assessment is already pending (`age-challenge-pending`).',
+          422: 'The date is in the future or before the assessment, or a later assessment replaced this one.',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: 'Record a review or appeal of the latest age assessment: until it is decided the age stays disputed (benefit of the doubt)',
+        params: z.strictObject({ id: idSchema, assessmentId: idSchema }),
+        body: ageChallengeInputSchema,
+        response: { 201: ageChallengeViewSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await lodgeAgeChallenge(request.store, request.params.id, request.params.assessmentId, request.body)),
+  );
+
+  app.post(
+    '/api/persons/:id/age-challenges/:challengeId/decision',
+    {
+      config: {
+        access: { permission: 'case:manage', personalData: true },
+        refusals: {
+          409: 'The challenge changed since its version was read (`stale-version`), or it was already decided (`age-challenge-decided`).',
+          422: 'The date is in the future or before the challenge was lodged, or the claimed age accepted when none was claimed.',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: "Record the decision on an age challenge (upheld, claimed age accepted, or a new range): the determination becomes final",
+        params: z.strictObject({ id: idSchema, challengeId: idSchema }),
+        body: ageChallengeDecisionSchema,
+        response: { 200: ageChallengeViewSchema },
+      },
+    },
+    async (request) => decideAgeChallenge(request.store, request.params.id, request.params.challengeId, request.body),
   );
 
   app.post(

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import { insertTogether } from '../../platform/db/insert-together.js';
 import type {
+  AgeChallengeTable,
   AgeAssessmentTable,
   CaseTable,
   FamilyLinkTable,
@@ -156,6 +157,43 @@ export async function insertAgeAssessment(unit: StoreUnit, row: AgeAssessmentTab
 
 export async function ageAssessmentRows(unit: StoreUnit, personId: string): Promise<AgeAssessmentTable[]> {
   return unit.db.selectFrom('age_assessments').selectAll().where('person_id', '=', personId).orderBy('created_at').execute();
+}
+
+/** The person's assessment with this id, or none (another person's assessment is not theirs). */
+export async function findAgeAssessment(unit: StoreUnit, personId: string, assessmentId: string): Promise<{ id: string; assessed_on: string } | undefined> {
+  return unit.db.selectFrom('age_assessments').select(['id', 'assessed_on']).where('id', '=', assessmentId).where('person_id', '=', personId).executeTakeFirst();
+}
+
+/** The person's latest assessment (the one the determination reads). */
+export async function latestAgeAssessmentId(unit: StoreUnit, personId: string): Promise<string | undefined> {
+  const row = await unit.db.selectFrom('age_assessments').select('id').where('person_id', '=', personId).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  return row?.id;
+}
+
+export async function ageClaimedOf(unit: StoreUnit, personId: string): Promise<number | null> {
+  const row = await unit.db.selectFrom('persons').select('age_claimed').where('id', '=', personId).executeTakeFirst();
+  return row?.age_claimed ?? null;
+}
+
+export async function insertAgeChallenge(unit: StoreUnit, row: AgeChallengeTable): Promise<void> {
+  await unit.db.insertInto('age_challenges').values(row).execute();
+}
+
+/** The challenges of these assessments, oldest first. */
+export async function ageChallengeRows(unit: StoreUnit, assessmentIds: readonly string[]): Promise<AgeChallengeTable[]> {
+  if (assessmentIds.length === 0) return [];
+  return unit.db.selectFrom('age_challenges').selectAll().where('assessment_id', 'in', [...assessmentIds]).orderBy('created_at').orderBy('id').execute();
+}
+
+/** A challenge of one of the person's assessments, or none. */
+export async function findAgeChallenge(unit: StoreUnit, personId: string, challengeId: string): Promise<AgeChallengeTable | undefined> {
+  return unit.db
+    .selectFrom('age_challenges')
+    .innerJoin('age_assessments', 'age_assessments.id', 'age_challenges.assessment_id')
+    .selectAll('age_challenges')
+    .where('age_challenges.id', '=', challengeId)
+    .where('age_assessments.person_id', '=', personId)
+    .executeTakeFirst();
 }
 
 export async function familyLinkExists(unit: StoreUnit, personId: string, relatedPersonId: string, relation: string): Promise<boolean> {

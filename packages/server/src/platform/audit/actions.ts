@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'screening.create',
   'screening.read',
   'age_assessment.create',
+  'age_challenge.create',
+  'age_challenge.decide',
   'family_link.create',
   'document.create',
   'detention.create',

@@ -341,6 +341,26 @@ export interface AgeAssessmentTable {
   created_at: string;
 }
 
+/** A review or appeal of an age assessment, and its decision (migration 022). */
+export interface AgeChallengeTable {
+  id: string;
+  assessment_id: string;
+  kind: string;
+  lodged_on: string;
+  lodged_by: string;
+  /** Null while pending: `upheld`, `claimed_age_accepted` or `new_range`. */
+  outcome: string | null;
+  min_age: number | null;
+  max_age: number | null;
+  decided_on: string | null;
+  decided_by: string | null;
+  recorded_by: string;
+  decision_recorded_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ScreeningTable {
   id: string;
   person_id: string;
@@ -781,6 +801,7 @@ export interface HavenSchema {
   family_links: FamilyLinkTable;
   identity_documents: IdentityDocumentTable;
   age_assessments: AgeAssessmentTable;
+  age_challenges: AgeChallengeTable;
   screenings: ScreeningTable;
   detentions: DetentionTable;
   consular_notifications: ConsularNotificationTable;

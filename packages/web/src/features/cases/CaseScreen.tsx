@@ -9,13 +9,14 @@ import { useMe } from '../../app/session';
 import { invalidate } from '../../app/query';
 import { queryKeys, staleAfter } from '../../app/query-keys';
 import { ProblemAlert } from '../../app/ui/problem';
+import { AgeSection } from './AgeSection';
 import { AssistanceSection } from './AssistanceSection';
 import { CaseForm } from './CaseForm';
 import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { askFor, personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
@@ -122,6 +123,7 @@ function CaseScreenContent() {
         <ToDoSection
           obligations={obligations.data}
           error={obligations.error}
+          ageDisputed={assessment.data?.flags.includes('age_disputed') ?? false}
           onAct={act}
         />
       )}
@@ -130,6 +132,7 @@ function CaseScreenContent() {
         <>
           <DuplicatesSection key={duplicatesShown} personId={personId} person={person.data} onChanged={mergeChanged} />
           <LinkRequestsSection personId={personId} onDecided={() => mergeChanged()} />
+          <AgeSection personId={personId} fields={person.data?.fields} flags={assessment.data?.flags} asked={askFor(asked, 'age_assessment')} onChange={changed(staleAfter.ageRecorded(personId))} />
           <ScreeningSection personId={personId} onChange={changed(staleAfter.screeningSaved(personId))} />
           <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={changed(staleAfter.obligationWaived(personId))} />
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />

@@ -36,10 +36,13 @@ export const RECORD_PERMISSION: Record<RecordAction, Permission> = {
 export function ToDoSection({
   obligations,
   error,
+  ageDisputed = false,
   onAct,
 }: {
   obligations: Obligation[] | undefined;
   error: unknown;
+  /** The engine's flag age_disputed: the age is not finally determined, an assessment (or its decision) is to be recorded. */
+  ageDisputed?: boolean;
   onAct: (action: CaseAction) => void;
 }) {
   const { t } = useTranslation();
@@ -50,8 +53,9 @@ export function ToDoSection({
       <h2 id="todo-title">{t('cases.todo.title')}</h2>
       <ProblemAlert error={error} />
       {obligations === undefined && !error ? <p role="status">{t('cases.loading')}</p> : null}
-      {obligations && due.length === 0 ? <p data-testid="todo-none">{t('cases.todo.none')}</p> : null}
+      {obligations && due.length === 0 && !ageDisputed ? <p data-testid="todo-none">{t('cases.todo.none')}</p> : null}
       <ol className="case-obligations">
+        {ageDisputed ? <AgeDisputedItem onAct={onAct} /> : null}
         {due.map((obligation) => (
           <ToDoItem key={obligation.id} obligation={obligation} onAct={onAct} />
         ))}
@@ -62,6 +66,30 @@ export function ToDoSection({
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** The age is disputed and not finally determined: the benefit of the doubt stands until an assessment settles it. */
+function AgeDisputedItem({ onAct }: { onAct: (action: CaseAction) => void }) {
+  const { t } = useTranslation();
+  const mayRecord = useMe().permissions.includes(RECORD_PERMISSION.age_assessment);
+  const nameId = useId();
+  return (
+    <li className="case-obligation" data-testid="todo-item" data-code="age_disputed">
+      <p className="case-obligation-name" id={nameId}>
+        {t('cases.age.todo')}
+      </p>
+      <p>{t('cases.age.todoHint')}</p>
+      {mayRecord ? (
+        <p className="case-todo-actions">
+          <Button className="button button-primary" data-testid="todo-record-age_assessment" onPress={() => onAct({ kind: 'record', what: 'age_assessment', obligation: 'age_disputed' })} aria-describedby={nameId}>
+            {t('cases.todo.record.age_assessment')}
+          </Button>
+        </p>
+      ) : (
+        <p className="case-basis">{t('cases.todo.elsewhere.age_assessment')}</p>
+      )}
+    </li>
   );
 }
 

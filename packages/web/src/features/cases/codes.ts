@@ -8,3 +8,5 @@ export { ASSISTANCE_TYPES, ASYLUM_CLAIM_STATES, CASE_STAGES, GUARDED_ACTIONS, OB
 export { screeningInputSchema } from '@haven/core/schemas/operations';
 export { REFERRAL_URGENCIES } from '@haven/core/schemas/referrals';
 export { overrideFor, type OverrideVerdict } from '@haven/core/engine/overrides';
+export { AGE_ASSESSMENT_METHODS } from '@haven/core/schemas/operations';
+export { AGE_CHALLENGE_KINDS, AGE_CHALLENGE_OUTCOMES, AGE_CHALLENGE_PARTIES, ageDetermination, type AgeDetermination } from '@haven/core/schemas/age';
