@@ -18,6 +18,7 @@ import { overrideLastResort } from './016_override_last_resort.js';
 import { handover } from './017_handover.js';
 import { linkRequests } from './019_link_requests.js';
 import { notificationRepeatsServiceGaps } from './020_notification_repeats_service_gaps.js';
+import { justiceReachReview } from './024_justice_reach_review.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '017_handover': handover,
   '019_link_requests': linkRequests,
   '020_notification_repeats_service_gaps': notificationRepeatsServiceGaps,
+  '024_justice_reach_review': justiceReachReview,
 };
 
 export const migrationProvider: MigrationProvider = {
