@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JUSTICE_ROLES } from '../engine/catalogue.js';
 import { accessChangeSchema } from './access.js';
-import { idSchema, instantSchema, textSchema, versionSchema } from './common.js';
+import { calendarDateSchema, idSchema, instantSchema, textSchema, versionSchema } from './common.js';
 
 // The criminal-justice side (seed paras 11, 15, 17, 18) and the oversight of failures to assist
 // (seed para 14): the codes and the input schemas shared by the server and the web app.
@@ -95,19 +95,41 @@ export const justiceLinkInputSchema = z.strictObject({
 });
 export type JusticeLinkInput = z.infer<typeof justiceLinkInputSchema>;
 
-export const justiceLinkChangeSchema = z.strictObject({ version: versionSchema, reachable: z.boolean() });
+/** An investigating agency links a person it sees to its own investigation, as victim or witness. */
+export const investigationLinkInputSchema = z.strictObject({
+  personId: idSchema,
+  role: z.enum(JUSTICE_ROLES),
+  reachable: z.boolean().default(true),
+});
+export type InvestigationLinkInput = z.infer<typeof investigationLinkInputSchema>;
+
+export const justiceLinkChangeSchema = z.strictObject({
+  version: versionSchema,
+  reachable: z.boolean().optional(),
+  /** How to reach the person for the proceedings (a phone, an address, who knows where they are); null forgets it. */
+  reachHow: textSchema(500).nullable().optional(),
+  /** Their reachability was confirmed now (the server's clock stamps it). */
+  confirmed: z.literal(true).optional(),
+});
+export type JusticeLinkChange = z.infer<typeof justiceLinkChangeSchema>;
 
 export const protectionMeasureInputSchema = z.strictObject({
   type: z.enum(PROTECTION_MEASURE_TYPES),
   notes: textSchema(2000).optional(),
+  /** When the measure is next to be reviewed. */
+  reviewOn: calendarDateSchema.optional(),
 });
 export type ProtectionMeasureInput = z.infer<typeof protectionMeasureInputSchema>;
 
-export const protectionMeasureDecisionSchema = z.strictObject({
-  version: versionSchema,
-  status: z.enum(['granted', 'refused']),
-  notes: textSchema(2000).optional(),
-});
+/** The decision on a requested measure (once), and its next review date (any time). */
+export const protectionMeasureDecisionSchema = z
+  .strictObject({
+    version: versionSchema,
+    status: z.enum(['granted', 'refused']).optional(),
+    notes: textSchema(2000).optional(),
+    reviewOn: calendarDateSchema.nullable().optional(),
+  })
+  .refine((change) => change.status !== undefined || change.reviewOn !== undefined, { message: 'must give a decision or a review date', path: ['status'] });
 export type ProtectionMeasureDecision = z.infer<typeof protectionMeasureDecisionSchema>;
 
 export const incidentInputSchema = z.strictObject({
@@ -120,6 +142,26 @@ export const incidentInputSchema = z.strictObject({
   investigationId: idSchema.optional(),
 });
 export type IncidentInput = z.infer<typeof incidentInputSchema>;
+
+/**
+ * An incident recorded from the investigation: a crime against each victim (one incident per
+ * victim, as every incident is against a person), the victims and witnesses linked to the
+ * investigation in the same transaction.
+ */
+export const investigationIncidentInputSchema = z
+  .strictObject({
+    kind: z.enum(INCIDENT_KINDS),
+    occurredAt: instantSchema.optional(),
+    place: textSchema(200).optional(),
+    description: textSchema(10_000).optional(),
+    victims: z.array(idSchema).min(1, 'must name at least one victim').max(50),
+    witnesses: z.array(idSchema).max(50).default([]),
+  })
+  .refine((input) => new Set([...input.victims, ...input.witnesses]).size === input.victims.length + input.witnesses.length, {
+    message: 'must not name a person twice',
+    path: ['witnesses'],
+  });
+export type InvestigationIncidentInput = z.infer<typeof investigationIncidentInputSchema>;
 
 export const incidentChangeSchema = z.strictObject({
   version: versionSchema,
@@ -270,6 +312,7 @@ export const protectionMeasureViewSchema = z
     requestedBy: z.string(),
     requestedAt: z.string(),
     decidedAt: z.string().nullable(),
+    reviewOn: z.string().nullable().describe('The date of its next review'),
     version: z.number().int(),
   })
   .meta({ id: 'ProtectionMeasure' });
@@ -284,6 +327,8 @@ export const justiceLinkViewSchema = z
     investigation: z.object({ reference: z.string(), agencyId: z.uuid(), kind: z.enum(INVESTIGATION_KINDS), status: z.enum(INVESTIGATION_STATUSES) }),
     role: z.enum(JUSTICE_ROLES),
     reachable: z.boolean().describe('Whether the person remains reachable for proceedings'),
+    reachHow: z.string().nullable().describe('How to reach them for the proceedings'),
+    reachConfirmedAt: z.string().nullable().describe('When their reachability was last confirmed'),
     measures: z.array(protectionMeasureViewSchema),
     createdBy: z.string(),
     version: z.number().int(),
@@ -316,6 +361,25 @@ export const investigationDetailSchema = investigationViewSchema
   .extend({ links: z.array(justiceLinkViewSchema), incidents: z.array(incidentViewSchema) })
   .meta({ id: 'InvestigationDetail' });
 export type InvestigationDetail = z.infer<typeof investigationDetailSchema>;
+
+/** What recording an incident from the investigation answers: the incidents (one per victim) and the links made. */
+export const investigationIncidentsSchema = z
+  .object({ incidents: z.array(incidentViewSchema), links: z.array(justiceLinkViewSchema) })
+  .meta({ id: 'InvestigationIncidents' });
+export type InvestigationIncidents = z.infer<typeof investigationIncidentsSchema>;
+
+/** An investigation a case manager may link their person to: its reference and whose it is, nothing about anyone. */
+export const linkableInvestigationSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    kind: z.enum(INVESTIGATION_KINDS),
+    status: z.enum(INVESTIGATION_STATUSES),
+    agencyId: z.uuid(),
+    agencyName: z.string(),
+  })
+  .meta({ id: 'LinkableInvestigation' });
+export type LinkableInvestigation = z.infer<typeof linkableInvestigationSchema>;
 
 export const personJusticeSchema = z
   .object({ personId: z.uuid(), links: z.array(justiceLinkViewSchema), incidents: z.array(incidentViewSchema) })

@@ -207,6 +207,18 @@ const CALLS: Record<string, PersonalCall> = {
   'POST /api/persons/:id/justice-links': {
     build: async (w) => ({ path: `/api/persons/${await w.person()}/justice-links`, body: { investigationId: (await w.target('investigation')).id, role: 'witness' } }),
   },
+  // The investigating agency links a person it sees (of its own agency here) to its investigation.
+  'POST /api/investigations/:id/links': {
+    build: async (w) => ({ path: `/api/investigations/${(await w.target('investigation')).id}/links`, body: { personId: await w.person(), role: 'victim' } }),
+  },
+  // An incident from the investigation: each incident and each link it answers is named.
+  'POST /api/investigations/:id/incidents': {
+    build: async (w) => ({
+      path: `/api/investigations/${(await w.target('investigation')).id}/incidents`,
+      body: { kind: 'assault', occurredAt: PAST, victims: [await w.person()], witnesses: [await w.person()] },
+      names: async (answer) => [...(answer.body.incidents as { id: string }[]), ...(answer.body.links as { id: string }[])].map((record) => record.id),
+    }),
+  },
 };
 
 function explain(answer: HttpAnswer): string {

@@ -18,6 +18,7 @@ export const ENCRYPTED_COLUMNS: readonly { table: string; columns: readonly stri
   { table: 'guard_overrides', columns: ['reason_enc', 'last_resort_enc'] },
   { table: 'case_actions', columns: ['details_enc'] },
   { table: 'referrals', columns: ['vital_interest_reason_enc', 'reason_enc', 'decline_reason_enc', 'feedback_enc'] },
+  { table: 'justice_links', columns: ['reach_how_enc'] },
   { table: 'protection_measures', columns: ['notes_enc'] },
   { table: 'incidents', columns: ['description_enc'] },
   { table: 'allegations', columns: ['description_enc', 'findings_enc', 'remedy_enc'] },

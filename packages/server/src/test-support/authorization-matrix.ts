@@ -280,6 +280,19 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'investigation', crossAgency: false },
     request: (t) => ({ path: `/api/investigations/${t!.id}`, body: { version: t!.version, aggravating: ['endangering_life', 'exploitation'] } }),
   },
+  // The investigating agency links persons it sees; a person it does not see (here, none) is 422.
+  'POST /api/investigations/:id/links': {
+    callers: ['investigator'],
+    target: { kind: 'investigation', crossAgency: false },
+    request: (t) => ({ path: `/api/investigations/${t!.id}/links`, body: { personId: NO_SUCH_ID, role: 'witness' } }),
+  },
+  'POST /api/investigations/:id/incidents': {
+    callers: ['investigator'],
+    target: { kind: 'investigation', crossAgency: false },
+    request: (t) => ({ path: `/api/investigations/${t!.id}/incidents`, body: { kind: 'assault', occurredAt: PAST, victims: [NO_SUCH_ID] } }),
+  },
+  // A case manager chooses among every agency's open investigations (references, no personal data).
+  'GET /api/linkable-investigations': { callers: CASE_MANAGERS, lists: { kind: 'investigation', crossAgency: true }, request: () => ({ path: '/api/linkable-investigations' }) },
   'POST /api/persons/:id/justice-links': {
     callers: CASE_MANAGERS,
     target: { kind: 'person', crossAgency: false },

@@ -64,6 +64,11 @@ export const queryKeys = {
 
   investigations: (status?: string) => (status === undefined ? (['investigations'] as const) : (['investigations', status] as const)),
   investigation: (investigationId: string) => ['investigation', investigationId] as const,
+  /** The persons an investigator's agency sees, to choose victims and witnesses by name. */
+  visiblePersons: () => ['persons', 'visible'] as const,
+  personJustice: (personId: string) => ['person', personId, 'justice'] as const,
+  /** Every agency's investigations not closed, to link a case's person to. */
+  linkableInvestigations: () => ['investigations-linkable'] as const,
 };
 
 /** What the engine works out from a person's facts, read again whenever the facts change. */
@@ -89,6 +94,14 @@ export const staleAfter = {
   ageRecorded: (personId: string) => [queryKeys.ageAssessments(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
+  /**
+   * A justice record (an incident, a link, a measure, reachability) written from a case page or an
+   * investigation page: both show it, and the engine follows links and incidents.
+   */
+  justiceRecorded: (personIds: readonly string[], investigationId?: string) => [
+    ...(investigationId ? [queryKeys.investigation(investigationId)] : []),
+    ...personIds.flatMap((personId) => [queryKeys.personJustice(personId), ...derivedFromFacts(personId)]),
+  ],
   /** Cases given to an officer: they leave the intake queue, their obligations go to the officer. */
   casesAssigned: (personIds: readonly string[]) => [queryKeys.intakeQueue(), queryKeys.assignableOfficers(), queryKeys.agencyObligations(), ...personIds.map((id) => queryKeys.personCase(id))],
   /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */

@@ -378,6 +378,99 @@ describe.each(await databaseKinds())('justice on %s', (kind) => {
     });
   });
 
+  describe('from the investigation page (issue 18, point 4)', () => {
+    it('links a person the investigating agency sees, and refuses one it does not see as not found', async () => {
+      const seen = await newPerson();
+      const unseen = await newPerson();
+      const first = await newInvestigation();
+      await link(seen, first.id, 'witness');
+      const second = await newInvestigation();
+      expect(fieldsOf(await investigator.post(`/api/investigations/${second.id}/links`, { personId: unseen, role: 'victim' }))).toEqual(['personId']);
+      const linked = await investigator.post(`/api/investigations/${second.id}/links`, { personId: seen, role: 'victim' });
+      expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+      expect(linked.body).toMatchObject({ personId: seen, investigationId: second.id, role: 'victim', reachable: true, reachHow: null, reachConfirmedAt: null });
+      expect(codeOf(await investigator.post(`/api/investigations/${second.id}/links`, { personId: seen, role: 'victim' }))).toBe('already-linked');
+      // Another agency's investigation is not found.
+      expect((await otherInvestigator.post(`/api/investigations/${second.id}/links`, { personId: seen, role: 'witness' })).status).toBe(404);
+    });
+
+    it('records an incident with its victims and witnesses in one transaction: one incident per victim, each person linked in their role', async () => {
+      const victim = await newPerson();
+      const witness = await newPerson();
+      const unseen = await newPerson();
+      const setup = await newInvestigation();
+      await link(victim, setup.id, 'witness');
+      await link(witness, setup.id, 'witness');
+      const investigation = await newInvestigation();
+      const body = { kind: 'assault', occurredAt: '2026-03-01T05:45:00Z', place: 'Landing beach', victims: [victim], witnesses: [witness] };
+      // A person the agency does not see: nothing is saved.
+      const refused = await investigator.post(`/api/investigations/${investigation.id}/incidents`, { ...body, witnesses: [unseen] });
+      expect(fieldsOf(refused)).toEqual(['witnesses']);
+      expect((await investigator.get(`/api/investigations/${investigation.id}`)).body).toMatchObject({ links: [], incidents: [] });
+      expect(fieldsOf(await investigator.post(`/api/investigations/${investigation.id}/incidents`, { ...body, witnesses: [victim] }))).toEqual(['witnesses']);
+      expect(fieldsOf(await investigator.post(`/api/investigations/${investigation.id}/incidents`, { ...body, victims: [] }))).toEqual(['victims']);
+
+      const recorded = await investigator.post(`/api/investigations/${investigation.id}/incidents`, body);
+      expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+      expect(recorded.body.incidents).toEqual([expect.objectContaining({ kind: 'assault', personId: victim, investigationId: investigation.id, place: 'Landing beach', status: 'reported' })]);
+      expect(recorded.body.links.map((l: { personId: string; role: string }) => [l.personId, l.role])).toEqual([
+        [victim, 'victim'],
+        [witness, 'witness'],
+      ]);
+      // A second incident reuses the links.
+      const again = await investigator.post(`/api/investigations/${investigation.id}/incidents`, { ...body, kind: 'extortion' });
+      expect(again.body.links.map((l: { id: string }) => l.id)).toEqual(recorded.body.links.map((l: { id: string }) => l.id));
+      const detail = await investigator.get(`/api/investigations/${investigation.id}`);
+      expect(detail.body.links).toHaveLength(2);
+      expect(detail.body.incidents.map((i: { kind: string }) => i.kind).sort()).toEqual(['assault', 'extortion']);
+      // The witness is owed witness support.
+      const obligations = await db().selectFrom('obligations').select('code').where('person_id', '=', witness).execute();
+      expect(obligations.map((o) => o.code)).toContain('justice.witness_support');
+    });
+
+    it('keeps how to reach a witness, encrypted, and when it was last confirmed, with the version check', async () => {
+      const personId = await newPerson();
+      const investigation = await newInvestigation();
+      const linked = await link(personId, investigation.id, 'witness');
+      const changed = await investigator.patch(`/api/justice-links/${linked.id}`, { version: linked.version, reachHow: 'Through her sister, +000 555 0199', confirmed: true });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      expect(changed.body).toMatchObject({ reachable: true, reachHow: 'Through her sister, +000 555 0199', reachConfirmedAt: server.clock.now().toISOString(), version: linked.version + 1 });
+      const stored = await db().selectFrom('justice_links').select('reach_how_enc').where('id', '=', linked.id).executeTakeFirstOrThrow();
+      expect(stored.reach_how_enc).not.toContain('sister');
+      expect((await investigator.patch(`/api/justice-links/${linked.id}`, { version: linked.version, reachable: false })).status).toBe(409);
+      const seenByOfficer = await officer.get(`/api/persons/${personId}/justice`);
+      expect(seenByOfficer.body.links[0]).toMatchObject({ reachHow: 'Through her sister, +000 555 0199' });
+    });
+
+    it('sets a protection measure’s review date at the request and later, with the version check', async () => {
+      const personId = await newPerson();
+      const investigation = await newInvestigation();
+      const linked = await link(personId, investigation.id, 'witness');
+      const requested = await investigator.post(`/api/justice-links/${linked.id}/measures`, { type: 'safe_shelter', reviewOn: '2026-04-01' });
+      expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+      expect(requested.body).toMatchObject({ status: 'requested', reviewOn: '2026-04-01' });
+      expect(fieldsOf(await investigator.patch(`/api/protection-measures/${requested.body.id}`, { version: 1, reviewOn: '1 April' }))).toEqual(['reviewOn']);
+      expect(fieldsOf(await investigator.patch(`/api/protection-measures/${requested.body.id}`, { version: 1 }))).toEqual(['status']);
+      const granted = await investigator.patch(`/api/protection-measures/${requested.body.id}`, { version: 1, status: 'granted' });
+      expect(granted.body).toMatchObject({ status: 'granted', reviewOn: '2026-04-01', version: 2 });
+      const moved = await investigator.patch(`/api/protection-measures/${requested.body.id}`, { version: 2, reviewOn: '2026-06-01' });
+      expect(moved.body).toMatchObject({ status: 'granted', reviewOn: '2026-06-01', version: 3 });
+      expect((await investigator.patch(`/api/protection-measures/${requested.body.id}`, { version: 2, reviewOn: '2026-07-01' })).status).toBe(409);
+    });
+
+    it('lists the investigations of every agency that are not closed to a case manager, by reference and agency name', async () => {
+      const open = await newInvestigation(otherInvestigator);
+      const closed = await newInvestigation();
+      expect((await investigator.patch(`/api/investigations/${closed.id}`, { version: closed.version, status: 'closed' })).status).toBe(200);
+      const listed = await officer.get('/api/linkable-investigations');
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toContainEqual(expect.objectContaining({ id: open.id, reference: open.reference, agencyName: 'Coastal Police', status: 'open' }));
+      expect(listed.body.items.map((i: { id: string }) => i.id)).not.toContain(closed.id);
+      expect((await investigator.get('/api/linkable-investigations')).status).toBe(403);
+      expect((await responder.get('/api/linkable-investigations')).status).toBe(403);
+    });
+  });
+
   it('audits every read and write by field name, never by value', async () => {
     const personId = await newPerson();
     const investigation = await newInvestigation();

@@ -3,6 +3,10 @@ import {
   incidentViewSchema,
   investigationDetailSchema,
   investigationViewSchema,
+  investigationIncidentInputSchema,
+  investigationIncidentsSchema,
+  investigationLinkInputSchema,
+  linkableInvestigationSchema,
   justiceLinkViewSchema,
   personJusticeSchema,
   protectionMeasureViewSchema,
@@ -25,11 +29,14 @@ import {
   changeLink,
   createInvestigation,
   decideMeasure,
+  linkableInvestigations,
   linkPerson,
+  linkToInvestigation,
   listInvestigations,
   personJustice,
   readInvestigation,
   recordIncident,
+  recordInvestigationIncident,
   requestMeasure,
 } from './service.js';
 
@@ -104,6 +111,64 @@ export const justiceRoutes: Feature = (app) => {
   );
 
   app.post(
+    '/api/investigations/:id/links',
+    {
+      config: {
+        access: { permission: 'justice:write', personalData: true },
+        idempotent: 201,
+        refusals: {
+          409: 'The person is already linked in this role (`already-linked`), or the investigation is closed (`investigation-closed`).',
+          422: 'No such person among those my agency sees.',
+        },
+      },
+      schema: {
+        tags: ['justice'],
+        summary: 'Link a person my agency sees to an investigation of my agency as victim or witness (422 when the person is not one my agency sees)',
+        params: idParams,
+        body: investigationLinkInputSchema,
+        response: { 201: justiceLinkViewSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await linkToInvestigation(request.store, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/investigations/:id/incidents',
+    {
+      config: {
+        access: { permission: 'justice:write', personalData: true },
+        idempotent: 201,
+        refusals: {
+          409: 'The investigation is closed (`investigation-closed`).',
+          422: 'A victim or witness is not one my agency sees, or the time is in the future.',
+        },
+      },
+      schema: {
+        tags: ['justice'],
+        summary:
+          'Record an incident in an investigation of my agency: one incident against each victim, the victims and witnesses not yet linked to the investigation linked in their role, in one transaction',
+        params: idParams,
+        body: investigationIncidentInputSchema,
+        response: { 201: investigationIncidentsSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await recordInvestigationIncident(request.store, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/linkable-investigations',
+    {
+      config: { access: { permission: 'case:manage' } },
+      schema: {
+        tags: ['justice'],
+        summary: 'Investigations and prosecutions of every agency that are not closed, by reference and agency, to link my case\'s person to (no personal data)',
+        response: { 200: z.object({ items: z.array(linkableInvestigationSchema) }).meta({ id: 'LinkableInvestigations' }) },
+      },
+    },
+    async (request) => linkableInvestigations(request.store),
+  );
+
+  app.post(
     '/api/persons/:id/justice-links',
     {
       config: {
@@ -135,7 +200,7 @@ export const justiceRoutes: Feature = (app) => {
       },
       schema: {
         tags: ['justice'],
-        summary: 'Whether the person remains reachable for proceedings (the agency working on the case or the investigating agency; 409 on a stale version)',
+        summary: 'Whether the person remains reachable for proceedings, how to reach them, and that it was confirmed now (the agency working on the case or the investigating agency; 409 on a stale version)',
         params: idParams,
         body: justiceLinkChangeSchema,
         response: { 200: justiceLinkViewSchema },
@@ -172,7 +237,7 @@ export const justiceRoutes: Feature = (app) => {
       },
       schema: {
         tags: ['justice'],
-        summary: 'Record the decision on a requested protection measure: granted or refused (the investigating agency; 409 when already decided)',
+        summary: 'Record the decision on a requested protection measure (granted or refused, once) or set its next review date (the investigating agency; 409 when already decided or on a stale version)',
         params: idParams,
         body: protectionMeasureDecisionSchema,
         response: { 200: protectionMeasureViewSchema },

@@ -1,9 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { IncidentChange, IncidentInput, IncidentStatus, InvestigationChange, InvestigationDetail, InvestigationInput, InvestigationStatus, JusticeLinkInput, PersonJustice, ProtectionMeasureDecision, ProtectionMeasureInput } from '@haven/core';
+import type {
+  IncidentChange,
+  IncidentInput,
+  IncidentStatus,
+  InvestigationChange,
+  InvestigationDetail,
+  InvestigationIncidentInput,
+  InvestigationIncidents,
+  InvestigationInput,
+  InvestigationLinkInput,
+  InvestigationStatus,
+  JusticeLinkChange,
+  JusticeLinkInput,
+  JusticeRole,
+  LinkableInvestigation,
+  PersonJustice,
+  ProtectionMeasureDecision,
+  ProtectionMeasureInput,
+} from '@haven/core';
 import type { IncidentTable, InvestigationTable, JusticeLinkTable, ProtectionMeasureTable } from '../../platform/db/schema.js';
 import { encodeCursor, type Cursor } from '../../platform/http/pagination.js';
-import { conflict, forbidden, staleVersion } from '../../platform/http/problem.js';
-import type { ScopedStore } from '../../store/scoped-store.js';
+import { conflict, forbidden, staleVersion, unprocessable } from '../../platform/http/problem.js';
+import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
 import { assertNotFuture } from '../assistance/service.js';
 import { grantAccessFor } from '../referrals/service.js';
@@ -21,7 +39,9 @@ import {
   investigationView,
   isLinked,
   isUniqueViolation,
+  linkableInvestigationRows,
   linkAsParty,
+  linkOf,
   linkRowsOfInvestigation,
   linkViews,
   listInvestigationRows,
@@ -30,6 +50,7 @@ import {
   measureView,
   namedInvestigation,
   ownInvestigation,
+  reachHowPlace,
   updateIncident,
   updateInvestigation,
   updateLink,
@@ -160,10 +181,36 @@ export async function changeInvestigation(store: ScopedStore, id: string, change
 // Persons linked to proceedings --------------------------------------------------------------------
 
 /**
- * A case manager links their person to an investigation (found by id) as victim or witness. The
- * investigation's agency is granted the identity, contact and justice fields of that person —
- * never health — so investigators can reach their witness.
+ * Links a person to an investigation in a role and grants the investigation's agency the identity,
+ * contact and justice fields of that person — never health — so investigators can reach their
+ * victim or witness. A witness is owed witness support (justice.witness_support): the engine
+ * follows the link when the unit commits.
  */
+async function addLink(unit: ScopedUnit, investigation: InvestigationTable, personId: string, role: JusticeRole, reachable: boolean, at: string): Promise<JusticeLinkTable> {
+  const link: JusticeLinkTable = {
+    id: randomUUID(),
+    investigation_id: investigation.id,
+    person_id: personId,
+    role,
+    reachable: reachable ? 1 : 0,
+    reach_how_enc: null,
+    reach_confirmed_at: null,
+    created_by: unit.actor.userId,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  await insertLink(unit, link);
+  unit.record({ action: 'justice_link.create', recordType: 'justice_link', recordId: link.id, fields: ['investigationId', 'role', 'reachable'] });
+  const grantId = await grantAccessFor(unit, { personId, agencyId: investigation.agency_id, groups: JUSTICE_LINK_FIELD_GROUPS, sourceType: 'justice_link', sourceId: link.id, at });
+  unit.record({ action: 'access_grant.create', recordType: 'access_grant', recordId: grantId, fields: ['personId', 'agencyId', 'fieldGroups'] });
+  unit.factsChanged([personId]);
+  return link;
+}
+
+const investigationClosed = (what: string) => conflict('investigation-closed', `The investigation is closed; it takes no new ${what}.`);
+
+/** A case manager links their person to an investigation (found by id) as victim or witness. */
 export async function linkPerson(store: ScopedStore, personId: string, input: JusticeLinkInput): Promise<JusticeLinkView> {
   const at = store.platform.clock().toISOString();
   const alreadyLinked = () => conflict('already-linked', `The person is already linked to this investigation as ${input.role}.`, { field: 'role' });
@@ -171,25 +218,9 @@ export async function linkPerson(store: ScopedStore, personId: string, input: Ju
     .unit(async (unit) => {
       await unit.caseGroups(personId);
       const investigation = await namedInvestigation(unit, input.investigationId);
-      if (investigation.status === 'closed') throw conflict('investigation-closed', 'The investigation is closed; it takes no new victims or witnesses.');
+      if (investigation.status === 'closed') throw investigationClosed('victims or witnesses');
       if (await isLinked(unit, investigation.id, personId, input.role)) throw alreadyLinked();
-      const link: JusticeLinkTable = {
-        id: randomUUID(),
-        investigation_id: investigation.id,
-        person_id: personId,
-        role: input.role,
-        reachable: input.reachable ? 1 : 0,
-        created_by: unit.actor.userId,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-      };
-      await insertLink(unit, link);
-      unit.record({ action: 'justice_link.create', recordType: 'justice_link', recordId: link.id, fields: ['investigationId', 'role', 'reachable'] });
-      const grantId = await grantAccessFor(unit, { personId, agencyId: investigation.agency_id, groups: JUSTICE_LINK_FIELD_GROUPS, sourceType: 'justice_link', sourceId: link.id, at });
-      unit.record({ action: 'access_grant.create', recordType: 'access_grant', recordId: grantId, fields: ['personId', 'agencyId', 'fieldGroups'] });
-      // A witness is owed witness support (justice.witness_support): the engine follows the link.
-      unit.factsChanged([personId]);
+      const link = await addLink(unit, investigation, personId, input.role, input.reachable, at);
       return (await linkViews(unit, [link]))[0]!;
     })
     .catch((error: unknown) => {
@@ -197,14 +228,52 @@ export async function linkPerson(store: ScopedStore, personId: string, input: Ju
     });
 }
 
-/** Whether the person remains reachable for proceedings; either party to the link may say. */
-export async function changeLink(store: ScopedStore, linkId: string, change: { version: number; reachable: boolean }): Promise<JusticeLinkView> {
+/** A person named in a request body must be one the caller sees; any other is not accepted (its existence is not revealed). */
+async function assertSeen(unit: ScopedUnit, field: string, personId: string): Promise<void> {
+  if (!(await unit.groupsOf(personId))) throw unprocessable(field, 'no such person');
+}
+
+/** The investigating agency links a person it sees to its own investigation, as victim or witness. */
+export async function linkToInvestigation(store: ScopedStore, investigationId: string, input: InvestigationLinkInput): Promise<JusticeLinkView> {
   const at = store.platform.clock().toISOString();
+  const alreadyLinked = () => conflict('already-linked', `The person is already linked to this investigation as ${input.role}.`, { field: 'role' });
+  return store
+    .unit(async (unit) => {
+      const investigation = await ownInvestigation(unit, investigationId);
+      await assertSeen(unit, 'personId', input.personId);
+      if (investigation.status === 'closed') throw investigationClosed('victims or witnesses');
+      if (await isLinked(unit, investigation.id, input.personId, input.role)) throw alreadyLinked();
+      const link = await addLink(unit, investigation, input.personId, input.role, input.reachable, at);
+      return (await linkViews(unit, [link]))[0]!;
+    })
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? alreadyLinked() : error;
+    });
+}
+
+/** Investigations a case manager may link their person to, by reference and agency. */
+export async function linkableInvestigations(store: ScopedStore): Promise<{ items: LinkableInvestigation[] }> {
+  return store.unit(async (unit) => {
+    const rows = await linkableInvestigationRows(unit);
+    return {
+      items: rows.map((row) => ({ id: row.id, reference: row.reference, kind: row.kind as LinkableInvestigation['kind'], status: row.status as LinkableInvestigation['status'], agencyId: row.agency_id, agencyName: row.agency_name })),
+    };
+  });
+}
+
+/** Whether the person remains reachable for proceedings, how to reach them and when it was confirmed; either party to the link may say. */
+export async function changeLink(store: ScopedStore, linkId: string, change: JusticeLinkChange): Promise<JusticeLinkView> {
+  const { platform } = store;
+  const at = platform.clock().toISOString();
   return store.unit(async (unit) => {
     const { link } = await linkAsParty(unit, linkId);
     if (link.version !== change.version) throw staleVersion('justice link', link.version);
-    const changed = await updateLink(unit, link, { reachable: change.reachable ? 1 : 0 }, at);
-    unit.record({ action: 'justice_link.update', recordType: 'justice_link', recordId: linkId, fields: ['reachable'] });
+    const set: Partial<JusticeLinkTable> = {};
+    if (change.reachable !== undefined) set.reachable = change.reachable ? 1 : 0;
+    if (change.reachHow !== undefined) set.reach_how_enc = platform.cipher.encryptNullable(change.reachHow, reachHowPlace(linkId));
+    if (change.confirmed) set.reach_confirmed_at = at;
+    const changed = await updateLink(unit, link, set, at);
+    unit.record({ action: 'justice_link.update', recordType: 'justice_link', recordId: linkId, fields: changedFields(change) });
     return (await linkViews(unit, [changed]))[0]!;
   });
 }
@@ -225,6 +294,7 @@ export async function requestMeasure(store: ScopedStore, linkId: string, input: 
       requested_by: unit.actor.userId,
       requested_at: at,
       decided_at: null,
+      review_on: input.reviewOn ?? null,
       version: 1,
     };
     await insertMeasure(unit, row);
@@ -233,21 +303,27 @@ export async function requestMeasure(store: ScopedStore, linkId: string, input: 
   });
 }
 
-/** The investigation's agency records the decision on a requested measure: granted or refused, once. */
+/** The investigation's agency records the decision on a requested measure (granted or refused, once) and sets its next review. */
 export async function decideMeasure(store: ScopedStore, measureId: string, decision: ProtectionMeasureDecision): Promise<ProtectionMeasureView> {
   const { platform } = store;
   const at = platform.clock().toISOString();
   return store.unit(async (unit) => {
     const measure = await measureOfOwnInvestigation(unit, measureId);
     if (measure.version !== decision.version) throw staleVersion('protection measure', measure.version);
-    if (measure.status !== 'requested') {
-      throw conflict('transition-not-allowed', `The measure was already ${measure.status}; request a new one instead.`, { from: measure.status, to: decision.status, allowed: [] });
+    const set: Partial<ProtectionMeasureTable> = {};
+    if (decision.reviewOn !== undefined) set.review_on = decision.reviewOn;
+    if (decision.status !== undefined) {
+      if (measure.status !== 'requested') {
+        throw conflict('transition-not-allowed', `The measure was already ${measure.status}; request a new one instead.`, { from: measure.status, to: decision.status, allowed: [] });
+      }
+      // The decision's notes follow the request's, so why it was asked stays beside why it was decided.
+      const before = platform.cipher.decryptNullable(measure.notes_enc, measureNotesPlace(measureId));
+      const notes = decision.notes === undefined ? before : before ? `${before}\n\n${decision.status}: ${decision.notes}` : decision.notes;
+      Object.assign(set, { status: decision.status, decided_at: at, notes_enc: platform.cipher.encryptNullable(notes, measureNotesPlace(measureId)) });
     }
-    // The decision's notes follow the request's, so why it was asked stays beside why it was decided.
-    const before = platform.cipher.decryptNullable(measure.notes_enc, measureNotesPlace(measureId));
-    const notes = decision.notes === undefined ? before : before ? `${before}\n\n${decision.status}: ${decision.notes}` : decision.notes;
-    const decided = await updateMeasure(unit, measure, { status: decision.status, decided_at: at, notes_enc: platform.cipher.encryptNullable(notes, measureNotesPlace(measureId)) });
-    unit.record({ action: 'protection_measure.decided', recordType: 'protection_measure', recordId: measureId, fields: ['status', ...(decision.notes ? ['notes'] : [])] });
+    const decided = await updateMeasure(unit, measure, set);
+    const fields = [...(decision.status ? ['status'] : []), ...(decision.status && decision.notes ? ['notes'] : []), ...(decision.reviewOn !== undefined ? ['reviewOn'] : [])];
+    unit.record({ action: decision.status ? 'protection_measure.decided' : 'protection_measure.reviewed', recordType: 'protection_measure', recordId: measureId, fields });
     return measureView(platform.cipher, decided);
   });
 }
@@ -285,27 +361,62 @@ export async function recordIncident(store: ScopedStore, personId: string, input
     const groups = await unit.visibleGroups(personId);
     if (!groups.has('justice') && !(await unit.worksOnCase(personId))) throw forbidden('Only the agency working on the case or one that sees its justice fields may record a crime against this person.');
     if (input.investigationId) await namedInvestigation(unit, input.investigationId);
-    const id = randomUUID();
-    const row: IncidentTable = {
-      id,
-      kind: input.kind,
-      person_id: personId,
-      investigation_id: input.investigationId ?? null,
-      agency_id: unit.actor.agencyId,
-      occurred_at: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
-      place: input.place ?? null,
-      description_enc: platform.cipher.encryptNullable(input.description, incidentDescriptionPlace(id)),
-      status: 'reported',
-      created_by: unit.actor.userId,
-      version: 1,
-      created_at: at,
-      updated_at: at,
-    };
+    const row = incidentRow(store, personId, input, at);
     await insertIncident(unit, row);
-    unit.record({ action: 'incident.create', recordType: 'incident', recordId: id, fields: Object.keys(input) });
+    unit.record({ action: 'incident.create', recordType: 'incident', recordId: row.id, fields: Object.keys(input) });
     // A death or disappearance recorded fulfils life.death_or_disappearance: the engine follows it.
     unit.factsChanged([personId]);
     return incidentView(platform.cipher, row);
+  });
+}
+
+function incidentRow(store: ScopedStore, personId: string, input: IncidentInput, at: string): IncidentTable {
+  const id = randomUUID();
+  return {
+    id,
+    kind: input.kind,
+    person_id: personId,
+    investigation_id: input.investigationId ?? null,
+    agency_id: store.actor.agencyId,
+    occurred_at: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
+    place: input.place ?? null,
+    description_enc: store.platform.cipher.encryptNullable(input.description, incidentDescriptionPlace(id)),
+    status: 'reported',
+    created_by: store.actor.userId,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/**
+ * An incident recorded from the investigation: one incident against each victim, within the
+ * investigation, and every victim and witness not yet linked to it linked in their role — all in
+ * one transaction, so nothing is half-saved. Each person must be one the investigating agency sees.
+ */
+export async function recordInvestigationIncident(store: ScopedStore, investigationId: string, input: InvestigationIncidentInput): Promise<InvestigationIncidents> {
+  const { platform } = store;
+  if (input.occurredAt) assertNotFuture(platform, 'occurredAt', input.occurredAt);
+  const at = platform.clock().toISOString();
+  return store.unit(async (unit) => {
+    const investigation = await ownInvestigation(unit, investigationId);
+    for (const personId of input.victims) await assertSeen(unit, 'victims', personId);
+    for (const personId of input.witnesses) await assertSeen(unit, 'witnesses', personId);
+    if (investigation.status === 'closed') throw investigationClosed('incidents');
+    const links: JusticeLinkTable[] = [];
+    const involved = [...input.victims.map((id) => [id, 'victim'] as const), ...input.witnesses.map((id) => [id, 'witness'] as const)];
+    for (const [personId, role] of involved) {
+      links.push((await linkOf(unit, investigationId, personId, role)) ?? (await addLink(unit, investigation, personId, role, true, at)));
+    }
+    const incidents: IncidentView[] = [];
+    for (const personId of input.victims) {
+      const row = incidentRow(store, personId, { kind: input.kind, occurredAt: input.occurredAt, place: input.place, description: input.description, investigationId }, at);
+      await insertIncident(unit, row);
+      unit.record({ action: 'incident.create', recordType: 'incident', recordId: row.id, fields: ['kind', 'investigationId', ...['occurredAt', 'place', 'description'].filter((f) => input[f as keyof typeof input] !== undefined)] });
+      incidents.push(incidentView(platform.cipher, row));
+    }
+    unit.factsChanged([...input.victims]);
+    return { incidents, links: await linkViews(unit, links) };
   });
 }
 
@@ -337,4 +448,4 @@ export async function incidentSubject(unit: StoreUnit, incidentId: string): Prom
 
 /** Justice links follow a person's record when duplicates are merged or unmerged. */
 export { moveJusticeLinks } from './store.js';
-export { eraseIncidentsOf, eraseProtectionMeasuresOf } from './store.js';
+export { eraseIncidentsOf, eraseJusticeLinksOf, eraseProtectionMeasuresOf } from './store.js';

@@ -41,11 +41,14 @@ export function measureView(cipher: FieldCipher, row: ProtectionMeasureTable): P
     requestedBy: row.requested_by,
     requestedAt: row.requested_at,
     decidedAt: row.decided_at,
+    reviewOn: row.review_on,
     version: row.version,
   };
 }
 
-export function linkView(row: JusticeLinkTable, investigation: InvestigationTable, measures: ProtectionMeasureView[]): JusticeLinkView {
+export const reachHowPlace = (id: string): string => placeOf('justice_links', 'reach_how_enc', id);
+
+export function linkView(cipher: FieldCipher, row: JusticeLinkTable, investigation: InvestigationTable, measures: ProtectionMeasureView[]): JusticeLinkView {
   return {
     id: row.id,
     personId: row.person_id,
@@ -58,6 +61,8 @@ export function linkView(row: JusticeLinkTable, investigation: InvestigationTabl
     },
     role: row.role as JusticeRole,
     reachable: row.reachable === 1,
+    reachHow: cipher.decryptNullable(row.reach_how_enc, reachHowPlace(row.id)),
+    reachConfirmedAt: row.reach_confirmed_at,
     measures,
     createdBy: row.created_by,
     version: row.version,
@@ -200,7 +205,31 @@ export async function listInvestigationRows(unit: ScopedUnit, status: Investigat
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+/** Investigations a case manager may link their person to: every agency's, not closed, with the agency's name (no personal data). */
+export async function linkableInvestigationRows(unit: StoreUnit): Promise<(InvestigationTable & { agency_name: string })[]> {
+  return unit.db
+    .selectFrom('investigations')
+    .innerJoin('agencies', 'agencies.id', 'investigations.agency_id')
+    .selectAll('investigations')
+    .select('agencies.name as agency_name')
+    .where('investigations.status', '!=', 'closed')
+    .orderBy('investigations.reference')
+    .orderBy('investigations.id')
+    .limit(1000)
+    .execute();
+}
+
 // ---- justice links and protection measures ---------------------------------------------------
+
+export async function linkOf(unit: StoreUnit, investigationId: string, personId: string, role: string): Promise<JusticeLinkTable | undefined> {
+  return unit.db
+    .selectFrom('justice_links')
+    .selectAll()
+    .where('investigation_id', '=', investigationId)
+    .where('person_id', '=', personId)
+    .where('role', '=', role)
+    .executeTakeFirst();
+}
 
 export async function isLinked(unit: StoreUnit, investigationId: string, personId: string, role: string): Promise<boolean> {
   const existing = await unit.db
@@ -226,7 +255,7 @@ export async function insertMeasure(unit: StoreUnit, row: ProtectionMeasureTable
   await unit.db.insertInto('protection_measures').values(row).execute();
 }
 
-/** A measure changes only by its one decision, so the version read stands for its status too. */
+/** A measure changes by its one decision and by its review date, each conditional on the version read. */
 export async function updateMeasure(unit: StoreUnit, measure: ProtectionMeasureTable, set: Partial<ProtectionMeasureTable>): Promise<ProtectionMeasureTable> {
   await unit.updateVersioned({ table: 'protection_measures', id: measure.id, version: measure.version, set, recordType: 'protection measure' });
   return (await findMeasure(unit, measure.id))!;
@@ -250,6 +279,7 @@ export async function linkViews(unit: StoreUnit, links: readonly JusticeLinkTabl
     .execute();
   return links.map((link) =>
     linkView(
+      unit.platform.cipher,
       link,
       investigations.get(link.investigation_id)!,
       measures.filter((m) => m.justice_link_id === link.id).map((m) => measureView(unit.platform.cipher, m)),
@@ -305,5 +335,12 @@ export async function eraseProtectionMeasuresOf(unit: StoreUnit, personId: strin
     .execute();
   const ids = rows.map((row) => row.id);
   await destroyCiphertexts(unit, 'protection_measures', ids, columns);
+  return ids.length;
+}
+
+/** A purge: destroys these encrypted columns of the person's justice links (how to reach them); answers how many rows had them. */
+export async function eraseJusticeLinksOf(unit: StoreUnit, personId: string, columns: DestroyedColumns): Promise<number> {
+  const ids = (await unit.db.selectFrom('justice_links').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+  await destroyCiphertexts(unit, 'justice_links', ids, columns);
   return ids.length;
 }

@@ -10,7 +10,7 @@ import { deleteMatchKeysOf, eraseLinkRequestsOf, eraseMergesOf } from '../duplic
 import { ENCRYPTED_COLUMNS } from '../encrypted-columns.js';
 import { eraseEncounterOf } from '../encounters/service.js';
 import { expireFinishedExports } from '../exports/jobs.js';
-import { eraseIncidentsOf, eraseProtectionMeasuresOf } from '../justice/service.js';
+import { eraseIncidentsOf, eraseJusticeLinksOf, eraseProtectionMeasuresOf } from '../justice/service.js';
 import { forgetNotificationsOf } from '../notifications/service.js';
 import { eraseCaseActionsOf, eraseGuardOverridesOf, eraseObligationsOf } from '../obligations/service.js';
 import { eraseAllegationsOf, markAllegationsPurged } from '../oversight/service.js';
@@ -45,7 +45,8 @@ export const ERASERS: Readonly<Record<string, Eraser>> = {
   allegations: eraseAllegationsOf,
   legal_holds: eraseLegalHoldsOf,
   erasure_requests: eraseErasureRequestsOf,
-  // Those of the person's justice links.
+  // How to reach them for proceedings, and the measures protecting them.
+  justice_links: eraseJusticeLinksOf,
   protection_measures: eraseProtectionMeasuresOf,
   // An encounter's notes may name anyone on board: destroyed once every person of it is purged.
   encounters: eraseEncounterOf,

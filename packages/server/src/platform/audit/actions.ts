@@ -82,6 +82,7 @@ export const AUDIT_ACTIONS = [
   'access_grant.create',
   'protection_measure.requested',
   'protection_measure.decided',
+  'protection_measure.reviewed',
   'incident.create',
   'incident.update',
   'justice.read',

@@ -598,6 +598,10 @@ export interface JusticeLinkTable {
   role: string;
   /** Whether the person remains reachable for proceedings. */
   reachable: number;
+  /** How to reach them for the proceedings (encrypted contact data). */
+  reach_how_enc: string | null;
+  /** When their reachability was last confirmed. */
+  reach_confirmed_at: string | null;
   created_by: string;
   version: number;
   created_at: string;
@@ -613,6 +617,8 @@ export interface ProtectionMeasureTable {
   requested_by: string;
   requested_at: string;
   decided_at: string | null;
+  /** The date (YYYY-MM-DD) of the measure's next review. */
+  review_on: string | null;
   version: number;
 }
 

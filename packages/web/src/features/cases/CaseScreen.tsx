@@ -17,6 +17,7 @@ import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
 import { askFor, personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
@@ -138,6 +139,13 @@ function CaseScreenContent() {
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
           <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
           <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <JusticeSection
+            personId={personId}
+            may={{ read: me.fieldGroups.includes('justice'), record: me.permissions.includes('incident:write'), link: mayManage }}
+            askedIncident={askFor(asked, 'incident')}
+            askedLink={askFor(asked, 'justice_link')}
+            onChange={changed(staleAfter.justiceRecorded([personId]))}
+          />
           <HistorySection personId={personId} />
         </>
       )}

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { AGGRAVATING_CIRCUMSTANCES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, PROTECTION_MEASURE_TYPES, SMUGGLING_OFFENCES } from '@haven/core/schemas';
+import { AGGRAVATING_CIRCUMSTANCES, INCIDENT_STATUSES, INVESTIGATION_KINDS, INVESTIGATION_STATUSES, SMUGGLING_OFFENCES } from '@haven/core/schemas';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Button, Form, ListBox, ListBoxItem, Popover, Select, SelectValue } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -11,14 +11,15 @@ import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { CheckboxGroupField } from '../../app/ui/choices';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
-import { SelectField, TextInputField } from '../../app/ui/fields';
-import { newIdempotencyKey } from '../../app/idempotency';
+import { SelectField } from '../../app/ui/fields';
 import { apiQuery, invalidate } from '../../app/query';
-import { queryKeys } from '../../app/query-keys';
-import type { Investigation, InvestigationDetail, JusticeLink, ProtectionMeasure } from './model';
+import { queryKeys, staleAfter } from '../../app/query-keys';
+import type { Incident, Investigation, InvestigationDetail } from './model';
+import { IncidentForm } from './IncidentForm';
+import { LinkPersonForm } from './LinkPersonForm';
+import { LinkSection, PersonName } from './LinkSection';
 import '../../app/ui/desk.css';
 import { JusticeStrings } from './strings';
-import { shortReference } from '../../app/reference';
 
 const changeForm = z.object({
   kind: z.enum(INVESTIGATION_KINDS),
@@ -26,15 +27,6 @@ const changeForm = z.object({
   status: z.enum(INVESTIGATION_STATUSES),
   aggravating: z.array(z.enum(AGGRAVATING_CIRCUMSTANCES)),
 });
-const measureForm = z.object({ type: z.enum(PROTECTION_MEASURE_TYPES), notes: z.string().trim().max(2000) });
-
-/** The name of a linked person, as far as the justice link lets this agency see it. */
-function PersonName({ personId }: { personId: string }) {
-  const { t } = useTranslation();
-  const person = useQuery(apiQuery<{ fields: Record<string, unknown> }>(queryKeys.personRecord(personId), `/api/persons/${personId}`));
-  const name = [person.data?.fields.givenName, person.data?.fields.familyName].filter((part) => typeof part === 'string' && part).join(' ');
-  return <>{name || t('justice.links.unnamed', { label: shortReference(personId) })}</>;
-}
 
 function InvestigationForm({ investigation, onChanged }: { investigation: Investigation; onChanged: () => void }) {
   const { t } = useTranslation();
@@ -74,107 +66,86 @@ function InvestigationForm({ investigation, onChanged }: { investigation: Invest
   );
 }
 
-/** A requested measure's decision, by the investigating agency. */
-function MeasureRow({ measure, onChanged }: { measure: ProtectionMeasure; onChanged: () => void }) {
+/** An incident's status, moved by the investigating agency (with the version read). */
+function IncidentStatus({ incident, onChanged }: { incident: Incident; onChanged: () => void }) {
   const { t } = useTranslation();
-  const format = useFormat();
   const [error, setError] = useState<unknown>();
-  const decide = async (status: 'granted' | 'refused') => {
+  const move = async (status: string) => {
+    if (status === incident.status) return;
     setError(undefined);
     try {
-      await api('PATCH', `/api/protection-measures/${measure.id}`, { version: measure.version, status });
+      await api('PATCH', `/api/incidents/${incident.id}`, { version: incident.version, status });
       onChanged();
     } catch (caught) {
       setError(caught);
     }
   };
-  const type = t(`justice.measures.types.${measure.type}`);
+  const kind = t(`justice.incidents.kinds.${incident.kind}`);
   return (
-    <li>
-      <strong>{type}</strong> · {t(`justice.measures.statuses.${measure.status}`)} · {format.date(measure.decidedAt ?? measure.requestedAt)}
-      {measure.notes ? <div className="reason">{measure.notes}</div> : null}
-      {measure.status === 'requested' ? (
-        <div className="actions">
-          <Button className="button" onPress={() => void decide('granted')} aria-label={t('justice.measures.grantOf', { type })}>
-            {t('justice.measures.grant')}
-          </Button>
-          <Button className="button" onPress={() => void decide('refused')} aria-label={t('justice.measures.refuseOf', { type })}>
-            {t('justice.measures.refuse')}
-          </Button>
-        </div>
-      ) : null}
+    <>
+      <Select className="field" aria-label={t('justice.incidents.statusOf', { kind })} selectedKey={incident.status} onSelectionChange={(key) => void move(String(key))}>
+        <Button className="select-button">
+          <SelectValue />
+          <span aria-hidden="true">▾</span>
+        </Button>
+        <Popover className="select-popover">
+          <ListBox className="select-list">
+            {INCIDENT_STATUSES.map((status) => (
+              <ListBoxItem key={status} id={status} className="select-option">
+                {t(`justice.incidents.statuses.${status}`)}
+              </ListBoxItem>
+            ))}
+          </ListBox>
+        </Popover>
+      </Select>
       <ProblemAlert error={error} />
-    </li>
+    </>
   );
 }
 
-/** A victim or witness in the proceedings: whether they remain reachable, and the measures protecting them. */
-function LinkSection({ link, onChanged }: { link: JusticeLink; onChanged: () => void }) {
+/** The incidents of the investigation: what, against whom, when and where, and where each stands. */
+function IncidentTable({ incidents, onChanged }: { incidents: Incident[]; onChanged: () => void }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>();
-  const form = useForm({ resolver: zodResolver(measureForm), defaultValues: { type: 'safe_shelter' as const, notes: '' } });
-  const toggleReachable = async () => {
-    setError(undefined);
-    try {
-      await api('PATCH', `/api/justice-links/${link.id}`, { version: link.version, reachable: !link.reachable });
-      onChanged();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const request = form.handleSubmit(async (values) => {
-    setError(undefined);
-    try {
-      await api('POST', `/api/justice-links/${link.id}/measures`, { type: values.type, ...(values.notes ? { notes: values.notes } : {}) }, { idempotencyKey: newIdempotencyKey() });
-      form.reset({ type: values.type, notes: '' });
-      onChanged();
-    } catch (caught) {
-      setError(applyProblem(caught, form.setError, ['type', 'notes']));
-    }
-  });
-  const headingId = `link-${link.id}`;
+  const format = useFormat();
+  if (incidents.length === 0) return <p>{t('justice.incidents.none')}</p>;
   return (
-    <section aria-labelledby={headingId} className="panel">
-      <h3 id={headingId}>
-        <PersonName personId={link.personId} /> · {t(`justice.roles.${link.role}`)}
-      </h3>
-      <p>
-        {link.reachable ? t('justice.links.reachable') : t('justice.links.unreachable')}{' '}
-        <Button className="button" onPress={() => void toggleReachable()}>
-          {link.reachable ? t('justice.links.markUnreachable') : t('justice.links.markReachable')}
-        </Button>
-      </p>
-      <h4>{t('justice.measures.title')}</h4>
-      {link.measures.length === 0 ? (
-        <p>{t('justice.measures.none')}</p>
-      ) : (
-        <ul className="measure-list">
-          {link.measures.map((measure) => (
-            <MeasureRow key={`${measure.id}:${measure.version}`} measure={measure} onChanged={onChanged} />
+    <div className="table-scroll">
+      <table aria-labelledby="incidents" data-testid="incident-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('justice.incidents.kind')}</th>
+            <th scope="col">{t('justice.incidents.against')}</th>
+            <th scope="col">{t('justice.incidents.when')}</th>
+            <th scope="col">{t('justice.incidents.place')}</th>
+            <th scope="col">{t('justice.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {incidents.map((incident) => (
+            <tr key={`${incident.id}:${incident.version}`}>
+              <th scope="row">{t(`justice.incidents.kinds.${incident.kind}`)}</th>
+              <td>{incident.personId ? <PersonName personId={incident.personId} /> : '—'}</td>
+              <td>{incident.occurredAt ? format.date(incident.occurredAt) : '—'}</td>
+              <td>{incident.place ?? '—'}</td>
+              <td>
+                <IncidentStatus incident={incident} onChanged={onChanged} />
+              </td>
+            </tr>
           ))}
-        </ul>
-      )}
-      <Form onSubmit={request} validationBehavior="aria" aria-label={t('justice.measures.requestFor', { role: t(`justice.roles.${link.role}`) })} className="inline-form">
-        <div className="row">
-          <SelectField control={form.control} name="type" label={t('justice.measures.type')} options={PROTECTION_MEASURE_TYPES.map((value) => ({ value, label: t(`justice.measures.types.${value}`) }))} isRequired />
-          <TextInputField control={form.control} name="notes" label={t('justice.measures.notes')} />
-        </div>
-        <Button type="submit" className="button">
-          {t('justice.measures.request')}
-        </Button>
-      </Form>
-      <ProblemAlert error={error} />
-    </section>
+        </tbody>
+      </table>
+    </div>
   );
 }
 
 /** One investigation or prosecution: its facts, the victims and witnesses linked to it, their protection, and the incidents in it. */
 function InvestigationScreenBody() {
   const { t } = useTranslation();
-  const format = useFormat();
   const { investigationId = '' } = useParams();
   // The list shows each investigation's status: it follows a change made here.
   const changed = () => void invalidate(queryKeys.investigation(investigationId), queryKeys.investigations());
+  // A person linked or an incident recorded: their justice fields and what the engine owes them follow.
+  const recorded = (personIds: string[]) => void invalidate(...staleAfter.justiceRecorded(personIds, investigationId));
   const detail = useQuery(apiQuery<InvestigationDetail>(queryKeys.investigation(investigationId), `/api/investigations/${investigationId}`));
   const data = detail.data;
   return (
@@ -193,33 +164,10 @@ function InvestigationScreenBody() {
           <h2>{t('justice.links.title')}</h2>
           <p>{t('justice.links.explain')}</p>
           {data.links.length === 0 ? <p>{t('justice.links.none')}</p> : data.links.map((link) => <LinkSection key={`${link.id}:${link.version}`} link={link} onChanged={changed} />)}
+          <LinkPersonForm investigationId={data.id} onLinked={(personId) => recorded([personId])} />
           <h2 id="incidents">{t('justice.incidents.title')}</h2>
-          {data.incidents.length === 0 ? (
-            <p>{t('justice.incidents.none')}</p>
-          ) : (
-            <div className="table-scroll">
-              <table aria-labelledby="incidents">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('justice.incidents.kind')}</th>
-                    <th scope="col">{t('justice.incidents.when')}</th>
-                    <th scope="col">{t('justice.incidents.place')}</th>
-                    <th scope="col">{t('justice.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.incidents.map((incident) => (
-                    <tr key={incident.id}>
-                      <th scope="row">{t(`justice.incidents.kinds.${incident.kind}`)}</th>
-                      <td>{incident.occurredAt ? format.dateTime(incident.occurredAt) : '—'}</td>
-                      <td>{incident.place ?? '—'}</td>
-                      <td>{t(`justice.incidents.statuses.${incident.status}`)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <IncidentTable incidents={data.incidents} onChanged={changed} />
+          <IncidentForm investigationId={data.id} onRecorded={recorded} />
         </>
       ) : detail.error ? null : (
         <p role="status">{t('app.loading')}</p>

@@ -19,6 +19,7 @@ import { handover } from './017_handover.js';
 import { linkRequests } from './019_link_requests.js';
 import { notificationRepeatsServiceGaps } from './020_notification_repeats_service_gaps.js';
 import { ageChallenges } from './022_age_challenges.js';
+import { justiceReachReview } from './024_justice_reach_review.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '019_link_requests': linkRequests,
   '020_notification_repeats_service_gaps': notificationRepeatsServiceGaps,
   '022_age_challenges': ageChallenges,
+  '024_justice_reach_review': justiceReachReview,
 };
 
 export const migrationProvider: MigrationProvider = {
