@@ -20,6 +20,7 @@ import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
 import { ReferralsSection } from './ReferralsSection';
+import { RetentionSection } from './RetentionSection';
 import { ScreeningSection } from './ScreeningSection';
 import { ToDoSection } from './ToDoSection';
 import './cases.css';
@@ -135,6 +136,7 @@ function CaseScreenContent() {
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
           <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
           <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <RetentionSection personId={personId} />
           <HistorySection personId={personId} />
         </>
       )}

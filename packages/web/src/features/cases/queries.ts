@@ -1,6 +1,6 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import type { CaseHistoryEntry, MergedInto } from '@haven/core/schemas';
+import type { CaseHistoryEntry, ErasureRequests, LegalHolds, MergedInto } from '@haven/core/schemas';
 import type { Assessment, Assistance, Case, Guards, Obligation, Person, Referral, Screening } from './model';
 
 /** What the case screens read of one person, each under its cache key. */
@@ -15,4 +15,6 @@ export const caseReads = {
   assessment: (personId: string) => apiQuery<Assessment>(queryKeys.assessment(personId), `/api/persons/${personId}/assessment`),
   assistance: (personId: string) => apiQuery<Assistance[]>(queryKeys.assistance(personId), `/api/persons/${personId}/assistance`),
   referrals: (personId: string) => apiQuery<Referral[]>(queryKeys.personReferrals(personId), `/api/persons/${personId}/referrals`),
+  erasureRequests: (personId: string) => apiQuery<ErasureRequests>(queryKeys.erasureRequests(personId), `/api/persons/${personId}/erasure-requests`),
+  legalHolds: (personId: string) => apiQuery<LegalHolds>(queryKeys.legalHolds(personId), `/api/persons/${personId}/legal-holds`),
 };
