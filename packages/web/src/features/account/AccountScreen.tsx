@@ -62,7 +62,7 @@ function NewToken({ token }: { token: ApiTokenView & { token: string } }) {
       <p>
         <code data-testid="token-secret">{token.token}</code>
       </p>
-      <Button className="button" onPress={() => void navigator.clipboard.writeText(token.token).then(() => setCopied(true))}>
+      <Button className="button" onPress={() => void navigator.clipboard.writeText(token.token).then(() => setCopied(true), () => setCopied(false))}>
         {t('account.tokens.copy')}
       </Button>
       {copied ? <p role="status">{t('account.tokens.copied')}</p> : null}
