@@ -93,6 +93,9 @@ export const retentionPolicySchema = z
     profile: z.string(),
     periods: z.array(z.object({ recordType: z.enum(RETENTION_RECORD_TYPES), period: z.string(), countedFrom: z.string() })),
     due: retentionReportSchema,
+    standingHolds: z.number().int().describe('Legal holds recorded and not released, in every agency (investigations and allegations hold too, counted in `due.types.*.held` when due)'),
+    erasureRequests: z.object({ carriedOut: z.number().int(), refused: z.number().int() }).describe('Erasure requests recorded so far, by decision'),
+    lastPurgedAt: z.string().nullable().describe('When a person\'s personal data was last destroyed, by the retention run or an erasure request'),
   })
   .meta({ id: 'RetentionPolicy' });
 export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;

@@ -101,9 +101,13 @@ export function Layout() {
   if (state.status !== 'signed-in') return <Navigate to="/sign-in" replace state={state.status === 'signed-out' && state.deliberate ? null : { from: location.pathname }} />;
   const { me } = state;
   const screens = screensFor(me.role).filter((screen) => screen.nav);
+  // The user's own account (API tokens, signing out everywhere) opens from their name.
   const who = (
     <span className="who" data-testid="menu-user">
-      {me.displayName} · {t(`app.roles.${me.role}`)}
+      {me.displayName} · {t(`app.roles.${me.role}`)} ·{' '}
+      <NavLink to="/account" data-testid="my-account">
+        {t('account.nav')}
+      </NavLink>
     </span>
   );
   const signOutButton = (

@@ -20,6 +20,8 @@ export const queryKeys = {
   ageAssessments: (personId: string) => ['person', personId, 'age-assessments'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
+  erasureRequests: (personId: string) => ['person', personId, 'erasure-requests'] as const,
+  legalHolds: (personId: string) => ['person', personId, 'legal-holds'] as const,
   /** The service gaps the agency recorded (the supervisor's list). */
   serviceGaps: () => ['service-gaps'] as const,
 
@@ -37,6 +39,11 @@ export const queryKeys = {
   accessChanges: () => ['admin', 'access-changes'] as const,
   roles: () => ['admin', 'roles'] as const,
   sopProfile: () => ['admin', 'sop-profile'] as const,
+  conduct: () => ['conduct'] as const,
+  mfaRoles: () => ['admin', 'mfa-roles'] as const,
+  retentionReport: () => ['admin', 'retention'] as const,
+  /** The caller's own API tokens. */
+  apiTokens: () => ['account', 'tokens'] as const,
   providers: () => ['directory', 'providers'] as const,
   pathways: () => ['directory', 'pathways'] as const,
   servicePathways: (service: string) => ['directory', 'pathways', service] as const,
@@ -55,6 +62,7 @@ export const queryKeys = {
   oversightQueue: (limit?: number) => (limit === undefined ? (['oversight', 'queue'] as const) : (['oversight', 'queue', limit] as const)),
   allegations: (status?: string) => (status === undefined ? (['oversight', 'allegations'] as const) : (['oversight', 'allegations', status] as const)),
   allegation: (allegationId: string) => ['oversight', 'allegation', allegationId] as const,
+  oversightLegalHolds: () => ['oversight', 'legal-holds'] as const,
   auditTrail: (recordType: string, recordId: string) => ['oversight', 'audit', recordType, recordId] as const,
 
   /** The self-assessment (items, answers, measures); its evidence and each item's history are under it. */
@@ -102,6 +110,15 @@ export const staleAfter = {
     ...(investigationId ? [queryKeys.investigation(investigationId)] : []),
     ...personIds.flatMap((personId) => [queryKeys.personJustice(personId), ...derivedFromFacts(personId)]),
   ],
+  /**
+   * An erasure request: carried out, it destroys the person's record (every read of the person is
+   * stale); refused, it is one more line. The report counts both.
+   */
+  erasureRequested: (personId: string) => [queryKeys.person(personId), queryKeys.caseList(), queryKeys.retentionReport()],
+  /** A legal hold placed or released: the holds, what an erasure request would meet, the counts. */
+  legalHoldChanged: (personId: string) => [queryKeys.legalHolds(personId), queryKeys.erasureRequests(personId), queryKeys.oversightLegalHolds(), queryKeys.retentionReport()],
+  /** A new code of conduct: every user, this one too, accepts it again. */
+  conductPublished: () => [queryKeys.conduct()],
   /** Cases given to an officer: they leave the intake queue, their obligations go to the officer. */
   casesAssigned: (personIds: readonly string[]) => [queryKeys.intakeQueue(), queryKeys.assignableOfficers(), queryKeys.agencyObligations(), ...personIds.map((id) => queryKeys.personCase(id))],
   /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */

@@ -36,6 +36,9 @@ export const SCREENS: Screen[] = [
   { path: 'admin/agencies', roles: ['admin'], nav: 'admin.nav.agencies', load: () => import('../features/admin/AgenciesScreen') },
   { path: 'admin/roles', roles: ['admin'], nav: 'admin.nav.roles', load: () => import('../features/admin/RolesScreen') },
   { path: 'admin/directory', roles: ['admin'], nav: 'admin.nav.directory', load: () => import('../features/admin/DirectoryScreen') },
+  { path: 'admin/conduct', roles: ['admin'], nav: 'admin.nav.conduct', load: () => import('../features/admin/ConductScreen') },
+  { path: 'admin/settings', roles: ['admin'], nav: 'admin.nav.settings', load: () => import('../features/admin/SettingsScreen') },
+  { path: 'admin/retention', roles: ['admin'], nav: 'admin.nav.retention', load: () => import('../features/admin/RetentionScreen') },
   { path: 'admin/sop-profile', roles: ['admin'], nav: 'admin.nav.sop', load: () => import('../features/admin/SopProfileScreen') },
   { path: 'supervision/intake', roles: ['supervisor'], nav: 'supervision.nav.intake', load: () => import('../features/supervision/IntakeScreen') },
   { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
@@ -45,11 +48,14 @@ export const SCREENS: Screen[] = [
   { path: 'oversight/queue', roles: ['oversight'], nav: 'oversight.nav.queue', load: () => import('../features/oversight/QueueScreen') },
   { path: 'oversight/allegations', roles: ['oversight'], nav: 'oversight.nav.allegations', load: () => import('../features/oversight/AllegationsScreen') },
   { path: 'oversight/allegations/:allegationId', roles: ['oversight'], load: () => import('../features/oversight/AllegationScreen') },
+  { path: 'oversight/legal-holds', roles: ['oversight'], nav: 'oversight.nav.holds', load: () => import('../features/oversight/LegalHoldsScreen') },
   { path: 'oversight/audit', roles: ['oversight'], nav: 'oversight.nav.audit', load: () => import('../features/oversight/AuditScreen') },
   { path: 'self-assessment', roles: ['coordinator', 'oversight'], nav: 'selfAssessment.nav', load: () => import('../features/self-assessment/SelfAssessmentScreen') },
   { path: 'self-assessment/:itemId', roles: ['coordinator', 'oversight'], load: () => import('../features/self-assessment/ItemScreen') },
   { path: 'investigations', roles: ['investigator'], nav: 'justice.nav', load: () => import('../features/justice/InvestigationsScreen') },
   { path: 'investigations/:investigationId', roles: ['investigator'], load: () => import('../features/justice/InvestigationScreen') },
+  // Reached from the user's name in the header, not from the navigation.
+  { path: 'account', roles: 'everyone', load: () => import('../features/account/AccountScreen') },
   { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 

@@ -10,7 +10,7 @@ export type Hold =
   | { kind: 'investigation'; investigationId: string; reference: string; status: string; role: string }
   | { kind: 'allegation'; allegationId: string; status: string };
 
-/** One line, without personal data: it is stored with a refused erasure request and shown to staff. */
+/** One line, without personal data: it is stored with a refused erasure request and shown to staff (the web app reads these shapes back to translate them: features/cases/holds.ts). */
 export function describeHold(hold: Hold): string {
   switch (hold.kind) {
     case 'recorded':

@@ -189,6 +189,14 @@ describe.each(await databaseKinds())('retention and erasure on %s', (kind) => {
     expect(byInvestigation.body.refusedBecause).toEqual(['the open investigation RET-2, in which the person is a witness']);
 
     expect((await officer.post(`/api/persons/${witness}/erasure-requests`, { requestedBy: 'someone' })).status).toBe(400);
+
+    // The administrator's report counts them, without naming anyone.
+    const admin = await sessionFor(server, await makeUser(server.platform, await makeAgency(server.platform, 'Ministry'), 'admin', `admin-${kind}-report`));
+    await supervisor.post(`/api/persons/${witness}/legal-holds`, { reason: 'Kept for the trial' });
+    const report = await admin.get('/api/retention');
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(report.body).toMatchObject({ standingHolds: 1, erasureRequests: { carriedOut: 2, refused: 2 } });
+    expect(report.body.lastPurgedAt).not.toBeNull();
     const verdict = await verifyAuditChain(db, server.platform.cipher);
     expect(verdict.ok).toBe(true);
   });

@@ -2,7 +2,7 @@ import { ERASURE_REQUESTERS, erasureRequestViewSchema, idSchema, legalHoldOvervi
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema, pageResponseSchema } from '../../platform/http/pagination.js';
-import { erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, runRetention } from './service.js';
+import { erasureRequestsOf, legalHoldsOf, legalHoldsOverview, placeLegalHold, releaseAnyLegalHold, releaseLegalHold, requestErasure, retentionTotalsNow, runRetention } from './service.js';
 
 const releaseBody = z.strictObject({ version: versionSchema, reason: textSchema(2000).describe('Why the hold is released, in writing (encrypted, audited)') });
 
@@ -140,7 +140,7 @@ export const retentionRoutes: Feature = (app, platform) => {
       config: { access: { permission: 'settings:manage' } },
       schema: {
         tags: ['retention'],
-        summary: "The jurisdiction's retention periods and what is due now (a dry run: nothing is changed; `haven retention run` purges)",
+        summary: "The jurisdiction's retention periods and what is due now (a dry run: nothing is changed; `haven retention run` purges), the legal holds standing, the erasure requests by decision and when data was last destroyed",
         response: { 200: retentionPolicySchema },
       },
     },
@@ -148,6 +148,7 @@ export const retentionRoutes: Feature = (app, platform) => {
       profile: platform.profile.id,
       periods: RETENTION_RECORD_TYPES.map((recordType) => ({ recordType, period: platform.profile.retention[recordType].iso, countedFrom: RETENTION_WORDS[recordType] })),
       due: await runRetention(platform, { dryRun: true }),
+      ...(await retentionTotalsNow(platform)),
     }),
   );
 };

@@ -26,6 +26,7 @@ import {
   legalHoldsOfPerson,
   legalHoldsPage,
   purgedAt,
+  retentionTotals,
   updateLegalHold,
   type LegalHoldRecord,
 } from './store.js';
@@ -267,6 +268,12 @@ export interface RetentionProgress {
  * batch (a failure loses at most the batch in flight, never half a person). Held persons are
  * skipped and counted. A dry run only counts.
  */
+/** The retention report's totals beside the dry run: standing holds, erasure requests by decision, the last purge. */
+export async function retentionTotalsNow(platform: Platform): ReturnType<typeof retentionTotals> {
+  const reader = systemStore(platform, 'retention', { actorUserId: null, actorAgencyId: null, clientAddress: null, requestId: `retention-report-${randomUUID()}` });
+  return reader.unit((unit) => retentionTotals(unit));
+}
+
 export async function runRetention(
   platform: Platform,
   options: { batch?: number; dryRun?: boolean; onProgress?: (progress: RetentionProgress) => void } = {},

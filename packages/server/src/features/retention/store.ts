@@ -181,3 +181,14 @@ export async function eraseErasureRequestsOf(unit: StoreUnit, personId: string, 
   await destroyCiphertexts(unit, 'erasure_requests', ids, columns);
   return ids.length;
 }
+
+// ---- the retention report's totals -------------------------------------------------------------
+
+/** Counts only, nothing personal: standing recorded holds, erasure requests by decision, the last purge. */
+export async function retentionTotals(unit: StoreUnit): Promise<{ standingHolds: number; erasureRequests: { carriedOut: number; refused: number }; lastPurgedAt: string | null }> {
+  const holds = await unit.db.selectFrom('legal_holds').select((eb) => eb.fn.countAll().as('n')).where('released_at', 'is', null).executeTakeFirstOrThrow();
+  const requests = await unit.db.selectFrom('erasure_requests').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+  const last = await unit.db.selectFrom('persons').select((eb) => eb.fn.max('purged_at').as('at')).executeTakeFirst();
+  const count = (status: string) => Number(requests.find((row) => row.status === status)?.n ?? 0);
+  return { standingHolds: Number(holds.n), erasureRequests: { carriedOut: count('carried_out'), refused: count('refused') }, lastPurgedAt: (last?.at as string | null | undefined) ?? null };
+}

@@ -6,6 +6,7 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
+import { usePeriod } from './period';
 import { AdminStrings } from './strings';
 
 const HOUR = 3_600_000;
@@ -16,20 +17,6 @@ function useSpan() {
   return (ms: number) => {
     const [value, unit] = ms >= 7 * 24 * HOUR && ms % (24 * HOUR) === 0 ? [ms / (24 * HOUR), 'day'] : ms >= HOUR && ms % HOUR === 0 ? [ms / HOUR, 'hour'] : [Math.round(ms / 60_000), 'minute'];
     return new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
-  };
-}
-
-/** A retention period (P5Y, P18M, P90D) in the reader's words. */
-function usePeriod() {
-  const { i18n } = useTranslation();
-  return (iso: string) => {
-    const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso);
-    if (!match) return iso;
-    const parts = (['year', 'month', 'week', 'day'] as const)
-      .map((unit, i) => [unit, Number(match[i + 1] ?? 0)] as const)
-      .filter(([, value]) => value > 0)
-      .map(([unit, value]) => new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'long' }).format(value));
-    return new Intl.ListFormat(i18n.language, { type: 'unit' }).format(parts);
   };
 }
 

@@ -22,6 +22,7 @@ import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
 import { ReferralsSection } from './ReferralsSection';
+import { RetentionSection } from './RetentionSection';
 import { ScreeningSection } from './ScreeningSection';
 import { ToDoSection } from './ToDoSection';
 import './cases.css';
@@ -146,6 +147,7 @@ function CaseScreenContent() {
             askedLink={askFor(asked, 'justice_link')}
             onChange={changed(staleAfter.justiceRecorded([personId]))}
           />
+          <RetentionSection personId={personId} />
           <HistorySection personId={personId} />
         </>
       )}

@@ -1,7 +1,7 @@
 import type { CsrfToken, SignInStage, SignInStep, TotpConfirmation, TotpEnrolment } from '@haven/core/schemas';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@haven/core/codes';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Fragment, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -16,7 +16,7 @@ import { usePasswordRules } from '../../app/ui/password-rules';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { UnlockPanel } from '../../offline/UnlockPanel';
 import { establishVault } from '../../offline/vault';
-import { conductBlocks } from './conduct-text';
+import { ConductText } from './ConductText';
 
 type Step = 'password' | 'enrol' | 'verify' | 'new-password' | 'conduct';
 
@@ -281,38 +281,6 @@ function NewPasswordStep({ currentPassword, onDone }: { currentPassword: string 
         {t('signIn.newPassword.submit')}
       </Button>
     </Form>
-  );
-}
-
-/** The code of conduct with its paragraphs, line breaks and lists as written. */
-function ConductText({ text }: { text: string }) {
-  return (
-    <>
-      {conductBlocks(text).map((block, index) =>
-        block.kind === 'paragraph' ? (
-          <p key={index}>
-            {block.lines.map((line, n) => (
-              <Fragment key={n}>
-                {n > 0 ? <br /> : null}
-                {line}
-              </Fragment>
-            ))}
-          </p>
-        ) : block.ordered ? (
-          <ol key={index} start={block.start}>
-            {block.items.map((item, n) => (
-              <li key={n}>{item}</li>
-            ))}
-          </ol>
-        ) : (
-          <ul key={index}>
-            {block.items.map((item, n) => (
-              <li key={n}>{item}</li>
-            ))}
-          </ul>
-        ),
-      )}
-    </>
   );
 }
 
