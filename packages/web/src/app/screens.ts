@@ -48,6 +48,7 @@ export const SCREENS: Screen[] = [
   { path: 'oversight/audit', roles: ['oversight'], nav: 'oversight.nav.audit', load: () => import('../features/oversight/AuditScreen') },
   { path: 'investigations', roles: ['investigator'], nav: 'justice.nav', load: () => import('../features/justice/InvestigationsScreen') },
   { path: 'investigations/:investigationId', roles: ['investigator'], load: () => import('../features/justice/InvestigationScreen') },
+  { path: 'complaints/new', roles: 'everyone', nav: 'oversight.nav.report', load: () => import('../features/oversight/ReportScreen') },
   { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 
