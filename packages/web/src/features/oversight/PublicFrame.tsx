@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { changeLanguage, isLanguage } from '../../app/i18n';
 import { loadRightsSheet } from '../rights/load';
 import type { RightsSheet, SheetLanguage } from '../rights/sheet';
-import { REPORT_LANGUAGES } from './report-languages';
+import { INTERFACE_LANGUAGES, loadReportLanguages } from './report-languages';
 import './report.css';
 
 /**
@@ -14,11 +14,24 @@ import './report.css';
  */
 function ReportLanguagePicker({ sheet, onSheet }: { sheet: SheetLanguage | undefined; onSheet: (language: SheetLanguage | undefined) => void }) {
   const { t, i18n } = useTranslation();
+  const [languages, setLanguages] = useState(INTERFACE_LANGUAGES);
+  useEffect(() => {
+    let live = true;
+    loadReportLanguages().then(
+      (all) => {
+        if (live) setLanguages(all);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const choose = (code: string) => {
     if (isLanguage(code)) {
       onSheet(undefined);
       void changeLanguage(code, { remember: false });
-    } else onSheet(REPORT_LANGUAGES.find((language) => language.code === code)?.code);
+    } else onSheet(languages.find((language) => language.code === code)?.code);
   };
   return (
     <Select className="language-switcher" value={sheet ?? i18n.language} onChange={(key) => typeof key === 'string' && choose(key)} data-testid="report-language">
@@ -29,7 +42,7 @@ function ReportLanguagePicker({ sheet, onSheet }: { sheet: SheetLanguage | undef
       </Button>
       <Popover className="select-popover">
         <ListBox className="select-list">
-          {REPORT_LANGUAGES.map((language) => (
+          {languages.map((language) => (
             <ListBoxItem key={language.code} id={language.code} className="select-option" lang={language.code} dir={language.direction} textValue={language.name}>
               {language.name}
             </ListBoxItem>
@@ -45,7 +58,12 @@ function SheetComplaints({ language }: { language: SheetLanguage }) {
   const [sheet, setSheet] = useState<RightsSheet>();
   useEffect(() => {
     let live = true;
-    loadRightsSheet(language).then((loaded) => live && setSheet(loaded), () => live && setSheet(undefined));
+    loadRightsSheet(language).then(
+      (loaded) => {
+        if (live) setSheet(loaded);
+      },
+      () => undefined,
+    );
     return () => {
       live = false;
     };

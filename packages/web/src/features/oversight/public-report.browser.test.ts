@@ -125,6 +125,32 @@ describe('complaints of failure to assist in Chromium', () => {
     expect(web.pageErrors).toEqual([]);
   });
 
+  it('offers a language as soon as its rights sheet is reviewed, with that sheet’s "How to complain" in it', async () => {
+    const { page } = web;
+    // The Tigrinya sheet as it will be once a native legal translator has reviewed it.
+    let rewritten = false;
+    await page.route('**/assets/ti-*.js', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(/\{status:`machine_or_unreviewed`,notice:`[^`]*`,noticeEnglish:`[^`]*`\}/, () => {
+        rewritten = true;
+        return '{status:`reviewed`,by:`a native legal translator`}';
+      });
+      await route.fulfill({ response, body });
+    });
+    await page.goto(`${web.baseUrl}/report`);
+    await page.getByRole('heading', { name: 'Report a failure to assist', level: 1 }).waitFor();
+    await page.getByTestId('report-language').getByRole('button').click();
+    await page.getByRole('option', { name: 'ትግርኛ' }).click();
+    const sheet = page.getByTestId('sheet-complaints');
+    await sheet.waitFor();
+    expect(rewritten).toBe(true);
+    expect(await sheet.getAttribute('lang')).toBe('ti');
+    expect(await sheet.getByRole('heading').innerText()).toBe('ከመይ ጌርኩም ከም እትጠርዑ');
+    expect(await page.getByTestId('report-language').getByRole('button').innerText()).toContain('ትግርኛ');
+    await expectAccessible(page);
+    await page.unroute('**/assets/ti-*.js');
+  });
+
   it('is linked from the sign-in page', async () => {
     const { page } = web;
     await page.setViewportSize({ width: 1280, height: 800 });

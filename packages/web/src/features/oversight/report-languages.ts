@@ -12,10 +12,11 @@ export interface ReportLanguage {
 }
 
 /**
- * Each rights sheet's review, read at build time without the rest of the sheet: a sheet marked
- * `reviewed` by a native legal translator adds its language to the page with no other change.
+ * Each rights sheet's review: a sheet marked `reviewed` by a native legal translator adds its
+ * language to the page with no other change. Fetched after the page shows (the sheets' own chunks),
+ * so a slow phone gets the form first; the interface's languages need none.
  */
-const REVIEWS = import.meta.glob<{ status: string }>('../rights/sheets/*.json', { eager: true, import: 'review' });
+const REVIEWS = import.meta.glob<{ status: string }>('../rights/sheets/*.json', { import: 'review' });
 
 /** The interface's languages, then every language whose sheet's review (keyed by the sheet's file) says `reviewed`. */
 export function reportLanguages(reviews: Readonly<Record<string, { status: string }>>): ReportLanguage[] {
@@ -32,4 +33,18 @@ export function reportLanguages(reviews: Readonly<Record<string, { status: strin
   }));
 }
 
-export const REPORT_LANGUAGES = reportLanguages(REVIEWS);
+/** The interface's four, offered at once. */
+export const INTERFACE_LANGUAGES = reportLanguages({});
+
+let languages: Promise<ReportLanguage[]> | undefined;
+
+/** Every language the page offers, once the other sheets' reviews are read (once per page). */
+export function loadReportLanguages(): Promise<ReportLanguage[]> {
+  languages ??= Promise.all(
+    Object.entries(REVIEWS)
+      .filter(([path]) => !INTERFACE_LANGUAGES.some((language) => path.endsWith(`/${language.code}.json`)))
+      .map(async ([path, review]) => [path, await review()] as const),
+  ).then((reviews) => reportLanguages(Object.fromEntries(reviews)));
+  languages.catch(() => (languages = undefined));
+  return languages;
+}
