@@ -49,7 +49,7 @@ function PublicReportForm({ draft, onDraft, onFiled }: DraftProps & { onFiled: (
     <Form onSubmit={submit} validationBehavior="aria" aria-labelledby="public-report-title" data-testid="public-report-form">
       {problem ? (
         <p role="alert" className="alert alert-error">
-          {t(`oversight.public.${problem.key}`)}
+          {t(`oversight.public.${problem.key}`, { max })}
         </p>
       ) : null}
       <TextInputField control={form.control} name="description" label={t('oversight.public.description')} description={t('oversight.public.hint')} isRequired multiline />

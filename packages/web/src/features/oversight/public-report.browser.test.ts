@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAgency } from '../../../../server/src/test-support/server.js';
+import { anonymous, makeAgency } from '../../../../server/src/test-support/server.js';
 import { describeViolations, saveScreenshot, seriousAccessibilityViolations, startWebTest, type WebTest } from '../../test-support/browser';
 
 const RECEIPT = /^HVN-[A-Z2-7]{16}$/;
@@ -192,5 +192,18 @@ describe('complaints of failure to assist in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(web.pageErrors).toEqual([]);
   });
-});
 
+  it('says in the page’s language that this connection sent too many, keeping what was typed', async () => {
+    const { page } = web;
+    // One complaint went from this address already; four more reach the hour's limit.
+    for (let i = 1; i <= 4; i += 1) expect((await anonymous(web.server).post('/api/public/allegations', { description: `${STAFF_REPORT} Copy ${i}.` })).status).toBe(201);
+    await page.goto(`${web.baseUrl}/report`);
+    await chooseLanguage(page, 'Français');
+    await page.getByRole('heading', { name: 'Signaler un manquement à l’assistance', level: 1 }).waitFor();
+    await page.getByRole('textbox', { name: 'Ce qui s’est passé' }).fill(WHAT_HAPPENED);
+    await page.getByRole('button', { name: 'Envoyer la réclamation' }).click();
+    expect(await page.getByRole('alert').innerText()).toBe('Trop de réclamations ont été envoyées depuis cette connexion. Réessayez dans une heure.');
+    expect(await page.getByRole('textbox', { name: 'Ce qui s’est passé' }).inputValue()).toBe(WHAT_HAPPENED);
+    await expectAccessible(page);
+  });
+});
