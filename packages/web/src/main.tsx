@@ -11,4 +11,5 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-registerServiceWorker();
+// The public report page installs nothing on a phone that may not be the reporter's.
+if (!/^\/report(\/|$)/.test(location.pathname)) registerServiceWorker();

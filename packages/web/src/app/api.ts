@@ -58,19 +58,21 @@ export interface RequestOptions {
   /** Sent as `Idempotency-Key`: a retry of a creating request returns the first answer. */
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Sends no cookie and no CSRF token: the public pages, which must not tie a report to a session on the device. */
+  anonymous?: boolean;
 }
 
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET' && csrfToken && !options.anonymous) headers['x-csrf-token'] = csrfToken;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      credentials: 'same-origin',
+      credentials: options.anonymous ? 'omit' : 'same-origin',
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -67,10 +67,11 @@ export async function initI18n(): Promise<void> {
   applyToDocument(language);
 }
 
-export async function changeLanguage(language: Language): Promise<void> {
+/** `remember: false` leaves no trace on the device (the public report page, perhaps on a borrowed phone). */
+export async function changeLanguage(language: Language, { remember = true }: { remember?: boolean } = {}): Promise<void> {
   await loadLanguage(language);
   await i18next.changeLanguage(language);
-  localStorage.setItem(STORAGE_KEY, language);
+  if (remember) localStorage.setItem(STORAGE_KEY, language);
   applyToDocument(language);
 }
 

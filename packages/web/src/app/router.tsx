@@ -1,10 +1,10 @@
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createBrowserRouter, isRouteErrorResponse, Link, useRouteError } from 'react-router';
+import { createBrowserRouter, isRouteErrorResponse, Link, Outlet, useRouteError } from 'react-router';
 import { Home } from './Home';
 import { Layout } from './Layout';
 import { SCREENS, type Screen } from './screens';
-import { useMe } from './session';
+import { SessionProvider, useMe } from './session';
 
 function RoleGate({ screen, Component }: { screen: Screen; Component: ComponentType }) {
   const { t } = useTranslation();
@@ -35,22 +35,39 @@ function NotFound() {
   );
 }
 
+/** The session (who is signed in, the offline vault on sign-out) exists only for the signed-in app and its sign-in. */
+function WithSession() {
+  return (
+    <SessionProvider>
+      <Outlet />
+    </SessionProvider>
+  );
+}
+
 export const router = createBrowserRouter([
-  { path: '/sign-in', lazy: async () => ({ Component: (await import('../features/sign-in/SignInScreen')).default }), ErrorBoundary: RouteError },
+  // The public report pages: no session asked for, no cookie sent, nothing of the signed-in app loaded.
+  { path: '/report', lazy: async () => ({ Component: (await import('../features/oversight/PublicReportScreen')).default }), ErrorBoundary: RouteError },
+  { path: '/report/status', lazy: async () => ({ Component: (await import('../features/oversight/PublicStatusScreen')).default }), ErrorBoundary: RouteError },
   {
-    path: '/',
-    Component: Layout,
-    ErrorBoundary: RouteError,
+    Component: WithSession,
     children: [
-      { index: true, Component: Home },
-      ...SCREENS.map((screen) => ({
-        path: screen.path,
-        lazy: async () => {
-          const { default: Component } = await screen.load();
-          return { Component: () => <RoleGate screen={screen} Component={Component} /> };
-        },
-      })),
-      { path: '*', Component: NotFound },
+      { path: '/sign-in', lazy: async () => ({ Component: (await import('../features/sign-in/SignInScreen')).default }), ErrorBoundary: RouteError },
+      {
+        path: '/',
+        Component: Layout,
+        ErrorBoundary: RouteError,
+        children: [
+          { index: true, Component: Home },
+          ...SCREENS.map((screen) => ({
+            path: screen.path,
+            lazy: async () => {
+              const { default: Component } = await screen.load();
+              return { Component: () => <RoleGate screen={screen} Component={Component} /> };
+            },
+          })),
+          { path: '*', Component: NotFound },
+        ],
+      },
     ],
   },
 ]);

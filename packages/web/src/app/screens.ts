@@ -56,6 +56,7 @@ export const SCREENS: Screen[] = [
   { path: 'investigations/:investigationId', roles: ['investigator'], load: () => import('../features/justice/InvestigationScreen') },
   // Reached from the user's name in the header, not from the navigation.
   { path: 'account', roles: 'everyone', load: () => import('../features/account/AccountScreen') },
+  { path: 'complaints/new', roles: 'everyone', nav: 'oversight.nav.report', load: () => import('../features/oversight/ReportScreen') },
   { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 

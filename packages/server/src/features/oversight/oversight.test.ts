@@ -283,3 +283,49 @@ describe.each(await databaseKinds())('anonymous intake limits on %s', (kind) => 
     expect(listed.body.items.every((a: { oversightAgencyId: string | null; filedBy: string | null }) => a.oversightAgencyId === null && a.filedBy === null)).toBe(true);
   });
 });
+
+describe.each(await databaseKinds())('hostile public reports on %s', (kind) => {
+  let server: TestServer;
+  let overseer: Caller;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { logLevel: 'warn' });
+    const agency = await makeAgency(server.platform, 'National Ombudsman', 'oversight');
+    overseer = await sessionFor(server, await makeUser(server.platform, agency, 'oversight', 'overseer'));
+  });
+  afterAll(() => server.close());
+
+  const stored = async () => (await server.platform.database.db.selectFrom('allegations').select('id').execute()).length;
+
+  it('keeps a description with a script tag as text and gives it back to oversight as the same text', async () => {
+    const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)> ${DESCRIPTION}`;
+    const filed = await anonymous(server).post('/api/public/allegations', { description: hostile });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const listed = await overseer.get('/api/oversight/allegations?limit=10');
+    expect(listed.headers.get('content-type')).toContain('application/json');
+    expect(listed.body.items.map((a: { description: string }) => a.description)).toEqual([hostile]);
+  });
+
+  it('refuses a 10 MB body with 413 problem+json naming the body, keeping nothing', async () => {
+    const before = await stored();
+    const huge = await anonymous(server).post('/api/public/allegations', { description: 'x'.repeat(10 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    expect(fieldsOf(huge)).toEqual(['body']);
+    expect(await stored()).toBe(before);
+  });
+
+  it('answers 100 reports a minute from one address with 429 problem+json beyond the limit, never a 5xx', async () => {
+    const before = await stored();
+    const answers: HttpAnswer[] = [];
+    for (let i = 1; i <= 100; i += 1) answers.push(await anonymous(server).post('/api/public/allegations', { description: `${DESCRIPTION} Flood ${i}.` }));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((s) => s === 201 || s === 429), statuses.join(',')).toBe(true);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(95);
+    for (const answer of refused) {
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(codeOf(answer)).toBe('too-many-requests');
+    }
+    expect(await stored()).toBe(before + (100 - refused.length));
+  });
+});

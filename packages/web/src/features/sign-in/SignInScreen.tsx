@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import { z } from 'zod';
 import { api, setCsrfToken } from '../../app/api';
 import { LanguageSwitcher } from '../../app/LanguageSwitcher';
@@ -107,6 +107,10 @@ export default function SignInScreen() {
           <ConductStep conduct={state.status === 'incomplete' ? state.me.conduct : null} onDone={next} />
         )}
       </main>
+      {/* Anyone may complain of a failure to assist without an account (the public page keeps no session). */}
+      <footer className="sign-in-public">
+        <Link to="/report">{t('signIn.report')}</Link>
+      </footer>
     </div>
   );
 }
