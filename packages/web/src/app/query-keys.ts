@@ -16,6 +16,8 @@ export const queryKeys = {
   guards: (personId: string) => ['person', personId, 'guards'] as const,
   assessment: (personId: string) => ['person', personId, 'assessment'] as const,
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
+  /** Detentions, consular rights explained, consular notifications, the profile's mandatory-notification rule. */
+  consularRecord: (personId: string) => ['person', personId, 'consular'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   /** The service gaps the agency recorded (the supervisor's list). */
@@ -78,6 +80,8 @@ export const staleAfter = {
   caseFactsChanged: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId)],
   screeningSaved: (personId: string) => [queryKeys.screenings(personId), queryKeys.personCase(personId), ...derivedFromFacts(personId)],
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
+  /** A detention or its end, consular rights explained (the choice is a fact of the case, the explanation assistance), or a notification sent. */
+  consularRecorded: (personId: string) => [queryKeys.consularRecord(personId), queryKeys.personCase(personId), queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
   /** Cases given to an officer: they leave the intake queue, their obligations go to the officer. */
@@ -100,6 +104,7 @@ export const staleAfter = {
     queryKeys.duplicates(personId),
     queryKeys.screenings(personId),
     queryKeys.assistance(personId),
+    queryKeys.consularRecord(personId),
     queryKeys.personReferrals(personId),
     ...(mergedAway ? [queryKeys.agencyObligations(), queryKeys.openGuards()] : derivedFromFacts(personId)),
   ],

@@ -11,11 +11,12 @@ import { queryKeys, staleAfter } from '../../app/query-keys';
 import { ProblemAlert } from '../../app/ui/problem';
 import { AssistanceSection } from './AssistanceSection';
 import { CaseForm } from './CaseForm';
+import { DetentionSection } from './DetentionSection';
 import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { askFor, personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
@@ -133,6 +134,16 @@ function CaseScreenContent() {
           <ScreeningSection personId={personId} onChange={changed(staleAfter.screeningSaved(personId))} />
           <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={changed(staleAfter.obligationWaived(personId))} />
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
+          <DetentionSection
+            personId={personId}
+            person={person.data}
+            kase={kase.data}
+            obligations={obligations.data}
+            guards={guards.data}
+            askedEnd={askFor(asked, 'detention_end')}
+            askedNotification={askFor(asked, 'consular_notification')}
+            onChange={changed(staleAfter.consularRecorded(personId))}
+          />
           <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
           <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
           <HistorySection personId={personId} />

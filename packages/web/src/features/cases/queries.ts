@@ -1,6 +1,6 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import type { CaseHistoryEntry, MergedInto } from '@haven/core/schemas';
+import type { CaseHistoryEntry, ConsularRecord, MergedInto } from '@haven/core/schemas';
 import type { Assessment, Assistance, Case, Guards, Obligation, Person, Referral, Screening } from './model';
 
 /** What the case screens read of one person, each under its cache key. */
@@ -14,5 +14,6 @@ export const caseReads = {
   guards: (personId: string) => apiQuery<Guards>(queryKeys.guards(personId), `/api/persons/${personId}/guards`),
   assessment: (personId: string) => apiQuery<Assessment>(queryKeys.assessment(personId), `/api/persons/${personId}/assessment`),
   assistance: (personId: string) => apiQuery<Assistance[]>(queryKeys.assistance(personId), `/api/persons/${personId}/assistance`),
+  consular: (personId: string) => apiQuery<ConsularRecord>(queryKeys.consularRecord(personId), `/api/persons/${personId}/consular`),
   referrals: (personId: string) => apiQuery<Referral[]>(queryKeys.personReferrals(personId), `/api/persons/${personId}/referrals`),
 };
