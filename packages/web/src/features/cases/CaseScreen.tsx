@@ -16,7 +16,7 @@ import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { askFor, personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
 import { caseReads } from './queries';
@@ -62,6 +62,14 @@ function CaseFacts({ person, kase, mayChange }: { person: Person | undefined; ka
       {kase && mayChange ? <CaseForm current={kase} onChanged={() => void invalidate(...staleAfter.caseFactsChanged(kase.personId))} /> : null}
     </section>
   );
+}
+
+/**
+ * The referrals the engine calls for, but the consular post's: the notification recorded in the
+ * detention and consular rights section is what delivers it (and fulfils consular.notify_post).
+ */
+function withoutConsular(needed: Assessment['referrals'] | undefined): Assessment['referrals'] | undefined {
+  return needed?.filter((need) => need.service !== 'consular');
 }
 
 /**
@@ -145,7 +153,7 @@ function CaseScreenContent() {
             onChange={changed(staleAfter.consularRecorded(personId))}
           />
           <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
-          <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={withoutConsular(assessment.data?.referrals)} neededError={assessment.error} />
           <HistorySection personId={personId} />
         </>
       )}

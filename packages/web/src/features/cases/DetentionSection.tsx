@@ -32,33 +32,45 @@ function DetentionList({ detentions }: { detentions: ConsularRecord['detentions'
   );
 }
 
-/** Each time consular rights were explained, and each notification sent to the post, by whom (a name). */
-function ConsularLog({ record }: { record: ConsularRecord }) {
+/** Each time consular rights were explained: when, in which language, by whom (a name). */
+function RightsLog({ entries }: { entries: ConsularRecord['rightsExplained'] }) {
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
-  const someone = t('cases.detention.someone');
+  if (entries.length === 0) return <p>{t('cases.detention.rights.none')}</p>;
   return (
-    <>
-      <h3>{t('cases.detention.rights.title')}</h3>
-      {record.rightsExplained.length === 0 ? <p>{t('cases.detention.rights.none')}</p> : null}
-      <ul className="case-history" data-testid="rights-explained">
-        {record.rightsExplained.map((entry, index) => (
-          <li key={`${entry.at}-${index}`}>
-            {t('cases.detention.rights.entry', { when: format.dateTime(entry.at), language: entry.language ? names.language(entry.language) : t('cases.detention.rights.noLanguage'), name: entry.by ?? someone })}
-          </li>
-        ))}
-      </ul>
-      <h3>{t('cases.detention.notifications.title')}</h3>
-      {record.notifications.length === 0 ? <p>{t('cases.detention.notifications.none')}</p> : null}
-      <ul className="case-history" data-testid="notifications-sent">
-        {record.notifications.map((entry) => (
-          <li key={entry.id}>
-            {t('cases.detention.notifications.entry', { post: entry.post, when: format.dateTime(entry.sentAt), channel: t(`cases.detention.channels.${entry.channel}`, { defaultValue: entry.channel }), name: entry.by ?? someone })}
-          </li>
-        ))}
-      </ul>
-    </>
+    <ul className="case-history" data-testid="rights-explained">
+      {entries.map((entry, index) => (
+        <li key={`${entry.at}-${index}`}>
+          {t('cases.detention.rights.entry', {
+            when: format.dateTime(entry.at),
+            language: entry.language ? names.language(entry.language) : t('cases.detention.rights.noLanguage'),
+            name: entry.by ?? t('cases.detention.someone'),
+          })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Each notification sent to the consular post: which post, when, how, recorded by whom (a name). */
+function NotificationLog({ entries }: { entries: ConsularRecord['notifications'] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (entries.length === 0) return <p>{t('cases.detention.notifications.none')}</p>;
+  return (
+    <ul className="case-history" data-testid="notifications-sent">
+      {entries.map((entry) => (
+        <li key={entry.id}>
+          {t('cases.detention.notifications.entry', {
+            post: entry.post,
+            when: format.dateTime(entry.sentAt),
+            channel: t(`cases.detention.channels.${entry.channel}`, { defaultValue: entry.channel }),
+            name: entry.by ?? t('cases.detention.someone'),
+          })}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -141,9 +153,12 @@ export function DetentionSection({ personId, person, kase, obligations, guards, 
       {record.data ? <DetentionList detentions={record.data.detentions} /> : null}
       {mayRecord && open ? <EndDetentionForm key={`${open.id}-${open.version}`} personId={personId} detention={open} asked={askedEnd} onSaved={onChange} /> : null}
       {mayRecord && !open ? <RecordDetentionForm personId={personId} onSaved={onChange} /> : null}
-      {record.data ? <ConsularLog record={record.data} /> : null}
+      <h3>{t('cases.detention.rights.title')}</h3>
+      {record.data ? <RightsLog entries={record.data.rightsExplained} /> : null}
       {mayRecord ? <ConsularRightsForm personId={personId} languages={person?.fields.languages ?? []} onSaved={onChange} /> : null}
       <ConsularChoice kase={kase} nationality={person?.fields.nationality} record={record.data} obligations={obligations} mayManage={mayManage} onChanged={onChange} />
+      <h3>{t('cases.detention.notifications.title')}</h3>
+      {record.data ? <NotificationLog entries={record.data.notifications} /> : null}
       {mayManage ? <NotificationForm personId={personId} guard={guards?.share_with_origin_state} asked={askedNotification} onSaved={onChange} /> : <p className="case-basis">{t('cases.detention.notifications.managersOnly')}</p>}
     </section>
   );
