@@ -80,10 +80,24 @@ const endSchema = (t: TFunction, since: string) =>
  * Records the end of the open detention, on the version read (a stale one gets the 409 on screen).
  * The to-do's "children.no_detention" opens it prefilled with now.
  */
-export function EndDetentionForm({ personId, detention, asked, onSaved }: { personId: string; detention: DetentionView; asked?: { attempt: number } | undefined; onSaved: () => void }) {
+export function EndDetentionForm({
+  personId,
+  detention,
+  asked,
+  error,
+  setError,
+  onSaved,
+}: {
+  personId: string;
+  detention: DetentionView;
+  asked?: { attempt: number } | undefined;
+  /** Kept by the section: a 409 (someone ended it first) stays in view after this form has gone. */
+  error: unknown;
+  setError: (error: unknown) => void;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<'saved' | 'queued'>();
   const form = useForm<{ until: string }>({ resolver: zodResolver(endSchema(t, detention.since)), defaultValues: { until: localDateTime() } });
   const panel = useOpenOnAsk(asked, () => {

@@ -1,6 +1,6 @@
 import type { ConsularRecord } from '@haven/core/schemas';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
@@ -144,6 +144,7 @@ export function DetentionSection({ personId, person, kase, obligations, guards, 
   const mayManage = permissions.includes('case:manage');
   useReadAgainAfterSync(onChange);
   const open = record.data?.detentions.find((detention) => detention.until === null);
+  const [endError, setEndError] = useState<unknown>();
   return (
     <section aria-labelledby="detention-title" data-testid="detention-section">
       <h2 id="detention-title">{t('cases.detention.title')}</h2>
@@ -151,7 +152,8 @@ export function DetentionSection({ personId, person, kase, obligations, guards, 
       {record.data === undefined && !record.error ? <p role="status">{t('cases.detention.loading')}</p> : null}
       <h3>{t('cases.detention.detentions')}</h3>
       {record.data ? <DetentionList detentions={record.data.detentions} /> : null}
-      {mayRecord && open ? <EndDetentionForm key={`${open.id}-${open.version}`} personId={personId} detention={open} asked={askedEnd} onSaved={onChange} /> : null}
+      {mayRecord && open ? <EndDetentionForm key={open.id} personId={personId} detention={open} asked={askedEnd} error={endError} setError={setEndError} onSaved={onChange} /> : null}
+      {open ? null : <ProblemAlert error={endError} />}
       {mayRecord && !open ? <RecordDetentionForm personId={personId} onSaved={onChange} /> : null}
       <h3>{t('cases.detention.rights.title')}</h3>
       {record.data ? <RightsLog entries={record.data.rightsExplained} /> : null}

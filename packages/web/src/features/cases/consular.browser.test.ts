@@ -159,6 +159,15 @@ describe('detention and consular rights in Chromium', () => {
     await page.locator('.language-switcher button').click();
     await page.getByRole('option', { name: 'English' }).click();
     await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+
+    // Released by a colleague meanwhile: the end recorded on the version read is a conflict, shown.
+    const end = section.getByTestId('detention-end-form');
+    await openPanel(end);
+    const detentionId = (await officer.get(`/api/persons/${persons.yonas}/consular`)).body.detentions[0].id as string;
+    expect((await officer.patch(`/api/persons/${persons.yonas}/detentions/${detentionId}`, { version: 1, until: new Date().toISOString() })).status).toBe(200);
+    await end.getByRole('button', { name: 'Record the end of the detention' }).click();
+    await section.getByTestId('detentions').locator('li[data-open=false]').waitFor();
+    expect(await section.getByRole('alert').filter({ hasText: 'Stale version' }).count()).toBe(1);
     expect(web.pageErrors).toEqual([]);
     await signOut(page);
   });
