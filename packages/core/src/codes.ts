@@ -174,6 +174,12 @@ export const PERMISSIONS = [
   'case:manage',
   /** Assigning cases to the agency's officers, several at once (the intake queue). */
   'case:assign',
+  /**
+   * Recording a detention, its end and that consular rights were explained (first-responder work on
+   * a boat or at a border post, also at the first-contact agency while a handover's access lasts);
+   * narrower than case:manage, which changes the case and sends the consular notification.
+   */
+  'detention:record',
   'obligation:waive',
   'guard:override',
   'oversight:read',

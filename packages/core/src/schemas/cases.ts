@@ -28,6 +28,22 @@ export const detentionViewSchema = z
   .meta({ id: 'Detention' });
 export type DetentionView = z.infer<typeof detentionViewSchema>;
 
+/**
+ * What the case page shows of detention and consular rights: the detentions (current first), each
+ * time consular rights were explained (when, in which language, by whom: a name), the notifications
+ * sent to the consular post, and the profile's mandatory-notification rule (the nationalities whose
+ * post is notified of a detention even unasked, never while confidentiality stands).
+ */
+export const consularRecordSchema = z
+  .object({
+    detentions: z.array(detentionViewSchema.extend({ recordedBy: z.string().nullable().describe('Who recorded it, by name') })),
+    rightsExplained: z.array(z.object({ at: z.string(), language: z.string().nullable(), by: z.string().nullable().describe('Who explained them, by name') })),
+    notifications: z.array(z.object({ id: z.uuid(), post: z.string(), sentAt: z.string(), channel: z.string(), by: z.string().nullable().describe('Who recorded it, by name') })),
+    profile: z.object({ name: z.string(), mandatoryNotification: z.array(z.string()).describe("Nationalities (ISO 3166-1 alpha-2) on the profile's mandatory-notification list") }),
+  })
+  .meta({ id: 'ConsularRecord' });
+export type ConsularRecord = z.infer<typeof consularRecordSchema>;
+
 export const caseListPersonSchema = z
   .object({
     givenName: z.string(),

@@ -37,6 +37,8 @@ const OVERSIGHT: readonly Role[] = ['oversight'];
 /** Roles whose field groups include `protection`: screening results, obligations, guards, the case. */
 const PROTECTION_READERS: readonly Role[] = ['first_responder', 'protection_officer', 'service_provider', 'supervisor'];
 const CASE_MANAGERS: readonly Role[] = ['protection_officer', 'supervisor'];
+/** Roles that record a detention, its end and consular rights explained (first-responder work too). */
+const DETENTION_RECORDERS: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor'];
 const PAST = '2026-03-01T05:45:00Z';
 /** Roles that read the service directory, send referrals, receive them, or are party to one. */
 const DIRECTORY_READERS: readonly Role[] = ['first_responder', 'protection_officer', 'supervisor', 'admin'];
@@ -222,18 +224,19 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'case', crossAgency: false },
     request: (t) => ({ path: `/api/cases/${t!.id}`, body: { version: t!.version, riskLevel: 'medium' } }),
   },
+  'GET /api/persons/:id/consular': { callers: PROTECTION_READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}/consular` }) },
   'POST /api/persons/:id/detentions': {
-    callers: CASE_MANAGERS,
+    callers: DETENTION_RECORDERS,
     target: { kind: 'person', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.id}/detentions`, body: { place: 'Matrix station', since: PAST, until: PAST, legalBasis: 'Matrix law' } }),
   },
   'PATCH /api/persons/:id/detentions/:detentionId': {
-    callers: CASE_MANAGERS,
+    callers: DETENTION_RECORDERS,
     target: { kind: 'detention', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.personId}/detentions/${t!.id}`, body: { version: t!.version, until: PAST } }),
   },
   'POST /api/persons/:id/consular-rights': {
-    callers: CASE_MANAGERS,
+    callers: DETENTION_RECORDERS,
     target: { kind: 'person', crossAgency: false },
     request: (t) => ({ path: `/api/persons/${t!.id}/consular-rights`, body: { informedAt: PAST, language: 'en', choice: 'declined' } }),
   },

@@ -18,6 +18,8 @@ export const queryKeys = {
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
   /** The person's age assessments, each with its reviews and appeals. */
   ageAssessments: (personId: string) => ['person', personId, 'age-assessments'] as const,
+  /** Detentions, consular rights explained, consular notifications, the profile's mandatory-notification rule. */
+  consularRecord: (personId: string) => ['person', personId, 'consular'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   erasureRequests: (personId: string) => ['person', personId, 'erasure-requests'] as const,
@@ -100,6 +102,8 @@ export const staleAfter = {
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   /** An age assessment, a challenge of it or its decision: the age the engine uses may change. */
   ageRecorded: (personId: string) => [queryKeys.ageAssessments(personId), ...derivedFromFacts(personId)],
+  /** A detention or its end, consular rights explained (the choice is a fact of the case, the explanation assistance), or a notification sent. */
+  consularRecorded: (personId: string) => [queryKeys.consularRecord(personId), queryKeys.personCase(personId), queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   obligationWaived: (personId: string) => [...derivedFromFacts(personId), queryKeys.oversightQueue()],
   guardedActionRecorded: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId), queryKeys.oversightQueue()],
   /**
@@ -139,6 +143,7 @@ export const staleAfter = {
     queryKeys.duplicates(personId),
     queryKeys.screenings(personId),
     queryKeys.assistance(personId),
+    queryKeys.consularRecord(personId),
     queryKeys.personReferrals(personId),
     ...(mergedAway ? [queryKeys.agencyObligations(), queryKeys.openGuards()] : derivedFromFacts(personId)),
   ],

@@ -16,7 +16,33 @@ export type OutboxAction =
   | { kind: 'create-encounter'; localId: string; body: EncounterInput }
   | { kind: 'register-person'; encounterId: string; localId: string; person: RegistrationPersonInput }
   | { kind: 'assist-everyone'; encounterId: string; body: { type: string; givenAt: string; place?: string; language?: string } }
-  | { kind: 'correct-encounter'; encounterId: string; body: Partial<EncounterInput> & { version: number } };
+  | { kind: 'correct-encounter'; encounterId: string; body: Partial<EncounterInput> & { version: number } }
+  | FieldRecordAction;
+
+/**
+ * A detention, its end and consular rights explained: first-responder work on a boat or at a
+ * border post, recorded on the person (a local id waits for the person's registration to sync).
+ */
+export type FieldRecordAction =
+  | { kind: 'record-detention'; personId: string; body: { place: string; since: string; legalBasis: string } }
+  | { kind: 'end-detention'; personId: string; detentionId: string; body: { version: number; until: string } }
+  | { kind: 'consular-rights'; personId: string; body: { informedAt: string; language: string; choice: 'requested' | 'declined' } };
+
+/** The request that makes a field record, for a person the server knows (the same whether queued or sent at once). */
+export function fieldRecordRequest(action: FieldRecordAction, personId: string): { method: 'POST' | 'PATCH'; path: string; body: unknown } {
+  switch (action.kind) {
+    case 'record-detention':
+      return { method: 'POST', path: `/api/persons/${personId}/detentions`, body: action.body };
+    case 'end-detention':
+      return { method: 'PATCH', path: `/api/persons/${personId}/detentions/${action.detentionId}`, body: action.body };
+    case 'consular-rights':
+      return { method: 'POST', path: `/api/persons/${personId}/consular-rights`, body: action.body };
+  }
+}
+
+function isFieldRecord(action: OutboxAction): action is FieldRecordAction {
+  return action.kind === 'record-detention' || action.kind === 'end-detention' || action.kind === 'consular-rights';
+}
 
 export interface OutboxProblem {
   status: number;
@@ -79,12 +105,17 @@ export function isLocalId(id: string): boolean {
 const where = (id: string) => `outbox:${id}`;
 
 /** Queues a change; `record` is what the screens show of it until (and after) it syncs. */
-export async function enqueue(action: OutboxAction, record?: { key: string; kind: RecordRow['kind']; parent?: string; value: unknown }): Promise<void> {
+export async function enqueue(
+  action: OutboxAction,
+  record?: { key: string; kind: RecordRow['kind']; parent?: string; value: unknown },
+  /** The key of a first attempt whose answer never came: the server replays it if it did arrive. */
+  idempotencyKey: string = crypto.randomUUID(),
+): Promise<void> {
   const owner = unlockedUser();
   if (!owner) throw new Error('the offline store is locked');
   const db = await offlineDb();
   const id = crypto.randomUUID();
-  const payload: Payload = { action, idempotencyKey: crypto.randomUUID(), createdAt: new Date().toISOString() };
+  const payload: Payload = { action, idempotencyKey, createdAt: new Date().toISOString() };
   // Sealed before the transaction: an IndexedDB transaction ends at the first await on anything else.
   const sealedPayload = await seal(payload, where(id));
   const sealedRecord = record ? await seal(record.value, `record:${record.key}`) : undefined;
@@ -197,7 +228,7 @@ export async function resolveItem(seq: number, decision: { retryWithVersion: num
   } else {
     const payload = await unseal<Payload>(row.payload, where(row.id));
     delete payload.problem;
-    if ('retryWithVersion' in decision && payload.action.kind === 'correct-encounter') payload.action.body.version = decision.retryWithVersion;
+    if ('retryWithVersion' in decision && (payload.action.kind === 'correct-encounter' || payload.action.kind === 'end-detention')) payload.action.body.version = decision.retryWithVersion;
     // A refused request created nothing and freed its key: the item joins a new batch (its old
     // batch key, sent again with a different set of persons, would be refused as reused).
     const { batchKey: _refused, ...unbatched } = row;
@@ -263,7 +294,9 @@ async function sendFirst(rows: OutboxRow[], done: Set<number>): Promise<Outcome>
       request.body = { persons: group.map(({ payload: p }) => (p.action as Extract<OutboxAction, { kind: 'register-person' }>).person) };
     }
     try {
-      const answer = await api<Record<string, unknown>>(request.method, request.path, request.body, request.method === 'POST' ? { idempotencyKey } : {});
+      // The end of a detention is a versioned change the server also replays by its key (a lost answer).
+      const keyed = request.method === 'POST' || payload.action.kind === 'end-detention';
+      const answer = await api<Record<string, unknown>>(request.method, request.path, request.body, keyed ? { idempotencyKey } : {});
       await settle(group, answer);
       return 'sent';
     } catch (error) {
@@ -326,6 +359,10 @@ async function registrationBatch(rows: OutboxRow[], first: Payload): Promise<Mem
 
 async function requestFor(action: OutboxAction): Promise<{ method: 'POST' | 'PATCH'; path: string; body: unknown } | undefined> {
   if (action.kind === 'create-encounter') return { method: 'POST', path: '/api/encounters', body: action.body };
+  if (isFieldRecord(action)) {
+    const personId = await serverIdOf(action.personId);
+    return personId ? fieldRecordRequest(action, personId) : undefined;
+  }
   const encounterId = await serverIdOf(action.encounterId);
   if (!encounterId) return undefined;
   switch (action.kind) {

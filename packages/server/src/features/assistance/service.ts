@@ -89,5 +89,14 @@ export async function assistanceLog(store: ScopedStore, personId: string): Promi
   );
 }
 
+/**
+ * Each time the person was informed of their consular rights (the assistance that fulfils
+ * consular.inform_rights), oldest first: when, in which language, and by which user (an id, for the
+ * caller to name). Read inside the caller's unit, which checks scope and records the read.
+ */
+export async function consularRightsExplained(unit: ScopedUnit, personId: string): Promise<{ at: string; language: string | null; userId: string }[]> {
+  return (await assistanceRows(unit, personId)).filter((row) => row.type === 'consular_rights_information').map((row) => ({ at: row.given_at, language: row.language, userId: row.given_by }));
+}
+
 /** What a purge and a merge ask of the assistance records. */
 export { eraseAssistanceOf, moveAssistanceRecords, returnAssistanceRecords } from './store.js';

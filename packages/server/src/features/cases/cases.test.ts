@@ -260,6 +260,70 @@ describe.each(await databaseKinds())('cases, age disputes, detention and consula
       }
     });
 
+    it('lets a first responder record a detention, its end and consular rights explained, but not notify the post nor change the case', async () => {
+      const personId = await newPerson({ nationality: 'ER' });
+      const detention = await responder.post(`/api/persons/${personId}/detentions`, { place: 'Border post 7', since: ago(3 * HOUR), legalBasis: 'Art. 14 TUI' });
+      expect(detention.status, JSON.stringify(detention.body)).toBe(201);
+      const rights = await responder.post(`/api/persons/${personId}/consular-rights`, { informedAt: ago(2 * HOUR), language: 'ti', choice: 'requested' });
+      expect(rights.status, JSON.stringify(rights.body)).toBe(201);
+      expect((await obligations(personId)).get('consular.inform_rights')).toMatchObject({ status: 'fulfilled', fulfilment: { type: 'assistance' } });
+      expect((await obligations(personId)).get('consular.notify_post')).toMatchObject({ status: 'open' });
+      // Sharing with the State of origin and the case's facts stay with those who manage the case.
+      expect((await responder.post(`/api/persons/${personId}/consular-notifications`, { post: 'Embassy of Eritrea', sentAt: ago(HOUR), channel: 'email' })).status).toBe(403);
+      const current = await caseOf(personId);
+      expect((await responder.patch(`/api/cases/${current.id}`, { version: current.version, consular: 'declined' })).status).toBe(403);
+      const ended = await responder.patch(`/api/persons/${personId}/detentions/${detention.body.id}`, { version: 1, until: ago(HOUR) });
+      expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+
+      // The officer reads who did what, by name, and the profile's rule beside it.
+      const sent = await officer.post(`/api/persons/${personId}/consular-notifications`, { post: 'Embassy of Eritrea', sentAt: ago(HOUR), channel: 'email' });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      const record = await officer.get(`/api/persons/${personId}/consular`);
+      expect(record.status, JSON.stringify(record.body)).toBe(200);
+      expect(record.body.detentions).toEqual([
+        { id: detention.body.id, place: 'Border post 7', since: detention.body.since, until: ended.body.until, legalBasis: 'Art. 14 TUI', version: 2, recordedBy: 'responder' },
+      ]);
+      expect(record.body.rightsExplained).toEqual([{ at: new Date(ago(2 * HOUR)).toISOString(), language: 'ti', by: 'responder' }]);
+      expect(record.body.notifications).toEqual([{ id: sent.body.id, post: 'Embassy of Eritrea', sentAt: expect.any(String), channel: 'email', by: 'officer' }]);
+      expect(record.body.profile).toEqual({ name: server.platform.profile.name, mandatoryNotification: [...server.platform.profile.mandatoryConsularNotification] });
+      const audited = await db().selectFrom('audit_events').select('action').where('record_id', '=', personId).where('action', '=', 'consular.read').execute();
+      expect(audited).toHaveLength(1);
+      // Another agency's officer learns nothing, not even that the person exists.
+      const outsider = await sessionFor(server, outsiderId);
+      expect((await outsider.get(`/api/persons/${personId}/consular`)).status).toBe(404);
+      expect((await outsider.post(`/api/persons/${personId}/detentions`, { place: 'X', since: ago(HOUR), legalBasis: 'Y' })).status).toBe(404);
+    });
+
+    it('replays a device\'s detention, its end and consular rights sent twice with the same key: one record each', async () => {
+      const personId = await newPerson();
+      const key = (name: string) => ({ 'idempotency-key': `device-7-${name}-${personId}` });
+      const body = { place: 'Quay 3', since: ago(3 * HOUR), legalBasis: 'Art. 10' };
+      const first = await responder.post(`/api/persons/${personId}/detentions`, body, key('detention'));
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      const again = await responder.post(`/api/persons/${personId}/detentions`, body, key('detention'));
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotency-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await db().selectFrom('detentions').select('id').where('person_id', '=', personId).execute()).toHaveLength(1);
+
+      const end = { version: 1, until: ago(HOUR) };
+      const ended = await responder.request('PATCH', `/api/persons/${personId}/detentions/${first.body.id}`, end, key('end'));
+      expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+      // The answer was lost: the device sends the same end again and gets it back, not its own stale version.
+      const endedAgain = await responder.request('PATCH', `/api/persons/${personId}/detentions/${first.body.id}`, end, key('end'));
+      expect(endedAgain.status).toBe(200);
+      expect(endedAgain.body).toEqual(ended.body);
+      expect((await db().selectFrom('detentions').select('version').where('id', '=', first.body.id).executeTakeFirstOrThrow()).version).toBe(2);
+      // Without the key, a second end on the old version is the conflict it is.
+      expect((await responder.patch(`/api/persons/${personId}/detentions/${first.body.id}`, end)).status).toBe(409);
+
+      const rights = { informedAt: ago(2 * HOUR), language: 'ar', choice: 'declined' };
+      expect((await responder.post(`/api/persons/${personId}/consular-rights`, rights, key('rights'))).status).toBe(201);
+      expect((await responder.post(`/api/persons/${personId}/consular-rights`, rights, key('rights'))).status).toBe(201);
+      const given = await db().selectFrom('assistance').select('id').where('person_id', '=', personId).where('type', '=', 'consular_rights_information').execute();
+      expect(given).toHaveLength(1);
+    });
+
     it('refuses a consular notification for a person who fears return, unless the person asked for their consulate', async () => {
       const personId = await newPerson({ nationality: 'ER' });
       await officer.post(`/api/persons/${personId}/screenings`, { indicators: ['fear_of_return'] });

@@ -1,10 +1,10 @@
-import { assignableOfficerSchema, CASE_STAGES, caseAssignmentsSchema, caseChangeSchema, caseHistoryEntrySchema, intakeItemSchema, caseListPageSchema, caseViewSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
+import { assignableOfficerSchema, CASE_STAGES, caseAssignmentsSchema, caseChangeSchema, caseHistoryEntrySchema, intakeItemSchema, caseListPageSchema, caseViewSchema, consularRecordSchema, detentionViewSchema, consularNotificationSchema, consularRightsSchema, detentionEndSchema, detentionInputSchema, idSchema, textSchema } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { decodeCursor, pageQuerySchema } from '../../platform/http/pagination.js';
 import { assignCases, intakeQueue, officersToAssign } from './intake.js';
 import { listCases } from './list.js';
-import { changeCase, endDetention, readCase, readCaseHistory, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
+import { changeCase, endDetention, readCase, readCaseHistory, readConsularRecord, recordConsularNotification, recordConsularRights, recordDetention } from './service.js';
 
 const personParams = z.strictObject({ id: idSchema });
 
@@ -128,13 +128,34 @@ export const caseRoutes: Feature = (app) => {
     async (request) => changeCase(request.store, request.params.id, request.body),
   );
 
+  app.get(
+    '/api/persons/:id/consular',
+    {
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        refusals: { 403: 'The detention and consular record is not among the fields shared with you.' },
+      },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "A person's detentions and consular rights: detentions (current first), consular rights explained (when, language, by whom), notifications sent to the post, and the profile's mandatory-notification nationalities",
+        params: personParams,
+        response: { 200: consularRecordSchema },
+      },
+    },
+    async (request) => readConsularRecord(request.store, request.params.id),
+  );
+
   app.post(
     '/api/persons/:id/detentions',
     {
       config: {
-        access: { permission: 'case:manage', personalData: true },
+        access: { permission: 'detention:record', personalData: true },
         idempotent: 201,
-        refusals: { 422: 'The person is already detained (end that detention first), or the time is in the future.' },
+        refusals: {
+          403: 'Your agency does not work on the case (and holds no handover access to it).',
+          422: 'The person is already detained (end that detention first), or the time is in the future.',
+        },
       },
       schema: {
         tags: ['cases'],
@@ -151,8 +172,14 @@ export const caseRoutes: Feature = (app) => {
     '/api/persons/:id/detentions/:detentionId',
     {
       config: {
-        access: { permission: 'case:manage', personalData: true },
-        refusals: { 422: 'The end is before the detention started, or in the future.' },
+        access: { permission: 'detention:record', personalData: true },
+        // A device's retry after a lost answer replays it instead of meeting its own new version.
+        idempotent: 200,
+        refusals: {
+          403: 'Your agency does not work on the case (and holds no handover access to it).',
+          409: 'The detention changed since its version was read (`stale-version`; `currentVersion` names the current one).',
+          422: 'The end is before the detention started, or in the future.',
+        },
       },
       schema: {
         tags: ['cases'],
@@ -169,9 +196,12 @@ export const caseRoutes: Feature = (app) => {
     '/api/persons/:id/consular-rights',
     {
       config: {
-        access: { permission: 'case:manage', personalData: true },
+        access: { permission: 'detention:record', personalData: true },
         idempotent: 201,
-        refusals: { 422: 'The time is in the future.' },
+        refusals: {
+          403: 'Your agency does not work on the case (and holds no handover access to it).',
+          422: 'The time is in the future.',
+        },
       },
       schema: {
         tags: ['cases'],

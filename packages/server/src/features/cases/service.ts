@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { AsylumClaimState, CaseHistoryEntry, CaseStage, CaseView, ConsularChoice, DetentionView, GuardedAction } from '@haven/core';
+import type { AsylumClaimState, CaseHistoryEntry, CaseStage, CaseView, ConsularChoice, ConsularRecord, DetentionView, GuardedAction } from '@haven/core';
 import type { Platform } from '../../platform/context.js';
 import { placeOf } from '../../platform/crypto/cipher.js';
 import type { CaseTable } from '../../platform/db/schema.js';
 import { forbidden, notFound, staleVersion, unprocessable } from '../../platform/http/problem.js';
 import type { ScopedStore, ScopedUnit } from '../../store/scoped-store.js';
 import type { StoreUnit } from '../../store/unit.js';
-import { assertNotFuture, recordAssistance } from '../assistance/service.js';
+import { assertNotFuture, consularRightsExplained, recordAssistance } from '../assistance/service.js';
 import { caseTakenUp, handoverHistory } from '../handover/service.js';
 import { clearGuard, withGuard } from '../obligations/guards.js';
 import {
   ASSIGNABLE_ROLES,
   caseHistorySources,
+  consularNotificationsOf,
+  detentionsOf,
   findCase,
   findCaseOfPerson,
   namesById,
@@ -191,6 +193,33 @@ export async function changeCaseIn(unit: ScopedUnit, caseId: string, change: Cas
 
 export type { DetentionView } from '@haven/core';
 
+/**
+ * Detention and consular rights as the case page shows them: the detentions, each time consular
+ * rights were explained and each notification sent to the post, the users named; and the profile's
+ * mandatory-notification rule, so the page can say whether the person's nationality is on it.
+ */
+export async function readConsularRecord(store: ScopedStore, personId: string): Promise<ConsularRecord> {
+  return store.unit(async (unit) => {
+    const groups = await unit.visibleGroups(personId);
+    if (!groups.has('protection')) throw forbidden('The detention and consular record is not among the fields shared with you.');
+    const detentions = await detentionsOf(unit, personId);
+    const rights = await consularRightsExplained(unit, personId);
+    const notifications = await consularNotificationsOf(unit, personId);
+    const names = await namesById(unit, [...detentions.map((d) => d.recorded_by), ...rights.map((r) => r.userId), ...notifications.map((n) => n.recorded_by)], []);
+    const name = (id: string) => names.get(id) ?? null;
+    unit.readDone({ recordType: 'person', recordId: personId, action: 'consular.read' }, ['detentions', 'consularRights', 'consularNotifications']);
+    const { profile } = store.platform;
+    return {
+      detentions: detentions.map((row) => ({ id: row.id, place: row.place, since: row.since, until: row.until, legalBasis: row.legal_basis, version: row.version, recordedBy: name(row.recorded_by) })),
+      rightsExplained: rights.map((entry) => ({ at: entry.at, language: entry.language, by: name(entry.userId) })),
+      notifications: notifications.map((row) => ({ id: row.id, post: row.post, sentAt: row.sent_at, channel: row.channel, by: name(row.recorded_by) })),
+      profile: { name: profile.name, mandatoryNotification: [...profile.mandatoryConsularNotification] },
+    };
+  });
+}
+
+
+
 /** Records a detention that happened (a fact: it starts the consular-rights clock and, for a child, the release clock). */
 export async function recordDetention(
   store: ScopedStore,
@@ -200,7 +229,8 @@ export async function recordDetention(
   const { platform } = store;
   assertNotFuture(platform, 'since', input.since);
   return store.unit(async (unit) => {
-    await unit.caseGroups(personId);
+    // First-responder work: the first-contact agency may record it too while a handover's access lasts.
+    await unit.assistanceGroups(personId);
     await lockCaseRow(unit, personId);
     const open = await openDetentionOf(unit, personId);
     if (open && input.until === undefined) throw unprocessable('since', 'the person is already detained; end that detention first');
@@ -229,7 +259,7 @@ export async function endDetention(store: ScopedStore, personId: string, detenti
   const { platform } = store;
   assertNotFuture(platform, 'until', until);
   return store.unit(async (unit) => {
-    await unit.caseGroups(personId);
+    await unit.assistanceGroups(personId);
     const row = await findDetention(unit, personId, detentionId);
     if (!row) throw notFound('detention');
     if (row.version !== version) throw staleVersion('detention', row.version);
@@ -251,7 +281,7 @@ export async function recordConsularRights(
   const { platform } = store;
   assertNotFuture(platform, 'informedAt', input.informedAt);
   return store.unit(async (unit) => {
-    await unit.caseGroups(personId);
+    await unit.assistanceGroups(personId);
     // The choice is a fact of the case: a new version, so an edit based on the old one is refused.
     await setConsularChoice(unit, personId, input.choice, platform.clock().toISOString());
     unit.record({ action: 'consular.rights_informed', recordType: 'person', recordId: personId, fields: ['informedAt', 'language', 'choice'] });

@@ -124,6 +124,17 @@ export async function findDetention(unit: StoreUnit, personId: string, detention
   return unit.db.selectFrom('detentions').selectAll().where('id', '=', detentionId).where('person_id', '=', personId).executeTakeFirst();
 }
 
+/** The person's detentions, the current one first, then the latest first. */
+export async function detentionsOf(unit: StoreUnit, personId: string): Promise<DetentionTable[]> {
+  const rows = await unit.db.selectFrom('detentions').selectAll().where('person_id', '=', personId).orderBy('since', 'desc').execute();
+  return [...rows.filter((row) => row.until === null), ...rows.filter((row) => row.until !== null)];
+}
+
+/** The notifications sent to the person's consular post, the latest first. */
+export async function consularNotificationsOf(unit: StoreUnit, personId: string): Promise<ConsularNotificationTable[]> {
+  return unit.db.selectFrom('consular_notifications').selectAll().where('person_id', '=', personId).orderBy('sent_at', 'desc').execute();
+}
+
 export async function insertConsularNotification(unit: StoreUnit, row: ConsularNotificationTable): Promise<void> {
   await unit.db.insertInto('consular_notifications').values(row).execute();
 }

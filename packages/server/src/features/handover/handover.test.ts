@@ -148,6 +148,15 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     const everyone = await responder.post(`/api/encounters/${encounterId}/assistance`, { type: 'food', givenAt: server.clock.now().toISOString() });
     expect(everyone.body).toEqual({ recorded: 2 });
     expect((await police.post(`/api/persons/${girlId}/assistance`, { type: 'water', givenAt: server.clock.now().toISOString() })).status).toBe(404);
+
+    // While its access lasts the first contact also records a detention, its end and consular rights explained.
+    const detained = await responder.post(`/api/persons/${manId}/detentions`, { place: 'Port police station', since: server.clock.now().toISOString(), legalBasis: 'Identification' });
+    expect(detained.status, JSON.stringify(detained.body)).toBe(201);
+    const rights = await responder.post(`/api/persons/${manId}/consular-rights`, { informedAt: server.clock.now().toISOString(), language: 'ti', choice: 'declined' });
+    expect(rights.status, JSON.stringify(rights.body)).toBe(201);
+    const released = await responder.patch(`/api/persons/${manId}/detentions/${detained.body.id}`, { version: 1, until: server.clock.now().toISOString() });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect((await police.post(`/api/persons/${manId}/detentions`, { place: 'X', since: server.clock.now().toISOString(), legalBasis: 'Y' })).status).toBe(404);
   });
 
   it('hands a synced single registration over once, however often the device replays it', async () => {
@@ -194,6 +203,7 @@ describe.each(await databaseKinds())('handover by profile rules on %s', (kind) =
     await signIn();
     expect((await responder.get(`/api/persons/${personId}`)).status).toBe(404);
     expect((await responder.post(`/api/persons/${personId}/assistance`, { type: 'water', givenAt: server.clock.now().toISOString() })).status).toBe(404);
+    expect((await responder.post(`/api/persons/${personId}/detentions`, { place: 'Quay', since: server.clock.now().toISOString(), legalBasis: 'Identification' })).status).toBe(404);
     expect((await responder.get(`/api/encounters/${encounterId}/triage`)).body).toEqual([]);
     expect((await responder.get('/api/persons?limit=100')).body.items.map((p: { id: string }) => p.id)).not.toContain(personId);
     // The receiver's access does not end.

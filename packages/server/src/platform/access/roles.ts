@@ -18,12 +18,12 @@ const ALL_GROUPS = FIELD_GROUPS;
  */
 export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
   first_responder: {
-    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'incident:write', 'allegation:file', 'directory:read', 'referral:send'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'detention:record', 'incident:write', 'allegation:file', 'directory:read', 'referral:send'],
     fieldGroups: ['identity', 'contact', 'health', 'protection'],
     mfaRequired: true,
   },
   protection_officer: {
-    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage', 'incident:write', 'allegation:file', 'directory:read', 'referral:send', 'erasure:request'],
+    permissions: ['person:read', 'person:write', 'encounter:read', 'encounter:write', 'screening:write', 'assistance:write', 'case:manage', 'detention:record', 'incident:write', 'allegation:file', 'directory:read', 'referral:send', 'erasure:request'],
     fieldGroups: ALL_GROUPS,
     mfaRequired: true,
   },
@@ -47,6 +47,7 @@ export const ROLE_POLICIES: Readonly<Record<Role, RolePolicy>> = {
       'assistance:write',
       'case:manage',
       'case:assign',
+      'detention:record',
       'obligation:waive',
       'guard:override',
       'oversight:read',

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'case.update',
   'case.handover',
   'case.history_read',
+  'consular.read',
   'screening.create',
   'screening.read',
   'age_assessment.create',

@@ -12,11 +12,12 @@ import { ProblemAlert } from '../../app/ui/problem';
 import { AgeSection } from './AgeSection';
 import { AssistanceSection } from './AssistanceSection';
 import { CaseForm } from './CaseForm';
+import { DetentionSection } from './DetentionSection';
 import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { askFor, personName, shortId, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
@@ -64,6 +65,14 @@ function CaseFacts({ person, kase, mayChange }: { person: Person | undefined; ka
       {kase && mayChange ? <CaseForm current={kase} onChanged={() => void invalidate(...staleAfter.caseFactsChanged(kase.personId))} /> : null}
     </section>
   );
+}
+
+/**
+ * The referrals the engine calls for, but the consular post's: the notification recorded in the
+ * detention and consular rights section is what delivers it (and fulfils consular.notify_post).
+ */
+function withoutConsular(needed: Assessment['referrals'] | undefined): Assessment['referrals'] | undefined {
+  return needed?.filter((need) => need.service !== 'consular');
 }
 
 /**
@@ -138,8 +147,18 @@ function CaseScreenContent() {
           <ScreeningSection personId={personId} onChange={changed(staleAfter.screeningSaved(personId))} />
           <ObligationsSection obligations={obligations.data} error={obligations.error} onChange={changed(staleAfter.obligationWaived(personId))} />
           <GuardsSection personId={personId} guards={guards.data} error={guards.error} onChange={changed(staleAfter.guardedActionRecorded(personId))} />
+          <DetentionSection
+            personId={personId}
+            person={person.data}
+            kase={kase.data}
+            obligations={obligations.data}
+            guards={guards.data}
+            askedEnd={askFor(asked, 'detention_end')}
+            askedNotification={askFor(asked, 'consular_notification')}
+            onChange={changed(staleAfter.consularRecorded(personId))}
+          />
           <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={changed(staleAfter.assistanceGiven(personId))} />
-          <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={assessment.data?.referrals} neededError={assessment.error} />
+          <ReferralsSection personId={personId} languages={languages} asked={referAsked} needed={withoutConsular(assessment.data?.referrals)} neededError={assessment.error} />
           <JusticeSection
             personId={personId}
             may={{ read: me.fieldGroups.includes('justice'), record: me.permissions.includes('incident:write'), link: mayManage }}

@@ -21,7 +21,7 @@ export function toDo(obligations: readonly Obligation[]): { due: Obligation[]; s
 
 /** Who may make each record that fulfils an obligation (the server's permission for its route). */
 export const RECORD_PERMISSION: Record<RecordAction, Permission> = {
-  detention_end: 'case:manage',
+  detention_end: 'detention:record',
   consular_notification: 'case:manage',
   justice_link: 'case:manage',
   incident: 'incident:write',

@@ -1,6 +1,6 @@
 import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
-import type { AgeAssessmentView, CaseHistoryEntry, ErasureRequests, LegalHolds, MergedInto } from '@haven/core/schemas';
+import type { AgeAssessmentView, CaseHistoryEntry, ConsularRecord, ErasureRequests, LegalHolds, MergedInto } from '@haven/core/schemas';
 import type { Assessment, Assistance, Case, Guards, Obligation, Person, Referral, Screening } from './model';
 
 /** What the case screens read of one person, each under its cache key. */
@@ -15,6 +15,7 @@ export const caseReads = {
   assessment: (personId: string) => apiQuery<Assessment>(queryKeys.assessment(personId), `/api/persons/${personId}/assessment`),
   assistance: (personId: string) => apiQuery<Assistance[]>(queryKeys.assistance(personId), `/api/persons/${personId}/assistance`),
   ageAssessments: (personId: string) => apiQuery<AgeAssessmentView[]>(queryKeys.ageAssessments(personId), `/api/persons/${personId}/age-assessments`),
+  consular: (personId: string) => apiQuery<ConsularRecord>(queryKeys.consularRecord(personId), `/api/persons/${personId}/consular`),
   referrals: (personId: string) => apiQuery<Referral[]>(queryKeys.personReferrals(personId), `/api/persons/${personId}/referrals`),
   erasureRequests: (personId: string) => apiQuery<ErasureRequests>(queryKeys.erasureRequests(personId), `/api/persons/${personId}/erasure-requests`),
   legalHolds: (personId: string) => apiQuery<LegalHolds>(queryKeys.legalHolds(personId), `/api/persons/${personId}/legal-holds`),
