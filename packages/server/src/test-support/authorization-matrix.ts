@@ -338,6 +338,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'provider', crossAgency: true },
     request: (t) => ({ path: `/api/directory/providers/${t!.id}`, body: { version: t!.version, hours: 'Matrix hours' } }),
   },
+  'GET /api/agency/providers': { callers: REFERRAL_RECEIVERS, request: () => ({ path: '/api/agency/providers' }) },
   'PATCH /api/directory/providers/:id/availability': {
     callers: REFERRAL_RECEIVERS,
     // Free places are reported by the provider's own agency only.

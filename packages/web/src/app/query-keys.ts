@@ -17,6 +17,7 @@ export const queryKeys = {
   assessment: (personId: string) => ['person', personId, 'assessment'] as const,
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
+  consents: (personId: string) => ['person', personId, 'consents'] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   /** The service gaps the agency recorded (the supervisor's list). */
   serviceGaps: () => ['service-gaps'] as const,
@@ -36,6 +37,7 @@ export const queryKeys = {
   roles: () => ['admin', 'roles'] as const,
   sopProfile: () => ['admin', 'sop-profile'] as const,
   providers: () => ['directory', 'providers'] as const,
+  myProviders: () => ['directory', 'providers', 'mine'] as const,
   pathways: () => ['directory', 'pathways'] as const,
   servicePathways: (service: string) => ['directory', 'pathways', service] as const,
 
@@ -85,6 +87,7 @@ export const staleAfter = {
   /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */
   referralMoved: (personId: string) => [
     queryKeys.personReferrals(personId),
+    queryKeys.consents(personId),
     queryKeys.inbox(),
     queryKeys.personCase(personId),
     ...derivedFromFacts(personId),
