@@ -467,7 +467,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
 
   // Statistics: suppressed aggregates for coordinators, supervisors and oversight.
   'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },
-  'GET /api/stats/threshold': { callers: STATS_READERS, request: () => ({ path: '/api/stats/threshold' }) },
+  'GET /api/stats/threshold': { callers: 'signed-in', request: () => ({ path: '/api/stats/threshold' }) },
   'PUT /api/stats/threshold': { callers: ADMIN, request: () => ({ path: '/api/stats/threshold', body: { k: 11, version: 0 } }) },
   // Exports: aggregates for the same readers; personal data for supervisors; a job only for its requester.
   'POST /api/exports/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/exports/indicators', body: { format: 'csv' } }) },

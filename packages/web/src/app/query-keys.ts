@@ -18,6 +18,9 @@ export const queryKeys = {
   assistance: (personId: string) => ['person', personId, 'assistance'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
   consents: (personId: string) => ['person', personId, 'consents'] as const,
+  exports: () => ['exports'] as const,
+  threshold: () => ['stats', 'threshold'] as const,
+  auditEvents: (after: number) => ['audit', 'events', after] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   /** The service gaps the agency recorded (the supervisor's list). */
   serviceGaps: () => ['service-gaps'] as const,

@@ -36,6 +36,7 @@ export const SCREENS: Screen[] = [
   { path: 'admin/agencies', roles: ['admin'], nav: 'admin.nav.agencies', load: () => import('../features/admin/AgenciesScreen') },
   { path: 'admin/roles', roles: ['admin'], nav: 'admin.nav.roles', load: () => import('../features/admin/RolesScreen') },
   { path: 'admin/directory', roles: ['admin'], nav: 'admin.nav.directory', load: () => import('../features/admin/DirectoryScreen') },
+  { path: 'admin/statistics', roles: ['admin'], nav: 'admin.nav.statistics', load: () => import('../features/admin/StatisticsScreen') },
   { path: 'admin/sop-profile', roles: ['admin'], nav: 'admin.nav.sop', load: () => import('../features/admin/SopProfileScreen') },
   { path: 'supervision/intake', roles: ['supervisor'], nav: 'supervision.nav.intake', load: () => import('../features/supervision/IntakeScreen') },
   { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
@@ -48,6 +49,7 @@ export const SCREENS: Screen[] = [
   { path: 'oversight/audit', roles: ['oversight'], nav: 'oversight.nav.audit', load: () => import('../features/oversight/AuditScreen') },
   { path: 'investigations', roles: ['investigator'], nav: 'justice.nav', load: () => import('../features/justice/InvestigationsScreen') },
   { path: 'investigations/:investigationId', roles: ['investigator'], load: () => import('../features/justice/InvestigationScreen') },
+  { path: 'exports', roles: ['supervisor', 'coordinator', 'oversight'], nav: 'exports.nav', load: () => import('../features/exports/ExportsScreen') },
   { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 

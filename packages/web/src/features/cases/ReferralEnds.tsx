@@ -97,9 +97,9 @@ export function ConsentsList({ personId }: { personId: string }) {
           const recipient = names.byAgency.get(consent.recipientAgencyId) ?? t('cases.referrals.consents.recipient');
           return (
             <li key={consent.id} data-status={consent.status}>
-              {t(`cases.referrals.consents.${consent.status}`, { service: t(`cases.services.${consent.purpose}`), recipient, date: format.dateTime(consent.withdrawnAt ?? consent.recordedAt) })}
+              <span id={`consent-${consent.id}`}>{t(`cases.referrals.consents.${consent.status}`, { service: t(`cases.services.${consent.purpose}`), recipient, date: format.dateTime(consent.withdrawnAt ?? consent.recordedAt) })}</span>
               {consent.status === 'given' ? (
-                <Button className="button case-inline-button" onPress={() => void withdraw(consent)} data-testid="consent-withdraw" aria-label={t('cases.referrals.consents.withdrawOf', { service: t(`cases.services.${consent.purpose}`), recipient })}>
+                <Button className="button case-inline-button" onPress={() => void withdraw(consent)} data-testid="consent-withdraw" aria-describedby={`consent-${consent.id}`}>
                   {t('cases.referrals.consents.withdraw')}
                 </Button>
               ) : null}

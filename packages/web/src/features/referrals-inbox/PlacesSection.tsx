@@ -27,7 +27,7 @@ export function PlacesSection() {
       <ProblemAlert error={providers.error} />
       <ul className="case-obligations">
         {providers.data?.map((provider) => (
-          <PlacesItem key={`${provider.id}-${provider.version}`} provider={provider} />
+          <PlacesItem key={provider.id} provider={provider} />
         ))}
       </ul>
     </section>
