@@ -364,6 +364,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
     target: { kind: 'provider', crossAgency: true },
     request: (t) => ({ path: `/api/directory/providers/${t!.id}`, body: { version: t!.version, hours: 'Matrix hours' } }),
   },
+  'GET /api/agency/providers': { callers: REFERRAL_RECEIVERS, request: () => ({ path: '/api/agency/providers' }) },
   'PATCH /api/directory/providers/:id/availability': {
     callers: REFERRAL_RECEIVERS,
     // Free places are reported by the provider's own agency only.
@@ -492,7 +493,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
 
   // Statistics: suppressed aggregates for coordinators, supervisors and oversight.
   'GET /api/stats/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/stats/indicators' }) },
-  'GET /api/stats/threshold': { callers: STATS_READERS, request: () => ({ path: '/api/stats/threshold' }) },
+  'GET /api/stats/threshold': { callers: 'signed-in', request: () => ({ path: '/api/stats/threshold' }) },
   'PUT /api/stats/threshold': { callers: ADMIN, request: () => ({ path: '/api/stats/threshold', body: { k: 11, version: 0 } }) },
   // Exports: aggregates for the same readers; personal data for supervisors; a job only for its requester.
   'POST /api/exports/indicators': { callers: STATS_READERS, request: () => ({ path: '/api/exports/indicators', body: { format: 'csv' } }) },

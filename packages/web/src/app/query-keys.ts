@@ -21,6 +21,10 @@ export const queryKeys = {
   /** Detentions, consular rights explained, consular notifications, the profile's mandatory-notification rule. */
   consularRecord: (personId: string) => ['person', personId, 'consular'] as const,
   personReferrals: (personId: string) => ['person', personId, 'referrals'] as const,
+  consents: (personId: string) => ['person', personId, 'consents'] as const,
+  exports: () => ['exports'] as const,
+  threshold: () => ['stats', 'threshold'] as const,
+  auditEvents: (after: number) => ['audit', 'events', after] as const,
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   erasureRequests: (personId: string) => ['person', personId, 'erasure-requests'] as const,
   legalHolds: (personId: string) => ['person', personId, 'legal-holds'] as const,
@@ -47,6 +51,7 @@ export const queryKeys = {
   /** The caller's own API tokens. */
   apiTokens: () => ['account', 'tokens'] as const,
   providers: () => ['directory', 'providers'] as const,
+  myProviders: () => ['directory', 'providers', 'mine'] as const,
   pathways: () => ['directory', 'pathways'] as const,
   servicePathways: (service: string) => ['directory', 'pathways', service] as const,
 
@@ -128,6 +133,7 @@ export const staleAfter = {
   /** A referral sent or moved along its lifecycle (the referral itself is stored from the answer). */
   referralMoved: (personId: string) => [
     queryKeys.personReferrals(personId),
+    queryKeys.consents(personId),
     queryKeys.inbox(),
     queryKeys.personCase(personId),
     ...derivedFromFacts(personId),

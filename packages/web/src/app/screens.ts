@@ -39,6 +39,7 @@ export const SCREENS: Screen[] = [
   { path: 'admin/conduct', roles: ['admin'], nav: 'admin.nav.conduct', load: () => import('../features/admin/ConductScreen') },
   { path: 'admin/settings', roles: ['admin'], nav: 'admin.nav.settings', load: () => import('../features/admin/SettingsScreen') },
   { path: 'admin/retention', roles: ['admin'], nav: 'admin.nav.retention', load: () => import('../features/admin/RetentionScreen') },
+  { path: 'admin/statistics', roles: ['admin'], nav: 'admin.nav.statistics', load: () => import('../features/admin/StatisticsScreen') },
   { path: 'admin/sop-profile', roles: ['admin'], nav: 'admin.nav.sop', load: () => import('../features/admin/SopProfileScreen') },
   { path: 'supervision/intake', roles: ['supervisor'], nav: 'supervision.nav.intake', load: () => import('../features/supervision/IntakeScreen') },
   { path: 'supervision/overdue', roles: ['supervisor'], nav: 'supervision.nav.overdue', load: () => import('../features/supervision/OverdueScreen') },
@@ -57,6 +58,7 @@ export const SCREENS: Screen[] = [
   // Reached from the user's name in the header, not from the navigation.
   { path: 'account', roles: 'everyone', load: () => import('../features/account/AccountScreen') },
   { path: 'complaints/new', roles: 'everyone', nav: 'oversight.nav.report', load: () => import('../features/oversight/ReportScreen') },
+  { path: 'exports', roles: ['supervisor', 'coordinator', 'oversight'], nav: 'exports.nav', load: () => import('../features/exports/ExportsScreen') },
   { path: 'notifications', roles: 'everyone', load: () => import('../features/notifications/NotificationsScreen') },
 ];
 

@@ -18,6 +18,7 @@ import {
   createPathway,
   createProvider,
   deletePathway,
+  listMyProviders,
   listPathways,
   listProviders,
   readProvider,
@@ -25,8 +26,6 @@ import {
   updatePathway,
   updateProvider,
 } from './service.js';
-
-
 
 const idParams = z.strictObject({ id: idSchema });
 
@@ -43,6 +42,19 @@ export const directoryRoutes: Feature = (app) => {
       },
     },
     async (request) => listProviders(request.store, request.query),
+  );
+
+  app.get(
+    '/api/agency/providers',
+    {
+      config: { access: { permission: 'referral:receive' } },
+      schema: {
+        tags: ['directory'],
+        summary: "My agency's entries in the directory, with their capacity and the free places last reported",
+        response: { 200: z.array(providerViewSchema) },
+      },
+    },
+    async (request) => listMyProviders(request.store),
   );
 
   app.post(

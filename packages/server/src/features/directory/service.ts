@@ -60,6 +60,11 @@ export async function listProviders(
   return filter.service === undefined ? views : views.filter((p) => offers(p, filter.service!));
 }
 
+/** The caller's own agency's entries in the directory: what a provider reports its free places on. */
+export async function listMyProviders(store: ScopedStore): Promise<ProviderView[]> {
+  return listProviders(store, { agencyId: store.actor.agencyId });
+}
+
 export async function readProvider(store: ScopedStore, id: string): Promise<ProviderView> {
   const row = await findProviderRow(store.platform.database, id);
   if (!row) throw notFound('provider');

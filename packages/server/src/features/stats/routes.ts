@@ -32,8 +32,9 @@ export const statsRoutes: Feature = async (app, platform) => {
   app.get(
     '/api/stats/threshold',
     {
-      config: { access: { permission: 'stats:read' } },
-      schema: { tags: ['stats'], summary: 'The suppression threshold k in force', response: { 200: suppressionThresholdSchema } },
+      // Not a secret: the dashboards say it to their readers, and the administrator who sets it reads it first.
+      config: { access: {} },
+      schema: { tags: ['stats'], summary: 'The suppression threshold k in force (any signed-in user: the dashboards say it; the administrator sets it)', response: { 200: suppressionThresholdSchema } },
     },
     async () => thresholdSetting(platform),
   );

@@ -50,7 +50,13 @@ export function AccessChangeDecision({ change, onDecided }: { change: AccessChan
   const decide = async (action: 'approve' | 'refuse' | 'withdraw', message: string, body: Record<string, string> = {}) => {
     setError(undefined);
     try {
-      onDecided(await api<AccessChange>('POST', `/api/admin/access-changes/${change.id}/${action}`, body), message);
+      // Each decision's path written out: a test checks every route has a screen that calls it.
+      const path = {
+        approve: `/api/admin/access-changes/${change.id}/approve`,
+        refuse: `/api/admin/access-changes/${change.id}/refuse`,
+        withdraw: `/api/admin/access-changes/${change.id}/withdraw`,
+      }[action];
+      onDecided(await api<AccessChange>('POST', path, body), message);
     } catch (caught) {
       setError(action === 'refuse' ? applyProblem(caught, refusal.setError, ['reason']) : caught);
     }

@@ -1,9 +1,9 @@
 import type { AssistanceType, ServiceType } from '@haven/core/codes';
 import type { PersonMerge } from '@haven/core/schemas';
 import { useQuery, type QueryKey } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { screensFor } from '../../app/screens';
 import { useMe } from '../../app/session';
 import { invalidate } from '../../app/query';
@@ -17,7 +17,7 @@ import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonFacts } from './PersonFacts';
@@ -110,6 +110,20 @@ function CaseScreenContent() {
   const assistAsked = asked?.kind === 'assist' ? { type: asked.type as AssistanceType, attempt: asked.attempt } : undefined;
   const referAsked = asked?.kind === 'refer' ? { service: asked.service as ServiceType, attempt: asked.attempt } : undefined;
   const me = useMe();
+  // A work queue opens the case on one obligation's form: once the obligations are read, that
+  // obligation's first action is asked as its to-do button would, and the address forgets it.
+  const [search, setSearch] = useSearchParams();
+  const actOn = search.get(ACT_PARAMETER);
+  useEffect(() => {
+    if (!actOn || !obligations.data) return;
+    const obligation = obligations.data.find((o) => o.id === actOn && (o.status === 'open' || o.status === 'overdue'));
+    const [action] = obligation ? actionsFor(obligation, me.permissions) : [];
+    if (action) act(action);
+    setSearch((previous) => {
+      previous.delete(ACT_PARAMETER);
+      return previous;
+    }, { replace: true });
+  }, [actOn, obligations.data]); // asked once per address, when the obligations arrive
   const mayManage = me.permissions.includes('case:manage');
   const caseList = screensFor(me.role).some((screen) => screen.path === 'cases');
   const languages = person.data?.fields.languages ?? [];

@@ -32,7 +32,8 @@ function Decision({ request, onDecided }: { request: LinkRequestView; onDecided:
   const decide = async (path: 'accept' | 'refuse', body: object, fields: readonly ['reason'] | readonly []) => {
     setError(undefined);
     try {
-      await api<LinkRequestView>('POST', `/api/link-requests/${request.id}/${path}`, { version: request.version, ...body });
+      const url = path === 'accept' ? `/api/link-requests/${request.id}/accept` : `/api/link-requests/${request.id}/refuse`;
+      await api<LinkRequestView>('POST', url, { version: request.version, ...body });
       onDecided();
     } catch (failure) {
       setError(path === 'refuse' ? applyProblem(failure, refuse.setError, fields) : failure);

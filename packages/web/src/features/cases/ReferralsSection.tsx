@@ -16,6 +16,7 @@ import { applyProblem, ProblemAlert } from '../../app/ui/problem';
 import { obligationName, type Assessment, type Proposal, type Referral } from './model';
 import { useDisplayNames } from './PersonFacts';
 import { caseReads } from './queries';
+import { ConsentsList, ReferralEnds, useProviderNames } from './ReferralEnds';
 import { NoProviderSteps, ServiceGapsList } from './ServiceGaps';
 
 const consentSchema = z.object({
@@ -88,6 +89,7 @@ export function ReferralsSection({
       <ProblemAlert error={referrals.error ?? neededError} />
       <NeededReferrals needed={needed} active={active} onPrepare={(service) => propose(service, '')} />
       <MadeReferrals referrals={referrals.data} onSendDraft={sendDraft} />
+      <ConsentsList personId={personId} />
       <ServiceGapsList personId={personId} />
       <div className="case-panel case-refer" data-testid="refer" ref={panel}>
         <h3 id="refer-title">{t('cases.refer.title')}</h3>
@@ -155,6 +157,7 @@ function MadeReferrals({ referrals, onSendDraft }: { referrals: Referral[] | und
   const { t } = useTranslation();
   const format = useFormat();
   const names = useDisplayNames();
+  const providers = useProviderNames();
   return (
     <>
       <h3>{t('cases.referrals.made')}</h3>
@@ -162,11 +165,12 @@ function MadeReferrals({ referrals, onSendDraft }: { referrals: Referral[] | und
       <ul className="case-history" data-testid="referrals">
         {(referrals ?? []).map((referral) => (
           <li key={referral.id} data-status={referral.status} data-service={referral.service}>
-            <strong>{referral.reference}</strong> · {t(`cases.services.${referral.service}`)} · <strong>{t(`cases.referralStatuses.${referral.status}`)}</strong>
+            <strong>{referral.reference}</strong> · {t(`cases.services.${referral.service}`)} · {providers.byId.get(referral.providerId) ?? ''}{providers.byId.has(referral.providerId) ? ' · ' : ''} <strong>{t(`cases.referralStatuses.${referral.status}`)}</strong>
             {referral.sentAt ? ` · ${t('cases.referrals.sentAt', { date: format.dateTime(referral.sentAt) })}` : ''}
             <p className="case-basis">{t('cases.referrals.sharedGroups', { groups: names.list(referral.sharedGroups.map((group) => t(`cases.fieldGroups.${group}`))) })}</p>
             {referral.declineReason ? <p>{t('cases.referrals.declineReason', { reason: referral.declineReason })}</p> : null}
             {referral.feedback ? <p>{t('cases.referrals.feedback', { feedback: referral.feedback })}</p> : null}
+            <ReferralEnds referral={referral} />
             {referral.allowedActions.includes('send') ? (
               <Button className="button case-inline-button" onPress={() => onSendDraft(referral)}>
                 {t('cases.refer.sendDraft')}

@@ -1,4 +1,3 @@
-import type { Permission } from '@haven/core/codes';
 import { useId } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +5,7 @@ import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useNow } from './clock';
-import { isOverdue, obligationActions, obligationName, type CaseAction, type Obligation, type RecordAction } from './model';
+import { actionKey, actionLabel, actionsFor, isOverdue, obligationActions, obligationName, RECORD_PERMISSION, type CaseAction, type Obligation } from './model';
 import { useDisplayNames } from './PersonFacts';
 
 const ACTIVE = new Set(['open', 'overdue']);
@@ -18,15 +17,6 @@ export function toDo(obligations: readonly Obligation[]): { due: Obligation[]; s
   const standing = active.filter((o) => o.dueBy === null || obligationActions(o.fulfilledBy).standing);
   return { due, standing };
 }
-
-/** Who may make each record that fulfils an obligation (the server's permission for its route). */
-export const RECORD_PERMISSION: Record<RecordAction, Permission> = {
-  detention_end: 'detention:record',
-  consular_notification: 'case:manage',
-  justice_link: 'case:manage',
-  incident: 'incident:write',
-  age_assessment: 'case:manage',
-};
 
 /**
  * What the case page opens on: what is to be done, the earliest deadline first, each with the
@@ -116,27 +106,17 @@ function ToDoItem({ obligation, onAct }: { obligation: Obligation; onAct: (actio
         </time>
       </p>
       <p className="case-todo-actions">
-        {permissions.includes('assistance:write')
-          ? actions.assistance.map((type) => (
-              <Button key={type} className="button button-primary" data-testid={`todo-assist-${type}`} onPress={() => onAct({ kind: 'assist', type })} aria-describedby={nameId}>
-                {t('cases.todo.assist', { what: t(`cases.assistanceTypes.${type}`, { defaultValue: type }) })}
-              </Button>
-            ))
-          : null}
-        {permissions.includes('referral:send')
-          ? actions.referral.map((service) => (
-              <Button key={service} className="button button-primary" data-testid={`todo-refer-${service}`} onPress={() => onAct({ kind: 'refer', service })} aria-describedby={nameId}>
-                {t('cases.todo.refer', { service: t(`cases.services.${service}`, { defaultValue: service }) })}
-              </Button>
-            ))
-          : null}
-        {actions.record
-          .filter((what) => permissions.includes(RECORD_PERMISSION[what]))
-          .map((what) => (
-            <Button key={what} className="button button-primary" data-testid={`todo-record-${what}`} onPress={() => onAct({ kind: 'record', what, obligation: obligation.code })} aria-describedby={nameId}>
-              {t(`cases.todo.record.${what}`)}
-            </Button>
-          ))}
+        {actionsFor(obligation, permissions).map((action) => (
+          <Button
+            key={actionKey(action)}
+            className="button button-primary"
+            data-testid={`todo-${actionKey(action)}`}
+            onPress={() => onAct(action)}
+            aria-describedby={nameId}
+          >
+            {actionLabel(t, action)}
+          </Button>
+        ))}
       </p>
       {actions.record
         .filter((what) => !permissions.includes(RECORD_PERMISSION[what]))

@@ -14,6 +14,7 @@ export type {
   ReferralView as Referral,
   ScreeningView as Screening,
 } from '@haven/core/schemas';
+import type { Permission } from '@haven/core/codes';
 import type { CaseListPerson, ObligationView, PersonFields } from '@haven/core/schemas';
 
 /** A person's name as recorded, or undefined when there is none (or it is not shared). */
@@ -86,3 +87,35 @@ export type CaseAsk<A extends CaseAction = CaseAction> = A & { attempt: number }
 export function askFor(asked: CaseAsk | undefined, what: RecordAction): CaseAsk<Extract<CaseAction, { kind: 'record' }>> | undefined {
   return asked?.kind === 'record' && asked.what === what ? asked : undefined;
 }
+
+/** Who may make each record that fulfils an obligation (the server's permission for its route). */
+export const RECORD_PERMISSION: Record<RecordAction, Permission> = {
+  detention_end: 'detention:record',
+  consular_notification: 'case:manage',
+  justice_link: 'case:manage',
+  incident: 'incident:write',
+  age_assessment: 'case:manage',
+};
+
+/** Every action that fulfils the obligation and the caller may take, in the order the to-do offers them. */
+export function actionsFor(obligation: Pick<ObligationView, 'code' | 'fulfilledBy'>, permissions: readonly Permission[]): CaseAction[] {
+  const actions = obligationActions(obligation.fulfilledBy);
+  return [
+    ...(permissions.includes('assistance:write') ? actions.assistance.map((type): CaseAction => ({ kind: 'assist', type })) : []),
+    ...(permissions.includes('referral:send') ? actions.referral.map((service): CaseAction => ({ kind: 'refer', service })) : []),
+    ...actions.record.filter((what) => permissions.includes(RECORD_PERMISSION[what])).map((what): CaseAction => ({ kind: 'record', what, obligation: obligation.code })),
+  ];
+}
+
+/** An action as one word pair, `assist-water`, `refer-guardianship`, `record-detention_end` (keys and test ids). */
+export const actionKey = (action: CaseAction) => `${action.kind}-${action.kind === 'assist' ? action.type : action.kind === 'refer' ? action.service : action.what}`;
+
+/** The button's words for an action ("Record: Emergency medical care", "Refer: Guardianship", "Record the end of the detention"). */
+export function actionLabel(t: (key: string, options?: Record<string, unknown>) => string, action: CaseAction): string {
+  if (action.kind === 'assist') return t('cases.todo.assist', { what: t(`cases.assistanceTypes.${action.type}`, { defaultValue: action.type }) });
+  if (action.kind === 'refer') return t('cases.todo.refer', { service: t(`cases.services.${action.service}`, { defaultValue: action.service }) });
+  return t(`cases.todo.record.${action.what}`);
+}
+
+/** The search parameter by which a work queue opens a case on the form that fulfils one obligation (its id). */
+export const ACT_PARAMETER = 'act';

@@ -11,6 +11,7 @@ import { queryKeys, staleAfter } from '../../app/query-keys';
 import { useSession } from '../../app/session';
 import { ProblemAlert } from '../../app/ui/problem';
 import { useNow } from '../cases/clock';
+import { FulfilLink } from '../cases/FulfilLink';
 import { isOverdue, obligationName, personName, shortId } from '../cases/model';
 import { CaseStrings } from '../cases/strings';
 import { WorkHeader } from './WorkHeader';
@@ -158,6 +159,9 @@ export function ObligationList({ obligations, names }: { obligations: readonly O
                 </time>
               </p>
             ) : null}
+            <p>
+              <FulfilLink obligation={obligation} label={who} />
+            </p>
           </li>
         );
       })}

@@ -95,9 +95,17 @@ describe('work first: each role lands on its worklist', () => {
     expect(await cases.innerText()).toContain('Salma Idris');
     expect(await cases.innerText()).not.toContain('Yonas');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
-    await obligations.first().getByRole('link').click();
+    // Each obligation of the worklist has one button: the case opened on the form that fulfils it, prefilled.
+    const fulfil = obligations.first().getByTestId('fulfil-link');
+    expect(await fulfil.innerText()).toBe('Record: Emergency medical care');
+    await fulfil.click();
     await page.getByRole('heading', { name: 'Salma Idris', level: 1 }).waitFor(FIRST_SCREEN);
     await page.getByTestId('todo-item').first().waitFor();
+    const form = page.getByTestId('assistance-form');
+    await expect.poll(() => form.evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+    expect(await form.locator('.select-button').innerText()).toContain('Emergency medical care');
+    // The address forgets the ask: a reload does not open the form again.
+    expect(new URL(page.url()).search).toBe('');
   });
 
   it('opens the case on what is to be done, each with the form that fulfils it, prefilled', async () => {
@@ -141,6 +149,9 @@ describe('work first: each role lands on its worklist', () => {
     await overdue.first().waitFor();
     expect(await page.getByTestId('home-overdue').locator('[data-code="info.rights"]').innerText()).toContain('Yonas Haile');
     expect(await page.getByTestId('home-overdue').innerText()).not.toContain('Salma');
+    // The overdue information on rights offers its form on his case.
+    const fulfil = page.getByTestId('home-overdue').locator('[data-code="info.rights"]').getByTestId('fulfil-link');
+    expect(await fulfil.getAttribute('href')).toMatch(new RegExp(`^/cases/${yonas}\\?act=`));
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
   });
 

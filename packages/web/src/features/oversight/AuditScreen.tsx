@@ -16,6 +16,7 @@ import { queryKeys } from '../../app/query-keys';
 import '../../app/ui/desk.css';
 import { OversightStrings } from './strings';
 import { shortReference } from '../../app/reference';
+import { WholeTrail } from './WholeTrail';
 
 const recordForm = z.object({
   recordType: z.string().regex(/^[a-z][a-z_]{0,49}$/),
@@ -132,6 +133,7 @@ function AuditScreenBody() {
           {trail.data.nextAfter !== null ? <p>{t('oversight.audit.more')}</p> : null}
         </>
       ) : null}
+      <WholeTrail />
       <ChainCheck />
     </div>
   );

@@ -11,6 +11,7 @@ import { queryKeys } from '../../app/query-keys';
 import { useNow } from '../cases/clock';
 import '../cases/cases.css';
 import { CaseStrings } from '../cases/strings';
+import { PlacesSection } from './PlacesSection';
 
 const STATUSES = ['waiting', 'sent', 'accepted', 'in_progress', 'completed'] as const;
 
@@ -79,6 +80,7 @@ function InboxScreenContent() {
           </table>
         </div>
       ) : null}
+      <PlacesSection />
     </div>
   );
 }

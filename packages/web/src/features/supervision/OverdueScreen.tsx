@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { Button, Radio, RadioGroup, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { FulfilLink } from '../cases/FulfilLink';
+import { CaseStrings } from '../cases/strings';
 import { useFormat } from '../../app/format';
 import { ProblemAlert } from '../../app/ui/problem';
 import { apiQuery, invalidate } from '../../app/query';
@@ -85,6 +87,7 @@ function OverdueScreenBody() {
                   </td>
                   <td lang="en">{obligation.basis.join('; ')}</td>
                   <td>
+                    <FulfilLink obligation={obligation} label={obligation.personName ?? caseLabel(obligation.personId)} />{' '}
                     {waiving === obligation.id ? (
                       <WaiveForm
                         obligation={obligation}
@@ -114,7 +117,10 @@ function OverdueScreenBody() {
 export default function OverdueScreen() {
   return (
     <SupervisionStrings>
-      <OverdueScreenBody />
+      {/* The fulfilling action's words are the case page's. */}
+      <CaseStrings>
+        <OverdueScreenBody />
+      </CaseStrings>
     </SupervisionStrings>
   );
 }
