@@ -12,5 +12,4 @@ export const ROUTES_FOR_OTHER_SYSTEMS: Readonly<Record<string, string>> = {
   'GET /readyz': 'readiness probe: the database answers and migrations are applied',
   'GET /api/openapi.json': 'the API description, for integrators and generated clients (the docs page at /api/docs reads it)',
   'POST /api/persons': 'registration of one person outside an encounter, by an integration (API token); on screen every person is registered within an encounter',
-  'GET /api/persons': 'a page of the persons visible to the caller, for integrations; on screen persons are reached through cases and encounters',
 };

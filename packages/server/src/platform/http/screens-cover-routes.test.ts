@@ -76,7 +76,8 @@ describe('every route is a duty someone can do on screen', () => {
       expect(reason.length, `${route} needs its reason`).toBeGreaterThan(20);
     }
     // A listed route a screen now calls is no longer for other systems only: the list stays short.
-    const alsoOnScreen = Object.keys(ROUTES_FOR_OTHER_SYSTEMS).filter((route) => used.has(routeShape(route.split(' ')[1]!)) && !['GET /api/persons', 'POST /api/persons'].includes(route));
+    // (Paths are read without their method: POST /api/persons shares its path with the list screens read.)
+    const alsoOnScreen = Object.keys(ROUTES_FOR_OTHER_SYSTEMS).filter((route) => used.has(routeShape(route.split(' ')[1]!)) && route !== 'POST /api/persons');
     expect(alsoOnScreen).toEqual([]);
   });
 });
