@@ -148,4 +148,21 @@ describe('the person record in Chromium', () => {
     expect(await back.innerText()).toContain('Brother or sister: محمد الحسن');
     expect(web.pageErrors).toEqual([]);
   });
+
+  it('mirrors the record in Arabic, each name kept in its own direction', async () => {
+    const { page } = web;
+    await page.goto(`${web.baseUrl}/cases/${personId}`);
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.getByRole('heading', { name: 'سجل الشخص', level: 2 }).waitFor();
+    const facts = page.getByTestId('person-facts');
+    expect(await facts.locator('[data-field=nationality]').innerText()).toContain('عديم الجنسية');
+    expect(await facts.locator('[data-field=transliterations] bdi').getAttribute('dir')).toBe('ltr');
+    expect(await page.getByTestId('family-links').innerText()).toContain('أخ أو أخت');
+    await expectAccessible(page);
+    await page.locator('.language-switcher button').click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('ltr');
+  });
 });
