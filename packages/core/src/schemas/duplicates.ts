@@ -97,3 +97,29 @@ export const linkRequestViewSchema = z
 export type LinkRequestView = z.infer<typeof linkRequestViewSchema>;
 export const linkRequestListSchema = z.object({ items: z.array(linkRequestViewSchema) });
 export type LinkRequestList = z.infer<typeof linkRequestListSchema>;
+
+/**
+ * A search of persons by name within the caller's scope: found through the matcher's blocking keys
+ * (names are encrypted at rest), so spellings and scripts of one name meet. The name needs two
+ * words (a given and a family name, or two names), which is what the keys pair.
+ */
+export const personSearchQuerySchema = z.strictObject({
+  name: textSchema(200).describe('The name searched for: at least two words, in any script'),
+  limit: z.coerce.number().int().min(1).max(50).default(20).describe('At most this many persons, the likeliest first'),
+});
+
+/** A person found by name: who they are, enough to tell namesakes apart. */
+export const personFoundSchema = z
+  .object({
+    personId: z.uuid(),
+    givenName: z.string().nullable(),
+    familyName: z.string().nullable(),
+    nameScript: z.string().nullable(),
+    sex: z.string().nullable(),
+    birthYear: z.number().int().nullable(),
+    score: z.number().min(0).max(1).describe('How closely the names agree with the name searched for'),
+  })
+  .meta({ id: 'PersonFound' });
+export type PersonFound = z.infer<typeof personFoundSchema>;
+export const personSearchSchema = z.object({ items: z.array(personFoundSchema) }).meta({ id: 'PersonSearch' });
+export type PersonSearch = z.infer<typeof personSearchSchema>;

@@ -145,6 +145,21 @@ const CALLS: Record<string, PersonalCall> = {
       };
     },
   },
+  // A search by name lists persons: each one found is a read of that person.
+  'GET /api/persons/search': {
+    build: async (w) => {
+      const registered = await (await w.as('protection_officer')).post('/api/persons', { givenName: 'Senait', familyName: 'Coverage Haile', sex: 'female' });
+      expect(registered.status).toBe(201);
+      return {
+        path: `/api/persons/search?name=${encodeURIComponent('Senait Coverage Haile')}`,
+        names: async (answer) => {
+          const found = (answer.body.items as { personId: string }[]).map((item) => item.personId);
+          expect(found, 'persons found').toContain(registered.body.id);
+          return found;
+        },
+      };
+    },
+  },
   // Likely duplicates are other persons' records: each one shown is a read of that person.
   'GET /api/persons/:id/duplicates': {
     build: async (w) => {

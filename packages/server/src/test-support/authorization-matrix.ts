@@ -116,6 +116,7 @@ export const AUTHORIZATION_MATRIX: Record<string, RouteRule> = {
 
   'POST /api/persons': { callers: WRITERS, request: () => ({ path: '/api/persons', body: { givenName: 'Matrix', sex: 'unknown' } }) },
   'GET /api/persons': { callers: READERS, lists: { kind: 'person', crossAgency: false }, request: () => ({ path: '/api/persons?limit=200' }) },
+  'GET /api/persons/search': { callers: READERS, lists: { kind: 'person', crossAgency: false }, request: () => ({ path: '/api/persons/search?name=Matrix%20Person' }) },
   'GET /api/persons/:id': { callers: READERS, target: { kind: 'person', crossAgency: false }, request: (t) => ({ path: `/api/persons/${t!.id}` }) },
   'PATCH /api/persons/:id': {
     callers: WRITERS,

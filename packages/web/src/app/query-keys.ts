@@ -28,6 +28,10 @@ export const queryKeys = {
   personServiceGaps: (personId: string) => ['person', personId, 'service-gaps'] as const,
   erasureRequests: (personId: string) => ['person', personId, 'erasure-requests'] as const,
   legalHolds: (personId: string) => ['person', personId, 'legal-holds'] as const,
+  personDocuments: (personId: string) => ['person', personId, 'documents'] as const,
+  familyLinks: (personId: string) => ['person', personId, 'family-links'] as const,
+  /** Persons of my scope found by a name (the family link form's search). */
+  personSearch: (name?: string) => (name === undefined ? (['person-search'] as const) : (['person-search', name] as const)),
   /** The service gaps the agency recorded (the supervisor's list). */
   serviceGaps: () => ['service-gaps'] as const,
 
@@ -103,6 +107,11 @@ const derivedFromFacts = (personId: string) => [
  */
 export const staleAfter = {
   caseFactsChanged: (personId: string) => [queryKeys.personCase(personId), ...derivedFromFacts(personId)],
+  /** The person's record edited: names show in lists and searches; age, sex, nationality change what is owed. */
+  personEdited: (personId: string) => [queryKeys.personRecord(personId), queryKeys.personSearch(), queryKeys.duplicates(personId), ...derivedFromFacts(personId)],
+  documentAdded: (personId: string) => [queryKeys.personDocuments(personId)],
+  /** A link shows on both persons' records. */
+  familyLinked: (personId: string, relatedPersonId: string) => [queryKeys.familyLinks(personId), queryKeys.familyLinks(relatedPersonId)],
   screeningSaved: (personId: string) => [queryKeys.screenings(personId), queryKeys.personCase(personId), ...derivedFromFacts(personId)],
   assistanceGiven: (personId: string) => [queryKeys.assistance(personId), ...derivedFromFacts(personId)],
   /** An age assessment, a challenge of it or its decision: the age the engine uses may change. */

@@ -10,14 +10,18 @@ import {
   linkRequestViewSchema,
   mergedIntoSchema,
   personMergeSchema,
+  personSearchQuerySchema,
+  personSearchSchema,
   textSchema,
 } from '@haven/core';
 import { z } from 'zod';
 import type { Feature } from '../../platform/http/app.js';
 import { mergedInto, mergePersons, unmergePersons } from './merge.js';
-import { acceptLinkRequest, likelyDuplicates, linkRequests, refuseLinkRequest, requestLink } from './service.js';
+import { acceptLinkRequest, likelyDuplicates, linkRequests, refuseLinkRequest, requestLink, searchPersonsByName } from './service.js';
 
 const LINK_REQUEST_RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
+/** Each search decrypts and audits up to 50 records: bounded per caller's address, like the other searches. */
+const NAME_SEARCH_RATE_LIMIT = { max: 60, timeWindow: '1 minute' };
 
 const personParams = z.strictObject({ id: idSchema });
 
@@ -34,6 +38,27 @@ export const registrationDuplicatesQuerySchema = z.strictObject({
 });
 
 export const duplicateRoutes: Feature = (app) => {
+  app.get(
+    '/api/persons/search',
+    {
+      config: {
+        access: { permission: 'person:read', personalData: true },
+        rateLimit: NAME_SEARCH_RATE_LIMIT,
+        refusals: {
+          403: 'Your role may not read the identity fields a name search compares.',
+          422: 'The name has fewer than two words the matcher can pair (`name`).',
+        },
+      },
+      schema: {
+        tags: ['persons'],
+        summary: 'Find persons within my scope by name, in any script or spelling (through the matching keys), the likeliest first',
+        querystring: personSearchQuerySchema,
+        response: { 200: personSearchSchema },
+      },
+    },
+    async (request) => searchPersonsByName(request.store, request.query.name, request.query.limit),
+  );
+
   app.get(
     '/api/persons/:id/duplicates',
     {

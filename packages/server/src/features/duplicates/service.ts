@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_MATCH_THRESHOLD,
   preparePerson,
+  queryKeysOf,
   scorePair,
   type FieldGroup,
   type LikelyDuplicate,
@@ -9,6 +10,7 @@ import {
   type LikelyMatchElsewhere,
   type LinkRequestKind,
   type LinkRequestView,
+  type PersonSearch,
   type PreparedPerson,
 } from '@haven/core';
 import type { Actor, Platform } from '../../platform/context.js';
@@ -59,6 +61,44 @@ export async function likelyDuplicates(store: ScopedStore, personId: string): Pr
     if (!row || row.merged_into) throw notFound('person');
     const reading = new CandidateReading(unit);
     return { items: await duplicatesOf(unit, unit.actor, reading, row), elsewhere: await matchesElsewhere(unit, reading, row) };
+  });
+}
+
+/** The subject of a name search: no record, so an id no record has. */
+const SEARCH_SUBJECT_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Persons within the caller's scope whose names agree with `name`, the likeliest first. Names are
+ * encrypted at rest, so the search goes through the matcher's blocking keys (HMAC blind indexes of
+ * the romanised, phonetic name pairs): "Mohamed Ahmed" meets "Mohammed Ahmad" and "محمد أحمد".
+ * The scope is part of the key search itself (`candidatePersonIds`), so a person the caller may
+ * not read never takes a place nor shows; each person answered is decrypted and audited as a read
+ * of their names, and only they are.
+ */
+export async function searchPersonsByName(store: ScopedStore, name: string, limit: number): Promise<PersonSearch> {
+  const subject = preparePerson(matchPersonOf(SEARCH_SUBJECT_ID, { givenName: name }));
+  if (queryKeysOf(subject).length === 0) throw unprocessable('name', 'give at least two words of the name, such as a given and a family name');
+  return store.unit(async (unit) => {
+    const { actor, platform } = unit;
+    if (!actor.fieldGroups.has('identity')) throw forbidden('Your role may not read identity fields, which a name search compares.');
+    const ids = await candidatePersonIds(unit.db, platform.cipher, subject, { agencyId: actor.agencyId, now: platform.clock().toISOString() }, limit);
+    const items: PersonSearch['items'] = [];
+    for (const row of await personRows(unit, ids)) {
+      if (!(await unit.groupsOf(row.id))?.has('identity')) continue;
+      const fields = toPersonRecord(platform.cipher, row, IDENTITY).fields as MatchFields & { nameScript?: string | null };
+      const { score } = scorePair(subject, preparePerson(matchPersonOf(row.id, fields)));
+      unit.readDone({ recordType: 'person', recordId: row.id }, ['givenName', 'familyName', 'nameScript', 'sex', 'birthDate']);
+      items.push({
+        personId: row.id,
+        givenName: fields.givenName ?? null,
+        familyName: fields.familyName ?? null,
+        nameScript: fields.nameScript ?? null,
+        sex: fields.sex ?? null,
+        birthYear: row.birth_year,
+        score,
+      });
+    }
+    return { items: items.sort((a, b) => b.score - a.score || (a.personId < b.personId ? -1 : 1)) };
   });
 }
 

@@ -20,7 +20,7 @@ import { HistorySection } from './HistorySection';
 import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
-import { PersonFacts } from './PersonFacts';
+import { PersonRecordSection } from './PersonRecordSection';
 import { caseReads } from './queries';
 import { ReferralsSection } from './ReferralsSection';
 import { RetentionSection } from './RetentionSection';
@@ -29,13 +29,12 @@ import { ToDoSection } from './ToDoSection';
 import './cases.css';
 import { CaseStrings } from './strings';
 
-/** The facts the engine reads: who the person is and the stage and facts of their case. */
-function CaseFacts({ person, kase, mayChange }: { person: Person | undefined; kase: Case | undefined; mayChange: boolean }) {
+/** The facts of the case the engine reads beside the person's record: its stage and the choices made. */
+function CaseFacts({ kase, mayChange }: { kase: Case | undefined; mayChange: boolean }) {
   const { t } = useTranslation();
   return (
     <section aria-labelledby="facts-title">
       <h2 id="facts-title">{t('cases.fact.title')}</h2>
-      {person ? <PersonFacts fields={person.fields} testId="person-facts" /> : null}
       {kase ? (
         <dl className="case-facts" data-testid="case-facts">
           <div>
@@ -152,7 +151,8 @@ function CaseScreenContent() {
           onAct={act}
         />
       )}
-      <CaseFacts person={person.data} kase={kase.data} mayChange={mayManage && !mergedAway} />
+      <PersonRecordSection person={person.data} mayEdit={!mergedAway} />
+      <CaseFacts kase={kase.data} mayChange={mayManage && !mergedAway} />
       {mergedAway ? null : (
         <>
           <DuplicatesSection key={duplicatesShown} personId={personId} person={person.data} onChanged={mergeChanged} />
