@@ -17,7 +17,7 @@ import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
+import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk } from './model';
 import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonRecordSection } from './PersonRecordSection';
