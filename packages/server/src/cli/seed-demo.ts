@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEMO_HISTORY_CASES, seedDemoHistory } from '../demo/history.js';
-import { seedDemoJurisdiction } from '../demo/jurisdiction.js';
+import { DEMO_HISTORY_CASES } from '../demo/history.js';
+import { seedDemo } from '../demo/jurisdiction.js';
 import { CliError } from './errors.js';
 import { withPlatform } from './platform.js';
 import { historySizeOption } from './serve.js';
@@ -13,12 +13,10 @@ export function registerSeedDemo(program: Command): void {
     .action(async (options: { history: string }) => {
       const persons = historySizeOption('--history', options.history);
       await withPlatform(async (platform) => {
-        const credentials = await seedDemoJurisdiction(platform);
-        if (!credentials) throw new CliError('the database already has agencies; the demo jurisdiction is only seeded into an empty database');
-        if (persons > 0) {
-          const history = await seedDemoHistory(platform, persons);
-          process.stderr.write(`synthetic history: ${history.persons} persons in ${history.encounters} encounters (${(history.milliseconds / 1000).toFixed(1)} s)\n`);
-        }
+        const seeded = await seedDemo(platform, persons);
+        if (!seeded) throw new CliError('the database already has agencies; the demo jurisdiction is only seeded into an empty database');
+        const { credentials, history } = seeded;
+        if (history) process.stderr.write(`synthetic history: ${history.persons} persons in ${history.encounters} encounters (${(history.milliseconds / 1000).toFixed(1)} s)\n`);
         for (const c of credentials) process.stdout.write(`${c.username}\t${c.password}\t${c.role}\t${c.agency}\n`);
       });
     });

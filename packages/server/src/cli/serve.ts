@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { DEMO_HISTORY_CASES, seedDemoHistory, type HistorySize } from '../demo/history.js';
-import { DEMO_PROFILE_FILE, seedDemoJurisdiction, type DemoCredential } from '../demo/jurisdiction.js';
+import { DEMO_HISTORY_CASES, type HistorySize } from '../demo/history.js';
+import { DEMO_PROFILE_FILE, seedDemo, type DemoCredential } from '../demo/jurisdiction.js';
 import { startExportWorker } from '../features/exports/jobs.js';
 import { HandoverAgencyError } from '../features/handover/service.js';
 import { startReminders } from '../features/obligations/reminders.js';
@@ -19,19 +19,20 @@ export function credentialsBlock(url: string, credentials: DemoCredential[], his
   const lines = [
     '',
     rule,
-    ...(history && history.persons > 0
-      ? [
-          `It holds a synthetic year of history (every person and event invented, each encounter marked`,
-          `"Synthetic history"): ${history.persons.toLocaleString('en')} persons in ${history.encounters.toLocaleString('en')} encounters, seeded in ${(history.milliseconds / 1000).toFixed(1)} s.`,
-          '',
-        ]
-      : []),
     'Demo jurisdiction created. One-time credentials (shown only now; each user sets a new password',
     'and enrols an authenticator app at first sign-in):',
     '',
     `  ${'user'.padEnd(13)} ${'password'.padEnd(24)} ${'role'.padEnd(19)} agency`,
     ...credentials.map((c) => `  ${c.username.padEnd(13)} ${c.password.padEnd(24)} ${c.role.padEnd(19)} ${c.agency}`),
     '',
+    ...(history && history.persons > 0
+      ? [
+          "It holds a synthetic year of history, so the dashboards and queues have figures (every person and",
+          `event invented; each encounter's place starts "Synthetic history"): ${history.persons.toLocaleString('en')} ${history.persons === 1 ? 'person' : 'persons'}`,
+          `in ${history.encounters.toLocaleString('en')} ${history.encounters === 1 ? 'encounter' : 'encounters'}, seeded in ${(history.milliseconds / 1000).toFixed(1)} s.`,
+          '',
+        ]
+      : []),
     `Sign in at ${url}/`,
     `API documentation at ${url}/api/docs`,
     rule,
@@ -98,8 +99,7 @@ export function registerServe(program: Command): void {
       // The demo runs its own profile (handover of the first-contact agencies' registrations) unless one is set.
       if (options.demo && !config.profileFile) config.profileFile = DEMO_PROFILE_FILE;
       const platform = await openCliPlatform(config);
-      const credentials = options.demo ? await seedDemoJurisdiction(platform) : undefined;
-      const history = credentials && historyPersons > 0 ? await seedDemoHistory(platform, historyPersons) : undefined;
+      const seeded = options.demo ? await seedDemo(platform, historyPersons) : undefined;
       // On a terminal, log lines a person can read; piped (a service manager, a collector), JSON.
       // Either way through process.stdout, so the lines below come after the startup's log lines.
       const app = await buildHavenApp(platform, process.stdout.isTTY ? readableLogStream(process.stdout) : stdoutStream()).catch(async (error: unknown) => {
@@ -118,7 +118,7 @@ export function registerServe(program: Command): void {
       // Exports queued by any process, stale claims of stopped ones, and expiry of old files.
       const stopExports = startExportWorker(platform, 5_000, (error) => app.log.error({ err: { message: (error as Error).message } }, 'export pass failed'));
       // Last, so the credentials are not lost among the startup lines.
-      if (credentials) process.stdout.write(credentialsBlock(url, credentials, history));
+      if (seeded) process.stdout.write(credentialsBlock(url, seeded.credentials, seeded.history));
       await untilStopped(() =>
         shutDown(app, platform, [stopReminders, stopExports], config.shutdownGraceMs).then(({ cut }) => {
           if (cut) app.log.warn(`requests still running after ${config.shutdownGraceMs / 1000} s were cut off`);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendReminders } from '../features/obligations/reminders.js';
 import { indicatorReport } from '../features/stats/service.js';
 import { evidence } from '../features/self-assessment/service.js';
 import { loadJurisdictionProfile } from '../platform/bootstrap.js';
 import { databaseKinds } from '../test-support/databases.js';
 import { makeUser, sessionFor, startTestServer, type Caller, type TestServer } from '../test-support/server.js';
-import { SYNTHETIC_PLACE_PREFIX, planHistory, seedDemoHistory, type HistorySize } from './history.js';
-import { DEMO_PROFILE_FILE, seedDemoJurisdiction } from './jurisdiction.js';
+import { SYNTHETIC_PLACE_PREFIX, planHistory, type HistorySize } from './history.js';
+import { DEMO_PROFILE_FILE, seedDemo } from './jurisdiction.js';
 
 // The demo's synthetic year: through the services, so the rollups, obligations and the audit trail
 // are those of real work; figures above the threshold, and the live worklists not flooded.
@@ -41,8 +42,7 @@ describe.each(await databaseKinds())('the demo history on %s', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind, { logLevel: 'warn' });
     server.platform.profile = loadJurisdictionProfile(DEMO_PROFILE_FILE);
-    await seedDemoJurisdiction(server.platform);
-    size = await seedDemoHistory(server.platform, PERSONS);
+    size = (await seedDemo(server.platform, PERSONS))!.history!;
     protectionUnit = await agencyNamed('Demo Migrant Protection Unit');
   }, 300_000);
   afterAll(() => server.close());
@@ -90,6 +90,12 @@ describe.each(await databaseKinds())('the demo history on %s', (kind) => {
     const queue = await inspector.get('/api/oversight/queue');
     expect(queue.status).toBe(200);
     expect((queue.body as unknown[]).length).toBeGreaterThan(0);
+    // The reminders the history called for went to its officers before the demo's users existed.
+    const { db } = server.platform.database;
+    const reminded = await db.selectFrom('notifications').innerJoin('users', 'users.id', 'notifications.user_id').select(['users.username']).execute();
+    expect(reminded.length).toBeGreaterThan(0);
+    expect(reminded.every((n) => n.username.startsWith('history.'))).toBe(true);
+    expect(await sendReminders(server.platform, undefined)).toEqual({ dueSoon: 0, overdue: 0 });
     const closed = await server.platform.database.db.selectFrom('cases').select('id').where('stage', '=', 'closed').execute();
     expect(closed).toHaveLength(size.closed);
   });

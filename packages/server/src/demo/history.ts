@@ -6,6 +6,7 @@ import type { Actor, Platform } from '../platform/context.js';
 import { createUser } from '../features/identity/accounts.js';
 import { assignCases, intakeQueue } from '../features/cases/intake.js';
 import { createEncounter, registerAtEncounter } from '../features/encounters/service.js';
+import { sendReminders } from '../features/obligations/reminders.js';
 import { personObligations, waiveObligation } from '../features/obligations/service.js';
 import { ScopedStore } from '../store/scoped-store.js';
 import { systemStore } from '../store/system-store.js';
@@ -311,6 +312,13 @@ export async function seedDemoHistory(platform: Platform, persons = DEMO_HISTORY
   for (const step of steps) {
     moment = step.at;
     await step.run();
+  }
+  // The reminders the history's open obligations call for by now, sent as the reminder worker sends
+  // them: to their officers (the demo's own users do not exist yet), before the live server's first pass.
+  moment = now;
+  for (let sent = -1; sent !== 0; ) {
+    const { dueSoon, overdue } = await sendReminders(past, undefined);
+    sent = dueSoon + overdue;
   }
   return { encounters: plans.length, persons: plans.reduce((n, p) => n + p.persons.length, 0), closed, milliseconds: Math.round(performance.now() - began) };
 }
