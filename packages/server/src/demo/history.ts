@@ -269,18 +269,20 @@ export async function seedDemoHistory(platform: Platform, persons = DEMO_HISTORY
       const group = planned(timing);
       if (group.length === 0) continue;
       const late = timing === 'late';
+      const everyone = () => group.map((g) => state.personIds[g.index]!);
       const having = (...indicators: ObservedIndicator[]) => group.filter((g) => indicators.some((x) => g.plan.input.indicators?.includes(x))).map((g) => state.personIds[g.index]!);
       const give = (when: number, who: HistoryActor, gifts: () => Gift[]) => at(when, () => assistPeople(who.store(past), new Date(Math.min(when, end)).toISOString(), gifts()));
-      // On the quay: emergency care and water from whoever met the boat; then the officer's rights sheet
+      // On the quay: emergency care, water, food and shelter from whoever met the boat; then the officer's rights sheet
       // in each person's language, an interpreter and protection measures, the same day or, late, days later.
       const first = plan.by === 'protection' ? officer : responder;
       give(plan.at + (late ? between(rnd, 80, 240) : between(rnd, 25, 55)) * 60_000, first, () => [
         { type: 'emergency_medical', personIds: having('medical_emergency') },
-        { type: 'water', personIds: having('endangered') },
+        // Basic needs are met when water, food and shelter have all been given.
+        ...(['water', 'food', 'shelter'] as const).map((type) => ({ type, personIds: everyone() })),
       ]);
       give(plan.at + (late ? between(rnd, 26, 72) : between(rnd, 6, 20)) * HOUR, officer, () => [
         { type: 'interpretation', personIds: having('needs_interpreter') },
-        { type: 'rights_information', personIds: group.map((g) => state.personIds[g.index]!), languageOf },
+        { type: 'rights_information', personIds: everyone(), languageOf },
         { type: 'protection_measure', personIds: having('crime_victim', 'retaliation_risk') },
       ]);
     }
