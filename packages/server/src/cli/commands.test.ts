@@ -112,10 +112,11 @@ describe.each(await databaseKinds())('haven seed-demo and haven migrate on %s', 
     database = undefined;
   });
 
-  it('seeds an empty database with one user per role and a second administrator, once', async () => {
+  // Nine accounts' password hashes and a small synthetic history, twice over a process start.
+  it('seeds an empty database with one user per role and a second administrator, once', { timeout: 90_000 }, async () => {
     database = await createTestDatabase(kind);
-    const first = await runHaven(database.config, ['seed-demo']);
-    expect(first.stderr).toBe('');
+    const first = await runHaven(database.config, ['seed-demo', '--history', '20']);
+    expect(first.stderr).toMatch(/^synthetic history: 20 persons in \d+ encounters \([\d.]+ s\)\n$/);
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n').map((line) => line.split('\t'));
     expect(lines).toHaveLength(ROLES.length + 1);
@@ -124,7 +125,7 @@ describe.each(await databaseKinds())('haven seed-demo and haven migrate on %s', 
     expect([...roles].sort()).toEqual([...ROLES, 'admin'].sort());
     expect(new Set(lines.map((line) => line[1])).size).toBe(ROLES.length + 1);
 
-    const second = await runHaven(database.config, ['seed-demo']);
+    const second = await runHaven(database.config, ['seed-demo', '--history', '20']);
     expect(second.code).not.toBe(0);
     expect(second.stdout).toBe('');
     expect(second.stderr).toContain('only seeded into an empty database');

@@ -25,7 +25,7 @@ describe('haven serve --demo', () => {
 
   it('prints the URL and the one-time credentials last, after the startup lines, as one block', { timeout: 90_000 }, async () => {
     database = await createTestDatabase('sqlite');
-    const child = spawn(process.execPath, [FROM_SOURCE, 'serve', '--demo', '--port', String(await freePort())], {
+    const child = spawn(process.execPath, [FROM_SOURCE, 'serve', '--demo', '--demo-history', '20', '--port', String(await freePort())], {
       env: { ...process.env, HAVEN_DB: database.config.db, HAVEN_KEY_FILE: database.config.keyFile, HAVEN_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -54,5 +54,6 @@ describe('haven serve --demo', () => {
     expect(after.slice(0, end).some((line) => line.startsWith('{')), stdout).toBe(false);
     expect(after.slice(0, end).join('\n')).toMatch(/^ {2}responder +\S+ +first_responder +Demo Coast Guard$/m);
     expect(after.slice(0, end).join('\n')).toMatch(/Sign in at http:\/\/localhost:\d+\//);
+    expect(after.slice(0, end).join('\n')).toMatch(/synthetic year of history[^]*: 20 persons\nin \d+ encounters?, seeded in [\d.]+ s\./);
   });
 });

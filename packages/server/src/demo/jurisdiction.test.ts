@@ -102,7 +102,7 @@ describe.each(await databaseKinds())('haven serve and the handover rules on %s',
   }, 90_000);
 
   it('serves the demo with its own profile when HAVEN_PROFILE is not set', async () => {
-    const run = await serve(database, ['--demo'], { HAVEN_PROFILE: undefined });
+    const run = await serve(database, ['--demo', '--demo-history', '0'], { HAVEN_PROFILE: undefined });
     expect(run.stderr).toBe('');
     expect(run.served).toBe(true);
   }, 90_000);

@@ -6,6 +6,7 @@ import { systemStore } from '../store/system-store.js';
 import type { Platform } from '../platform/context.js';
 import { createAgency, createUser } from '../features/identity/accounts.js';
 import { publishConduct } from '../features/identity/conduct.js';
+import { seedDemoHistory, type HistorySize } from './history.js';
 
 /**
  * The demo jurisdiction's SOP profile (the baseline with handover rules for the demo agencies),
@@ -70,11 +71,37 @@ export interface DemoCredential {
   password: string;
 }
 
-/** Seeds the demo jurisdiction once. Returns the one-time credentials, or undefined if already seeded. */
+/** What seeding the demo made: the one-time credentials, and the synthetic history if one was asked for. */
+export interface DemoSeed {
+  credentials: DemoCredential[];
+  history: HistorySize | undefined;
+}
+
+/**
+ * Seeds the demo jurisdiction once, with a synthetic year of `history` persons (0: none). Returns
+ * the one-time credentials, or undefined if already seeded. The demo's own users are created after
+ * the history, so the reminders its overdue obligations called for went to its former officers,
+ * not to the supervisor someone signs in as today.
+ */
+export async function seedDemo(platform: Platform, history = 0): Promise<DemoSeed | undefined> {
+  const agencyIds = await seedAgencies(platform);
+  if (!agencyIds) return undefined;
+  const size = history > 0 ? await seedDemoHistory(platform, history) : undefined;
+  const credentials = await seedUsers(platform, agencyIds);
+  return { credentials, history: size };
+}
+
+/** Seeds the demo jurisdiction once, without history. Returns the one-time credentials, or undefined if already seeded. */
 export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCredential[] | undefined> {
+  return (await seedDemo(platform))?.credentials;
+}
+
+const SEED_AUDIT = { actorUserId: null, actorAgencyId: null, requestId: 'seed-demo', clientAddress: null };
+
+/** The agencies, their service directory and pathways, and the code of conduct, into an empty database. */
+async function seedAgencies(platform: Platform): Promise<Map<string, string> | undefined> {
   const now = platform.clock();
-  const audit = { actorUserId: null, actorAgencyId: null, requestId: 'seed-demo', clientAddress: null };
-  return systemStore(platform, 'demo', audit).unit(async (unit) => {
+  return systemStore(platform, 'demo', SEED_AUDIT).unit(async (unit) => {
     const trx = unit.db;
     const record = (event: AuditEvent) => unit.record(event);
     const existing = await trx.selectFrom('agencies').select('id').limit(1).execute();
@@ -83,12 +110,6 @@ export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCred
     for (const agency of AGENCIES) {
       const created = await createAgency(trx, record, { name: agency.name, type: agency.type, area: agency.area }, now);
       agencyIds.set(agency.key, created.id);
-    }
-    const credentials: DemoCredential[] = [];
-    for (const user of USERS) {
-      const password = randomBytes(12).toString('base64url');
-      await createUser(trx, record, { agencyId: agencyIds.get(user.agency)!, username: user.username, displayName: user.displayName, role: user.role, password, mustChangePassword: true }, now);
-      credentials.push({ username: user.username, role: user.role, agency: AGENCIES.find((a) => a.key === user.agency)!.name, password });
     }
     const at = now.toISOString();
     const providerOf = new Map<ServiceType, string>();
@@ -119,6 +140,21 @@ export async function seedDemoJurisdiction(platform: Platform): Promise<DemoCred
       }
     }
     await publishConduct(trx, record, DEMO_CONDUCT_TEXT, null, now);
+    return agencyIds;
+  });
+}
+
+/** One user per role and a second administrator, each with a one-time password. */
+async function seedUsers(platform: Platform, agencyIds: Map<string, string>): Promise<DemoCredential[]> {
+  const now = platform.clock();
+  return systemStore(platform, 'demo', SEED_AUDIT).unit(async (unit) => {
+    const record = (event: AuditEvent) => unit.record(event);
+    const credentials: DemoCredential[] = [];
+    for (const user of USERS) {
+      const password = randomBytes(12).toString('base64url');
+      await createUser(unit.db, record, { agencyId: agencyIds.get(user.agency)!, username: user.username, displayName: user.displayName, role: user.role, password, mustChangePassword: true }, now);
+      credentials.push({ username: user.username, role: user.role, agency: AGENCIES.find((a) => a.key === user.agency)!.name, password });
+    }
     record({ action: 'system.seeded', recordType: 'jurisdiction', recordId: 'demo' });
     return credentials;
   });

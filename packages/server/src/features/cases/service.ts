@@ -74,14 +74,17 @@ function caseView(platform: Platform, row: CaseTable, withProtection: boolean): 
 }
 
 export async function readCase(store: ScopedStore, personId: string): Promise<CaseView> {
-  return store.unit(async (unit) => {
-    const groups = await unit.visibleGroups(personId);
-    if (!groups.has('protection')) throw forbidden('The case is not among the fields shared with you.');
-    const row = await findCaseOfPerson(unit, personId);
-    if (!row) throw notFound('case');
-    unit.readDone({ recordType: 'case', recordId: row.id }, ['stage', 'facts']);
-    return caseView(store.platform, row, true);
-  });
+  return store.unit((unit) => readCaseIn(unit, personId));
+}
+
+/** The person's case within a unit of work (the read of readCase, for work on several cases in one unit). */
+export async function readCaseIn(unit: ScopedUnit, personId: string): Promise<CaseView> {
+  const groups = await unit.visibleGroups(personId);
+  if (!groups.has('protection')) throw forbidden('The case is not among the fields shared with you.');
+  const row = await findCaseOfPerson(unit, personId);
+  if (!row) throw notFound('case');
+  unit.readDone({ recordType: 'case', recordId: row.id }, ['stage', 'facts']);
+  return caseView(unit.platform, row, true);
 }
 
 /**

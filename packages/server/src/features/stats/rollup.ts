@@ -91,7 +91,7 @@ async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promi
     from screenings s join persons p on p.id = s.person_id where ${persons}
     union all
     select 'o', o.person_id, o.code, o.status, o.due_by, o.fulfilled_at,
-      case when o.status = 'fulfilled' then ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} end, ${NO_NUMBER}
+      case when o.status = 'fulfilled' and o.due_by is not null then ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} end, ${NO_NUMBER}
     from obligations o join persons p on p.id = o.person_id where ${persons}
     union all
     select 'r', r.person_id, r.service_type, r.status, r.provider_id, ${NO_TEXT},
@@ -127,7 +127,9 @@ async function personShares(q: Queryable, dialect: Dialect, scope: Scope): Promi
         let outcome = 'other';
         let due = '';
         if (status === 'fulfilled') {
-          if (dueBy === null || (fulfilledAt !== null && fulfilledAt <= dueBy)) outcome = 'in_time';
+          // A standing obligation (no deadline) is never "in time": it is left out of every deadline measure.
+          if (dueBy === null) outcome = 'standing';
+          else if (fulfilledAt !== null && fulfilledAt <= dueBy) outcome = 'in_time';
           else if (fulfilledAt !== null && fulfilledAt > dueBy) outcome = 'late';
         } else if (status === 'open') {
           outcome = 'open';
@@ -352,7 +354,7 @@ export async function restateAllStats(platform: Platform, options: RecountOption
  * server then counts again when it starts (countStatsIfBehind), and the ledger makes that recount
  * move each cell by exactly the difference between the old rules and the new.
  */
-export const STATS_ROLLUP_VERSION = '2';
+export const STATS_ROLLUP_VERSION = '3';
 const VERSION_KEY = 'stats_rollups';
 
 /**

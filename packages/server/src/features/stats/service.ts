@@ -238,14 +238,18 @@ export async function indicatorReport(platform: Platform, filter: StatsFilter, k
   }
   tables.push(named('obligations_missed_by_code', 'obligation', 'count', missedTable));
   const due = ['fulfilled_in_time', 'fulfilled_late', 'overdue'];
+  // Standing obligations (no deadline under the profile: non-refoulement, confidentiality…) hold as long
+  // as their trigger does; they are never "in time" or late, so the deadline measures leave them out.
+  const standing = new Set(platform.profile.obligations.filter((o) => o.deadlineMs === null).map((o) => o.definition.code));
+  const withDeadline = obligationCodes.filter((code) => !standing.has(code));
   const inTimeShare = (code: string) => shareFromPublished(obligationTable, code, ['fulfilled_in_time'], due, k);
   const measures: IndicatorMeasure[] = [
-    { id: 'obligations_share_fulfilled_in_time', dimension: 'obligation', unit: 'share', items: obligationCodes.map((code) => ({ label: code, value: inTimeShare(code) })) },
+    { id: 'obligations_share_fulfilled_in_time', dimension: 'obligation', unit: 'share', items: withDeadline.map((code) => ({ label: code, value: inTimeShare(code) })) },
     {
       id: 'obligations_median_hours_to_fulfil',
       dimension: 'obligation',
       unit: 'hours',
-      items: obligationCodes.map((code) => {
+      items: withDeadline.map((code) => {
         const m = obligationMedians.get(code);
         return { label: code, value: m ? suppressMeasure(m.median, m.n, k) : null };
       }),

@@ -53,6 +53,22 @@ describe.each(await databaseKinds())('indicators on %s', (kind) => {
     }
   });
 
+  it('leaves standing obligations (no deadline) out of every deadline measure', async () => {
+    const r = await report();
+    const standing = (rows.obligations as Row[]).filter((o) => o.code === 'protection.non_refoulement');
+    expect(standing.filter((o) => o.status === 'fulfilled').length).toBeGreaterThan(11);
+    const obligations = table(r, 'obligations_by_code_and_outcome');
+    const row = obligations.rows.indexOf('protection.non_refoulement');
+    expect(obligations.cells[row]![obligations.columns.indexOf('fulfilled_in_time')]).toBe(0);
+    expect(obligations.cells[row]![obligations.columns.indexOf('fulfilled_late')]).toBe(0);
+    for (const id of ['obligations_share_fulfilled_in_time', 'obligations_median_hours_to_fulfil']) {
+      const labels = r.measures.find((m) => m.id === id)!.items.map((i) => i.label);
+      expect(labels, id).toContain('info.rights');
+      expect(labels, id).not.toContain('protection.non_refoulement');
+      expect(labels, id).not.toContain('protection.non_criminalization');
+    }
+  });
+
   it('finds the share of each obligation fulfilled by its deadline', async () => {
     const r = await report();
     const obligations = table(r, 'obligations_by_code_and_outcome');

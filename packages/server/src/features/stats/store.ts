@@ -178,7 +178,7 @@ export function obligationFulfilmentHistograms(db: Queryable, dialect: Dialect, 
     db,
     sql`select o.code as grp, ${durationBucket(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} as bucket
       from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
-      where o.status = 'fulfilled' and ${encounterConditions(filter)}`,
+      where o.status = 'fulfilled' and o.due_by is not null and ${encounterConditions(filter)}`,
   );
 }
 
@@ -391,7 +391,7 @@ export interface ObligationRow {
 export async function obligationRows(db: Queryable, filter: SliceFilter, now: string): Promise<ObligationRow[]> {
   const result = await sql<Record<string, number | string>>`
     select o.code as code,
-      sum(case when o.status = 'fulfilled' and (o.due_by is null or o.fulfilled_at <= o.due_by) then 1 else 0 end) as in_time,
+      sum(case when o.status = 'fulfilled' and o.due_by is not null and o.fulfilled_at <= o.due_by then 1 else 0 end) as in_time,
       sum(case when o.status = 'fulfilled' and o.due_by is not null and o.fulfilled_at > o.due_by then 1 else 0 end) as late,
       sum(case when o.status = 'open' and o.due_by < ${now} then 1 else 0 end) as overdue,
       sum(case when o.status = 'open' and (o.due_by is null or o.due_by >= ${now}) then 1 else 0 end) as open,
@@ -411,13 +411,13 @@ export async function obligationRows(db: Queryable, filter: SliceFilter, now: st
   }));
 }
 
-/** Median hours from an obligation's arising to its fulfilment, per code. */
+/** Median hours from an obligation's arising to its fulfilment, per code (standing obligations, with no deadline, left out). */
 export function obligationFulfilmentMedians(db: Queryable, dialect: Dialect, filter: SliceFilter): Promise<Map<string, ExactMedian>> {
   return medians(
     db,
     sql`select o.code as grp, ${hoursBetween(dialect, sql`o.created_at`, sql`o.fulfilled_at`)} as value
       from obligations o join persons p on p.id = o.person_id join encounters e on e.id = p.encounter_id
-      where o.status = 'fulfilled' and ${encounterConditions(filter)}`,
+      where o.status = 'fulfilled' and o.due_by is not null and ${encounterConditions(filter)}`,
   );
 }
 

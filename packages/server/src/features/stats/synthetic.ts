@@ -201,6 +201,30 @@ export function syntheticRows(world: SyntheticWorld, persons: number, seed: numb
     if (age < 18 && (accompaniment === 'unaccompanied' || accompaniment === 'separated')) obligation('children.guardian', 72);
     if (detained) obligation('consular.inform_rights', 26);
     if (indicators.some((x) => x === 'fear_of_return' || x === 'asylum_intent')) obligation('protection.asylum_referral', 72);
+    if (indicators.some((x) => x === 'fear_of_return' || x === 'asylum_intent')) {
+      // A standing protection: no deadline; half of them listed fulfilled (as the facts can show it), none ever "in time".
+      rows.obligations!.push({
+        id: randomUUID(),
+        person_id: id,
+        agency_id: encounter.agency,
+        code: 'protection.non_refoulement',
+        status: i % 2 === 0 ? 'fulfilled' : 'open',
+        basis: 'synthetic',
+        fulfilled_by: 'synthetic',
+        due_by: null,
+        fulfilment_type: i % 2 === 0 ? 'facts' : null,
+        fulfilment_id: null,
+        fulfilled_at: i % 2 === 0 ? iso(at + 3_600_000) : null,
+        waived_by: null,
+        waiver_reason_enc: null,
+        waived_at: null,
+        due_soon_notified_at: null,
+        overdue_notified_at: null,
+        version: 1,
+        created_at: iso(at),
+        updated_at: iso(at),
+      });
+    }
     if (rnd() < 0.3) {
       const sentAt = at + Math.floor(rnd() * 48 * 3_600_000);
       const status = pick(REFERRAL_STATUSES);

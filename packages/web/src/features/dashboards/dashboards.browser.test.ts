@@ -30,6 +30,32 @@ describe('the indicators dashboard in Chromium', () => {
     await saveScreenshot(page, 'dashboards');
   });
 
+  it('names every row and column in words: obligation titles, months, types of encounter, never a code', async () => {
+    const { page } = web;
+    const figure = (id: string) => page.locator(`figure[data-figure="${id}"]`);
+    const inTime = figure('obligations_share_fulfilled_in_time');
+    const rows = await inTime.locator('tbody th').allTextContents();
+    expect(rows).toContain('Information on rights in a language understood');
+    // A standing protection has no deadline: it is not in the deadline measures, and the chart says so.
+    expect(rows).not.toContain('Non-refoulement (no return to danger)');
+    expect(await inTime.locator('.dashboard-about').innerText()).toContain('Standing protections (such as non-refoulement), which have no deadline, are left out.');
+    // At least one published share (a number, not the dash of a hidden value) for a titled row.
+    const published = await inTime.locator('tbody tr').evaluateAll((trs) => trs.filter((tr) => /\d/.test(tr.querySelector('td')?.textContent ?? '')).length);
+    expect(published).toBeGreaterThan(0);
+    const months = figure('arrivals_by_month_and_encounter_type');
+    expect(await months.locator('tbody th').allTextContents()).toContain('January 2026');
+    expect(await months.locator('thead th').allTextContents()).toContain('Rescue at sea');
+    expect(await months.locator('.dashboard-about').innerText()).toMatch(/^Each bar is a month/);
+    // No label anywhere is a code with its dots or underscores turned into spaces.
+    const labels = await page.locator('.dashboard-table th, .recharts-cartesian-axis-tick-value, .recharts-legend-item-text').allTextContents();
+    for (const code of ['info rights', 'life emergency care', 'rescue at sea', 'fulfilled in time', 'value']) expect(labels).not.toContain(code);
+    // The filter is a row of labelled fields at the page's start, not a column pushed to one side.
+    const from = await page.locator('#dashboard-from').boundingBox();
+    const type = await page.locator('#dashboard-encounterType').boundingBox();
+    expect(Math.abs(from!.y - type!.y)).toBeLessThan(4);
+    expect(from!.x).toBeLessThan(400);
+  });
+
   it('narrows to one type of encounter', async () => {
     const { page } = web;
     await page.locator('#dashboard-encounterType').selectOption('rescue_at_sea');
@@ -53,6 +79,9 @@ describe('the indicators dashboard in Chromium', () => {
     await page.getByRole('option', { name: 'العربية' }).click();
     await expect.poll(() => page.locator('html').getAttribute('dir')).toBe('rtl');
     await page.getByRole('heading', { name: 'المؤشرات', level: 1 }).waitFor();
+    const inTime = page.locator('figure[data-figure="obligations_share_fulfilled_in_time"]');
+    await inTime.getByRole('heading', { name: 'الالتزامات المنجزة قبل موعدها (%)' }).waitFor();
+    expect(await inTime.locator('tbody th').allTextContents()).toContain('معلومات عن الحقوق بلغة مفهومة');
     expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
     await saveScreenshot(page, 'dashboards-arabic');
     await page.locator('.language-switcher button').click();
