@@ -89,7 +89,8 @@ describe('the handover from the coast guard to the protection unit, in Chromium'
     expect(await mine.first().getAttribute('data-code')).toBe('life.emergency_care');
     expect(await page.getByTestId('home-arrivals').getByTestId('home-arrival').count()).toBe(0);
 
-    await mine.first().getByRole('link').click();
+    // The obligation's first link opens the case; the second is its fulfilling form.
+    await mine.first().getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Hiwet Tesfay', level: 1 }).waitFor(FIRST_SCREEN);
     const todo = page.getByTestId('todo');
     await todo.locator('[data-code="life.emergency_care"]').waitFor();
