@@ -1,7 +1,7 @@
 import type { AssistanceType, ServiceType } from '@haven/core/codes';
 import type { PersonMerge } from '@haven/core/schemas';
 import { useQuery, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { screensFor } from '../../app/screens';
@@ -106,8 +106,10 @@ function CaseScreenContent() {
   // A to-do's action opens its form below, prefilled; each press is a new ask (the same one twice included).
   const [asked, setAsked] = useState<CaseAsk>();
   const act = (action: CaseAction) => setAsked((previous) => ({ ...action, attempt: (previous?.attempt ?? 0) + 1 }));
-  const assistAsked = asked?.kind === 'assist' ? { type: asked.type as AssistanceType, attempt: asked.attempt } : undefined;
-  const referAsked = asked?.kind === 'refer' ? { service: asked.service as ServiceType, attempt: asked.attempt } : undefined;
+  // One object per ask, not per render: a section reacts to a new ask only (a re-render after its own
+  // save must not reopen the form and wipe what it just said).
+  const assistAsked = useMemo(() => (asked?.kind === 'assist' ? { type: asked.type as AssistanceType, attempt: asked.attempt } : undefined), [asked]);
+  const referAsked = useMemo(() => (asked?.kind === 'refer' ? { service: asked.service as ServiceType, attempt: asked.attempt } : undefined), [asked]);
   const me = useMe();
   // A work queue opens the case on one obligation's form: once the obligations are read, that
   // obligation's first action is asked as its to-do button would, and the address forgets it.
