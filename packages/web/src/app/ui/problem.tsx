@@ -16,6 +16,14 @@ export function applyProblem<T extends FieldValues>(error: unknown, setError: Us
   return unplaced.length === 0 && error.errors.length > 0 ? undefined : error;
 }
 
+/**
+ * A section's read the caller's role may not make (403) is not a problem to put in front of them:
+ * the section shows what they may do instead. Any other error is shown as it is.
+ */
+export function unlessForbidden(error: unknown): unknown {
+  return error instanceof ApiProblem && error.status === 403 ? undefined : error;
+}
+
 /** An error from the server (or the network), in words, with every field it names. */
 export function ProblemAlert({ error }: { error: unknown }) {
   const { t } = useTranslation();

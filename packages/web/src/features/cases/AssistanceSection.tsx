@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { api } from '../../app/api';
 import { useFormat } from '../../app/format';
 import { SelectField, TextInputField } from '../../app/ui/fields';
-import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { applyProblem, ProblemAlert, unlessForbidden } from '../../app/ui/problem';
 import { useDisplayNames } from './PersonFacts';
 import { caseReads } from './queries';
 
@@ -93,7 +93,7 @@ export function AssistanceSection({
   return (
     <section aria-labelledby="assistance-title">
       <h2 id="assistance-title">{t('cases.assistance.title')}</h2>
-      <ProblemAlert error={log.error} />
+      <ProblemAlert error={unlessForbidden(log.error)} />
       {log.data && log.data.length === 0 ? <p>{t('cases.assistance.none')}</p> : null}
       <ul className="case-history" data-testid="assistance-log">
         {entries.map((entry) => (

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { screensFor } from '../../app/screens';
+import { ApiProblem } from '../../app/api';
 import { useMe } from '../../app/session';
 import { invalidate } from '../../app/query';
 import { queryKeys, staleAfter } from '../../app/query-keys';
@@ -17,7 +18,7 @@ import { DuplicatesSection, MergedIntoNotice } from './DuplicatesSection';
 import { LinkRequestsSection } from './LinkRequestsSection';
 import { GuardsSection } from './GuardsSection';
 import { HistorySection } from './HistorySection';
-import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk } from './model';
+import { ACT_PARAMETER, actionsFor, askFor, personName, shortId, type Assessment, type Case, type CaseAction, type CaseAsk, type Person } from './model';
 import { JusticeSection } from './JusticeSection';
 import { ObligationsSection } from './ObligationsSection';
 import { PersonRecordSection } from './PersonRecordSection';
@@ -126,6 +127,9 @@ function CaseScreenContent() {
     }, { replace: true });
   }, [actOn, obligations.data]); // asked once per address, when the obligations arrive
   const mayManage = me.permissions.includes('case:manage');
+  // The first-contact agency after a handover: the case is the receiving agency's; until its access
+  // ends it sees who the person is and records assistance, a detention or an incident, nothing more.
+  const firstContact = kase.error instanceof ApiProblem && kase.error.status === 403;
   const caseList = screensFor(me.role).some((screen) => screen.path === 'cases');
   const languages = person.data?.fields.languages ?? [];
   return (
@@ -137,7 +141,12 @@ function CaseScreenContent() {
       ) : null}
       {/* Until the record arrives the heading says so: "no name recorded" would be a claim about the record. */}
       <h1>{person.data === undefined && !person.error ? t('cases.loading') : (personName(person.data?.fields) ?? t('cases.unnamed', { id: shortId(personId) }))}</h1>
-      <ProblemAlert error={person.error ?? kase.error} />
+      <ProblemAlert error={person.error ?? (firstContact ? undefined : kase.error)} />
+      {firstContact ? (
+        <p className="alert" data-testid="first-contact-notice">
+          {t('cases.firstContact')}
+        </p>
+      ) : null}
       <MergedIntoNotice
         state={merged.data}
         onUndone={() => {
@@ -145,7 +154,7 @@ function CaseScreenContent() {
           setDuplicatesShown((n) => n + 1);
         }}
       />
-      {mergedAway ? null : (
+      {mergedAway || firstContact ? null : (
         <ToDoSection
           obligations={obligations.data}
           error={obligations.error}
@@ -154,8 +163,11 @@ function CaseScreenContent() {
         />
       )}
       <PersonRecordSection person={person.data} mayEdit={!mergedAway} />
-      <CaseFacts kase={kase.data} mayChange={mayManage && !mergedAway} />
-      {mergedAway ? null : (
+      {firstContact ? null : <CaseFacts kase={kase.data} mayChange={mayManage && !mergedAway} />}
+      {firstContact ? (
+        <FirstContactSections personId={personId} person={person.data} languages={languages} asked={asked} assistAsked={assistAsked} onChange={changed} />
+      ) : null}
+      {mergedAway || firstContact ? null : (
         <>
           <DuplicatesSection key={duplicatesShown} personId={personId} person={person.data} onChanged={mergeChanged} />
           <LinkRequestsSection personId={personId} onDecided={() => mergeChanged()} />
@@ -187,6 +199,47 @@ function CaseScreenContent() {
         </>
       )}
     </div>
+  );
+}
+
+/** What the first-contact agency may still do on a case handed over: detention, assistance, an incident. */
+function FirstContactSections({
+  personId,
+  person,
+  languages,
+  asked,
+  assistAsked,
+  onChange,
+}: {
+  personId: string;
+  person: Person | undefined;
+  languages: string[];
+  asked: CaseAsk | undefined;
+  assistAsked: { type: AssistanceType; attempt: number } | undefined;
+  onChange: (keys: QueryKey[]) => () => void;
+}) {
+  const me = useMe();
+  return (
+    <>
+      <DetentionSection
+        personId={personId}
+        person={person}
+        kase={undefined}
+        obligations={undefined}
+        guards={undefined}
+        askedEnd={askFor(asked, 'detention_end')}
+        askedNotification={undefined}
+        onChange={onChange(staleAfter.consularRecorded(personId))}
+      />
+      <AssistanceSection personId={personId} languages={languages} asked={assistAsked} onChange={onChange(staleAfter.assistanceGiven(personId))} />
+      <JusticeSection
+        personId={personId}
+        may={{ read: false, record: me.permissions.includes('incident:write'), link: false }}
+        askedIncident={askFor(asked, 'incident')}
+        askedLink={undefined}
+        onChange={onChange(staleAfter.justiceRecorded([personId]))}
+      />
+    </>
   );
 }
 

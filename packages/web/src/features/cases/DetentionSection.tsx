@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../app/format';
 import { useMe } from '../../app/session';
-import { ProblemAlert } from '../../app/ui/problem';
+import { ProblemAlert, unlessForbidden } from '../../app/ui/problem';
 import { usePendingChanges } from '../../offline/connectivity';
 import { ConsularChoiceForm, ConsularRightsForm, NotificationForm } from './ConsularForms';
 import { EndDetentionForm, RecordDetentionForm } from './DetentionForms';
@@ -148,7 +148,7 @@ export function DetentionSection({ personId, person, kase, obligations, guards, 
   return (
     <section aria-labelledby="detention-title" data-testid="detention-section">
       <h2 id="detention-title">{t('cases.detention.title')}</h2>
-      <ProblemAlert error={record.error} />
+      <ProblemAlert error={unlessForbidden(record.error)} />
       {record.data === undefined && !record.error ? <p role="status">{t('cases.detention.loading')}</p> : null}
       <h3>{t('cases.detention.detentions')}</h3>
       {record.data ? <DetentionList detentions={record.data.detentions} /> : null}

@@ -68,6 +68,20 @@ describe('the handover from the coast guard to the protection unit, in Chromium'
     expect(Date.parse(handover.take_up_by) - Date.parse(handover.handed_over_at)).toBe(15 * 60_000);
   });
 
+  it('shows the coast guard what it may still do on the case it handed over, with no wall of refusals', async () => {
+    const { page } = web;
+    // From the encounter's triage, where the deck's registration synced.
+    await page.getByTestId('triage').getByRole('link', { name: 'Hiwet Tesfay' }).click();
+    await page.getByRole('heading', { name: 'Hiwet Tesfay', level: 1 }).waitFor(FIRST_SCREEN);
+    await page.getByTestId('first-contact-notice').waitFor();
+    await page.getByTestId('detention-section').waitFor();
+    await page.getByTestId('assistance-form').waitFor();
+    // The case, its obligations and its record are the protection unit's now: not shown, and not shown as errors.
+    expect(await page.getByTestId('todo').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(describeViolations(await seriousAccessibilityViolations(page))).toBe('');
+  });
+
   it('puts the girl on the protection officer’s worklist within seconds; she takes the case up and records the emergency care', async () => {
     const { page } = web;
     await web.context.clearCookies();

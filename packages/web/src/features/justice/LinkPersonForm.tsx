@@ -13,7 +13,8 @@ import { matching, useVisiblePersons } from './persons';
 
 /** How a person takes part in proceedings (core's JUSTICE_ROLES). */
 export const JUSTICE_ROLES = ['victim', 'witness'] as const;
-const linkForm = z.object({ personId: z.string().min(1), role: z.enum(JUSTICE_ROLES) });
+/** The form's rules; the message for a person not chosen is the user's language's. */
+const linkForm = (choose: string) => z.object({ personId: z.string().min(1, choose), role: z.enum(JUSTICE_ROLES) });
 
 /** Links a person the agency sees to this investigation, as victim or witness, chosen by name. */
 export function LinkPersonForm({ investigationId, onLinked }: { investigationId: string; onLinked: (personId: string) => void }) {
@@ -21,7 +22,7 @@ export function LinkPersonForm({ investigationId, onLinked }: { investigationId:
   const { persons, error: personsError } = useVisiblePersons();
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<unknown>();
-  const form = useForm({ resolver: zodResolver(linkForm), defaultValues: { personId: '', role: 'witness' as const } });
+  const form = useForm({ resolver: zodResolver(linkForm(t('justice.persons.choose'))), defaultValues: { personId: '', role: 'witness' as const } });
   const chosen = form.watch('personId');
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
