@@ -18,7 +18,7 @@ const SERVICES = ['health', 'asylum', 'child_protection', 'guardianship', 'anti_
 const REFERRAL_STATUSES = ['sent', 'accepted', 'in_progress', 'completed', 'completed', 'declined', 'closed', 'revoked'];
 
 /** A small deterministic generator (mulberry32), so a seed gives the same world every time. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,7 +1,7 @@
 import { INCIDENT_KINDS, type IncidentKind, type LinkableInvestigation, type PersonJustice } from '@haven/core/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useForm, type UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { apiQuery } from '../../app/query';
 import { queryKeys } from '../../app/query-keys';
 import { SelectField, TextInputField } from '../../app/ui/fields';
 import { applyProblem, ProblemAlert } from '../../app/ui/problem';
+import { useOpenOnAsk } from './field-records';
 import type { askFor } from './model';
 
 type RecordAsk = ReturnType<typeof askFor>;
@@ -20,19 +21,6 @@ const ROLES = ['victim', 'witness'] as const;
 const incidentForm = z.object({ kind: z.enum(INCIDENT_KINDS), date: z.union([z.literal(''), z.iso.date()]), place: z.string().trim().max(200), description: z.string().trim().max(10_000) });
 const linkForm = z.object({ investigationId: z.string().min(1), role: z.enum(ROLES) });
 const today = (): string => new Date().toISOString().slice(0, 10);
-
-/** On each new ask from the to-do list: the form opens prefilled, comes into view and its first field takes the focus. */
-function useAsked(asked: RecordAsk | undefined, panel: RefObject<HTMLDetailsElement | null>, prefill: () => void) {
-  const fill = useRef(prefill);
-  fill.current = prefill;
-  useEffect(() => {
-    if (!asked || !panel.current) return;
-    fill.current();
-    panel.current.open = true;
-    panel.current.scrollIntoView({ block: 'start' });
-    panel.current.querySelector<HTMLElement>('form button, form input')?.focus({ preventScroll: true });
-  }, [asked, panel]);
-}
 
 /** The server names the instant; the form asks for its day. */
 function onDayField(error: unknown): unknown {
@@ -43,11 +31,10 @@ function onDayField(error: unknown): unknown {
 /** Records a crime against the person (or its aggravating circumstance): a death or disappearance fulfils life.death_or_disappearance. */
 function IncidentForm({ personId, asked, onChange }: { personId: string; asked: RecordAsk | undefined; onChange: () => void }) {
   const { t } = useTranslation();
-  const panel = useRef<HTMLDetailsElement>(null);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const form = useForm({ resolver: zodResolver(incidentForm), defaultValues: { kind: 'assault' as IncidentKind, date: '', place: '', description: '' } });
-  useAsked(asked, panel, () => {
+  const panel = useOpenOnAsk(asked, () => {
     form.setValue('kind', 'death');
     setSaved(false);
   });
@@ -85,11 +72,10 @@ function IncidentForm({ personId, asked, onChange }: { personId: string; asked: 
 /** Links the person to an investigation chosen by its reference and agency, as victim or witness (a witness is owed witness support). */
 function LinkForm({ personId, asked, onChange }: { personId: string; asked: RecordAsk | undefined; onChange: () => void }) {
   const { t } = useTranslation();
-  const panel = useRef<HTMLDetailsElement>(null);
   const [error, setError] = useState<unknown>();
   const investigations = useQuery(apiQuery<{ items: LinkableInvestigation[] }>(queryKeys.linkableInvestigations(), '/api/linkable-investigations'));
   const form: UseFormReturn<z.infer<typeof linkForm>> = useForm({ resolver: zodResolver(linkForm), defaultValues: { investigationId: '', role: 'victim' as const } });
-  useAsked(asked, panel, () => form.setValue('role', 'witness'));
+  const panel = useOpenOnAsk(asked, () => form.setValue('role', 'witness'));
   const submit = form.handleSubmit(async (values) => {
     setError(undefined);
     try {
